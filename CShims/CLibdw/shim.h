@@ -1,0 +1,5 @@
+#pragma once
+#include <elfutils/libdwfl.h>
+#include <elfutils/libdw.h>
+#include <dwarf.h>
+#include <gelf.h>

@@ -1,0 +1,3 @@
+#pragma once
+#include <libunwind-ptrace.h>
+#include <libunwind.h>

@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "stackcross",
+    products: [
+        .executable(name: "stackcross", targets: ["stackcross"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C: fixed-arity wrappers for what Swift cannot call, mirrored kernel structs.
+        .target(name: "CStackCross", path: "CShims/CStackCross"),
+        // elfutils libdw + libelf (DWARF CFI unwinding, symbolization).
+        .systemLibrary(
+            name: "CLibdw", path: "CShims/CLibdw", pkgConfig: "libdw",
+            providers: [.apt(["libdw-dev", "libelf-dev"])]),
+        // libunwind's ptrace backend (second unwinder).
+        .systemLibrary(
+            name: "CLibunwind", path: "CShims/CLibunwind", pkgConfig: "libunwind-ptrace",
+            providers: [.apt(["libunwind-dev", "liblzma-dev"])]),
+        // Pure Swift: records, model, checks, tables, exporters. No tracing syscalls.
+        .target(name: "StackCross", path: "Sources/StackCross"),
+        // The live side: ptrace, /proc, tracee memory, unwinding.
+        .target(
+            name: "Inspector",
+            dependencies: [
+                "StackCross", "CStackCross", "CLibdw", "CLibunwind",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Inspector",
+            // Debian's libunwind-ptrace needs liblzma but does not declare it.
+            linkerSettings: [.linkedLibrary("lzma")]),
+        .executableTarget(
+            name: "stackcross",
+            dependencies: [
+                "StackCross", "Inspector",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/stackcross"),
+        .testTarget(name: "StackCrossTests", dependencies: ["StackCross"], path: "Tests/StackCrossTests"),
+        // Integration tests: real fixture processes, the real CLI binary.
+        .testTarget(
+            name: "InspectorTests", dependencies: ["StackCross", "Inspector", "stackcross"],
+            path: "Tests/InspectorTests"),
+    ],
+    swiftLanguageModes: [.v5]
+)

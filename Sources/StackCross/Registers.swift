@@ -1,0 +1,36 @@
+/// The x86_64 user register set as PTRACE_GETREGS returns it (struct user_regs_struct).
+/// The first 21 fields are the saved `struct pt_regs`, in the kernel's slot order.
+public struct Registers: Codable, Hashable, Sendable {
+    public var r15: Address, r14: Address, r13: Address, r12: Address
+    public var rbp: Address, rbx: Address, r11: Address, r10: Address, r9: Address, r8: Address
+    public var rax: Address, rcx: Address, rdx: Address, rsi: Address, rdi: Address
+    public var origRax: Address
+    public var rip: Address, cs: Address, eflags: Address, rsp: Address, ss: Address
+    public var fsBase: Address, gsBase: Address
+    public var ds: Address, es: Address, fs: Address, gs: Address
+
+    /// The 27 values in user_regs_struct order.
+    public init(values v: [UInt64]) {
+        precondition(v.count == 27, "user_regs_struct has 27 fields")
+        r15 = Address(v[0]); r14 = Address(v[1]); r13 = Address(v[2]); r12 = Address(v[3])
+        rbp = Address(v[4]); rbx = Address(v[5]); r11 = Address(v[6]); r10 = Address(v[7])
+        r9 = Address(v[8]); r8 = Address(v[9]); rax = Address(v[10]); rcx = Address(v[11])
+        rdx = Address(v[12]); rsi = Address(v[13]); rdi = Address(v[14]); origRax = Address(v[15])
+        rip = Address(v[16]); cs = Address(v[17]); eflags = Address(v[18]); rsp = Address(v[19])
+        ss = Address(v[20]); fsBase = Address(v[21]); gsBase = Address(v[22])
+        ds = Address(v[23]); es = Address(v[24]); fs = Address(v[25]); gs = Address(v[26])
+    }
+
+    /// The 27 values in user_regs_struct order.
+    public var values: [UInt64] {
+        [r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8, rax, rcx, rdx, rsi, rdi, origRax,
+         rip, cs, eflags, rsp, ss, fsBase, gsBase, ds, es, fs, gs].map(\.rawValue)
+    }
+
+    /// Field names in user_regs_struct order (the pt_regs slot names for the first 21).
+    public static let names = [
+        "r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8",
+        "rax", "rcx", "rdx", "rsi", "rdi", "orig_rax", "rip", "cs", "eflags", "rsp", "ss",
+        "fs_base", "gs_base", "ds", "es", "fs", "gs",
+    ]
+}

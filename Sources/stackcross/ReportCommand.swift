@@ -1,0 +1,6 @@
+import ArgumentParser
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Not built yet.")
+    func run() throws { throw RuntimeFailure("report: not built yet") }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Logging
+
+@main
+struct StackCrossCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stackcross",
+        abstract: "Live inspector of Linux x86_64 process stacks: user, kernel, and the crossings between them.",
+        subcommands: [AttachCommand.self, TraceCommand.self, ReportCommand.self, ModelCommand.self])
+}
+
+/// Flags every subcommand shares.
+struct GlobalOptions: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Log what stackcross itself does (to stderr).")
+    var verbose = false
+
+    func makeLogger(_ label: String) -> Logger {
+        LoggingBootstrap.once(verbose: verbose)
+        return Logger(label: label)
+    }
+}
+
+enum LoggingBootstrap {
+    nonisolated(unsafe) private static var done = false
+    static func once(verbose: Bool) {
+        guard !done else { return }
+        done = true
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = verbose ? .debug : .warning
+            return h
+        }
+    }
+}
+
+/// A runtime failure: message on stderr, exit 1.
+struct RuntimeFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ message: String) { description = message }
+}
