@@ -1,0 +1,80 @@
+/// PTRACE_GET_SYSCALL_INFO, as plain values.
+public struct SyscallInfo: Codable, Hashable, Sendable {
+    public enum Op: UInt8, Codable, Sendable { case none = 0, entry = 1, exit = 2, seccomp = 3 }
+    public static let auditArchX86_64: UInt32 = 0xC000_003E
+    public static let auditArchI386: UInt32 = 0x4000_0003
+
+    public var op: Op
+    public var arch: UInt32
+    public var instructionPointer: Address
+    public var stackPointer: Address
+    /// Entry and seccomp stops.
+    public var nr: Int64?
+    public var args: [Address]?
+    /// Exit stops.
+    public var rval: Int64?
+    public var isError: Bool?
+
+    public init(op: Op, arch: UInt32, instructionPointer: Address, stackPointer: Address, nr: Int64? = nil,
+                args: [Address]? = nil, rval: Int64? = nil, isError: Bool? = nil) {
+        self.op = op; self.arch = arch; self.instructionPointer = instructionPointer; self.stackPointer = stackPointer
+        self.nr = nr; self.args = args; self.rval = rval; self.isError = isError
+    }
+
+    /// "x86_64" or "i386".
+    public var abi: String { arch == Self.auditArchI386 ? "i386" : "x86_64" }
+}
+
+/// Everything one ptrace stop (or one thread of a snapshot) lets stackcross see. Inspector gathers
+/// it; the model (pure) turns it into a `Crossing` with checks. Fields a stop cannot provide are nil.
+public struct StopObservation: Sendable {
+    public enum Kind: String, Sendable {
+        /// A thread of an `attach` snapshot (stopped by PTRACE_INTERRUPT).
+        case snapshot
+        case syscallEntry
+        case syscallExit
+        /// A signal-delivery stop, before the signal is delivered.
+        case signalDelivery
+        /// The first instruction of a signal handler (after PTRACE_SINGLESTEP with the signal).
+        case handlerEntry
+    }
+
+    public var kind: Kind
+    public var tid: Int32
+    public var regs: Registers
+    public var syscallInfo: SyscallInfo?
+    /// The two bytes before rip, read from the tracee (`0f 05` SYSCALL, `cd 80` int $0x80).
+    public var bytesBeforeIP: [UInt8]?
+    /// /proc/PID/task/TID/syscall, read at this stop (or before stopping, for a snapshot).
+    public var procSyscall: String?
+    /// /proc/PID/task/TID/stack, innermost first.
+    public var kernelStack: [Frame]?
+    /// Whether `kernelStack` was read while the thread was stopped by ptrace (innermost ptrace_stop)
+    /// or before stopping it (the stack it was blocked in).
+    public var kernelStackReadAtStop: Bool
+    public var maps: [MemoryMapping]?
+    /// The thread's sigaltstack (ss_sp, ss_size) when one is set.
+    public var sigaltstack: (base: Address, size: UInt64)?
+    /// At an exit stop: the registers seen at the matching entry stop.
+    public var entryRegs: Registers?
+    /// At a handler-entry stop: the registers at the signal-delivery stop just before.
+    public var interruptedRegs: Registers?
+    /// At a handler-entry stop: the signal and the handler's sa_flags / restorer where known.
+    public var signo: Int32?
+    public var saFlags: UInt64?
+    public var saRestorer: Address?
+    /// Words read from the new user stack at handler entry, starting at rsp.
+    public var handlerStackWords: [UInt64]?
+
+    public init(kind: Kind, tid: Int32, regs: Registers, syscallInfo: SyscallInfo? = nil, bytesBeforeIP: [UInt8]? = nil,
+                procSyscall: String? = nil, kernelStack: [Frame]? = nil, kernelStackReadAtStop: Bool = true,
+                maps: [MemoryMapping]? = nil, sigaltstack: (base: Address, size: UInt64)? = nil,
+                entryRegs: Registers? = nil, interruptedRegs: Registers? = nil, signo: Int32? = nil,
+                saFlags: UInt64? = nil, saRestorer: Address? = nil, handlerStackWords: [UInt64]? = nil) {
+        self.kind = kind; self.tid = tid; self.regs = regs; self.syscallInfo = syscallInfo
+        self.bytesBeforeIP = bytesBeforeIP; self.procSyscall = procSyscall; self.kernelStack = kernelStack
+        self.kernelStackReadAtStop = kernelStackReadAtStop; self.maps = maps; self.sigaltstack = sigaltstack
+        self.entryRegs = entryRegs; self.interruptedRegs = interruptedRegs; self.signo = signo
+        self.saFlags = saFlags; self.saRestorer = saRestorer; self.handlerStackWords = handlerStackWords
+    }
+}
