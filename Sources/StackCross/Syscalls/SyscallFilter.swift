@@ -60,9 +60,10 @@ public struct SyscallFilter: Sendable, Hashable {
         }
     }
 
-    /// Whether syscall `nr` of `abi` is traced; false for an unknown ABI.
+    /// Whether syscall `nr` of `abi` is traced (an out-of-table number too, under negation or `all`);
+    /// false for an unknown ABI.
     public func contains(abi: String, nr: Int64) -> Bool {
-        guard let s = selection(abi: abi), nr >= 0, nr <= Int64(Int32.max) else { return false }
+        guard let s = selection(abi: abi) else { return false }
         return s.contains(Int(nr))
     }
 
