@@ -48,10 +48,8 @@ public struct TraceOptions {
     public var followForks = false
     /// -s: longest string or buffer shown.
     public var stringLimit = 32
-    /// -e trace=SET: whether syscall `nr` of an ABI is reported; nil reports every syscall.
-    public var traced: ((TraceABI, Int64) -> Bool)?
-    /// The seccomp program that makes only traced syscalls stop (a spawned child only; empty: none).
-    public var seccompProgram: [(code: UInt16, jt: UInt8, jf: UInt8, k: UInt32)] = []
+    /// -e trace=SET: the syscalls reported. A spawned child gets a seccomp filter so that the others never stop it.
+    public var filter: SyscallFilter = .all
     public var model = KernelStackModel()
     /// How often a tracer blocked in waitpid wakes to flush buffered output.
     public var flushIntervalMs: Int32 = 100
@@ -134,6 +132,8 @@ public final class SyscallTracer {
     var seccompMode = false
     var spawnErrorFD: Int32 = -1
     var execSeen = false
+    var awaitingStartupSIGCONT = false
+    lazy var tracesAll = options.filter.tracesAll
 
     public init(options: TraceOptions, sink: TraceSink, hooks: TraceHooks = TraceHooks(), logger: Logger = Logger(label: "trace")) {
         self.options = options
@@ -188,8 +188,10 @@ public final class SyscallTracer {
         guard let path = Self.resolve(program) else {
             throw TraceError("cannot find '\(program)': No such file or directory")
         }
-        seccompMode = !options.seccompProgram.isEmpty
-        var filter = options.seccompProgram.map { sc_sock_filter(code: $0.code, jt: $0.jt, jf: $0.jf, k: $0.k) }
+        seccompMode = SeccompProgram.isNeeded(for: options.filter)
+        var filter = seccompMode
+            ? SeccompProgram.make(filter: options.filter).map { sc_sock_filter(code: $0.code, jt: $0.jt, jf: $0.jf, k: $0.k) }
+            : []
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }
         var errFD: Int32 = -1
@@ -209,6 +211,7 @@ public final class SyscallTracer {
         let t = addTask(pid, process: pid)
         t.startupStop = true
         // Clear the group stop for the process; the seized task reports it as a PTRACE_EVENT_STOP first.
+        awaitingStartupSIGCONT = true
         kill(pid, SIGCONT)
         logger.debug("started", metadata: ["tracee.pid": "\(pid)", "path": "\(path)"])
     }
@@ -360,7 +363,7 @@ public final class SyscallTracer {
         t.inSyscall = true
         t.entry = nil
         let abi = TraceABI(auditArch: info.arch)
-        if !seccompMode, let traced = options.traced, !traced(abi, nr) { return }
+        if !seccompMode, !tracesAll, !options.filter.contains(abi: abi.name, nr: nr) { return }
         let now = sc_monotonic_ns()
         t.entryRegs = regs
         let name = TraceNames.syscallName(abi: abi, nr: nr)
@@ -418,7 +421,7 @@ public final class SyscallTracer {
         let nr = Int64(bitPattern: regs.orig_rax)
         guard nr >= 0 else { return }
         let abi = TraceABI(auditArch: info.arch)
-        if let traced = options.traced, !traced(abi, nr) { return }
+        if !tracesAll, !options.filter.contains(abi: abi.name, nr: nr) { return }
         let now = sc_monotonic_ns()
         let ret = info.u.exit.rval
         let raw = abi == .i386
@@ -456,6 +459,12 @@ public final class SyscallTracer {
     // MARK: Signals
 
     func onSignalDelivery(_ t: TracedTask, signo: Int32) {
+        if signo == SIGCONT, t.tid == rootPid, awaitingStartupSIGCONT {
+            // Our own SIGCONT that ended the child's startup stop: not the program's business.
+            awaitingStartupSIGCONT = false
+            resume(t)
+            return
+        }
         var siginfo = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
                        UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         var code: String?
