@@ -10,7 +10,7 @@ public enum PtraceEvent: Int32, Sendable, CaseIterable {
     case stop = 128
 }
 
-extension WaitStop {
+extension TraceWaitStop {
     /// The typed event of an event stop.
     public var ptraceEvent: PtraceEvent? {
         if case .eventStop(let e, _) = self { return PtraceEvent(rawValue: e) }
@@ -288,12 +288,12 @@ public final class SyscallTracer {
                 if e == ECHILD { break }
                 throw TraceError("waitpid: \(String(cString: strerror(e)))")
             }
-            handle(tid: tid, stop: WaitStop(raw: status))
+            handle(tid: tid, stop: TraceWaitStop(raw: status))
         }
         return nil
     }
 
-    func handle(tid: Int32, stop: WaitStop) {
+    func handle(tid: Int32, stop: TraceWaitStop) {
         guard let t = tasks[tid] ?? adopt(tid, stop) else { return }
         switch stop {
         case .syscallStop:
@@ -321,7 +321,7 @@ public final class SyscallTracer {
 
     /// A stop from a task we have not seen: a new auto-attached thread or process whose first stop
     /// came before its parent's clone/fork event.
-    func adopt(_ tid: Int32, _ stop: WaitStop) -> TracedTask? {
+    func adopt(_ tid: Int32, _ stop: TraceWaitStop) -> TracedTask? {
         if stop.isGone { return nil }
         let pid = Self.threadGroup(of: tid) ?? tid
         return addTask(tid, process: pid)
@@ -367,9 +367,9 @@ public final class SyscallTracer {
         let now = sc_monotonic_ns()
         t.entryRegs = regs
         let name = TraceNames.syscallName(abi: abi, nr: nr)
-        let r = Registers(regs)
+        let r = Registers(userRegs: regs)
         let raw = [Address(args.0), Address(args.1), Address(args.2), Address(args.3), Address(args.4), Address(args.5)]
-        let obs = StopObservation(kind: .syscallEntry, tid: t.tid, regs: r, syscallInfo: SyscallInfo(info),
+        let obs = StopObservation(kind: .syscallEntry, tid: t.tid, regs: r, syscallInfo: SyscallInfo(syscallInfo: info),
                                   bytesBeforeIP: bytesBeforeIP(t, regs.rip))
         var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr, name: name, args: [],
                                 rawArgs: raw, entryNs: now, entryRegs: r, crossing: options.model.crossing(for: obs))
@@ -394,12 +394,12 @@ public final class SyscallTracer {
             return
         }
         t.entry = nil
-        let r = Registers(regs)
+        let r = Registers(userRegs: regs)
         rec.ret = ret
         rec.error = TraceNames.errnoName(ret: ret)
         rec.exitNs = sc_monotonic_ns()
         rec.exitRegs = r
-        let obs = StopObservation(kind: .syscallExit, tid: t.tid, regs: r, syscallInfo: SyscallInfo(info),
+        let obs = StopObservation(kind: .syscallExit, tid: t.tid, regs: r, syscallInfo: SyscallInfo(syscallInfo: info),
                                   bytesBeforeIP: bytesBeforeIP(t, regs.rip), entryRegs: rec.entryRegs)
         let exitCrossing = options.model.crossing(for: obs)
         if var c = rec.crossing {
@@ -430,7 +430,7 @@ public final class SyscallTracer {
         let name = TraceNames.syscallName(abi: abi, nr: nr)
         var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr, name: name, args: [],
                                 rawArgs: raw, ret: ret, error: TraceNames.errnoName(ret: ret),
-                                entryNs: now, exitNs: now, exitRegs: Registers(regs))
+                                entryNs: now, exitNs: now, exitRegs: Registers(userRegs: regs))
         rec.args = raw.map(\.description)
         sink.emit(.syscall(rec))
     }
@@ -476,7 +476,7 @@ public final class SyscallTracer {
         var rec = SignalRecord(pid: t.process.pid, tid: t.tid, signo: signo, name: TraceNames.signalName(signo),
                                code: code, timeNs: sc_monotonic_ns())
         if sc_ptrace_getregs(t.tid, &regs) == 0 {
-            let obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: Registers(regs), signo: signo)
+            let obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: Registers(userRegs: regs), signo: signo)
             rec.crossing = options.model.crossing(for: obs)
             hooks.atSignalDelivery?(t.process.pid, t.tid, &rec, obs)
         }
@@ -593,7 +593,7 @@ public final class SyscallTracer {
             }
             guard let t = tasks[r] else { continue }
             var inject: Int32 = 0
-            switch WaitStop(raw: status) {
+            switch TraceWaitStop(raw: status) {
             case .exited(let code):
                 onGone(t, code: code, signal: nil)
                 continue

@@ -1,10 +1,10 @@
-// TEMPORARY copies of the attach engineer's shared pieces (Ptrace.swift), identical, so this branch
-// builds before theirs lands on main. Delete this file when it does.
+// TEMPORARY: the attach engineer's WaitStop and sc_* conversions (Ptrace.swift), under other names so
+// both can be on main at once. When theirs lands, switch TraceSession to WaitStop and delete this file.
 import CStackCross
 import StackCross
 
 /// A raw wait status, decoded once (see sc_decode_wait_status).
-public enum WaitStop: Equatable, Sendable {
+public enum TraceWaitStop: Equatable, Sendable {
     case exited(code: Int32)
     case killed(signal: Int32)
     /// A group stop under PTRACE_SEIZE (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU).
@@ -39,7 +39,7 @@ public enum WaitStop: Equatable, Sendable {
 }
 
 extension Registers {
-    init(_ r: sc_user_regs) {
+    init(userRegs r: sc_user_regs) {
         self.init(values: [r.r15, r.r14, r.r13, r.r12, r.rbp, r.rbx, r.r11, r.r10, r.r9, r.r8,
                            r.rax, r.rcx, r.rdx, r.rsi, r.rdi, r.orig_rax, r.rip, r.cs, r.eflags, r.rsp, r.ss,
                            r.fs_base, r.gs_base, r.ds, r.es, r.fs, r.gs])
@@ -47,7 +47,7 @@ extension Registers {
 }
 
 extension SyscallInfo {
-    init?(_ i: sc_syscall_info) {
+    init?(syscallInfo i: sc_syscall_info) {
         guard let op = Op(rawValue: i.op), op != .none else { return nil }
         let ip = Address(i.instruction_pointer), sp = Address(i.stack_pointer)
         switch op {
