@@ -184,15 +184,13 @@ public final class DwflAddressSpace {
         dwfl_report_begin(d)
         let r = dwfl_linux_proc_report(d, pid)
         dwfl_report_end(d, nil, nil)
+        // Once every stored property is set, a throwing init still runs deinit (dwfl_end): no dwfl_end here.
         if r != 0 {
-            dwfl_end(d)
             throw UnwindError.libdw(r > 0 ? "reading /proc/\(pid)/maps: \(String(cString: strerror(r)))" : Self.lastError)
         }
         let ctx = Unmanaged.passUnretained(self).toOpaque()
         if !dwfl_attach_state(d, nil, pid, threadCallbacks, ctx) {
-            let e = Self.lastError
-            dwfl_end(d)
-            throw UnwindError.libdw("attach state: \(e)")
+            throw UnwindError.libdw("attach state: \(Self.lastError)")
         }
     }
 

@@ -32,7 +32,8 @@ public enum ProcKernelStack {
         if let plus = sym.lastIndex(of: "+") {
             let tail = sym[sym.index(after: plus)...]
             let nums = tail.split(separator: "/", omittingEmptySubsequences: false)
-            if let o = nums.first.flatMap({ Address(hex: $0) }) {
+            // The kernel always prints `+0x…/0x…`; anything else is part of the name.
+            if let first = nums.first, first.hasPrefix("0x"), let o = Address(hex: first) {
                 name = sym[..<plus]
                 offset = o.rawValue
                 if nums.count == 2 { length = Address(hex: nums[1])?.rawValue }
