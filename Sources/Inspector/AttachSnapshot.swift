@@ -10,8 +10,10 @@ public struct AttachOptions: Sendable {
     /// Seconds to wait for a thread to report its ptrace stop.
     public var stopTimeout: Double = 3
     public var kernelConfig: KernelConfig = .default
-    /// Names a syscall by number and ABI; the default is "syscall_N".
-    public var syscallName: @Sendable (_ nr: Int64, _ abi: String) -> String = { nr, _ in "syscall_\(nr)" }
+    /// Names a syscall by number and ABI ("syscall_N" for a number the ABI lacks).
+    public var syscallName: @Sendable (_ nr: Int64, _ abi: String) -> String = { nr, abi in
+        SyscallTable.for(abi: abi)?.displayName(nr) ?? "syscall_\(nr)"
+    }
     public init() {}
 }
 
