@@ -13,7 +13,7 @@ enum TraceNames {
     static func signalCodeName(signo: Int32, code: Int32) -> String? { Signals.codeName(signo: signo, code: code) }
     // TEMPORARY until the Syscalls argument decoder lands: raw values.
     static func decodeArgs(abi: TraceABI, nr: Int64, name: String, args: [Address], ret: Int64?,
-                           memory: LiveTraceeMemory, stringLimit: Int) -> [String] {
+                           memory: StoppedTraceeMemory, stringLimit: Int) -> [String] {
         args.map { $0.description }
     }
 }

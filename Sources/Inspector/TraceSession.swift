@@ -10,7 +10,7 @@ public enum PtraceEvent: Int32, Sendable, CaseIterable {
     case stop = 128
 }
 
-extension TraceWaitStop {
+extension WaitStop {
     /// The typed event of an event stop.
     public var ptraceEvent: PtraceEvent? {
         if case .eventStop(let e, _) = self { return PtraceEvent(rawValue: e) }
@@ -218,7 +218,7 @@ public final class SyscallTracer {
 
     func attach(_ pids: [Int32]) throws {
         for pid in pids {
-            var tids = options.followForks ? Self.taskIDs(pid) : [pid]
+            var tids = options.followForks ? ProcFS.taskIDs(pid) : [pid]
             if tids.isEmpty { tids = [pid] }
             var seized = Set<Int32>()
             // Threads may appear while we attach: repeat until a pass finds none new.
@@ -238,7 +238,7 @@ public final class SyscallTracer {
                     sink.emit(.attach(AttachRecord(pid: pid, tid: tid, timeNs: sc_monotonic_ns())))
                 }
                 if !fresh || !options.followForks { break }
-                tids = Self.taskIDs(pid)
+                tids = ProcFS.taskIDs(pid)
             }
         }
     }
@@ -288,12 +288,12 @@ public final class SyscallTracer {
                 if e == ECHILD { break }
                 throw TraceError("waitpid: \(String(cString: strerror(e)))")
             }
-            handle(tid: tid, stop: TraceWaitStop(raw: status))
+            handle(tid: tid, stop: WaitStop(raw: status))
         }
         return nil
     }
 
-    func handle(tid: Int32, stop: TraceWaitStop) {
+    func handle(tid: Int32, stop: WaitStop) {
         guard let t = tasks[tid] ?? adopt(tid, stop) else { return }
         switch stop {
         case .syscallStop:
@@ -321,7 +321,7 @@ public final class SyscallTracer {
 
     /// A stop from a task we have not seen: a new auto-attached thread or process whose first stop
     /// came before its parent's clone/fork event.
-    func adopt(_ tid: Int32, _ stop: TraceWaitStop) -> TracedTask? {
+    func adopt(_ tid: Int32, _ stop: WaitStop) -> TracedTask? {
         if stop.isGone { return nil }
         let pid = Self.threadGroup(of: tid) ?? tid
         return addTask(tid, process: pid)
@@ -367,9 +367,9 @@ public final class SyscallTracer {
         let now = sc_monotonic_ns()
         t.entryRegs = regs
         let name = TraceNames.syscallName(abi: abi, nr: nr)
-        let r = Registers(userRegs: regs)
+        let r = Registers(regs)
         let raw = [Address(args.0), Address(args.1), Address(args.2), Address(args.3), Address(args.4), Address(args.5)]
-        let obs = StopObservation(kind: .syscallEntry, tid: t.tid, regs: r, syscallInfo: SyscallInfo(syscallInfo: info),
+        let obs = StopObservation(kind: .syscallEntry, tid: t.tid, regs: r, syscallInfo: SyscallInfo(info),
                                   bytesBeforeIP: bytesBeforeIP(t, regs.rip))
         var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr, name: name, args: [],
                                 rawArgs: raw, entryNs: now, entryRegs: r, crossing: options.model.crossing(for: obs))
@@ -394,12 +394,12 @@ public final class SyscallTracer {
             return
         }
         t.entry = nil
-        let r = Registers(userRegs: regs)
+        let r = Registers(regs)
         rec.ret = ret
         rec.error = TraceNames.errnoName(ret: ret)
         rec.exitNs = sc_monotonic_ns()
         rec.exitRegs = r
-        let obs = StopObservation(kind: .syscallExit, tid: t.tid, regs: r, syscallInfo: SyscallInfo(syscallInfo: info),
+        let obs = StopObservation(kind: .syscallExit, tid: t.tid, regs: r, syscallInfo: SyscallInfo(info),
                                   bytesBeforeIP: bytesBeforeIP(t, regs.rip), entryRegs: rec.entryRegs)
         let exitCrossing = options.model.crossing(for: obs)
         if var c = rec.crossing {
@@ -430,7 +430,7 @@ public final class SyscallTracer {
         let name = TraceNames.syscallName(abi: abi, nr: nr)
         var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr, name: name, args: [],
                                 rawArgs: raw, ret: ret, error: TraceNames.errnoName(ret: ret),
-                                entryNs: now, exitNs: now, exitRegs: Registers(userRegs: regs))
+                                entryNs: now, exitNs: now, exitRegs: Registers(regs))
         rec.args = raw.map(\.description)
         sink.emit(.syscall(rec))
     }
@@ -454,7 +454,7 @@ public final class SyscallTracer {
         return b
     }
 
-    func memory(_ t: TracedTask) -> LiveTraceeMemory { LiveTraceeMemory(tid: t.tid, fds: t.process.fds) }
+    func memory(_ t: TracedTask) -> StoppedTraceeMemory { StoppedTraceeMemory(tid: t.tid, fds: t.process.fds) }
 
     // MARK: Signals
 
@@ -476,7 +476,7 @@ public final class SyscallTracer {
         var rec = SignalRecord(pid: t.process.pid, tid: t.tid, signo: signo, name: TraceNames.signalName(signo),
                                code: code, timeNs: sc_monotonic_ns())
         if sc_ptrace_getregs(t.tid, &regs) == 0 {
-            let obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: Registers(userRegs: regs), signo: signo)
+            let obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: Registers(regs), signo: signo)
             rec.crossing = options.model.crossing(for: obs)
             hooks.atSignalDelivery?(t.process.pid, t.tid, &rec, obs)
         }
@@ -555,7 +555,7 @@ public final class SyscallTracer {
         p.tasks = 1
         processes[pid] = p
         t.process = p
-        let path = Self.readLink("/proc/\(t.tid)/exe") ?? ""
+        let path = ProcFS.exe(t.tid) ?? ""
         sink.emit(.exec(ExecRecord(pid: pid, tid: t.tid, formerTid: former != t.tid ? former : nil,
                                    path: TraceeString(bytes: Array(path.utf8)), timeNs: sc_monotonic_ns())))
         resume(t)
@@ -593,7 +593,7 @@ public final class SyscallTracer {
             }
             guard let t = tasks[r] else { continue }
             var inject: Int32 = 0
-            switch TraceWaitStop(raw: status) {
+            switch WaitStop(raw: status) {
             case .exited(let code):
                 onGone(t, code: code, signal: nil)
                 continue
@@ -620,38 +620,8 @@ public final class SyscallTracer {
 
     // MARK: /proc and PATH
 
-    static func threadGroup(of tid: Int32) -> Int32? {
-        guard let text = readSmallFile("/proc/\(tid)/status") else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("Tgid:") {
-            return Int32(line.dropFirst(5).filter { $0 != " " && $0 != "\t" })
-        }
-        return nil
-    }
-
-    static func taskIDs(_ pid: Int32) -> [Int32] {
-        guard let dir = opendir("/proc/\(pid)/task") else { return [] }
-        defer { closedir(dir) }
-        var out: [Int32] = []
-        while let e = readdir(dir) {
-            let name = withUnsafePointer(to: e.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if let t = Int32(name) { out.append(t) }
-        }
-        return out.sorted()
-    }
-
-    static func readLink(_ path: String) -> String? { FdPathCache.readLink(path) }
-
-    static func readSmallFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buf = [UInt8](repeating: 0, count: 4096)
-        let n = read(fd, &buf, buf.count)
-        guard n > 0 else { return nil }
-        return String(decoding: buf[0..<n], as: UTF8.self)
-    }
+    /// The thread group (process) of a task; /proc/TID works for any thread id.
+    static func threadGroup(of tid: Int32) -> Int32? { ProcFS.status(pid: tid)?.tgid }
 
     /// PROGRAM as execvp would find it: a path with a slash as is, else the first executable in $PATH.
     public static func resolve(_ program: String) -> String? {

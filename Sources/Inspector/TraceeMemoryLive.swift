@@ -44,7 +44,7 @@ final class FdPathCache {
 
 /// A stopped tracee's memory, read with process_vm_readv and, where that cannot reach (e.g. a
 /// page without read permission), PTRACE_PEEKDATA from the tracer thread.
-public struct LiveTraceeMemory: TraceeMemory {
+public struct StoppedTraceeMemory: TraceeMemory {
     public let tid: Int32
     let fds: FdPathCache?
 
