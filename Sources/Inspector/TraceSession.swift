@@ -93,6 +93,8 @@ final class TracedTask {
     /// The record of the syscall in progress when it is reported.
     var entry: SyscallRecord?
     var entryRegs = sc_user_regs()
+    var entryBytesBeforeIP: [UInt8]?
+    var exitBytesBeforeIP: [UInt8]?
     /// The stop right after our own seize of a stopped child: restart it, never PTRACE_LISTEN.
     var startupStop = false
 
@@ -338,6 +340,8 @@ public final class SyscallTracer {
 
     // MARK: Syscall stops
 
+    /// At a stop only what needs the stopped task happens (ptrace reads, tracee memory, hooks); the
+    /// task is resumed before the records are built and written, so that work overlaps its running.
     func onSyscallStop(_ t: TracedTask) {
         var info = sc_syscall_info()
         var regs = sc_user_regs()
@@ -348,59 +352,120 @@ public final class SyscallTracer {
         switch Int(info.op) {
         case Int(SC_SYSCALL_INFO_ENTRY):
             let a = info.u.entry.args
-            syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.entry.nr), args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
+            let reported = syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.entry.nr),
+                                        args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
+            resume(t)
+            if reported { completeEntry(t, info: info, regs: regs) }
         case Int(SC_SYSCALL_INFO_EXIT):
-            syscallExit(t, info: info, regs: regs)
+            let rec = syscallExit(t, info: info, regs: regs)
+            resume(t)
+            if let rec { completeExit(t, rec, info: info, regs: regs) }
         default:
-            break
+            resume(t)
         }
-        resume(t)
     }
 
     typealias Args6 = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
 
-    func syscallEntry(_ t: TracedTask, info: sc_syscall_info, nr: Int64, args: Args6, regs: sc_user_regs) {
+    /// Per-syscall facts, looked up by number on the hot path instead of by name.
+    struct SyscallFlags: OptionSet {
+        let rawValue: UInt8
+        /// Arguments must be read at entry: the address space is gone at the exit stop.
+        static let decodeAtEntry = SyscallFlags(rawValue: 1)
+        /// A successful call may change what an fd refers to.
+        static let changesFds = SyscallFlags(rawValue: 2)
+        /// Selected by -e trace=SET.
+        static let traced = SyscallFlags(rawValue: 4)
+    }
+
+    lazy var flagTables: (x86_64: [SyscallFlags], i386: [SyscallFlags]) = {
+        func table(_ t: SyscallTable, _ abi: TraceABI) -> [SyscallFlags] {
+            (0..<t.limit).map { nr in
+                var f: SyscallFlags = []
+                if options.filter.contains(abi: abi.name, nr: Int64(nr)) { f.insert(.traced) }
+                if let name = t.name(Int64(nr)) {
+                    if name == "execve" || name == "execveat" { f.insert(.decodeAtEntry) }
+                    if FdPathCache.fdTableChangers.contains(name) { f.insert(.changesFds) }
+                }
+                return f
+            }
+        }
+        return (table(.x86_64, .x86_64), table(.i386, .i386))
+    }()
+
+    func flags(_ abi: TraceABI, _ nr: Int64) -> SyscallFlags {
+        let table = abi == .i386 ? flagTables.i386 : flagTables.x86_64
+        if nr >= 0, nr < Int64(table.count) { return table[Int(nr)] }
+        return options.filter.contains(abi: abi.name, nr: nr) ? .traced : []
+    }
+
+    /// The entry stop, task stopped: returns whether the call is reported.
+    func syscallEntry(_ t: TracedTask, info: sc_syscall_info, nr: Int64, args: Args6, regs: sc_user_regs) -> Bool {
         t.inSyscall = true
         t.entry = nil
         let abi = TraceABI(auditArch: info.arch)
-        if !seccompMode, !tracesAll, !options.filter.contains(abi: abi.name, nr: nr) { return }
+        let f = flags(abi, nr)
+        if !seccompMode, !tracesAll, !f.contains(.traced) { return false }
         let now = sc_monotonic_ns()
         t.entryRegs = regs
-        let name = TraceNames.syscallName(abi: abi, nr: nr)
-        let r = Registers(regs)
+        t.entryBytesBeforeIP = bytesBeforeIP(t, regs.rip)
         let raw = [Address(args.0), Address(args.1), Address(args.2), Address(args.3), Address(args.4), Address(args.5)]
-        let obs = StopObservation(kind: .syscallEntry, tid: t.tid, regs: r, syscallInfo: SyscallInfo(info),
-                                  bytesBeforeIP: bytesBeforeIP(t, regs.rip))
-        var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr, name: name, args: [],
-                                rawArgs: raw, entryNs: now, entryRegs: r, crossing: options.model.crossing(for: obs))
-        if Self.decodeAtEntry.contains(name) {
-            rec.args = TraceNames.decodeArgs(abi: abi, nr: nr, name: name, args: raw, ret: nil,
+        var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr,
+                                name: TraceNames.syscallName(abi: abi, nr: nr), args: [], rawArgs: raw, entryNs: now)
+        if f.contains(.decodeAtEntry) {
+            rec.args = TraceNames.decodeArgs(abi: abi, nr: nr, name: rec.name, args: raw, ret: nil,
                                              memory: memory(t), stringLimit: options.stringLimit)
         }
         hooks.atSyscallEntry?(t.process.pid, t.tid, &rec)
-        sink.syscallEntered(rec)
         t.entry = rec
+        return true
     }
 
-    /// Calls whose arguments are gone at their exit stop (the address space is replaced).
-    static let decodeAtEntry: Set<String> = ["execve", "execveat"]
+    /// After the entry stop, task running: the entry registers and the model's crossing.
+    func completeEntry(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) {
+        guard t.entry != nil else { return }
+        let r = Registers(regs)
+        var si = SyscallInfo(info)
+        // A seccomp stop is this call's entry stop (same nr and args); the model judges entries.
+        if si?.op == .seccomp { si?.op = .entry }
+        let obs = StopObservation(kind: .syscallEntry, tid: t.tid, regs: r, syscallInfo: si,
+                                  bytesBeforeIP: t.entryBytesBeforeIP)
+        t.entry!.entryRegs = r
+        t.entry!.crossing = options.model.crossing(for: obs)
+        sink.syscallEntered(t.entry!)
+    }
 
-    func syscallExit(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) {
+    /// The exit stop, task stopped: takes the call's record and reads what the call wrote.
+    func syscallExit(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) -> SyscallRecord? {
         let wasIn = t.inSyscall
         t.inSyscall = false
         let ret = info.u.exit.rval
         guard var rec = t.entry else {
             if !wasIn { syscallExitWithoutEntry(t, info: info, regs: regs) }
-            return
+            return nil
         }
         t.entry = nil
-        let r = Registers(regs)
         rec.ret = ret
-        rec.error = TraceNames.errnoName(ret: ret)
         rec.exitNs = sc_monotonic_ns()
+        let abi = TraceABI(auditArch: info.arch)
+        let f = flags(abi, rec.nr)
+        if !f.contains(.decodeAtEntry) {
+            rec.args = TraceNames.decodeArgs(abi: abi, nr: rec.nr, name: rec.name, args: rec.rawArgs, ret: ret,
+                                             memory: memory(t), stringLimit: options.stringLimit)
+        }
+        if f.contains(.changesFds), ret >= 0 || ret < -4095 { t.process.fds.invalidate() }
+        t.exitBytesBeforeIP = bytesBeforeIP(t, regs.rip)
+        return rec
+    }
+
+    /// After the exit stop, task running: exit registers, the exit crossing's checks, and out it goes.
+    func completeExit(_ t: TracedTask, _ rec0: SyscallRecord, info: sc_syscall_info, regs: sc_user_regs) {
+        var rec = rec0
+        let r = Registers(regs)
         rec.exitRegs = r
+        rec.error = TraceNames.errnoName(ret: rec.ret ?? 0)
         let obs = StopObservation(kind: .syscallExit, tid: t.tid, regs: r, syscallInfo: SyscallInfo(info),
-                                  bytesBeforeIP: bytesBeforeIP(t, regs.rip), entryRegs: rec.entryRegs)
+                                  bytesBeforeIP: t.exitBytesBeforeIP, entryRegs: rec.entryRegs)
         let exitCrossing = options.model.crossing(for: obs)
         if var c = rec.crossing {
             c.checks += exitCrossing.checks
@@ -408,11 +473,6 @@ public final class SyscallTracer {
         } else {
             rec.crossing = exitCrossing
         }
-        if !Self.decodeAtEntry.contains(rec.name) {
-            rec.args = TraceNames.decodeArgs(abi: TraceABI(auditArch: info.arch), nr: rec.nr, name: rec.name,
-                                             args: rec.rawArgs, ret: ret, memory: memory(t), stringLimit: options.stringLimit)
-        }
-        if ret >= 0 || ret < -4095, FdPathCache.fdTableChangers.contains(rec.name) { t.process.fds.invalidate() }
         sink.emit(.syscall(rec))
     }
 
@@ -515,9 +575,13 @@ public final class SyscallTracer {
             if sc_ptrace_get_syscall_info(t.tid, &info) > 0, Int(info.op) == Int(SC_SYSCALL_INFO_SECCOMP),
                sc_ptrace_getregs(t.tid, &regs) == 0 {
                 let a = info.u.seccomp.args
-                syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.seccomp.nr), args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
+                let reported = syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.seccomp.nr),
+                                            args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
+                _ = sc_ptrace_syscall(t.tid, 0)  // on to its exit stop
+                if reported { completeEntry(t, info: info, regs: regs) }
+            } else {
+                _ = sc_ptrace_syscall(t.tid, 0)
             }
-            _ = sc_ptrace_syscall(t.tid, 0)  // to its exit stop
         case .stop, .vforkDone, nil:
             // A new task's first stop, a PTRACE_INTERRUPT, or a SIGCONT waking a listened group stop.
             t.startupStop = false
@@ -540,6 +604,7 @@ public final class SyscallTracer {
             moved.inSyscall = execing.inSyscall
             moved.entry = execing.entry
             moved.entryRegs = execing.entryRegs
+            moved.entryBytesBeforeIP = execing.entryBytesBeforeIP
             tasks[t0.tid] = moved
             execing.process.tasks -= 1
             t = moved

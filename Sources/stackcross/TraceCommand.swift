@@ -107,6 +107,7 @@ final class TraceOutput: TraceSink {
     let quiet: Bool
     let multiProcess: Bool
     var buffer: [UInt8] = []
+    let json = JSONLineBuffer(capacity: 1 << 17)
     static let bufferLimit = 1 << 16
 
     init(mode: Mode, fd: Int32, quiet: Bool, multiProcess: Bool) {
@@ -122,7 +123,9 @@ final class TraceOutput: TraceSink {
     func emit(_ record: TraceRecord) {
         switch mode {
         case .jsonLines:
-            TraceRecordJSON.appendLine(record, to: &buffer)
+            TraceRecordJSON.appendLine(record, to: json)
+            if json.count >= Self.bufferLimit { flush() }
+            return
         case .lines:
             if let line = TraceLines.line(record, quiet: quiet, multiProcess: multiProcess) {
                 buffer.append(contentsOf: line.utf8)
@@ -135,19 +138,26 @@ final class TraceOutput: TraceSink {
     }
 
     func flush() {
-        guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = write(fd, raw.baseAddress! + off, raw.count - off)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return  // the reader went away: drop the output, keep tracing
-                }
-                off += n
-            }
+        if !json.isEmpty {
+            writeAll(json.bytes)
+            json.removeAll()
         }
-        buffer.removeAll(keepingCapacity: true)
+        if !buffer.isEmpty {
+            buffer.withUnsafeBytes { writeAll($0) }
+            buffer.removeAll(keepingCapacity: true)
+        }
+    }
+
+    func writeAll(_ raw: UnsafeRawBufferPointer) {
+        var off = 0
+        while off < raw.count {
+            let n = write(fd, raw.baseAddress! + off, raw.count - off)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return  // the reader went away: drop the output, keep tracing
+            }
+            off += n
+        }
     }
 
     func finish() {
