@@ -176,6 +176,30 @@ final class SyscallDecoderTests: XCTestCase {
         XCTAssertEqual(SyscallDecoder.sigsetString(0), "[]")
     }
 
+    func testSigreturnMaskCwdAndFutexArity() {
+        var m = FakeMemory()
+        m.put(0x9000 + 296, FakeMemory.words([1 << 16]))
+        m.fds[-100] = "/tmp"
+        XCTAssertEqual(SyscallDecoder.decode(abi: "x86_64", nr: 15, args: [], memory: m, at: .entry, stackPointer: 0x9000).args,
+                       ["{mask=[CHLD]}"])
+        XCTAssertEqual(SyscallDecoder.decode(abi: "x86_64", nr: 15, args: [], memory: m, at: .entry).args, [])
+        XCTAssertEqual(SyscallDecoder.decode(abi: "x86_64", nr: nr("unlinkat"), args: [0xFFFF_FF9C, 0, 0x200], memory: m,
+                                             at: .entry).args, ["AT_FDCWD</tmp>", "NULL", "AT_REMOVEDIR"])
+        func futex(_ op: UInt64) -> [String] {
+            SyscallDecoder.decode(abi: "x86_64", nr: 202, args: [0x10, op, 1, 0, 0, 0xFFFF_FFFF], memory: nil, at: .entry).args
+        }
+        XCTAssertEqual(futex(0x81), ["0x10", "FUTEX_WAKE_PRIVATE", "1"])
+        XCTAssertEqual(futex(0x80), ["0x10", "FUTEX_WAIT_PRIVATE", "1", "NULL"])
+        XCTAssertEqual(futex(0x189), ["0x10", "FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME", "1", "NULL",
+                                      "FUTEX_BITSET_MATCH_ANY"])
+        let sx = SyscallDecoder.decode(abi: "x86_64", nr: nr("statx"), args: [3, 0, 0x1100, 0x7FF, 0], memory: nil, at: .entry)
+        XCTAssertEqual(sx.args[2], "AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH")
+        XCTAssertEqual(sx.args[3], "STATX_BASIC_STATS")
+        let rnd = SyscallDecoder.decode(abi: "x86_64", nr: nr("getrandom"), args: [0x9000 + 296, 2, 1], memory: m,
+                                        at: .exit(2))
+        XCTAssertEqual(rnd.args, [#""\x00\x00""#, "2", "GRND_NONBLOCK"])
+    }
+
     func testSockaddrs() {
         var m = FakeMemory()
         m.put(0x7000, [2, 0, 0x1F, 0x90, 127, 0, 0, 1] + [UInt8](repeating: 0, count: 8))

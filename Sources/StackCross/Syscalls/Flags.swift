@@ -156,7 +156,7 @@ public enum Flags {
         (1, "SOCK_STREAM"), (2, "SOCK_DGRAM"), (3, "SOCK_RAW"), (4, "SOCK_RDM"), (5, "SOCK_SEQPACKET"),
         (6, "SOCK_DCCP"), (10, "SOCK_PACKET"),
     ])
-    public static let socketFlags = FlagSet([(0o4000, "SOCK_NONBLOCK"), (0o2000000, "SOCK_CLOEXEC")])
+    public static let socketFlags = FlagSet([(0o2000000, "SOCK_CLOEXEC"), (0o4000, "SOCK_NONBLOCK")])
     /// socket(2) type: `SOCK_STREAM|SOCK_CLOEXEC`.
     public static func socketType(_ v: UInt64) -> String {
         let rest = v & ~0xF
