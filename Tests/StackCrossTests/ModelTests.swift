@@ -301,7 +301,9 @@ final class ModelTests: XCTestCase {
 
     func testSyscallExitAllChecksHold() {
         let c = model.crossing(for: Sample.syscallExit())
-        assertAllHold(c, ["exit.is_error", "exit.rval", "exit.unchanged", "pt_regs", "kstack.path"])
+        assertAllHold(c, ["exit.is_error", "exit.rval", "exit.unchanged", "exit.pt_regs", "exit.kstack.path"])
+        XCTAssertNil(c.check("entry.kind"))  // made at the entry stop
+        XCTAssertNil(c.check("selectors.cs"))
     }
 
     func testInt80EntryAllChecksHold() {
@@ -406,7 +408,8 @@ final class ModelTests: XCTestCase {
             ("exit.rval", exit { $0.syscallInfo!.rval = 4 }),
             ("exit.syscall_info", exit { $0.syscallInfo!.op = .entry }),
             ("exit.unchanged", exit { $0.regs = regsWith($0, "rip", 0x40_1138) }),
-            ("pt_regs", exit { $0.regs = regsWith($0, "r12", 9) }),
+            ("exit.pt_regs", exit { $0.regs = regsWith($0, "r12", 9) }),
+            ("exit.kstack.path", exit { $0.kernelStack = Sample.entryFrames }),
             ("stop.orig_rax", { var o = Sample.interruptedSnapshot(); o.regs = regsWith(o, "orig_rax", 0); return o }()),
             ("stop.orig_rax", { var o = Sample.segvDelivery(); o.regs = regsWith(o, "orig_rax", 0); return o }()),
             ("exception.rf", { var o = Sample.segvDelivery(); o.regs = regsWith(o, "eflags", 0x246); return o }()),
@@ -491,7 +494,7 @@ final class ModelTests: XCTestCase {
         v[Sample.idx("rcx")] = 0x7f20_0000_1100
         o.regs = Registers(values: v)
         c = model.crossing(for: o)
-        XCTAssertEqual(c.check("pt_regs")?.ok, false)
+        XCTAssertEqual(c.check("exit.pt_regs")?.ok, false)
 
         // rt_sigreturn: rip/rsp/rax come back from the ucontext at the entry rsp; orig_rax -1.
         let se = Sample.regs { $0[Sample.idx("orig_rax")] = 15; $0[Sample.idx("rsp")] = 0x7ffd_0000_e008 }

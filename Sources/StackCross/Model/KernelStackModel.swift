@@ -181,6 +181,7 @@ struct CrossingJudge {
         if let (set, _) = evidence, set.count == 1, let only = set.first { entry = only }
 
         selectorChecks(kind)
+        let before = checks.count
         switch obs.kind {
         case .syscallEntry: entryChecks(kind, way)
         case .syscallExit: exitChecks(kind)
@@ -188,13 +189,26 @@ struct CrossingJudge {
         case .handlerEntry: handlerChecks()
         case .snapshot: snapshotChecks(kind)
         }
-        if obs.kind != .handlerEntry, let (set, why) = evidence {
+        if obs.kind != .handlerEntry && obs.kind != .syscallExit, let (set, why) = evidence {
             add("entry.kind", set.contains(way.entry), expected: "\(way.entry.rawValue) (model: \(kind.rawValue))",
                 actual: set.count == 1 ? "\(set.first!.rawValue) (\(why))"
                     : "one of \(set.map(\.rawValue).sorted().joined(separator: ", ")) (\(why))")
         }
         if obs.kind != .handlerEntry { kernelFrameChecks(way) }
         let mapping = userStackChecks()
+        if obs.kind == .syscallExit {
+            // The record carries entry and exit checks together: exit-stop checks say so in their name.
+            // Selectors and the user RSP only change at exit for execve and rt_sigreturn.
+            let rewrote = checks[before...].contains { $0.name.hasPrefix("execve.") || $0.name.hasPrefix("sigreturn.") }
+            checks = checks.enumerated().compactMap { i, c in
+                var c = c
+                let common = c.name.hasPrefix("selectors.") || c.name.hasPrefix("user_rsp.")
+                if common && !rewrote { return nil }
+                if !c.name.hasPrefix("exit.") && !c.name.hasPrefix("execve.") && !c.name.hasPrefix("sigreturn.") { c.name = "exit." + c.name }
+                _ = i
+                return c
+            }
+        }
 
         var syscall: SyscallCall?
         if let i = info, let nr = i.nr {
