@@ -40,6 +40,7 @@ struct AttachCommand: ParsableCommand {
     func run() throws {
         let logger = global.makeLogger("stackcross.attach")
         var options = AttachOptions()
+        options.kernelConfig = KernelConfigReader.load()
         options.kernelStacks = !noKernel
         options.maxFrames = maxFrames
         options.sourceLines = sourceLines
