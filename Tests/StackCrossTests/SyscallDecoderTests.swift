@@ -127,6 +127,8 @@ final class SyscallDecoderTests: XCTestCase {
         XCTAssertEqual(Flags.open(0o4010001), "O_WRONLY|O_SYNC")
         XCTAssertEqual(Flags.open(0o2204000), "O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY")
         XCTAssertEqual(Flags.fileMode(0o100644), "S_IFREG|0644")
+        XCTAssertEqual(Flags.fileMode(0o41777), "S_IFDIR|S_ISVTX|0777")
+        XCTAssertEqual(Flags.fileMode(0o104755), "S_IFREG|S_ISUID|0755")
         let fc = SyscallDecoder.decode(abi: "x86_64", nr: 72, args: [3, 1, 0], memory: nil, at: .entry)
         XCTAssertEqual(fc.args, ["3", "F_GETFD"])
         XCTAssertEqual(SyscallDecoder.decodeReturn(abi: "x86_64", nr: 72, ret: 1, args: [3, 1, 0], memory: nil),

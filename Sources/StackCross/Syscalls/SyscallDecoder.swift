@@ -27,7 +27,7 @@ public enum ArgKind: Sendable, Equatable {
     case argv, envp
     case sigset, outSigset, sigaction, outSigaction, stack, outStack
     case timespec, outTimespec, outTimeval
-    case outStat, outStat64, outStatx, outFdPair, outWaitStatus, outDirents, outUtsname
+    case outStat, outStat64, outStatx, outFdPair, outWaitStatus, outDirents, outUtsname, outSysinfo
     case rlimit, outRlimit
     case sockaddr(lenArg: Int)
     case outSockaddr
@@ -40,6 +40,7 @@ public enum ArgKind: Sendable, Equatable {
         switch self {
         case .outBuffer, .outString, .outIovec, .outSigset, .outSigaction, .outStack, .outTimespec, .outTimeval,
              .outStat, .outStat64, .outStatx, .outFdPair, .outWaitStatus, .outDirents, .outUtsname, .outRlimit,
+             .outSysinfo,
              .outSockaddr:
             true
         default: false
@@ -109,7 +110,7 @@ public enum SyscallDecoder {
         "getrlimit": [.rlimitResource, .outRlimit], "ugetrlimit": [.rlimitResource, .outRlimit],
         "setrlimit": [.rlimitResource, .rlimit],
         "getrandom": [.outBuffer, .ulong, .getrandomFlags], "rseq": [.ptr, .hex, .hex, .hex],
-        "uname": [.outUtsname], "epoll_create1": [.cloexecFlags], "eventfd2": [.uint, .cloexecFlags],
+        "uname": [.outUtsname], "sysinfo": [.outSysinfo], "epoll_create1": [.cloexecFlags], "eventfd2": [.uint, .cloexecFlags],
         "memfd_create": [.str, .hex], "unlinkat": [.dirfd, .path, .atFlags],
         "fchmodat": [.dirfd, .path, .mode], "mkdirat": [.dirfd, .path, .mode], "mkdir": [.path, .mode],
         "chmod": [.path, .mode], "fchmod": [.fd, .mode], "umask": [.mode],
@@ -477,6 +478,14 @@ public enum SyscallDecoder {
                 }
                 return "{sysname=\(field(0)), nodename=\(field(1)), ...}"
             case .outRlimit: return rlimit(v)
+            case .outSysinfo:
+                // struct sysinfo: longs, then u16 procs padded to a long, two longs, u32 mem_unit.
+                let w = wordSize
+                guard let b = read(v, 13 * w + 4) else { return nil }
+                func l(_ k: Int) -> UInt64 { le(b, k * w, w) }
+                return "{uptime=\(signed(b, 0, w)), loads=[\(l(1)), \(l(2)), \(l(3))], totalram=\(l(4)), freeram=\(l(5)), "
+                    + "sharedram=\(l(6)), bufferram=\(l(7)), totalswap=\(l(8)), freeswap=\(l(9)), procs=\(le(b, 10 * w, 2)), "
+                    + "totalhigh=\(l(11)), freehigh=\(l(12)), mem_unit=\(le(b, 13 * w, 4))}"
             case .outSockaddr:
                 // The length is in/out through the next argument's pointer.
                 guard let lb = read(raw(i + 1), 4) else { return nil }
