@@ -4,7 +4,11 @@
 Sources (Debian package linux-libc-dev):
   /usr/include/x86_64-linux-gnu/asm/unistd_64.h   x86_64 syscall numbers (__NR_name N)
   /usr/include/x86_64-linux-gnu/asm/unistd_32.h   i386 syscall numbers
-  /usr/include/asm-generic/errno-base.h, errno.h  errno names, numbers and descriptions
+  /usr/include/asm-generic/errno-base.h, errno.h  errno names and numbers (texts from glibc's strerror)
+  /usr/src/linux-headers-*-common/include/linux/syscalls.h   the sys_* prototypes: how many arguments
+      each syscall takes and a default kind for each (fd, path, mode, pointer, integer), derived from
+      the parameter's type and name. Dev-time only (apt-get install linux-headers-<version>-common);
+      MANUAL_PROTOTYPES and PROTOTYPE_ALIASES below cover what that header does not declare.
 Class data (strace's %file, %process, ...) is kept by hand in CLASSES below, by syscall name.
 
 Regenerate (from the repository root):
@@ -12,6 +16,7 @@ Regenerate (from the repository root):
   python3 Tools/gen-syscall-tables.py --check    # exits 1 when the committed file is stale
 Override the header directory with INCLUDE=/path/to/include.
 """
+import glob
 import os
 import re
 import sys
@@ -20,8 +25,43 @@ INCLUDE = os.environ.get("INCLUDE", "/usr/include")
 UNISTD_64 = f"{INCLUDE}/x86_64-linux-gnu/asm/unistd_64.h"
 UNISTD_32 = f"{INCLUDE}/x86_64-linux-gnu/asm/unistd_32.h"
 ERRNO_FILES = [f"{INCLUDE}/asm-generic/errno-base.h", f"{INCLUDE}/asm-generic/errno.h"]
+SYSCALLS_H = os.environ.get("SYSCALLS_H") or next(
+    iter(sorted(glob.glob("/usr/src/linux-headers-*-common/include/linux/syscalls.h"), reverse=True)), None)
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
                    "Sources/StackCross/Syscalls/SyscallTable+Generated.swift")
+
+# Syscalls whose sys_* prototype lives in arch code or nowhere (obsolete, unimplemented).
+MANUAL_PROTOTYPES = {
+    "mmap": "unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd, unsigned long off",
+    "rt_sigreturn": "void", "sigreturn": "void",
+    "modify_ldt": "int func, void __user *ptr, unsigned long bytecount",
+    "arch_prctl": "int option, unsigned long addr",
+    "iopl": "unsigned int level",
+    "set_thread_area": "struct user_desc __user *u_info", "get_thread_area": "struct user_desc __user *u_info",
+    "_sysctl": "struct __sysctl_args __user *args",
+    "umount2": "char __user *pathname, int flags", "umount": "char __user *pathname",
+    "create_module": "const char __user *name, size_t size", "get_kernel_syms": "void __user *table",
+    "query_module": "const char __user *name, int which, void __user *buf, size_t bufsize, size_t __user *ret",
+    "nfsservctl": "int cmd, void __user *argp, void __user *resp",
+    "getpmsg": "int fd, void __user *a, void __user *b, void __user *c, void __user *d",
+    "putpmsg": "int fd, void __user *a, void __user *b, int c, int d",
+    "afs_syscall": "void", "tuxcall": "void", "security": "void", "vserver": "void", "break": "void",
+    "stty": "void", "gtty": "void", "ftime": "void", "prof": "void", "lock": "void", "mpx": "void",
+    "profil": "void", "idle": "void",
+    "epoll_ctl_old": "int epfd, int op, int fd, void __user *event",
+    "epoll_wait_old": "int epfd, void __user *events, int maxevents, int timeout",
+    "oldolduname": "void __user *name",
+    "ulimit": "int cmd, long newval",
+    "vm86old": "void __user *user_vm86", "vm86": "unsigned long cmd, unsigned long arg",
+    "bdflush": "int func, long data",
+    "readdir": "unsigned int fd, void __user *dirent, unsigned int count",
+}
+# Names whose prototype is another sys_* function's (i386 spellings, 64-bit time variants).
+PROTOTYPE_ALIASES = {
+    "oldstat": "stat", "oldfstat": "fstat", "oldlstat": "lstat", "_llseek": "llseek", "_newselect": "select",
+    "mmap2": "mmap_pgoff", "ugetrlimit": "getrlimit", "umount": "oldumount",
+}
+
 
 # Syscall classes, as strace's -e trace=%CLASS defines them, by name (a name absent from an ABI is
 # skipped for that ABI). One list per class; a syscall may be in several.
@@ -133,7 +173,75 @@ def parse_errno():
         for line in open(path):
             m = re.match(r"#define\s+(E\w+)\s+(\d+)\s*/\*\s*(.*?)\s*\*/", line)
             if m and int(m.group(2)) not in out:
-                out[int(m.group(2))] = (m.group(1), m.group(3))
+                # glibc's strerror text, as strace prints it; the header's comment when glibc has none.
+                text = os.strerror(int(m.group(2)))
+                if text.startswith("Unknown error"):
+                    text = m.group(3)
+                out[int(m.group(2))] = (m.group(1), text)
+    return out
+
+
+PATH_NAMES = {"filename", "pathname", "path", "oldname", "newname", "specialfile", "library", "dir_name",
+              "dev_name", "new_root", "put_old", "old", "new"}
+FD_NAMES = {"fd", "fd_in", "fd_out", "oldfd", "newfd", "ufd", "epfd", "fildes", "out_fd", "in_fd", "pidfd",
+            "mqdes", "fdin", "fdout", "old_fd", "new_fd"}
+DIRFD_NAMES = {"dfd", "olddfd", "newdfd", "dirfd", "from_dfd", "to_dfd"}
+INT32 = re.compile(r"^(int|pid_t|clockid_t|timer_t|mqd_t|__s32|s32|key_serial_t|key_t|rwf_t)$")
+UINT32 = re.compile(r"^(unsigned( int| short| char)?|u(8|16|32)|__u(8|16|32)|uid_t|gid_t|old_uid_t|old_gid_t|qid_t)$")
+UINT64 = re.compile(r"^(unsigned long|size_t|u64|__u64|aio_context_t)$")
+
+
+def arg_kind(param):
+    """A default decoding kind from one C parameter (type and name)."""
+    m = re.match(r"^(.*?)(\w+)$", param.strip())
+    ctype, name = (m.group(1).strip(), m.group(2)) if m and m.group(1).strip() else (param.strip(), "")
+    if "*" in ctype or "__user" in ctype or ctype.endswith("_t") and ctype.startswith("cap_user"):
+        if re.match(r"^(const )?char __user \*$", ctype):
+            if name in PATH_NAMES:
+                return "path"
+            return "str" if ctype.startswith("const") else "ptr"
+        return "ptr"
+    if name in FD_NAMES:
+        return "fd"
+    if name in DIRFD_NAMES:
+        return "dirfd"
+    if ctype == "umode_t":
+        return "mode"
+    if name in ("sig", "signum"):
+        return "signal"
+    if "flag" in name or "mask" in name:
+        return "hex"
+    if "addr" in name or name in ("start", "brk", "tls", "newsp"):
+        return "ptr"
+    if INT32.match(ctype):
+        return "int"
+    if UINT32.match(ctype):
+        return "uint"
+    if UINT64.match(ctype):
+        return "ulong"
+    return "long"
+
+
+def parse_prototypes(names):
+    if not SYSCALLS_H or not os.path.exists(SYSCALLS_H):
+        sys.exit("linux/syscalls.h not found: apt-get install linux-headers-<version>-common or set SYSCALLS_H")
+    text = open(SYSCALLS_H).read()
+    protos = {}
+    for m in re.finditer(r"asmlinkage long sys_(\w+)\(([^;]*?)\);", text, re.S):
+        protos.setdefault(m.group(1), " ".join(m.group(2).split()))
+    out = {}
+    for name in names:
+        base = PROTOTYPE_ALIASES.get(name, name)
+        proto = MANUAL_PROTOTYPES.get(name) or protos.get(base)
+        if proto is None and base.endswith("_time64"):
+            proto = protos.get(base[: -len("_time64")])
+        if proto is None and base.endswith("64"):
+            proto = protos.get(base[:-2])
+        if proto is None and base.endswith("32"):
+            proto = protos.get(base[:-2])
+        if proto is None:
+            sys.exit(f"no prototype for {name}: add it to MANUAL_PROTOTYPES")
+        out[name] = [] if proto.strip() == "void" else [arg_kind(p) for p in proto.split(",")]
     return out
 
 
@@ -183,6 +291,13 @@ def render():
             row += item
         lines.append(row)
         lines.append("        ],")
+    lines += ["    ]", "}", "", "extension SyscallDecoder {",
+              "    /// Argument kinds from the sys_* prototypes in linux/syscalls.h (count = the syscall's arity).",
+              "    static let generatedArgKinds: [String: [ArgKind]] = ["]
+    protos = parse_prototypes(sorted(known))
+    for name in sorted(protos):
+        kinds = ", ".join("." + k for k in protos[name])
+        lines.append(f"        {swift_string(name)}: [{kinds}],")
     lines += ["    ]", "}", ""]
     return "\n".join(lines)
 

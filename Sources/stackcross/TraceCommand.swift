@@ -64,6 +64,7 @@ struct TraceCommand: ParsableCommand {
     func run() throws {
         let logger = global.makeLogger("stackcross.trace")
         var options = TraceOptions()
+        options.model = KernelStackModel(config: KernelConfigReader.load())
         options.followForks = follow
         options.stringLimit = stringLimit
         options.filter = try parsedFilter()
