@@ -34,9 +34,16 @@ public enum TraceABI: Sendable, Hashable {
 
 /// Where a trace's records go, as they happen. The CLI formats them; the engine never does.
 public protocol TraceSink: AnyObject {
+    /// Whether the sink shows strace-like text: the engine then also renders return values (fd paths
+    /// need the stopped tracee) and siginfo fields for it.
+    var wantsText: Bool { get }
     /// A reported syscall has entered (its record has no `ret` yet): for live line output.
     func syscallEntered(_ record: SyscallRecord)
-    /// A finished record: every syscall once, at its exit (or when its task died inside it).
+    /// Every reported syscall once, at its exit stop or when its task died inside it (`ret` nil).
+    func syscallExited(_ record: SyscallRecord, returnText: String?)
+    /// A signal-delivery stop; `siginfoFields` (si_pid…) only when `wantsText`.
+    func signal(_ record: SignalRecord, siginfoFields: [(String, String)])
+    /// exec, clone, exit, attach and detach records.
     func emit(_ record: TraceRecord)
     /// The tracer is idle or done: write out what is buffered.
     func flush()
@@ -271,19 +278,20 @@ public final class SyscallTracer {
     func waitLoop() throws -> Int32? {
         var status: Int32 = 0
         while !tasks.isEmpty {
+            // A busy tracee keeps waitpid from ever blocking (and so from returning EINTR): look every time.
+            let sig = sc_tracer_take_stop_signal()
+            if sig != 0 {
+                if attachedMode {
+                    detachAll(reason: sig)
+                    return sig
+                }
+                // Our own child: pass the signal on and trace what it does with it.
+                kill(rootPid, sig)
+            }
             let tid = sc_waitpid_interruptible(-1, &status, 0)
             if tid < 0 {
                 let e = errno
                 if e == EINTR {
-                    let sig = sc_tracer_take_stop_signal()
-                    if sig != 0 {
-                        if attachedMode {
-                            detachAll(reason: sig)
-                            return sig
-                        }
-                        // Our own child: pass the signal on and trace what it does with it.
-                        kill(rootPid, sig)
-                    }
                     sink.flush()
                     continue
                 }
@@ -357,9 +365,9 @@ public final class SyscallTracer {
             resume(t)
             if reported { completeEntry(t, info: info, regs: regs) }
         case Int(SC_SYSCALL_INFO_EXIT):
-            let rec = syscallExit(t, info: info, regs: regs)
+            let done = syscallExit(t, info: info, regs: regs)
             resume(t)
-            if let rec { completeExit(t, rec, info: info, regs: regs) }
+            if let (rec, text) = done { completeExit(t, rec, returnText: text, info: info, regs: regs) }
         default:
             resume(t)
         }
@@ -370,8 +378,8 @@ public final class SyscallTracer {
     /// Per-syscall facts, looked up by number on the hot path instead of by name.
     struct SyscallFlags: OptionSet {
         let rawValue: UInt8
-        /// Arguments must be read at entry: the address space is gone at the exit stop.
-        static let decodeAtEntry = SyscallFlags(rawValue: 1)
+        /// Has output arguments (read's buffer): decoded again at the exit stop.
+        static let decodeAtExit = SyscallFlags(rawValue: 1)
         /// A successful call may change what an fd refers to.
         static let changesFds = SyscallFlags(rawValue: 2)
         /// Selected by -e trace=SET.
@@ -384,7 +392,10 @@ public final class SyscallTracer {
                 var f: SyscallFlags = []
                 if options.filter.contains(abi: abi.name, nr: Int64(nr)) { f.insert(.traced) }
                 if let name = t.name(Int64(nr)) {
-                    if name == "execve" || name == "execveat" { f.insert(.decodeAtEntry) }
+                    let argc = SyscallDecoder.argKinds(abi: abi.name, name: name).count
+                    if SyscallLine.entryArgumentCount(abi: abi.name, nr: Int64(nr), argCount: argc) < argc {
+                        f.insert(.decodeAtExit)
+                    }
                     if FdPathCache.fdTableChangers.contains(name) { f.insert(.changesFds) }
                 }
                 return f
@@ -412,10 +423,11 @@ public final class SyscallTracer {
         let raw = [Address(args.0), Address(args.1), Address(args.2), Address(args.3), Address(args.4), Address(args.5)]
         var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr,
                                 name: TraceNames.syscallName(abi: abi, nr: nr), args: [], rawArgs: raw, entryNs: now)
-        if f.contains(.decodeAtEntry) {
-            rec.args = TraceNames.decodeArgs(abi: abi, nr: nr, name: rec.name, args: raw, ret: nil,
-                                             memory: memory(t), stringLimit: options.stringLimit)
-        }
+        let d = SyscallDecoder.decode(abi: abi.name, nr: nr, args: [args.0, args.1, args.2, args.3, args.4, args.5],
+                                      memory: memory(t), stringLimit: options.stringLimit, at: .entry,
+                                      stackPointer: regs.rsp)
+        rec.args = d.args
+        if !d.strings.isEmpty { rec.strings = d.strings }
         hooks.atSyscallEntry?(t.process.pid, t.tid, &rec)
         t.entry = rec
         return true
@@ -436,7 +448,7 @@ public final class SyscallTracer {
     }
 
     /// The exit stop, task stopped: takes the call's record and reads what the call wrote.
-    func syscallExit(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) -> SyscallRecord? {
+    func syscallExit(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) -> (SyscallRecord, String?)? {
         let wasIn = t.inSyscall
         t.inSyscall = false
         let ret = info.u.exit.rval
@@ -449,17 +461,24 @@ public final class SyscallTracer {
         rec.exitNs = sc_monotonic_ns()
         let abi = TraceABI(auditArch: info.arch)
         let f = flags(abi, rec.nr)
-        if !f.contains(.decodeAtEntry) {
-            rec.args = TraceNames.decodeArgs(abi: abi, nr: rec.nr, name: rec.name, args: rec.rawArgs, ret: ret,
-                                             memory: memory(t), stringLimit: options.stringLimit)
+        let mem = memory(t)
+        if f.contains(.decodeAtExit) {
+            let d = SyscallDecoder.decode(abi: abi.name, nr: rec.nr, args: rec.rawArgs.map(\.rawValue), memory: mem,
+                                          stringLimit: options.stringLimit, at: .exit(ret),
+                                          entry: (rec.args, rec.strings ?? [:]))
+            rec.args = d.args
+            rec.strings = d.strings.isEmpty ? nil : d.strings
         }
         if f.contains(.changesFds), ret >= 0 || ret < -4095 { t.process.fds.invalidate() }
         t.exitBytesBeforeIP = bytesBeforeIP(t, regs.rip)
-        return rec
+        let text = sink.wantsText
+            ? SyscallDecoder.decodeReturn(abi: abi.name, nr: rec.nr, ret: ret, args: rec.rawArgs.map(\.rawValue), memory: mem)
+            : nil
+        return (rec, text)
     }
 
     /// After the exit stop, task running: exit registers, the exit crossing's checks, and out it goes.
-    func completeExit(_ t: TracedTask, _ rec0: SyscallRecord, info: sc_syscall_info, regs: sc_user_regs) {
+    func completeExit(_ t: TracedTask, _ rec0: SyscallRecord, returnText: String?, info: sc_syscall_info, regs: sc_user_regs) {
         var rec = rec0
         let r = Registers(regs)
         rec.exitRegs = r
@@ -473,7 +492,7 @@ public final class SyscallTracer {
         } else {
             rec.crossing = exitCrossing
         }
-        sink.emit(.syscall(rec))
+        sink.syscallExited(rec, returnText: returnText)
     }
 
     /// The first stop after attaching can be the exit of a syscall that was already running.
@@ -491,17 +510,22 @@ public final class SyscallTracer {
         var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr, name: name, args: [],
                                 rawArgs: raw, ret: ret, error: TraceNames.errnoName(ret: ret),
                                 entryNs: now, exitNs: now, exitRegs: Registers(regs))
-        rec.args = raw.map(\.description)
-        sink.emit(.syscall(rec))
+        let mem = memory(t)
+        let d = SyscallDecoder.decode(abi: abi.name, nr: nr, args: raw.map(\.rawValue), memory: mem,
+                                      stringLimit: options.stringLimit, at: .exit(ret))
+        rec.args = d.args
+        if !d.strings.isEmpty { rec.strings = d.strings }
+        let text = sink.wantsText
+            ? SyscallDecoder.decodeReturn(abi: abi.name, nr: nr, ret: ret, args: raw.map(\.rawValue), memory: mem) : nil
+        sink.syscallExited(rec, returnText: text)
     }
 
     /// A task died (or is about to) inside a syscall: its record goes out without a return value.
     func finishUnreturned(_ t: TracedTask) {
         t.inSyscall = false
-        guard var rec = t.entry else { return }
+        guard let rec = t.entry else { return }
         t.entry = nil
-        if rec.args.isEmpty { rec.args = rec.rawArgs.map(\.description) }
-        sink.emit(.syscall(rec))
+        sink.syscallExited(rec, returnText: nil)
     }
 
     func bytesBeforeIP(_ t: TracedTask, _ rip: UInt64) -> [UInt8]? {
@@ -525,22 +549,23 @@ public final class SyscallTracer {
             resume(t)
             return
         }
-        var siginfo = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
-                       UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        var siginfo = [UInt8](repeating: 0, count: 128)
         var code: String?
-        if withUnsafeMutableBytes(of: &siginfo, { sc_ptrace_getsiginfo(t.tid, $0.baseAddress) }) == 0 {
-            let si_code = Int32(truncatingIfNeeded: siginfo.1)  // si_signo, si_errno, si_code: ints at 0, 4, 8
-            code = TraceNames.signalCodeName(signo: signo, code: si_code)
+        var fields: [(String, String)] = []
+        if siginfo.withUnsafeMutableBytes({ sc_ptrace_getsiginfo(t.tid, $0.baseAddress) }) == 0 {
+            let decoded = Signals.siginfoFields(siginfo)
+            code = Signals.codeName(signo: signo, code: decoded.code)
+            if sink.wantsText { fields = decoded.fields }
         }
-        var regs = sc_user_regs()
         var rec = SignalRecord(pid: t.process.pid, tid: t.tid, signo: signo, name: TraceNames.signalName(signo),
                                code: code, timeNs: sc_monotonic_ns())
+        var regs = sc_user_regs()
         if sc_ptrace_getregs(t.tid, &regs) == 0 {
             let obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: Registers(regs), signo: signo)
             rec.crossing = options.model.crossing(for: obs)
             hooks.atSignalDelivery?(t.process.pid, t.tid, &rec, obs)
         }
-        sink.emit(.signal(rec))
+        sink.signal(rec, siginfoFields: fields)
         deliverSignal(t, signo: signo)
     }
 
