@@ -42,22 +42,25 @@ public final class ReportReader {
 
     /// Feeds the next chunk of the input.
     public func feed(_ chunk: UnsafeRawBufferPointer) throws {
-        var start = 0
+        guard let base = chunk.baseAddress, chunk.count > 0 else { return }
         let n = chunk.count
+        var start = 0
         while start < n {
-            guard let nl = chunk[start..<n].firstIndex(of: UInt8(ascii: "\n")) else {
-                pending.append(contentsOf: chunk[start..<n])
+            // memchr, not a generic slice search: this loop sees every byte of the trace.
+            guard let hit = memchr(base + start, 0x0a, n - start) else {
+                pending.append(contentsOf: UnsafeRawBufferPointer(start: base + start, count: n - start))
                 if mode != .snapshotLines && pending.count > Self.maxLineBytes {
                     throw ReportInputError(file: file, line: lineNumber + 1,
                                            message: "line longer than \(Self.maxLineBytes >> 20) MiB")
                 }
                 return
             }
+            let nl = UnsafeRawPointer(hit) - base
             lineNumber += 1
             if pending.isEmpty {
-                try line(UnsafeRawBufferPointer(rebasing: chunk[start..<nl]))
+                try line(UnsafeRawBufferPointer(start: base + start, count: nl - start))
             } else {
-                pending.append(contentsOf: chunk[start..<nl])
+                pending.append(contentsOf: UnsafeRawBufferPointer(start: base + start, count: nl - start))
                 let whole = pending
                 pending.removeAll(keepingCapacity: pending.count < 1 << 20)
                 try whole.withUnsafeBytes { try line($0) }
@@ -107,11 +110,12 @@ public final class ReportReader {
             return
         }
         // Trim ASCII whitespace (and a CR from CRLF files); blank lines are skipped.
+        guard let p = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         var lo = 0, hi = raw.count
-        while lo < hi, Self.isSpace(raw[lo]) { lo += 1 }
-        while hi > lo, Self.isSpace(raw[hi - 1]) { hi -= 1 }
+        while lo < hi, Self.isSpace(p[lo]) { lo += 1 }
+        while hi > lo, Self.isSpace(p[hi - 1]) { hi -= 1 }
         if lo == hi { return }
-        let bytes = UnsafeRawBufferPointer(rebasing: raw[lo..<hi])
+        let bytes = UnsafeRawBufferPointer(start: p + lo, count: hi - lo)
 
         switch mode {
         case .trace:
