@@ -21,13 +21,17 @@ let package = Package(
         .systemLibrary(
             name: "CLibunwind", path: "CShims/CLibunwind", pkgConfig: "libunwind-ptrace",
             providers: [.apt(["libunwind-dev", "liblzma-dev"])]),
+        // zlib: gunzip /proc/config.gz for the kernel-stack model's configuration.
+        .systemLibrary(
+            name: "CZlib", path: "CShims/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
         // Pure Swift: records, model, checks, tables, exporters. No tracing syscalls.
         .target(name: "StackCross", path: "Sources/StackCross"),
         // The live side: ptrace, /proc, tracee memory, unwinding.
         .target(
             name: "Inspector",
             dependencies: [
-                "StackCross", "CStackCross", "CLibdw", "CLibunwind",
+                "StackCross", "CStackCross", "CLibdw", "CLibunwind", "CZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Inspector",

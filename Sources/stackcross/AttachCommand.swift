@@ -1,6 +1,66 @@
 import ArgumentParser
+import Foundation
+import Inspector
+import StackCross
 
 struct AttachCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "attach", abstract: "Not built yet.")
-    func run() throws { throw RuntimeFailure("attach: not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "attach",
+        abstract: "Stop every thread of a process, snapshot its user and kernel stacks, and detach.",
+        discussion: """
+            Kernel stacks come from /proc/PID/task/TID/stack, read before each thread is stopped \
+            (root only). The process runs on afterwards exactly as before.
+            """)
+
+    @Argument(help: "The process to snapshot.")
+    var pid: Int32
+
+    @Flag(help: "Write the snapshot record as JSON.")
+    var json = false
+
+    @Option(name: .shortAndLong, help: "Write to FILE instead of stdout.")
+    var output: String?
+
+    @Flag(help: "Do not read kernel stacks.")
+    var noKernel = false
+
+    @Option(help: "Unwind at most N user frames per thread.")
+    var maxFrames = 256
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard pid > 0 else { throw ValidationError("PID must be a positive process id, not \(pid)") }
+        guard maxFrames > 0 else { throw ValidationError("--max-frames must be at least 1") }
+    }
+
+    func run() throws {
+        let logger = global.makeLogger("stackcross.attach")
+        var options = AttachOptions()
+        options.kernelConfig = KernelConfigReader.load()
+        options.kernelStacks = !noKernel
+        options.maxFrames = maxFrames
+        let snapshot: Snapshot
+        do {
+            snapshot = try SnapshotCapture.snapshot(pid: pid, options: options, logger: logger)
+        } catch let e as AttachError {
+            throw RuntimeFailure("stackcross attach: \(e)")
+        }
+        var data: Data
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            data = try enc.encode(snapshot)
+            data.append(0x0A)
+        } else {
+            data = Data(SnapshotText.render(snapshot).utf8)
+        }
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: data) else {
+                throw RuntimeFailure("stackcross attach: cannot write \(output)")
+            }
+        } else {
+            FileHandle.standardOutput.write(data)
+        }
+    }
 }

@@ -1,6 +1,199 @@
 import ArgumentParser
+import Foundation
+import Inspector
+import StackCross
 
 struct TraceCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "trace", abstract: "Not built yet.")
-    func run() throws { throw RuntimeFailure("trace: not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Trace the syscalls of a program or of running processes, like strace, with registers and crossings.",
+        discussion: """
+            Without -o, strace-like lines go to stderr as the program runs. With -o FILE the records \
+            (syscall, signal, exec, clone, exit, attach, detach) go to FILE as JSON Lines instead. \
+            The exit status is the program's (128+N when it was killed by signal N). With -p, \
+            SIGINT, SIGTERM or SIGHUP detach from every thread and the processes run on.
+            """)
+
+    @Flag(name: .customShort("f"), help: "Follow threads, forks and vforks.")
+    var follow = false
+
+    @Option(name: .customShort("e"), help: ArgumentHelp("trace=SET: syscall names, %classes (%file, %process, %network…), !negation.", valueName: "expr"))
+    var expressions: [String] = []
+
+    @Option(name: .customShort("s"), help: "Longest string or buffer shown, in bytes.")
+    var stringLimit: Int = 32
+
+    @Option(name: .customShort("o"), help: "Write the records as JSON Lines to FILE (with -c: the summary).")
+    var output: String?
+
+    @Flag(name: .customShort("c"), help: "Count calls, errors and time per syscall; print a summary at the end.")
+    var summary = false
+
+    @Flag(name: .customShort("q"), help: "Suppress attach, detach and exit messages.")
+    var quiet = false
+
+    @Option(name: .customShort("p"), help: ArgumentHelp("Attach to a running process (repeatable).", valueName: "pid"))
+    var pids: [Int32] = []
+
+    @Flag(name: .customLong("debug-peak-rss"), help: .hidden)
+    var debugPeakRSS = false
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The program and its arguments (after --).", valueName: "program"))
+    var command: [String] = []
+
+    var program: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
+
+    func validate() throws {
+        if program.isEmpty && pids.isEmpty { throw ValidationError("give a program to run (after --) or -p PID") }
+        if !program.isEmpty && !pids.isEmpty { throw ValidationError("give either a program or -p PID, not both") }
+        if stringLimit < 0 { throw ValidationError("-s must be at least 0") }
+        for p in pids where p <= 0 { throw ValidationError("-p: not a process id: \(p)") }
+        _ = try parsedFilter()
+    }
+
+    func parsedFilter() throws -> SyscallFilter {
+        do {
+            return try SyscallFilter.parse(expressions)
+        } catch let e as SyscallFilter.ParseError {
+            throw ValidationError(e.message)
+        }
+    }
+
+    func run() throws {
+        let logger = global.makeLogger("stackcross.trace")
+        var options = TraceOptions()
+        options.model = KernelStackModel(config: KernelConfigReader.load())
+        options.followForks = follow
+        options.stringLimit = stringLimit
+        options.filter = try parsedFilter()
+
+        let outFD: Int32
+        if let path = output {
+            outFD = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard outFD >= 0 else { throw RuntimeFailure("cannot open \(path): \(String(cString: strerror(errno)))") }
+        } else {
+            outFD = -1
+        }
+        defer { if outFD >= 0 { close(outFD) } }
+
+        let mode: TraceOutput.Mode = summary ? .summary : (outFD >= 0 ? .jsonLines : .lines)
+        let sink = TraceOutput(mode: mode, fd: outFD >= 0 ? outFD : 2, quiet: quiet, multiProcess: follow || pids.count > 1)
+        let tracer = SyscallTracer(options: options, sink: sink, logger: logger)
+        let target: TraceTarget = pids.isEmpty ? .program(program[0], program) : .processes(pids)
+        let outcome: TraceOutcome
+        do {
+            outcome = try tracer.run(target)
+        } catch let e as TraceError {
+            sink.flush()
+            throw RuntimeFailure(e.description)
+        }
+        sink.finish()
+        if debugPeakRSS, let hwm = Self.peakRSS() { FileHandle.standardError.write(Data("stackcross: VmHWM \(hwm)\n".utf8)) }
+        if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
+    }
+
+    static func peakRSS() -> String? {
+        guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        return s.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) }
+    }
+}
+
+/// The CLI's sink: strace-like lines, JSON Lines, or a -c summary; buffered, written when full or idle.
+final class TraceOutput: TraceSink {
+    enum Mode { case lines, jsonLines, summary }
+    let mode: Mode
+    let fd: Int32
+    let quiet: Bool
+    let multiProcess: Bool
+    var buffer: [UInt8] = []
+    static let bufferLimit = 1 << 16
+
+    init(mode: Mode, fd: Int32, quiet: Bool, multiProcess: Bool) {
+        self.mode = mode
+        self.fd = fd
+        self.quiet = quiet
+        self.multiProcess = multiProcess
+        buffer.reserveCapacity(Self.bufferLimit + 8192)
+    }
+
+    func syscallEntered(_ record: SyscallRecord) {}
+
+    func emit(_ record: TraceRecord) {
+        switch mode {
+        case .jsonLines:
+            TraceRecordJSON.appendLine(record, to: &buffer)
+        case .lines:
+            if let line = TraceLines.line(record, quiet: quiet, multiProcess: multiProcess) {
+                buffer.append(contentsOf: line.utf8)
+                buffer.append(UInt8(ascii: "\n"))
+            }
+        case .summary:
+            if case .syscall(let r) = record { TraceLines.count(r) }
+        }
+        if buffer.count >= Self.bufferLimit { flush() }
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { raw in
+            var off = 0
+            while off < raw.count {
+                let n = write(fd, raw.baseAddress! + off, raw.count - off)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return  // the reader went away: drop the output, keep tracing
+                }
+                off += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func finish() {
+        if mode == .summary {
+            buffer.append(contentsOf: TraceLines.summaryText().utf8)
+        }
+        flush()
+    }
+}
+
+// TEMPORARY line format and -c counts until the Syscalls formatter and summary land.
+enum TraceLines {
+    nonisolated(unsafe) static var counts: [String: Int] = [:]
+
+    static func count(_ r: SyscallRecord) { counts[r.name, default: 0] += 1 }
+
+    static func summaryText() -> String {
+        counts.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }.joined(separator: "\n") + "\n"
+    }
+
+    static func line(_ record: TraceRecord, quiet: Bool, multiProcess: Bool) -> String? {
+        switch record {
+        case .syscall(let r):
+            let prefix = multiProcess ? "[pid \(r.tid)] " : ""
+            var s = prefix + r.name + "(" + r.args.joined(separator: ", ") + ")"
+            if let ret = r.ret {
+                s += " = \(ret)"
+                if let e = r.error { s = prefix + r.name + "(" + r.args.joined(separator: ", ") + ") = -1 \(e)" }
+            } else {
+                s += " = ?"
+            }
+            return s
+        case .signal(let r):
+            return (multiProcess ? "[pid \(r.tid)] " : "") + "--- \(r.name) {si_signo=\(r.name), si_code=\(r.code ?? "?")} ---"
+        case .exit(let r):
+            if quiet { return nil }
+            let prefix = multiProcess ? "[pid \(r.tid)] " : ""
+            if let sig = r.signal { return prefix + "+++ killed by \(sig) +++" }
+            return prefix + "+++ exited with \(r.code ?? 0) +++"
+        case .attach(let r):
+            return quiet ? nil : "stackcross: Process \(r.tid) attached"
+        case .detach(let r):
+            return quiet ? nil : "stackcross: Process \(r.tid) detached"
+        case .exec, .clone:
+            return nil
+        }
+    }
 }

@@ -2,3 +2,5 @@
 // Umbrella header: each shim area has its own header, included here.
 #pragma once
 #include "sc_ptrace.h"
+#include "sc_spawn.h"
+#include "sc_trace.h"

@@ -65,6 +65,16 @@ public struct StopObservation: Sendable {
     public var saRestorer: Address?
     /// Words read from the new user stack at handler entry, starting at rsp.
     public var handlerStackWords: [UInt64]?
+    /// Whether the task runs a 32-bit image (ELF class of /proc/PID/exe), when known.
+    public var is32BitTask: Bool? = nil
+    /// At a signal-delivery or handler-entry stop: si_code (> 0 kernel-generated, ≤ 0 sent by a process).
+    public var signalCode: Int32? = nil
+    /// At a handler-entry stop: sa_handler where known (from the recorded rt_sigaction).
+    public var saHandler: Address? = nil
+    /// At an rt_sigreturn entry or exit stop: words read at the entry rsp (the ucontext the kernel restores).
+    public var sigreturnFrameWords: [UInt64]? = nil
+    /// At an exit stop: GET_SYSCALL_INFO's arch at the matching entry stop.
+    public var entryAuditArch: UInt32? = nil
 
     public init(kind: Kind, tid: Int32, regs: Registers, syscallInfo: SyscallInfo? = nil, bytesBeforeIP: [UInt8]? = nil,
                 procSyscall: String? = nil, kernelStack: [Frame]? = nil, kernelStackReadAtStop: Bool = true,

@@ -1,0 +1,21 @@
+#pragma once
+#include <stdint.h>
+#include <sys/types.h>
+
+// One waitpid(2) with __WALL that does NOT retry EINTR, so a tracer blocked in it wakes on a signal.
+// Returns the pid, 0 (WNOHANG) or -1 with errno (EINTR included).
+pid_t sc_waitpid_interruptible(pid_t pid, int *status, int flags);
+
+// Installs handlers for SIGINT, SIGTERM, SIGHUP without SA_RESTART that record the signal.
+// With alarm_interval_ms > 0 also a periodic SIGALRM (ITIMER_REAL) that wakes a blocked wait.
+int sc_install_tracer_signals(int alarm_interval_ms);
+// Restores the default dispositions and stops the timer.
+void sc_restore_tracer_signals(void);
+// The first of SIGINT/SIGTERM/SIGHUP caught since the last call (then cleared), or 0.
+int sc_tracer_take_stop_signal(void);
+
+// CLOCK_MONOTONIC in ns.
+uint64_t sc_monotonic_ns(void);
+
+// errno after a failed call, as Swift cannot read the TLS macro portably through every shim.
+int sc_errno(void);

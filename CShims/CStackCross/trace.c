@@ -1,0 +1,67 @@
+#define _GNU_SOURCE
+#include "sc_trace.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+
+pid_t sc_waitpid_interruptible(pid_t pid, int *status, int flags) {
+    return waitpid(pid, status, flags | __WALL);
+}
+
+static volatile sig_atomic_t stop_signal = 0;
+
+static void on_stop_signal(int sig) {
+    if (stop_signal == 0) stop_signal = sig;
+}
+
+static void on_alarm(int sig) { (void)sig; }
+
+int sc_install_tracer_signals(int alarm_interval_ms) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  // no SA_RESTART: a blocked waitpid returns EINTR
+    stop_signal = 0;
+    if (sigaction(SIGINT, &sa, NULL) != 0) return -1;
+    if (sigaction(SIGTERM, &sa, NULL) != 0) return -1;
+    if (sigaction(SIGHUP, &sa, NULL) != 0) return -1;
+    if (alarm_interval_ms > 0) {
+        sa.sa_handler = on_alarm;
+        if (sigaction(SIGALRM, &sa, NULL) != 0) return -1;
+        struct itimerval it;
+        it.it_interval.tv_sec = alarm_interval_ms / 1000;
+        it.it_interval.tv_usec = (alarm_interval_ms % 1000) * 1000;
+        it.it_value = it.it_interval;
+        if (setitimer(ITIMER_REAL, &it, NULL) != 0) return -1;
+    }
+    return 0;
+}
+
+void sc_restore_tracer_signals(void) {
+    struct itimerval off;
+    memset(&off, 0, sizeof off);
+    setitimer(ITIMER_REAL, &off, NULL);
+    signal(SIGALRM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+}
+
+int sc_tracer_take_stop_signal(void) {
+    int s = stop_signal;
+    stop_signal = 0;
+    return s;
+}
+
+uint64_t sc_monotonic_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int sc_errno(void) { return errno; }

@@ -1,0 +1,3 @@
+// zlib, for reading /proc/config.gz (the running kernel's configuration).
+#pragma once
+#include <zlib.h>

@@ -1,0 +1,116 @@
+// A process whose threads sit in known places, for `stackcross attach` tests:
+//   reader  blocked in read() on a pipe   (reader_main → reader_wait → read)
+//   sleeper in nanosleep                  (sleeper_main → sleeper_nap → nanosleep)
+//   waiter  on a condition variable       (waiter_main → waiter_block → pthread_cond_wait → futex)
+//   spinner burning CPU in user mode      (spinner_main → spinner_loop)
+//   recurser 20 frames deep, then pause() (recurser_main → recurse × 20 → recurse_bottom → pause)
+// main joins them. Prints "READY <pid>" when every thread is in place; dies by alarm(60).
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static int pipe_fds[2];
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t never = PTHREAD_COND_INITIALIZER;
+static pthread_mutex_t ready_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ready_cond = PTHREAD_COND_INITIALIZER;
+static int ready_count;
+static volatile unsigned long spin_counter;
+
+// Called by each thread just before it blocks; the blocking call follows at once.
+static void announce(void) {
+    pthread_mutex_lock(&ready_lock);
+    ready_count++;
+    pthread_cond_broadcast(&ready_cond);
+    pthread_mutex_unlock(&ready_lock);
+}
+
+__attribute__((noinline)) static void reader_wait(void) {
+    char buf[64];
+    announce();
+    for (;;) {
+        ssize_t n = read(pipe_fds[0], buf, sizeof buf);
+        if (n <= 0) break;
+    }
+}
+static void *reader_main(void *arg) {
+    (void)arg;
+    reader_wait();
+    return NULL;
+}
+
+__attribute__((noinline)) static void sleeper_nap(void) {
+    struct timespec ts = {1000, 0};
+    announce();
+    for (;;) nanosleep(&ts, NULL);
+}
+static void *sleeper_main(void *arg) {
+    (void)arg;
+    sleeper_nap();
+    return NULL;
+}
+
+__attribute__((noinline)) static void waiter_block(void) {
+    pthread_mutex_lock(&lock);
+    announce();
+    for (;;) pthread_cond_wait(&never, &lock);
+}
+static void *waiter_main(void *arg) {
+    (void)arg;
+    waiter_block();
+    return NULL;
+}
+
+__attribute__((noinline)) static void spinner_loop(void) {
+    announce();
+    for (;;) spin_counter++;
+}
+static void *spinner_main(void *arg) {
+    (void)arg;
+    spinner_loop();
+    return NULL;
+}
+
+__attribute__((noinline)) static void recurse_bottom(void) {
+    announce();
+    for (;;) pause();
+}
+__attribute__((noinline)) static void recurse(int n) {
+    if (n > 0) recurse(n - 1);
+    else recurse_bottom();
+    spin_counter += 0;  // keeps the call from being a tail call
+}
+static void *recurser_main(void *arg) {
+    (void)arg;
+    recurse(19);
+    return NULL;
+}
+
+int main(void) {
+    alarm(60);
+    if (pipe(pipe_fds) != 0) { perror("pipe"); return 1; }
+    struct { const char *name; void *(*fn)(void *); } spec[] = {
+        {"reader", reader_main}, {"sleeper", sleeper_main}, {"waiter", waiter_main},
+        {"spinner", spinner_main}, {"recurser", recurser_main},
+    };
+    enum { N = sizeof spec / sizeof spec[0] };
+    pthread_t th[N];
+    for (int i = 0; i < N; i++) {
+        if (pthread_create(&th[i], NULL, spec[i].fn, NULL) != 0) { perror("pthread_create"); return 1; }
+        pthread_setname_np(th[i], spec[i].name);
+    }
+    pthread_mutex_lock(&ready_lock);
+    while (ready_count < N) pthread_cond_wait(&ready_cond, &ready_lock);
+    pthread_mutex_unlock(&ready_lock);
+    // Give each thread time to get from announce() into its blocking call.
+    usleep(100 * 1000);
+    printf("READY %d\n", (int)getpid());
+    fflush(stdout);
+    for (int i = 0; i < N; i++) pthread_join(th[i], NULL);
+    return 0;
+}

@@ -1,0 +1,198 @@
+import Glibc
+import Logging
+import StackCross
+
+/// Why attaching to a process failed. Each case is an ordinary outcome with a message for the user.
+public enum AttachError: Error, CustomStringConvertible, Equatable {
+    case noSuchProcess(Int32)
+    case ownProcess(Int32)
+    /// EPERM from PTRACE_SEIZE, with what /proc tells about the likely cause.
+    case permission(Int32, detail: String)
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .noSuchProcess(let p): "no such process: \(p)"
+        case .ownProcess(let p): "refusing to attach to stackcross itself (pid \(p))"
+        case .permission(let p, let d): "cannot attach to \(p): ptrace permission denied (\(d))"
+        case .failed(let m): m
+        }
+    }
+}
+
+/// How a thread was when stackcross stopped it.
+public struct StoppedThread: Sendable {
+    public var tid: Int32
+    public var stop: WaitStop
+    /// A real signal whose delivery stop came before our interrupt: delivered again at detach.
+    public var pendingSignal: Int32
+}
+
+/// The threads of one process held in ptrace stops. Made by `withStoppedProcess`, which detaches
+/// every thread on every way out.
+public final class StoppedProcess {
+    public let pid: Int32
+    public private(set) var threads: [Int32: StoppedThread] = [:]
+    /// Threads seized but not yet reported stopped.
+    private var waiting: Set<Int32> = []
+    /// Threads that never stopped in time (kept traced until stackcross exits, which detaches them).
+    public private(set) var unstopped: [Int32] = []
+    private var known: Set<Int32> = []
+    let logger: Logger
+
+    init(pid: Int32, logger: Logger) { self.pid = pid; self.logger = logger }
+
+    /// Tids stopped, ascending.
+    public var stoppedTids: [Int32] { threads.keys.sorted() }
+
+    /// PTRACE_SEIZE + PTRACE_INTERRUPT each new tid; a tid that has vanished is dropped quietly.
+    /// Returns how many tids were new.
+    @discardableResult
+    func seize(_ tids: [Int32], onNew: (Int32) -> Void) throws -> Int {
+        var new = 0
+        for t in tids where !known.contains(t) {
+            known.insert(t)
+            new += 1
+            onNew(t)
+            do {
+                try Ptrace.seize(t)
+            } catch PtraceError.noSuchProcess {
+                continue
+            } catch PtraceError.permission {
+                throw AttachError.permission(pid, detail: Self.permissionDetail(pid: pid, tid: t))
+            }
+            do {
+                try Ptrace.interrupt(t)
+            } catch PtraceError.noSuchProcess {
+                continue
+            }
+            waiting.insert(t)
+        }
+        return new
+    }
+
+    /// Waits until every seized thread reports a stop (or exits), polling with a short backoff.
+    func waitForStops(timeout: Double) throws {
+        var pause: UInt32 = 10
+        let deadline = monotonicSeconds() + timeout
+        while !waiting.isEmpty {
+            for t in waiting.sorted() {
+                let s: WaitStop?
+                do { s = try Ptrace.poll(t) } catch {
+                    // ECHILD: not our tracee any more (it exited and was reaped).
+                    waiting.remove(t)
+                    continue
+                }
+                guard let s else { continue }
+                switch s {
+                case .exited, .killed:
+                    waiting.remove(t)
+                case .signalDelivery(let sig):
+                    waiting.remove(t)
+                    threads[t] = StoppedThread(tid: t, stop: s, pendingSignal: sig)
+                case .continued:
+                    continue
+                default:
+                    waiting.remove(t)
+                    threads[t] = StoppedThread(tid: t, stop: s, pendingSignal: 0)
+                }
+            }
+            if waiting.isEmpty { break }
+            if monotonicSeconds() > deadline {
+                logger.warning("threads did not stop in time", metadata: ["tids": "\(waiting.sorted())"])
+                unstopped.append(contentsOf: waiting.sorted())
+                waiting.removeAll()
+                break
+            }
+            usleep(pause)
+            pause = min(pause * 2, 1000)
+        }
+    }
+
+    /// Detaches every stopped thread, giving back the signals it was about to receive.
+    func detachAll() {
+        for t in threads.keys.sorted() {
+            let sig = threads[t]!.pendingSignal
+            do { try Ptrace.detach(t, signal: sig) } catch {
+                logger.debug("detach failed", metadata: ["tracee.tid": "\(t)", "error": "\(error)"])
+            }
+        }
+        threads.removeAll()
+    }
+
+    /// A thread that went away while stopped (SIGKILL): nothing to detach.
+    func forget(_ tid: Int32) { threads[tid] = nil }
+
+    static func permissionDetail(pid: Int32, tid: Int32) -> String {
+        if let tracer = ProcFS.status(pid: pid, tid: tid)?.tracerPid, tracer != 0 {
+            let name = ProcFS.comm(pid: tracer, tid: tracer) ?? "?"
+            return "already traced by pid \(tracer) (\(name)); a thread has only one tracer"
+        }
+        var why = "needs the same user as the target and kernel.yama.ptrace_scope 0, or root / CAP_SYS_PTRACE"
+        if let scope = ProcFS.read("/proc/sys/kernel/yama/ptrace_scope")?.prefix(1) {
+            why += "; yama ptrace_scope is \(scope)"
+        }
+        return why
+    }
+}
+
+/// Seizes and interrupts every thread of `pid`, re-reading /proc/PID/task until two passes find no
+/// new thread, runs `body` with all of them stopped, and detaches every one on every way out.
+/// `onNewThread` runs for each tid before it is stopped (to read its /proc files first).
+public func withStoppedProcess<T>(pid: Int32, knownTids: [Int32], logger: Logger, stopTimeout: Double = 3,
+                                  onNewThread: (Int32) -> Void,
+                                  _ body: (StoppedProcess) throws -> T) throws -> T {
+    let p = StoppedProcess(pid: pid, logger: logger)
+    defer { p.detachAll() }
+    try p.seize(knownTids, onNew: onNewThread)
+    try p.waitForStops(timeout: stopTimeout)
+    // Threads created while we were stopping the others: catch them until two passes find none.
+    var quiet = 0
+    while quiet < 2 {
+        let now = ProcFS.taskIDs(pid)
+        if now.isEmpty { break }
+        let new = try p.seize(now, onNew: onNewThread)
+        try p.waitForStops(timeout: stopTimeout)
+        quiet = new == 0 ? quiet + 1 : 0
+    }
+    if p.stoppedTids.isEmpty { throw AttachError.noSuchProcess(pid) }
+    return try body(p)
+}
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func realtimeNs() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
+/// SIGINT, SIGTERM and SIGHUP held back while threads are stopped: the handler only records the
+/// signal; once every thread is detached the signal is raised again with its default action.
+public enum TerminationDeferral {
+    nonisolated(unsafe) static var pending: sig_atomic_t = 0
+
+    public static func run<T>(_ body: () throws -> T) rethrows -> T {
+        let signals = [SIGINT, SIGTERM, SIGHUP]
+        var old: [sigaction] = []
+        for s in signals {
+            var sa = sigaction()
+            sa.__sigaction_handler.sa_handler = { TerminationDeferral.pending = $0 }
+            sigemptyset(&sa.sa_mask)
+            sa.sa_flags = SA_RESTART
+            var prev = sigaction()
+            sigaction(s, &sa, &prev)
+            old.append(prev)
+        }
+        defer {
+            for (i, s) in signals.enumerated() { var prev = old[i]; sigaction(s, &prev, nil) }
+            let sig = pending
+            if sig != 0 { pending = 0; raise(sig) }
+        }
+        return try body()
+    }
+}

@@ -1,0 +1,193 @@
+import Glibc
+import Logging
+import StackCross
+
+/// What `stackcross attach` may be asked to do.
+public struct AttachOptions: Sendable {
+    /// Read /proc/PID/task/TID/stack (root only) before stopping each thread.
+    public var kernelStacks = true
+    public var maxFrames = 256
+    /// Seconds to wait for a thread to report its ptrace stop.
+    public var stopTimeout: Double = 3
+    public var kernelConfig: KernelConfig = .default
+    /// Names a syscall by number and ABI ("syscall_N" for a number the ABI lacks).
+    public var syscallName: @Sendable (_ nr: Int64, _ abi: String) -> String = { nr, abi in
+        SyscallTable.for(abi: abi)?.displayName(nr) ?? "syscall_\(nr)"
+    }
+    public init() {}
+}
+
+/// What /proc said about a thread before stackcross stopped it.
+struct PreStopView {
+    var stat: ProcStat?
+    var kernelStack: [Frame]?
+    var kernelStackError: String?
+    var syscall: String?
+
+    static func read(pid: Int32, tid: Int32, kernel: Bool) -> PreStopView {
+        var v = PreStopView()
+        // The kernel stack first: it is the one thing that changes the moment the thread is stopped.
+        if kernel {
+            if let text = ProcFS.kernelStackText(pid: pid, tid: tid) {
+                v.kernelStack = ProcKernelStack.parse(text)
+            } else {
+                v.kernelStackError = "/proc/\(pid)/task/\(tid)/stack unreadable: \(String(cString: strerror(errno))) (root only)"
+            }
+        }
+        v.syscall = ProcFS.syscallText(pid: pid, tid: tid)
+        v.stat = ProcFS.stat(pid: pid, tid: tid)
+        return v
+    }
+}
+
+/// What was read from one thread while it was stopped.
+struct StoppedCapture {
+    var regs: Registers?
+    var syscallInfo: SyscallInfo?
+    var bytesBeforeIP: [UInt8]?
+    var stack: RawStack?
+    var error: String?
+}
+
+/// `stackcross attach`: a whole-process snapshot of user and kernel stacks.
+public enum SnapshotCapture {
+    public static func snapshot(pid requested: Int32, options: AttachOptions = AttachOptions(),
+                                logger: Logger = Logger(label: "stackcross.attach")) throws -> Snapshot {
+        guard requested > 0 else { throw AttachError.noSuchProcess(requested) }
+        guard let status = ProcFS.status(pid: requested) else { throw AttachError.noSuchProcess(requested) }
+        // A thread id names its process: snapshot the whole thread group.
+        let pid = status.tgid ?? requested
+        if pid == getpid() { throw AttachError.ownProcess(pid) }
+        let t0 = monotonicSeconds()
+        if let st = ProcFS.stat(pid: pid), st.isKernelThread {
+            return kernelThreadSnapshot(pid: pid, stat: st, options: options)
+        }
+
+        var pre: [Int32: PreStopView] = [:]
+        let tids = ProcFS.taskIDs(pid)
+        for t in tids { pre[t] = PreStopView.read(pid: pid, tid: t, kernel: options.kernelStacks) }
+        let zombies = Set(pre.filter { $0.value.stat?.state == "Z" || $0.value.stat?.state == "X" }.map(\.key))
+        let exe = ProcFS.exe(pid) ?? status.name ?? "?"
+
+        // Modules are reported before anything stops: the threads are held only while walked.
+        var space: DwflAddressSpace?
+        var spaceError: String?
+        do { space = try DwflAddressSpace(pid: pid) } catch { spaceError = "\(error)" }
+        let t1 = monotonicSeconds()
+
+        var captures: [Int32: StoppedCapture] = [:]
+        var maps: [MemoryMapping] = []
+        var stopped: [Int32: StoppedThread] = [:]
+        var unstopped: [Int32] = []
+        let memory = LiveTraceeMemory(pid: pid)
+        try TerminationDeferral.run {
+            try withStoppedProcess(pid: pid, knownTids: tids.filter { !zombies.contains($0) }, logger: logger,
+                                   stopTimeout: options.stopTimeout,
+                                   onNewThread: { t in
+                                       if pre[t] == nil { pre[t] = PreStopView.read(pid: pid, tid: t, kernel: options.kernelStacks) }
+                                   }) { p in
+                maps = ProcFS.maps(pid)
+                for t in p.stoppedTids {
+                    captures[t] = capture(tid: t, pid: pid, space: space, spaceError: spaceError, memory: memory,
+                                          options: options)
+                }
+                stopped = p.threads
+                unstopped = p.unstopped
+            }
+        }
+        let t2 = monotonicSeconds()
+
+        let model = KernelStackModel(config: options.kernelConfig)
+        var threads: [ThreadSnapshot] = []
+        for t in pre.keys.sorted() {
+            let v = pre[t]!
+            var ts = ThreadSnapshot(tid: t, name: v.stat?.comm ?? ProcFS.comm(pid: pid, tid: t) ?? "?",
+                                    state: v.stat.map { String($0.state) } ?? "?",
+                                    kernelStack: v.kernelStack ?? [], procSyscall: v.syscall)
+            if zombies.contains(t) {
+                ts.error = "zombie thread: it has exited and has no user state"
+            } else if unstopped.contains(t) {
+                ts.error = "did not stop within \(options.stopTimeout) s (state \(ts.state))"
+            } else if let c = captures[t] {
+                ts.registers = c.regs
+                if let s = c.stack, let space { ts.userStack = space.symbolize(s) }
+                ts.error = c.error ?? v.kernelStackError
+                if let regs = c.regs {
+                    let obs = StopObservation(kind: .snapshot, tid: t, regs: regs, syscallInfo: c.syscallInfo,
+                                              bytesBeforeIP: c.bytesBeforeIP, procSyscall: v.syscall,
+                                              kernelStack: v.kernelStack, kernelStackReadAtStop: false, maps: maps)
+                    var crossing = model.crossing(for: obs)
+                    if crossing.syscall == nil { crossing.syscall = syscallCall(regs: regs, info: c.syscallInfo,
+                                                                                procSyscall: v.syscall, options: options) }
+                    ts.crossing = crossing
+                }
+                if let sig = stopped[t]?.pendingSignal, sig != 0 {
+                    logger.debug("signal re-delivered at detach", metadata: ["tracee.tid": "\(t)", "signal": "\(sig)"])
+                }
+            } else {
+                // Exited between the /proc read and the stop: dropped quietly.
+                continue
+            }
+            threads.append(ts)
+        }
+        let t3 = monotonicSeconds()
+        logger.debug("attach timings", metadata: [
+            "pre+modules.ms": "\(Int((t1 - t0) * 1000))", "stopped.ms": "\(Int((t2 - t1) * 1000))",
+            "symbolize.ms": "\(Int((t3 - t2) * 1000))",
+        ])
+        return Snapshot(pid: pid, exe: exe, timeNs: realtimeNs(), threads: threads)
+    }
+
+    /// Everything read from one stopped thread; a thread that fails is reported, not fatal.
+    static func capture(tid: Int32, pid: Int32, space: DwflAddressSpace?, spaceError: String?,
+                        memory: LiveTraceeMemory, options: AttachOptions) -> StoppedCapture {
+        var c = StoppedCapture()
+        do {
+            let regs = try Ptrace.registers(tid)
+            c.regs = regs
+            c.syscallInfo = try? Ptrace.syscallInfo(tid)
+            if regs.rip.rawValue >= 2 {
+                c.bytesBeforeIP = TraceeMemoryReader.read(pid: pid, address: regs.rip.rawValue - 2, count: 2)
+            }
+            if let space {
+                c.stack = space.walk(tid: tid, regs: regs, memory: memory, maxFrames: options.maxFrames)
+            } else {
+                c.error = "user stack not unwound: \(spaceError ?? "no modules")"
+            }
+        } catch {
+            c.error = "\(error)"
+        }
+        return c
+    }
+
+    /// The syscall a thread is in: from the registers (orig_rax), else from /proc's view before the stop.
+    static func syscallCall(regs: Registers, info: SyscallInfo?, procSyscall: String?, options: AttachOptions) -> SyscallCall? {
+        let abi = info?.abi ?? (regs.cs.rawValue == 0x23 ? "i386" : "x86_64")
+        if let info, let nr = info.nr, let args = info.args {
+            return SyscallCall(abi: abi, nr: nr, name: options.syscallName(nr, abi), args: args)
+        }
+        let nr = regs.origRax.signed
+        if nr >= 0 {
+            let args = abi == "i386"
+                ? [regs.rbx, regs.rcx, regs.rdx, regs.rsi, regs.rdi, regs.rbp]
+                : [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9]
+            return SyscallCall(abi: abi, nr: nr, name: options.syscallName(nr, abi), args: args)
+        }
+        if let text = procSyscall, case .inSyscall(let nr, let args, _, _)? = ProcSyscallState.parse(text) {
+            return SyscallCall(abi: abi, nr: nr, name: options.syscallName(nr, abi), args: args)
+        }
+        return nil
+    }
+
+    /// A kernel thread has no user side: its snapshot is its kernel stacks.
+    static func kernelThreadSnapshot(pid: Int32, stat: ProcStat, options: AttachOptions) -> Snapshot {
+        var threads: [ThreadSnapshot] = []
+        for t in ProcFS.taskIDs(pid) {
+            let v = PreStopView.read(pid: pid, tid: t, kernel: options.kernelStacks)
+            threads.append(ThreadSnapshot(tid: t, name: v.stat?.comm ?? stat.comm, state: v.stat.map { String($0.state) } ?? "?",
+                                          kernelStack: v.kernelStack ?? [], procSyscall: v.syscall,
+                                          error: v.kernelStackError ?? "kernel thread: no user stack, registers or crossing"))
+        }
+        return Snapshot(pid: pid, exe: "[\(stat.comm)]", timeNs: realtimeNs(), threads: threads)
+    }
+}

@@ -1,0 +1,19 @@
+import StackCross
+
+/// Name lookups for the tracer, from the Syscalls tables.
+enum TraceNames {
+    static func syscallName(abi: TraceABI, nr: Int64) -> String {
+        (abi == .i386 ? SyscallTable.i386 : SyscallTable.x86_64).displayName(nr)
+    }
+    static func errnoName(ret: Int64) -> String? {
+        guard ret < 0, ret >= -4095 else { return nil }
+        return Errno.name(forReturn: ret) ?? "E\(-ret)"
+    }
+    static func signalName(_ signo: Int32) -> String { Signals.displayName(signo) }
+    static func signalCodeName(signo: Int32, code: Int32) -> String? { Signals.codeName(signo: signo, code: code) }
+    // TEMPORARY until the Syscalls argument decoder lands: raw values.
+    static func decodeArgs(abi: TraceABI, nr: Int64, name: String, args: [Address], ret: Int64?,
+                           memory: StoppedTraceeMemory, stringLimit: Int) -> [String] {
+        args.map { $0.description }
+    }
+}

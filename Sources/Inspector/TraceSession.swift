@@ -1,0 +1,646 @@
+import CStackCross
+import Glibc
+import Logging
+import StackCross
+
+/// A ptrace event stop's kind (PTRACE_EVENT_*).
+public enum PtraceEvent: Int32, Sendable, CaseIterable {
+    case fork = 1, vfork = 2, clone = 3, exec = 4, vforkDone = 5, exit = 6, seccomp = 7
+    /// PTRACE_EVENT_STOP: a new auto-attached tracee's first stop, PTRACE_INTERRUPT, or a listened group stop ending.
+    case stop = 128
+}
+
+extension WaitStop {
+    /// The typed event of an event stop.
+    public var ptraceEvent: PtraceEvent? {
+        if case .eventStop(let e, _) = self { return PtraceEvent(rawValue: e) }
+        return nil
+    }
+}
+
+/// The syscall ABI of one stop, from PTRACE_GET_SYSCALL_INFO's arch.
+public enum TraceABI: Sendable, Hashable {
+    case x86_64, i386
+
+    init(auditArch: UInt32) { self = auditArch == SyscallInfo.auditArchI386 ? .i386 : .x86_64 }
+
+    public var name: String {
+        switch self {
+        case .x86_64: "x86_64"
+        case .i386: "i386"
+        }
+    }
+}
+
+/// Where a trace's records go, as they happen. The CLI formats them; the engine never does.
+public protocol TraceSink: AnyObject {
+    /// A reported syscall has entered (its record has no `ret` yet): for live line output.
+    func syscallEntered(_ record: SyscallRecord)
+    /// A finished record: every syscall once, at its exit (or when its task died inside it).
+    func emit(_ record: TraceRecord)
+    /// The tracer is idle or done: write out what is buffered.
+    func flush()
+}
+
+/// What to trace and how.
+public struct TraceOptions {
+    /// -f: follow threads, forks and vforks (PTRACE_O_TRACECLONE/FORK/VFORK).
+    public var followForks = false
+    /// -s: longest string or buffer shown.
+    public var stringLimit = 32
+    /// -e trace=SET: the syscalls reported. A spawned child gets a seccomp filter so that the others never stop it.
+    public var filter: SyscallFilter = .all
+    public var model = KernelStackModel()
+    /// How often a tracer blocked in waitpid wakes to flush buffered output.
+    public var flushIntervalMs: Int32 = 100
+    public init() {}
+}
+
+/// Hook points for the pieces that extend a trace; they run on the tracer thread with the task stopped.
+public struct TraceHooks {
+    /// At each reported syscall-entry stop (--stack and --kernel-stack fill the record here).
+    public var atSyscallEntry: ((_ pid: Int32, _ tid: Int32, _ record: inout SyscallRecord) -> Void)?
+    /// At each signal-delivery stop, before the signal is injected (handler-entry checks go here).
+    public var atSignalDelivery: ((_ pid: Int32, _ tid: Int32, _ record: inout SignalRecord, _ observation: StopObservation) -> Void)?
+    public init() {}
+}
+
+public enum TraceTarget {
+    /// Start PROGRAM (a path; PATH is searched when it has no slash) with argv (argv[0] included).
+    case program(String, [String])
+    /// Attach to running processes (-p).
+    case processes([Int32])
+}
+
+public struct TraceOutcome: Sendable, Equatable {
+    /// The traced program's exit status (128+N when killed by signal N); 0 for -p.
+    public var exitStatus: Int32
+    /// The signal (SIGINT/SIGTERM/SIGHUP) that made a -p trace detach, if one did.
+    public var detachedOn: Int32?
+}
+
+public struct TraceError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ m: String) { description = m }
+}
+
+/// One traced task (thread).
+final class TracedTask {
+    let tid: Int32
+    var process: TracedProcess
+    /// Between a syscall-entry (or seccomp) stop and its exit stop.
+    var inSyscall = false
+    /// The record of the syscall in progress when it is reported.
+    var entry: SyscallRecord?
+    var entryRegs = sc_user_regs()
+    /// The stop right after our own seize of a stopped child: restart it, never PTRACE_LISTEN.
+    var startupStop = false
+
+    init(tid: Int32, process: TracedProcess) {
+        self.tid = tid
+        self.process = process
+    }
+}
+
+/// Per address space / fd table (thread group) state.
+final class TracedProcess {
+    let pid: Int32
+    let fds: FdPathCache
+    /// The two bytes before each syscall return address seen: `0f 05` SYSCALL or `cd 80` int $0x80.
+    var bytesBeforeIP: [UInt64: [UInt8]] = [:]
+    var tasks = 0
+
+    init(pid: Int32) {
+        self.pid = pid
+        self.fds = FdPathCache(pid: pid)
+    }
+}
+
+/// The tracer: seizes tasks, runs the wait loop on the calling thread (which must stay the only
+/// thread that makes ptrace requests for them), turns stops into records for a `TraceSink`.
+public final class SyscallTracer {
+    let options: TraceOptions
+    let sink: TraceSink
+    let hooks: TraceHooks
+    let logger: Logger
+
+    var tasks: [Int32: TracedTask] = [:]
+    var processes: [Int32: TracedProcess] = [:]
+    var rootPid: Int32 = 0
+    var rootStatus: Int32?
+    var attachedMode = false
+    var seccompMode = false
+    var spawnErrorFD: Int32 = -1
+    var execSeen = false
+    var awaitingStartupSIGCONT = false
+    lazy var tracesAll = options.filter.tracesAll
+
+    public init(options: TraceOptions, sink: TraceSink, hooks: TraceHooks = TraceHooks(), logger: Logger = Logger(label: "trace")) {
+        self.options = options
+        self.sink = sink
+        self.hooks = hooks
+        self.logger = logger
+    }
+
+    var ptraceOptions: UInt {
+        var o = UInt(SC_O_TRACESYSGOOD) | UInt(SC_O_TRACEEXEC)
+        if options.followForks {
+            o |= UInt(SC_O_TRACECLONE) | UInt(SC_O_TRACEFORK) | UInt(SC_O_TRACEVFORK) | UInt(SC_O_TRACEEXIT)
+        }
+        if seccompMode { o |= UInt(SC_O_TRACESECCOMP) }
+        if !attachedMode { o |= UInt(SC_O_EXITKILL) }
+        return o
+    }
+
+    /// Traces until every traced task is gone (or, with -p, until SIGINT/SIGTERM/SIGHUP detaches them).
+    public func run(_ target: TraceTarget) throws -> TraceOutcome {
+        guard sc_install_tracer_signals(options.flushIntervalMs) == 0 else {
+            throw TraceError("cannot install signal handlers: \(String(cString: strerror(errno)))")
+        }
+        defer {
+            sc_restore_tracer_signals()
+            if spawnErrorFD >= 0 { close(spawnErrorFD) }
+            sink.flush()
+        }
+        switch target {
+        case .program(let program, let argv):
+            try start(program, argv)
+        case .processes(let pids):
+            attachedMode = true
+            try attach(pids)
+        }
+        let detachedOn = try waitLoop()
+        if let sig = detachedOn { return TraceOutcome(exitStatus: 0, detachedOn: sig) }
+        if attachedMode { return TraceOutcome(exitStatus: 0, detachedOn: nil) }
+        if !execSeen, spawnErrorFD >= 0 {
+            var stage: Int32 = 0, err: Int32 = 0
+            if sc_spawn_read_failure(spawnErrorFD, &stage, &err) == 1 {
+                let what = stage == Int32(SC_SPAWN_FAILED_SECCOMP) ? "cannot install the seccomp filter" : "cannot run \(target.programName)"
+                throw TraceError("\(what): \(String(cString: strerror(err)))")
+            }
+        }
+        return TraceOutcome(exitStatus: rootStatus ?? 0, detachedOn: nil)
+    }
+
+    // MARK: Starting and attaching
+
+    func start(_ program: String, _ argv: [String]) throws {
+        guard let path = Self.resolve(program) else {
+            throw TraceError("cannot find '\(program)': No such file or directory")
+        }
+        seccompMode = SeccompProgram.isNeeded(for: options.filter)
+        var filter = seccompMode
+            ? SeccompProgram.make(filter: options.filter).map { sc_sock_filter(code: $0.code, jt: $0.jt, jf: $0.jf, k: $0.k) }
+            : []
+        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for p in cArgs { free(p) } }
+        var errFD: Int32 = -1
+        let pid = filter.withUnsafeMutableBufferPointer { f in
+            sc_spawn_stopped(path, &cArgs, f.baseAddress, UInt16(f.count), &errFD)
+        }
+        guard pid > 0 else { throw TraceError("cannot start \(program): \(String(cString: strerror(errno)))") }
+        spawnErrorFD = errFD
+        rootPid = pid
+        if sc_ptrace_seize(pid, ptraceOptions) != 0 {
+            let e = errno
+            kill(pid, SIGKILL)
+            var st: Int32 = 0
+            _ = sc_waitpid(pid, &st, 0)
+            throw TraceError("cannot trace \(program): PTRACE_SEIZE: \(String(cString: strerror(e)))")
+        }
+        let t = addTask(pid, process: pid)
+        t.startupStop = true
+        // Clear the group stop for the process; the seized task reports it as a PTRACE_EVENT_STOP first.
+        awaitingStartupSIGCONT = true
+        kill(pid, SIGCONT)
+        logger.debug("started", metadata: ["tracee.pid": "\(pid)", "path": "\(path)"])
+    }
+
+    func attach(_ pids: [Int32]) throws {
+        for pid in pids {
+            var tids = options.followForks ? ProcFS.taskIDs(pid) : [pid]
+            if tids.isEmpty { tids = [pid] }
+            var seized = Set<Int32>()
+            // Threads may appear while we attach: repeat until a pass finds none new.
+            while true {
+                var fresh = false
+                for tid in tids where !seized.contains(tid) {
+                    if sc_ptrace_seize(tid, ptraceOptions) != 0 {
+                        let e = errno
+                        if e == ESRCH && !seized.isEmpty { continue }  // a thread that just exited
+                        detachAll(reason: nil)
+                        throw TraceError("cannot attach to \(tid): \(String(cString: strerror(e)))")
+                    }
+                    seized.insert(tid)
+                    fresh = true
+                    _ = addTask(tid, process: pid)
+                    _ = sc_ptrace_interrupt(tid)
+                    sink.emit(.attach(AttachRecord(pid: pid, tid: tid, timeNs: sc_monotonic_ns())))
+                }
+                if !fresh || !options.followForks { break }
+                tids = ProcFS.taskIDs(pid)
+            }
+        }
+    }
+
+    @discardableResult
+    func addTask(_ tid: Int32, process pid: Int32) -> TracedTask {
+        if let t = tasks[tid] { return t }
+        let p = processes[pid] ?? {
+            let p = TracedProcess(pid: pid)
+            processes[pid] = p
+            return p
+        }()
+        p.tasks += 1
+        let t = TracedTask(tid: tid, process: p)
+        tasks[tid] = t
+        return t
+    }
+
+    func removeTask(_ t: TracedTask) {
+        tasks[t.tid] = nil
+        t.process.tasks -= 1
+        if t.process.tasks <= 0, processes[t.process.pid] === t.process { processes[t.process.pid] = nil }
+    }
+
+    // MARK: The wait loop
+
+    /// Returns the signal that made a -p trace detach, or nil when every task is gone.
+    func waitLoop() throws -> Int32? {
+        var status: Int32 = 0
+        while !tasks.isEmpty {
+            let tid = sc_waitpid_interruptible(-1, &status, 0)
+            if tid < 0 {
+                let e = errno
+                if e == EINTR {
+                    let sig = sc_tracer_take_stop_signal()
+                    if sig != 0 {
+                        if attachedMode {
+                            detachAll(reason: sig)
+                            return sig
+                        }
+                        // Our own child: pass the signal on and trace what it does with it.
+                        kill(rootPid, sig)
+                    }
+                    sink.flush()
+                    continue
+                }
+                if e == ECHILD { break }
+                throw TraceError("waitpid: \(String(cString: strerror(e)))")
+            }
+            handle(tid: tid, stop: WaitStop(raw: status))
+        }
+        return nil
+    }
+
+    func handle(tid: Int32, stop: WaitStop) {
+        guard let t = tasks[tid] ?? adopt(tid, stop) else { return }
+        switch stop {
+        case .syscallStop:
+            onSyscallStop(t)
+        case .signalDelivery(let sig):
+            onSignalDelivery(t, signo: sig)
+        case .groupStop(let sig):
+            if t.startupStop {
+                t.startupStop = false
+                resume(t)
+            } else {
+                logger.debug("group stop", metadata: ["tracee.tid": "\(tid)", "signal": "\(sig)"])
+                if sc_ptrace_listen(tid) != 0 { resume(t) }
+            }
+        case .eventStop(let event, let sig):
+            onEvent(t, PtraceEvent(rawValue: event), signal: sig)
+        case .exited(let code):
+            onGone(t, code: code, signal: nil)
+        case .killed(let sig):
+            onGone(t, code: nil, signal: sig)
+        case .continued:
+            break
+        }
+    }
+
+    /// A stop from a task we have not seen: a new auto-attached thread or process whose first stop
+    /// came before its parent's clone/fork event.
+    func adopt(_ tid: Int32, _ stop: WaitStop) -> TracedTask? {
+        if stop.isGone { return nil }
+        let pid = Self.threadGroup(of: tid) ?? tid
+        return addTask(tid, process: pid)
+    }
+
+    /// Restarts a stopped task. ESRCH here means it died while held: its exit report follows.
+    func resume(_ t: TracedTask, signal: Int32 = 0) {
+        if seccompMode && !t.inSyscall {
+            _ = sc_ptrace_cont(t.tid, signal)
+        } else {
+            _ = sc_ptrace_syscall(t.tid, signal)
+        }
+    }
+
+    // MARK: Syscall stops
+
+    func onSyscallStop(_ t: TracedTask) {
+        var info = sc_syscall_info()
+        var regs = sc_user_regs()
+        guard sc_ptrace_get_syscall_info(t.tid, &info) > 0, sc_ptrace_getregs(t.tid, &regs) == 0 else {
+            resume(t)
+            return
+        }
+        switch Int(info.op) {
+        case Int(SC_SYSCALL_INFO_ENTRY):
+            let a = info.u.entry.args
+            syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.entry.nr), args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
+        case Int(SC_SYSCALL_INFO_EXIT):
+            syscallExit(t, info: info, regs: regs)
+        default:
+            break
+        }
+        resume(t)
+    }
+
+    typealias Args6 = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+
+    func syscallEntry(_ t: TracedTask, info: sc_syscall_info, nr: Int64, args: Args6, regs: sc_user_regs) {
+        t.inSyscall = true
+        t.entry = nil
+        let abi = TraceABI(auditArch: info.arch)
+        if !seccompMode, !tracesAll, !options.filter.contains(abi: abi.name, nr: nr) { return }
+        let now = sc_monotonic_ns()
+        t.entryRegs = regs
+        let name = TraceNames.syscallName(abi: abi, nr: nr)
+        let r = Registers(regs)
+        let raw = [Address(args.0), Address(args.1), Address(args.2), Address(args.3), Address(args.4), Address(args.5)]
+        let obs = StopObservation(kind: .syscallEntry, tid: t.tid, regs: r, syscallInfo: SyscallInfo(info),
+                                  bytesBeforeIP: bytesBeforeIP(t, regs.rip))
+        var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr, name: name, args: [],
+                                rawArgs: raw, entryNs: now, entryRegs: r, crossing: options.model.crossing(for: obs))
+        if Self.decodeAtEntry.contains(name) {
+            rec.args = TraceNames.decodeArgs(abi: abi, nr: nr, name: name, args: raw, ret: nil,
+                                             memory: memory(t), stringLimit: options.stringLimit)
+        }
+        hooks.atSyscallEntry?(t.process.pid, t.tid, &rec)
+        sink.syscallEntered(rec)
+        t.entry = rec
+    }
+
+    /// Calls whose arguments are gone at their exit stop (the address space is replaced).
+    static let decodeAtEntry: Set<String> = ["execve", "execveat"]
+
+    func syscallExit(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) {
+        let wasIn = t.inSyscall
+        t.inSyscall = false
+        let ret = info.u.exit.rval
+        guard var rec = t.entry else {
+            if !wasIn { syscallExitWithoutEntry(t, info: info, regs: regs) }
+            return
+        }
+        t.entry = nil
+        let r = Registers(regs)
+        rec.ret = ret
+        rec.error = TraceNames.errnoName(ret: ret)
+        rec.exitNs = sc_monotonic_ns()
+        rec.exitRegs = r
+        let obs = StopObservation(kind: .syscallExit, tid: t.tid, regs: r, syscallInfo: SyscallInfo(info),
+                                  bytesBeforeIP: bytesBeforeIP(t, regs.rip), entryRegs: rec.entryRegs)
+        let exitCrossing = options.model.crossing(for: obs)
+        if var c = rec.crossing {
+            c.checks += exitCrossing.checks
+            rec.crossing = c
+        } else {
+            rec.crossing = exitCrossing
+        }
+        if !Self.decodeAtEntry.contains(rec.name) {
+            rec.args = TraceNames.decodeArgs(abi: TraceABI(auditArch: info.arch), nr: rec.nr, name: rec.name,
+                                             args: rec.rawArgs, ret: ret, memory: memory(t), stringLimit: options.stringLimit)
+        }
+        if ret >= 0 || ret < -4095, FdPathCache.fdTableChangers.contains(rec.name) { t.process.fds.invalidate() }
+        sink.emit(.syscall(rec))
+    }
+
+    /// The first stop after attaching can be the exit of a syscall that was already running.
+    func syscallExitWithoutEntry(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) {
+        let nr = Int64(bitPattern: regs.orig_rax)
+        guard nr >= 0 else { return }
+        let abi = TraceABI(auditArch: info.arch)
+        if !tracesAll, !options.filter.contains(abi: abi.name, nr: nr) { return }
+        let now = sc_monotonic_ns()
+        let ret = info.u.exit.rval
+        let raw = abi == .i386
+            ? [regs.rbx, regs.rcx, regs.rdx, regs.rsi, regs.rdi, regs.rbp].map { Address($0 & 0xFFFF_FFFF) }
+            : [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9].map { Address($0) }
+        let name = TraceNames.syscallName(abi: abi, nr: nr)
+        var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr, name: name, args: [],
+                                rawArgs: raw, ret: ret, error: TraceNames.errnoName(ret: ret),
+                                entryNs: now, exitNs: now, exitRegs: Registers(regs))
+        rec.args = raw.map(\.description)
+        sink.emit(.syscall(rec))
+    }
+
+    /// A task died (or is about to) inside a syscall: its record goes out without a return value.
+    func finishUnreturned(_ t: TracedTask) {
+        t.inSyscall = false
+        guard var rec = t.entry else { return }
+        t.entry = nil
+        if rec.args.isEmpty { rec.args = rec.rawArgs.map(\.description) }
+        sink.emit(.syscall(rec))
+    }
+
+    func bytesBeforeIP(_ t: TracedTask, _ rip: UInt64) -> [UInt8]? {
+        if let b = t.process.bytesBeforeIP[rip] { return b }
+        var two: (UInt8, UInt8) = (0, 0)
+        let n = withUnsafeMutableBytes(of: &two) { memory(t).readInto($0.baseAddress!, rip &- 2, 2) }
+        guard n == 2 else { return nil }
+        let b = [two.0, two.1]
+        t.process.bytesBeforeIP[rip] = b
+        return b
+    }
+
+    func memory(_ t: TracedTask) -> StoppedTraceeMemory { StoppedTraceeMemory(tid: t.tid, fds: t.process.fds) }
+
+    // MARK: Signals
+
+    func onSignalDelivery(_ t: TracedTask, signo: Int32) {
+        if signo == SIGCONT, t.tid == rootPid, awaitingStartupSIGCONT {
+            // Our own SIGCONT that ended the child's startup stop: not the program's business.
+            awaitingStartupSIGCONT = false
+            resume(t)
+            return
+        }
+        var siginfo = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
+                       UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        var code: String?
+        if withUnsafeMutableBytes(of: &siginfo, { sc_ptrace_getsiginfo(t.tid, $0.baseAddress) }) == 0 {
+            let si_code = Int32(truncatingIfNeeded: siginfo.1)  // si_signo, si_errno, si_code: ints at 0, 4, 8
+            code = TraceNames.signalCodeName(signo: signo, code: si_code)
+        }
+        var regs = sc_user_regs()
+        var rec = SignalRecord(pid: t.process.pid, tid: t.tid, signo: signo, name: TraceNames.signalName(signo),
+                               code: code, timeNs: sc_monotonic_ns())
+        if sc_ptrace_getregs(t.tid, &regs) == 0 {
+            let obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: Registers(regs), signo: signo)
+            rec.crossing = options.model.crossing(for: obs)
+            hooks.atSignalDelivery?(t.process.pid, t.tid, &rec, obs)
+        }
+        sink.emit(.signal(rec))
+        deliverSignal(t, signo: signo)
+    }
+
+    /// Passes the signal on unchanged: the tracee sees exactly what it would have without us.
+    func deliverSignal(_ t: TracedTask, signo: Int32) {
+        resume(t, signal: signo)
+    }
+
+    // MARK: Ptrace events
+
+    func onEvent(_ t: TracedTask, _ event: PtraceEvent?, signal: Int32) {
+        switch event {
+        case .clone, .fork, .vfork:
+            var msg: UInt = 0
+            if sc_ptrace_geteventmsg(t.tid, &msg) == 0 {
+                let child = Int32(truncatingIfNeeded: msg)
+                let childPid: Int32 = event == .clone ? (Self.threadGroup(of: child) ?? t.process.pid) : child
+                if tasks[child] == nil { addTask(child, process: childPid) }
+                let kind = event == .vfork ? "vfork" : (childPid == t.process.pid ? "thread" : "fork")
+                sink.emit(.clone(CloneRecord(pid: t.process.pid, tid: t.tid, child: child, kind: kind, timeNs: sc_monotonic_ns())))
+            }
+            resume(t)
+        case .exec:
+            onExec(t)
+        case .exit:
+            // The task is on its way out (exit, exit_group, or killed by another thread's execve).
+            finishUnreturned(t)
+            resume(t)
+        case .seccomp:
+            var info = sc_syscall_info()
+            var regs = sc_user_regs()
+            if sc_ptrace_get_syscall_info(t.tid, &info) > 0, Int(info.op) == Int(SC_SYSCALL_INFO_SECCOMP),
+               sc_ptrace_getregs(t.tid, &regs) == 0 {
+                let a = info.u.seccomp.args
+                syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.seccomp.nr), args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
+            }
+            _ = sc_ptrace_syscall(t.tid, 0)  // to its exit stop
+        case .stop, .vforkDone, nil:
+            // A new task's first stop, a PTRACE_INTERRUPT, or a SIGCONT waking a listened group stop.
+            t.startupStop = false
+            resume(t)
+        }
+    }
+
+    func onExec(_ t0: TracedTask) {
+        var msg: UInt = 0
+        _ = sc_ptrace_geteventmsg(t0.tid, &msg)
+        let former = Int32(truncatingIfNeeded: msg)
+        var t = t0
+        execSeen = true
+        if former != t0.tid, former > 0, let execing = tasks[former] {
+            // TID takeover: a non-leader thread ran execve and now has the leader's tid. The old leader is gone
+            // without a death report; the execing thread's state (its execve in progress) moves to the leader's tid.
+            finishUnreturned(t0)
+            tasks[former] = nil
+            let moved = TracedTask(tid: t0.tid, process: t0.process)
+            moved.inSyscall = execing.inSyscall
+            moved.entry = execing.entry
+            moved.entryRegs = execing.entryRegs
+            tasks[t0.tid] = moved
+            execing.process.tasks -= 1
+            t = moved
+        }
+        // Every other thread of the group is dead now; their exit reports (if any) find nothing to update.
+        let pid = t.process.pid
+        for (tid, other) in tasks where tid != t.tid && other.process === t.process {
+            finishUnreturned(other)
+            removeTask(other)
+        }
+        // New address space, new fd table (close-on-exec).
+        let p = TracedProcess(pid: pid)
+        p.tasks = 1
+        processes[pid] = p
+        t.process = p
+        let path = ProcFS.exe(t.tid) ?? ""
+        sink.emit(.exec(ExecRecord(pid: pid, tid: t.tid, formerTid: former != t.tid ? former : nil,
+                                   path: TraceeString(bytes: Array(path.utf8)), timeNs: sc_monotonic_ns())))
+        resume(t)
+    }
+
+    func onGone(_ t: TracedTask, code: Int32?, signal: Int32?) {
+        finishUnreturned(t)
+        removeTask(t)
+        sink.emit(.exit(ExitRecord(pid: t.process.pid, tid: t.tid, code: code, signal: signal.map(TraceNames.signalName),
+                                   timeNs: sc_monotonic_ns())))
+        if t.tid == rootPid, !attachedMode {
+            if let c = code { rootStatus = c }
+            if let s = signal { rootStatus = 128 + s }
+        }
+    }
+
+    // MARK: Detaching (-p)
+
+    /// Interrupts every task, waits (at most about a second) for each to stop, and detaches it,
+    /// re-injecting a signal it was about to receive. The processes run on as before.
+    func detachAll(reason: Int32?) {
+        for tid in tasks.keys { _ = sc_ptrace_interrupt(tid) }
+        let deadline = sc_monotonic_ns() + 1_000_000_000
+        var status: Int32 = 0
+        while !tasks.isEmpty {
+            let r = sc_waitpid_interruptible(-1, &status, sc_wnohang())
+            if r < 0 {
+                if errno == EINTR { continue }
+                break  // ECHILD: nothing left to wait for
+            }
+            if r == 0 {
+                if sc_monotonic_ns() > deadline { break }
+                usleep(1000)
+                continue
+            }
+            guard let t = tasks[r] else { continue }
+            var inject: Int32 = 0
+            switch WaitStop(raw: status) {
+            case .exited(let code):
+                onGone(t, code: code, signal: nil)
+                continue
+            case .killed(let sig):
+                onGone(t, code: nil, signal: sig)
+                continue
+            case .signalDelivery(let sig):
+                inject = sig
+            default:
+                break
+            }
+            finishUnreturned(t)
+            _ = sc_ptrace_detach(t.tid, inject)
+            removeTask(t)
+            sink.emit(.detach(AttachRecord(pid: t.process.pid, tid: t.tid, timeNs: sc_monotonic_ns())))
+        }
+        // Anything still listed did not stop in time: detach may fail (ESRCH) but is worth a try.
+        for t in Array(tasks.values) {
+            _ = sc_ptrace_detach(t.tid, 0)
+            removeTask(t)
+            sink.emit(.detach(AttachRecord(pid: t.process.pid, tid: t.tid, timeNs: sc_monotonic_ns())))
+        }
+    }
+
+    // MARK: /proc and PATH
+
+    /// The thread group (process) of a task; /proc/TID works for any thread id.
+    static func threadGroup(of tid: Int32) -> Int32? { ProcFS.status(pid: tid)?.tgid }
+
+    /// PROGRAM as execvp would find it: a path with a slash as is, else the first executable in $PATH.
+    public static func resolve(_ program: String) -> String? {
+        if program.contains("/") { return access(program, F_OK) == 0 ? program : nil }
+        let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
+        for dir in path.split(separator: ":", omittingEmptySubsequences: false) {
+            let candidate = (dir.isEmpty ? "." : String(dir)) + "/" + program
+            var st = stat()
+            if stat(candidate, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+}
+
+extension TraceTarget {
+    var programName: String {
+        switch self {
+        case .program(let p, _): p
+        case .processes(let pids): pids.map(String.init).joined(separator: ",")
+        }
+    }
+}

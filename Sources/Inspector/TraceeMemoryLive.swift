@@ -1,0 +1,114 @@
+import CStackCross
+import Glibc
+import StackCross
+
+/// The paths behind a process's fds (/proc/PID/fd/N), cached until a syscall may have changed the fd table.
+final class FdPathCache {
+    private var paths: [Int32: String] = [:]
+    private var missing: Set<Int32> = []
+    let pid: Int32
+
+    init(pid: Int32) { self.pid = pid }
+
+    func path(_ fd: Int32) -> String? {
+        if let p = paths[fd] { return p }
+        if missing.contains(fd) { return nil }
+        let p = FdPathCache.readLink("/proc/\(pid)/fd/\(fd)")
+        if let p { paths[fd] = p } else { missing.insert(fd) }
+        return p
+    }
+
+    func invalidate() {
+        if !paths.isEmpty { paths.removeAll(keepingCapacity: true) }
+        if !missing.isEmpty { missing.removeAll(keepingCapacity: true) }
+    }
+
+    static func readLink(_ path: String) -> String? {
+        var buf = [CChar](repeating: 0, count: 4097)
+        let n = readlink(path, &buf, 4096)
+        guard n > 0 else { return nil }
+        return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Syscalls after which an fd may name something else (or nothing): the cache is dropped when one returns.
+    static let fdTableChangers: Set<String> = [
+        "close", "close_range", "dup", "dup2", "dup3", "fcntl", "fcntl64", "open", "openat", "openat2", "creat",
+        "open_by_handle_at", "socket", "socketpair", "socketcall", "accept", "accept4", "pipe", "pipe2",
+        "eventfd", "eventfd2", "signalfd", "signalfd4", "timerfd_create", "epoll_create", "epoll_create1",
+        "inotify_init", "inotify_init1", "fanotify_init", "memfd_create", "memfd_secret", "userfaultfd",
+        "perf_event_open", "pidfd_open", "pidfd_getfd", "io_uring_setup", "bpf", "fsopen", "fsmount", "fspick",
+        "open_tree", "mq_open", "recvmsg", "recvmmsg", "recvmmsg_time64", "landlock_create_ruleset",
+        "execve", "execveat", "unshare", "rename", "renameat", "renameat2", "seccomp", "ioctl",
+    ]
+}
+
+/// A stopped tracee's memory, read with process_vm_readv and, where that cannot reach (e.g. a
+/// page without read permission), PTRACE_PEEKDATA from the tracer thread.
+public struct StoppedTraceeMemory: TraceeMemory {
+    public let tid: Int32
+    let fds: FdPathCache?
+
+    init(tid: Int32, fds: FdPathCache?) {
+        self.tid = tid
+        self.fds = fds
+    }
+
+    public init(tid: Int32, pid: Int32) {
+        self.tid = tid
+        self.fds = FdPathCache(pid: pid)
+    }
+
+    public func read(_ address: UInt64, count: Int) -> [UInt8]? {
+        guard count > 0 else { return [] }
+        var out = [UInt8](repeating: 0, count: count)
+        let n = out.withUnsafeMutableBytes { readInto($0.baseAddress!, address, $0.count) }
+        guard n > 0 else { return nil }
+        if n < count { out.removeLast(count - n) }
+        return out
+    }
+
+    /// Fills `buffer` from `address`, one page-bounded chunk at a time (process_vm_readv fails a
+    /// whole range that crosses into an unmapped page). Returns the bytes read.
+    func readInto(_ buffer: UnsafeMutableRawPointer, _ address: UInt64, _ count: Int) -> Int {
+        var done = 0
+        while done < count {
+            let addr = address &+ UInt64(done)
+            let toPageEnd = Int(4096 - (addr & 4095))
+            let want = min(count - done, toPageEnd)
+            var n = sc_read_memory(tid, addr, buffer + done, want)
+            if n <= 0 { n = sc_peek_memory(tid, addr, buffer + done, want) }
+            if n <= 0 { break }
+            done += n
+            if n < want { break }
+        }
+        return done
+    }
+
+    public func readCString(_ address: UInt64, limit: Int) -> (bytes: [UInt8], truncated: Bool)? {
+        guard address != 0 else { return nil }
+        var out: [UInt8] = []
+        var addr = address
+        var chunk = [UInt8](repeating: 0, count: 256)
+        while out.count < limit {
+            let toPageEnd = Int(4096 - (addr & 4095))
+            let want = min(chunk.count, toPageEnd, limit - out.count)
+            let n = chunk.withUnsafeMutableBytes { readInto($0.baseAddress!, addr, want) }
+            if n <= 0 { return out.isEmpty ? nil : (out, true) }
+            if let z = chunk[0..<n].firstIndex(of: 0) {
+                out.append(contentsOf: chunk[0..<z])
+                return (out, false)
+            }
+            out.append(contentsOf: chunk[0..<n])
+            addr &+= UInt64(n)
+        }
+        // At the limit: truncated unless the very next byte is the NUL.
+        var next: UInt8 = 1
+        if readInto(&next, addr, 1) == 1, next == 0 { return (out, false) }
+        return (out, true)
+    }
+
+    public func fdPath(_ fd: Int32) -> String? {
+        guard fd >= 0 else { return nil }
+        return fds?.path(fd) ?? FdPathCache.readLink("/proc/\(tid)/fd/\(fd)")
+    }
+}

@@ -1,0 +1,370 @@
+import CLibdw
+import Glibc
+import StackCross
+
+/// Where the unwinder's stack reads come from: the live stopped tracee, or a copy of its stack top.
+public protocol UnwindMemory: AnyObject {
+    /// The 8-byte word at `address`; nil when it cannot be read.
+    func readWord(at address: UInt64) -> UInt64?
+}
+
+/// Reads a stopped tracee with process_vm_readv, one page at a time, remembering the pages it read.
+public final class LiveTraceeMemory: UnwindMemory {
+    let pid: Int32
+    private var pages: [UInt64: [UInt8]] = [:]
+    private static let pageSize: UInt64 = 4096
+
+    public init(pid: Int32) { self.pid = pid }
+
+    /// Forget what was read (the tracee ran since).
+    public func invalidate() { pages.removeAll(keepingCapacity: true) }
+
+    public func readWord(at address: UInt64) -> UInt64? {
+        let base = address & ~(Self.pageSize - 1)
+        let off = Int(address - base)
+        if off + 8 > Int(Self.pageSize) {
+            // A word that straddles two pages: read it directly.
+            guard let b = TraceeMemoryReader.read(pid: pid, address: address, count: 8), b.count == 8 else { return nil }
+            return b.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        }
+        let page: [UInt8]
+        if let p = pages[base] {
+            page = p
+        } else {
+            guard let p = TraceeMemoryReader.read(pid: pid, address: base, count: Int(Self.pageSize)) else { return nil }
+            pages[base] = p
+            page = p
+        }
+        guard off + 8 <= page.count else { return nil }
+        return page.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: off, as: UInt64.self) }
+    }
+}
+
+/// A copy of the top of a user stack taken at a stop: `bytes` start at `base` (the stack pointer).
+public final class StackCopyMemory: UnwindMemory {
+    public var base: UInt64
+    public var bytes: [UInt8]
+    public init(base: UInt64, bytes: [UInt8]) { self.base = base; self.bytes = bytes }
+
+    public func readWord(at address: UInt64) -> UInt64? {
+        guard address >= base, address - base <= UInt64(bytes.count), UInt64(bytes.count) - (address - base) >= 8
+        else { return nil }
+        return bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: Int(address - base), as: UInt64.self) }
+    }
+}
+
+/// One unwound frame before symbolization.
+public struct RawFrame: Hashable, Sendable {
+    public var pc: UInt64
+    /// True for the innermost frame and signal frames: `pc` is exact, not a return address.
+    public var isActivation: Bool
+}
+
+/// A walked stack: frames innermost first, and why the walk stopped early, if it did.
+public struct RawStack: Sendable {
+    public var frames: [RawFrame]
+    public var stopReason: String?
+}
+
+// libdw keeps pointers to these for the life of each Dwfl: they must never move.
+nonisolated(unsafe) private var debuginfoPath: UnsafeMutablePointer<CChar>? = nil
+nonisolated(unsafe) private let procCallbacks: UnsafeMutablePointer<Dwfl_Callbacks> = {
+    let p = UnsafeMutablePointer<Dwfl_Callbacks>.allocate(capacity: 1)
+    p.initialize(to: Dwfl_Callbacks(
+        find_elf: dwfl_linux_proc_find_elf,
+        find_debuginfo: dwfl_standard_find_debuginfo,
+        section_address: nil,
+        debuginfo_path: &debuginfoPath))
+    return p
+}()
+
+/// Our own thread callbacks: registers and memory come from the `DwflAddressSpace`, never from
+/// libdw's own ptrace attach (dwfl_linux_proc_attach), so the caller decides when threads stop.
+nonisolated(unsafe) private let threadCallbacks: UnsafeMutablePointer<Dwfl_Thread_Callbacks> = {
+    let p = UnsafeMutablePointer<Dwfl_Thread_Callbacks>.allocate(capacity: 1)
+    p.initialize(to: Dwfl_Thread_Callbacks(
+        next_thread: { _, _, _ in 0 },
+        get_thread: { _, _, dwflArg, threadArg in
+            threadArg!.pointee = dwflArg
+            return true
+        },
+        memory_read: { _, addr, result, dwflArg in
+            let space = Unmanaged<DwflAddressSpace>.fromOpaque(dwflArg!).takeUnretainedValue()
+            guard let v = space.memory?.readWord(at: addr) else { return false }
+            result!.pointee = space.is32 ? v & 0xffff_ffff : v
+            return true
+        },
+        set_initial_registers: { thread, threadArg in
+            let space = Unmanaged<DwflAddressSpace>.fromOpaque(threadArg!).takeUnretainedValue()
+            let regs = space.initialRegisters
+            guard !regs.isEmpty else { return false }
+            let ok = regs.withUnsafeBufferPointer {
+                dwfl_thread_state_registers(thread!, 0, UInt32($0.count), $0.baseAddress!)
+            }
+            // The last DWARF register given is the pc (rip 16 on x86_64, eip 8 on i386).
+            if ok { dwfl_thread_state_register_pc(thread!, regs[regs.count - 1]) }
+            return ok
+        },
+        detach: nil,
+        thread_detach: nil))
+    return p
+}()
+
+/// What the frame callback accumulates during one walk.
+private final class WalkState {
+    var frames: [RawFrame] = []
+    var seen: Set<[UInt64]> = []
+    var lastSP: UInt64?
+    var stopReason: String?
+    let maxFrames: Int
+    /// DWARF number of the stack pointer: rsp 7 on x86_64, esp 4 on i386.
+    let spRegister: UInt32
+    init(maxFrames: Int, spRegister: UInt32) {
+        self.maxFrames = maxFrames; self.spRegister = spRegister; frames.reserveCapacity(32)
+    }
+}
+
+private let frameCallback: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Int32 = { state, arg in
+    let walk = Unmanaged<WalkState>.fromOpaque(arg!).takeUnretainedValue()
+    var pc: Dwarf_Addr = 0
+    var activation = false
+    guard let state, dwfl_frame_pc(state, &pc, &activation) else {
+        walk.stopReason = "unwind stopped: no pc (\(DwflAddressSpace.lastError))"
+        return 1
+    }
+    var sp: Dwarf_Word = 0
+    if dwfl_frame_reg(state, walk.spRegister, &sp) == 0 {
+        // A bad stack can repeat a frame or run backwards: stop instead of looping.
+        if !walk.seen.insert([pc, sp]).inserted {
+            walk.stopReason = "unwind stopped: frame repeats (pc \(Address(pc)), sp \(Address(sp)))"
+            return 1
+        }
+        if let last = walk.lastSP, sp < last {
+            walk.stopReason = "unwind stopped: stack pointer went down (\(Address(sp)) < \(Address(last)))"
+            return 1
+        }
+        walk.lastSP = sp
+    }
+    walk.frames.append(RawFrame(pc: pc, isActivation: activation))
+    if walk.frames.count >= walk.maxFrames {
+        walk.stopReason = "unwind stopped: --max-frames \(walk.maxFrames) reached"
+        return 1
+    }
+    return 0
+}
+
+public enum UnwindError: Error, CustomStringConvertible {
+    case libdw(String)
+    public var description: String {
+        switch self { case .libdw(let m): "libdw: \(m)" }
+    }
+}
+
+/// One libdw session for one address space: its modules (from /proc/PID/maps) and our thread
+/// callbacks. Walks stacks from given registers through an `UnwindMemory`, and symbolizes pcs.
+public final class DwflAddressSpace {
+    public let pid: Int32
+    let dwfl: OpaquePointer
+    /// Set for the duration of one walk.
+    fileprivate var memory: UnwindMemory?
+    fileprivate var initialRegisters: [UInt64] = []
+    /// A 32-bit task (CS 0x23): i386 DWARF registers and 4-byte stack words.
+    fileprivate var is32 = false
+    private var symbols: [RawFrame: [Frame]] = [:]
+    private let sharedCache: SymbolCache?
+
+    static var lastError: String { String(cString: dwfl_errmsg(-1)) }
+
+    /// Reports every module of `pid` once (/proc/PID/maps) and attaches our thread callbacks.
+    public init(pid: Int32, sharedCache: SymbolCache? = nil) throws {
+        self.pid = pid
+        self.sharedCache = sharedCache
+        guard let d = dwfl_begin(procCallbacks) else { throw UnwindError.libdw(Self.lastError) }
+        dwfl = d
+        dwfl_report_begin(d)
+        let r = dwfl_linux_proc_report(d, pid)
+        dwfl_report_end(d, nil, nil)
+        // Once every stored property is set, a throwing init still runs deinit (dwfl_end): no dwfl_end here.
+        if r != 0 {
+            throw UnwindError.libdw(r > 0 ? "reading /proc/\(pid)/maps: \(String(cString: strerror(r)))" : Self.lastError)
+        }
+        let ctx = Unmanaged.passUnretained(self).toOpaque()
+        if !dwfl_attach_state(d, nil, pid, threadCallbacks, ctx) {
+            throw UnwindError.libdw("attach state: \(Self.lastError)")
+        }
+    }
+
+    deinit { dwfl_end(dwfl) }
+
+    /// Walks the stack of thread `tid` whose registers are `regs`, reading stack words from `memory`.
+    public func walk(tid: Int32, regs: Registers, memory: UnwindMemory, maxFrames: Int) -> RawStack {
+        self.memory = memory
+        is32 = regs.cs.rawValue == 0x23
+        initialRegisters = is32 ? regs.dwarfOrderI386 : regs.dwarfOrder
+        defer { self.memory = nil }
+        let walk = WalkState(maxFrames: max(1, maxFrames), spRegister: is32 ? 4 : 7)
+        let arg = Unmanaged.passUnretained(walk).toOpaque()
+        let r = withExtendedLifetime(walk) { dwfl_getthread_frames(dwfl, tid, frameCallback, arg) }
+        var reason = walk.stopReason
+        if r == -1 && reason == nil {
+            reason = "unwind stopped: \(Self.lastError)"
+        }
+        if walk.frames.isEmpty && reason == nil { reason = "unwind stopped: no frames" }
+        return RawStack(frames: walk.frames, stopReason: reason)
+    }
+
+    /// Frames for one unwound pc: the function it is in, preceded by the functions DWARF says
+    /// were inlined there (innermost first). Looked up at `pc - 1` for return addresses.
+    public func symbolize(_ raw: RawFrame) -> [Frame] {
+        if let hit = symbols[raw] { return hit }
+        let out = lookUp(raw)
+        symbols[raw] = out
+        return out
+    }
+
+    /// Symbolized frames of a walked stack, with a final note frame when the walk stopped early.
+    public func symbolize(_ stack: RawStack) -> [Frame] {
+        var out: [Frame] = []
+        out.reserveCapacity(stack.frames.count + 1)
+        for f in stack.frames { out.append(contentsOf: symbolize(f)) }
+        if let why = stack.stopReason { out.append(Frame(pc: 0, note: why)) }
+        return out
+    }
+
+    private func lookUp(_ raw: RawFrame) -> [Frame] {
+        let pc = raw.pc
+        let lookup = raw.isActivation || pc == 0 ? pc : pc - 1
+        guard let mod = dwfl_addrmodule(dwfl, lookup) else {
+            // No module: JIT code or a bad pc.
+            return [Frame(pc: Address(pc), isActivation: raw.isActivation)]
+        }
+        var start: Dwarf_Addr = 0
+        let modName = dwfl_module_info(mod, nil, &start, nil, nil, nil, nil, nil).map { String(cString: $0) }
+        let buildId = Self.buildId(mod)
+        let key = SymbolCache.Key(module: buildId ?? modName ?? "", relativePC: pc &- start, isActivation: raw.isActivation)
+        if let shared = sharedCache, let hit = shared.lookup(key) {
+            return hit.map { var f = $0; f.pc = Address(pc); return f }
+        }
+        var frames: [Frame] = []
+        var off: GElf_Off = 0
+        var sym = GElf_Sym()
+        let symName = dwfl_module_addrinfo(mod, lookup, &off, &sym, nil, nil, nil).map { String(cString: $0) }
+        var base = Frame(pc: Address(pc), symbol: symName, offset: symName == nil ? nil : off + (pc - lookup),
+                         module: modName, buildId: buildId, isActivation: raw.isActivation)
+        if symName == nil { base.offset = pc &- start }
+        if let line = dwfl_module_getsrc(mod, lookup) {
+            var lineNo: Int32 = 0
+            if let file = dwfl_lineinfo(line, nil, &lineNo, nil, nil, nil) {
+                base.file = String(cString: file)
+                base.line = Int(lineNo)
+            }
+        }
+        frames = Self.inlineChain(mod: mod, lookup: lookup, outer: base)
+        sharedCache?.store(key, frames)
+        return frames
+    }
+
+    /// Splits `outer` into the inlined functions DWARF records at `lookup`, innermost first,
+    /// each carrying the source position inside it; the last one is the real function.
+    private static func inlineChain(mod: OpaquePointer, lookup: UInt64, outer: Frame) -> [Frame] {
+        var bias: Dwarf_Addr = 0
+        guard let cu = dwfl_module_addrdie(mod, lookup, &bias) else { return [outer] }
+        var scopes: UnsafeMutablePointer<Dwarf_Die>?
+        let n = dwarf_getscopes(cu, lookup - bias, &scopes)
+        guard n > 0, let scopes else { return [outer] }
+        defer { free(scopes) }
+        var files: OpaquePointer?
+        var nfiles = 0
+        _ = dwarf_getsrcfiles(cu, &files, &nfiles)
+        var out: [Frame] = []
+        // The position inside the innermost function comes from the line table; each inlined
+        // scope then says where it was called from, which is the position in the next one out.
+        var file = outer.file
+        var line = outer.line
+        for i in 0..<Int(n) {
+            let die = scopes + i
+            let tag = dwarf_tag(die)
+            guard tag == DW_TAG_inlined_subroutine else {
+                if tag == DW_TAG_subprogram { break }
+                continue
+            }
+            var f = outer
+            f.symbol = dieName(die) ?? outer.symbol
+            f.offset = nil
+            f.inlined = true
+            f.file = file
+            f.line = line
+            out.append(f)
+            var attr = Dwarf_Attribute()
+            var v: Dwarf_Word = 0
+            if dwarf_attr(die, UInt32(DW_AT_call_file), &attr) != nil, dwarf_formudata(&attr, &v) == 0,
+               let files, let name = dwarf_filesrc(files, Int(v), nil, nil) {
+                file = String(cString: name)
+            }
+            if dwarf_attr(die, UInt32(DW_AT_call_line), &attr) != nil, dwarf_formudata(&attr, &v) == 0 {
+                line = Int(v)
+            }
+        }
+        guard !out.isEmpty else { return [outer] }
+        var last = outer
+        last.file = file
+        last.line = line
+        // Only the innermost frame's pc is an activation; the containing ones share the pc.
+        out.append(last)
+        return out
+    }
+
+    private static func dieName(_ die: UnsafeMutablePointer<Dwarf_Die>) -> String? {
+        var attr = Dwarf_Attribute()
+        if dwarf_attr_integrate(die, UInt32(DW_AT_linkage_name), &attr) != nil, let s = dwarf_formstring(&attr) {
+            return String(cString: s)
+        }
+        if dwarf_attr_integrate(die, UInt32(DW_AT_name), &attr) != nil, let s = dwarf_formstring(&attr) {
+            return String(cString: s)
+        }
+        return nil
+    }
+
+    private static func buildId(_ mod: OpaquePointer) -> String? {
+        var bits: UnsafePointer<UInt8>?
+        var vaddr: GElf_Addr = 0
+        let n = dwfl_module_build_id(mod, &bits, &vaddr)
+        guard n > 0, let bits else { return nil }
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(Int(n) * 2)
+        for i in 0..<Int(n) {
+            out.append(hex[Int(bits[i] >> 4)])
+            out.append(hex[Int(bits[i] & 0xf)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Symbolized frames shared across address spaces (and their reloads): key build-id + pc from
+/// the module's load address, so one library's frames are looked up once per run.
+public final class SymbolCache: @unchecked Sendable {
+    public struct Key: Hashable {
+        public var module: String
+        public var relativePC: UInt64
+        public var isActivation: Bool
+    }
+    private var entries: [Key: [Frame]] = [:]
+    private let lock = NSLockLike()
+    public init() {}
+    func lookup(_ k: Key) -> [Frame]? { lock.withLock { entries[k] } }
+    func store(_ k: Key, _ v: [Frame]) { lock.withLock { entries[k] = v } }
+    public var count: Int { lock.withLock { entries.count } }
+}
+
+/// A pthread mutex, so Inspector needs no Foundation for one lock.
+final class NSLockLike: @unchecked Sendable {
+    private var m = pthread_mutex_t()
+    init() { pthread_mutex_init(&m, nil) }
+    deinit { pthread_mutex_destroy(&m) }
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&m)
+        defer { pthread_mutex_unlock(&m) }
+        return try body()
+    }
+}

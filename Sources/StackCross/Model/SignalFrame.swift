@@ -1,0 +1,67 @@
+/// The x86_64 signal frame get_sigframe()/setup_rt_frame() build on the user stack
+/// (struct rt_sigframe: pretcode, struct ucontext, struct siginfo; the XSAVE area above it).
+public struct SignalFrameLayout: Codable, Hashable, Sendable {
+    public var redZone: UInt64
+    public var xstateSize: UInt64
+    public var frameSize: UInt64
+
+    public init(config: KernelConfig, xstateSize: UInt64? = nil) {
+        redZone = config.redZone
+        self.xstateSize = xstateSize ?? config.xstateSigframeSize
+        frameSize = config.rtSigframeSize
+    }
+
+    /// Offsets from the frame start (the handler's rsp).
+    public static let ucontextOffset: UInt64 = 8
+    /// uc_flags, uc_link, uc_stack (24 bytes) precede uc_mcontext.
+    public static let mcontextOffset: UInt64 = 48
+    public static let siginfoOffset: UInt64 = 312
+    /// uc_stack.ss_sp / ss_flags / ss_size, as word indexes from the frame start.
+    public static let ucStackSpWord = 3, ucStackFlagsWord = 4, ucStackSizeWord = 5
+    /// struct sigcontext_64 field order (r8 … eflags, then segments, err, trapno, oldmask, cr2, fpstate).
+    public enum SigcontextField: Int, CaseIterable, Sendable {
+        case r8, r9, r10, r11, r12, r13, r14, r15, di, si, bp, bx, dx, ax, cx, sp, ip, flags
+        case segments, err, trapno, oldmask, cr2, fpstate
+    }
+    /// Word index (from the frame start) of a sigcontext field.
+    public static func word(_ f: SigcontextField) -> Int { Int(mcontextOffset / 8) + f.rawValue }
+    /// Word index of si_signo (low 32 bits) and si_code (low 32 bits of the next word).
+    public static let siginfoWord = Int(siginfoOffset / 8)
+    /// struct _fpx_sw_bytes inside the FXSAVE area: magic1 then extended_size.
+    public static let fpxSwBytesOffset: UInt64 = 464
+    public static let fpXstateMagic1: UInt32 = 0x4650_5853
+
+    /// Smallest and largest distance from the base (rsp - red zone, or the sigaltstack top) to the frame,
+    /// red zone included for the user-stack case.
+    public var minimumBytes: UInt64 { redZone + xstateSize + frameSize + 8 }
+    public var maximumBytes: UInt64 { redZone + xstateSize + 63 + frameSize + 15 + 8 }
+
+    /// Where the FPU state and the frame go for a given base: the interrupted sp minus the red zone,
+    /// or the sigaltstack top (where no red zone is skipped).
+    public func place(base: UInt64) -> (fpstate: UInt64, frame: UInt64) {
+        let fp = (base &- xstateSize) & ~UInt64(63)
+        let frame = ((fp &- frameSize) & ~UInt64(15)) &- 8
+        return (fp, frame)
+    }
+}
+
+/// /proc/PID/task/TID/syscall: "nr a1 … a6 sp pc", "-1 sp pc" or "running".
+public struct ProcSyscallLine: Hashable, Sendable {
+    public var nr: Int64?
+    public var args: [Address]
+    public var sp: Address?
+    public var pc: Address?
+    public var running: Bool
+
+    public static func parse(_ text: String) -> ProcSyscallLine? {
+        let f = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        if f.first == "running" { return ProcSyscallLine(nr: nil, args: [], sp: nil, pc: nil, running: true) }
+        guard let nr = f.first.flatMap({ Int64($0) }) else { return nil }
+        let rest = f.dropFirst().map { Address(hex: $0) }
+        guard !rest.contains(where: { $0 == nil }) else { return nil }
+        let vals = rest.compactMap { $0 }
+        if nr == -1, vals.count == 2 { return ProcSyscallLine(nr: -1, args: [], sp: vals[0], pc: vals[1], running: false) }
+        guard vals.count == 8 else { return nil }
+        return ProcSyscallLine(nr: nr, args: Array(vals[0..<6]), sp: vals[6], pc: vals[7], running: false)
+    }
+}

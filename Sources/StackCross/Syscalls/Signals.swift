@@ -1,0 +1,68 @@
+/// Linux x86 signal names and si_code names (include/uapi/asm-generic/signal.h, siginfo.h).
+public enum Signals {
+    static let standard: [String] = [
+        "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL",
+        "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT",
+        "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF",
+        "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
+    ]
+    /// The kernel's SIGRTMIN and _NSIG (glibc reserves 32 and 33 and reports SIGRTMIN as 34).
+    public static let rtMin: Int32 = 32
+    public static let rtMax: Int32 = 64
+
+    /// `SIGCHLD` for 17, `SIGRTMIN+2` for 34; nil outside 1...64.
+    public static func name(_ signo: Int32) -> String? {
+        if signo >= 1, signo <= Int32(standard.count) { return standard[Int(signo) - 1] }
+        if signo == rtMin { return "SIGRTMIN" }
+        if signo > rtMin, signo <= rtMax { return "SIGRTMIN+\(signo - rtMin)" }
+        return nil
+    }
+
+    /// The name, or the bare number for an out-of-range value.
+    public static func displayName(_ signo: Int32) -> String { name(signo) ?? "\(signo)" }
+
+    /// The number of `SIGCHLD`, `CHLD`, `SIGRTMIN+2` or `SIGRTMAX` (aliases SIGIOT, SIGPOLL, SIGCLD too).
+    public static func number(of name: String) -> Int32? {
+        var n = name.uppercased()
+        if !n.hasPrefix("SIG") { n = "SIG" + n }
+        let aliases = ["SIGIOT": "SIGABRT", "SIGPOLL": "SIGIO", "SIGCLD": "SIGCHLD", "SIGUNUSED": "SIGSYS"]
+        n = aliases[n] ?? n
+        if let i = standard.firstIndex(of: n) { return Int32(i + 1) }
+        if n == "SIGRTMIN" { return rtMin }
+        if n == "SIGRTMAX" { return rtMax }
+        if n.hasPrefix("SIGRTMIN+"), let k = Int32(n.dropFirst(9)), k >= 0, rtMin + k <= rtMax { return rtMin + k }
+        if n.hasPrefix("SIGRTMAX-"), let k = Int32(n.dropFirst(9)), k >= 0, rtMax - k >= rtMin { return rtMax - k }
+        return nil
+    }
+
+    static let genericCodes: [Int32: String] = [
+        0: "SI_USER", 0x80: "SI_KERNEL", -1: "SI_QUEUE", -2: "SI_TIMER", -3: "SI_MESGQ", -4: "SI_ASYNCIO",
+        -5: "SI_SIGIO", -6: "SI_TKILL", -7: "SI_DETHREAD", -60: "SI_ASYNCNL",
+    ]
+
+    static let perSignalCodes: [Int32: [String]] = [
+        4: ["ILL_ILLOPC", "ILL_ILLOPN", "ILL_ILLADR", "ILL_ILLTRP", "ILL_PRVOPC", "ILL_PRVREG", "ILL_COPROC",
+            "ILL_BADSTK", "ILL_BADIADDR"],
+        5: ["TRAP_BRKPT", "TRAP_TRACE", "TRAP_BRANCH", "TRAP_HWBKPT", "TRAP_UNK", "TRAP_PERF"],
+        7: ["BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR", "BUS_MCEERR_AR", "BUS_MCEERR_AO"],
+        8: ["FPE_INTDIV", "FPE_INTOVF", "FPE_FLTDIV", "FPE_FLTOVF", "FPE_FLTUND", "FPE_FLTRES", "FPE_FLTINV",
+            "FPE_FLTSUB", "FPE_DECOVF", "FPE_DECDIV", "FPE_DECERR", "FPE_INVASC", "FPE_INVDEC", "FPE_FLTUNK",
+            "FPE_CONDTRAP"],
+        11: ["SEGV_MAPERR", "SEGV_ACCERR", "SEGV_BNDERR", "SEGV_PKUERR", "SEGV_ACCADI", "SEGV_ADIDERR",
+             "SEGV_ADIPERR", "SEGV_MTEAERR", "SEGV_MTESERR", "SEGV_CPERR"],
+        17: ["CLD_EXITED", "CLD_KILLED", "CLD_DUMPED", "CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED"],
+        29: ["POLL_IN", "POLL_OUT", "POLL_MSG", "POLL_ERR", "POLL_PRI", "POLL_HUP"],
+        31: ["SYS_SECCOMP", "SYS_USER_DISPATCH"],
+    ]
+
+    /// The si_code name for a signal: `SI_USER`, `SI_TKILL`, `SEGV_MAPERR`, `CLD_EXITED`…; nil when unknown.
+    public static func codeName(signo: Int32, code: Int32) -> String? {
+        if code > 0, code != 0x80, let names = perSignalCodes[signo], Int(code) <= names.count {
+            return names[Int(code) - 1]
+        }
+        return genericCodes[code]
+    }
+
+    /// Whether the kernel (rather than a process) generated the signal: si_code > 0 (SI_FROMKERNEL).
+    public static func isFromKernel(code: Int32) -> Bool { code > 0 }
+}

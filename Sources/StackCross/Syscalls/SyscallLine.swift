@@ -1,0 +1,71 @@
+/// strace-style text lines for trace records.
+public enum SyscallLine {
+    public static let unfinished = " <unfinished ...>"
+
+    static func prefix(tid: Int32, showPid: Bool) -> String { showPid ? "[pid \(tid)] " : "" }
+
+    /// How many leading arguments strace prints at the entry stop: those before the first output
+    /// argument (read's buffer), or all of them.
+    public static func entryArgumentCount(abi: String, nr: Int64, argCount: Int) -> Int {
+        let name = SyscallTable.for(abi: abi)?.name(nr) ?? ""
+        if name == "clone" || name == "open" || name == "openat" { return argCount }
+        let kinds = SyscallDecoder.argKinds(abi: abi, name: name)
+        let k = kinds.firstIndex { $0.isOutput } ?? kinds.count
+        return min(k, argCount)
+    }
+
+    /// The return value text after `= `: the decoder's when the engine has it (fd paths need the live
+    /// tracee), else one from the record alone; `?` when the call never returned.
+    public static func returnText(record: SyscallRecord) -> String {
+        guard let ret = record.ret else { return "?" }
+        return SyscallDecoder.decodeReturn(abi: record.abi, nr: record.nr, ret: ret,
+                                           args: record.rawArgs.map(\.rawValue), memory: nil)
+    }
+
+    /// The part strace prints at the entry stop: `[pid 12] read(3, ` (ends where the exit part starts).
+    public static func formatEntry(record: SyscallRecord, showPid: Bool) -> String {
+        let k = entryArgumentCount(abi: record.abi, nr: record.nr, argCount: record.args.count)
+        var s = prefix(tid: record.tid, showPid: showPid) + record.name + "("
+        s += record.args[..<k].joined(separator: ", ")
+        if k < record.args.count, k > 0 { s += ", " }
+        return s
+    }
+
+    /// The part strace prints at the exit stop: `"abc", 4096) = 3`.
+    public static func formatExit(record: SyscallRecord, returnText: String? = nil) -> String {
+        let k = entryArgumentCount(abi: record.abi, nr: record.nr, argCount: record.args.count)
+        return record.args[k...].joined(separator: ", ") + ") = " + (returnText ?? self.returnText(record: record))
+    }
+
+    /// A whole line: `[pid 1234] openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3</etc/passwd>`.
+    public static func format(record: SyscallRecord, showPid: Bool, returnText: String? = nil) -> String {
+        formatEntry(record: record, showPid: showPid) + formatExit(record: record, returnText: returnText)
+    }
+
+    /// When another thread's line came in between: `[pid 12] read(3,  <unfinished ...>`.
+    public static func formatUnfinished(record: SyscallRecord, showPid: Bool) -> String {
+        formatEntry(record: record, showPid: showPid) + unfinished
+    }
+
+    /// The rest of an interrupted line: `[pid 12] <... read resumed>"abc", 4096) = 3`.
+    public static func formatResumed(record: SyscallRecord, showPid: Bool, returnText: String? = nil) -> String {
+        prefix(tid: record.tid, showPid: showPid) + "<... \(record.name) resumed>"
+            + formatExit(record: record, returnText: returnText)
+    }
+
+    /// `--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=12, …} ---`; `fields` are the
+    /// siginfo fields after si_code, in order (si_pid, si_uid, si_status, si_addr…), already formatted.
+    public static func formatSignal(record: SignalRecord, showPid: Bool, fields: [(String, String)] = []) -> String {
+        var info = ["si_signo=\(record.name)"]
+        if let code = record.code { info.append("si_code=\(code)") }
+        info += fields.map { "\($0.0)=\($0.1)" }
+        return prefix(tid: record.tid, showPid: showPid) + "--- \(record.name) {\(info.joined(separator: ", "))} ---"
+    }
+
+    /// `+++ exited with 0 +++` or `+++ killed by SIGKILL +++` (with ` (core dumped)` when it did).
+    public static func formatTermination(record: ExitRecord, showPid: Bool, coreDumped: Bool = false) -> String {
+        let p = prefix(tid: record.tid, showPid: showPid)
+        if let sig = record.signal { return p + "+++ killed by \(sig)\(coreDumped ? " (core dumped)" : "") +++" }
+        return p + "+++ exited with \(record.code ?? 0) +++"
+    }
+}

@@ -1,0 +1,283 @@
+import Foundation
+import StackCross
+import XCTest
+@testable import Inspector
+
+/// `stackcross attach PID` against real fixture processes.
+final class AttachTests: XCTestCase {
+    /// The fixture's own functions, per thread name, innermost first.
+    static let expectedChains: [String: [String]] = [
+        "reader": ["reader_wait", "reader_main"],
+        "sleeper": ["sleeper_nap", "sleeper_main"],
+        "waiter": ["waiter_block", "waiter_main"],
+        "spinner": ["spinner_loop", "spinner_main"],
+        "recurser": ["recurse_bottom"] + Array(repeating: "recurse", count: 20) + ["recurser_main"],
+    ]
+
+    func attachJSON(_ pid: Int32, _ extra: [String] = []) throws -> Snapshot {
+        let r = try stackcross(["attach", "--json"] + extra + [String(pid)], timeout: 30)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return try JSONDecoder().decode(Snapshot.self, from: r.stdoutData)
+    }
+
+    /// Non-inlined frames of `module`, by symbol.
+    func ownFrames(_ t: ThreadSnapshot, module: String) -> [String] {
+        t.userStack.filter { $0.module == module && $0.inlined != true && $0.note == nil }.map { $0.symbol ?? "?" }
+    }
+
+    func thread(_ s: Snapshot, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> ThreadSnapshot {
+        try XCTUnwrap(s.threads.first { $0.name == name }, "no thread named \(name) in \(s.threads.map(\.name))",
+                      file: file, line: line)
+    }
+
+    func testSnapshotNamesEveryThreadsFunctionsAndKernelStacks() throws {
+        let bin = try fixture("threads")
+        let fx = try RunningFixture(bin)
+        defer { fx.stop() }
+        let s = try attachJSON(fx.pid)
+        XCTAssertEqual(s.pid, fx.pid)
+        XCTAssertEqual(s.exe, bin.path)
+        XCTAssertEqual(Set(s.threads.map(\.tid)), Set(taskIDs(fx.pid)))
+
+        for (name, chain) in Self.expectedChains {
+            let t = try thread(s, name)
+            XCTAssertEqual(ownFrames(t, module: bin.path), chain, "thread \(name): \(t.userStack)")
+            XCTAssertEqual(t.userStack.first?.isActivation, true, name)
+            XCTAssertNil(t.userStack.last?.note, "thread \(name) stack ended early: \(t.userStack.last!)")
+            XCTAssertEqual(t.registers?.cs, 0x33)
+            // Source positions come from the fixture's DWARF.
+            let first = try XCTUnwrap(t.userStack.first { $0.module == bin.path })
+            XCTAssertEqual(first.file.map { URL(fileURLWithPath: $0).lastPathComponent }, "threads.c")
+            XCTAssertNotNil(first.line)
+        }
+        let main = try XCTUnwrap(s.threads.first { $0.tid == fx.pid })
+        XCTAssertTrue(ownFrames(main, module: bin.path).contains("main"), "\(main.userStack)")
+
+        // Kernel stacks as they were before the stop, outermost frame naming the entry path.
+        let kernel: [String: String] = ["reader": "pipe_read", "sleeper": "hrtimer_nanosleep", "waiter": "futex_wait"]
+        for (name, fn) in kernel {
+            let t = try thread(s, name)
+            let syms = t.kernelStack.compactMap(\.symbol)
+            XCTAssertTrue(syms.contains { $0.hasSuffix(fn) }, "\(name) kernel stack \(syms) lacks \(fn)")
+            XCTAssertFalse(syms.contains("ptrace_stop"), "\(name): kernel stack read after the stop: \(syms)")
+            XCTAssertEqual(syms.last, "entry_SYSCALL_64_after_hwframe", name)
+            XCTAssertEqual(t.crossing?.entry, .syscall, name)
+        }
+        let frame = try XCTUnwrap(try thread(s, "reader").kernelStack.first)
+        XCTAssertNotNil(frame.offset)
+        XCTAssertNotNil(frame.length)
+        XCTAssertEqual(try thread(s, "reader").crossing?.syscall?.nr, 0)
+        XCTAssertEqual(try thread(s, "reader").crossing?.syscall?.args.first, 3, "read's fd is the pipe")
+        XCTAssertEqual(try thread(s, "sleeper").crossing?.syscall?.nr, 230)
+        XCTAssertEqual(try thread(s, "waiter").crossing?.syscall?.nr, 202)
+        XCTAssertEqual(try thread(s, "recurser").crossing?.syscall?.nr, 34)
+
+        // The spinner was in user mode: no syscall, orig_rax -1.
+        let spinner = try thread(s, "spinner")
+        XCTAssertEqual(spinner.registers?.origRax.signed, -1)
+        XCTAssertNil(spinner.crossing?.syscall)
+        XCTAssertEqual(spinner.procSyscall, "running")
+
+        // Afterwards the process runs on: nothing stopped or traced, the spinner still burns CPU.
+        for tid in taskIDs(fx.pid) {
+            let st = procStatus(fx.pid, tid: tid)
+            XCTAssertFalse(["t", "T"].contains(st["State"]?.prefix(1) ?? "?"), "tid \(tid) left \(st["State"] ?? "?")")
+            XCTAssertEqual(st["TracerPid"], "0", "tid \(tid)")
+        }
+        let before = try XCTUnwrap(cpuTicks(fx.pid, spinner.tid))
+        usleep(300_000)
+        let after = try XCTUnwrap(cpuTicks(fx.pid, spinner.tid))
+        XCTAssertGreaterThan(after, before + 5, "spinner stopped running after detach")
+    }
+
+    func testTextViewMergesKernelAndUserStacks() throws {
+        let fx = try RunningFixture(try fixture("threads"))
+        defer { fx.stop() }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("attach-\(fx.pid).txt")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try stackcross(["attach", String(fx.pid), "-o", out.path], timeout: 30)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "")
+        let text = try String(contentsOf: out, encoding: .utf8)
+        let lines = text.split(separator: "\n").map(String.init)
+        let header = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("thread ") && $0.contains("\"reader\"") })
+        let crossing = try XCTUnwrap(lines[header...].firstIndex { $0.contains("──") })
+        let kernel = lines[(header + 1)..<crossing]
+        XCTAssertTrue(kernel.contains { $0.contains("pipe_read") }, text)
+        XCTAssertTrue(lines[crossing].contains("(3, "), lines[crossing])
+        XCTAssertTrue(lines[crossing].contains("entered via SYSCALL · user rsp 0x7f"), lines[crossing])
+        XCTAssertTrue(lines[(crossing + 1)...].prefix(5).contains { $0.contains("reader_wait+0x") && $0.contains("threads.c:") }, text)
+        XCTAssertTrue(text.contains("orig_rax -1"), "spinner's crossing line: \(text)")
+    }
+
+    func testNoKernelSkipsProcStacks() throws {
+        let fx = try RunningFixture(try fixture("threads"))
+        defer { fx.stop() }
+        let s = try attachJSON(fx.pid, ["--no-kernel", "--max-frames", "3"])
+        XCTAssertTrue(s.threads.allSatisfy { $0.kernelStack.isEmpty })
+        let rec = try thread(s, "recurser")
+        XCTAssertEqual(rec.userStack.filter { $0.note == nil && $0.inlined != true }.count, 3)
+        XCTAssertEqual(rec.userStack.last?.note, "unwind stopped: --max-frames 3 reached")
+    }
+
+    func testFramesAgreeWithEuStack() throws {
+        let bin = try fixture("threads")
+        let fx = try RunningFixture(bin)
+        defer { fx.stop() }
+        let s = try attachJSON(fx.pid)
+        let eu = try InspectorTests.run("/usr/bin/eu-stack", ["-p", String(fx.pid)], timeout: 30)
+        XCTAssertEqual(eu.status, 0, eu.stderr)
+        let theirs = Self.parseEuStack(eu.stdout)
+        let own = Set(Self.expectedChains.values.flatMap { $0 } + ["main"])
+        XCTAssertEqual(Set(theirs.keys), Set(s.threads.map(\.tid)))
+        for t in s.threads {
+            let ours = ownFrames(t, module: bin.path).filter(own.contains)
+            let eus = (theirs[t.tid] ?? []).filter(own.contains)
+            XCTAssertFalse(ours.isEmpty, "tid \(t.tid)")
+            XCTAssertEqual(ours, eus, "tid \(t.tid) \(t.name)")
+        }
+    }
+
+    func testStrippedFixtureStillGivesModuleOffsets() throws {
+        let bin = try fixture("threads", .stripped)
+        let fx = try RunningFixture(bin)
+        defer { fx.stop() }
+        let s = try attachJSON(fx.pid)
+        let reader = try thread(s, "reader")
+        let mine = reader.userStack.filter { $0.module == bin.path }
+        XCTAssertEqual(mine.count, 2, "reader_wait and reader_main, unnamed: \(reader.userStack)")
+        // Offsets are from the module's load address: for this PIE they fall inside the symbols
+        // that the unstripped build (same code, same layout) names.
+        let symbols = try nmSymbols(try fixture("threads"))
+        for (f, name) in zip(mine, ["reader_wait", "reader_main"]) {
+            XCTAssertNil(f.symbol)
+            let off = try XCTUnwrap(f.offset)
+            let range = try XCTUnwrap(symbols[name])
+            XCTAssertTrue(range.contains(off - 1), "\(name): offset 0x\(String(off, radix: 16)) not in \(range)")
+        }
+        // The walk goes on through the unnamed frames (eh_frame survives strip).
+        XCTAssertEqual(reader.userStack.last { $0.note == nil }?.symbol, "__clone3")
+    }
+
+    func testGroupStoppedProcessStaysStopped() throws {
+        let fx = try RunningFixture(try fixture("threads"))
+        defer { fx.stop() }
+        kill(fx.pid, SIGSTOP)
+        try waitFor("every thread in state T") { taskIDs(fx.pid).allSatisfy { procStatus(fx.pid, tid: $0)["State"]?.hasPrefix("T") == true } }
+        let s = try attachJSON(fx.pid)
+        XCTAssertEqual(s.threads.count, 6)
+        XCTAssertTrue(s.threads.allSatisfy { $0.state == "T" }, "\(s.threads.map(\.state))")
+        XCTAssertTrue(ownFrames(try thread(s, "spinner"), module: try fixture("threads").path).contains("spinner_loop"))
+        usleep(100_000)
+        for tid in taskIDs(fx.pid) {
+            let st = procStatus(fx.pid, tid: tid)
+            XCTAssertTrue(st["State"]?.hasPrefix("T") == true, "tid \(tid) is \(st["State"] ?? "?") after detach")
+            XCTAssertEqual(st["TracerPid"], "0")
+        }
+        kill(fx.pid, SIGCONT)
+        try waitFor("every thread resumed") { taskIDs(fx.pid).allSatisfy { procStatus(fx.pid, tid: $0)["State"]?.hasPrefix("T") == false } }
+        let spinner = try thread(s, "spinner").tid
+        let before = try XCTUnwrap(cpuTicks(fx.pid, spinner))
+        usleep(300_000)
+        XCTAssertGreaterThan(try XCTUnwrap(cpuTicks(fx.pid, spinner)), before + 5)
+    }
+
+    func testErrorsAndExitCodes() throws {
+        // A pid that just exited and was reaped.
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        var r = try stackcross(["attach", String(gone.processIdentifier)])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("no such process"), r.stderr)
+
+        r = try stackcross(["attach", "abc"])
+        XCTAssertEqual(r.status, 64, r.stderr)
+        r = try stackcross(["attach", "0"])
+        XCTAssertEqual(r.status, 64, r.stderr)
+        r = try stackcross(["attach"])
+        XCTAssertEqual(r.status, 64, r.stderr)
+
+        // The shell's pid becomes stackcross's own when it execs.
+        r = try InspectorTests.run("/bin/sh", ["-c", "exec \"$0\" attach $$", stackcrossBinary.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("refusing to attach to stackcross itself"), r.stderr)
+
+        // A kernel thread: a kernel-stack-only snapshot.
+        let k = try attachJSON(2)
+        XCTAssertEqual(k.threads.first?.registers, nil)
+        XCTAssertTrue(k.threads.first?.error?.contains("kernel thread") == true)
+        XCTAssertEqual(k.threads.first?.kernelStack.contains { $0.symbol == "kthreadd" }, true)
+    }
+
+    func testAlreadyTracedProcessNamesTheTracer() throws {
+        let fx = try RunningFixture(try fixture("threads"))
+        defer { fx.stop() }
+        // This test process becomes the tracer; killing the fixture at the end ends the trace.
+        try Ptrace.seize(fx.pid)
+        let r = try stackcross(["attach", String(fx.pid)])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("ptrace permission denied"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("already traced by pid \(getpid())"), r.stderr)
+        // No other thread was left traced by the failed attach.
+        for tid in taskIDs(fx.pid) where tid != fx.pid {
+            XCTAssertEqual(procStatus(fx.pid, tid: tid)["TracerPid"], "0", "tid \(tid)")
+        }
+    }
+
+    func testUnprivilegedUserGetsPermissionMessage() throws {
+        let fx = try RunningFixture(try fixture("threads"))
+        defer { fx.stop() }
+        let r = try InspectorTests.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups",
+                                             stackcrossBinary.path, "attach", String(fx.pid)])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("ptrace permission denied") && r.stderr.contains("CAP_SYS_PTRACE"), r.stderr)
+        XCTAssertEqual(procStatus(fx.pid)["TracerPid"], "0")
+    }
+
+    // MARK: helpers
+
+    /// Function symbols of a binary from `nm -S`: name → [start, start+size).
+    func nmSymbols(_ bin: URL) throws -> [String: Range<UInt64>] {
+        let r = try InspectorTests.run("/usr/bin/nm", ["-S", "--defined-only", bin.path])
+        var out: [String: Range<UInt64>] = [:]
+        for line in r.stdout.split(separator: "\n") {
+            let f = line.split(separator: " ")
+            guard f.count == 4, let a = UInt64(f[0], radix: 16), let n = UInt64(f[1], radix: 16) else { continue }
+            out[String(f[3])] = a..<(a &+ n)
+        }
+        return out
+    }
+
+    /// utime + stime of a thread, clock ticks.
+    func cpuTicks(_ pid: Int32, _ tid: Int32) -> UInt64? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/stat", encoding: .utf8),
+              let st = ProcStat.parse(text) else { return nil }
+        return st.utime + st.stime
+    }
+
+    func waitFor(_ what: String, timeout: TimeInterval = 5, _ cond: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !cond() {
+            if Date() > deadline { XCTFail("timed out waiting for \(what)"); throw FixtureError.timeout(what) }
+            usleep(10_000)
+        }
+    }
+
+    /// `eu-stack -p` output: function names per TID, innermost first.
+    static func parseEuStack(_ text: String) -> [Int32: [String]] {
+        var out: [Int32: [String]] = [:]
+        var current: Int32?
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("TID "), let t = Int32(line.dropFirst(4).prefix(while: { $0.isNumber })) {
+                current = t
+                out[t] = []
+            } else if line.hasPrefix("#"), let t = current {
+                let f = line.split(separator: " ", omittingEmptySubsequences: true)
+                out[t]!.append(f.count >= 3 ? String(f[2]) : "??")
+            }
+        }
+        return out
+    }
+}

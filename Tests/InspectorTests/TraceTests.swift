@@ -1,0 +1,333 @@
+import Foundation
+import StackCross
+import XCTest
+
+/// `stackcross trace` end to end: real programs, the real CLI, strace as the reference.
+final class TraceTests: XCTestCase {
+    // MARK: Helpers
+
+    /// Runs `stackcross trace ARGS -o FILE -- PROGRAM…` and returns the exit status and the decoded records.
+    func trace(_ traceArgs: [String], _ program: [String], timeout: TimeInterval = 60) throws -> (RunResult, [TraceRecord]) {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("sc-trace-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try stackcross(["trace"] + traceArgs + ["-o", out.path, "--"] + program, timeout: timeout)
+        let data = (try? Data(contentsOf: out)) ?? Data()
+        var records: [TraceRecord] = []
+        let decoder = JSONDecoder()
+        for line in data.split(separator: UInt8(ascii: "\n")) {
+            records.append(try decoder.decode(TraceRecord.self, from: Data(line)))
+        }
+        return (r, records)
+    }
+
+    static func syscalls(_ records: [TraceRecord]) -> [SyscallRecord] {
+        records.compactMap { if case .syscall(let s) = $0 { s } else { nil } }
+    }
+
+    static func counts(_ records: [TraceRecord]) -> [String: Int] {
+        var c: [String: Int] = [:]
+        for s in syscalls(records) { c[s.name, default: 0] += 1 }
+        return c
+    }
+
+    /// Per-name syscall counts from `strace -f -qq -o FILE PROGRAM…` (a call counts once, at its first line).
+    func straceCounts(_ program: [String], extra: [String] = []) throws -> [String: Int] {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("sc-strace-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try InspectorTests.run("/usr/bin/strace", ["-f", "-qq"] + extra + ["-o", out.path, "--"] + program, timeout: 60)
+        XCTAssertNotEqual(r.status, 127, "strace could not run: \(r.stderr)")
+        let text = try String(contentsOf: out, encoding: .utf8)
+        return Self.parseStrace(text)
+    }
+
+    static func parseStrace(_ text: String) -> [String: Int] {
+        var c: [String: Int] = [:]
+        for line in text.split(separator: "\n") {
+            var s = Substring(line)
+            // "PID " prefix with -f -o.
+            if let sp = s.firstIndex(of: " "), s[..<sp].allSatisfy(\.isNumber) { s = s[s.index(after: sp)...] }
+            guard let first = s.first, first.isLetter || first == "_" else { continue }  // "<... resumed>", "+++", "---"
+            guard let paren = s.firstIndex(of: "(") else { continue }
+            let name = s[..<paren]
+            guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { continue }
+            c[String(name), default: 0] += 1
+        }
+        return c
+    }
+
+    /// Asserts equal counts, naming each syscall whose count differs.
+    func assertSameCounts(_ ours: [String: Int], _ theirs: [String: Int], ignoring: Set<String> = [],
+                          file: StaticString = #filePath, line: UInt = #line) {
+        var diffs: [String] = []
+        for name in Set(ours.keys).union(theirs.keys).subtracting(ignoring).sorted() where ours[name] != theirs[name] {
+            diffs.append("\(name): stackcross \(ours[name] ?? 0), strace \(theirs[name] ?? 0)")
+        }
+        XCTAssertTrue(diffs.isEmpty, "syscall counts differ from strace -f:\n" + diffs.joined(separator: "\n"), file: file, line: line)
+        XCTAssertFalse(ours.isEmpty, "no syscalls traced", file: file, line: line)
+    }
+
+    // MARK: Known sequences
+
+    func testWritesAreTracedOncePerCallAndMatchStrace() throws {
+        let bin = try fixture("trace_writes")
+        let (r, records) = try trace(["-f"], [bin.path, "50"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let writes = Self.syscalls(records).filter { $0.name == "write" }
+        XCTAssertEqual(writes.count, 50)
+        for w in writes {
+            XCTAssertEqual(w.ret, 2)
+            XCTAssertEqual(w.abi, "x86_64")
+            XCTAssertEqual(w.nr, 1)
+            XCTAssertEqual(w.rawArgs[2], 2)
+            XCTAssertNotNil(w.entryRegs)
+            XCTAssertEqual(w.exitRegs?.rax, 2)
+            XCTAssertEqual(w.entryRegs?.origRax, 1)
+            XCTAssertEqual(w.crossing?.entry, .syscall)
+            XCTAssertGreaterThanOrEqual(w.exitNs ?? 0, w.entryNs)
+        }
+        XCTAssertEqual(Self.syscalls(records).first?.name, "execve", "the first call traced is the program's execve")
+        assertSameCounts(Self.counts(records), try straceCounts([bin.path, "50"]))
+    }
+
+    func testThreadsCreatedAndExitingMidTrace() throws {
+        let bin = try fixture("trace_threads")
+        let (r, records) = try trace(["-f"], [bin.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let writes = Self.syscalls(records).filter { $0.name == "write" }
+        XCTAssertEqual(writes.count, 60)
+        XCTAssertEqual(Set(writes.map(\.tid)).count, 3, "three threads wrote")
+        let clones = records.compactMap { if case .clone(let c) = $0 { c } else { nil } }
+        XCTAssertEqual(clones.filter { $0.kind == "thread" }.count, 3)
+        let exits = records.compactMap { if case .exit(let e) = $0 { e } else { nil } }
+        XCTAssertEqual(exits.count, 4, "three threads and the leader exit")
+        assertSameCounts(Self.counts(records), try straceCounts([bin.path]), ignoring: ["futex"])
+    }
+
+    func testForkExecAndVforkAreFollowed() throws {
+        let bin = try fixture("trace_forkexec")
+        let (r, records) = try trace(["-f"], [bin.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("child exit 7"), r.stdout)
+        let clones = records.compactMap { if case .clone(let c) = $0 { c } else { nil } }
+        XCTAssertEqual(clones.map(\.kind).sorted(), ["fork", "fork", "vfork"])
+        let execs = records.compactMap { if case .exec(let e) = $0 { e } else { nil } }
+        XCTAssertEqual(execs.count, 3, "the program itself and two /bin/true")
+        let exits = records.compactMap { if case .exit(let e) = $0 { e } else { nil } }
+        XCTAssertTrue(exits.contains { $0.code == 7 })
+        assertSameCounts(Self.counts(records), try straceCounts([bin.path]))
+    }
+
+    func testSignalsPassThroughAndRestartedSyscallIsTracedAgain() throws {
+        let bin = try fixture("trace_signals")
+        let (r, records) = try trace(["-f"], [bin.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("usr1=3 read=1"), "the handlers ran as without a tracer: \(r.stdout)")
+        let signals = records.compactMap { if case .signal(let s) = $0 { s } else { nil } }
+        XCTAssertEqual(signals.filter { $0.name == "SIGUSR1" }.count, 3)
+        XCTAssertEqual(signals.filter { $0.name == "SIGALRM" }.count, 1)
+        XCTAssertEqual(signals.first { $0.name == "SIGUSR1" }?.code, "SI_USER")
+        let reads = Self.syscalls(records).filter { $0.name == "read" && $0.rawArgs.count > 2 && $0.rawArgs[2] == 1 }
+        XCTAssertEqual(reads.map(\.error), ["ERESTARTSYS", nil], "the interrupted read, then the re-issued one")
+        XCTAssertEqual(reads.last?.ret, 1)
+        assertSameCounts(Self.counts(records), try straceCounts([bin.path]))
+    }
+
+    func testChildKilledBySignalGives128PlusN() throws {
+        let bin = try fixture("trace_signals")
+        let (r, records) = try trace([], [bin.path, "segv"])
+        XCTAssertEqual(r.status, 128 + SIGSEGV, r.stderr)
+        let exits = records.compactMap { if case .exit(let e) = $0 { e } else { nil } }
+        XCTAssertEqual(exits.last?.signal, "SIGSEGV")
+        let plain = try InspectorTests.run(bin.path, ["segv"])
+        XCTAssertEqual(plain.status, r.status, "same status as without a tracer")
+    }
+
+    func testExitCodeIsTheProgramsAndMissingProgramIsAnError() throws {
+        let r = try stackcross(["trace", "-q", "--", "/bin/sh", "-c", "exit 3"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        let missing = try stackcross(["trace", "--", "/no/such/program-xyz"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("/no/such/program-xyz"), missing.stderr)
+        let notInPath = try stackcross(["trace", "--", "no-such-program-xyz"])
+        XCTAssertEqual(notInPath.status, 1)
+        XCTAssertTrue(notInPath.stderr.contains("no-such-program-xyz"), notInPath.stderr)
+    }
+
+    func testExecveFromNonLeaderThreadTakesOverTheLeadersTid() throws {
+        let bin = try fixture("trace_exec_thread")
+        let (r, records) = try trace(["-f"], [bin.path], timeout: 30)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("after-exec"))
+        let execs = records.compactMap { if case .exec(let e) = $0 { e } else { nil } }
+        guard let takeover = execs.first(where: { $0.formerTid != nil }) else {
+            return XCTFail("no exec record with a former tid: \(execs)")
+        }
+        XCTAssertEqual(takeover.tid, takeover.pid, "the execing thread now has the leader's tid")
+        XCTAssertNotEqual(takeover.formerTid, takeover.pid)
+        XCTAssertEqual(takeover.path.description, "/usr/bin/echo")
+        // After the takeover the new image's calls come from the leader's tid.
+        let after = Self.syscalls(records).filter { $0.entryNs > takeover.timeNs }
+        XCTAssertTrue(after.contains { $0.name == "write" && $0.tid == takeover.pid })
+        assertSameCounts(Self.counts(records), try straceCounts([bin.path]), ignoring: ["futex", "clock_nanosleep"])
+    }
+
+    func testInt80From64BitProgramUsesTheI386Table() throws {
+        let bin = try fixture("trace_int80")
+        let (r, records) = try trace([], [bin.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let i386 = Self.syscalls(records).filter { $0.abi == "i386" }
+        XCTAssertEqual(i386.count, 3)
+        for s in i386 {
+            XCTAssertEqual(s.name, "write", "eax 4 is i386 write, not x86_64 stat")
+            XCTAssertEqual(s.nr, 4)
+            XCTAssertEqual(s.ret, 4)
+            XCTAssertEqual(s.entryRegs?.cs, 0x33, "still a 64-bit process")
+            XCTAssertEqual(s.crossing?.entry, .int80)
+        }
+        XCTAssertFalse(Self.syscalls(records).contains { $0.name == "stat" })
+    }
+
+    func testThirtyTwoBitProgram() throws {
+        let bin = try fixture("trace_writes", .m32)
+        let (r, records) = try trace(["-f"], [bin.path, "10"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let calls = Self.syscalls(records)
+        let writes = calls.filter { $0.name == "write" }
+        XCTAssertEqual(writes.count, 10)
+        XCTAssertTrue(writes.allSatisfy { $0.abi == "i386" && $0.nr == 4 && $0.entryRegs?.cs == 0x23 })
+        assertSameCounts(Self.counts(records), try straceCounts([bin.path, "10"]))
+    }
+
+    // MARK: Programs the project did not write
+
+    func testLsMatchesStrace() throws {
+        let (r, records) = try trace(["-f"], ["/bin/ls", "/"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        assertSameCounts(Self.counts(records), try straceCounts(["/bin/ls", "/"]))
+    }
+
+    func testShellPipelineMatchesStrace() throws {
+        let cmd = ["/bin/sh", "-c", "echo a | cat | wc -c"]
+        let (r, records) = try trace(["-f"], cmd)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "2")
+        let execs = records.compactMap { if case .exec(let e) = $0 { e } else { nil } }
+        XCTAssertEqual(execs.count, 3, "sh, cat, wc")
+        // Pipe reads and waits depend on scheduling; everything else must agree exactly.
+        assertSameCounts(Self.counts(records), try straceCounts(cmd), ignoring: ["read", "wait4", "rt_sigreturn"])
+    }
+
+    func testPythonThreadsMatchStrace() throws {
+        let script = "import threading\nts=[threading.Thread(target=lambda: open('/dev/null','w').write('x')) for _ in range(4)]\n[t.start() for t in ts]\n[t.join() for t in ts]\n"
+        let cmd = ["/usr/bin/python3", "-S", "-c", script]
+        let (r, records) = try trace(["-f"], cmd)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let clones = records.compactMap { if case .clone(let c) = $0 { c } else { nil } }
+        XCTAssertEqual(clones.filter { $0.kind == "thread" }.count, 4)
+        assertSameCounts(Self.counts(records), try straceCounts(cmd), ignoring: ["futex", "madvise", "munmap", "mmap", "mprotect"])
+    }
+
+    // MARK: -e trace=SET
+
+    func testFilterReportsOnlySelectedSyscalls() throws {
+        let bin = try fixture("trace_writes")
+        let (r, records) = try trace(["-f", "-e", "trace=write,close"], [bin.path, "20"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let c = Self.counts(records)
+        XCTAssertEqual(c["write"], 20)
+        XCTAssertEqual(Set(c.keys), ["write", "close"], "untraced calls are absent: \(c)")
+        let theirs = try straceCounts([bin.path, "20"], extra: ["--seccomp-bpf", "-e", "trace=write,close"])
+        XCTAssertEqual(c, theirs)
+    }
+
+    func testFilterWithClass() throws {
+        let bin = try fixture("trace_writes")
+        let (r, records) = try trace(["-f", "-e", "trace=%file"], [bin.path, "5"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let c = Self.counts(records)
+        XCTAssertNil(c["write"])
+        XCTAssertNotNil(c["openat"])
+        XCTAssertEqual(c, try straceCounts([bin.path, "5"], extra: ["--seccomp-bpf", "-e", "trace=%file"]))
+    }
+
+    func testUnknownSyscallNameIsAUsageError() throws {
+        let r = try stackcross(["trace", "-e", "trace=write,notasyscall", "--", "/bin/true"])
+        XCTAssertEqual(r.status, 64)
+        XCTAssertTrue(r.stderr.contains("notasyscall"), r.stderr)
+    }
+
+    // MARK: -c and stderr lines
+
+    func testSummaryCountsCalls() throws {
+        let bin = try fixture("trace_writes")
+        let r = try stackcross(["trace", "-c", "--", bin.path, "30"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let writeLine = r.stderr.split(separator: "\n").first { $0.split(separator: " ").last == "write" }
+        XCTAssertNotNil(writeLine, r.stderr)
+        XCTAssertTrue(writeLine?.split(separator: " ").contains("30") ?? false, String(writeLine ?? ""))
+    }
+
+    func testLinesOnStderr() throws {
+        let bin = try fixture("trace_writes")
+        let r = try stackcross(["trace", "--", bin.path, "4"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let writeLines = r.stderr.split(separator: "\n").filter { $0.hasPrefix("write(") }
+        XCTAssertEqual(writeLines.count, 4, r.stderr)
+        XCTAssertTrue(r.stderr.contains("+++ exited with 0 +++"))
+        let quiet = try stackcross(["trace", "-q", "--", bin.path, "1"])
+        XCTAssertFalse(quiet.stderr.contains("+++ exited"), quiet.stderr)
+    }
+
+    // MARK: -p
+
+    func testDetachOnSIGINTLeavesTheProcessRunning() throws {
+        try checkDetach(on: SIGINT)
+    }
+
+    func testDetachOnSIGTERM() throws {
+        try checkDetach(on: SIGTERM)
+    }
+
+    func checkDetach(on signal: Int32) throws {
+        let target = try RunningFixture(try fixture("trace_loop"))
+        defer { target.stop() }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("sc-trace-p-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let p = Process()
+        p.executableURL = stackcrossBinary
+        p.arguments = ["trace", "-f", "-o", out.path, "-p", String(target.pid)]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        // Wait until every thread is traced and some calls were recorded.
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            let traced = taskIDs(target.pid).allSatisfy { procStatus(target.pid, tid: $0)["TracerPid"] == String(p.processIdentifier) }
+            if traced, taskIDs(target.pid).count == 3 { break }
+            usleep(10_000)
+        }
+        XCTAssertEqual(procStatus(target.pid)["TracerPid"], String(p.processIdentifier), "stackcross attached")
+        usleep(200_000)
+        let sent = Date()
+        kill(p.processIdentifier, signal)
+        while p.isRunning && Date().timeIntervalSince(sent) < 5 { usleep(5_000) }
+        XCTAssertFalse(p.isRunning, "stackcross exits after the signal")
+        guard !p.isRunning else { return }
+        XCTAssertLessThan(Date().timeIntervalSince(sent), 1.5, "detached within about a second")
+        XCTAssertEqual(p.terminationStatus, 0)
+        XCTAssertEqual(p.terminationReason, .exit)
+        usleep(50_000)
+        for tid in taskIDs(target.pid) {
+            let st = procStatus(target.pid, tid: tid)
+            XCTAssertEqual(st["TracerPid"], "0", "thread \(tid) no longer traced")
+            let state = st["State"] ?? "?"
+            XCTAssertFalse(state.hasPrefix("t") || state.hasPrefix("T"), "thread \(tid) not stopped: \(state)")
+        }
+        XCTAssertEqual(taskIDs(target.pid).count, 3, "the process runs on with its threads")
+        let text = try String(contentsOf: out, encoding: .utf8)
+        let records = try text.split(separator: "\n").map { try JSONDecoder().decode(TraceRecord.self, from: Data($0.utf8)) }
+        XCTAssertEqual(records.filter { if case .attach = $0 { true } else { false } }.count, 3)
+        XCTAssertEqual(records.filter { if case .detach = $0 { true } else { false } }.count, 3)
+        XCTAssertTrue(Self.syscalls(records).contains { $0.name == "write" })
+    }
+}

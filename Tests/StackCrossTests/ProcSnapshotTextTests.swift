@@ -1,0 +1,67 @@
+import XCTest
+@testable import StackCross
+
+/// The text view of a snapshot (Report/SnapshotText.swift), from hand-made records.
+final class ProcSnapshotTextTests: XCTestCase {
+    func regs(origRax: Int64, rsp: UInt64) -> Registers {
+        var v = [UInt64](repeating: 0, count: 27)
+        v[15] = UInt64(bitPattern: origRax)
+        v[17] = 0x33
+        v[19] = rsp
+        v[20] = 0x2b
+        return Registers(values: v)
+    }
+
+    func testThreadInSyscall() {
+        let t = ThreadSnapshot(
+            tid: 11, name: "reader", state: "S", registers: regs(origRax: 0, rsp: 0x7ffd_0000_1000),
+            userStack: [
+                Frame(pc: 0x7f00_0000_12ec, symbol: "read", offset: 0x4c, module: "/usr/lib/libc.so.6", isActivation: true),
+                Frame(pc: 0x5555_0000_12a2, symbol: "reader_wait", offset: 0x26, module: "/tmp/threads",
+                      file: "/src/threads.c", line: 37),
+                Frame(pc: 0x5555_0000_1300, symbol: "inner", module: "/tmp/threads", inlined: true),
+                Frame(pc: 0, note: "unwind stopped: --max-frames 3 reached"),
+            ],
+            kernelStack: [Frame(pc: 0, symbol: "anon_pipe_read", offset: 0x366, length: 0x410),
+                          Frame(pc: 0, symbol: "nfs_read", offset: 1, length: 2, module: "nfs")],
+            procSyscall: "0 0x3 …",
+            crossing: Crossing(entry: .syscall, phase: "snapshot",
+                               syscall: SyscallCall(abi: "x86_64", nr: 0, name: "read", args: [3, 0x7ffd_0000_2000, 4096, 0, 0, 0]),
+                               userRsp: 0x7ffd_0000_1000, userStackMapping: "[stack]",
+                               checks: [Check(name: "cpl", ok: true, expected: "3", actual: "3"),
+                                        Check(name: "rsp-in-stack", ok: false, expected: "[stack]", actual: "none")]))
+        let lines = SnapshotText.thread(t).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines, [
+            "thread 11 \"reader\" · S (sleeping)",
+            "  [k] anon_pipe_read+0x366/0x410",
+            "  [k] nfs_read+0x1/0x2 [nfs]",
+            "  ── read(3, 0x7ffd00002000, 4096) entered via SYSCALL · user rsp 0x7ffd00001000 in [stack] ──",
+            "  ✗ rsp-in-stack: expected [stack], actual none",
+            "  #0 0x00007f00000012ec read+0x4c (libc.so.6)",
+            "  #1 0x00005555000012a2 reader_wait+0x26 (threads) threads.c:37",
+            "  #2 0x0000555500001300 inner (threads) [inlined]",
+            "  -- unwind stopped: --max-frames 3 reached",
+        ])
+    }
+
+    func testRunningAndInterruptedThreads() {
+        var t = ThreadSnapshot(tid: 12, name: "spinner", state: "R", registers: regs(origRax: -1, rsp: 0x7f00),
+                               userStack: [Frame(pc: 0x5555_0000_0010, offset: 0x1234, module: "/tmp/stripped")],
+                               procSyscall: "running",
+                               crossing: Crossing(entry: .interrupt, phase: "snapshot", userRsp: 0x7f00))
+        XCTAssertEqual(SnapshotText.crossingLine(t), "── running in user mode, stopped by an interrupt (orig_rax -1) · user rsp 0x7f00 ──")
+        XCTAssertEqual(SnapshotText.userFrame(t.userStack[0], index: 0), "#0 0x0000555500000010 +0x1234 (stripped)")
+        t.procSyscall = "-1 0x7f00 0x5555"
+        XCTAssertEqual(SnapshotText.crossingLine(t), "── interrupted in user mode (orig_rax -1) · user rsp 0x7f00 ──")
+        t.crossing = nil
+        t.error = "did not stop within 3.0 s (state D)"
+        let text = SnapshotText.thread(t)
+        XCTAssertTrue(text.contains("  ! did not stop within 3.0 s (state D)\n"), text)
+        XCTAssertTrue(text.contains("── no crossing: thread not stopped ──"), text)
+    }
+
+    func testSnapshotHeader() {
+        let s = Snapshot(pid: 7, exe: "/bin/x", threads: [ThreadSnapshot(tid: 7, name: "x", state: "t")])
+        XCTAssertTrue(SnapshotText.render(s).hasPrefix("process 7 /bin/x · 1 thread\n\nthread 7 \"x\" · t (tracing stop)\n"))
+    }
+}

@@ -1,0 +1,58 @@
+import XCTest
+@testable import StackCross
+
+final class SyscallLineTests: XCTestCase {
+    func record(_ name: String, _ args: [String], ret: Int64?, raw: [Address] = [], tid: Int32 = 1234,
+                abi: String = "x86_64") -> SyscallRecord {
+        let nr = Int64(SyscallTable.for(abi: abi)!.number(of: name)!)
+        return SyscallRecord(pid: 1234, tid: tid, abi: abi, nr: nr, name: name, args: args, rawArgs: raw, ret: ret,
+                             error: ret.flatMap { Errno.name(forReturn: $0) }, entryNs: 0)
+    }
+
+    func testWholeLines() {
+        let open = record("openat", ["AT_FDCWD", #""/etc/passwd""#, "O_RDONLY|O_CLOEXEC"], ret: 3)
+        XCTAssertEqual(SyscallLine.format(record: open, showPid: true, returnText: "3</etc/passwd>"),
+                       #"[pid 1234] openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3</etc/passwd>"#)
+        XCTAssertEqual(SyscallLine.format(record: record("read", ["3", #""abc""#, "4096"], ret: 3), showPid: false),
+                       #"read(3, "abc", 4096) = 3"#)
+        XCTAssertEqual(SyscallLine.format(record: record("openat", ["AT_FDCWD", #""/nope""#, "O_RDONLY"], ret: -2),
+                                          showPid: false),
+                       #"openat(AT_FDCWD, "/nope", O_RDONLY) = -1 ENOENT (No such file or directory)"#)
+        XCTAssertEqual(SyscallLine.format(record: record("exit_group", ["0"], ret: nil), showPid: false), "exit_group(0) = ?")
+        XCTAssertEqual(SyscallLine.format(record: record("getpid", [], ret: 77), showPid: false), "getpid() = 77")
+        XCTAssertEqual(SyscallLine.format(record: record("brk", ["NULL"], ret: 0x5555_5555_6000), showPid: false),
+                       "brk(NULL) = 0x555555556000")
+    }
+
+    func testUnfinishedAndResumed() {
+        let r = record("read", ["3", #""abc""#, "4096"], ret: 3, tid: 7)
+        XCTAssertEqual(SyscallLine.formatUnfinished(record: r, showPid: true), "[pid 7] read(3,  <unfinished ...>")
+        XCTAssertEqual(SyscallLine.formatResumed(record: r, showPid: true), #"[pid 7] <... read resumed>"abc", 4096) = 3"#)
+        let w = record("write", ["1", #""hi""#, "2"], ret: 2)
+        XCTAssertEqual(SyscallLine.formatUnfinished(record: w, showPid: false), #"write(1, "hi", 2 <unfinished ...>"#)
+        XCTAssertEqual(SyscallLine.formatResumed(record: w, showPid: false), "<... write resumed>) = 2")
+        XCTAssertEqual(SyscallLine.formatEntry(record: w, showPid: false) + SyscallLine.formatExit(record: w),
+                       SyscallLine.format(record: w, showPid: false))
+    }
+
+    func testSignalAndExitLines() {
+        let s = SignalRecord(pid: 5, tid: 5, signo: 17, name: "SIGCHLD", code: "CLD_EXITED", timeNs: 0)
+        XCTAssertEqual(SyscallLine.formatSignal(record: s, showPid: false, fields: [("si_pid", "6"), ("si_status", "0")]),
+                       "--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=6, si_status=0} ---")
+        XCTAssertEqual(SyscallLine.formatTermination(record: ExitRecord(pid: 5, tid: 5, code: 0, timeNs: 0), showPid: false),
+                       "+++ exited with 0 +++")
+        XCTAssertEqual(SyscallLine.formatTermination(record: ExitRecord(pid: 5, tid: 6, signal: "SIGKILL", timeNs: 0),
+                                                     showPid: true), "[pid 6] +++ killed by SIGKILL +++")
+    }
+
+    func testDecodedRecordRoundTrip() {
+        // Decoder and formatter together, as the engine uses them.
+        var m = FakeMemory()
+        m.put(0x1000, Array("hello\n".utf8))
+        let args: [UInt64] = [1, 0x1000, 6]
+        let d = SyscallDecoder.decode(abi: "x86_64", nr: 1, args: args, memory: m, at: .entry)
+        let rec = SyscallRecord(pid: 1, tid: 1, abi: "x86_64", nr: 1, name: "write", args: d.args,
+                                rawArgs: args.map { Address($0) }, strings: d.strings, ret: 6, entryNs: 0)
+        XCTAssertEqual(SyscallLine.format(record: rec, showPid: false), #"write(1, "hello\n", 6) = 6"#)
+    }
+}

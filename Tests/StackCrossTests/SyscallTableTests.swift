@@ -1,0 +1,126 @@
+import Foundation
+import XCTest
+@testable import StackCross
+
+final class SyscallTableTests: XCTestCase {
+    /// The header the table was generated from, parsed independently of the generator.
+    func headerEntries(_ file: String) throws -> [Int: String] {
+        let path = "/usr/include/x86_64-linux-gnu/asm/\(file)"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var out = [Int: String]()
+        for line in text.split(separator: "\n") where line.hasPrefix("#define __NR_") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 3, let n = Int(parts[2]) else { continue }
+            out[n] = String(parts[1].dropFirst(5))
+        }
+        return out
+    }
+
+    func testX86_64KnownNumbersAndTotal() throws {
+        let t = SyscallTable.x86_64
+        XCTAssertEqual(t.name(0), "read")
+        XCTAssertEqual(t.name(1), "write")
+        XCTAssertEqual(t.name(4), "stat")
+        XCTAssertEqual(t.name(15), "rt_sigreturn")
+        XCTAssertEqual(t.name(59), "execve")
+        XCTAssertEqual(t.name(231), "exit_group")
+        XCTAssertEqual(t.name(257), "openat")
+        XCTAssertEqual(t.name(435), "clone3")
+        XCTAssertNil(t.name(400))  // the 335...423 gap
+        XCTAssertNil(t.name(-1))
+        XCTAssertNil(t.name(100_000))
+        XCTAssertEqual(t.displayName(400), "syscall_400")
+        XCTAssertEqual(t.number(of: "openat"), 257)
+        XCTAssertNil(t.number(of: "socketcall"))
+        XCTAssertEqual(t.count, 362)
+        let header = try headerEntries("unistd_64.h")
+        XCTAssertEqual(t.count, header.count)
+        for (nr, name) in header { XCTAssertEqual(t.name(Int64(nr)), name) }
+    }
+
+    func testI386KnownNumbersAndTotal() throws {
+        let t = SyscallTable.i386
+        XCTAssertEqual(t.name(1), "exit")
+        XCTAssertEqual(t.name(4), "write")  // not x86_64's stat
+        XCTAssertEqual(t.name(11), "execve")
+        XCTAssertEqual(t.name(119), "sigreturn")
+        XCTAssertEqual(t.name(173), "rt_sigreturn")
+        XCTAssertEqual(t.name(102), "socketcall")
+        XCTAssertEqual(t.name(192), "mmap2")
+        XCTAssertEqual(t.name(252), "exit_group")
+        XCTAssertEqual(t.number(of: "openat2"), 437)
+        XCTAssertEqual(t.count, 440)
+        let header = try headerEntries("unistd_32.h")
+        XCTAssertEqual(t.count, header.count)
+        for (nr, name) in header { XCTAssertEqual(t.name(Int64(nr)), name) }
+    }
+
+    func testLookupByABIAndAuditArch() {
+        XCTAssertEqual(SyscallTable.for(abi: "x86_64")?.name(1), "write")
+        XCTAssertEqual(SyscallTable.for(abi: "i386")?.name(4), "write")
+        XCTAssertNil(SyscallTable.for(abi: "x32"))
+        XCTAssertEqual(SyscallTable.for(auditArch: SyscallInfo.auditArchI386)?.abi, "i386")
+        XCTAssertEqual(SyscallTable.for(auditArch: SyscallInfo.auditArchX86_64)?.abi, "x86_64")
+    }
+
+    func testErrnoTableMatchesHeaders() throws {
+        // Every E* with a number in the headers, parsed independently of the generator.
+        var seen = 0
+        for file in ["errno-base.h", "errno.h"] {
+            let text = try String(contentsOfFile: "/usr/include/asm-generic/\(file)", encoding: .utf8)
+            for line in text.split(separator: "\n") where line.hasPrefix("#define") && line.dropFirst(8).first == "E" {
+                let parts = line.split(whereSeparator: { $0 == "\t" || $0 == " " })
+                guard parts.count >= 3, let n = Int32(parts[2]) else { continue }
+                XCTAssertEqual(Errno.name(n), String(parts[1]))
+                seen += 1
+            }
+        }
+        XCTAssertEqual(seen, 131)
+    }
+
+    func testErrnoNames() {
+        XCTAssertEqual(Errno.name(2), "ENOENT")
+        XCTAssertEqual(Errno.description(2), "No such file or directory")
+        XCTAssertEqual(Errno.name(11), "EAGAIN")  // not its alias EWOULDBLOCK
+        XCTAssertEqual(Errno.name(38), "ENOSYS")
+        XCTAssertEqual(Errno.name(133), "EHWPOISON")
+        XCTAssertEqual(Errno.name(forReturn: -2), "ENOENT")
+        XCTAssertEqual(Errno.name(forReturn: -512), "ERESTARTSYS")
+        XCTAssertEqual(Errno.name(forReturn: -513), "ERESTARTNOINTR")
+        XCTAssertEqual(Errno.name(forReturn: -514), "ERESTARTNOHAND")
+        XCTAssertEqual(Errno.name(forReturn: -515), "ENOIOCTLCMD")
+        XCTAssertEqual(Errno.name(forReturn: -516), "ERESTART_RESTARTBLOCK")
+        XCTAssertEqual(Errno.name(forReturn: -4095), "ERRNO_4095")
+        XCTAssertNil(Errno.name(forReturn: -4096))
+        XCTAssertNil(Errno.name(forReturn: 0))
+        XCTAssertNil(Errno.name(forReturn: 3))
+        XCTAssertNil(Errno.name(forReturn: Int64.min))
+        XCTAssertEqual(Errno.description(forReturn: -1), "Operation not permitted")
+        for ret in Int64(-4095) ... -1 { XCTAssertNotNil(Errno.name(forReturn: ret)) }
+        XCTAssertTrue(Errno.isRestart(-516))
+        XCTAssertFalse(Errno.isRestart(-515))
+    }
+
+    func testSignalNames() {
+        XCTAssertEqual(Signals.name(1), "SIGHUP")
+        XCTAssertEqual(Signals.name(9), "SIGKILL")
+        XCTAssertEqual(Signals.name(17), "SIGCHLD")
+        XCTAssertEqual(Signals.name(31), "SIGSYS")
+        XCTAssertEqual(Signals.name(32), "SIGRTMIN")
+        XCTAssertEqual(Signals.name(34), "SIGRTMIN+2")
+        XCTAssertEqual(Signals.name(64), "SIGRTMIN+32")
+        XCTAssertNil(Signals.name(0))
+        XCTAssertNil(Signals.name(65))
+        for s in Int32(1) ... 64 { XCTAssertEqual(Signals.number(of: Signals.name(s)!), s) }
+        XCTAssertEqual(Signals.number(of: "term"), 15)
+        XCTAssertEqual(Signals.number(of: "SIGRTMAX"), 64)
+        XCTAssertNil(Signals.number(of: "SIGFOO"))
+        XCTAssertEqual(Signals.codeName(signo: 11, code: 1), "SEGV_MAPERR")
+        XCTAssertEqual(Signals.codeName(signo: 17, code: 1), "CLD_EXITED")
+        XCTAssertEqual(Signals.codeName(signo: 10, code: 0), "SI_USER")
+        XCTAssertEqual(Signals.codeName(signo: 10, code: -6), "SI_TKILL")
+        XCTAssertEqual(Signals.codeName(signo: 11, code: 0x80), "SI_KERNEL")
+        XCTAssertEqual(Signals.codeName(signo: 31, code: 1), "SYS_SECCOMP")
+        XCTAssertNil(Signals.codeName(signo: 10, code: 7))
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import XCTest
+@testable import StackCross
+
+/// The fast JSON Lines writer must produce exactly what JSONDecoder reads back into the same records.
+final class TraceRecordJSONTests: XCTestCase {
+    static let regs = Registers(values: (0..<27).map { $0 == 10 ? UInt64.max : UInt64($0) &* 0x1111_1111_1111 })
+
+    /// A syscall record with every field set (a new field left nil here fails `testSampleSetsEveryField`).
+    static let fullSyscall = SyscallRecord(
+        pid: 100, tid: 101, abi: "x86_64", nr: 1, name: "write",
+        args: ["1", "\"he said \\\"hi\\\"\\n\"", "5", "tab\there", "ctl\u{01}\u{1f}", "é✓😀"],
+        rawArgs: [1, 0x7FFD_1234, 5, 0, Address(UInt64.max), 0x8000_0000_0000_0000],
+        strings: ["1": TraceeString(bytes: [0x68, 0x69, 0x0A]), "2": TraceeString(bytes: [0xFF, 0x00, 0xC3], truncated: true),
+                  "3": TraceeString(bytes: Array("ok".utf8), truncated: true)],
+        ret: -512, error: "ERESTARTSYS", entryNs: 123_456_789_012_345, exitNs: UInt64.max,
+        entryRegs: regs, exitRegs: regs,
+        userStack: [Frame(pc: 0x401000, symbol: "main", offset: 0x1F, length: 100, module: "/bin/x", buildId: "abcd",
+                          file: "x.c", line: 42, inlined: true, isActivation: false, note: "unwind stopped: \"end\"")],
+        kernelStack: [Frame(pc: 0, symbol: "ptrace_stop", offset: 0x2D, length: 0x1E0)],
+        crossing: Crossing(entry: .int80, phase: "syscallExit",
+                           syscall: SyscallCall(abi: "i386", nr: 4, name: "write", args: [1, 2, 3]),
+                           userRsp: 0x7FFC_0000, userStackMapping: "[stack]",
+                           checks: [Check(name: "rcx==rip", ok: false, expected: "0x1", actual: "0x2"),
+                                    Check(name: "cs", ok: true, expected: "0x33", actual: "0x33")]))
+
+    static var samples: [TraceRecord] {
+        [
+            .syscall(fullSyscall),
+            .syscall(SyscallRecord(pid: 1, tid: 1, abi: "i386", nr: 252, name: "exit_group", args: [], rawArgs: [], entryNs: 0)),
+            .signal(SignalRecord(pid: 5, tid: 6, signo: 10, name: "SIGUSR1", code: "SI_USER", timeNs: 9,
+                                 crossing: Crossing(entry: .signal, checks: []))),
+            .signal(SignalRecord(pid: 5, tid: 6, signo: 11, name: "SIGSEGV", timeNs: 9)),
+            .exec(ExecRecord(pid: 7, tid: 7, formerTid: 8, path: TraceeString(bytes: [0x2F, 0xFE]), timeNs: 1)),
+            .exec(ExecRecord(pid: 7, tid: 7, path: "/usr/bin/echo", timeNs: 1)),
+            .clone(CloneRecord(pid: 7, tid: 7, child: 9, kind: "vfork", timeNs: 2)),
+            .exit(ExitRecord(pid: 7, tid: 9, code: 0, timeNs: 3)),
+            .exit(ExitRecord(pid: 7, tid: 9, signal: "SIGKILL", timeNs: 3)),
+            .attach(AttachRecord(pid: 1, tid: 2, timeNs: 3)),
+            .detach(AttachRecord(pid: 1, tid: 2, timeNs: 4)),
+        ]
+    }
+
+    func testRoundTripThroughJSONDecoder() throws {
+        for rec in Self.samples {
+            var buf: [UInt8] = []
+            TraceRecordJSON.appendLine(rec, to: &buf)
+            XCTAssertEqual(buf.last, UInt8(ascii: "\n"))
+            XCTAssertEqual(buf.filter { $0 == UInt8(ascii: "\n") }.count, 1, "one line per record")
+            let decoded = try JSONDecoder().decode(TraceRecord.self, from: Data(buf.dropLast()))
+            XCTAssertEqual(decoded, rec, String(decoding: buf, as: UTF8.self))
+        }
+    }
+
+    func testSameJSONObjectAsJSONEncoder() throws {
+        for rec in Self.samples {
+            var buf: [UInt8] = []
+            TraceRecordJSON.appendLine(rec, to: &buf)
+            let ours = try JSONSerialization.jsonObject(with: Data(buf)) as! NSDictionary
+            let theirs = try JSONSerialization.jsonObject(with: JSONEncoder().encode(rec)) as! NSDictionary
+            XCTAssertEqual(ours, theirs)
+        }
+    }
+
+    func testSampleSetsEveryField() {
+        func nilFields(_ value: Any, path: String) -> [String] {
+            Mirror(reflecting: value).children.flatMap { child -> [String] in
+                let name = path + "." + (child.label ?? "?")
+                let m = Mirror(reflecting: child.value)
+                if m.displayStyle == .optional { return m.children.isEmpty ? [name] : [] }
+                return []
+            }
+        }
+        let r = Self.fullSyscall
+        XCTAssertEqual(nilFields(r, path: "SyscallRecord"), [], "set the new field in the sample and write it in TraceRecordJSON")
+        XCTAssertEqual(nilFields(r.userStack![0], path: "Frame"), [])
+        XCTAssertEqual(nilFields(r.crossing!, path: "Crossing"), [])
+    }
+
+    func testManyRecordsShareOneBuffer() throws {
+        var buf: [UInt8] = []
+        for rec in Self.samples { TraceRecordJSON.appendLine(rec, to: &buf) }
+        let lines = buf.split(separator: UInt8(ascii: "\n"))
+        XCTAssertEqual(lines.count, Self.samples.count)
+        XCTAssertEqual(try lines.map { try JSONDecoder().decode(TraceRecord.self, from: Data($0)) }, Self.samples)
+    }
+}
