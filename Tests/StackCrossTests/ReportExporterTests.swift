@@ -197,6 +197,11 @@ final class ReportExporterTests: XCTestCase {
         ])
     }
 
+    func testTextOfASnapshotIsAttachsView() throws {
+        let out = ReportSamples.text(try ReportSamples.export(.text, snapshot: ReportSamples.snapshot))
+        XCTAssertEqual(out, SnapshotText.render(ReportSamples.snapshot))
+    }
+
     func testFoldedSnapshotGivesOneStackPerThread() throws {
         let out = ReportSamples.text(try ReportSamples.export(.folded, snapshot: ReportSamples.snapshot))
         XCTAssertEqual(out, """
@@ -288,25 +293,58 @@ final class ReportExporterTests: XCTestCase {
     func testTextPrintsCallsWithStacksAndFailedChecks() throws {
         let out = ReportSamples.text(try ReportSamples.export(.text))
         let lines = out.split(separator: "\n").map(String.init)
-        XCTAssertTrue(lines.contains("[pid 100] write(1, \"" + ReportSamples.hostile + "\\n\", 5) = -9 EBADF <0.000005>"), out)
+        XCTAssertTrue(lines.contains("[pid 100] write(1, \"" + ReportSamples.hostile + "\\n\", 5) = -1 EBADF (Bad file descriptor) <0.000005>"), out)
         XCTAssertTrue(lines.contains("    [k] entry_SYSCALL_64_after_hwframe+0x76/0x80"), out)
-        XCTAssertTrue(lines.contains("     > main+0x1e (/tmp/fix) fix.c:30"), out)
-        XCTAssertTrue(lines.contains("    ! check pt_regs.cs failed: expected 0x33, observed 0x23"), out)
-        XCTAssertEqual(lines.filter { $0.contains("! check") }.count, 1)
+        XCTAssertTrue(lines.contains("    ── write entered via SYSCALL · user rsp 0x7ffd00001000 in [stack] ──"), out)
+        XCTAssertTrue(lines.contains("    #2 0x0000000000401176 main+0x1e (fix) fix.c:30"), out)
+        XCTAssertTrue(lines.contains("    ✗ check pt_regs.cs failed: expected 0x33, observed 0x23"), out)
+        XCTAssertEqual(lines.filter { $0.contains("✗ check") }.count, 1)
+        XCTAssertTrue(lines.contains("[pid 101] --- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER} ---"), out)
         XCTAssertTrue(lines.contains("[pid 100] --- exec \"/tmp/fix/t\\377\\376<\\000A\" ---"), out)
         XCTAssertTrue(lines.contains("[pid 100] +++ killed by SIGKILL +++"), out)
     }
 
     func testPtRegsSlotsComeFromChecksThatNameThem() {
-        XCTAssertEqual(PtRegsView.slot(ofCheck: "pt_regs.cx"), 11)
-        XCTAssertEqual(PtRegsView.slot(ofCheck: "ptregs.orig_rax"), 15)
-        XCTAssertEqual(PtRegsView.slot(ofCheck: "entry.pt_regs.flags"), 18)
-        XCTAssertEqual(PtRegsView.slot(ofCheck: "ss"), 20)
+        XCTAssertEqual(PtRegsView.slot(ofCheck: "pt_regs.cx"), .cx)
+        XCTAssertEqual(PtRegsView.slot(ofCheck: "ptregs.orig_rax"), .origAx)
+        XCTAssertEqual(PtRegsView.slot(ofCheck: "ss"), .ss)
         XCTAssertNil(PtRegsView.slot(ofCheck: "rcx==rip"))
         XCTAssertNil(PtRegsView.slot(ofCheck: "entry.rip"))
-        let slots = PtRegsView.slotChecks(ReportSamples.crossing(fail: true))
-        XCTAssertEqual(slots.keys.sorted(), [11, 17])
-        XCTAssertEqual(slots[17]?.ok, false)
+        let p = PtRegsView.predictions(ReportSamples.crossing(fail: true))
+        XCTAssertEqual(Set(p.keys), [.cx, .cs])
+        XCTAssertEqual(p[.cs]?.ok, false)
+        XCTAssertEqual(p[.cs]?.predicted, "0x33")
+    }
+
+    /// The diagram reads the real model's slot-by-slot check: held against KernelStackModel itself,
+    /// so a change in its wording shows up here.
+    func testPtRegsPredictionsFromTheModelsCheck() throws {
+        let model = KernelStackModel()
+        let entry = model.crossing(for: Sample.syscallEntry())
+        let p = PtRegsView.predictions(entry)
+        XCTAssertEqual(p[.ss]?.predicted, "0x2b")
+        XCTAssertEqual(p[.cs]?.predicted, "0x33")
+        XCTAssertEqual(p[.ax]?.predicted, "-38")
+        XCTAssertEqual(p[.dx]?.predicted, "0x5")
+        XCTAssertEqual(p[.ip]?.predicted, "0x401136")
+        XCTAssertEqual(p[.flags]?.predicted, "IF|0x2 set, RF clear")
+        XCTAssertTrue(p[.r11]?.predicted.hasPrefix("= flags") ?? false, "\(String(describing: p[.r11]))")
+        XCTAssertEqual(p.values.filter { !$0.ok }.count, 0)
+        XCTAssertEqual(p[.cs]?.check, "pt_regs")
+
+        var o = Sample.syscallEntry()
+        o.regs = Sample.regs { $0[Sample.idx("rdx")] = 6 }
+        let bad = PtRegsView.predictions(model.crossing(for: o))
+        XCTAssertEqual(bad.filter { !$0.value.ok }.map(\.key), [.dx])
+        XCTAssertEqual(bad[.dx]?.predicted, "0x5")
+
+        let exit = model.crossing(for: Sample.syscallExit())
+        let both = Crossing(entry: .syscall, checks: entry.checks + exit.checks)
+        let x = PtRegsView.predictions(both, atExit: true)
+        XCTAssertEqual(x[.cs]?.check, "exit.pt_regs")
+        XCTAssertEqual(x[.ax]?.predicted, "5 (the return value)")
+        XCTAssertEqual(x.values.filter { !$0.ok }.count, 0)
+        XCTAssertEqual(PtRegsView.predictions(both)[.ax]?.predicted, "-38")
     }
 }
 
@@ -338,7 +376,9 @@ final class ReportHTMLTests: XCTestCase {
         XCTAssertEqual((crossings[1]["regs"] as? [String])?.count, 27)
         let slots = try XCTUnwrap(crossings[1]["slots"] as? [[Any]])
         XCTAssertEqual(slots.map { $0[0] as? Int }, [11, 17])
-        XCTAssertEqual(slots[1][3] as? Int, 0)
+        XCTAssertEqual(slots[1][1] as? String, "0x33")
+        XCTAssertEqual(slots[1][2] as? Int, 0)
+        XCTAssertEqual((crossings[1]["xregs"] as? [String])?.count, 27)
         XCTAssertEqual((d["threads"] as? [[String: Any]])?.count, 2)
         XCTAssertEqual((d["events"] as? [[Any]])?.count, 5)
         let summary = try XCTUnwrap(d["summary"] as? [String: Any])

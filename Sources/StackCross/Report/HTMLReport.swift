@@ -252,9 +252,12 @@ public final class HTMLExporter: ReportExporter {
             o.string("rsp", c.userRsp?.description)
             o.string("map", c.userStackMapping)
             o.raw("checks", c.checks.map { [json($0.name), $0.ok ? "1" : "0", json($0.expected), json($0.actual)].jsonArray }.jsonArray)
-            let slots = PtRegsView.slotChecks(c).sorted { $0.key < $1.key }
-                .map { [String($0.key), json($0.value.expected), json($0.value.actual), $0.value.ok ? "1" : "0", json($0.value.name)].jsonArray }
-            o.raw("slots", slots.jsonArray)
+            func slots(_ atExit: Bool) -> String {
+                PtRegsView.predictions(c, atExit: atExit).values.sorted { $0.slot.rawValue < $1.slot.rawValue }
+                    .map { [String($0.slot.rawValue), json($0.predicted), $0.ok ? "1" : "0", json($0.check)].jsonArray }.jsonArray
+            }
+            o.raw("slots", slots(false))
+            if k.exitRegs != nil { o.raw("xslots", slots(true)) }
         }
         o.string("state", k.state)
         o.string("procSyscall", k.procSyscall)
@@ -310,7 +313,7 @@ public final class HTMLExporter: ReportExporter {
             out.write((i == 0 ? "" : ",") + [String(e.tid), String(e.ns >= t0 ? e.ns - t0 : 0), json(e.kind), json(e.label)].jsonArray)
         }
         out.write("],\n\"summary\":{\"syscalls\":")
-        out.write(totals.orderedSyscalls.map { [json($0.0), String($0.1.calls), String($0.1.errors), String($0.1.ns)].jsonArray }.jsonArray)
+        out.write(totals.syscalls.rows.map { [json($0.name), String($0.calls), String($0.errors), String($0.totalNs)].jsonArray }.jsonArray)
         out.write(",\"checks\":")
         out.write(totals.orderedChecks.map { [json($0.0), String($0.1.passed), String($0.1.failed)].jsonArray }.jsonArray)
         out.write(",\"records\":")

@@ -40,10 +40,11 @@ enum HTMLTemplate {
         tr.ok td.v{background:var(--okbg)}
         .badtxt{color:var(--bad);font-weight:600}
         .oktxt{color:#2b8a3e}
-        .cols{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.15fr) minmax(0,1fr);gap:12px}
+        .cols{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.7fr) minmax(0,1fr);gap:12px}
         ol.stack{margin:0;padding-left:26px;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
         ol.stack li{padding:1px 0;word-break:break-all}
         ol.stack .mod{color:var(--mut)}
+        ol.stack li.empty{list-style:none;margin-left:-22px}
         ol.kstack li{color:#9c3d0a}
         .cross{border-top:2px dashed var(--k);margin:6px 0;padding-top:2px;font-size:11px;color:var(--k)}
         #d-head{font-family:ui-monospace,Menlo,Consolas,monospace;margin-bottom:6px;word-break:break-all}
@@ -81,7 +82,7 @@ enum HTMLTemplate {
     <div id="d-head" class="empty">Click a slice in the timeline or a row above.</div>
     <div class="cols">
     <div><h3>User stack (innermost first)</h3><ol id="d-user" class="stack"></ol></div>
-    <div><h3>pt_regs at the top of the kernel stack</h3><table id="d-regs"><thead><tr><th class="num">offset</th><th>slot</th><th>observed</th><th>predicted</th><th></th></tr></thead><tbody></tbody></table></div>
+    <div><h3>pt_regs at the top of the kernel stack</h3><table id="d-regs"><thead></thead><tbody></tbody></table><div class="note">purple: the hardware (IRET) frame; predictions from the model's checks</div></div>
     <div><h3>Kernel stack (innermost first)</h3><ol id="d-kernel" class="stack kstack"></ol></div>
     </div>
     <h3 style="margin-top:10px">Checks</h3>
@@ -227,7 +228,7 @@ enum HTMLTemplate {
       // Detail: stacks side by side with the pt_regs diagram
       function fillStack(ol, sid) {
         ol.textContent = "";
-        if (sid === undefined) { ol.appendChild(el("li", "empty", "not captured")); return; }
+        if (sid === undefined) { ol.appendChild(el("li", "empty", "not captured in this record")); return; }
         D.stacks[sid].forEach(function (fi) {
           var f = D.frames[fi], li = el("li");
           li.appendChild(el("span", null, f[0]));
@@ -256,24 +257,34 @@ enum HTMLTemplate {
         fillStack($("d-kernel"), c.ks);
         // pt_regs: highest offset (ss) on top, as it sits at the top of the kernel stack.
         var tb = $("d-regs").tBodies[0]; tb.textContent = "";
-        var slots = {};
-        (c.slots || []).forEach(function (s) { slots[s[0]] = s; });
-        if (!c.regs && !(c.slots && c.slots.length)) {
+        var th = $("d-regs").tHead; th.textContent = "";
+        var atExit = !!c.xregs;
+        var hr = el("tr");
+        ["offset", "slot", atExit ? "entry: observed" : "observed", "predicted", ""].concat(atExit ? ["exit: observed", "predicted", ""] : [])
+          .forEach(function (h, i) { hr.appendChild(el("th", i === 0 ? "num" : null, h)); });
+        th.appendChild(hr);
+        function bySlot(list) { var m = {}; (list || []).forEach(function (s) { m[s[0]] = s; }); return m; }
+        var slots = bySlot(c.slots), xslots = bySlot(c.xslots);
+        if (!c.regs) {
           var r0 = el("tr"), t0 = td("no registers in this record", "empty"); t0.colSpan = 5; r0.appendChild(t0); tb.appendChild(r0);
         }
-        for (var i = 20; i >= 0 && (c.regs || (c.slots && c.slots.length)); i--) {
-          var s = slots[i];
-          var obs = c.regs ? c.regs[i] : (s ? s[2] : "");
-          var tr = el("tr", s ? (s[3] === 1 ? "ok" : "bad") : null);
+        function cells(tr, regs, s) {
+          tr.appendChild(td(regs ? regs[i] : "—", "mono v"));
+          tr.appendChild(td(s ? s[1] : "—", "mono v"));
+          var verdict = td(s ? (s[2] === 1 ? "✓" : "✗ mismatch") : "", s ? (s[2] === 1 ? "oktxt" : "badtxt") : null);
+          if (s) verdict.title = "from check " + s[3];
+          tr.appendChild(verdict);
+        }
+        for (var i = 20; i >= 0 && c.regs; i--) {
+          var s = slots[i], xs = xslots[i];
+          var bad = (s && s[2] !== 1) || (xs && xs[2] !== 1);
+          var tr = el("tr", bad ? "bad" : (s || xs ? "ok" : null));
           if (i >= 16) tr.className += " hw";
           tr.appendChild(td("+0x" + (i * 8).toString(16), "num mono"));
           var name = D.kernelSlotNames[i] === D.slotNames[i] ? D.slotNames[i] : D.kernelSlotNames[i] + " (" + D.slotNames[i] + ")";
           tr.appendChild(td(name, "mono"));
-          tr.appendChild(td(s && c.regs && s[2] !== obs ? obs + " (check saw " + s[2] + ")" : obs, "mono v"));
-          tr.appendChild(td(s ? s[1] : "—", "mono v"));
-          var verdict = td(s ? (s[3] === 1 ? "✓" : "✗ mismatch") : "", s ? (s[3] === 1 ? "oktxt" : "badtxt") : null);
-          if (s) verdict.title = s[4] + (s[3] === 1 ? "" : ": observed " + s[2]);
-          tr.appendChild(verdict);
+          cells(tr, c.regs, s);
+          if (atExit) cells(tr, c.xregs, xs);
           tb.appendChild(tr);
         }
         var cb = $("d-checks").tBodies[0]; cb.textContent = "";

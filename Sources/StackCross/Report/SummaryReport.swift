@@ -1,23 +1,19 @@
-/// Totals that several views share: record counts by type, per-check verdicts, per-syscall
-/// calls/errors/time. Memory grows with the number of distinct names, not with records.
+/// Totals that several views share: record counts by type, per-check verdicts, and the
+/// per-syscall calls/errors/time of `SyscallSummary` (the strace -c accumulator). Memory grows
+/// with the number of distinct names, not with records.
 struct ReportTotals {
     struct CheckTally { var passed = 0, failed = 0 }
-    struct SyscallTally { var calls = 0, errors = 0, ns: UInt64 = 0 }
 
     private(set) var recordCounts: [String: Int] = [:]
     private(set) var checks: [String: CheckTally] = [:]
-    private(set) var syscalls: [String: SyscallTally] = [:]
+    private(set) var syscalls = SyscallSummary()
     private(set) var crossings = 0, failedCrossings = 0
 
     mutating func add(_ record: TraceRecord) {
         recordCounts[record.type, default: 0] += 1
         switch record {
         case .syscall(let r):
-            var t = syscalls[r.name, default: SyscallTally()]
-            t.calls += 1
-            if r.error != nil { t.errors += 1 }
-            if let x = r.exitNs, x >= r.entryNs { t.ns += x - r.entryNs }
-            syscalls[r.name] = t
+            syscalls.add(r)
             add(r.crossing)
         case .signal(let r):
             add(r.crossing)
@@ -48,38 +44,6 @@ struct ReportTotals {
     }
 
     var orderedChecks: [(String, CheckTally)] { checks.sorted { $0.key < $1.key } }
-
-    /// strace -c order: most time first, then most calls, then name.
-    var orderedSyscalls: [(String, SyscallTally)] {
-        syscalls.sorted { ($0.value.ns, $0.value.calls, $1.key) > ($1.value.ns, $1.value.calls, $0.key) }
-    }
-
-    /// The strace -c table.
-    func syscallTable() -> String {
-        func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
-        func secs(_ ns: UInt64) -> String {
-            let us = String(ns / 1000 % 1_000_000)
-            return "\(ns / 1_000_000_000).\(String(repeating: "0", count: 6 - us.count) + us)"
-        }
-        func pct(_ ns: UInt64, _ total: UInt64) -> String {
-            let p = total == 0 ? 0 : Double(ns) * 100 / Double(total)
-            let r = Int((p * 100).rounded())
-            let f = String(r % 100)
-            return "\(r / 100).\(String(repeating: "0", count: 2 - f.count) + f)"
-        }
-        let rows = orderedSyscalls
-        let total = rows.reduce(SyscallTally()) { SyscallTally(calls: $0.calls + $1.1.calls, errors: $0.errors + $1.1.errors, ns: $0.ns + $1.1.ns) }
-        let rule = "------ ----------- ----------- --------- --------- ----------------\n"
-        var s = "% time     seconds  usecs/call     calls    errors syscall\n" + rule
-        for (name, t) in rows {
-            s += pad(pct(t.ns, total.ns), 6) + " " + pad(secs(t.ns), 11) + " " + pad(String(t.calls == 0 ? 0 : t.ns / 1000 / UInt64(t.calls)), 11)
-                + " " + pad(String(t.calls), 9) + " " + pad(t.errors == 0 ? "" : String(t.errors), 9) + " " + name + "\n"
-        }
-        s += rule
-        s += pad(total.ns == 0 ? "0.00" : "100.00", 6) + " " + pad(secs(total.ns), 11) + " " + pad(String(total.calls == 0 ? 0 : total.ns / 1000 / UInt64(total.calls)), 11)
-            + " " + pad(String(total.calls), 9) + " " + pad(total.errors == 0 ? "" : String(total.errors), 9) + " total\n"
-        return s
-    }
 }
 
 /// `summary`: per-syscall calls, errors and time like strace -c, then check totals (per check
@@ -99,7 +63,7 @@ public final class SummaryExporter: ReportExporter {
     }
 
     public func finish() throws {
-        if !snapshot { out.write(totals.syscallTable()) }
+        if !snapshot { out.write(totals.syscalls.format()) }
         out.write("\n")
         let checks = totals.orderedChecks
         if checks.isEmpty {

@@ -1,6 +1,7 @@
-/// `text`: a trace as strace-like lines, each call followed by its merged stack (kernel frames
-/// above the crossing line, user frames below, as `attach` prints them) and its failed checks;
-/// a snapshot as `attach` prints it. Streams: nothing is kept between records.
+/// `text`: a trace as strace-like lines (SyscallLine), each call followed by its merged stack
+/// (kernel frames above the crossing line, user frames below, framed as `attach` prints them)
+/// and its failed checks; a snapshot exactly as `attach` prints it (SnapshotText).
+/// Streams: nothing is kept between records.
 public final class TextExporter: ReportExporter {
     private let out: ReportWriter
 
@@ -9,13 +10,11 @@ public final class TextExporter: ReportExporter {
     public func consume(_ record: TraceRecord) throws {
         switch record {
         case .syscall(let r):
-            out.write(TextExporter.line(r) + "\n")
-            writeStacks(user: r.userStack, kernel: r.kernelStack, crossing: r.crossing)
+            out.write(SyscallLine.format(record: r, showPid: true) + Self.duration(r) + "\n")
+            writeStacks(r)
             writeFailedChecks(r.crossing)
         case .signal(let r):
-            var line = "[pid \(r.tid)] --- \(r.name) {si_signo=\(r.name)"
-            if let c = r.code { line += ", si_code=\(c)" }
-            out.write(line + "} ---\n")
+            out.write(SyscallLine.formatSignal(record: r, showPid: true) + "\n")
             writeFailedChecks(r.crossing)
         case .exec(let r):
             var line = "[pid \(r.tid)] --- exec \(Self.quoted(r.path))"
@@ -24,11 +23,7 @@ public final class TextExporter: ReportExporter {
         case .clone(let r):
             out.write("[pid \(r.tid)] --- \(r.kind) \(r.child) ---\n")
         case .exit(let r):
-            if let s = r.signal {
-                out.write("[pid \(r.tid)] +++ killed by \(s) +++\n")
-            } else {
-                out.write("[pid \(r.tid)] +++ exited with \(r.code ?? 0) +++\n")
-            }
+            out.write(SyscallLine.formatTermination(record: r, showPid: true) + "\n")
         case .attach(let r):
             out.write("[pid \(r.tid)] --- attached ---\n")
         case .detach(let r):
@@ -37,46 +32,49 @@ public final class TextExporter: ReportExporter {
     }
 
     public func consume(_ snapshot: Snapshot) throws {
-        out.write(SnapshotTextBridge.render(snapshot))
+        out.write(SnapshotText.render(snapshot))
     }
 
     public func finish() throws { out.flush() }
 
-    /// One strace-style line for a call.
-    static func line(_ r: SyscallRecord) -> String {
-        var s = "[pid \(r.tid)] \(r.abi == "i386" ? "[i386] " : "")\(r.name)(\(r.args.joined(separator: ", ")))"
-        if let ret = r.ret {
-            s += " = \(ret)"
-            if let e = r.error { s += " \(e)" }
-        } else {
-            s += " = ?"
-        }
-        if let x = r.exitNs, x >= r.entryNs {
-            let d = x - r.entryNs
-            let us = String(d / 1000 % 1_000_000)
-            s += " <\(d / 1_000_000_000).\(String(repeating: "0", count: 6 - us.count) + us)>"
-        }
-        return s
+    /// strace -T style ` <0.000012>`.
+    static func duration(_ r: SyscallRecord) -> String {
+        guard let x = r.exitNs, x >= r.entryNs else { return "" }
+        let d = x - r.entryNs
+        let us = String(d / 1000 % 1_000_000)
+        return " <\(d / 1_000_000_000).\(String(repeating: "0", count: 6 - us.count) + us)>"
     }
 
-    private func writeStacks(user: [Frame]?, kernel: [Frame]?, crossing: Crossing?) {
-        let k = kernel ?? [], u = user ?? []
+    /// The merged stack as `attach` prints it: kernel frames, the crossing line, user frames.
+    private func writeStacks(_ r: SyscallRecord) {
+        let k = r.kernelStack ?? [], u = r.userStack ?? []
         guard !k.isEmpty || !u.isEmpty else { return }
-        for f in k { out.write("    [k] " + Self.frameText(f) + "\n") }
-        var crossingLine = "    ── "
-        if let c = crossing { crossingLine += "entered via \(c.entry.rawValue)" } else { crossingLine += "user/kernel" }
-        if let rsp = crossing?.userRsp { crossingLine += " · user rsp \(rsp)" }
-        out.write(crossingLine + " ──\n")
-        for f in u { out.write("     > " + Self.frameText(f) + "\n") }
+        for f in k { out.write("    " + SnapshotText.kernelFrame(f) + "\n") }
+        let entry = r.crossing?.entry ?? (r.abi == "i386" ? .int80 : .syscall)
+        var parts = ["\(r.name) entered via " + SnapshotText.entryName(entry)]
+        if let rsp = r.crossing?.userRsp {
+            parts.append("user rsp \(rsp)" + (r.crossing?.userStackMapping.map { " in \($0)" } ?? ""))
+        }
+        out.write("    ── " + parts.joined(separator: " · ") + " ──\n")
+        var n = 0
+        for f in u {
+            if let note = f.note {
+                out.write("    -- \(note)\n")
+                continue
+            }
+            out.write("    " + SnapshotText.userFrame(f, index: n) + "\n")
+            n += 1
+        }
     }
 
     private func writeFailedChecks(_ c: Crossing?) {
         guard let c else { return }
         for ch in c.failedChecks {
-            out.write("    ! check \(ch.name) failed: expected \(ch.expected), observed \(ch.actual)\n")
+            out.write("    ✗ check \(ch.name) failed: expected \(ch.expected), observed \(ch.actual)\n")
         }
     }
 
+    /// One frame on one line, for views that list frames (chrome args).
     static func frameText(_ f: Frame) -> String {
         var s = f.shortName
         if let l = f.length, f.module == nil, f.pc.rawValue == 0 { s += "/0x" + String(l, radix: 16) }
@@ -103,19 +101,5 @@ public final class TextExporter: ReportExporter {
             }
         }
         return s + "\"" + (t.truncated ? "..." : "")
-    }
-}
-
-/// The snapshot's text view belongs to `attach` (SnapshotText); this is the one place that calls it.
-enum SnapshotTextBridge {
-    static func render(_ s: Snapshot) -> String {
-        var out = "pid \(s.pid) \(s.exe)\n"
-        for t in s.threads {
-            out += "\nthread \(t.tid) \(t.name) state \(t.state)\n"
-            for f in t.kernelStack { out += "    [k] " + TextExporter.frameText(f) + "\n" }
-            out += "    ── \(t.crossing.map { "entered via \($0.entry.rawValue)" } ?? "crossing") ──\n"
-            for f in t.userStack { out += "     > " + TextExporter.frameText(f) + "\n" }
-        }
-        return out
     }
 }
