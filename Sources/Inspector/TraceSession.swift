@@ -143,6 +143,8 @@ public final class SyscallTracer {
     var execSeen = false
     var awaitingStartupSIGCONT = false
     lazy var tracesAll = options.filter.tracesAll
+    /// SC_DEBUG_STOPS=1 prints every decoded wait status to stderr (a debugging aid).
+    let debugStops = getenv("SC_DEBUG_STOPS") != nil
 
     public init(options: TraceOptions, sink: TraceSink, hooks: TraceHooks = TraceHooks(), logger: Logger = Logger(label: "trace")) {
         self.options = options
@@ -304,6 +306,7 @@ public final class SyscallTracer {
     }
 
     func handle(tid: Int32, stop: WaitStop) {
+        if debugStops { fputs("stop \(tid) \(stop)\n", stderr) }
         guard let t = tasks[tid] ?? adopt(tid, stop) else { return }
         switch stop {
         case .syscallStop:

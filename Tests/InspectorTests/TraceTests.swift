@@ -230,7 +230,9 @@ final class TraceTests: XCTestCase {
     }
 
     func testPythonThreadsMatchStrace() throws {
-        let script = "import threading\nts=[threading.Thread(target=lambda: open('/dev/null','w').write('x')) for _ in range(4)]\n[t.start() for t in ts]\n[t.join() for t in ts]\n"
+        // join() returns before a thread's last calls (rt_sigprocmask, madvise, exit): the sleep lets them
+        // finish, or exit_group may kill a thread first in one run and not in the other.
+        let script = "import threading, time\nts=[threading.Thread(target=lambda: open('/dev/null','w').write('x')) for _ in range(4)]\n[t.start() for t in ts]\n[t.join() for t in ts]\ntime.sleep(0.1)\n"
         let cmd = ["/usr/bin/python3", "-S", "-c", script]
         let (r, records) = try trace(["-f"], cmd)
         XCTAssertEqual(r.status, 0, r.stderr)
