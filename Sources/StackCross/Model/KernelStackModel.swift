@@ -89,6 +89,15 @@ struct CrossingJudge {
     }
 
     func syscallPath() -> CrossingKind {
+        // At an exit stop the way in is the entry's: execve may have switched the image since.
+        if obs.kind == .syscallExit, let e = obs.entryRegs {
+            let arch = obs.entryAuditArch ?? info?.arch
+            if e.cs.rawValue == X86.userCS32 {
+                let inVdso = vdso.map { $0.contains(e.rip) } ?? true
+                return inVdso ? (config.isIntel ? .sysenter : .syscall32) : .int80From32
+            }
+            if let a = arch { return a == SyscallInfo.auditArchI386 ? .int80 : .syscall }
+        }
         if is32 { return ipInVdso ? (config.isIntel ? .sysenter : .syscall32) : .int80From32 }
         if let i = info, i.op == .entry || i.op == .exit || i.op == .seccomp {
             return i.arch == SyscallInfo.auditArchI386 ? .int80 : .syscall
@@ -613,7 +622,8 @@ struct CrossingJudge {
         let ipOK = allowed.contains { $0.0 == savedIP && $0.1 == savedAX }
         add("signal.saved_ip", ipOK, expected: allowed.map { "ip \(hex($0.0)) ax \(SlotExpectation.value($0.1).text) (\($0.2))" }.joined(separator: " or "),
             actual: "ip \(hex(savedIP)) ax \(SlotExpectation.value(savedAX).text)")
-        if let s = obs.signo {
+        // setup_rt_frame() copies siginfo only for SA_SIGINFO handlers; otherwise that space is stale.
+        if let s = obs.signo, let f = obs.saFlags, f & 0x4 != 0 {
             let got = Int32(truncatingIfNeeded: words[SignalFrameLayout.siginfoWord])
             add("signal.siginfo", got == s, expected: "si_signo \(s) at rsp + \(SignalFrameLayout.siginfoOffset)", actual: "si_signo \(got)")
         }
