@@ -127,6 +127,8 @@ final class SyscallDecoderTests: XCTestCase {
         XCTAssertEqual(Flags.open(0o4010001), "O_WRONLY|O_SYNC")
         XCTAssertEqual(Flags.open(0o2204000), "O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY")
         XCTAssertEqual(Flags.fileMode(0o100644), "S_IFREG|0644")
+        XCTAssertEqual(Flags.fileMode(0o41777), "S_IFDIR|S_ISVTX|0777")
+        XCTAssertEqual(Flags.fileMode(0o104755), "S_IFREG|S_ISUID|0755")
         let fc = SyscallDecoder.decode(abi: "x86_64", nr: 72, args: [3, 1, 0], memory: nil, at: .entry)
         XCTAssertEqual(fc.args, ["3", "F_GETFD"])
         XCTAssertEqual(SyscallDecoder.decodeReturn(abi: "x86_64", nr: 72, ret: 1, args: [3, 1, 0], memory: nil),
@@ -174,6 +176,30 @@ final class SyscallDecoderTests: XCTestCase {
         XCTAssertEqual(SyscallDecoder.waitStatus(9), "{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}")
         XCTAssertEqual(SyscallDecoder.sigsetString(~0), "~[]")
         XCTAssertEqual(SyscallDecoder.sigsetString(0), "[]")
+    }
+
+    func testSigreturnMaskCwdAndFutexArity() {
+        var m = FakeMemory()
+        m.put(0x9000 + 296, FakeMemory.words([1 << 16]))
+        m.fds[-100] = "/tmp"
+        XCTAssertEqual(SyscallDecoder.decode(abi: "x86_64", nr: 15, args: [], memory: m, at: .entry, stackPointer: 0x9000).args,
+                       ["{mask=[CHLD]}"])
+        XCTAssertEqual(SyscallDecoder.decode(abi: "x86_64", nr: 15, args: [], memory: m, at: .entry).args, [])
+        XCTAssertEqual(SyscallDecoder.decode(abi: "x86_64", nr: nr("unlinkat"), args: [0xFFFF_FF9C, 0, 0x200], memory: m,
+                                             at: .entry).args, ["AT_FDCWD</tmp>", "NULL", "AT_REMOVEDIR"])
+        func futex(_ op: UInt64) -> [String] {
+            SyscallDecoder.decode(abi: "x86_64", nr: 202, args: [0x10, op, 1, 0, 0, 0xFFFF_FFFF], memory: nil, at: .entry).args
+        }
+        XCTAssertEqual(futex(0x81), ["0x10", "FUTEX_WAKE_PRIVATE", "1"])
+        XCTAssertEqual(futex(0x80), ["0x10", "FUTEX_WAIT_PRIVATE", "1", "NULL"])
+        XCTAssertEqual(futex(0x189), ["0x10", "FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME", "1", "NULL",
+                                      "FUTEX_BITSET_MATCH_ANY"])
+        let sx = SyscallDecoder.decode(abi: "x86_64", nr: nr("statx"), args: [3, 0, 0x1100, 0x7FF, 0], memory: nil, at: .entry)
+        XCTAssertEqual(sx.args[2], "AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH")
+        XCTAssertEqual(sx.args[3], "STATX_BASIC_STATS")
+        let rnd = SyscallDecoder.decode(abi: "x86_64", nr: nr("getrandom"), args: [0x9000 + 296, 2, 1], memory: m,
+                                        at: .exit(2))
+        XCTAssertEqual(rnd.args, [#""\x00\x00""#, "2", "GRND_NONBLOCK"])
     }
 
     func testSockaddrs() {

@@ -107,8 +107,9 @@ final class SyscallTableTests: XCTestCase {
         XCTAssertEqual(Signals.name(17), "SIGCHLD")
         XCTAssertEqual(Signals.name(31), "SIGSYS")
         XCTAssertEqual(Signals.name(32), "SIGRTMIN")
-        XCTAssertEqual(Signals.name(34), "SIGRTMIN+2")
-        XCTAssertEqual(Signals.name(64), "SIGRTMIN+32")
+        XCTAssertEqual(Signals.name(34), "SIGRT_2")  // strace's spelling
+        XCTAssertEqual(Signals.name(64), "SIGRT_32")
+        XCTAssertEqual(Signals.number(of: "SIGRTMIN+2"), 34)
         XCTAssertNil(Signals.name(0))
         XCTAssertNil(Signals.name(65))
         for s in Int32(1) ... 64 { XCTAssertEqual(Signals.number(of: Signals.name(s)!), s) }
@@ -122,5 +123,16 @@ final class SyscallTableTests: XCTestCase {
         XCTAssertEqual(Signals.codeName(signo: 11, code: 0x80), "SI_KERNEL")
         XCTAssertEqual(Signals.codeName(signo: 31, code: 1), "SYS_SECCOMP")
         XCTAssertNil(Signals.codeName(signo: 10, code: 7))
+        // siginfo_t of a SIGCHLD: si_pid 4321, si_uid 0, si_status 3, CLD_EXITED.
+        var si = [UInt8](repeating: 0, count: 128)
+        si[0] = 17; si[8] = 1; si[16] = 0xE1; si[17] = 0x10; si[24] = 3
+        let chld = Signals.siginfoFields(si)
+        XCTAssertEqual(chld.signo, 17)
+        XCTAssertEqual(chld.code, 1)
+        XCTAssertEqual(chld.fields.map { "\($0.0)=\($0.1)" },
+                       ["si_pid=4321", "si_uid=0", "si_status=3", "si_utime=0", "si_stime=0"])
+        var segv = [UInt8](repeating: 0, count: 128)
+        segv[0] = 11; segv[8] = 1
+        XCTAssertEqual(Signals.siginfoFields(segv).fields.map { "\($0.0)=\($0.1)" }, ["si_addr=NULL"])
     }
 }

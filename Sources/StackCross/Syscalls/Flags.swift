@@ -156,7 +156,7 @@ public enum Flags {
         (1, "SOCK_STREAM"), (2, "SOCK_DGRAM"), (3, "SOCK_RAW"), (4, "SOCK_RDM"), (5, "SOCK_SEQPACKET"),
         (6, "SOCK_DCCP"), (10, "SOCK_PACKET"),
     ])
-    public static let socketFlags = FlagSet([(0o4000, "SOCK_NONBLOCK"), (0o2000000, "SOCK_CLOEXEC")])
+    public static let socketFlags = FlagSet([(0o2000000, "SOCK_CLOEXEC"), (0o4000, "SOCK_NONBLOCK")])
     /// socket(2) type: `SOCK_STREAM|SOCK_CLOEXEC`.
     public static func socketType(_ v: UInt64) -> String {
         let rest = v & ~0xF
@@ -233,13 +233,16 @@ public enum Flags {
         (0o140000, "S_IFSOCK"), (0o120000, "S_IFLNK"), (0o100000, "S_IFREG"), (0o060000, "S_IFBLK"),
         (0o040000, "S_IFDIR"), (0o020000, "S_IFCHR"), (0o010000, "S_IFIFO"),
     ])
-    /// st_mode: `S_IFREG|0644`; permission bits in octal with a leading 0.
+    /// st_mode: `S_IFREG|0644`, `S_IFDIR|S_ISVTX|0777`; permission bits in octal with a leading 0.
     public static func fileMode(_ v: UInt64) -> String {
         let type = Int64(v & 0o170000)
-        let perm = v & 0o7777
-        let p = "0" + String(perm, radix: 8)
-        if type == 0 { return perm == 0 ? "000" : octal(perm) }
-        return (fileTypes.names[type] ?? "0" + String(type, radix: 8)) + "|" + (perm == 0 ? "000" : p)
+        var parts = [String]()
+        if type != 0 { parts.append(fileTypes.names[type] ?? "0" + String(type, radix: 8)) }
+        for (bit, name) in [(UInt64(0o4000), "S_ISUID"), (0o2000, "S_ISGID"), (0o1000, "S_ISVTX")] where v & bit != 0 {
+            parts.append(name)
+        }
+        parts.append(octal(v & 0o777))
+        return parts.joined(separator: "|")
     }
     /// A mode argument as strace prints it: 0644, 000 for zero.
     public static func octal(_ v: UInt64) -> String { v == 0 ? "000" : "0" + String(v, radix: 8) }

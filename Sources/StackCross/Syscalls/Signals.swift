@@ -10,18 +10,19 @@ public enum Signals {
     public static let rtMin: Int32 = 32
     public static let rtMax: Int32 = 64
 
-    /// `SIGCHLD` for 17, `SIGRTMIN+2` for 34; nil outside 1...64.
+    /// `SIGCHLD` for 17; the real-time signals as strace names them: `SIGRTMIN` for 32, `SIGRT_2` for 34
+    /// (offsets from the kernel's SIGRTMIN); nil outside 1...64.
     public static func name(_ signo: Int32) -> String? {
         if signo >= 1, signo <= Int32(standard.count) { return standard[Int(signo) - 1] }
         if signo == rtMin { return "SIGRTMIN" }
-        if signo > rtMin, signo <= rtMax { return "SIGRTMIN+\(signo - rtMin)" }
+        if signo > rtMin, signo <= rtMax { return "SIGRT_\(signo - rtMin)" }
         return nil
     }
 
     /// The name, or the bare number for an out-of-range value.
     public static func displayName(_ signo: Int32) -> String { name(signo) ?? "\(signo)" }
 
-    /// The number of `SIGCHLD`, `CHLD`, `SIGRTMIN+2` or `SIGRTMAX` (aliases SIGIOT, SIGPOLL, SIGCLD too).
+    /// The number of `SIGCHLD`, `CHLD`, `SIGRT_2`, `SIGRTMIN+2` or `SIGRTMAX` (aliases SIGIOT, SIGPOLL, SIGCLD too).
     public static func number(of name: String) -> Int32? {
         var n = name.uppercased()
         if !n.hasPrefix("SIG") { n = "SIG" + n }
@@ -30,6 +31,7 @@ public enum Signals {
         if let i = standard.firstIndex(of: n) { return Int32(i + 1) }
         if n == "SIGRTMIN" { return rtMin }
         if n == "SIGRTMAX" { return rtMax }
+        if n.hasPrefix("SIGRT_"), let k = Int32(n.dropFirst(6)), k >= 0, rtMin + k <= rtMax { return rtMin + k }
         if n.hasPrefix("SIGRTMIN+"), let k = Int32(n.dropFirst(9)), k >= 0, rtMin + k <= rtMax { return rtMin + k }
         if n.hasPrefix("SIGRTMAX-"), let k = Int32(n.dropFirst(9)), k >= 0, rtMax - k >= rtMin { return rtMax - k }
         return nil
@@ -61,6 +63,38 @@ public enum Signals {
             return names[Int(code) - 1]
         }
         return genericCodes[code]
+    }
+
+    /// The fields of a siginfo_t (x86_64 layout, 128 bytes) after si_signo and si_code, strace style:
+    /// si_pid/si_uid for a signal a process sent, si_status… for SIGCHLD, si_addr for a fault.
+    public static func siginfoFields(_ b: [UInt8]) -> (signo: Int32, code: Int32, fields: [(String, String)]) {
+        func u(_ off: Int, _ n: Int) -> UInt64 {
+            var v: UInt64 = 0
+            for k in (0 ..< n).reversed() where off + k < b.count { v = v << 8 | UInt64(b[off + k]) }
+            return v
+        }
+        func i32(_ off: Int) -> Int32 { Int32(truncatingIfNeeded: u(off, 4)) }
+        let signo = i32(0), code = i32(8)
+        var f = [(String, String)]()
+        func ptr(_ v: UInt64) -> String { v == 0 ? "NULL" : "0x" + String(v, radix: 16) }
+        if signo == 17, code > 0 {
+            let status = code == 1 ? String(i32(24)) : displayName(i32(24))
+            f = [("si_pid", String(i32(16))), ("si_uid", String(u(20, 4))), ("si_status", status),
+                 ("si_utime", String(Int64(bitPattern: u(32, 8)))), ("si_stime", String(Int64(bitPattern: u(40, 8))))]
+        } else if code == 0 || code == -6 || code == -1 {
+            // SI_USER, SI_TKILL, SI_QUEUE: who sent it.
+            f = [("si_pid", String(i32(16))), ("si_uid", String(u(20, 4)))]
+            if code == -1 { f.append(("si_int", String(i32(24)))); f.append(("si_ptr", ptr(u(24, 8)))) }
+        } else if code == -2 {
+            f = [("si_timerid", "0x" + String(u(16, 4), radix: 16)), ("si_overrun", String(i32(20)))]
+        } else if [4, 5, 7, 8, 11].contains(signo), code > 0 {
+            f = [("si_addr", ptr(u(16, 8)))]
+        } else if signo == 31, code == 1 {
+            f = [("si_call_addr", ptr(u(16, 8))), ("si_syscall", String(i32(24))),
+                 ("si_arch", u(28, 4) == 0xC000_003E ? "AUDIT_ARCH_X86_64" : u(28, 4) == 0x4000_0003
+                     ? "AUDIT_ARCH_I386" : "0x" + String(u(28, 4), radix: 16))]
+        }
+        return (signo, code, f)
     }
 
     /// Whether the kernel (rather than a process) generated the signal: si_code > 0 (SI_FROMKERNEL).

@@ -27,7 +27,7 @@ public enum ArgKind: Sendable, Equatable {
     case argv, envp
     case sigset, outSigset, sigaction, outSigaction, stack, outStack
     case timespec, outTimespec, outTimeval
-    case outStat, outStat64, outStatx, outFdPair, outWaitStatus, outDirents, outUtsname
+    case outStat, outStat64, outStatx, outFdPair, outWaitStatus, outDirents, outUtsname, outSysinfo
     case rlimit, outRlimit
     case sockaddr(lenArg: Int)
     case outSockaddr
@@ -40,6 +40,7 @@ public enum ArgKind: Sendable, Equatable {
         switch self {
         case .outBuffer, .outString, .outIovec, .outSigset, .outSigaction, .outStack, .outTimespec, .outTimeval,
              .outStat, .outStat64, .outStatx, .outFdPair, .outWaitStatus, .outDirents, .outUtsname, .outRlimit,
+             .outSysinfo,
              .outSockaddr:
             true
         default: false
@@ -108,8 +109,8 @@ public enum SyscallDecoder {
         "prlimit64": [.int, .rlimitResource, .rlimit, .outRlimit],
         "getrlimit": [.rlimitResource, .outRlimit], "ugetrlimit": [.rlimitResource, .outRlimit],
         "setrlimit": [.rlimitResource, .rlimit],
-        "getrandom": [.outBuffer, .ulong, .getrandomFlags], "rseq": [.ptr, .uint, .hex, .hex],
-        "uname": [.outUtsname], "epoll_create1": [.cloexecFlags], "eventfd2": [.uint, .cloexecFlags],
+        "getrandom": [.outBuffer, .ulong, .getrandomFlags], "rseq": [.ptr, .hex, .hex, .hex],
+        "uname": [.outUtsname], "sysinfo": [.outSysinfo], "epoll_create1": [.cloexecFlags], "eventfd2": [.uint, .cloexecFlags],
         "memfd_create": [.str, .hex], "unlinkat": [.dirfd, .path, .atFlags],
         "fchmodat": [.dirfd, .path, .mode], "mkdirat": [.dirfd, .path, .mode], "mkdir": [.path, .mode],
         "chmod": [.path, .mode], "fchmod": [.fd, .mode], "umask": [.mode],
@@ -131,9 +132,11 @@ public enum SyscallDecoder {
     /// pointers; at `.exit(ret)` they are read back from the tracee. Pass the entry result as `entry`
     /// at exit so that inputs keep their entry-time view (execve's path is gone after exec, close's fd too).
     /// `strings` holds the exact bytes of string and buffer arguments, keyed by argument index.
+    /// `stackPointer` (the user rsp at the entry stop) lets rt_sigreturn show the mask it restores.
     public static func decode(abi: String, nr: Int64, args: [UInt64], memory: TraceeMemory?, stringLimit: Int = 32,
                               at stop: DecodeStop,
-                              entry: (args: [String], strings: [String: TraceeString])? = nil)
+                              entry: (args: [String], strings: [String: TraceeString])? = nil,
+                              stackPointer: UInt64? = nil)
         -> (args: [String], strings: [String: TraceeString])
     {
         let name = SyscallTable.for(abi: abi)?.name(nr) ?? ""
@@ -155,6 +158,16 @@ public enum SyscallDecoder {
         // fcntl's argument is absent for F_GETFD and friends.
         while out.last == "" { out.removeLast() }
         if name == "clone" { out = cloneArguments(abi: abi, args: args) }
+        if name == "rt_sigreturn", abi == "x86_64" {
+            // At its entry rsp points at the rt_sigframe's ucontext (pretcode was popped); uc_sigmask is
+            // after uc_flags, uc_link, uc_stack (24) and the 256-byte sigcontext.
+            if let e = entry, !e.args.isEmpty { return e }
+            if let sp = stackPointer, let b = memory?.read(sp &+ 296, count: 8), b.count == 8 {
+                let mask = b.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                out = ["{mask=\(sigsetString(mask))}"]
+            }
+        }
+        if name.hasPrefix("futex"), out.count == 6, args.count >= 6 { out = futexArguments(out, args: args) }
         // open's mode is shown only with O_CREAT/O_TMPFILE, as strace does.
         if name == "open" || name == "openat", let fi = kinds.firstIndex(of: .openFlags), fi < args.count,
            !Flags.openTakesMode(args[fi]), out.count == kinds.count {
@@ -175,6 +188,26 @@ public enum SyscallDecoder {
         if flags & 0x80000 != 0 { out.append("tls=\(p(tls))") }
         if flags & 0x1200000 != 0 { out.append("child_tidptr=\(p(ctid))") }
         return out
+    }
+
+    /// futex shows the arguments its command uses, as strace does (FUTEX_WAKE takes three).
+    static func futexArguments(_ out: [String], args: [UInt64]) -> [String] {
+        let val3 = UInt32(truncatingIfNeeded: args[5])
+        let bitset = val3 == UInt32.max ? "FUTEX_BITSET_MATCH_ANY" : "0x" + String(val3, radix: 16)
+        let val2 = String(UInt32(truncatingIfNeeded: args[3]))
+        switch Int32(truncatingIfNeeded: args[1]) & 0x7F {
+        case 0: return Array(out[0 ..< 4])
+        case 1: return Array(out[0 ..< 3])
+        case 9: return Array(out[0 ..< 4]) + [bitset]
+        case 10: return Array(out[0 ..< 3]) + [bitset]
+        case 3: return Array(out[0 ..< 3]) + [val2, out[4]]
+        case 4, 12: return Array(out[0 ..< 3]) + [val2, out[4], String(val3)]
+        case 5: return Array(out[0 ..< 3]) + [val2, out[4], "0x" + String(val3, radix: 16)]
+        case 6, 13: return [out[0], out[1], out[3]]
+        case 7, 8: return Array(out[0 ..< 2])
+        case 11: return Array(out[0 ..< 5])
+        default: return out
+        }
     }
 
     static let fdReturning: Set<String> = [
@@ -236,10 +269,15 @@ public enum SyscallDecoder {
 
     /// strace's quoting: `"…"` with \t \n \v \f \r \" \\ escaped and other non-printable bytes in octal
     /// (three digits when a digit follows); `...` after the quote when `truncated`.
-    public static func quote(_ bytes: some Collection<UInt8>, truncated: Bool = false) -> String {
+    public static func quote(_ bytes: some Collection<UInt8>, truncated: Bool = false, hex: Bool = false) -> String {
         var out: [UInt8] = [UInt8(ascii: "\"")]
         let arr = Array(bytes)
+        let digits = Array("0123456789abcdef".utf8)
         for (i, c) in arr.enumerated() {
+            if hex {
+                out += [92, UInt8(ascii: "x"), digits[Int(c >> 4)], digits[Int(c & 15)]]
+                continue
+            }
             switch c {
             case UInt8(ascii: "\""): out += [92, c]
             case 92: out += [92, 92]
@@ -334,7 +372,9 @@ public enum SyscallDecoder {
             case .ptr: return ptr(v)
             case .fd: return SyscallDecoder.fdString(int32(i), memory: memory)
             case .dirfd:
-                return int32(i) == Flags.atFDCWD ? "AT_FDCWD" : SyscallDecoder.fdString(int32(i), memory: memory)
+                guard int32(i) == Flags.atFDCWD else { return SyscallDecoder.fdString(int32(i), memory: memory) }
+                // strace -y shows the cwd after AT_FDCWD when the memory source knows it.
+                return memory?.fdPath(Flags.atFDCWD).map { "AT_FDCWD<\(SyscallDecoder.escapePath($0))>" } ?? "AT_FDCWD"
             case .path: return cString(v, limit: SyscallDecoder.pathLimit)
             case .str: return cString(v, limit: limit)
             case .mode: return v & 0o170000 != 0 ? Flags.fileMode(v & 0o177777) : Flags.octal(v & 0o7777)
@@ -346,7 +386,11 @@ public enum SyscallDecoder {
             case .cloneFlags: return Flags.cloneFlags(v)
             case .atFlags: return Flags.at.format(v & 0xFFFF_FFFF)
             case .atAccessFlags: return Flags.atAccess.format(v & 0xFFFF_FFFF)
-            case .statxFlags: return Flags.atStatx.format(v & 0xFFFF_FFFF)
+            case .statxFlags:
+                // The sync type is a 2-bit value, always named; the other AT_* bits follow.
+                let sync = ["AT_STATX_SYNC_AS_STAT", "AT_STATX_FORCE_SYNC", "AT_STATX_DONT_SYNC", "0x6000"][Int(v >> 13 & 3)]
+                let rest = v & 0xFFFF_FFFF & ~0x6000
+                return rest == 0 ? sync : sync + "|" + Flags.at.format(rest)
             case .statxMask: return Flags.statxMask.format(v & 0xFFFF_FFFF)
             case .futexOp: return Flags.futexOp(v)
             case .fcntlCmd: return Flags.fcntlCommands.format(Int64(int32(i)))
@@ -434,6 +478,14 @@ public enum SyscallDecoder {
                 }
                 return "{sysname=\(field(0)), nodename=\(field(1)), ...}"
             case .outRlimit: return rlimit(v)
+            case .outSysinfo:
+                // struct sysinfo: longs, then u16 procs padded to a long, two longs, u32 mem_unit.
+                let w = wordSize
+                guard let b = read(v, 13 * w + 4) else { return nil }
+                func l(_ k: Int) -> UInt64 { le(b, k * w, w) }
+                return "{uptime=\(signed(b, 0, w)), loads=[\(l(1)), \(l(2)), \(l(3))], totalram=\(l(4)), freeram=\(l(5)), "
+                    + "sharedram=\(l(6)), bufferram=\(l(7)), totalswap=\(l(8)), freeswap=\(l(9)), procs=\(le(b, 10 * w, 2)), "
+                    + "totalhigh=\(l(11)), freehigh=\(l(12)), mem_unit=\(le(b, 13 * w, 4))}"
             case .outSockaddr:
                 // The length is in/out through the next argument's pointer.
                 guard let lb = read(raw(i + 1), 4) else { return nil }
@@ -459,7 +511,8 @@ public enum SyscallDecoder {
             let n = min(max(length, 0), limit)
             guard let b = read(addr, n) else { return ptr(addr) }
             captured = TraceeString(bytes: b, truncated: length > n)
-            return SyscallDecoder.quote(b, truncated: length > n)
+            // strace shows random bytes in hex.
+            return SyscallDecoder.quote(b, truncated: length > n, hex: name == "getrandom")
         }
 
         mutating func iovec(_ addr: UInt64, count: Int, total: Int?) -> String {

@@ -5,6 +5,7 @@ public protocol TraceeMemory {
     func read(_ address: UInt64, count: Int) -> [UInt8]?
     /// A NUL-terminated string of at most `limit` bytes; `truncated` when no NUL was found in the limit.
     func readCString(_ address: UInt64, limit: Int) -> (bytes: [UInt8], truncated: Bool)?
-    /// The path an fd refers to (/proc/PID/fd/N), for strace -y style decoding.
+    /// The path an fd refers to (/proc/PID/fd/N), for strace -y style decoding; for AT_FDCWD (-100)
+    /// the cwd (/proc/PID/cwd) when the implementation provides it, else nil.
     func fdPath(_ fd: Int32) -> String?
 }
