@@ -71,9 +71,16 @@ public final class StoppedProcess {
         return new
     }
 
-    /// Waits until every seized thread reports a stop (or exits), polling with a short backoff.
+    /// Waits until every seized thread reports a stop (or exits). Sleeps in sigtimedwait for the
+    /// SIGCHLD each tracee stop sends, so it wakes as soon as a thread stops; 1 ms at most per wait
+    /// in case the signal goes to another thread of ours.
     func waitForStops(timeout: Double) throws {
-        var pause: UInt32 = 10
+        var chld = sigset_t()
+        sigemptyset(&chld)
+        sigaddset(&chld, SIGCHLD)
+        var oldMask = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &chld, &oldMask)
+        defer { pthread_sigmask(SIG_SETMASK, &oldMask, nil) }
         let deadline = monotonicSeconds() + timeout
         while !waiting.isEmpty {
             for t in waiting.sorted() {
@@ -104,8 +111,8 @@ public final class StoppedProcess {
                 waiting.removeAll()
                 break
             }
-            usleep(pause)
-            pause = min(pause * 2, 1000)
+            var ts = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+            _ = sigtimedwait(&chld, nil, &ts)
         }
     }
 
