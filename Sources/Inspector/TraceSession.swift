@@ -69,6 +69,10 @@ public struct TraceHooks {
     public var atSyscallEntry: ((_ pid: Int32, _ tid: Int32, _ record: inout SyscallRecord) -> Void)?
     /// At each signal-delivery stop, before the signal is injected (handler-entry checks go here).
     public var atSignalDelivery: ((_ pid: Int32, _ tid: Int32, _ record: inout SignalRecord, _ observation: StopObservation) -> Void)?
+    /// Before the model judges any stop: adds what the engine does not read itself (maps, /proc stack, frame words).
+    public var observe: ((_ pid: Int32, _ tid: Int32, _ observation: inout StopObservation) -> Void)?
+    /// At a signal-delivery stop, last: may deliver the signal itself (single-step into the handler, see CrossingProbe).
+    public var intoHandler: ((_ pid: Int32, _ tid: Int32, _ record: inout SignalRecord, _ observation: StopObservation) -> HandlerStep)?
     public init() {}
 }
 
@@ -102,6 +106,9 @@ final class TracedTask {
     var entryRegs = sc_user_regs()
     var entryBytesBeforeIP: [UInt8]?
     var exitBytesBeforeIP: [UInt8]?
+    /// Observations enriched by `TraceHooks.observe` while the task was stopped, judged after it resumed.
+    var entryObservation: StopObservation?
+    var exitObservation: StopObservation?
     /// The stop right after our own seize of a stopped child: restart it, never PTRACE_LISTEN.
     var startupStop = false
 
@@ -431,21 +438,31 @@ public final class SyscallTracer {
                                       stackPointer: regs.rsp)
         rec.args = d.args
         if !d.strings.isEmpty { rec.strings = d.strings }
+        rec.entryRegs = Registers(regs)
+        if hooks.observe != nil {
+            var obs = entryObservation(t, info: info, regs: rec.entryRegs!)
+            hooks.observe?(t.process.pid, t.tid, &obs)
+            t.entryObservation = obs
+        }
         hooks.atSyscallEntry?(t.process.pid, t.tid, &rec)
         t.entry = rec
         return true
     }
 
-    /// After the entry stop, task running: the entry registers and the model's crossing.
-    func completeEntry(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) {
-        guard t.entry != nil else { return }
-        let r = Registers(regs)
+    /// The entry stop's observation for the model.
+    func entryObservation(_ t: TracedTask, info: sc_syscall_info, regs: Registers) -> StopObservation {
         var si = SyscallInfo(info)
         // A seccomp stop is this call's entry stop (same nr and args); the model judges entries.
         if si?.op == .seccomp { si?.op = .entry }
-        let obs = StopObservation(kind: .syscallEntry, tid: t.tid, regs: r, syscallInfo: si,
-                                  bytesBeforeIP: t.entryBytesBeforeIP)
-        t.entry!.entryRegs = r
+        return StopObservation(kind: .syscallEntry, tid: t.tid, regs: regs, syscallInfo: si,
+                               bytesBeforeIP: t.entryBytesBeforeIP)
+    }
+
+    /// After the entry stop, task running: the model's crossing, and the live line.
+    func completeEntry(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) {
+        guard let r = t.entry?.entryRegs else { return }
+        let obs = t.entryObservation ?? entryObservation(t, info: info, regs: r)
+        t.entryObservation = nil
         t.entry!.crossing = options.model.crossing(for: obs)
         sink.syscallEntered(t.entry!)
     }
@@ -474,10 +491,20 @@ public final class SyscallTracer {
         }
         if f.contains(.changesFds), ret >= 0 || ret < -4095 { t.process.fds.invalidate() }
         t.exitBytesBeforeIP = bytesBeforeIP(t, regs.rip)
+        if hooks.observe != nil {
+            var obs = exitObservation(t, rec, info: info, regs: Registers(regs))
+            hooks.observe?(t.process.pid, t.tid, &obs)
+            t.exitObservation = obs
+        }
         let text = sink.wantsText
             ? SyscallDecoder.decodeReturn(abi: abi.name, nr: rec.nr, ret: ret, args: rec.rawArgs.map(\.rawValue), memory: mem)
             : nil
         return (rec, text)
+    }
+
+    func exitObservation(_ t: TracedTask, _ rec: SyscallRecord, info: sc_syscall_info, regs: Registers) -> StopObservation {
+        StopObservation(kind: .syscallExit, tid: t.tid, regs: regs, syscallInfo: SyscallInfo(info),
+                        bytesBeforeIP: t.exitBytesBeforeIP, entryRegs: rec.entryRegs)
     }
 
     /// After the exit stop, task running: exit registers, the exit crossing's checks, and out it goes.
@@ -486,8 +513,8 @@ public final class SyscallTracer {
         let r = Registers(regs)
         rec.exitRegs = r
         rec.error = TraceNames.errnoName(ret: rec.ret ?? 0)
-        let obs = StopObservation(kind: .syscallExit, tid: t.tid, regs: r, syscallInfo: SyscallInfo(info),
-                                  bytesBeforeIP: t.exitBytesBeforeIP, entryRegs: rec.entryRegs)
+        let obs = t.exitObservation ?? exitObservation(t, rec, info: info, regs: r)
+        t.exitObservation = nil
         let exitCrossing = options.model.crossing(for: obs)
         if var c = rec.crossing {
             c.checks += exitCrossing.checks
@@ -555,18 +582,34 @@ public final class SyscallTracer {
         var siginfo = [UInt8](repeating: 0, count: 128)
         var code: String?
         var fields: [(String, String)] = []
+        var siCode: Int32?
         if siginfo.withUnsafeMutableBytes({ sc_ptrace_getsiginfo(t.tid, $0.baseAddress) }) == 0 {
             let decoded = Signals.siginfoFields(siginfo)
             code = Signals.codeName(signo: signo, code: decoded.code)
+            siCode = decoded.code
             if sink.wantsText { fields = decoded.fields }
         }
         var rec = SignalRecord(pid: t.process.pid, tid: t.tid, signo: signo, name: TraceNames.signalName(signo),
                                code: code, timeNs: sc_monotonic_ns())
         var regs = sc_user_regs()
         if sc_ptrace_getregs(t.tid, &regs) == 0 {
-            let obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: Registers(regs), signo: signo)
+            var obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: Registers(regs), signo: signo)
+            obs.signalCode = siCode
+            hooks.observe?(t.process.pid, t.tid, &obs)
             rec.crossing = options.model.crossing(for: obs)
             hooks.atSignalDelivery?(t.process.pid, t.tid, &rec, obs)
+            switch hooks.intoHandler?(t.process.pid, t.tid, &rec, obs) ?? .notTaken {
+            case .notTaken: break
+            case .stepped:
+                // The signal is delivered and the task waits at its handler's first instruction.
+                sink.signal(rec, siginfoFields: fields)
+                resume(t)
+                return
+            case .otherStop(let raw):
+                sink.signal(rec, siginfoFields: fields)
+                handle(tid: t.tid, stop: WaitStop(raw: raw))
+                return
+            }
         }
         sink.signal(rec, siginfoFields: fields)
         deliverSignal(t, signo: signo)
