@@ -38,6 +38,8 @@ public final class StoppedProcess {
     /// Threads that never stopped in time (kept traced until stackcross exits, which detaches them).
     public private(set) var unstopped: [Int32] = []
     private var known: Set<Int32> = []
+    /// Runs between PTRACE_SEIZE and PTRACE_INTERRUPT of each thread (tests use it to race a signal).
+    var afterSeize: ((Int32) -> Void)?
     let logger: Logger
 
     init(pid: Int32, logger: Logger) { self.pid = pid; self.logger = logger }
@@ -61,6 +63,7 @@ public final class StoppedProcess {
             } catch PtraceError.permission {
                 throw AttachError.permission(pid, detail: Self.permissionDetail(pid: pid, tid: t))
             }
+            afterSeize?(t)
             do {
                 try Ptrace.interrupt(t)
             } catch PtraceError.noSuchProcess {
@@ -71,9 +74,16 @@ public final class StoppedProcess {
         return new
     }
 
-    /// Waits until every seized thread reports a stop (or exits), polling with a short backoff.
+    /// Waits until every seized thread reports a stop (or exits). Sleeps in sigtimedwait for the
+    /// SIGCHLD each tracee stop sends, so it wakes as soon as a thread stops; 1 ms at most per wait
+    /// in case the signal goes to another thread of ours.
     func waitForStops(timeout: Double) throws {
-        var pause: UInt32 = 10
+        var chld = sigset_t()
+        sigemptyset(&chld)
+        sigaddset(&chld, SIGCHLD)
+        var oldMask = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &chld, &oldMask)
+        defer { pthread_sigmask(SIG_SETMASK, &oldMask, nil) }
         let deadline = monotonicSeconds() + timeout
         while !waiting.isEmpty {
             for t in waiting.sorted() {
@@ -104,8 +114,8 @@ public final class StoppedProcess {
                 waiting.removeAll()
                 break
             }
-            usleep(pause)
-            pause = min(pause * 2, 1000)
+            var ts = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+            _ = sigtimedwait(&chld, nil, &ts)
         }
     }
 
@@ -140,9 +150,10 @@ public final class StoppedProcess {
 /// new thread, runs `body` with all of them stopped, and detaches every one on every way out.
 /// `onNewThread` runs for each tid before it is stopped (to read its /proc files first).
 public func withStoppedProcess<T>(pid: Int32, knownTids: [Int32], logger: Logger, stopTimeout: Double = 3,
-                                  onNewThread: (Int32) -> Void,
+                                  onNewThread: (Int32) -> Void, afterSeize: ((Int32) -> Void)? = nil,
                                   _ body: (StoppedProcess) throws -> T) throws -> T {
     let p = StoppedProcess(pid: pid, logger: logger)
+    p.afterSeize = afterSeize
     defer { p.detachAll() }
     try p.seize(knownTids, onNew: onNewThread)
     try p.waitForStops(timeout: stopTimeout)

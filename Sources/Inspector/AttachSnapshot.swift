@@ -10,6 +10,8 @@ public struct AttachOptions: Sendable {
     /// Seconds to wait for a thread to report its ptrace stop.
     public var stopTimeout: Double = 3
     public var kernelConfig: KernelConfig = .default
+    /// Which modules' DWARF gives file:line and inlined frames.
+    public var sourceLines: SourceLines = .inFile
     /// Names a syscall by number and ABI ("syscall_N" for a number the ABI lacks).
     public var syscallName: @Sendable (_ nr: Int64, _ abi: String) -> String = { nr, abi in
         SyscallTable.for(abi: abi)?.displayName(nr) ?? "syscall_\(nr)"
@@ -68,11 +70,13 @@ public enum SnapshotCapture {
         for t in tids { pre[t] = PreStopView.read(pid: pid, tid: t, kernel: options.kernelStacks) }
         let zombies = Set(pre.filter { $0.value.stat?.state == "Z" || $0.value.stat?.state == "X" }.map(\.key))
         let exe = ProcFS.exe(pid) ?? status.name ?? "?"
+        let tPre = monotonicSeconds()
 
         // Modules are reported before anything stops: the threads are held only while walked.
         var space: DwflAddressSpace?
         var spaceError: String?
         do { space = try DwflAddressSpace(pid: pid) } catch { spaceError = "\(error)" }
+        space?.sourceLines = options.sourceLines
         let t1 = monotonicSeconds()
 
         var captures: [Int32: StoppedCapture] = [:]
@@ -80,12 +84,14 @@ public enum SnapshotCapture {
         var stopped: [Int32: StoppedThread] = [:]
         var unstopped: [Int32] = []
         let memory = LiveTraceeMemory(pid: pid)
+        var tStopped = 0.0, tCaptured = 0.0
         try TerminationDeferral.run {
             try withStoppedProcess(pid: pid, knownTids: tids.filter { !zombies.contains($0) }, logger: logger,
                                    stopTimeout: options.stopTimeout,
                                    onNewThread: { t in
                                        if pre[t] == nil { pre[t] = PreStopView.read(pid: pid, tid: t, kernel: options.kernelStacks) }
                                    }) { p in
+                tStopped = monotonicSeconds()
                 maps = ProcFS.maps(pid)
                 for t in p.stoppedTids {
                     captures[t] = capture(tid: t, pid: pid, space: space, spaceError: spaceError, memory: memory,
@@ -93,6 +99,7 @@ public enum SnapshotCapture {
                 }
                 stopped = p.threads
                 unstopped = p.unstopped
+                tCaptured = monotonicSeconds()
             }
         }
         let t2 = monotonicSeconds()
@@ -131,9 +138,11 @@ public enum SnapshotCapture {
             threads.append(ts)
         }
         let t3 = monotonicSeconds()
+        let ms = { (a: Double, b: Double) in "\(Int((b - a) * 1_000_000))" }
         logger.debug("attach timings", metadata: [
-            "pre+modules.ms": "\(Int((t1 - t0) * 1000))", "stopped.ms": "\(Int((t2 - t1) * 1000))",
-            "symbolize.ms": "\(Int((t3 - t2) * 1000))",
+            "proc.us": "\(ms(t0, tPre))", "modules.us": "\(ms(tPre, t1))", "stopping.us": "\(ms(t1, tStopped))",
+            "capture.us": "\(ms(tStopped, tCaptured))", "detach.us": "\(ms(tCaptured, t2))",
+            "symbolize.us": "\(ms(t2, t3))",
         ])
         return Snapshot(pid: pid, exe: exe, timeNs: realtimeNs(), threads: threads)
     }

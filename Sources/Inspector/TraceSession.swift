@@ -62,6 +62,10 @@ public struct TraceHooks {
     public var atSyscallEntry: ((_ pid: Int32, _ tid: Int32, _ record: inout SyscallRecord) -> Void)?
     /// At each signal-delivery stop, before the signal is injected (handler-entry checks go here).
     public var atSignalDelivery: ((_ pid: Int32, _ tid: Int32, _ record: inout SignalRecord, _ observation: StopObservation) -> Void)?
+    /// Before the model judges any stop: adds what the engine does not read itself (maps, /proc stack, frame words).
+    public var observe: ((_ pid: Int32, _ tid: Int32, _ observation: inout StopObservation) -> Void)?
+    /// At a signal-delivery stop, last: may deliver the signal itself (single-step into the handler, see CrossingProbe).
+    public var intoHandler: ((_ pid: Int32, _ tid: Int32, _ record: inout SignalRecord, _ observation: StopObservation) -> HandlerStep)?
     public init() {}
 }
 
@@ -369,8 +373,9 @@ public final class SyscallTracer {
         let name = TraceNames.syscallName(abi: abi, nr: nr)
         let r = Registers(regs)
         let raw = [Address(args.0), Address(args.1), Address(args.2), Address(args.3), Address(args.4), Address(args.5)]
-        let obs = StopObservation(kind: .syscallEntry, tid: t.tid, regs: r, syscallInfo: SyscallInfo(info),
+        var obs = StopObservation(kind: .syscallEntry, tid: t.tid, regs: r, syscallInfo: SyscallInfo(info),
                                   bytesBeforeIP: bytesBeforeIP(t, regs.rip))
+        hooks.observe?(t.process.pid, t.tid, &obs)
         var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr, name: name, args: [],
                                 rawArgs: raw, entryNs: now, entryRegs: r, crossing: options.model.crossing(for: obs))
         if Self.decodeAtEntry.contains(name) {
@@ -399,8 +404,9 @@ public final class SyscallTracer {
         rec.error = TraceNames.errnoName(ret: ret)
         rec.exitNs = sc_monotonic_ns()
         rec.exitRegs = r
-        let obs = StopObservation(kind: .syscallExit, tid: t.tid, regs: r, syscallInfo: SyscallInfo(info),
+        var obs = StopObservation(kind: .syscallExit, tid: t.tid, regs: r, syscallInfo: SyscallInfo(info),
                                   bytesBeforeIP: bytesBeforeIP(t, regs.rip), entryRegs: rec.entryRegs)
+        hooks.observe?(t.process.pid, t.tid, &obs)
         let exitCrossing = options.model.crossing(for: obs)
         if var c = rec.crossing {
             c.checks += exitCrossing.checks
@@ -468,17 +474,33 @@ public final class SyscallTracer {
         var siginfo = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
                        UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         var code: String?
+        var siCode: Int32?
         if withUnsafeMutableBytes(of: &siginfo, { sc_ptrace_getsiginfo(t.tid, $0.baseAddress) }) == 0 {
             let si_code = Int32(truncatingIfNeeded: siginfo.1)  // si_signo, si_errno, si_code: ints at 0, 4, 8
             code = TraceNames.signalCodeName(signo: signo, code: si_code)
+            siCode = si_code
         }
         var regs = sc_user_regs()
         var rec = SignalRecord(pid: t.process.pid, tid: t.tid, signo: signo, name: TraceNames.signalName(signo),
                                code: code, timeNs: sc_monotonic_ns())
         if sc_ptrace_getregs(t.tid, &regs) == 0 {
-            let obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: Registers(regs), signo: signo)
+            var obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: Registers(regs), signo: signo)
+            obs.signalCode = siCode
+            hooks.observe?(t.process.pid, t.tid, &obs)
             rec.crossing = options.model.crossing(for: obs)
             hooks.atSignalDelivery?(t.process.pid, t.tid, &rec, obs)
+            switch hooks.intoHandler?(t.process.pid, t.tid, &rec, obs) ?? .notTaken {
+            case .notTaken: break
+            case .stepped:
+                // The signal is delivered and the task waits at its handler's first instruction.
+                sink.emit(.signal(rec))
+                resume(t)
+                return
+            case .otherStop(let raw):
+                sink.emit(.signal(rec))
+                handle(tid: t.tid, stop: WaitStop(raw: raw))
+                return
+            }
         }
         sink.emit(.signal(rec))
         deliverSignal(t, signo: signo)

@@ -53,6 +53,16 @@ public final class StackCopyMemory: UnwindMemory {
     }
 }
 
+/// Where file:line and inlined frames come from.
+public enum SourceLines: String, Sendable, CaseIterable {
+    /// Only modules whose own file carries DWARF (the program under study, built with -g).
+    case inFile = "own"
+    /// Every module, separate debuginfo files (/usr/lib/debug) included.
+    case all
+    /// None: symbols only.
+    case none
+}
+
 /// One unwound frame before symbolization.
 public struct RawFrame: Hashable, Sendable {
     public var pc: UInt64
@@ -171,6 +181,9 @@ public final class DwflAddressSpace {
     /// A 32-bit task (CS 0x23): i386 DWARF registers and 4-byte stack words.
     fileprivate var is32 = false
     private var symbols: [RawFrame: [Frame]] = [:]
+    private var ownDwarf: [OpaquePointer: Bool] = [:]
+    /// Which modules' DWARF to read for file:line and inlined frames.
+    public var sourceLines: SourceLines = .inFile
     private let sharedCache: SymbolCache?
 
     static var lastError: String { String(cString: dwfl_errmsg(-1)) }
@@ -252,14 +265,17 @@ public final class DwflAddressSpace {
         var base = Frame(pc: Address(pc), symbol: symName, offset: symName == nil ? nil : off + (pc - lookup),
                          module: modName, buildId: buildId, isActivation: raw.isActivation)
         if symName == nil { base.offset = pc &- start }
-        if let line = dwfl_module_getsrc(mod, lookup) {
+        // Line tables and inline scopes only where the module carries its own DWARF: opening a
+        // separate debuginfo file (libc6-dbg) means decompressing megabytes of .debug_info.
+        let ownDwarf = sourceLines == .all || (sourceLines == .inFile && hasOwnDwarf(mod))
+        if ownDwarf, let line = dwfl_module_getsrc(mod, lookup) {
             var lineNo: Int32 = 0
             if let file = dwfl_lineinfo(line, nil, &lineNo, nil, nil, nil) {
                 base.file = String(cString: file)
                 base.line = Int(lineNo)
             }
         }
-        frames = Self.inlineChain(mod: mod, lookup: lookup, outer: base)
+        frames = ownDwarf ? Self.inlineChain(mod: mod, lookup: lookup, outer: base) : [base]
         sharedCache?.store(key, frames)
         return frames
     }
@@ -323,6 +339,30 @@ public final class DwflAddressSpace {
             return String(cString: s)
         }
         return nil
+    }
+
+    /// Whether the module's own ELF file has .debug_info (built with -g, not stripped), cached per module.
+    private func hasOwnDwarf(_ mod: OpaquePointer) -> Bool {
+        if let known = ownDwarf[mod] { return known }
+        var found = false
+        var bias: GElf_Addr = 0
+        if let elf = dwfl_module_getelf(mod, &bias) {
+            var shstrndx = 0
+            if elf_getshdrstrndx(elf, &shstrndx) == 0 {
+                var scn = elf_nextscn(elf, nil)
+                while let s = scn {
+                    var shdr = GElf_Shdr()
+                    if gelf_getshdr(s, &shdr) != nil, let name = elf_strptr(elf, shstrndx, Int(shdr.sh_name)),
+                       strcmp(name, ".debug_info") == 0 {
+                        found = true
+                        break
+                    }
+                    scn = elf_nextscn(elf, s)
+                }
+            }
+        }
+        ownDwarf[mod] = found
+        return found
     }
 
     private static func buildId(_ mod: OpaquePointer) -> String? {

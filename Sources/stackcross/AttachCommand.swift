@@ -27,6 +27,9 @@ struct AttachCommand: ParsableCommand {
     @Option(help: "Unwind at most N user frames per thread.")
     var maxFrames = 256
 
+    @Option(help: ArgumentHelp("Where file:line and inlined frames come from: own (modules built with -g), all (also separate debuginfo such as libc6-dbg, slower), none.", valueName: "own|all|none"))
+    var sourceLines: SourceLines = .inFile
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -40,6 +43,7 @@ struct AttachCommand: ParsableCommand {
         options.kernelConfig = KernelConfigReader.load()
         options.kernelStacks = !noKernel
         options.maxFrames = maxFrames
+        options.sourceLines = sourceLines
         let snapshot: Snapshot
         do {
             snapshot = try SnapshotCapture.snapshot(pid: pid, options: options, logger: logger)
@@ -47,14 +51,16 @@ struct AttachCommand: ParsableCommand {
             throw RuntimeFailure("stackcross attach: \(e)")
         }
         var data: Data
+        let t0 = Date()
         if json {
             let enc = JSONEncoder()
-            enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            enc.outputFormatting = [.withoutEscapingSlashes]
             data = try enc.encode(snapshot)
             data.append(0x0A)
         } else {
             data = Data(SnapshotText.render(snapshot).utf8)
         }
+        logger.debug("encoded", metadata: ["bytes": "\(data.count)", "us": "\(Int(Date().timeIntervalSince(t0) * 1e6))"])
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: data) else {
                 throw RuntimeFailure("stackcross attach: cannot write \(output)")
@@ -64,3 +70,5 @@ struct AttachCommand: ParsableCommand {
         }
     }
 }
+
+extension SourceLines: ExpressibleByArgument {}

@@ -1,6 +1,94 @@
 import ArgumentParser
+import Foundation
+import StackCross
+
+extension ReportFormat: ExpressibleByArgument {}
 
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Not built yet.")
-    func run() throws { throw RuntimeFailure("report: not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Turn a trace (JSON Lines) or an attach snapshot (JSON) into a view.",
+        discussion: """
+        Formats: text (strace-like lines with stacks), html (one self-contained page), chrome \
+        (trace-event JSON for Perfetto), folded (frame;frame count lines), flamegraph (SVG), \
+        summary (strace -c table with check totals). The input is read as a stream.
+        """)
+
+    @Argument(help: "A trace written by `stackcross trace -o`, or a snapshot from `stackcross attach --json`.")
+    var input: String
+
+    @Option(name: .long, help: "One of: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: ReportFormat
+
+    @Option(name: .shortAndLong, help: "Write the view to FILE instead of stdout.")
+    var output: String?
+
+    @Option(name: .long, help: "html: crossings kept in full detail per thread.")
+    var crossingsPerThread: Int = HTMLExporter.defaultCrossingsPerThread
+
+    @Option(name: .long, help: "html: crossings kept in full detail in all.")
+    var crossingsTotal: Int = HTMLExporter.defaultCrossingsTotal
+
+    @Option(name: .long, help: "chrome: syscall slices written per thread (the rest are counted).")
+    var maxEventsPerThread: Int = ChromeTraceExporter.defaultMaxEventsPerThread
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if crossingsPerThread < 0 || crossingsTotal < 0 || maxEventsPerThread < 0 {
+            throw ValidationError("limits must not be negative")
+        }
+    }
+
+    func run() throws {
+        guard let inFile = FileHandle(forReadingAtPath: input) else {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: input, isDirectory: &isDir) {
+                throw RuntimeFailure("report: cannot read \(input)\(isDir.boolValue ? ": is a directory" : "")")
+            }
+            throw RuntimeFailure("report: \(input): no such file")
+        }
+        defer { try? inFile.close() }
+
+        let outHandle: FileHandle
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: nil),
+                  let h = FileHandle(forWritingAtPath: output) else {
+                throw RuntimeFailure("report: cannot write \(output)")
+            }
+            outHandle = h
+        } else {
+            outHandle = FileHandle.standardOutput
+        }
+        defer { if output != nil { try? outHandle.close() } }
+
+        var writeError: Error?
+        let writer = ReportWriter { bytes in
+            guard writeError == nil else { return }
+            do { try outHandle.write(contentsOf: bytes) } catch { writeError = error }
+        }
+        var options = ReportOptions()
+        options.htmlCrossingsPerThread = crossingsPerThread
+        options.htmlCrossingsTotal = crossingsTotal
+        options.maxChromeEventsPerThread = maxEventsPerThread
+        let title = URL(fileURLWithPath: input).lastPathComponent
+        let exporter = format.makeExporter(writer: writer, title: title, options: options)
+        let reader = ReportReader(file: input, exporter: exporter)
+        do {
+            while true {
+                let chunk = try inFile.read(upToCount: 1 << 20) ?? Data()
+                if chunk.isEmpty { break }
+                try chunk.withUnsafeBytes { try reader.feed($0) }
+                if let writeError { throw writeError }
+            }
+            try reader.finish()
+        } catch let e as ReportInputError {
+            throw RuntimeFailure("report: \(e)")
+        } catch let e as RuntimeFailure {
+            throw e
+        } catch {
+            throw RuntimeFailure("report: \(error)")
+        }
+        if let writeError { throw RuntimeFailure("report: writing \(output ?? "stdout"): \(writeError)") }
+    }
 }

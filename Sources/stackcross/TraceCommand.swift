@@ -35,6 +35,12 @@ struct TraceCommand: ParsableCommand {
     @Option(name: .customShort("p"), help: ArgumentHelp("Attach to a running process (repeatable).", valueName: "pid"))
     var pids: [Int32] = []
 
+    @Flag(name: .customLong("kernel-stack"), help: "Read /proc/TID/stack at every stop, record it and check it against the model's path.")
+    var kernelStack = false
+
+    @Flag(name: .customLong("no-handler-step"), help: "Do not single-step caught signals into their handlers (no signal-frame checks).")
+    var noHandlerStep = false
+
     @Flag(name: .customLong("debug-peak-rss"), help: .hidden)
     var debugPeakRSS = false
 
@@ -80,7 +86,9 @@ struct TraceCommand: ParsableCommand {
 
         let mode: TraceOutput.Mode = summary ? .summary : (outFD >= 0 ? .jsonLines : .lines)
         let sink = TraceOutput(mode: mode, fd: outFD >= 0 ? outFD : 2, quiet: quiet, multiProcess: follow || pids.count > 1)
-        let tracer = SyscallTracer(options: options, sink: sink, logger: logger)
+        var hooks = TraceHooks()
+        CrossingProbe(model: options.model, readKernelStack: kernelStack, stepIntoHandlers: !noHandlerStep).install(into: &hooks)
+        let tracer = SyscallTracer(options: options, sink: sink, hooks: hooks, logger: logger)
         let target: TraceTarget = pids.isEmpty ? .program(program[0], program) : .processes(pids)
         let outcome: TraceOutcome
         do {

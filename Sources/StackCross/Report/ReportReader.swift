@@ -1,0 +1,198 @@
+import Foundation
+
+/// Something that turns records into one view. The reader calls `consume` for every record
+/// of a trace (or once with the snapshot), then `finish` exactly once.
+public protocol ReportExporter: AnyObject {
+    func consume(_ record: TraceRecord) throws
+    func consume(_ snapshot: Snapshot) throws
+    func finish() throws
+}
+
+/// A record that could not be read, with the file and line it came from.
+public struct ReportInputError: Error, CustomStringConvertible, Equatable {
+    public var file: String
+    public var line: Int
+    public var message: String
+    public init(file: String, line: Int, message: String) { self.file = file; self.line = line; self.message = message }
+    public var description: String { "\(file):\(line): \(message)" }
+}
+
+/// Reads a trace (JSON Lines of TraceRecord) or a snapshot (one JSON object, on one line or
+/// pretty-printed) from byte chunks, one line at a time, and hands records to an exporter.
+/// Memory holds one line (capped at `maxLineBytes`), never the whole trace; a pretty-printed
+/// snapshot is held whole, capped the same way.
+public final class ReportReader {
+    public static let maxLineBytes = 64 << 20
+
+    private enum Mode { case undecided, trace, snapshotLines, snapshotDone }
+
+    private let file: String
+    private let exporter: ReportExporter
+    private let decoder = JSONDecoder()
+    private var pending: [UInt8] = []
+    private var lineNumber = 0
+    private var mode = Mode.undecided
+    private var snapshotStartLine = 0
+    public private(set) var recordCount = 0
+
+    public init(file: String, exporter: ReportExporter) {
+        self.file = file
+        self.exporter = exporter
+    }
+
+    /// Feeds the next chunk of the input.
+    public func feed(_ chunk: UnsafeRawBufferPointer) throws {
+        guard let base = chunk.baseAddress, chunk.count > 0 else { return }
+        let n = chunk.count
+        var start = 0
+        while start < n {
+            // memchr, not a generic slice search: this loop sees every byte of the trace.
+            guard let hit = memchr(base + start, 0x0a, n - start) else {
+                pending.append(contentsOf: UnsafeRawBufferPointer(start: base + start, count: n - start))
+                if mode != .snapshotLines && pending.count > Self.maxLineBytes {
+                    throw ReportInputError(file: file, line: lineNumber + 1,
+                                           message: "line longer than \(Self.maxLineBytes >> 20) MiB")
+                }
+                return
+            }
+            let nl = UnsafeRawPointer(hit) - base
+            lineNumber += 1
+            if pending.isEmpty {
+                try line(UnsafeRawBufferPointer(start: base + start, count: nl - start))
+            } else {
+                pending.append(contentsOf: UnsafeRawBufferPointer(start: base + start, count: nl - start))
+                let whole = pending
+                pending.removeAll(keepingCapacity: pending.count < 1 << 20)
+                try whole.withUnsafeBytes { try line($0) }
+            }
+            start = nl + 1
+        }
+    }
+
+    public func feed(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try feed($0) } }
+
+    /// Ends the input: the last unterminated line, then the exporter's `finish`.
+    public func finish() throws {
+        if !pending.isEmpty {
+            lineNumber += 1
+            let whole = pending
+            pending = []
+            try whole.withUnsafeBytes { try line($0) }
+        }
+        switch mode {
+        case .undecided:
+            throw ReportInputError(file: file, line: max(lineNumber, 1), message: "no records: the input is empty")
+        case .snapshotLines:
+            let snapshot = try decode(Snapshot.self, snapshotBuffer, line: snapshotStartLine)
+            snapshotBuffer = []
+            try checkSnapshotType(snapshot, line: snapshotStartLine)
+            mode = .snapshotDone
+            recordCount += 1
+            try exporter.consume(snapshot)
+        case .trace, .snapshotDone:
+            break
+        }
+        try exporter.finish()
+    }
+
+    private var snapshotBuffer: [UInt8] = []
+
+    private struct TypeProbe: Decodable { var type: String? }
+
+    private func line(_ raw: UnsafeRawBufferPointer) throws {
+        if mode == .snapshotLines {
+            snapshotBuffer.append(contentsOf: raw)
+            snapshotBuffer.append(UInt8(ascii: "\n"))
+            if snapshotBuffer.count > Self.maxLineBytes {
+                throw ReportInputError(file: file, line: snapshotStartLine,
+                                       message: "snapshot larger than \(Self.maxLineBytes >> 20) MiB")
+            }
+            return
+        }
+        // Trim ASCII whitespace (and a CR from CRLF files); blank lines are skipped.
+        guard let p = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        var lo = 0, hi = raw.count
+        while lo < hi, Self.isSpace(p[lo]) { lo += 1 }
+        while hi > lo, Self.isSpace(p[hi - 1]) { hi -= 1 }
+        if lo == hi { return }
+        let bytes = UnsafeRawBufferPointer(start: p + lo, count: hi - lo)
+
+        switch mode {
+        case .trace:
+            let record = try decode(TraceRecord.self, bytes, line: lineNumber)
+            recordCount += 1
+            try exporter.consume(record)
+        case .snapshotDone:
+            throw ReportInputError(file: file, line: lineNumber, message: "unexpected data after the snapshot object")
+        case .undecided:
+            // The first JSON value's `type` says what the input is.
+            if let probe = try? decoder.decode(TypeProbe.self, from: Data(bytes)) {
+                if probe.type == "snapshot" {
+                    let snapshot = try decode(Snapshot.self, bytes, line: lineNumber)
+                    mode = .snapshotDone
+                    recordCount += 1
+                    try exporter.consume(snapshot)
+                } else {
+                    mode = .trace
+                    let record = try decode(TraceRecord.self, bytes, line: lineNumber)
+                    recordCount += 1
+                    try exporter.consume(record)
+                }
+            } else if bytes.count == 1 && bytes[0] == UInt8(ascii: "{") {
+                // A pretty-printed object opens with a lone brace: only a snapshot is written that way.
+                mode = .snapshotLines
+                snapshotStartLine = lineNumber
+                snapshotBuffer = [UInt8(ascii: "{"), UInt8(ascii: "\n")]
+            } else {
+                _ = try decode(TraceRecord.self, bytes, line: lineNumber)
+                throw ReportInputError(file: file, line: lineNumber, message: "not a trace record or snapshot")
+            }
+        case .snapshotLines:
+            break
+        }
+    }
+
+    private func checkSnapshotType(_ s: Snapshot, line: Int) throws {
+        guard s.type == "snapshot" else {
+            throw ReportInputError(file: file, line: line, message: "expected a snapshot object, found type \"\(s.type)\"")
+        }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ bytes: UnsafeRawBufferPointer, line: Int) throws -> T {
+        try decode(type, Data(bytes), line: line)
+    }
+    private func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], line: Int) throws -> T {
+        try decode(type, Data(bytes), line: line)
+    }
+    private func decode<T: Decodable>(_ type: T.Type, _ data: Data, line: Int) throws -> T {
+        do {
+            return try decoder.decode(type, from: data)
+        } catch let e as DecodingError {
+            throw ReportInputError(file: file, line: line, message: "corrupt record: " + Self.describe(e))
+        } catch {
+            throw ReportInputError(file: file, line: line, message: "corrupt record: \(error)")
+        }
+    }
+
+    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0d || b == 0x0a }
+
+    /// A one-line reason instead of DecodingError's multi-line dump.
+    static func describe(_ e: DecodingError) -> String {
+        func path(_ p: [CodingKey]) -> String {
+            p.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
+        }
+        switch e {
+        case .keyNotFound(let k, let c): return "missing field \(path(c.codingPath + [k]))"
+        case .typeMismatch(let t, let c): return "\(path(c.codingPath).isEmpty ? "value" : path(c.codingPath)) is not \(t)"
+        case .valueNotFound(let t, let c): return "\(path(c.codingPath)) is null, expected \(t)"
+        case .dataCorrupted(let c):
+            let p = path(c.codingPath)
+            if let u = c.underlyingError as NSError?, c.codingPath.isEmpty {
+                let detail = (u.userInfo[NSDebugDescriptionErrorKey] as? String) ?? c.debugDescription
+                return "not valid JSON (\(detail))"
+            }
+            return (p.isEmpty ? "" : p + ": ") + c.debugDescription
+        @unknown default: return "\(e)"
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/// Totals that several views share: record counts by type, per-check verdicts, and the
+/// per-syscall calls/errors/time of `SyscallSummary` (the strace -c accumulator). Memory grows
+/// with the number of distinct names, not with records.
+struct ReportTotals {
+    struct CheckTally { var passed = 0, failed = 0 }
+
+    private(set) var recordCounts: [String: Int] = [:]
+    private(set) var checks: [String: CheckTally] = [:]
+    private(set) var syscalls = SyscallSummary()
+    private(set) var crossings = 0, failedCrossings = 0
+
+    mutating func add(_ record: TraceRecord) {
+        recordCounts[record.type, default: 0] += 1
+        switch record {
+        case .syscall(let r):
+            syscalls.add(r)
+            add(r.crossing)
+        case .signal(let r):
+            add(r.crossing)
+        default:
+            break
+        }
+    }
+
+    mutating func add(_ snapshot: Snapshot) {
+        recordCounts["snapshot", default: 0] += 1
+        recordCounts["thread", default: 0] += snapshot.threads.count
+        for t in snapshot.threads { add(t.crossing) }
+    }
+
+    mutating func add(_ c: Crossing?) {
+        guard let c else { return }
+        crossings += 1
+        if !c.failedChecks.isEmpty { failedCrossings += 1 }
+        for ch in c.checks {
+            if ch.ok { checks[ch.name, default: CheckTally()].passed += 1 } else { checks[ch.name, default: CheckTally()].failed += 1 }
+        }
+    }
+
+    static let typeOrder = ["snapshot", "thread", "syscall", "signal", "exec", "clone", "exit", "attach", "detach"]
+
+    var orderedRecordCounts: [(String, Int)] {
+        recordCounts.sorted { (Self.typeOrder.firstIndex(of: $0.key) ?? 99, $0.key) < (Self.typeOrder.firstIndex(of: $1.key) ?? 99, $1.key) }
+    }
+
+    var orderedChecks: [(String, CheckTally)] { checks.sorted { $0.key < $1.key } }
+}
+
+/// `summary`: per-syscall calls, errors and time like strace -c, then check totals (per check
+/// name: passed/failed) and record counts by type.
+public final class SummaryExporter: ReportExporter {
+    private let out: ReportWriter
+    private var totals = ReportTotals()
+    private var snapshot = false
+
+    public init(writer: ReportWriter) { self.out = writer }
+
+    public func consume(_ record: TraceRecord) throws { totals.add(record) }
+
+    public func consume(_ snapshot: Snapshot) throws {
+        self.snapshot = true
+        totals.add(snapshot)
+    }
+
+    public func finish() throws {
+        if !snapshot { out.write(totals.syscalls.format()) }
+        out.write("\n")
+        let checks = totals.orderedChecks
+        if checks.isEmpty {
+            out.write("checks: none recorded (\(totals.crossings) crossings)\n")
+        } else {
+            let width = max(5, checks.map { $0.0.count }.max() ?? 5)
+            func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
+            out.write("check" + String(repeating: " ", count: width - 5) + "     passed     failed\n")
+            var p = 0, f = 0
+            for (name, t) in checks {
+                out.write(name + String(repeating: " ", count: width - name.count) + " " + pad(String(t.passed), 10) + " " + pad(String(t.failed), 10) + "\n")
+                p += t.passed; f += t.failed
+            }
+            out.write("total" + String(repeating: " ", count: width - 5) + " " + pad(String(p), 10) + " " + pad(String(f), 10) + "\n")
+            out.write("crossings: \(totals.crossings), with a failed check: \(totals.failedCrossings)\n")
+        }
+        out.write("\nrecords: " + totals.orderedRecordCounts.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + "\n")
+        out.flush()
+    }
+}

@@ -1,0 +1,105 @@
+/// `text`: a trace as strace-like lines (SyscallLine), each call followed by its merged stack
+/// (kernel frames above the crossing line, user frames below, framed as `attach` prints them)
+/// and its failed checks; a snapshot exactly as `attach` prints it (SnapshotText).
+/// Streams: nothing is kept between records.
+public final class TextExporter: ReportExporter {
+    private let out: ReportWriter
+
+    public init(writer: ReportWriter) { self.out = writer }
+
+    public func consume(_ record: TraceRecord) throws {
+        switch record {
+        case .syscall(let r):
+            out.write(SyscallLine.format(record: r, showPid: true) + Self.duration(r) + "\n")
+            writeStacks(r)
+            writeFailedChecks(r.crossing)
+        case .signal(let r):
+            out.write(SyscallLine.formatSignal(record: r, showPid: true) + "\n")
+            writeFailedChecks(r.crossing)
+        case .exec(let r):
+            var line = "[pid \(r.tid)] --- exec \(Self.quoted(r.path))"
+            if let f = r.formerTid { line += " (by former tid \(f))" }
+            out.write(line + " ---\n")
+        case .clone(let r):
+            out.write("[pid \(r.tid)] --- \(r.kind) \(r.child) ---\n")
+        case .exit(let r):
+            out.write(SyscallLine.formatTermination(record: r, showPid: true) + "\n")
+        case .attach(let r):
+            out.write("[pid \(r.tid)] --- attached ---\n")
+        case .detach(let r):
+            out.write("[pid \(r.tid)] --- detached ---\n")
+        }
+    }
+
+    public func consume(_ snapshot: Snapshot) throws {
+        out.write(SnapshotText.render(snapshot))
+    }
+
+    public func finish() throws { out.flush() }
+
+    /// strace -T style ` <0.000012>`.
+    static func duration(_ r: SyscallRecord) -> String {
+        guard let x = r.exitNs, x >= r.entryNs else { return "" }
+        let d = x - r.entryNs
+        let us = String(d / 1000 % 1_000_000)
+        return " <\(d / 1_000_000_000).\(String(repeating: "0", count: 6 - us.count) + us)>"
+    }
+
+    /// The merged stack as `attach` prints it: kernel frames, the crossing line, user frames.
+    private func writeStacks(_ r: SyscallRecord) {
+        let k = r.kernelStack ?? [], u = r.userStack ?? []
+        guard !k.isEmpty || !u.isEmpty else { return }
+        for f in k { out.write("    " + SnapshotText.kernelFrame(f) + "\n") }
+        let entry = r.crossing?.entry ?? (r.abi == "i386" ? .int80 : .syscall)
+        var parts = ["\(r.name) entered via " + SnapshotText.entryName(entry)]
+        if let rsp = r.crossing?.userRsp {
+            parts.append("user rsp \(rsp)" + (r.crossing?.userStackMapping.map { " in \($0)" } ?? ""))
+        }
+        out.write("    ── " + parts.joined(separator: " · ") + " ──\n")
+        var n = 0
+        for f in u {
+            if let note = f.note {
+                out.write("    -- \(note)\n")
+                continue
+            }
+            out.write("    " + SnapshotText.userFrame(f, index: n) + "\n")
+            n += 1
+        }
+    }
+
+    private func writeFailedChecks(_ c: Crossing?) {
+        guard let c else { return }
+        for ch in c.failedChecks {
+            out.write("    ✗ check \(ch.name) failed: expected \(ch.expected), observed \(ch.actual)\n")
+        }
+    }
+
+    /// One frame on one line, for views that list frames (chrome args).
+    static func frameText(_ f: Frame) -> String {
+        var s = f.shortName
+        if let l = f.length, f.module == nil, f.pc.rawValue == 0 { s += "/0x" + String(l, radix: 16) }
+        if let m = f.module { s += " (\(m))" }
+        if let file = f.file { s += " \(file)" + (f.line.map { ":\($0)" } ?? "") }
+        if f.inlined == true { s += " [inlined]" }
+        if let n = f.note { s += " [\(n)]" }
+        return s
+    }
+
+    /// C-style quoting of tracee bytes: printable ASCII as is, everything else escaped.
+    static func quoted(_ t: TraceeString) -> String {
+        var s = "\""
+        for b in t.bytes {
+            switch b {
+            case UInt8(ascii: "\""): s += "\\\""
+            case UInt8(ascii: "\\"): s += "\\\\"
+            case 0x20..<0x7f: s.unicodeScalars.append(Unicode.Scalar(b))
+            case UInt8(ascii: "\n"): s += "\\n"
+            case UInt8(ascii: "\t"): s += "\\t"
+            default:
+                let h = String(b, radix: 8)
+                s += "\\" + String(repeating: "0", count: 3 - h.count) + h
+            }
+        }
+        return s + "\"" + (t.truncated ? "..." : "")
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import XCTest
+import StackCross
+
+/// The whole pipeline on real processes: `trace -o` / `attach --json`, then `report` in every format,
+/// checked against what the fixture is known to do.
+final class ReportPipelineTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("report-pipe-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    func report(_ input: URL, _ format: ReportFormat, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let out = dir.appendingPathComponent("out.\(format.rawValue)")
+        let r = try stackcross(["report", input.path, "--format", format.rawValue, "-o", out.path])
+        XCTAssertEqual(r.status, 0, "\(format): \(r.stderr)", file: file, line: line)
+        return try String(contentsOf: out, encoding: .utf8)
+    }
+
+    /// trace_threads: 3 threads, 20 write(2) calls each.
+    func testTraceOfAThreadedFixtureInEveryFormat() throws {
+        let bin = try fixture("trace_threads")
+        let trace = dir.appendingPathComponent("t.jsonl")
+        let t = try stackcross(["trace", "-f", "-o", trace.path, "--", bin.path], timeout: 60)
+        XCTAssertEqual(t.status, 0, t.stderr)
+        let records = try String(contentsOf: trace, encoding: .utf8).split(separator: "\n")
+            .map { try JSONDecoder().decode(TraceRecord.self, from: Data($0.utf8)) }
+        var syscalls: [SyscallRecord] = []
+        for case .syscall(let s) in records { syscalls.append(s) }
+        let finished = syscalls.filter { $0.ret != nil }
+        let tids = Set(records.map { r -> Int32 in
+            switch r {
+            case .syscall(let x): x.tid
+            case .signal(let x): x.tid
+            case .exec(let x): x.tid
+            case .clone(let x): x.tid
+            case .exit(let x): x.tid
+            case .attach(let x), .detach(let x): x.tid
+            }
+        })
+        XCTAssertEqual(syscalls.filter { $0.name == "write" }.count, 60)
+
+        let text = try report(trace, .text)
+        let writeLines = text.split(separator: "\n").filter { $0.hasPrefix("[pid ") && $0.contains("] write(") }
+        XCTAssertEqual(writeLines.count, 60, text)
+        XCTAssertTrue(writeLines.allSatisfy { $0.contains("= 2") }, "every write returned 2")
+
+        let summary = try report(trace, .summary)
+        let writeRow = try XCTUnwrap(summary.split(separator: "\n").first { $0.hasSuffix(" write") })
+        XCTAssertEqual(writeRow.split(separator: " ").dropLast().last, "60", String(writeRow))
+        let total = try XCTUnwrap(summary.split(separator: "\n").first { $0.hasSuffix(" total") && $0.contains(".") })
+        XCTAssertTrue(total.split(separator: " ").contains(Substring(String(finished.count))), "\(total) vs \(finished.count) finished calls")
+        XCTAssertTrue(summary.contains("records: syscall \(syscalls.count)"), summary)
+        XCTAssertTrue(summary.contains("check "), "the model's checks are totalled: \(summary)")
+
+        let folded = try report(trace, .folded)
+        let counts = folded.split(separator: "\n").map { Int($0.split(separator: " ").last!)! }
+        XCTAssertEqual(counts.reduce(0, +), syscalls.count)
+        XCTAssertTrue(folded.contains("write_[k] 60\n"), folded)
+
+        let chrome = try report(trace, .chrome)
+        let obj = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(chrome.utf8)) as? [String: Any])
+        let events = try XCTUnwrap(obj["traceEvents"] as? [[String: Any]])
+        XCTAssertEqual(events.filter { $0["ph"] as? String == "X" && $0["name"] as? String == "write" }.count, 60)
+        XCTAssertEqual(Set(events.filter { $0["name"] as? String == "thread_name" }.compactMap { $0["tid"] as? Int }),
+                       Set(tids.map(Int.init)))
+        XCTAssertEqual(tids.count, 4, "main and three workers")
+        XCTAssertEqual(events.filter { ($0["name"] as? String)?.hasPrefix("clone thread") ?? false }.count, 3)
+
+        let svg = try report(trace, .flamegraph)
+        XCTAssertTrue(svg.contains("<title>write_[k] (60 samples"), svg)
+        XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse(), "the SVG parses")
+
+        let html = try report(trace, .html)
+        let d = try ReportHTMLIsland.parse(html)
+        XCTAssertEqual((d["crossings"] as? [Any])?.count, syscalls.count)
+        XCTAssertEqual((d["threads"] as? [Any])?.count, 4)
+    }
+
+    /// attach --json of the `threads` fixture: report renders attach's own text, one stack per thread.
+    func testSnapshotFromAttachInEveryFormat() throws {
+        let fx = try RunningFixture(try fixture("threads"))
+        defer { fx.stop() }
+        let snapURL = dir.appendingPathComponent("snap.json")
+        let a = try stackcross(["attach", String(fx.pid), "--json", "-o", snapURL.path], timeout: 60)
+        XCTAssertEqual(a.status, 0, a.stderr)
+        fx.stop()
+        let snap = try JSONDecoder().decode(Snapshot.self, from: Data(contentsOf: snapURL))
+        XCTAssertGreaterThanOrEqual(snap.threads.count, 6)
+
+        XCTAssertEqual(try report(snapURL, .text), SnapshotText.render(snap))
+
+        let folded = try report(snapURL, .folded)
+        XCTAssertEqual(folded.split(separator: "\n").map { Int($0.split(separator: " ").last!)! }.reduce(0, +), snap.threads.count)
+        XCTAssertTrue(folded.contains("reader_main;reader_wait;"), folded)
+        XCTAssertTrue(folded.contains("sleeper_main;sleeper_nap;"), folded)
+
+        let summary = try report(snapURL, .summary)
+        XCTAssertTrue(summary.contains("records: snapshot 1, thread \(snap.threads.count)"), summary)
+
+        let chrome = try report(snapURL, .chrome)
+        let obj = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(chrome.utf8)) as? [String: Any])
+        XCTAssertEqual((obj["traceEvents"] as? [[String: Any]])?.filter { $0["name"] as? String == "snapshot" }.count, snap.threads.count)
+
+        let svg = try report(snapURL, .flamegraph)
+        XCTAssertTrue(svg.contains("recurse_bottom"), "the recurser's frames are in the flame graph")
+
+        let d = try ReportHTMLIsland.parse(try report(snapURL, .html))
+        XCTAssertEqual(d["kind"] as? String, "snapshot")
+        XCTAssertEqual((d["crossings"] as? [[String: Any]])?.compactMap { $0["tid"] as? Int }.sorted(),
+                       snap.threads.map { Int($0.tid) }.sorted())
+    }
+}
+
+enum ReportHTMLIsland {
+    /// The JSON data island of an html report, parsed.
+    static func parse(_ html: String) throws -> [String: Any] {
+        let open = try XCTUnwrap(html.range(of: "<script type=\"application/json\" id=\"data\">"))
+        let close = try XCTUnwrap(html.range(of: "</script>", range: open.upperBound..<html.endIndex))
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(html[open.upperBound..<close.lowerBound].utf8)) as? [String: Any])
+    }
+}
