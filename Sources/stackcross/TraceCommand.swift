@@ -131,6 +131,8 @@ final class TraceOutput: TraceSink {
     }
 
     var wantsText: Bool { mode == .lines }
+    /// Only the JSON records carry crossings; lines and the summary never show them.
+    var wantsCrossings: Bool { mode == .jsonLines }
 
     func syscallEntered(_ record: SyscallRecord) {
         guard mode == .lines else { return }
