@@ -101,6 +101,15 @@ final class TraceTests: XCTestCase {
         assertSameCounts(Self.counts(records), try straceCounts([bin.path, "50"]))
     }
 
+    func testNoCrossingsLeavesTheModelOut() throws {
+        let bin = try fixture("trace_writes")
+        let (r, records) = try trace(["--no-crossings"], [bin.path, "5"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let calls = Self.syscalls(records)
+        XCTAssertEqual(calls.filter { $0.name == "write" }.count, 5)
+        XCTAssertTrue(calls.allSatisfy { $0.crossing == nil && $0.entryRegs != nil && $0.exitRegs != nil })
+    }
+
     func testThreadsCreatedAndExitingMidTrace() throws {
         let bin = try fixture("trace_threads")
         let (r, records) = try trace(["-f"], [bin.path])
