@@ -119,13 +119,29 @@ public enum SyscallDecoder {
         "sched_yield": [], "getpid": [], "gettid": [],
     ]
 
+    /// Kinds per number for each ABI, built once so the per-call lookup is an array index.
+    static let kindsByNumber: (x86_64: [[ArgKind]], i386: [[ArgKind]]) = {
+        func build(_ t: SyscallTable) -> [[ArgKind]] {
+            (0 ..< t.limit).map { nr in t.name(Int64(nr)).map { argKinds(abi: t.abi, name: $0) } ?? unknownKinds }
+        }
+        return (build(.x86_64), build(.i386))
+    }()
+    static let unknownKinds: [ArgKind] = [.hex, .hex, .hex, .hex, .hex, .hex]
+
+    /// The kinds of syscall `nr`'s arguments; six hex values for a number the table does not know.
+    public static func argKinds(abi: String, nr: Int64) -> [ArgKind] {
+        let table = abi == "i386" ? kindsByNumber.i386 : kindsByNumber.x86_64
+        guard nr >= 0, nr < Int64(table.count) else { return unknownKinds }
+        return table[Int(nr)]
+    }
+
     /// The kinds of a syscall's arguments (its arity is the count), hand-kept or from its prototype.
     public static func argKinds(abi: String, name: String) -> [ArgKind] {
         if name == "clone" {
             // x86_64: flags, stack, parent_tid, child_tid, tls; i386 (CLONE_BACKWARDS): tls before child_tid.
             return abi == "i386" ? [.cloneFlags, .ptr, .ptr, .ptr, .ptr] : [.cloneFlags, .ptr, .ptr, .ptr, .ptr]
         }
-        return signatures[name] ?? generatedArgKinds[name] ?? [.hex, .hex, .hex, .hex, .hex, .hex]
+        return signatures[name] ?? generatedArgKinds[name] ?? unknownKinds
     }
 
     /// Decodes the arguments of one call, strace style. At `.entry` output arguments are shown as
@@ -140,7 +156,7 @@ public enum SyscallDecoder {
         -> (args: [String], strings: [String: TraceeString])
     {
         let name = SyscallTable.for(abi: abi)?.name(nr) ?? ""
-        let kinds = argKinds(abi: abi, name: name)
+        let kinds = argKinds(abi: abi, nr: nr)
         var ctx = Context(abi: abi, name: name, args: args, memory: memory, limit: max(0, stringLimit), stop: stop)
         var out = [String]()
         var strings = [String: TraceeString]()
@@ -256,6 +272,9 @@ public enum SyscallDecoder {
 
     /// A path shown inside `<…>`: control bytes and `>` escaped so the line stays one line.
     static func escapePath(_ path: String) -> String {
+        if path.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7F && $0 != UInt8(ascii: ">") && $0 != UInt8(ascii: "\\") }) {
+            return path
+        }
         var s = ""
         for u in path.unicodeScalars {
             if u.value < 0x20 || u.value == 0x7F || u == ">" || u == "\\" {
@@ -272,6 +291,7 @@ public enum SyscallDecoder {
     public static func quote(_ bytes: some Collection<UInt8>, truncated: Bool = false, hex: Bool = false) -> String {
         var out: [UInt8] = [UInt8(ascii: "\"")]
         let arr = Array(bytes)
+        out.reserveCapacity(arr.count + 8)
         let digits = Array("0123456789abcdef".utf8)
         for (i, c) in arr.enumerated() {
             if hex {
