@@ -69,10 +69,12 @@ struct CrossingJudge {
     let config: KernelConfig
     let regs: Registers
     let info: SyscallInfo?
+    let _frameNames: [String]
 
     init(model: KernelStackModel, obs: StopObservation) {
         self.model = model; self.obs = obs
         config = model.config; regs = obs.regs; info = obs.syscallInfo
+        _frameNames = (obs.kernelStack ?? []).compactMap(\.symbol)
         checks.reserveCapacity(32)
     }
 
@@ -89,7 +91,7 @@ struct CrossingJudge {
         guard let v = vdso else { return is32 }  // no maps: assume glibc's __kernel_vsyscall
         return v.contains(regs.rip)
     }
-    var frameNames: [String] { (obs.kernelStack ?? []).compactMap(\.symbol) }
+    var frameNames: [String] { _frameNames }
     var proc: ProcSyscallLine? { obs.procSyscall.flatMap(ProcSyscallLine.parse) }
 
     /// Signals the CPU raises through an exception.
@@ -148,7 +150,7 @@ struct CrossingJudge {
     }
 
     /// The entry kinds the evidence allows, and what that evidence was.
-    func evidenceKinds() -> (Set<EntryKind>, String)? {
+    func evidenceKinds() -> (KindMask, String)? {
         if let outer = frameNames.last {
             let k: EntryKind? =
                 outer.hasPrefix("entry_SYSCALL_64") ? .syscall
@@ -158,30 +160,32 @@ struct CrossingJudge {
                 : outer.hasPrefix("asm_sysvec_") || outer.hasPrefix("asm_common_interrupt")
                     || outer.hasPrefix("asm_spurious_interrupt") || outer == "asm_exc_nmi" ? .interrupt
                 : outer.hasPrefix("asm_exc_") ? .exception : nil
-            if let k { return ([k], "outermost kernel frame \(outer)") }
+            if let k { return (KindMask(k), "outermost kernel frame " + outer) }
         }
-        var allowed = Set(EntryKind.allCases)
-        var why: [String] = []
+        var allowed = KindMask.all
+        var why = ""
+        func because(_ s: String) { why += why.isEmpty ? s : ", " + s }
+        let i386Paths: KindMask = [.int80, .syscall32, .sysenter]
         if let b = obs.bytesBeforeIP, b.count == 2, inSyscall {
-            if b == [0x0F, 0x05] { allowed.formIntersection([.syscall]) }
-            else if b == [0xCD, 0x80] { allowed.formIntersection([.int80, .syscall32, .sysenter]) }
+            if b[0] == 0x0F && b[1] == 0x05 { allowed.formIntersection(KindMask(.syscall)) }
+            else if b[0] == 0xCD && b[1] == 0x80 { allowed.formIntersection(i386Paths) }
             else { allowed = [] }
-            why.append("bytes before ip \(hexBytes(b))")
+            because("bytes before ip " + hexBytes(b))
         }
         if let i = info, i.op != .none {
-            allowed.formIntersection(i.arch == SyscallInfo.auditArchI386 ? [.int80, .syscall32, .sysenter] : [.syscall])
-            why.append("arch \(i.abi)")
+            allowed.formIntersection(i.arch == SyscallInfo.auditArchI386 ? i386Paths : KindMask(.syscall))
+            because("arch " + i.abi)
         }
         if regs.cs.rawValue == X86.userCS32 {
-            allowed.formIntersection([.int80, .syscall32, .sysenter, .interrupt, .exception])
-            why.append("CS 0x23")
+            allowed.formIntersection(i386Paths.union([.interrupt, .exception]))
+            because("CS 0x23")
         }
         if !inSyscall, obs.kind != .handlerEntry {
             allowed.formIntersection([.interrupt, .exception])
-            why.append("orig_rax -1")
+            because("orig_rax -1")
         }
         if why.isEmpty { return nil }
-        return (allowed, why.joined(separator: ", "))
+        return (allowed, why)
     }
 
     var altstack: (base: UInt64, size: UInt64, contains: (UInt64) -> Bool)? {
@@ -204,7 +208,7 @@ struct CrossingJudge {
         let way = model.ways[kind] ?? model.wayIn(kind)
         let evidence = evidenceKinds()
         var entry = way.entry
-        if let (set, _) = evidence, set.count == 1, let only = set.first { entry = only }
+        if let (set, _) = evidence, let only = set.only { entry = only }
 
         selectorChecks(kind)
         let before = checks.count
@@ -217,8 +221,7 @@ struct CrossingJudge {
         }
         if obs.kind != .handlerEntry && obs.kind != .syscallExit, let (set, why) = evidence {
             add("entry.kind", set.contains(way.entry), expected: "\(way.entry.rawValue) (model: \(kind.rawValue))",
-                actual: set.count == 1 ? "\(set.first!.rawValue) (\(why))"
-                    : "one of \(set.map(\.rawValue).sorted().joined(separator: ", ")) (\(why))")
+                actual: set.only.map { "\($0.rawValue) (\(why))" } ?? "one of \(set.names) (\(why))")
         }
         if obs.kind != .handlerEntry { kernelFrameChecks(way) }
         let mapping = userStackChecks()
@@ -663,4 +666,20 @@ func hexBytes(_ b: [UInt8]) -> String {
 
 extension String {
     func trimmingCharacters(in set: String) -> String { self[...].trimmingCharacters(inSet: set) }
+}
+
+/// A set of entry kinds as bits: the judge intersects evidence at every traced stop.
+struct KindMask: ExpressibleByArrayLiteral {
+    var rawValue: UInt16
+    init(rawValue: UInt16) { self.rawValue = rawValue }
+    mutating func formIntersection(_ o: KindMask) { rawValue &= o.rawValue }
+    func union(_ o: KindMask) -> KindMask { KindMask(rawValue: rawValue | o.rawValue) }
+    init(_ k: EntryKind) { rawValue = 1 << UInt16(EntryKind.allCases.firstIndex(of: k)!) }
+    init(arrayLiteral kinds: EntryKind...) { rawValue = kinds.reduce(0) { $0 | KindMask($1).rawValue } }
+    static let all = KindMask(rawValue: (1 << UInt16(EntryKind.allCases.count)) - 1)
+    func contains(_ k: EntryKind) -> Bool { rawValue & KindMask(k).rawValue != 0 }
+    var kinds: [EntryKind] { EntryKind.allCases.filter { contains($0) } }
+    /// The one kind left, if exactly one is.
+    var only: EntryKind? { rawValue != 0 && rawValue & (rawValue - 1) == 0 ? kinds.first : nil }
+    var names: String { kinds.map(\.rawValue).sorted().joined(separator: ", ") }
 }
