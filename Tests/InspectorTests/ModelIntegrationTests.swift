@@ -151,6 +151,20 @@ final class ModelIntegrationTests: XCTestCase {
         XCTAssertEqual(sig.first { $0.name == "SIGUSR1" }?.crossing?.entry, .syscall, "raise() delivers at the exit of tgkill")
     }
 
+    /// A 32-bit program's signals: the i386 frames, and sigreturn through the vDSO's own int $0x80.
+    func testSignalsInA32BitProgram() throws {
+        let (r, recs) = try traceRecords(try fixture("model_signals", .m32))
+        XCTAssertEqual(r.stdout, "usr1=1 usr2=1 onalt=1 segv=1 trap=1\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let names = assertEveryCheckHolds(recs)
+        for n in ["signal.below", "signal.alignment", "signal.sig32", "signal.rt32", "signal.restorer", "exception.rf", "exception.trap_ip", "sigreturn.orig_rax", "kstack.outermost"] {
+            XCTAssertTrue(names.contains(n), "missing \(n)")
+        }
+        let returns = syscalls(recs).filter { $0.name == "sigreturn" || $0.name == "rt_sigreturn" }
+        XCTAssertEqual(returns.count, 3)
+        XCTAssertTrue(returns.allSatisfy { $0.crossing?.entry == .int80 }, "\(returns.map { $0.crossing?.entry })")
+    }
+
     func testWithoutKernelStackNoKernelFrameChecks() throws {
         let (r, recs) = try traceRecords(try fixture("model_syscalls"), kernelStack: false)
         XCTAssertEqual(r.status, 0, r.stderr)
