@@ -5,6 +5,8 @@
 //   spinner burning CPU in user mode      (spinner_main → spinner_loop)
 //   recurser 20 frames deep, then pause() (recurser_main → recurse × 20 → recurse_bottom → pause)
 // main joins them. Prints "READY <pid>" when every thread is in place; dies by alarm(60).
+// Each SIGUSR1 any thread handles writes one "USR1" line to stdout (SA_RESTART keeps the
+// blocking calls blocking), so a test can count that no signal was lost or injected.
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
@@ -91,8 +93,20 @@ static void *recurser_main(void *arg) {
     return NULL;
 }
 
+static void on_usr1(int sig) {
+    (void)sig;
+    static const char line[] = "USR1\n";
+    ssize_t n = write(1, line, sizeof line - 1);
+    (void)n;
+}
+
 int main(void) {
     alarm(60);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGUSR1, &sa, NULL);
     if (pipe(pipe_fds) != 0) { perror("pipe"); return 1; }
     struct { const char *name; void *(*fn)(void *); } spec[] = {
         {"reader", reader_main}, {"sleeper", sleeper_main}, {"waiter", waiter_main},

@@ -38,6 +38,8 @@ public final class StoppedProcess {
     /// Threads that never stopped in time (kept traced until stackcross exits, which detaches them).
     public private(set) var unstopped: [Int32] = []
     private var known: Set<Int32> = []
+    /// Runs between PTRACE_SEIZE and PTRACE_INTERRUPT of each thread (tests use it to race a signal).
+    var afterSeize: ((Int32) -> Void)?
     let logger: Logger
 
     init(pid: Int32, logger: Logger) { self.pid = pid; self.logger = logger }
@@ -61,6 +63,7 @@ public final class StoppedProcess {
             } catch PtraceError.permission {
                 throw AttachError.permission(pid, detail: Self.permissionDetail(pid: pid, tid: t))
             }
+            afterSeize?(t)
             do {
                 try Ptrace.interrupt(t)
             } catch PtraceError.noSuchProcess {
@@ -147,9 +150,10 @@ public final class StoppedProcess {
 /// new thread, runs `body` with all of them stopped, and detaches every one on every way out.
 /// `onNewThread` runs for each tid before it is stopped (to read its /proc files first).
 public func withStoppedProcess<T>(pid: Int32, knownTids: [Int32], logger: Logger, stopTimeout: Double = 3,
-                                  onNewThread: (Int32) -> Void,
+                                  onNewThread: (Int32) -> Void, afterSeize: ((Int32) -> Void)? = nil,
                                   _ body: (StoppedProcess) throws -> T) throws -> T {
     let p = StoppedProcess(pid: pid, logger: logger)
+    p.afterSeize = afterSeize
     defer { p.detachAll() }
     try p.seize(knownTids, onNew: onNewThread)
     try p.waitForStops(timeout: stopTimeout)

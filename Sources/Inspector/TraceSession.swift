@@ -34,9 +34,16 @@ public enum TraceABI: Sendable, Hashable {
 
 /// Where a trace's records go, as they happen. The CLI formats them; the engine never does.
 public protocol TraceSink: AnyObject {
+    /// Whether the sink shows strace-like text: the engine then also renders return values (fd paths
+    /// need the stopped tracee) and siginfo fields for it.
+    var wantsText: Bool { get }
     /// A reported syscall has entered (its record has no `ret` yet): for live line output.
     func syscallEntered(_ record: SyscallRecord)
-    /// A finished record: every syscall once, at its exit (or when its task died inside it).
+    /// Every reported syscall once, at its exit stop or when its task died inside it (`ret` nil).
+    func syscallExited(_ record: SyscallRecord, returnText: String?)
+    /// A signal-delivery stop; `siginfoFields` (si_pid…) only when `wantsText`.
+    func signal(_ record: SignalRecord, siginfoFields: [(String, String)])
+    /// exec, clone, exit, attach and detach records.
     func emit(_ record: TraceRecord)
     /// The tracer is idle or done: write out what is buffered.
     func flush()
@@ -62,6 +69,10 @@ public struct TraceHooks {
     public var atSyscallEntry: ((_ pid: Int32, _ tid: Int32, _ record: inout SyscallRecord) -> Void)?
     /// At each signal-delivery stop, before the signal is injected (handler-entry checks go here).
     public var atSignalDelivery: ((_ pid: Int32, _ tid: Int32, _ record: inout SignalRecord, _ observation: StopObservation) -> Void)?
+    /// Before the model judges any stop: adds what the engine does not read itself (maps, /proc stack, frame words).
+    public var observe: ((_ pid: Int32, _ tid: Int32, _ observation: inout StopObservation) -> Void)?
+    /// At a signal-delivery stop, last: may deliver the signal itself (single-step into the handler, see CrossingProbe).
+    public var intoHandler: ((_ pid: Int32, _ tid: Int32, _ record: inout SignalRecord, _ observation: StopObservation) -> HandlerStep)?
     public init() {}
 }
 
@@ -93,6 +104,11 @@ final class TracedTask {
     /// The record of the syscall in progress when it is reported.
     var entry: SyscallRecord?
     var entryRegs = sc_user_regs()
+    var entryBytesBeforeIP: [UInt8]?
+    var exitBytesBeforeIP: [UInt8]?
+    /// Observations enriched by `TraceHooks.observe` while the task was stopped, judged after it resumed.
+    var entryObservation: StopObservation?
+    var exitObservation: StopObservation?
     /// The stop right after our own seize of a stopped child: restart it, never PTRACE_LISTEN.
     var startupStop = false
 
@@ -134,6 +150,8 @@ public final class SyscallTracer {
     var execSeen = false
     var awaitingStartupSIGCONT = false
     lazy var tracesAll = options.filter.tracesAll
+    /// SC_DEBUG_STOPS=1 prints every decoded wait status to stderr (a debugging aid).
+    let debugStops = getenv("SC_DEBUG_STOPS") != nil
 
     public init(options: TraceOptions, sink: TraceSink, hooks: TraceHooks = TraceHooks(), logger: Logger = Logger(label: "trace")) {
         self.options = options
@@ -269,19 +287,20 @@ public final class SyscallTracer {
     func waitLoop() throws -> Int32? {
         var status: Int32 = 0
         while !tasks.isEmpty {
+            // A busy tracee keeps waitpid from ever blocking (and so from returning EINTR): look every time.
+            let sig = sc_tracer_take_stop_signal()
+            if sig != 0 {
+                if attachedMode {
+                    detachAll(reason: sig)
+                    return sig
+                }
+                // Our own child: pass the signal on and trace what it does with it.
+                kill(rootPid, sig)
+            }
             let tid = sc_waitpid_interruptible(-1, &status, 0)
             if tid < 0 {
                 let e = errno
                 if e == EINTR {
-                    let sig = sc_tracer_take_stop_signal()
-                    if sig != 0 {
-                        if attachedMode {
-                            detachAll(reason: sig)
-                            return sig
-                        }
-                        // Our own child: pass the signal on and trace what it does with it.
-                        kill(rootPid, sig)
-                    }
                     sink.flush()
                     continue
                 }
@@ -294,6 +313,7 @@ public final class SyscallTracer {
     }
 
     func handle(tid: Int32, stop: WaitStop) {
+        if debugStops { fputs("stop \(tid) \(stop)\n", stderr) }
         guard let t = tasks[tid] ?? adopt(tid, stop) else { return }
         switch stop {
         case .syscallStop:
@@ -338,6 +358,8 @@ public final class SyscallTracer {
 
     // MARK: Syscall stops
 
+    /// At a stop only what needs the stopped task happens (ptrace reads, tracee memory, hooks); the
+    /// task is resumed before the records are built and written, so that work overlaps its running.
     func onSyscallStop(_ t: TracedTask) {
         var info = sc_syscall_info()
         var regs = sc_user_regs()
@@ -348,59 +370,151 @@ public final class SyscallTracer {
         switch Int(info.op) {
         case Int(SC_SYSCALL_INFO_ENTRY):
             let a = info.u.entry.args
-            syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.entry.nr), args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
+            let reported = syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.entry.nr),
+                                        args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
+            resume(t)
+            if reported { completeEntry(t, info: info, regs: regs) }
         case Int(SC_SYSCALL_INFO_EXIT):
-            syscallExit(t, info: info, regs: regs)
+            let done = syscallExit(t, info: info, regs: regs)
+            resume(t)
+            if let (rec, text) = done { completeExit(t, rec, returnText: text, info: info, regs: regs) }
         default:
-            break
+            resume(t)
         }
-        resume(t)
     }
 
     typealias Args6 = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
 
-    func syscallEntry(_ t: TracedTask, info: sc_syscall_info, nr: Int64, args: Args6, regs: sc_user_regs) {
+    /// Per-syscall facts, looked up by number on the hot path instead of by name.
+    struct SyscallFlags: OptionSet {
+        let rawValue: UInt8
+        /// Has output arguments (read's buffer): decoded again at the exit stop.
+        static let decodeAtExit = SyscallFlags(rawValue: 1)
+        /// A successful call may change what an fd refers to.
+        static let changesFds = SyscallFlags(rawValue: 2)
+        /// Selected by -e trace=SET.
+        static let traced = SyscallFlags(rawValue: 4)
+    }
+
+    lazy var flagTables: (x86_64: [SyscallFlags], i386: [SyscallFlags]) = {
+        func table(_ t: SyscallTable, _ abi: TraceABI) -> [SyscallFlags] {
+            (0..<t.limit).map { nr in
+                var f: SyscallFlags = []
+                if options.filter.contains(abi: abi.name, nr: Int64(nr)) { f.insert(.traced) }
+                if let name = t.name(Int64(nr)) {
+                    let argc = SyscallDecoder.argKinds(abi: abi.name, name: name).count
+                    if SyscallLine.entryArgumentCount(abi: abi.name, nr: Int64(nr), argCount: argc) < argc {
+                        f.insert(.decodeAtExit)
+                    }
+                    if FdPathCache.fdTableChangers.contains(name) { f.insert(.changesFds) }
+                }
+                return f
+            }
+        }
+        return (table(.x86_64, .x86_64), table(.i386, .i386))
+    }()
+
+    func flags(_ abi: TraceABI, _ nr: Int64) -> SyscallFlags {
+        let table = abi == .i386 ? flagTables.i386 : flagTables.x86_64
+        if nr >= 0, nr < Int64(table.count) { return table[Int(nr)] }
+        return options.filter.contains(abi: abi.name, nr: nr) ? .traced : []
+    }
+
+    /// The entry stop, task stopped: returns whether the call is reported.
+    func syscallEntry(_ t: TracedTask, info: sc_syscall_info, nr: Int64, args: Args6, regs: sc_user_regs) -> Bool {
         t.inSyscall = true
         t.entry = nil
         let abi = TraceABI(auditArch: info.arch)
-        if !seccompMode, !tracesAll, !options.filter.contains(abi: abi.name, nr: nr) { return }
+        let f = flags(abi, nr)
+        if !seccompMode, !tracesAll, !f.contains(.traced) { return false }
         let now = sc_monotonic_ns()
         t.entryRegs = regs
-        let name = TraceNames.syscallName(abi: abi, nr: nr)
-        let r = Registers(regs)
+        t.entryBytesBeforeIP = bytesBeforeIP(t, regs.rip)
         let raw = [Address(args.0), Address(args.1), Address(args.2), Address(args.3), Address(args.4), Address(args.5)]
-        let obs = StopObservation(kind: .syscallEntry, tid: t.tid, regs: r, syscallInfo: SyscallInfo(info),
-                                  bytesBeforeIP: bytesBeforeIP(t, regs.rip))
-        var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr, name: name, args: [],
-                                rawArgs: raw, entryNs: now, entryRegs: r, crossing: options.model.crossing(for: obs))
-        if Self.decodeAtEntry.contains(name) {
-            rec.args = TraceNames.decodeArgs(abi: abi, nr: nr, name: name, args: raw, ret: nil,
-                                             memory: memory(t), stringLimit: options.stringLimit)
+        var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr,
+                                name: TraceNames.syscallName(abi: abi, nr: nr), args: [], rawArgs: raw, entryNs: now)
+        let d = SyscallDecoder.decode(abi: abi.name, nr: nr, args: [args.0, args.1, args.2, args.3, args.4, args.5],
+                                      memory: memory(t), stringLimit: options.stringLimit, at: .entry,
+                                      stackPointer: regs.rsp)
+        rec.args = d.args
+        if !d.strings.isEmpty { rec.strings = d.strings }
+        rec.entryRegs = Registers(regs)
+        if hooks.observe != nil {
+            var obs = entryObservation(t, info: info, regs: rec.entryRegs!)
+            hooks.observe?(t.process.pid, t.tid, &obs)
+            t.entryObservation = obs
         }
         hooks.atSyscallEntry?(t.process.pid, t.tid, &rec)
-        sink.syscallEntered(rec)
         t.entry = rec
+        return true
     }
 
-    /// Calls whose arguments are gone at their exit stop (the address space is replaced).
-    static let decodeAtEntry: Set<String> = ["execve", "execveat"]
+    /// The entry stop's observation for the model.
+    func entryObservation(_ t: TracedTask, info: sc_syscall_info, regs: Registers) -> StopObservation {
+        var si = SyscallInfo(info)
+        // A seccomp stop is this call's entry stop (same nr and args); the model judges entries.
+        if si?.op == .seccomp { si?.op = .entry }
+        return StopObservation(kind: .syscallEntry, tid: t.tid, regs: regs, syscallInfo: si,
+                               bytesBeforeIP: t.entryBytesBeforeIP)
+    }
 
-    func syscallExit(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) {
+    /// After the entry stop, task running: the model's crossing, and the live line.
+    func completeEntry(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) {
+        guard let r = t.entry?.entryRegs else { return }
+        let obs = t.entryObservation ?? entryObservation(t, info: info, regs: r)
+        t.entryObservation = nil
+        t.entry!.crossing = options.model.crossing(for: obs)
+        sink.syscallEntered(t.entry!)
+    }
+
+    /// The exit stop, task stopped: takes the call's record and reads what the call wrote.
+    func syscallExit(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) -> (SyscallRecord, String?)? {
         let wasIn = t.inSyscall
         t.inSyscall = false
         let ret = info.u.exit.rval
         guard var rec = t.entry else {
             if !wasIn { syscallExitWithoutEntry(t, info: info, regs: regs) }
-            return
+            return nil
         }
         t.entry = nil
-        let r = Registers(regs)
         rec.ret = ret
-        rec.error = TraceNames.errnoName(ret: ret)
         rec.exitNs = sc_monotonic_ns()
+        let abi = TraceABI(auditArch: info.arch)
+        let f = flags(abi, rec.nr)
+        let mem = memory(t)
+        if f.contains(.decodeAtExit) {
+            let d = SyscallDecoder.decode(abi: abi.name, nr: rec.nr, args: rec.rawArgs.map(\.rawValue), memory: mem,
+                                          stringLimit: options.stringLimit, at: .exit(ret),
+                                          entry: (rec.args, rec.strings ?? [:]))
+            rec.args = d.args
+            rec.strings = d.strings.isEmpty ? nil : d.strings
+        }
+        if f.contains(.changesFds), ret >= 0 || ret < -4095 { t.process.fds.invalidate() }
+        t.exitBytesBeforeIP = bytesBeforeIP(t, regs.rip)
+        if hooks.observe != nil {
+            var obs = exitObservation(t, rec, info: info, regs: Registers(regs))
+            hooks.observe?(t.process.pid, t.tid, &obs)
+            t.exitObservation = obs
+        }
+        let text = sink.wantsText
+            ? SyscallDecoder.decodeReturn(abi: abi.name, nr: rec.nr, ret: ret, args: rec.rawArgs.map(\.rawValue), memory: mem)
+            : nil
+        return (rec, text)
+    }
+
+    func exitObservation(_ t: TracedTask, _ rec: SyscallRecord, info: sc_syscall_info, regs: Registers) -> StopObservation {
+        StopObservation(kind: .syscallExit, tid: t.tid, regs: regs, syscallInfo: SyscallInfo(info),
+                        bytesBeforeIP: t.exitBytesBeforeIP, entryRegs: rec.entryRegs)
+    }
+
+    /// After the exit stop, task running: exit registers, the exit crossing's checks, and out it goes.
+    func completeExit(_ t: TracedTask, _ rec0: SyscallRecord, returnText: String?, info: sc_syscall_info, regs: sc_user_regs) {
+        var rec = rec0
+        let r = Registers(regs)
         rec.exitRegs = r
-        let obs = StopObservation(kind: .syscallExit, tid: t.tid, regs: r, syscallInfo: SyscallInfo(info),
-                                  bytesBeforeIP: bytesBeforeIP(t, regs.rip), entryRegs: rec.entryRegs)
+        rec.error = TraceNames.errnoName(ret: rec.ret ?? 0)
+        let obs = t.exitObservation ?? exitObservation(t, rec, info: info, regs: r)
+        t.exitObservation = nil
         let exitCrossing = options.model.crossing(for: obs)
         if var c = rec.crossing {
             c.checks += exitCrossing.checks
@@ -408,12 +522,7 @@ public final class SyscallTracer {
         } else {
             rec.crossing = exitCrossing
         }
-        if !Self.decodeAtEntry.contains(rec.name) {
-            rec.args = TraceNames.decodeArgs(abi: TraceABI(auditArch: info.arch), nr: rec.nr, name: rec.name,
-                                             args: rec.rawArgs, ret: ret, memory: memory(t), stringLimit: options.stringLimit)
-        }
-        if ret >= 0 || ret < -4095, FdPathCache.fdTableChangers.contains(rec.name) { t.process.fds.invalidate() }
-        sink.emit(.syscall(rec))
+        sink.syscallExited(rec, returnText: returnText)
     }
 
     /// The first stop after attaching can be the exit of a syscall that was already running.
@@ -431,17 +540,22 @@ public final class SyscallTracer {
         var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr, name: name, args: [],
                                 rawArgs: raw, ret: ret, error: TraceNames.errnoName(ret: ret),
                                 entryNs: now, exitNs: now, exitRegs: Registers(regs))
-        rec.args = raw.map(\.description)
-        sink.emit(.syscall(rec))
+        let mem = memory(t)
+        let d = SyscallDecoder.decode(abi: abi.name, nr: nr, args: raw.map(\.rawValue), memory: mem,
+                                      stringLimit: options.stringLimit, at: .exit(ret))
+        rec.args = d.args
+        if !d.strings.isEmpty { rec.strings = d.strings }
+        let text = sink.wantsText
+            ? SyscallDecoder.decodeReturn(abi: abi.name, nr: nr, ret: ret, args: raw.map(\.rawValue), memory: mem) : nil
+        sink.syscallExited(rec, returnText: text)
     }
 
     /// A task died (or is about to) inside a syscall: its record goes out without a return value.
     func finishUnreturned(_ t: TracedTask) {
         t.inSyscall = false
-        guard var rec = t.entry else { return }
+        guard let rec = t.entry else { return }
         t.entry = nil
-        if rec.args.isEmpty { rec.args = rec.rawArgs.map(\.description) }
-        sink.emit(.syscall(rec))
+        sink.syscallExited(rec, returnText: nil)
     }
 
     func bytesBeforeIP(_ t: TracedTask, _ rip: UInt64) -> [UInt8]? {
@@ -465,22 +579,39 @@ public final class SyscallTracer {
             resume(t)
             return
         }
-        var siginfo = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
-                       UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        var siginfo = [UInt8](repeating: 0, count: 128)
         var code: String?
-        if withUnsafeMutableBytes(of: &siginfo, { sc_ptrace_getsiginfo(t.tid, $0.baseAddress) }) == 0 {
-            let si_code = Int32(truncatingIfNeeded: siginfo.1)  // si_signo, si_errno, si_code: ints at 0, 4, 8
-            code = TraceNames.signalCodeName(signo: signo, code: si_code)
+        var fields: [(String, String)] = []
+        var siCode: Int32?
+        if siginfo.withUnsafeMutableBytes({ sc_ptrace_getsiginfo(t.tid, $0.baseAddress) }) == 0 {
+            let decoded = Signals.siginfoFields(siginfo)
+            code = Signals.codeName(signo: signo, code: decoded.code)
+            siCode = decoded.code
+            if sink.wantsText { fields = decoded.fields }
         }
-        var regs = sc_user_regs()
         var rec = SignalRecord(pid: t.process.pid, tid: t.tid, signo: signo, name: TraceNames.signalName(signo),
                                code: code, timeNs: sc_monotonic_ns())
+        var regs = sc_user_regs()
         if sc_ptrace_getregs(t.tid, &regs) == 0 {
-            let obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: Registers(regs), signo: signo)
+            var obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: Registers(regs), signo: signo)
+            obs.signalCode = siCode
+            hooks.observe?(t.process.pid, t.tid, &obs)
             rec.crossing = options.model.crossing(for: obs)
             hooks.atSignalDelivery?(t.process.pid, t.tid, &rec, obs)
+            switch hooks.intoHandler?(t.process.pid, t.tid, &rec, obs) ?? .notTaken {
+            case .notTaken: break
+            case .stepped:
+                // The signal is delivered and the task waits at its handler's first instruction.
+                sink.signal(rec, siginfoFields: fields)
+                resume(t)
+                return
+            case .otherStop(let raw):
+                sink.signal(rec, siginfoFields: fields)
+                handle(tid: t.tid, stop: WaitStop(raw: raw))
+                return
+            }
         }
-        sink.emit(.signal(rec))
+        sink.signal(rec, siginfoFields: fields)
         deliverSignal(t, signo: signo)
     }
 
@@ -515,9 +646,13 @@ public final class SyscallTracer {
             if sc_ptrace_get_syscall_info(t.tid, &info) > 0, Int(info.op) == Int(SC_SYSCALL_INFO_SECCOMP),
                sc_ptrace_getregs(t.tid, &regs) == 0 {
                 let a = info.u.seccomp.args
-                syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.seccomp.nr), args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
+                let reported = syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.seccomp.nr),
+                                            args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
+                _ = sc_ptrace_syscall(t.tid, 0)  // on to its exit stop
+                if reported { completeEntry(t, info: info, regs: regs) }
+            } else {
+                _ = sc_ptrace_syscall(t.tid, 0)
             }
-            _ = sc_ptrace_syscall(t.tid, 0)  // to its exit stop
         case .stop, .vforkDone, nil:
             // A new task's first stop, a PTRACE_INTERRUPT, or a SIGCONT waking a listened group stop.
             t.startupStop = false
@@ -540,6 +675,7 @@ public final class SyscallTracer {
             moved.inSyscall = execing.inSyscall
             moved.entry = execing.entry
             moved.entryRegs = execing.entryRegs
+            moved.entryBytesBeforeIP = execing.entryBytesBeforeIP
             tasks[t0.tid] = moved
             execing.process.tasks -= 1
             t = moved

@@ -1,4 +1,6 @@
 import Foundation
+import CStackCross
+import Logging
 import StackCross
 import XCTest
 @testable import Inspector
@@ -45,6 +47,9 @@ final class AttachTests: XCTestCase {
             XCTAssertEqual(t.userStack.first?.isActivation, true, name)
             XCTAssertNil(t.userStack.last?.note, "thread \(name) stack ended early: \(t.userStack.last!)")
             XCTAssertEqual(t.registers?.cs, 0x33)
+            // The model's checks ran on every thread and held.
+            XCTAssertFalse(t.crossing?.checks.isEmpty ?? true, name)
+            XCTAssertEqual(t.crossing?.failedChecks ?? [], [], name)
             // Source positions come from the fixture's DWARF.
             let first = try XCTUnwrap(t.userStack.first { $0.module == bin.path })
             XCTAssertEqual(first.file.map { URL(fileURLWithPath: $0).lastPathComponent }, "threads.c")
@@ -90,6 +95,60 @@ final class AttachTests: XCTestCase {
         XCTAssertGreaterThan(after, before + 5, "spinner stopped running after detach")
     }
 
+    func testSignalsDuringAttachAreNeitherLostNorInjected() throws {
+        let fx = try RunningFixture(try fixture("threads"))
+        defer { fx.stop() }
+        var sent = 0
+        var handled = 0
+        var deliveryStops = 0
+        for round in 0..<6 {
+            // Odd rounds race the signal in between SEIZE and INTERRUPT, so the thread reports a
+            // signal-delivery stop first and the signal must be given back at detach; even rounds send
+            // it just before the seize.
+            let racing = round % 2 == 1
+            try withStoppedProcess(
+                pid: fx.pid, knownTids: taskIDs(fx.pid), logger: Logger(label: "test"),
+                onNewThread: { tid in
+                    if !racing, sc_tgkill(fx.pid, tid, SIGUSR1) == 0 { sent += 1 }
+                },
+                afterSeize: { tid in
+                    if racing, sc_tgkill(fx.pid, tid, SIGUSR1) == 0 { sent += 1; usleep(2000) }
+                }) { p in
+                XCTAssertEqual(p.stoppedTids.count, 6)
+                for tid in p.stoppedTids { XCTAssertEqual(procStatus(fx.pid, tid: tid)["TracerPid"], String(getpid())) }
+                deliveryStops += p.threads.values.filter { $0.pendingSignal == SIGUSR1 }.count
+            }
+            // Each signal is handled once after detach (waiting per round, as SIGUSR1s do not queue).
+            handled += try countLines("USR1", from: fx, until: { handled + $0 >= sent })
+            XCTAssertEqual(handled, sent, "round \(round)")
+        }
+        XCTAssertEqual(sent, 36)
+        XCTAssertGreaterThan(deliveryStops, 0, "no round exercised a signal-delivery stop")
+        // And none is delivered twice.
+        handled += try countLines("USR1", from: fx, until: { _ in false }, timeout: 0.3)
+        XCTAssertEqual(handled, sent)
+        for tid in taskIDs(fx.pid) { XCTAssertEqual(procStatus(fx.pid, tid: tid)["TracerPid"], "0") }
+    }
+
+    func testThreadsComingAndGoingDuringAttach() throws {
+        let fx = try RunningFixture(try fixture("churn"))
+        defer { fx.stop() }
+        for _ in 0..<5 {
+            let s = try attachJSON(fx.pid)
+            let steady = try thread(s, "steady")
+            XCTAssertEqual(ownFrames(steady, module: try fixture("churn").path), ["steady"])
+            XCTAssertTrue(s.threads.contains { $0.tid == fx.pid })
+            // Every thread reported was stopped and unwound, or says why not.
+            for t in s.threads { XCTAssertTrue(t.registers != nil || t.error != nil, "tid \(t.tid)") }
+        }
+        for tid in taskIDs(fx.pid) {
+            let st = procStatus(fx.pid, tid: tid)
+            XCTAssertEqual(st["TracerPid"] ?? "0", "0", "tid \(tid)")
+            XCTAssertFalse(st["State"]?.hasPrefix("t") == true || st["State"]?.hasPrefix("T") == true, "tid \(tid)")
+        }
+        XCTAssertTrue(fx.process.isRunning)
+    }
+
     func testTextViewMergesKernelAndUserStacks() throws {
         let fx = try RunningFixture(try fixture("threads"))
         defer { fx.stop() }
@@ -105,7 +164,7 @@ final class AttachTests: XCTestCase {
         let kernel = lines[(header + 1)..<crossing]
         XCTAssertTrue(kernel.contains { $0.contains("pipe_read") }, text)
         XCTAssertTrue(lines[crossing].contains("(3, "), lines[crossing])
-        XCTAssertTrue(lines[crossing].contains("entered via SYSCALL · user rsp 0x7f"), lines[crossing])
+        XCTAssertTrue(lines[crossing].contains("entered via SYSCALL · user rsp 0x7"), lines[crossing])
         XCTAssertTrue(lines[(crossing + 1)...].prefix(5).contains { $0.contains("reader_wait+0x") && $0.contains("threads.c:") }, text)
         XCTAssertTrue(text.contains("orig_rax -1"), "spinner's crossing line: \(text)")
     }
@@ -237,6 +296,26 @@ final class AttachTests: XCTestCase {
     }
 
     // MARK: helpers
+
+    /// Reads the fixture's stdout after READY, counting lines equal to `text`, until `done(count)`
+    /// or the timeout.
+    func countLines(_ text: String, from fx: RunningFixture, until done: (Int) -> Bool, timeout: TimeInterval = 5) throws -> Int {
+        let fd = fx.stdoutPipe.fileHandleForReading.fileDescriptor
+        let deadline = Date().addingTimeInterval(timeout)
+        var count = 0
+        var line = [UInt8]()
+        while !done(count) && Date() < deadline {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&pfd, 1, 20) > 0 else { continue }
+            var b: UInt8 = 0
+            guard read(fd, &b, 1) == 1 else { break }
+            if b == UInt8(ascii: "\n") {
+                if String(decoding: line, as: UTF8.self) == text { count += 1 }
+                line.removeAll()
+            } else { line.append(b) }
+        }
+        return count
+    }
 
     /// Function symbols of a binary from `nm -S`: name → [start, start+size).
     func nmSymbols(_ bin: URL) throws -> [String: Range<UInt64>] {

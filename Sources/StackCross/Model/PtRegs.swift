@@ -9,7 +9,7 @@ public enum PtRegsSlot: Int, CaseIterable, Codable, Sendable, CustomStringConver
     public var description: String {
         switch self {
         case .origAx: "orig_ax"
-        default: String(describing: Self.kernelNames[rawValue])
+        default: Self.kernelNames[rawValue]
         }
     }
     private static let kernelNames = [
@@ -20,7 +20,31 @@ public enum PtRegsSlot: Int, CaseIterable, Codable, Sendable, CustomStringConver
     public var userRegsName: String { Registers.names[rawValue] }
     /// ip, cs, flags, sp, ss: the frame IRET pops (the CPU pushes it on interrupts and exceptions).
     public var isHardwareFrame: Bool { rawValue >= PtRegsSlot.ip.rawValue }
-    public func value(in r: Registers) -> Address { Address(r.values[rawValue]) }
+    public func value(in r: Registers) -> Address {
+        switch self {
+        case .r15: r.r15
+        case .r14: r.r14
+        case .r13: r.r13
+        case .r12: r.r12
+        case .bp: r.rbp
+        case .bx: r.rbx
+        case .r11: r.r11
+        case .r10: r.r10
+        case .r9: r.r9
+        case .r8: r.r8
+        case .ax: r.rax
+        case .cx: r.rcx
+        case .dx: r.rdx
+        case .si: r.rsi
+        case .di: r.rdi
+        case .origAx: r.origRax
+        case .ip: r.rip
+        case .cs: r.cs
+        case .flags: r.eflags
+        case .sp: r.rsp
+        case .ss: r.ss
+        }
+    }
 
     /// sizeof(struct pt_regs).
     public static let size: UInt64 = 168

@@ -45,7 +45,7 @@ public struct SignalFrameLayout: Codable, Hashable, Sendable {
     }
 }
 
-/// /proc/PID/task/TID/syscall: "nr a1 … a6 sp pc", "-1 sp pc" or "running".
+/// /proc/PID/task/TID/syscall as the model reads it (parsed by `ProcSyscallState`).
 public struct ProcSyscallLine: Hashable, Sendable {
     public var nr: Int64?
     public var args: [Address]
@@ -54,14 +54,11 @@ public struct ProcSyscallLine: Hashable, Sendable {
     public var running: Bool
 
     public static func parse(_ text: String) -> ProcSyscallLine? {
-        let f = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
-        if f.first == "running" { return ProcSyscallLine(nr: nil, args: [], sp: nil, pc: nil, running: true) }
-        guard let nr = f.first.flatMap({ Int64($0) }) else { return nil }
-        let rest = f.dropFirst().map { Address(hex: $0) }
-        guard !rest.contains(where: { $0 == nil }) else { return nil }
-        let vals = rest.compactMap { $0 }
-        if nr == -1, vals.count == 2 { return ProcSyscallLine(nr: -1, args: [], sp: vals[0], pc: vals[1], running: false) }
-        guard vals.count == 8 else { return nil }
-        return ProcSyscallLine(nr: nr, args: Array(vals[0..<6]), sp: vals[6], pc: vals[7], running: false)
+        switch ProcSyscallState.parse(text) {
+        case .running?: ProcSyscallLine(nr: nil, args: [], sp: nil, pc: nil, running: true)
+        case .notInSyscall(let sp, let pc)?: ProcSyscallLine(nr: -1, args: [], sp: sp, pc: pc, running: false)
+        case .inSyscall(let nr, let args, let sp, let pc)?: ProcSyscallLine(nr: nr, args: args, sp: sp, pc: pc, running: false)
+        case nil: nil
+        }
     }
 }

@@ -67,8 +67,10 @@ public enum SnapshotText {
         }
         var parts: [String] = []
         if let call = c.syscall {
-            parts.append(call.name + "(" + call.args.prefix(argumentCount(call)).map(argument).joined(separator: ", ")
-                         + ") entered via " + entryName(c.entry))
+            // Decoded without tracee memory: as the syscall's arity and kinds say, pointers in hex.
+            let args = SyscallDecoder.decode(abi: call.abi, nr: call.nr, args: call.args.map(\.rawValue), memory: nil,
+                                             at: .entry).args
+            parts.append(call.name + "(" + args.joined(separator: ", ") + ") entered via " + entryName(c.entry))
         } else if t.procSyscall == "running" {
             parts.append("running in user mode, stopped by an interrupt (orig_rax -1)")
         } else {
@@ -80,20 +82,6 @@ public enum SnapshotText {
             parts.append(r)
         }
         return "── " + parts.joined(separator: " · ") + " ──"
-    }
-
-    /// How many arguments to show; without a syscall table, trailing zero registers are dropped.
-    static func argumentCount(_ call: SyscallCall) -> Int {
-        var n = call.args.count
-        while n > 0 && call.args[n - 1].rawValue == 0 { n -= 1 }
-        return n
-    }
-
-    /// Small values in decimal (fds, sizes), everything else as an address.
-    static func argument(_ a: Address) -> String {
-        let v = a.signed
-        if v > -4096 && v < 0x10000 { return String(v) }
-        return a.description
     }
 
     public static func entryName(_ e: EntryKind) -> String {

@@ -1,0 +1,196 @@
+import CStackCross
+import Glibc
+import StackCross
+
+/// What `intoHandler` did with a signal-delivery stop.
+public enum HandlerStep: Sendable, Equatable {
+    /// Nothing: the engine injects the signal as usual.
+    case notTaken
+    /// The signal was delivered by PTRACE_SINGLESTEP and the task waits at its handler's first
+    /// instruction (a ptrace_notify stop): resume it with signal 0.
+    case stepped
+    /// waitpid reported something else for the task (it died, another stop): the engine handles that status.
+    case otherStop(Int32)
+}
+
+/// The live pieces the kernel-stack model needs inside a trace: it enriches each stop's observation
+/// (maps, the task's ELF class, /proc/TID/stack with --kernel-stack, the signal frame rt_sigreturn
+/// restores), records rt_sigaction and sigaltstack arguments, and single-steps a caught signal into its
+/// handler to check the frame the kernel wrote. Runs on the tracer thread, with the task stopped.
+public final class CrossingProbe {
+    let model: KernelStackModel
+    /// --kernel-stack: read /proc/TID/stack at every stop.
+    public let readKernelStack: Bool
+    /// Single-step caught signals into their handlers.
+    public let stepIntoHandlers: Bool
+
+    struct Action { var handler: UInt64; var flags: UInt64; var restorer: UInt64 }
+    private var maps: [Int32: [MemoryMapping]] = [:]
+    private var elf32: [Int32: Bool] = [:]
+    private var actions: [Int32: [Int32: Action]] = [:]
+    private var altstacks: [Int32: (base: Address, size: UInt64)?] = [:]
+    private var entryArch: [Int32: UInt32] = [:]
+    private var sigreturnWords: [Int32: [UInt64]] = [:]
+    private var lastKernelStack: [Int32: [Frame]] = [:]
+
+    public init(model: KernelStackModel, readKernelStack: Bool, stepIntoHandlers: Bool = true) {
+        self.model = model
+        self.readKernelStack = readKernelStack
+        self.stepIntoHandlers = stepIntoHandlers
+    }
+
+    /// Adds the probe to a trace's hooks, keeping hooks already there.
+    public func install(into hooks: inout TraceHooks) {
+        let prevEntry = hooks.atSyscallEntry
+        hooks.atSyscallEntry = { [self] pid, tid, rec in
+            prevEntry?(pid, tid, &rec)
+            atSyscallEntry(pid: pid, tid: tid, record: &rec)
+        }
+        let prevObserve = hooks.observe
+        hooks.observe = { [self] pid, tid, obs in
+            prevObserve?(pid, tid, &obs)
+            observe(pid: pid, tid: tid, &obs)
+        }
+        if stepIntoHandlers {
+            hooks.intoHandler = { [self] pid, tid, rec, obs in intoHandler(pid: pid, tid: tid, record: &rec, delivery: obs) }
+        }
+    }
+
+    // MARK: observation
+
+    func observe(pid: Int32, tid: Int32, _ obs: inout StopObservation) {
+        if obs.kind == .syscallExit, let e = obs.entryRegs, isExecve(e.origRax.signed, arch: entryArch[tid]) {
+            maps[pid] = nil; elf32[pid] = nil; actions[pid] = nil
+        }
+        obs.maps = mapsFor(pid, covering: [obs.regs.rsp, obs.regs.rip])
+        obs.is32BitTask = is32(pid)
+        if readKernelStack {
+            let frames = ProcFS.kernelStackText(pid: pid, tid: tid).map(ProcKernelStack.parse) ?? []
+            obs.kernelStack = frames
+            obs.kernelStackReadAtStop = true
+            lastKernelStack[tid] = frames
+        }
+        if let a = altstacks[tid] { obs.sigaltstack = a }
+        switch obs.kind {
+        case .syscallEntry:
+            entryArch[tid] = obs.syscallInfo?.arch
+        case .syscallExit:
+            obs.entryAuditArch = entryArch[tid]
+            obs.sigreturnFrameWords = sigreturnWords.removeValue(forKey: tid)
+        case .signalDelivery:
+            let rip = obs.regs.rip.rawValue
+            obs.bytesBeforeIP = TraceeMemoryReader.read(pid: tid, address: rip &- 2, count: 2).flatMap { $0.count == 2 ? $0 : nil }
+        default: break
+        }
+    }
+
+    func isExecve(_ nr: Int64, arch: UInt32?) -> Bool {
+        arch == SyscallInfo.auditArchI386 ? (nr == 11 || nr == 358) : (nr == 59 || nr == 322)
+    }
+
+    /// /proc/PID/maps, re-read only when the cached copy misses an address the checks need.
+    func mapsFor(_ pid: Int32, covering addrs: [Address]) -> [MemoryMapping] {
+        if let m = maps[pid], addrs.allSatisfy({ a in m.contains { $0.contains(a) } }) { return m }
+        let m = ProcFS.maps(pid)
+        maps[pid] = m
+        return m
+    }
+
+    /// The ELF class of /proc/PID/exe (byte 4: 1 = 32-bit, 2 = 64-bit).
+    func is32(_ pid: Int32) -> Bool? {
+        if let v = elf32[pid] { return v }
+        let fd = open("/proc/\(pid)/exe", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var h = [UInt8](repeating: 0, count: 5)
+        guard h.withUnsafeMutableBytes({ Glibc.read(fd, $0.baseAddress, 5) }) == 5, h[0] == 0x7F, h[1] == 0x45 else { return nil }
+        let v = h[4] == 1
+        elf32[pid] = v
+        return v
+    }
+
+    // MARK: syscall entry records
+
+    func atSyscallEntry(pid: Int32, tid: Int32, record rec: inout SyscallRecord) {
+        if readKernelStack { rec.kernelStack = lastKernelStack.removeValue(forKey: tid) }
+        let i386 = rec.abi == "i386"
+        let a = rec.rawArgs.map(\.rawValue)
+        guard a.count == 6 else { return }
+        switch (i386, rec.nr) {
+        case (false, 13), (true, 174):  // rt_sigaction(sig, act, oldact, sigsetsize)
+            guard a[1] != 0, let sig = Int32(exactly: a[0] & 0xFFFF_FFFF) else { return }
+            let n = i386 ? 12 : 24
+            guard let b = TraceeMemoryReader.read(pid: tid, address: a[1], count: n), b.count == n else { return }
+            let w = i386 ? stride(from: 0, to: 12, by: 4).map { le(b, $0, 4) } : stride(from: 0, to: 24, by: 8).map { le(b, $0, 8) }
+            actions[pid, default: [:]][sig] = Action(handler: w[0], flags: w[1], restorer: w[2])
+        case (false, 131), (true, 186):  // sigaltstack(ss, old_ss)
+            guard a[0] != 0 else { return }
+            let n = i386 ? 12 : 24
+            guard let b = TraceeMemoryReader.read(pid: tid, address: a[0], count: n), b.count == n else { return }
+            let (sp, flags, size) = i386 ? (le(b, 0, 4), le(b, 4, 4), le(b, 8, 4)) : (le(b, 0, 8), le(b, 8, 4), le(b, 16, 8))
+            altstacks[tid] = flags & 2 != 0 ? .some(nil) : (base: Address(sp), size: size)  // SS_DISABLE
+        case (false, 15):  // rt_sigreturn: the ucontext it will restore sits at rsp
+            if let r = rec.entryRegs, let b = TraceeMemoryReader.read(pid: tid, address: r.rsp.rawValue, count: 40 * 8), b.count == 320 {
+                sigreturnWords[tid] = stride(from: 0, to: 320, by: 8).map { le(b, $0, 8) }
+            }
+        default: break
+        }
+    }
+
+    func le(_ b: [UInt8], _ at: Int, _ n: Int) -> UInt64 {
+        var v: UInt64 = 0
+        for k in 0..<n { v |= UInt64(b[at + k]) << (8 * UInt64(k)) }
+        return v
+    }
+
+    // MARK: handler entry
+
+    /// SigCgt of /proc/PID/task/TID/status: whether the process has a handler for `signo`.
+    func isCaught(pid: Int32, tid: Int32, signo: Int32) -> Bool {
+        guard signo > 0 && signo <= 64, signo != SIGKILL, signo != SIGSTOP,
+              let text = ProcFS.read("/proc/\(pid)/task/\(tid)/status"),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
+              let mask = UInt64(line.dropFirst(7).filter { $0 != " " && $0 != "\t" }, radix: 16) else { return false }
+        return mask & (UInt64(1) << UInt64(signo - 1)) != 0
+    }
+
+    func intoHandler(pid: Int32, tid: Int32, record rec: inout SignalRecord, delivery: StopObservation) -> HandlerStep {
+        guard let signo = delivery.signo, isCaught(pid: pid, tid: tid, signo: signo) else { return .notTaken }
+        guard sc_ptrace_singlestep(tid, signo) == 0 else { return .notTaken }
+        var status: Int32 = 0
+        guard sc_waitpid(tid, &status, sc_wall()) == tid else { return .stepped }
+        // signal_delivered() reports the finished frame as a SIGTRAP ptrace_notify stop before the handler runs.
+        guard WaitStop(raw: status) == .signalDelivery(signal: SIGTRAP), let regs = try? Ptrace.registers(tid) else {
+            return .otherStop(status)
+        }
+        var obs = StopObservation(kind: .handlerEntry, tid: tid, regs: regs, maps: mapsFor(pid, covering: [regs.rsp, regs.rip]),
+                                  interruptedRegs: delivery.regs, signo: signo)
+        obs.is32BitTask = is32(pid)
+        obs.signalCode = delivery.signalCode
+        if let a = altstacks[tid], let alt = a { obs.sigaltstack = alt }
+        if let act = actions[pid]?[signo] {
+            obs.saHandler = Address(act.handler); obs.saFlags = act.flags; obs.saRestorer = Address(act.restorer)
+        }
+        obs.handlerStackWords = frameWords(tid: tid, rsp: regs.rsp.rawValue)
+        let c = model.crossing(for: obs)
+        var crossing = rec.crossing ?? Crossing(entry: .signal)
+        crossing.checks += c.checks.map { ch in
+            var ch = ch
+            if !ch.name.hasPrefix("signal.") { ch.name = "handler." + ch.name }
+            return ch
+        }
+        crossing.phase = (crossing.phase ?? "signal-delivery") + "+handler-entry"
+        rec.crossing = crossing
+        return .stepped
+    }
+
+    /// The signal frame and the FPU state above it: up to 2 KiB from rsp, less where the mapping ends.
+    func frameWords(tid: Int32, rsp: UInt64) -> [UInt64]? {
+        for n in [2048, 1024, 512] {
+            if let b = TraceeMemoryReader.read(pid: tid, address: rsp, count: n), b.count >= 512 {
+                return stride(from: 0, to: b.count & ~7, by: 8).map { le(b, $0, 8) }
+            }
+        }
+        return nil
+    }
+}
