@@ -345,6 +345,13 @@ final class ReportExporterTests: XCTestCase {
         XCTAssertEqual(x[.ax]?.predicted, "5 (the return value)")
         XCTAssertEqual(x.values.filter { !$0.ok }.count, 0)
         XCTAssertEqual(PtRegsView.predictions(both)[.ax]?.predicted, "-38")
+
+        // A snapshot's pt_regs check predicts fewer slots; the selector checks fill cs and ss.
+        let snap = model.crossing(for: Sample.blockedSnapshot())
+        let sp = PtRegsView.predictions(snap)
+        XCTAssertEqual(sp[.cs]?.check, "selectors.cs")
+        XCTAssertEqual(sp[.ss]?.predicted, "0x2b")
+        XCTAssertEqual(sp.values.filter { !$0.ok }.count, 0)
     }
 }
 
