@@ -78,7 +78,8 @@ extension ReportCLITests {
                 let obj = try JSONSerialization.jsonObject(with: bytes) as? [String: Any]
                 XCTAssertEqual((obj?["traceEvents"] as? [Any])?.isEmpty, false)
             case .folded:
-                XCTAssertTrue(text.contains("main;leaf_</script><img src=x onerror=alert(1)>;entry_SYSCALL_64_after_hwframe_[k];ksys_write_[k] 300\n"), text)
+                XCTAssertTrue(text.contains("main;leaf_</script><img src=x onerror=alert(1)>;write_[k];entry_SYSCALL_64_after_hwframe_[k];ksys_write_[k] 200\n"), text)
+                XCTAssertTrue(text.contains("main;leaf_</script><img src=x onerror=alert(1)>;read_[k];entry_SYSCALL_64_after_hwframe_[k];ksys_write_[k] 100\n"), text)
             case .summary:
                 XCTAssertTrue(text.contains("total"), text)
                 XCTAssertTrue(text.contains("records: syscall 300, signal 5, exec 1, exit 1"), text)

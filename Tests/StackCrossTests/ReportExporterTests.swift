@@ -192,7 +192,7 @@ final class ReportExporterTests: XCTestCase {
         let out = ReportSamples.text(try ReportSamples.export(.folded))
         let lines = out.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines, [
-            "main;mid_dle x;leaf;entry_SYSCALL_64_after_hwframe_[k];do_syscall_64_[k];ptrace_stop_[k] 2",
+            "main;mid_dle x;leaf;write_[k];entry_SYSCALL_64_after_hwframe_[k];do_syscall_64_[k];ptrace_stop_[k] 2",
             "read_[k] 1",
         ])
     }
