@@ -299,6 +299,12 @@ final class ModelTests: XCTestCase {
                           "kstack.innermost", "kstack.outermost", "kstack.path", "user_rsp.mapping", "user_rsp.user_space"])
     }
 
+    func testSeccompStopJudgedLikeAnEntryStop() {
+        var o = Sample.syscallEntry()
+        o.syscallInfo!.op = .seccomp
+        assertAllHold(model.crossing(for: o), ["entry.ip", "entry.orig_rax", "pt_regs"])
+    }
+
     func testSyscallExitAllChecksHold() {
         let c = model.crossing(for: Sample.syscallExit())
         assertAllHold(c, ["exit.is_error", "exit.rval", "exit.unchanged", "exit.pt_regs", "exit.kstack.path"])
@@ -319,6 +325,19 @@ final class ModelTests: XCTestCase {
         let c = model.crossing(for: o)
         XCTAssertEqual(c.entry, .syscall32)
         assertAllHold(c, ["entry.arch", "entry.bytes", "pt_regs", "entry.kind", "kstack.outermost", "selectors.cs"])
+    }
+
+    func testVDSOSigreturnTrampolinePredictsInt80() {
+        // __kernel_rt_sigreturn: movl $173, %eax; int $0x80, inside the vDSO but not __kernel_vsyscall.
+        var o = Sample.compatEntry()
+        var v = o.regs.values
+        v[Sample.idx("orig_rax")] = 173
+        o.regs = Registers(values: v)
+        o.syscallInfo!.nr = 173
+        XCTAssertEqual(model.predictedKind(for: o), .int80From32)
+        o.syscallInfo!.nr = 4
+        o.regs = Sample.compatEntry().regs
+        XCTAssertEqual(model.predictedKind(for: o), .syscall32)
     }
 
     func testInterruptedSnapshotAllChecksHold() {
@@ -434,6 +453,14 @@ final class ModelTests: XCTestCase {
             ("signal.siginfo", handler { word(&$0, SignalFrameLayout.siginfoWord, 12) }),
             ("signal.altstack", { var o = Sample.handlerEntry(before: Sample.regs(), altstack: (0x4c_8000, 0x4000), onstack: true); o.saFlags = 0x0400_0004; return o }()),
             ("signal.uc_stack", { var o = Sample.handlerEntry(before: Sample.regs(), altstack: (0x4c_8000, 0x4000), onstack: true); word(&o, 5, 0x2000); return o }()),
+            ("signal.sig32", { () -> StopObservation in
+                let b = Sample.regs { $0[Sample.idx("cs")] = 0x23; $0[Sample.idx("rsp")] = 0xffff_d000 }
+                var o = Sample.handlerEntry(before: b); o.regs = regsWith(o, "cs", 0x23); o.regs = regsWith(o, "rsp", 0xffff_c00c)
+                o.handlerStackWords = [0xf7fc_1000 | (11 << 32), 0]; o.saFlags = 0; return o }()),
+            ("signal.rt32", { () -> StopObservation in
+                let b = Sample.regs { $0[Sample.idx("cs")] = 0x23; $0[Sample.idx("rsp")] = 0xffff_d000 }
+                var o = Sample.handlerEntry(before: b); o.regs = regsWith(o, "cs", 0x23); o.regs = regsWith(o, "rsp", 0xffff_c00c)
+                o.handlerStackWords = [0xf7fc_1000 | (10 << 32), 0xffff_c01c | (0xffff_c0a0 << 32)]; return o }()),
             ("signal.below", { () -> StopObservation in
                 let b = Sample.regs { $0[Sample.idx("cs")] = 0x23; $0[Sample.idx("rsp")] = 0xffff_d000 }
                 var o = Sample.handlerEntry(before: b); o.regs = regsWith(o, "cs", 0x23); o.regs = regsWith(o, "rsp", 0xffff_d010); return o }()),

@@ -184,7 +184,8 @@ extension KernelStackModel {
             w.pathFrames = ["do_int80_emulation|do_int80_syscall_32"]
             w.below = [randomOffset, "C frames: do_int80_emulation → ia32_sys_call → __ia32_sys_NAME → …"]
             (w.depthMin, w.depthMax) = syscallDepth
-            w.notes = ["GET_SYSCALL_INFO reports AUDIT_ARCH_I386 and an i386 number: eax=4 is write, not x86_64 stat"]
+            w.notes = ["GET_SYSCALL_INFO reports AUDIT_ARCH_I386 and an i386 number: eax=4 is write, not x86_64 stat",
+                       "a 32-bit process's sigreturn and rt_sigreturn come this way too: the vDSO's __kernel_sigreturn and __kernel_rt_sigreturn use int $0x80"]
         case .syscall32, .sysenter:
             let amd = kind == .syscall32
             w.title = amd ? "32-bit vDSO path via SYSCALL (AMD, entry_SYSCALL_compat)"
