@@ -60,7 +60,8 @@ public final class CrossingProbe {
 
     func observe(pid: Int32, tid: Int32, _ obs: inout StopObservation) {
         if obs.kind == .syscallExit, let e = obs.entryRegs, isExecve(e.origRax.signed, arch: entryArch[tid]) {
-            maps[pid] = nil; elf32[pid] = nil; actions[pid] = nil
+            // execve resets handlers to default and drops the sigaltstack.
+            maps[pid] = nil; elf32[pid] = nil; actions[pid] = nil; altstacks[tid] = nil
         }
         obs.maps = mapsFor(pid, covering: [obs.regs.rsp, obs.regs.rip])
         obs.is32BitTask = is32(pid)
