@@ -218,8 +218,9 @@ struct CrossingJudge {
         var entry = way.entry
         if let (set, _) = evidence, let only = set.only { entry = only }
 
-        selectorChecks(kind)
-        let before = checks.count
+        // At an exit stop, selectors and the user RSP only change for execve and rt_sigreturn.
+        let exitRewrites = obs.kind == .syscallExit && exitRewritesRegisters
+        if obs.kind != .syscallExit || exitRewrites { selectorChecks(kind) }
         switch obs.kind {
         case .syscallEntry: entryChecks(kind, way)
         case .syscallExit: exitChecks(kind)
@@ -232,24 +233,18 @@ struct CrossingJudge {
                 actual: set.only.map { "\($0.rawValue) (\(why))" } ?? "one of \(set.names) (\(why))")
         }
         if obs.kind != .handlerEntry { kernelFrameChecks(way) }
-        let mapping = userStackChecks()
+        let mapping = obs.kind != .syscallExit || exitRewrites ? userStackChecks() : nil
         if obs.kind == .syscallExit {
             // The record carries entry and exit checks together: exit-stop checks say so in their name.
-            // Selectors and the user RSP only change at exit for execve and rt_sigreturn.
-            let rewrote = checks[before...].contains { $0.name.hasPrefix("execve.") || $0.name.hasPrefix("sigreturn.") }
-            checks = checks.enumerated().compactMap { i, c in
-                var c = c
-                let common = c.name.hasPrefix("selectors.") || c.name.hasPrefix("user_rsp.")
-                if common && !rewrote { return nil }
-                if !c.name.hasPrefix("exit.") && !c.name.hasPrefix("execve.") && !c.name.hasPrefix("sigreturn.") { c.name = "exit." + c.name }
-                _ = i
-                return c
+            for i in checks.indices {
+                let n = checks[i].name
+                if !n.hasPrefix("exit.") && !n.hasPrefix("execve.") && !n.hasPrefix("sigreturn.") { checks[i].name = "exit." + n }
             }
         }
 
         var syscall: SyscallCall?
-        if let i = info, let nr = i.nr {
-            syscall = SyscallCall(abi: i.abi, nr: nr, name: "", args: i.args ?? [])
+        if let i = info, let nr = i.nr, let table = SyscallTable.for(auditArch: i.arch) {
+            syscall = SyscallCall(abi: i.abi, nr: nr, name: table.displayName(nr), args: i.args ?? [])
         }
         let phase: String = switch obs.kind {
         case .syscallEntry: "syscall-entry"
@@ -399,6 +394,16 @@ struct CrossingJudge {
     }
 
     // MARK: syscall exit
+
+    /// Whether this exit stop ends an execve that succeeded or an rt_sigreturn: both rewrite pt_regs.
+    var exitRewritesRegisters: Bool {
+        guard let e = obs.entryRegs else { return false }
+        let i386 = obs.entryAuditArch.map { $0 == SyscallInfo.auditArchI386 }
+            ?? (e.cs.rawValue == X86.userCS32 || obs.bytesBeforeIP == [0xCD, 0x80])
+        let nr = e.origRax.signed
+        let r = is32 ? Int64(Int32(truncatingIfNeeded: regs.rax.signed)) : regs.rax.signed
+        return (SpecialSyscall.isExecve(nr, i386: i386) && r == 0) || SpecialSyscall.isSigreturn(nr, i386: i386)
+    }
 
     mutating func exitChecks(_ kind: CrossingKind) {
         let ret = regs.rax.signed
