@@ -55,11 +55,41 @@ enum SlotExpectation {
         }
     }
     var text: String {
+        var b = [UInt8]()
+        write(to: &b)
+        return String(decoding: b, as: UTF8.self)
+    }
+    /// Small negative values (errno, -1) in decimal, everything else in hex.
+    func write(to b: inout [UInt8]) {
         switch self {
-        case .value(let e): Int64(bitPattern: e) < 0 && Int64(bitPattern: e) > -4096 ? String(Int64(bitPattern: e)) : hex(e)
-        case .property(let t, _): t
+        case .value(let e):
+            let s = Int64(bitPattern: e)
+            if s < 0 && s > -4096 {
+                b.append(UInt8(ascii: "-"))
+                writeDecimal(UInt64(-s), to: &b)
+            } else {
+                writeHex(e, to: &b)
+            }
+        case .property(let t, _): b.append(contentsOf: t.utf8)
         }
     }
+}
+
+/// `0x…` lowercase, as Address prints.
+func writeHex(_ v: UInt64, to b: inout [UInt8]) {
+    b.append(UInt8(ascii: "0")); b.append(UInt8(ascii: "x"))
+    var shift = 60
+    while shift > 0 && (v >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
+    let digits: StaticString = "0123456789abcdef"
+    while shift >= 0 {
+        b.append(digits.utf8Start[Int((v >> UInt64(shift)) & 0xF)])
+        shift -= 4
+    }
+}
+
+func writeDecimal(_ v: UInt64, to b: inout [UInt8]) {
+    if v >= 10 { writeDecimal(v / 10, to: &b) }
+    b.append(UInt8(ascii: "0") + UInt8(v % 10))
 }
 
 struct CrossingJudge {
@@ -355,9 +385,19 @@ struct CrossingJudge {
     /// Expected lists `slot=prediction` pairs then `(note)`; actual lists `slot=value (predicted …)` per mismatch
     /// (PtRegsView in the report parses both).
     mutating func compareRegs(_ name: String, _ predicted: [(PtRegsSlot, SlotExpectation)], note: String) {
-        let bad = predicted.filter { !$0.1.holds($0.0.value(in: regs).rawValue) }
-        add(name, bad.isEmpty,
-            expected: predicted.map { "\($0.0)=\($0.1.text)" }.joined(separator: " ") + " (\(note))",
+        // Built byte by byte: this runs twice per traced syscall.
+        var exp = [UInt8]()
+        exp.reserveCapacity(predicted.count * 24 + note.utf8.count + 4)
+        var bad: [(PtRegsSlot, SlotExpectation)] = []
+        for (slot, e) in predicted {
+            if !exp.isEmpty { exp.append(0x20) }
+            exp.append(contentsOf: slot.description.utf8)
+            exp.append(UInt8(ascii: "="))
+            e.write(to: &exp)
+            if !e.holds(slot.value(in: regs).rawValue) { bad.append((slot, e)) }
+        }
+        exp.append(contentsOf: " (".utf8); exp.append(contentsOf: note.utf8); exp.append(UInt8(ascii: ")"))
+        add(name, bad.isEmpty, expected: String(decoding: exp, as: UTF8.self),
             actual: bad.isEmpty ? "all \(predicted.count) predicted slots match"
                 : bad.map { "\($0.0)=\(SlotExpectation.value($0.0.value(in: regs).rawValue).text) (predicted \($0.1.text))" }.joined(separator: "; "))
     }
