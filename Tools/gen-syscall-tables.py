@@ -68,7 +68,7 @@ PROTOTYPE_ALIASES = {
 CLASSES = {
     # Takes a file name argument.
     "file": """
-        open creat openat openat2 open_by_handle_at? access faccessat faccessat2 chdir chroot getcwd
+        open creat openat openat2 access faccessat faccessat2 chdir chroot getcwd
         stat lstat stat64 lstat64 oldstat oldlstat newfstatat fstatat64 statx statfs statfs64
         truncate truncate64 rename renameat renameat2 mkdir mkdirat rmdir link linkat unlink unlinkat
         symlink symlinkat readlink readlinkat chmod fchmodat fchmodat2 chown chown32 lchown lchown32

@@ -183,6 +183,7 @@ public enum SyscallDecoder {
                 out = ["{mask=\(sigsetString(mask))}"]
             }
         }
+        if name == "prctl", out.count == 5 { out = prctlArguments(out, args: args, abi: abi, ctx: &ctx, strings: &strings) }
         if name.hasPrefix("futex"), out.count == 6, args.count >= 6 { out = futexArguments(out, args: args) }
         // open's mode is shown only with O_CREAT/O_TMPFILE, as strace does.
         if name == "open" || name == "openat", let fi = kinds.firstIndex(of: .openFlags), fi < args.count,
@@ -223,6 +224,29 @@ public enum SyscallDecoder {
         case 7, 8: return Array(out[0 ..< 2])
         case 11: return Array(out[0 ..< 5])
         default: return out
+        }
+    }
+
+    /// prctl shows the arguments its option uses: `prctl(PR_SET_NAME, "worker")`, `prctl(PR_GET_DUMPABLE)`.
+    static func prctlArguments(_ out: [String], args: [UInt64], abi: String, ctx: inout Context,
+                               strings: inout [String: TraceeString]) -> [String] {
+        let v = args.count > 1 ? (abi == "i386" ? args[1] & 0xFFFF_FFFF : args[1]) : 0
+        func h(_ i: Int) -> String {
+            let x = i < args.count ? (abi == "i386" ? args[i] & 0xFFFF_FFFF : args[i]) : 0
+            return x == 0 ? "0" : hex(x, abi: abi)
+        }
+        switch Int32(truncatingIfNeeded: args.first ?? 0) {
+        case 15:  // PR_SET_NAME: the thread name, at most 16 bytes
+            ctx.captured = nil
+            let s = ctx.cString(v, limit: 16)
+            if let c = ctx.captured { strings["1"] = c }
+            return [out[0], s]
+        case 16, 2, 37: return [out[0], v == 0 ? "NULL" : hex(v, abi: abi)]  // PR_GET_NAME, _PDEATHSIG, _CHILD_SUBREAPER
+        case 1: return [out[0], Signals.name(Int32(truncatingIfNeeded: v)) ?? String(v)]  // PR_SET_PDEATHSIG
+        case 3, 7, 21, 39, 42: return [out[0]]  // PR_GET_DUMPABLE, _KEEPCAPS, _SECCOMP, _NO_NEW_PRIVS, _THP_DISABLE
+        case 4, 8, 23, 24, 36, 41: return [out[0], String(v)]  // PR_SET_DUMPABLE, _KEEPCAPS, PR_CAPBSET_*…
+        case 38: return [out[0], String(v), h(2), h(3), h(4)]  // PR_SET_NO_NEW_PRIVS
+        default: return [out[0], h(1), h(2), h(3), h(4)]
         }
     }
 
