@@ -31,18 +31,20 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 
 echo "== $N write() calls, $ROUNDS rounds, alternating (ms, median)"
-: >"$WORK/sc" ; : >"$WORK/st" ; : >"$WORK/fl"; : >"$WORK/bare"
+: >"$WORK/sc" ; : >"$WORK/scn"; : >"$WORK/st" ; : >"$WORK/fl"; : >"$WORK/bare"
 for _ in $(seq "$ROUNDS"); do
     time_cmd "$SC" trace -f -o "$WORK/sc.jsonl" -- "$WORK/writes" "$N" >>"$WORK/sc"
+    time_cmd "$SC" trace -f --no-crossings -o "$WORK/scn.jsonl" -- "$WORK/writes" "$N" >>"$WORK/scn"
     time_cmd strace -f -o "$WORK/st.txt" "$WORK/writes" "$N" >>"$WORK/st"
     time_cmd "$WORK/floor" "$WORK/writes" "$N" >>"$WORK/fl"
     time_cmd "$WORK/writes" "$N" >>"$WORK/bare"
 done
-SCM=$(median <"$WORK/sc"); STM=$(median <"$WORK/st"); FLM=$(median <"$WORK/fl"); BM=$(median <"$WORK/bare")
-printf "%-28s %8s ms\n" "untraced" "$BM" "ptrace floor (C)" "$FLM" "strace -f -o" "$STM" "stackcross trace -f -o" "$SCM"
-echo "stackcross / strace: $(ratio "$SCM" "$STM")   (target <= 1.0)"
-echo "stackcross / floor:  $(ratio "$SCM" "$FLM")   (target <= 1.15)"
-echo "records: $(wc -l <"$WORK/sc.jsonl") lines, $(du -h "$WORK/sc.jsonl" | cut -f1); strace: $(wc -l <"$WORK/st.txt") lines"
+SCM=$(median <"$WORK/sc"); SCN=$(median <"$WORK/scn"); STM=$(median <"$WORK/st"); FLM=$(median <"$WORK/fl"); BM=$(median <"$WORK/bare")
+printf "%-42s %8s ms\n" "untraced" "$BM" "ptrace floor (C)" "$FLM" "strace -f -o" "$STM" \
+    "stackcross trace -f -o (with crossings)" "$SCM" "stackcross trace -f --no-crossings -o" "$SCN"
+echo "stackcross / strace: $(ratio "$SCM" "$STM") with crossings, $(ratio "$SCN" "$STM") without   (target <= 1.0)"
+echo "stackcross / floor:  $(ratio "$SCM" "$FLM") with crossings, $(ratio "$SCN" "$FLM") without   (target <= 1.15)"
+echo "records: $(wc -l <"$WORK/sc.jsonl") lines, $(du -h "$WORK/sc.jsonl" | cut -f1) with crossings, $(du -h "$WORK/scn.jsonl" | cut -f1) without; strace: $(wc -l <"$WORK/st.txt") lines"
 
 echo
 echo "== -e trace=reboot (never called) over $N writes: seccomp keeps them from stopping (ms, median)"
@@ -57,6 +59,8 @@ echo "stackcross / strace --seccomp-bpf: $(ratio "$SCF" "$STF")   (target <= 1.2
 
 echo
 echo "== peak RSS tracing 1M syscalls (records to /dev/null)"
-/usr/bin/time -v "$SC" trace -f -o /dev/null -- "$WORK/writes" 1000000 2>"$WORK/time.txt" >/dev/null
-RSS=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$WORK/time.txt")
-echo "stackcross peak RSS: $((RSS / 1024)) MB   (target < 64 MB)"
+for flags in "" "--no-crossings"; do
+    /usr/bin/time -v "$SC" trace -f $flags -o /dev/null -- "$WORK/writes" 1000000 2>"$WORK/time.txt" >/dev/null
+    RSS=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$WORK/time.txt")
+    echo "stackcross trace -f ${flags:-(with crossings)}: peak RSS $((RSS / 1024)) MB   (target < 64 MB)"
+done

@@ -33,7 +33,10 @@ public enum TraceABI: Sendable, Hashable {
 }
 
 /// Where a trace's records go, as they happen. The CLI formats them; the engine never does.
+/// Its methods are called on the trace's output thread, one at a time, in stop order.
 public protocol TraceSink: AnyObject {
+    /// Whether syscall records should carry the model's crossing (the checks cost time per call).
+    var wantsCrossings: Bool { get }
     /// Whether the sink shows strace-like text: the engine then also renders return values (fd paths
     /// need the stopped tracee) and siginfo fields for it.
     var wantsText: Bool { get }
@@ -47,6 +50,10 @@ public protocol TraceSink: AnyObject {
     func emit(_ record: TraceRecord)
     /// The tracer is idle or done: write out what is buffered.
     func flush()
+}
+
+extension TraceSink {
+    public var wantsCrossings: Bool { true }
 }
 
 /// What to trace and how.
@@ -141,6 +148,8 @@ public final class SyscallTracer {
     let logger: Logger
 
     var tasks: [Int32: TracedTask] = [:]
+    let output: TraceOutputThread
+    let wantsText: Bool
     var processes: [Int32: TracedProcess] = [:]
     var rootPid: Int32 = 0
     var rootStatus: Int32?
@@ -158,6 +167,8 @@ public final class SyscallTracer {
         self.sink = sink
         self.hooks = hooks
         self.logger = logger
+        self.output = TraceOutputThread(sink: sink, model: options.model)
+        self.wantsText = sink.wantsText
     }
 
     var ptraceOptions: UInt {
@@ -175,10 +186,11 @@ public final class SyscallTracer {
         guard sc_install_tracer_signals(options.flushIntervalMs) == 0 else {
             throw TraceError("cannot install signal handlers: \(String(cString: strerror(errno)))")
         }
+        output.start()
         defer {
             sc_restore_tracer_signals()
             if spawnErrorFD >= 0 { close(spawnErrorFD) }
-            sink.flush()
+            output.finish()
         }
         switch target {
         case .program(let program, let argv):
@@ -253,7 +265,7 @@ public final class SyscallTracer {
                     fresh = true
                     _ = addTask(tid, process: pid)
                     _ = sc_ptrace_interrupt(tid)
-                    sink.emit(.attach(AttachRecord(pid: pid, tid: tid, timeNs: sc_monotonic_ns())))
+                    output.submit(.record(.attach(AttachRecord(pid: pid, tid: tid, timeNs: sc_monotonic_ns()))))
                 }
                 if !fresh || !options.followForks { break }
                 tids = ProcFS.taskIDs(pid)
@@ -301,7 +313,7 @@ public final class SyscallTracer {
             if tid < 0 {
                 let e = errno
                 if e == EINTR {
-                    sink.flush()
+                    output.flush()
                     continue
                 }
                 if e == ECHILD { break }
@@ -458,13 +470,11 @@ public final class SyscallTracer {
                                bytesBeforeIP: t.entryBytesBeforeIP)
     }
 
-    /// After the entry stop, task running: the model's crossing, and the live line.
+    /// After the entry stop, task running: the observation the model will judge, and the live line.
     func completeEntry(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) {
-        guard let r = t.entry?.entryRegs else { return }
-        let obs = t.entryObservation ?? entryObservation(t, info: info, regs: r)
-        t.entryObservation = nil
-        t.entry!.crossing = options.model.crossing(for: obs)
-        sink.syscallEntered(t.entry!)
+        guard let rec = t.entry, let r = rec.entryRegs else { return }
+        if t.entryObservation == nil, output.judgeCrossings { t.entryObservation = entryObservation(t, info: info, regs: r) }
+        if wantsText { output.submit(.entered(rec)) }
     }
 
     /// The exit stop, task stopped: takes the call's record and reads what the call wrote.
@@ -496,7 +506,7 @@ public final class SyscallTracer {
             hooks.observe?(t.process.pid, t.tid, &obs)
             t.exitObservation = obs
         }
-        let text = sink.wantsText
+        let text = wantsText
             ? SyscallDecoder.decodeReturn(abi: abi.name, nr: rec.nr, ret: ret, args: rec.rawArgs.map(\.rawValue), memory: mem)
             : nil
         return (rec, text)
@@ -507,22 +517,17 @@ public final class SyscallTracer {
                         bytesBeforeIP: t.exitBytesBeforeIP, entryRegs: rec.entryRegs)
     }
 
-    /// After the exit stop, task running: exit registers, the exit crossing's checks, and out it goes.
+    /// After the exit stop, task running: exit registers, and the record goes to the output thread.
     func completeExit(_ t: TracedTask, _ rec0: SyscallRecord, returnText: String?, info: sc_syscall_info, regs: sc_user_regs) {
         var rec = rec0
         let r = Registers(regs)
         rec.exitRegs = r
         rec.error = TraceNames.errnoName(ret: rec.ret ?? 0)
-        let obs = t.exitObservation ?? exitObservation(t, rec, info: info, regs: r)
+        var exitObs = t.exitObservation
+        if exitObs == nil, output.judgeCrossings { exitObs = exitObservation(t, rec, info: info, regs: r) }
+        output.submit(.exited(rec, entry: t.entryObservation, exit: exitObs, returnText: returnText))
+        t.entryObservation = nil
         t.exitObservation = nil
-        let exitCrossing = options.model.crossing(for: obs)
-        if var c = rec.crossing {
-            c.checks += exitCrossing.checks
-            rec.crossing = c
-        } else {
-            rec.crossing = exitCrossing
-        }
-        sink.syscallExited(rec, returnText: returnText)
     }
 
     /// The first stop after attaching can be the exit of a syscall that was already running.
@@ -545,9 +550,9 @@ public final class SyscallTracer {
                                       stringLimit: options.stringLimit, at: .exit(ret))
         rec.args = d.args
         if !d.strings.isEmpty { rec.strings = d.strings }
-        let text = sink.wantsText
+        let text = wantsText
             ? SyscallDecoder.decodeReturn(abi: abi.name, nr: nr, ret: ret, args: raw.map(\.rawValue), memory: mem) : nil
-        sink.syscallExited(rec, returnText: text)
+        output.submit(.exited(rec, entry: nil, exit: nil, returnText: text))
     }
 
     /// A task died (or is about to) inside a syscall: its record goes out without a return value.
@@ -555,7 +560,8 @@ public final class SyscallTracer {
         t.inSyscall = false
         guard let rec = t.entry else { return }
         t.entry = nil
-        sink.syscallExited(rec, returnText: nil)
+        output.submit(.exited(rec, entry: t.entryObservation, exit: nil, returnText: nil))
+        t.entryObservation = nil
     }
 
     func bytesBeforeIP(_ t: TracedTask, _ rip: UInt64) -> [UInt8]? {
@@ -587,7 +593,7 @@ public final class SyscallTracer {
             let decoded = Signals.siginfoFields(siginfo)
             code = Signals.codeName(signo: signo, code: decoded.code)
             siCode = decoded.code
-            if sink.wantsText { fields = decoded.fields }
+            if wantsText { fields = decoded.fields }
         }
         var rec = SignalRecord(pid: t.process.pid, tid: t.tid, signo: signo, name: TraceNames.signalName(signo),
                                code: code, timeNs: sc_monotonic_ns())
@@ -602,16 +608,16 @@ public final class SyscallTracer {
             case .notTaken: break
             case .stepped:
                 // The signal is delivered and the task waits at its handler's first instruction.
-                sink.signal(rec, siginfoFields: fields)
+                output.submit(.signal(rec, siginfoFields: fields))
                 resume(t)
                 return
             case .otherStop(let raw):
-                sink.signal(rec, siginfoFields: fields)
+                output.submit(.signal(rec, siginfoFields: fields))
                 handle(tid: t.tid, stop: WaitStop(raw: raw))
                 return
             }
         }
-        sink.signal(rec, siginfoFields: fields)
+        output.submit(.signal(rec, siginfoFields: fields))
         deliverSignal(t, signo: signo)
     }
 
@@ -631,7 +637,7 @@ public final class SyscallTracer {
                 let childPid: Int32 = event == .clone ? (Self.threadGroup(of: child) ?? t.process.pid) : child
                 if tasks[child] == nil { addTask(child, process: childPid) }
                 let kind = event == .vfork ? "vfork" : (childPid == t.process.pid ? "thread" : "fork")
-                sink.emit(.clone(CloneRecord(pid: t.process.pid, tid: t.tid, child: child, kind: kind, timeNs: sc_monotonic_ns())))
+                output.submit(.record(.clone(CloneRecord(pid: t.process.pid, tid: t.tid, child: child, kind: kind, timeNs: sc_monotonic_ns()))))
             }
             resume(t)
         case .exec:
@@ -676,6 +682,7 @@ public final class SyscallTracer {
             moved.entry = execing.entry
             moved.entryRegs = execing.entryRegs
             moved.entryBytesBeforeIP = execing.entryBytesBeforeIP
+            moved.entryObservation = execing.entryObservation
             tasks[t0.tid] = moved
             execing.process.tasks -= 1
             t = moved
@@ -692,16 +699,16 @@ public final class SyscallTracer {
         processes[pid] = p
         t.process = p
         let path = ProcFS.exe(t.tid) ?? ""
-        sink.emit(.exec(ExecRecord(pid: pid, tid: t.tid, formerTid: former != t.tid ? former : nil,
-                                   path: TraceeString(bytes: Array(path.utf8)), timeNs: sc_monotonic_ns())))
+        output.submit(.record(.exec(ExecRecord(pid: pid, tid: t.tid, formerTid: former != t.tid ? former : nil,
+                                   path: TraceeString(bytes: Array(path.utf8)), timeNs: sc_monotonic_ns()))))
         resume(t)
     }
 
     func onGone(_ t: TracedTask, code: Int32?, signal: Int32?) {
         finishUnreturned(t)
         removeTask(t)
-        sink.emit(.exit(ExitRecord(pid: t.process.pid, tid: t.tid, code: code, signal: signal.map(TraceNames.signalName),
-                                   timeNs: sc_monotonic_ns())))
+        output.submit(.record(.exit(ExitRecord(pid: t.process.pid, tid: t.tid, code: code, signal: signal.map(TraceNames.signalName),
+                                   timeNs: sc_monotonic_ns()))))
         if t.tid == rootPid, !attachedMode {
             if let c = code { rootStatus = c }
             if let s = signal { rootStatus = 128 + s }
@@ -744,13 +751,13 @@ public final class SyscallTracer {
             finishUnreturned(t)
             _ = sc_ptrace_detach(t.tid, inject)
             removeTask(t)
-            sink.emit(.detach(AttachRecord(pid: t.process.pid, tid: t.tid, timeNs: sc_monotonic_ns())))
+            output.submit(.record(.detach(AttachRecord(pid: t.process.pid, tid: t.tid, timeNs: sc_monotonic_ns()))))
         }
         // Anything still listed did not stop in time: detach may fail (ESRCH) but is worth a try.
         for t in Array(tasks.values) {
             _ = sc_ptrace_detach(t.tid, 0)
             removeTask(t)
-            sink.emit(.detach(AttachRecord(pid: t.process.pid, tid: t.tid, timeNs: sc_monotonic_ns())))
+            output.submit(.record(.detach(AttachRecord(pid: t.process.pid, tid: t.tid, timeNs: sc_monotonic_ns()))))
         }
     }
 

@@ -41,6 +41,9 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .customLong("no-handler-step"), help: "Do not single-step caught signals into their handlers (no signal-frame checks).")
     var noHandlerStep = false
 
+    @Flag(name: .customLong("no-crossings"), help: "Leave the model's crossing checks out of the records (much faster; JSON only).")
+    var noCrossings = false
+
     @Flag(name: .customLong("debug-peak-rss"), help: .hidden)
     var debugPeakRSS = false
 
@@ -85,9 +88,14 @@ struct TraceCommand: ParsableCommand {
         defer { if outFD >= 0 { close(outFD) } }
 
         let mode: TraceOutput.Mode = summary ? .summary : (outFD >= 0 ? .jsonLines : .lines)
-        let sink = TraceOutput(mode: mode, fd: outFD >= 0 ? outFD : 2, quiet: quiet, multiProcess: follow || pids.count > 1)
+        let sink = TraceOutput(mode: mode, fd: outFD >= 0 ? outFD : 2, quiet: quiet, multiProcess: follow || pids.count > 1,
+                               crossings: mode == .jsonLines && !noCrossings)
         var hooks = TraceHooks()
-        CrossingProbe(model: options.model, readKernelStack: kernelStack, stepIntoHandlers: !noHandlerStep).install(into: &hooks)
+        // The probe gathers what the model's checks need; without crossings only --kernel-stack wants it.
+        if sink.wantsCrossings || kernelStack {
+            CrossingProbe(model: options.model, readKernelStack: kernelStack, stepIntoHandlers: !noHandlerStep && sink.wantsCrossings)
+                .install(into: &hooks)
+        }
         let tracer = SyscallTracer(options: options, sink: sink, hooks: hooks, logger: logger)
         let target: TraceTarget = pids.isEmpty ? .program(program[0], program) : .processes(pids)
         let outcome: TraceOutcome
@@ -122,8 +130,9 @@ final class TraceOutput: TraceSink {
     var openLine: Int32?
     static let bufferLimit = 1 << 16
 
-    init(mode: Mode, fd: Int32, quiet: Bool, multiProcess: Bool) {
+    init(mode: Mode, fd: Int32, quiet: Bool, multiProcess: Bool, crossings: Bool) {
         self.mode = mode
+        self.wantsCrossings = crossings
         self.fd = fd
         self.quiet = quiet
         self.showPid = multiProcess
@@ -131,6 +140,8 @@ final class TraceOutput: TraceSink {
     }
 
     var wantsText: Bool { mode == .lines }
+    /// Only the JSON records carry crossings (lines and the summary never show them), unless --no-crossings.
+    let wantsCrossings: Bool
 
     func syscallEntered(_ record: SyscallRecord) {
         guard mode == .lines else { return }

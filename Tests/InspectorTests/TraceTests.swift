@@ -101,6 +101,15 @@ final class TraceTests: XCTestCase {
         assertSameCounts(Self.counts(records), try straceCounts([bin.path, "50"]))
     }
 
+    func testNoCrossingsLeavesTheModelOut() throws {
+        let bin = try fixture("trace_writes")
+        let (r, records) = try trace(["--no-crossings"], [bin.path, "5"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let calls = Self.syscalls(records)
+        XCTAssertEqual(calls.filter { $0.name == "write" }.count, 5)
+        XCTAssertTrue(calls.allSatisfy { $0.crossing == nil && $0.entryRegs != nil && ($0.ret == nil || $0.exitRegs != nil) })
+    }
+
     func testThreadsCreatedAndExitingMidTrace() throws {
         let bin = try fixture("trace_threads")
         let (r, records) = try trace(["-f"], [bin.path])
@@ -298,18 +307,21 @@ final class TraceTests: XCTestCase {
         try checkDetach(on: SIGINT)
     }
 
-    func testDetachOnSIGTERM() throws {
-        try checkDetach(on: SIGTERM)
+    /// With -p no seccomp filter can be installed: the tracer filters, and still detaches cleanly.
+    func testDetachOnSIGTERMWithFilterInTheTracer() throws {
+        let records = try checkDetach(on: SIGTERM, extra: ["-e", "trace=write"])
+        XCTAssertEqual(Set(Self.syscalls(records).map(\.name)), ["write"])
     }
 
-    func checkDetach(on signal: Int32) throws {
+    @discardableResult
+    func checkDetach(on signal: Int32, extra: [String] = []) throws -> [TraceRecord] {
         let target = try RunningFixture(try fixture("trace_loop"))
         defer { target.stop() }
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("sc-trace-p-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: out) }
         let p = Process()
         p.executableURL = stackcrossBinary
-        p.arguments = ["trace", "-f", "-o", out.path, "-p", String(target.pid)]
+        p.arguments = ["trace", "-f", "-o", out.path, "-p", String(target.pid)] + extra
         p.standardError = FileHandle.nullDevice
         try p.run()
         defer { if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
@@ -326,7 +338,7 @@ final class TraceTests: XCTestCase {
         kill(p.processIdentifier, signal)
         while p.isRunning && Date().timeIntervalSince(sent) < 5 { usleep(5_000) }
         XCTAssertFalse(p.isRunning, "stackcross exits after the signal")
-        guard !p.isRunning else { return }
+        guard !p.isRunning else { return [] }
         XCTAssertLessThan(Date().timeIntervalSince(sent), 1.5, "detached within about a second")
         XCTAssertEqual(p.terminationStatus, 0)
         XCTAssertEqual(p.terminationReason, .exit)
@@ -343,5 +355,6 @@ final class TraceTests: XCTestCase {
         XCTAssertEqual(records.filter { if case .attach = $0 { true } else { false } }.count, 3)
         XCTAssertEqual(records.filter { if case .detach = $0 { true } else { false } }.count, 3)
         XCTAssertTrue(Self.syscalls(records).contains { $0.name == "write" })
+        return records
     }
 }

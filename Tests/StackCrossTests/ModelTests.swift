@@ -266,6 +266,16 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(SignalFrameLayout.word(.fpstate) * 8, 232)
     }
 
+    func testSlotTextFormats() {
+        XCTAssertEqual(SlotExpectation.value(0x2b).text, "0x2b")
+        XCTAssertEqual(SlotExpectation.value(0).text, "0x0")
+        XCTAssertEqual(SlotExpectation.value(UInt64(bitPattern: -38)).text, "-38")
+        XCTAssertEqual(SlotExpectation.value(UInt64(bitPattern: -1)).text, "-1")
+        XCTAssertEqual(SlotExpectation.value(UInt64.max - 5000).text, "0xffffffffffffec77")
+        XCTAssertEqual(SlotExpectation.value(0x7ffd_0000_f000).text, Address(0x7ffd_0000_f000).description)
+        XCTAssertEqual(PtRegsSlot.origAx.description, "orig_ax")
+    }
+
     func testProcSyscallLineParses() {
         let p = ProcSyscallLine.parse("0 0x3 0x7ffd1 0x10 0x0 0x0 0x0 0x7ffd0 0x401136\n")!
         XCTAssertEqual(p.nr, 0)
@@ -522,6 +532,11 @@ final class ModelTests: XCTestCase {
         o.regs = Registers(values: v)
         c = model.crossing(for: o)
         XCTAssertEqual(c.check("exit.pt_regs")?.ok, false)
+        // The new ip must be code of the new image, the new sp in [stack].
+        o.maps = [MemoryMapping(start: ld.start, end: ld.end, perms: "rw-p", offset: 0, inode: 9, path: ld.path), Sample.heapMap]
+        c = model.crossing(for: o)
+        XCTAssertEqual(c.check("execve.ip")?.ok, false)
+        XCTAssertEqual(c.check("execve.sp")?.ok, false)
 
         // rt_sigreturn: rip/rsp/rax come back from the ucontext at the entry rsp; orig_rax -1.
         let se = Sample.regs { $0[Sample.idx("orig_rax")] = 15; $0[Sample.idx("rsp")] = 0x7ffd_0000_e008 }
@@ -545,5 +560,11 @@ final class ModelTests: XCTestCase {
         rv[Sample.idx("orig_rax")] = 15
         so.regs = Registers(values: rv)
         XCTAssertEqual(model.crossing(for: so).check("sigreturn.orig_rax")?.ok, false)
+        // Without the frame words: the restored rsp must lie above the frame it popped.
+        so.sigreturnFrameWords = nil
+        XCTAssertEqual(model.crossing(for: so).check("sigreturn.sp")?.ok, true)
+        rv[Sample.idx("rsp")] = 0x7ffd_0000_d000
+        so.regs = Registers(values: rv)
+        XCTAssertEqual(model.crossing(for: so).check("sigreturn.sp")?.ok, false)
     }
 }

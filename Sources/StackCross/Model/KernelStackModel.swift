@@ -55,11 +55,41 @@ enum SlotExpectation {
         }
     }
     var text: String {
+        var b = [UInt8]()
+        write(to: &b)
+        return String(decoding: b, as: UTF8.self)
+    }
+    /// Small negative values (errno, -1) in decimal, everything else in hex.
+    func write(to b: inout [UInt8]) {
         switch self {
-        case .value(let e): Int64(bitPattern: e) < 0 && Int64(bitPattern: e) > -4096 ? String(Int64(bitPattern: e)) : hex(e)
-        case .property(let t, _): t
+        case .value(let e):
+            let s = Int64(bitPattern: e)
+            if s < 0 && s > -4096 {
+                b.append(UInt8(ascii: "-"))
+                writeDecimal(UInt64(-s), to: &b)
+            } else {
+                writeHex(e, to: &b)
+            }
+        case .property(let t, _): b.append(contentsOf: t.utf8)
         }
     }
+}
+
+/// `0x…` lowercase, as Address prints.
+func writeHex(_ v: UInt64, to b: inout [UInt8]) {
+    b.append(UInt8(ascii: "0")); b.append(UInt8(ascii: "x"))
+    var shift = 60
+    while shift > 0 && (v >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
+    let digits: StaticString = "0123456789abcdef"
+    while shift >= 0 {
+        b.append(digits.utf8Start[Int((v >> UInt64(shift)) & 0xF)])
+        shift -= 4
+    }
+}
+
+func writeDecimal(_ v: UInt64, to b: inout [UInt8]) {
+    if v >= 10 { writeDecimal(v / 10, to: &b) }
+    b.append(UInt8(ascii: "0") + UInt8(v % 10))
 }
 
 struct CrossingJudge {
@@ -218,8 +248,9 @@ struct CrossingJudge {
         var entry = way.entry
         if let (set, _) = evidence, let only = set.only { entry = only }
 
-        selectorChecks(kind)
-        let before = checks.count
+        // At an exit stop, selectors and the user RSP only change for execve and rt_sigreturn.
+        let exitRewrites = obs.kind == .syscallExit && exitRewritesRegisters
+        if obs.kind != .syscallExit || exitRewrites { selectorChecks(kind) }
         switch obs.kind {
         case .syscallEntry: entryChecks(kind, way)
         case .syscallExit: exitChecks(kind)
@@ -232,24 +263,18 @@ struct CrossingJudge {
                 actual: set.only.map { "\($0.rawValue) (\(why))" } ?? "one of \(set.names) (\(why))")
         }
         if obs.kind != .handlerEntry { kernelFrameChecks(way) }
-        let mapping = userStackChecks()
+        let mapping = obs.kind != .syscallExit || exitRewrites ? userStackChecks() : nil
         if obs.kind == .syscallExit {
             // The record carries entry and exit checks together: exit-stop checks say so in their name.
-            // Selectors and the user RSP only change at exit for execve and rt_sigreturn.
-            let rewrote = checks[before...].contains { $0.name.hasPrefix("execve.") || $0.name.hasPrefix("sigreturn.") }
-            checks = checks.enumerated().compactMap { i, c in
-                var c = c
-                let common = c.name.hasPrefix("selectors.") || c.name.hasPrefix("user_rsp.")
-                if common && !rewrote { return nil }
-                if !c.name.hasPrefix("exit.") && !c.name.hasPrefix("execve.") && !c.name.hasPrefix("sigreturn.") { c.name = "exit." + c.name }
-                _ = i
-                return c
+            for i in checks.indices {
+                let n = checks[i].name
+                if !n.hasPrefix("exit.") && !n.hasPrefix("execve.") && !n.hasPrefix("sigreturn.") { checks[i].name = "exit." + n }
             }
         }
 
         var syscall: SyscallCall?
-        if let i = info, let nr = i.nr {
-            syscall = SyscallCall(abi: i.abi, nr: nr, name: "", args: i.args ?? [])
+        if let i = info, let nr = i.nr, let table = SyscallTable.for(auditArch: i.arch) {
+            syscall = SyscallCall(abi: i.abi, nr: nr, name: table.displayName(nr), args: i.args ?? [])
         }
         let phase: String = switch obs.kind {
         case .syscallEntry: "syscall-entry"
@@ -360,9 +385,19 @@ struct CrossingJudge {
     /// Expected lists `slot=prediction` pairs then `(note)`; actual lists `slot=value (predicted …)` per mismatch
     /// (PtRegsView in the report parses both).
     mutating func compareRegs(_ name: String, _ predicted: [(PtRegsSlot, SlotExpectation)], note: String) {
-        let bad = predicted.filter { !$0.1.holds($0.0.value(in: regs).rawValue) }
-        add(name, bad.isEmpty,
-            expected: predicted.map { "\($0.0)=\($0.1.text)" }.joined(separator: " ") + " (\(note))",
+        // Built byte by byte: this runs twice per traced syscall.
+        var exp = [UInt8]()
+        exp.reserveCapacity(predicted.count * 24 + note.utf8.count + 4)
+        var bad: [(PtRegsSlot, SlotExpectation)] = []
+        for (slot, e) in predicted {
+            if !exp.isEmpty { exp.append(0x20) }
+            exp.append(contentsOf: slot.description.utf8)
+            exp.append(UInt8(ascii: "="))
+            e.write(to: &exp)
+            if !e.holds(slot.value(in: regs).rawValue) { bad.append((slot, e)) }
+        }
+        exp.append(contentsOf: " (".utf8); exp.append(contentsOf: note.utf8); exp.append(UInt8(ascii: ")"))
+        add(name, bad.isEmpty, expected: String(decoding: exp, as: UTF8.self),
             actual: bad.isEmpty ? "all \(predicted.count) predicted slots match"
                 : bad.map { "\($0.0)=\(SlotExpectation.value($0.0.value(in: regs).rawValue).text) (predicted \($0.1.text))" }.joined(separator: "; "))
     }
@@ -399,6 +434,16 @@ struct CrossingJudge {
     }
 
     // MARK: syscall exit
+
+    /// Whether this exit stop ends an execve that succeeded or an rt_sigreturn: both rewrite pt_regs.
+    var exitRewritesRegisters: Bool {
+        guard let e = obs.entryRegs else { return false }
+        let i386 = obs.entryAuditArch.map { $0 == SyscallInfo.auditArchI386 }
+            ?? (e.cs.rawValue == X86.userCS32 || obs.bytesBeforeIP == [0xCD, 0x80])
+        let nr = e.origRax.signed
+        let r = is32 ? Int64(Int32(truncatingIfNeeded: regs.rax.signed)) : regs.rax.signed
+        return (SpecialSyscall.isExecve(nr, i386: i386) && r == 0) || SpecialSyscall.isSigreturn(nr, i386: i386)
+    }
 
     mutating func exitChecks(_ kind: CrossingKind) {
         let ret = regs.rax.signed
