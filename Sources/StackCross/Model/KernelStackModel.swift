@@ -298,6 +298,12 @@ struct CrossingJudge {
             expected: expCS.sorted().map(hex).joined(separator: " or ") + (obs.is32BitTask == nil ? "" : (obs.is32BitTask! ? " (32-bit image)" : " (64-bit image)")),
             actual: hex(cs))
         add("selectors.ss", regs.ss.rawValue == X86.userDS, expected: hex(X86.userDS), actual: hex(regs.ss.rawValue))
+        if cs == X86.userCS64 && !is32 {
+            // A 64-bit task never loads data selectors: TLS lives in fs_base, not in a descriptor.
+            let ds = [regs.ds, regs.es, regs.fs, regs.gs].map(\.rawValue)
+            add("selectors.data", ds.allSatisfy { $0 == 0 }, expected: "ds = es = fs = gs = 0 (64-bit task)",
+                actual: "ds \(hex(ds[0])) es \(hex(ds[1])) fs \(hex(ds[2])) gs \(hex(ds[3]))")
+        }
     }
 
     /// Check 12: user RSP in a user stack mapping, never in kernel space.
