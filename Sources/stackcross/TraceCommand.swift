@@ -38,6 +38,15 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .customLong("kernel-stack"), help: "Read /proc/TID/stack at every stop, record it and check it against the model's path.")
     var kernelStack = false
 
+    @Flag(help: "Record the user stack of every syscall (like strace -k), unwound from a copy off the tracee's critical path.")
+    var stack = false
+
+    @Option(help: "With --stack: bytes of user stack copied at each syscall entry.")
+    var stackBytes = 16 * 1024
+
+    @Option(help: ArgumentHelp("With --stack: the unwinder.", valueName: "libdw|libunwind"))
+    var unwinder: UnwinderKind = .libdw
+
     @Flag(name: .customLong("no-handler-step"), help: "Do not single-step caught signals into their handlers (no signal-frame checks).")
     var noHandlerStep = false
 
@@ -55,6 +64,7 @@ struct TraceCommand: ParsableCommand {
         if program.isEmpty && pids.isEmpty { throw ValidationError("give a program to run (after --) or -p PID") }
         if !program.isEmpty && !pids.isEmpty { throw ValidationError("give either a program or -p PID, not both") }
         if stringLimit < 0 { throw ValidationError("-s must be at least 0") }
+        if stackBytes < 64 || stackBytes > 1 << 24 { throw ValidationError("--stack-bytes must be between 64 and 16777216") }
         for p in pids where p <= 0 { throw ValidationError("-p: not a process id: \(p)") }
         _ = try parsedFilter()
     }
@@ -88,15 +98,30 @@ struct TraceCommand: ParsableCommand {
         let sink = TraceOutput(mode: mode, fd: outFD >= 0 ? outFD : 2, quiet: quiet, multiProcess: follow || pids.count > 1)
         var hooks = TraceHooks()
         CrossingProbe(model: options.model, readKernelStack: kernelStack, stepIntoHandlers: !noHandlerStep).install(into: &hooks)
-        let tracer = SyscallTracer(options: options, sink: sink, hooks: hooks, logger: logger)
+        var tracerSink: TraceSink = sink
+        var stacks: SyscallStackCollector?
+        if stack {
+            var so = StackOptions()
+            so.stackBytes = stackBytes
+            so.unwinder = unwinder
+            let c = SyscallStackCollector(options: so, downstream: sink, logger: logger)
+            c.install(into: &hooks)
+            options.alsoStop = c.alsoStop
+            tracerSink = c
+            stacks = c
+        }
+        defer { stacks?.finish() }
+        let tracer = SyscallTracer(options: options, sink: tracerSink, hooks: hooks, logger: logger)
         let target: TraceTarget = pids.isEmpty ? .program(program[0], program) : .processes(pids)
         let outcome: TraceOutcome
         do {
             outcome = try tracer.run(target)
         } catch let e as TraceError {
+            stacks?.finish()
             sink.flush()
             throw RuntimeFailure(e.description)
         }
+        stacks?.finish()
         sink.finish()
         if debugPeakRSS, let hwm = Self.peakRSS() { FileHandle.standardError.write(Data("stackcross: VmHWM \(hwm)\n".utf8)) }
         if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
@@ -137,6 +162,8 @@ final class TraceOutput: TraceSink {
                 buffer.append(contentsOf: line.utf8)
                 buffer.append(UInt8(ascii: "\n"))
             }
+            // --stack: the frames under the call, as strace -k prints them.
+            if case .syscall(let r) = record, let frames = r.userStack { StackText.append(frames, to: &buffer) }
         case .summary:
             if case .syscall(let r) = record { TraceLines.count(r) }
         }
@@ -205,3 +232,5 @@ enum TraceLines {
         }
     }
 }
+
+extension UnwinderKind: ExpressibleByArgument {}

@@ -1,0 +1,349 @@
+import CStackCross
+import Glibc
+import Logging
+import StackCross
+
+/// Which library walks the copied stacks.
+public enum UnwinderKind: String, CaseIterable, Sendable {
+    case libdw
+    case libunwind
+}
+
+/// `trace --stack`: what to copy at each syscall-entry stop and how to unwind it.
+public struct StackOptions: Sendable {
+    /// Bytes of user stack copied from the stack pointer up (never past the end of its mapping).
+    public var stackBytes = 16 * 1024
+    public var maxFrames = 256
+    public var unwinder: UnwinderKind = .libdw
+    public var sourceLines: SourceLines = .inFile
+    /// Most copies waiting for the worker; past that the tracer waits, so memory stays bounded.
+    public var maxPending = 256
+    public init() {}
+}
+
+/// The /proc/PID/maps of one address space as read at some stop. Immutable: shared with the worker.
+final class ModuleMapSnapshot: @unchecked Sendable {
+    let pid: Int32
+    /// Bumped only when the executable mappings change, so the worker rebuilds its modules only then.
+    let generation: Int
+    let text: String
+    let mappings: [MemoryMapping]
+    let executable: [MemoryMapping]
+
+    init(pid: Int32, generation: Int, text: String, mappings: [MemoryMapping]) {
+        self.pid = pid; self.generation = generation; self.text = text; self.mappings = mappings
+        executable = mappings.filter(\.isExecutable)
+    }
+
+    /// The mapping holding `a`, if any.
+    func mapping(containing a: UInt64) -> MemoryMapping? {
+        var lo = 0, hi = mappings.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if mappings[mid].end.rawValue <= a { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < mappings.count && mappings[lo].contains(Address(a)) ? mappings[lo] : nil
+    }
+}
+
+/// One copied stack waiting to be unwound.
+struct StackJob: @unchecked Sendable {
+    var id: Int
+    var tid: Int32
+    var maps: ModuleMapSnapshot
+    var regs: Registers
+    var buffer: UnsafeMutableRawPointer
+    var count: Int
+    /// --stack-bytes: a copy this long was cut short of the stack's end.
+    var limit: Int
+    /// Why nothing (or little) could be copied, for the stack's end marker.
+    var copyNote: String?
+}
+
+/// Walks a copied stack into symbolized frames. Runs on the worker thread only.
+protocol CopiedStackUnwinder: AnyObject {
+    func unwind(_ job: StackJob, maxFrames: Int) -> [Frame]
+}
+
+/// libdw backend: one Dwfl per address space and module-map generation, our thread callbacks
+/// reading from the copy (perf's DWARF call-chain design).
+final class DwflCopiedStackUnwinder: CopiedStackUnwinder {
+    private var spaces: [Int32: (generation: Int, space: DwflAddressSpace?)] = [:]
+    private let cache = SymbolCache()
+    private let memory = StackCopyMemory()
+    let sourceLines: SourceLines
+
+    init(sourceLines: SourceLines) { self.sourceLines = sourceLines }
+
+    func unwind(_ job: StackJob, maxFrames: Int) -> [Frame] {
+        let space = addressSpace(job.maps)
+        guard let space else { return [Frame(pc: job.regs.rip, isActivation: true), Frame(pc: 0, note: "unwind stopped: no modules for pid \(job.maps.pid)")] }
+        memory.reset(base: job.regs.rsp.rawValue, pointer: UnsafeRawPointer(job.buffer), count: job.count)
+        let exec = job.maps.executable
+        var raw = space.walk(tid: job.tid, regs: job.regs, memory: memory, maxFrames: maxFrames,
+                             isExecutable: { pc in exec.contains { $0.contains(Address(pc)) } })
+        // libdw ends a walk quietly when a read fails: say so when the copy was what ran out.
+        if let why = job.copyNote {
+            raw.stopReason = "unwind stopped: \(why)"
+        } else if memory.readPastEnd && job.count == job.limit {
+            raw.stopReason = "unwind stopped: the stack copy ends at +\(job.count) bytes (--stack-bytes \(job.limit))"
+        }
+        return space.symbolize(raw)
+    }
+
+    private func addressSpace(_ maps: ModuleMapSnapshot) -> DwflAddressSpace? {
+        if let s = spaces[maps.pid], s.generation == maps.generation { return s.space }
+        if spaces.count > 64 { spaces.removeAll() }
+        let space = try? DwflAddressSpace(pid: maps.pid, mapsText: maps.text, sharedCache: cache)
+        space?.sourceLines = sourceLines
+        spaces[maps.pid] = (maps.generation, space)
+        return space
+    }
+}
+
+/// `trace --stack`. At each syscall-entry stop it copies the registers and the top of the user stack
+/// with one process_vm_readv and lets the tracee go; a worker thread unwinds the copies. As a
+/// `TraceSink` in front of the real one it holds records back, in order, until their stacks are in.
+public final class SyscallStackCollector: TraceSink {
+    /// Syscalls after whose exit the module map of the process may have changed.
+    public static let mapChangers = ["mmap", "mmap2", "munmap", "mprotect", "mremap", "brk", "execve", "execveat",
+                                     "shmat", "shmdt"]
+
+    let options: StackOptions
+    let downstream: TraceSink
+    let logger: Logger
+
+    // Tracer-thread state.
+    private var maps: [Int32: ModuleMapSnapshot] = [:]
+    private var dirty: Set<Int32> = []
+    private var nextGeneration = 1
+    private var nextJob = 1
+    private var jobOfRecord: [RecordKey: Int] = [:]
+    private var held: [(record: TraceRecord, job: Int?)] = []
+    private var heldHead = 0
+    private var changers: [String: Set<Int64>] = [:]
+
+    // Shared with the worker, under `lock`.
+    private let lock = NSLockLike()
+    private var queue: [StackJob] = []
+    private var queueHead = 0
+    private var results: [Int: [Frame]] = [:]
+    private var pool: [UnsafeMutableRawPointer] = []
+    private var outstanding = 0
+    private var stopping = false
+    private var worker: pthread_t?
+    private let unwinder: CopiedStackUnwinder
+
+    struct RecordKey: Hashable { var tid: Int32; var entryNs: UInt64 }
+
+    public init(options: StackOptions, downstream: TraceSink, logger: Logger = Logger(label: "stackcross.stack")) {
+        self.options = options
+        self.downstream = downstream
+        self.logger = logger
+        switch options.unwinder {
+        case .libdw: unwinder = DwflCopiedStackUnwinder(sourceLines: options.sourceLines)
+        case .libunwind: unwinder = LibunwindCopiedStackUnwinder()
+        }
+        for table in SyscallTable.all {
+            changers[table.abi] = Set(Self.mapChangers.compactMap { table.number(of: $0).map(Int64.init) })
+        }
+        startWorker()
+    }
+
+    deinit {
+        stopWorker()
+        for b in pool { b.deallocate() }
+    }
+
+    /// The syscalls the tracer must stop at even when -e leaves them out.
+    public var alsoStop: SyscallFilter {
+        (try? SyscallFilter.parse(["trace=" + Self.mapChangers.filter { n in SyscallTable.all.contains { $0.number(of: n) != nil } }.joined(separator: ",")])) ?? .none
+    }
+
+    /// Sets the entry and exit hooks.
+    public func install(into hooks: inout TraceHooks) {
+        let previousEntry = hooks.atSyscallEntry
+        hooks.atSyscallEntry = { [unowned self] pid, tid, rec in
+            previousEntry?(pid, tid, &rec)
+            self.capture(pid: pid, tid: tid, record: &rec)
+        }
+        let previousExit = hooks.atSyscallExit
+        hooks.atSyscallExit = { [unowned self] pid, tid, abi, nr, ret in
+            previousExit?(pid, tid, abi, nr, ret)
+            if self.changers[abi]?.contains(nr) == true { self.dirty.insert(pid) }
+        }
+    }
+
+    // MARK: At the stop (tracer thread)
+
+    func capture(pid: Int32, tid: Int32, record rec: inout SyscallRecord) {
+        guard let regs = rec.entryRegs else { return }
+        let rsp = regs.rsp.rawValue
+        var snapshot = currentMaps(pid)
+        var mapping = snapshot?.mapping(containing: rsp)
+        if mapping == nil, snapshot != nil {
+            // A stack we have not seen (a thread created before we attached): read the maps again once.
+            dirty.insert(pid)
+            snapshot = currentMaps(pid)
+            mapping = snapshot?.mapping(containing: rsp)
+        }
+        guard let snapshot else { return }
+        let buffer = takeBuffer()
+        var count = 0
+        var note: String?
+        if let m = mapping {
+            let want = Int(min(UInt64(options.stackBytes), m.end.rawValue - rsp))
+            let n = sc_read_memory(tid, rsp, buffer, want)
+            if n > 0 { count = n } else { note = "cannot read the stack at \(regs.rsp): \(String(cString: strerror(errno)))" }
+        } else {
+            note = "the stack pointer \(regs.rsp) is in no mapping"
+        }
+        let id = nextJob
+        nextJob += 1
+        jobOfRecord[RecordKey(tid: tid, entryNs: rec.entryNs)] = id
+        enqueue(StackJob(id: id, tid: tid, maps: snapshot, regs: regs, buffer: buffer, count: count,
+                         limit: options.stackBytes, copyNote: note))
+    }
+
+    /// The module map of `pid`, re-read after a syscall that may have changed it.
+    private func currentMaps(_ pid: Int32) -> ModuleMapSnapshot? {
+        if let m = maps[pid], !dirty.contains(pid) { return m }
+        dirty.remove(pid)
+        guard let text = ProcFS.read("/proc/\(pid)/maps") else { return maps[pid] }
+        let mappings = MemoryMapping.parse(text)
+        let old = maps[pid]
+        let sameModules = old.map { $0.executable == mappings.filter(\.isExecutable) } ?? false
+        let gen = sameModules ? old!.generation : nextGeneration
+        if !sameModules { nextGeneration += 1 }
+        let snap = ModuleMapSnapshot(pid: pid, generation: gen, text: text, mappings: mappings)
+        maps[pid] = snap
+        return snap
+    }
+
+    // MARK: Ordering (tracer thread)
+
+    public func syscallEntered(_ record: SyscallRecord) { downstream.syscallEntered(record) }
+
+    public func emit(_ record: TraceRecord) {
+        var job: Int?
+        if case .syscall(let r) = record { job = jobOfRecord.removeValue(forKey: RecordKey(tid: r.tid, entryNs: r.entryNs)) }
+        if job == nil && heldHead == held.count {
+            downstream.emit(record)
+            return
+        }
+        held.append((record, job))
+        release(waiting: false)
+    }
+
+    public func flush() {
+        release(waiting: false)
+        downstream.flush()
+    }
+
+    /// Waits for every stack still being unwound, passes every held record on, and ends the worker.
+    public func finish() {
+        release(waiting: true)
+        downstream.flush()
+        stopWorker()
+    }
+
+    /// Passes held records on in order while their stacks are ready (or waits for them).
+    private func release(waiting: Bool) {
+        while heldHead < held.count {
+            var (record, job) = held[heldHead]
+            if let job {
+                guard let frames = takeResult(job, wait: waiting) else { break }
+                if case .syscall(var r) = record {
+                    r.userStack = frames
+                    record = .syscall(r)
+                }
+            }
+            downstream.emit(record)
+            heldHead += 1
+        }
+        if heldHead == held.count {
+            held.removeAll(keepingCapacity: held.capacity < 4096)
+            heldHead = 0
+        } else if heldHead > 1024 {
+            held.removeFirst(heldHead)
+            heldHead = 0
+        }
+    }
+
+    // MARK: The worker
+
+    private func takeBuffer() -> UnsafeMutableRawPointer {
+        lock.withLock {
+            // Backpressure: a tracee that makes syscalls faster than the worker unwinds them waits here.
+            while outstanding >= options.maxPending { lock.wait() }
+            outstanding += 1
+            return pool.popLast() ?? UnsafeMutableRawPointer.allocate(byteCount: options.stackBytes, alignment: 16)
+        }
+    }
+
+    private func enqueue(_ job: StackJob) {
+        lock.withLock {
+            queue.append(job)
+            lock.broadcast()
+        }
+    }
+
+    private func takeResult(_ id: Int, wait: Bool) -> [Frame]? {
+        lock.withLock {
+            while results[id] == nil {
+                guard wait else { return nil }
+                lock.wait()
+            }
+            return results.removeValue(forKey: id)
+        }
+    }
+
+    private func startWorker() {
+        let ctx = Unmanaged.passRetained(WorkerBox(self)).toOpaque()
+        var t = pthread_t()
+        let r = pthread_create(&t, nil, { arg in
+            let box = Unmanaged<WorkerBox>.fromOpaque(arg!).takeRetainedValue()
+            box.collector?.workerLoop()
+            return nil
+        }, ctx)
+        if r == 0 { worker = t } else { Unmanaged<WorkerBox>.fromOpaque(ctx).release() }
+    }
+
+    private func stopWorker() {
+        lock.withLock {
+            stopping = true
+            lock.broadcast()
+        }
+        if let w = worker {
+            worker = nil
+            pthread_join(w, nil)
+        }
+    }
+
+    fileprivate func workerLoop() {
+        while true {
+            let job: StackJob? = lock.withLock {
+                while queueHead == queue.count && !stopping { lock.wait() }
+                guard queueHead < queue.count else { return nil }
+                let j = queue[queueHead]
+                queueHead += 1
+                if queueHead == queue.count { queue.removeAll(keepingCapacity: true); queueHead = 0 }
+                return j
+            }
+            guard let job else { return }
+            let frames = unwinder.unwind(job, maxFrames: options.maxFrames)
+            lock.withLock {
+                results[job.id] = frames
+                pool.append(job.buffer)
+                outstanding -= 1
+                lock.broadcast()
+            }
+        }
+    }
+}
+
+/// Carries the collector to the worker thread without keeping it alive.
+private final class WorkerBox {
+    weak var collector: SyscallStackCollector?
+    init(_ c: SyscallStackCollector) { collector = c }
+}
