@@ -91,6 +91,12 @@ final class DwflCopiedStackUnwinder: CopiedStackUnwinder {
         return space.symbolize(raw)
     }
 
+    /// Symbols for a stack walked by another backend.
+    func symbolize(_ raw: RawStack, maps: ModuleMapSnapshot) -> [Frame] {
+        guard let space = addressSpace(maps) else { return raw.frames.map { Frame(pc: Address($0.pc), isActivation: $0.isActivation) } }
+        return space.symbolize(raw)
+    }
+
     private func addressSpace(_ maps: ModuleMapSnapshot) -> DwflAddressSpace? {
         if let s = spaces[maps.pid], s.generation == maps.generation { return s.space }
         if spaces.count > 64 { spaces.removeAll() }
@@ -142,7 +148,7 @@ public final class SyscallStackCollector: TraceSink {
         self.logger = logger
         switch options.unwinder {
         case .libdw: unwinder = DwflCopiedStackUnwinder(sourceLines: options.sourceLines)
-        case .libunwind: unwinder = LibunwindCopiedStackUnwinder()
+        case .libunwind: unwinder = LibunwindCopiedStackUnwinder(sourceLines: options.sourceLines)
         }
         for table in SyscallTable.all {
             changers[table.abi] = Set(Self.mapChangers.compactMap { table.number(of: $0).map(Int64.init) })

@@ -52,6 +52,19 @@ final class StackTraceTests: XCTestCase {
         }
     }
 
+    func testLibunwindBackendNamesTheSameChain() throws {
+        let writes = try traceWrites(["20"], extra: ["--unwinder", "libunwind"])
+        XCTAssertEqual(writes.count, 20)
+        for w in writes { XCTAssertEqual(ownFrames(w.userStack ?? []), Self.chain, "\(w.userStack ?? [])") }
+        // Bad stacks end with a marker there too.
+        let broken = try XCTUnwrap(try traceWrites(["1", "broken"], extra: ["--unwinder", "libunwind"]).first?.userStack)
+        XCTAssertEqual(broken.last?.note, "unwind stopped: return address 0x10 is in no executable mapping")
+        let loop = try XCTUnwrap(try traceWrites(["1", "loop"], extra: ["--unwinder", "libunwind"]).first?.userStack)
+        XCTAssertTrue(loop.count < 10 && loop.last?.note?.hasPrefix("unwind stopped:") == true, "\(loop)")
+        let cut = try XCTUnwrap(try traceWrites(["1", "deep"], extra: ["--unwinder", "libunwind", "--stack-bytes", "1024"]).first?.userStack)
+        XCTAssertEqual(cut.last?.note, "unwind stopped: the stack copy ends at +1024 bytes (--stack-bytes 1024)")
+    }
+
     func testSameFunctionsAsStraceK() throws {
         let bin = try fixture("stack_chain")
         let theirs = try InspectorTests.run("/usr/bin/strace", ["-f", "-k", "-e", "trace=write", bin.path, "30"], timeout: 60)
