@@ -49,6 +49,9 @@ public final class StackCopyMemory: UnwindMemory {
     private var owned: [UInt8] = []
     /// Set when the unwinder asked for a word past the end of the copy (the stack was deeper).
     public private(set) var readPastEnd = false
+    /// Every word the unwinder read, when recording: what a memoized walk depends on.
+    var recording = false
+    private(set) var reads: [(address: UInt64, value: UInt64)] = []
 
     public init() {}
     public convenience init(base: UInt64, bytes: [UInt8]) {
@@ -60,6 +63,7 @@ public final class StackCopyMemory: UnwindMemory {
     /// Points at another copy; `pointer` must stay valid until the next reset.
     public func reset(base: UInt64, pointer: UnsafeRawPointer?, count: Int) {
         self.base = base; self.pointer = pointer; self.count = count; readPastEnd = false
+        reads.removeAll(keepingCapacity: true)
     }
 
     public func readWord(at address: UInt64) -> UInt64? {
@@ -69,7 +73,9 @@ public final class StackCopyMemory: UnwindMemory {
             readPastEnd = true
             return nil
         }
-        return pointer.loadUnaligned(fromByteOffset: Int(off), as: UInt64.self)
+        let v = pointer.loadUnaligned(fromByteOffset: Int(off), as: UInt64.self)
+        if recording { reads.append((address, v)) }
+        return v
     }
 }
 

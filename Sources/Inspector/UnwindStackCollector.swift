@@ -30,9 +30,14 @@ final class ModuleMapSnapshot: @unchecked Sendable {
     let mappings: [MemoryMapping]
     let executable: [MemoryMapping]
 
+    /// The address space runs stackcross's own executable (a spawned child before its execve).
+    let isTracerImage: Bool
+    static let tracerImage = ProcFS.exe(getpid())
+
     init(pid: Int32, generation: Int, text: String, mappings: [MemoryMapping]) {
         self.pid = pid; self.generation = generation; self.text = text; self.mappings = mappings
         executable = mappings.filter(\.isExecutable)
+        isTracerImage = Self.tracerImage != nil && executable.first?.path == Self.tracerImage
     }
 
     /// The mapping holding `a`, if any.
@@ -75,21 +80,58 @@ final class DwflCopiedStackUnwinder: CopiedStackUnwinder {
 
     init(sourceLines: SourceLines) { self.sourceLines = sourceLines }
 
+    /// A walk is a function of the pc, the registers a CFA rule can use after a call (rsp, rbp and
+    /// the callee-saved ones), the module map and the stack words it read: when all of those match
+    /// a previous walk, so do its frames.
+    struct WalkKey: Hashable {
+        var pid: Int32, generation: Int, maxFrames: Int
+        var rip: UInt64, rsp: UInt64, rbp: UInt64, rbx: UInt64, r12: UInt64, r13: UInt64, r14: UInt64, r15: UInt64
+    }
+    private var memo: [WalkKey: (reads: [(address: UInt64, value: UInt64)], frames: [Frame], count: Int)] = [:]
+    private(set) var memoHits = 0
+
     func unwind(_ job: StackJob, maxFrames: Int) -> [Frame] {
+        let r = job.regs
+        let key = WalkKey(pid: job.maps.pid, generation: job.maps.generation, maxFrames: maxFrames,
+                          rip: r.rip.rawValue, rsp: r.rsp.rawValue, rbp: r.rbp.rawValue, rbx: r.rbx.rawValue,
+                          r12: r.r12.rawValue, r13: r.r13.rawValue, r14: r.r14.rawValue, r15: r.r15.rawValue)
+        memory.reset(base: job.regs.rsp.rawValue, pointer: UnsafeRawPointer(job.buffer), count: job.count)
+        if let hit = memo[key], hit.count == job.count, job.copyNote == nil,
+           hit.reads.allSatisfy({ memory.readWord(at: $0.address) == $0.value }) {
+            memoHits += 1
+            return hit.frames
+        }
+        let frames = walkAndSymbolize(job, maxFrames: maxFrames)
+        if job.copyNote == nil {
+            if memo.count >= 4096 { memo.removeAll(keepingCapacity: true) }
+            memo[key] = (memory.reads, frames, job.count)
+        }
+        return frames
+    }
+
+    private func walkAndSymbolize(_ job: StackJob, maxFrames: Int) -> [Frame] {
         let space = addressSpace(job.maps)
         guard let space else { return [Frame(pc: job.regs.rip, isActivation: true), Frame(pc: 0, note: "unwind stopped: no modules for pid \(job.maps.pid)")] }
         memory.reset(base: job.regs.rsp.rawValue, pointer: UnsafeRawPointer(job.buffer), count: job.count)
+        memory.recording = true
+        defer { memory.recording = false }
         let exec = job.maps.executable
+        let t0 = monotonicSeconds()
         var raw = space.walk(tid: job.tid, regs: job.regs, memory: memory, maxFrames: maxFrames,
                              isExecutable: { pc in exec.contains { $0.contains(Address(pc)) } })
+        walkTime += monotonicSeconds() - t0
         // libdw ends a walk quietly when a read fails: say so when the copy was what ran out.
         if let why = job.copyNote {
             raw.stopReason = "unwind stopped: \(why)"
         } else if memory.readPastEnd && job.count == job.limit {
             raw.stopReason = "unwind stopped: the stack copy ends at +\(job.count) bytes (--stack-bytes \(job.limit))"
         }
-        return space.symbolize(raw)
+        let t1 = monotonicSeconds()
+        let out = space.symbolize(raw)
+        symTime += monotonicSeconds() - t1
+        return out
     }
+    var walkTime = 0.0, symTime = 0.0
 
     /// Symbols for a stack walked by another backend.
     func symbolize(_ raw: RawStack, maps: ModuleMapSnapshot) -> [Frame] {
@@ -137,6 +179,7 @@ public final class SyscallStackCollector: TraceSink {
     private var pool: [UnsafeMutableRawPointer] = []
     private var outstanding = 0
     private var stopping = false
+    private var workerTime = 0.0
     private var worker: pthread_t?
     private let unwinder: CopiedStackUnwinder
 
@@ -193,7 +236,8 @@ public final class SyscallStackCollector: TraceSink {
             snapshot = currentMaps(pid)
             mapping = snapshot?.mapping(containing: rsp)
         }
-        guard let snapshot else { return }
+        // Our own child between fork and execve runs stackcross's image: nothing of the program yet.
+        guard let snapshot, !snapshot.isTracerImage else { return }
         let buffer = takeBuffer()
         var count = 0
         var note: String?
@@ -242,13 +286,19 @@ public final class SyscallStackCollector: TraceSink {
     }
 
     public func flush() {
+        wakeWorker()
         release(waiting: false)
         downstream.flush()
     }
 
     /// Waits for every stack still being unwound, passes every held record on, and ends the worker.
     public func finish() {
+        let t0 = monotonicSeconds()
         release(waiting: true)
+        if let d = unwinder as? DwflCopiedStackUnwinder {
+            logger.debug("stack timings", metadata: ["walk.ms": "\(Int(d.walkTime * 1000))", "memo.hits": "\(d.memoHits)", "symbolize.ms": "\(Int(d.symTime * 1000))",
+                                                     "finish.wait.ms": "\(Int((monotonicSeconds() - t0) * 1000))", "worker.ms": "\(Int(workerTime * 1000))"])
+        }
         downstream.flush()
         stopWorker()
     }
@@ -281,23 +331,35 @@ public final class SyscallStackCollector: TraceSink {
     private func takeBuffer() -> UnsafeMutableRawPointer {
         lock.withLock {
             // Backpressure: a tracee that makes syscalls faster than the worker unwinds them waits here.
-            while outstanding >= options.maxPending { lock.wait() }
+            while outstanding >= options.maxPending {
+                lock.broadcast()
+                lock.wait()
+            }
             outstanding += 1
             return pool.popLast() ?? UnsafeMutableRawPointer.allocate(byteCount: options.stackBytes, alignment: 16)
         }
     }
 
+    /// Jobs wait in batches: waking the worker for each one costs more (futex, context switches)
+    /// than unwinding it. flush(), finish() and backpressure wake it too.
+    static let batch = 32
+
     private func enqueue(_ job: StackJob) {
         lock.withLock {
             queue.append(job)
-            lock.broadcast()
+            if queue.count - queueHead >= Self.batch { lock.broadcast() }
         }
+    }
+
+    private func wakeWorker() {
+        lock.withLock { if queueHead < queue.count { lock.broadcast() } }
     }
 
     private func takeResult(_ id: Int, wait: Bool) -> [Frame]? {
         lock.withLock {
             while results[id] == nil {
                 guard wait else { return nil }
+                lock.broadcast()
                 lock.wait()
             }
             return results.removeValue(forKey: id)
@@ -337,7 +399,9 @@ public final class SyscallStackCollector: TraceSink {
                 return j
             }
             guard let job else { return }
+            let tw = monotonicSeconds()
             let frames = unwinder.unwind(job, maxFrames: options.maxFrames)
+            workerTime += monotonicSeconds() - tw
             lock.withLock {
                 results[job.id] = frames
                 pool.append(job.buffer)
