@@ -20,10 +20,11 @@ FX="$WORK/stack_chain"
 measure() {
     local name=$1; shift
     local t0=$EPOCHREALTIME
-    /usr/bin/time -f "%M" -o "$WORK/rss" "$@" > /dev/null 2>&1
+    /usr/bin/time -f "%M %U %S" -o "$WORK/rss" "$@" > /dev/null 2>&1
     local t1=$EPOCHREALTIME
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) * 1000 }' >> "$WORK/$name.ms"
-    cat "$WORK/rss" >> "$WORK/$name.rss"
+    awk '{ print $1 }' "$WORK/rss" >> "$WORK/$name.rss"
+    awk '{ printf "%.0f\n", ($2 + $3) * 1000 }' "$WORK/rss" >> "$WORK/$name.cpu"
 }
 median() { sort -n "$1" | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f", m}'; }
 
@@ -39,11 +40,13 @@ measure long_stack "$BIN" trace -f --stack -o /dev/null -- "$FX" "$((COUNT * 10)
 
 S=$(median "$WORK/strace_k.ms"); K=$(median "$WORK/stack.ms"); N=$(median "$WORK/nostack.ms"); J=$(median "$WORK/stack_json.ms")
 echo "fixture: $COUNT writes through a 5-frame chain (about ${SYSCALLS:-?} syscalls in all), $RUNS runs each"
-printf "%-44s %9s ms   max RSS %s KB\n" "strace -f -k" "$S" "$(median "$WORK/strace_k.rss")"
-printf "%-44s %9s ms   max RSS %s KB\n" "stackcross trace -f --stack (text)" "$K" "$(median "$WORK/stack.rss")"
-printf "%-44s %9s ms   max RSS %s KB\n" "stackcross trace -f --stack -o (JSON Lines)" "$J" "$(median "$WORK/stack_json.rss")"
-printf "%-44s %9s ms   max RSS %s KB\n" "stackcross trace -f (no --stack)" "$N" "$(median "$WORK/nostack.rss")"
-printf "%-44s %9s ms   max RSS %s KB\n" "stackcross trace -f --stack, $((COUNT * 10)) writes" "$(median "$WORK/long_stack.ms")" "$(median "$WORK/long_stack.rss")"
-awk -v k="$K" -v s="$S" -v n="$N" 'BEGIN {
-    printf "ratio --stack / strace -f -k:  %.2fx (target <= 0.2x)\n", k / s
-    printf "ratio --stack / no --stack:    %.2fx (target <= 1.3x)\n", k / n }'
+row() { printf "%-46s %9s ms wall %7s ms cpu   max RSS %s KB\n" "$1" "$(median "$WORK/$2.ms")" "$(median "$WORK/$2.cpu")" "$(median "$WORK/$2.rss")"; }
+row "strace -f -k" strace_k
+row "stackcross trace -f --stack (text)" stack
+row "stackcross trace -f --stack -o (JSON Lines)" stack_json
+row "stackcross trace -f (no --stack, text)" nostack
+row "stackcross trace -f --stack -o, $((COUNT * 10)) writes" long_stack
+awk -v k="$K" -v s="$S" -v n="$N" -v kc="$(median "$WORK/stack.cpu")" -v nc="$(median "$WORK/nostack.cpu")" 'BEGIN {
+    printf "ratio --stack / strace -f -k (wall):  %.2fx (target <= 0.2x)\n", k / s
+    printf "ratio --stack / no --stack (wall):    %.2fx (target <= 1.3x)\n", k / n
+    printf "ratio --stack / no --stack (cpu):     %.2fx\n", kc / nc }'

@@ -141,6 +141,7 @@ final class TraceOutput: TraceSink {
     let quiet: Bool
     let multiProcess: Bool
     var buffer: [UInt8] = []
+    let stackText = StackTextRenderer()
     static let bufferLimit = 1 << 16
 
     init(mode: Mode, fd: Int32, quiet: Bool, multiProcess: Bool) {
@@ -163,7 +164,7 @@ final class TraceOutput: TraceSink {
                 buffer.append(UInt8(ascii: "\n"))
             }
             // --stack: the frames under the call, as strace -k prints them.
-            if case .syscall(let r) = record, let frames = r.userStack { StackText.append(frames, to: &buffer) }
+            if case .syscall(let r) = record, let frames = r.userStack { stackText.append(frames, to: &buffer) }
         case .summary:
             if case .syscall(let r) = record { TraceLines.count(r) }
         }

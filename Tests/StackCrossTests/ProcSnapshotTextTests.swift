@@ -86,5 +86,20 @@ final class ProcStackTextTests: XCTestCase {
         var b: [UInt8] = []
         StackText.append([Frame(pc: 0)], to: &b)
         XCTAssertEqual(String(decoding: b, as: UTF8.self), " > [0x0]\n")
+
+        // The renderer gives the same bytes, from its cache for the same array and anew for an equal one.
+        let r = StackTextRenderer(capacity: 2)
+        var direct: [UInt8] = []
+        StackText.append(frames, to: &direct)
+        for _ in 0..<3 {
+            var c: [UInt8] = []
+            r.append(frames, to: &c)
+            XCTAssertEqual(c, direct)
+        }
+        var other = frames
+        other[0].symbol = "__GI___write"
+        var c: [UInt8] = []
+        r.append(other, to: &c)
+        XCTAssertTrue(String(decoding: c, as: UTF8.self).hasPrefix(" > /usr/lib/libc.so.6(__GI___write+0x10)"))
     }
 }

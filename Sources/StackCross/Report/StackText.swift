@@ -61,3 +61,34 @@ public enum StackText {
         }
     }
 }
+
+/// Renders stacks to strace -k lines, remembering the bytes of the last few distinct stacks: a
+/// trace repeats the same frames array (the unwinder memoizes walks), so most records cost a copy.
+/// Identity is the array's storage, kept alive by the cache so that it cannot be reused meanwhile.
+public final class StackTextRenderer {
+    private var entries: [(frames: [Frame], bytes: [UInt8])] = []
+    private var next = 0
+    private let capacity: Int
+
+    public init(capacity: Int = 64) { self.capacity = capacity }
+
+    public func append(_ frames: [Frame], to b: inout [UInt8]) {
+        guard !frames.isEmpty else { return }
+        let id = frames.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        for e in entries where e.frames.count == frames.count {
+            if e.frames.withUnsafeBufferPointer({ UnsafeRawPointer($0.baseAddress) }) == id {
+                b.append(contentsOf: e.bytes)
+                return
+            }
+        }
+        var bytes: [UInt8] = []
+        StackText.append(frames, to: &bytes)
+        b.append(contentsOf: bytes)
+        if entries.count < capacity {
+            entries.append((frames, bytes))
+        } else {
+            entries[next] = (frames, bytes)
+            next = (next + 1) % capacity
+        }
+    }
+}
