@@ -10,6 +10,9 @@ Sources (Debian package linux-libc-dev):
       the parameter's type and name. Dev-time only (apt-get install linux-headers-<version>-common);
       MANUAL_PROTOTYPES and PROTOTYPE_ALIASES below cover what that header does not declare.
 Class data (strace's %file, %process, ...) is kept by hand in CLASSES below, by syscall name.
+Syscalls newer than those headers (Debian 12 ships Linux 6.1's; the machines run 6.18) are kept in
+NEWER_SYSCALLS below, copied from the kernel's arch/x86/entry/syscalls/syscall_{64,32}.tbl, where
+451-469 are "common" entries with the same number in both ABIs.
 
 Regenerate (from the repository root):
   python3 Tools/gen-syscall-tables.py            # rewrites the Swift file
@@ -56,6 +59,31 @@ MANUAL_PROTOTYPES = {
     "bdflush": "int func, long data",
     "readdir": "unsigned int fd, void __user *dirent, unsigned int count",
 }
+# Added after Linux 6.1: number, name, sys_* prototype (include/linux/syscalls.h of 6.17).
+# Same number on x86_64 and i386. The headers win where they already name a number.
+NEWER_SYSCALLS = [
+    (451, "cachestat", "unsigned int fd, struct cachestat_range __user *cstat_range, struct cachestat __user *cstat, unsigned int flags"),
+    (452, "fchmodat2", "int dfd, const char __user *filename, umode_t mode, unsigned int flags"),
+    (453, "map_shadow_stack", "unsigned long addr, unsigned long size, unsigned int flags"),
+    (454, "futex_wake", "void __user *uaddr, unsigned long mask, int nr, unsigned int flags"),
+    (455, "futex_wait", "void __user *uaddr, unsigned long val, unsigned long mask, unsigned int flags, struct __kernel_timespec __user *timeout, clockid_t clockid"),
+    (456, "futex_requeue", "struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue"),
+    (457, "statmount", "const struct mnt_id_req __user *req, struct statmount __user *buf, size_t bufsize, unsigned int flags"),
+    (458, "listmount", "const struct mnt_id_req __user *req, u64 __user *mnt_ids, size_t nr_mnt_ids, unsigned int flags"),
+    (459, "lsm_get_self_attr", "unsigned int attr, struct lsm_ctx __user *ctx, u32 __user *size, u32 flags"),
+    (460, "lsm_set_self_attr", "unsigned int attr, struct lsm_ctx __user *ctx, u32 size, u32 flags"),
+    (461, "lsm_list_modules", "u64 __user *ids, u32 __user *size, u32 flags"),
+    (462, "mseal", "unsigned long start, size_t len, unsigned long flags"),
+    (463, "setxattrat", "int dfd, const char __user *path, unsigned int at_flags, const char __user *name, const struct xattr_args __user *args, size_t size"),
+    (464, "getxattrat", "int dfd, const char __user *path, unsigned int at_flags, const char __user *name, struct xattr_args __user *args, size_t size"),
+    (465, "listxattrat", "int dfd, const char __user *path, unsigned int at_flags, char __user *list, size_t size"),
+    (466, "removexattrat", "int dfd, const char __user *path, unsigned int at_flags, const char __user *name"),
+    (467, "open_tree_attr", "int dfd, const char __user *path, unsigned int flags, struct mount_attr __user *uattr, size_t usize"),
+    (468, "file_getattr", "int dfd, const char __user *filename, struct file_attr __user *attr, size_t usize, unsigned int at_flags"),
+    (469, "file_setattr", "int dfd, const char __user *filename, struct file_attr __user *attr, size_t usize, unsigned int at_flags"),
+]
+MANUAL_PROTOTYPES.update({name: proto for _, name, proto in NEWER_SYSCALLS})
+
 # Names whose prototype is another sys_* function's (i386 spellings, 64-bit time variants).
 PROTOTYPE_ALIASES = {
     "oldstat": "stat", "oldfstat": "fstat", "oldlstat": "lstat", "_llseek": "llseek", "_newselect": "select",
@@ -68,7 +96,7 @@ PROTOTYPE_ALIASES = {
 CLASSES = {
     # Takes a file name argument.
     "file": """
-        open creat openat openat2 open_by_handle_at? access faccessat faccessat2 chdir chroot getcwd
+        open creat openat openat2 access faccessat faccessat2 chdir chroot getcwd
         stat lstat stat64 lstat64 oldstat oldlstat newfstatat fstatat64 statx statfs statfs64
         truncate truncate64 rename renameat renameat2 mkdir mkdirat rmdir link linkat unlink unlinkat
         symlink symlinkat readlink readlinkat chmod fchmodat fchmodat2 chown chown32 lchown lchown32
@@ -251,6 +279,10 @@ def swift_string(s):
 
 def render():
     t64, t32 = parse_unistd(UNISTD_64), parse_unistd(UNISTD_32)
+    for nr, name, _ in NEWER_SYSCALLS:
+        for table in (t64, t32):
+            if nr not in table and name not in table.values():
+                table[nr] = name
     errnos = parse_errno()
     known = set(t64.values()) | set(t32.values())
     lines = [
@@ -258,12 +290,12 @@ def render():
         "// and asm-generic/errno*.h. Do not edit: run `python3 Tools/gen-syscall-tables.py` to regenerate.",
         "",
         "extension SyscallTable {",
-        "    /// x86_64 (asm/unistd_64.h): number, name.",
+        "    /// x86_64 (asm/unistd_64.h, then NEWER_SYSCALLS): number, name.",
         "    static let x86_64Entries: [(Int, String)] = [",
     ]
     for nr in sorted(t64):
         lines.append(f"        ({nr}, {swift_string(t64[nr])}),")
-    lines += ["    ]", "", "    /// i386 (asm/unistd_32.h): number, name.", "    static let i386Entries: [(Int, String)] = ["]
+    lines += ["    ]", "", "    /// i386 (asm/unistd_32.h, then NEWER_SYSCALLS): number, name.", "    static let i386Entries: [(Int, String)] = ["]
     for nr in sorted(t32):
         lines.append(f"        ({nr}, {swift_string(t32[nr])}),")
     lines += ["    ]", "}", "", "extension Errno {",

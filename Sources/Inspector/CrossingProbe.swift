@@ -60,12 +60,13 @@ public final class CrossingProbe {
 
     func observe(pid: Int32, tid: Int32, _ obs: inout StopObservation) {
         if obs.kind == .syscallExit, let e = obs.entryRegs, isExecve(e.origRax.signed, arch: entryArch[tid]) {
-            maps[pid] = nil; elf32[pid] = nil; actions[pid] = nil
+            // execve resets handlers to default and drops the sigaltstack.
+            maps[pid] = nil; elf32[pid] = nil; actions[pid] = nil; altstacks[tid] = nil
         }
         obs.maps = mapsFor(pid, covering: [obs.regs.rsp, obs.regs.rip])
         obs.is32BitTask = is32(pid)
         if readKernelStack {
-            let frames = ProcFS.kernelStackText(pid: pid, tid: tid).map(ProcKernelStack.parse) ?? []
+            let frames = kernelStackText(pid: pid, tid: tid).map(ProcKernelStack.parse) ?? []
             obs.kernelStack = frames
             obs.kernelStackReadAtStop = true
             lastKernelStack[tid] = frames
@@ -83,6 +84,36 @@ public final class CrossingProbe {
         default: break
         }
     }
+
+    /// /proc/PID/task/TID/stack, re-read with pread on a descriptor kept per task (it is a seq_file:
+    /// a read at offset 0 walks the stack again), so a stop costs no path lookup.
+    private var stackFDs: [Int32: Int32] = [:]
+    private var stackBuffer = [UInt8](repeating: 0, count: 16 * 1024)
+
+    func kernelStackText(pid: Int32, tid: Int32, retry: Bool = true) -> String? {
+        var fd = stackFDs[tid] ?? -1
+        if fd < 0 {
+            if stackFDs.count >= 512 { closeStackFDs() }
+            fd = open("/proc/\(pid)/task/\(tid)/stack", O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            stackFDs[tid] = fd
+        }
+        let n = stackBuffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard n > 0 else {
+            // A descriptor of an exited task whose tid came back: open the new task's file once.
+            close(fd)
+            stackFDs[tid] = nil
+            return retry ? kernelStackText(pid: pid, tid: tid, retry: false) : nil
+        }
+        return String(decoding: stackBuffer[0..<n], as: UTF8.self)
+    }
+
+    func closeStackFDs() {
+        for fd in stackFDs.values { close(fd) }
+        stackFDs.removeAll()
+    }
+
+    deinit { closeStackFDs() }
 
     func isExecve(_ nr: Int64, arch: UInt32?) -> Bool {
         arch == SyscallInfo.auditArchI386 ? (nr == 11 || nr == 358) : (nr == 59 || nr == 322)

@@ -11,9 +11,4 @@ enum TraceNames {
     }
     static func signalName(_ signo: Int32) -> String { Signals.displayName(signo) }
     static func signalCodeName(signo: Int32, code: Int32) -> String? { Signals.codeName(signo: signo, code: code) }
-    // TEMPORARY until the Syscalls argument decoder lands: raw values.
-    static func decodeArgs(abi: TraceABI, nr: Int64, name: String, args: [Address], ret: Int64?,
-                           memory: StoppedTraceeMemory, stringLimit: Int) -> [String] {
-        args.map { $0.description }
-    }
 }

@@ -33,13 +33,27 @@ public enum TraceABI: Sendable, Hashable {
 }
 
 /// Where a trace's records go, as they happen. The CLI formats them; the engine never does.
+/// Its methods are called on the trace's output thread, one at a time, in stop order.
 public protocol TraceSink: AnyObject {
+    /// Whether syscall records should carry the model's crossing (the checks cost time per call).
+    var wantsCrossings: Bool { get }
+    /// Whether the sink shows strace-like text: the engine then also renders return values (fd paths
+    /// need the stopped tracee) and siginfo fields for it.
+    var wantsText: Bool { get }
     /// A reported syscall has entered (its record has no `ret` yet): for live line output.
     func syscallEntered(_ record: SyscallRecord)
-    /// A finished record: every syscall once, at its exit (or when its task died inside it).
+    /// Every reported syscall once, at its exit stop or when its task died inside it (`ret` nil).
+    func syscallExited(_ record: SyscallRecord, returnText: String?)
+    /// A signal-delivery stop; `siginfoFields` (si_pid…) only when `wantsText`.
+    func signal(_ record: SignalRecord, siginfoFields: [(String, String)])
+    /// exec, clone, exit, attach and detach records.
     func emit(_ record: TraceRecord)
     /// The tracer is idle or done: write out what is buffered.
     func flush()
+}
+
+extension TraceSink {
+    public var wantsCrossings: Bool { true }
 }
 
 /// What to trace and how.
@@ -102,6 +116,11 @@ final class TracedTask {
     /// The record of the syscall in progress when it is reported.
     var entry: SyscallRecord?
     var entryRegs = sc_user_regs()
+    var entryBytesBeforeIP: [UInt8]?
+    var exitBytesBeforeIP: [UInt8]?
+    /// Observations enriched by `TraceHooks.observe` while the task was stopped, judged after it resumed.
+    var entryObservation: StopObservation?
+    var exitObservation: StopObservation?
     /// The stop right after our own seize of a stopped child: restart it, never PTRACE_LISTEN.
     var startupStop = false
 
@@ -134,6 +153,8 @@ public final class SyscallTracer {
     let logger: Logger
 
     var tasks: [Int32: TracedTask] = [:]
+    let output: TraceOutputThread
+    let wantsText: Bool
     var processes: [Int32: TracedProcess] = [:]
     var rootPid: Int32 = 0
     var rootStatus: Int32?
@@ -143,12 +164,16 @@ public final class SyscallTracer {
     var execSeen = false
     var awaitingStartupSIGCONT = false
     lazy var tracesAll = options.filter.tracesAll
+    /// SC_DEBUG_STOPS=1 prints every decoded wait status to stderr (a debugging aid).
+    let debugStops = getenv("SC_DEBUG_STOPS") != nil
 
     public init(options: TraceOptions, sink: TraceSink, hooks: TraceHooks = TraceHooks(), logger: Logger = Logger(label: "trace")) {
         self.options = options
         self.sink = sink
         self.hooks = hooks
         self.logger = logger
+        self.output = TraceOutputThread(sink: sink, model: options.model)
+        self.wantsText = sink.wantsText
     }
 
     var ptraceOptions: UInt {
@@ -166,10 +191,11 @@ public final class SyscallTracer {
         guard sc_install_tracer_signals(options.flushIntervalMs) == 0 else {
             throw TraceError("cannot install signal handlers: \(String(cString: strerror(errno)))")
         }
+        output.start()
         defer {
             sc_restore_tracer_signals()
             if spawnErrorFD >= 0 { close(spawnErrorFD) }
-            sink.flush()
+            output.finish()
         }
         switch target {
         case .program(let program, let argv):
@@ -245,7 +271,7 @@ public final class SyscallTracer {
                     fresh = true
                     _ = addTask(tid, process: pid)
                     _ = sc_ptrace_interrupt(tid)
-                    sink.emit(.attach(AttachRecord(pid: pid, tid: tid, timeNs: sc_monotonic_ns())))
+                    output.submit(.record(.attach(AttachRecord(pid: pid, tid: tid, timeNs: sc_monotonic_ns()))))
                 }
                 if !fresh || !options.followForks { break }
                 tids = ProcFS.taskIDs(pid)
@@ -279,20 +305,21 @@ public final class SyscallTracer {
     func waitLoop() throws -> Int32? {
         var status: Int32 = 0
         while !tasks.isEmpty {
+            // A busy tracee keeps waitpid from ever blocking (and so from returning EINTR): look every time.
+            let sig = sc_tracer_take_stop_signal()
+            if sig != 0 {
+                if attachedMode {
+                    detachAll(reason: sig)
+                    return sig
+                }
+                // Our own child: pass the signal on and trace what it does with it.
+                kill(rootPid, sig)
+            }
             let tid = sc_waitpid_interruptible(-1, &status, 0)
             if tid < 0 {
                 let e = errno
                 if e == EINTR {
-                    let sig = sc_tracer_take_stop_signal()
-                    if sig != 0 {
-                        if attachedMode {
-                            detachAll(reason: sig)
-                            return sig
-                        }
-                        // Our own child: pass the signal on and trace what it does with it.
-                        kill(rootPid, sig)
-                    }
-                    sink.flush()
+                    output.flush()
                     continue
                 }
                 if e == ECHILD { break }
@@ -304,6 +331,7 @@ public final class SyscallTracer {
     }
 
     func handle(tid: Int32, stop: WaitStop) {
+        if debugStops { fputs("stop \(tid) \(stop)\n", stderr) }
         guard let t = tasks[tid] ?? adopt(tid, stop) else { return }
         switch stop {
         case .syscallStop:
@@ -348,6 +376,8 @@ public final class SyscallTracer {
 
     // MARK: Syscall stops
 
+    /// At a stop only what needs the stopped task happens (ptrace reads, tracee memory, hooks); the
+    /// task is resumed before the records are built and written, so that work overlaps its running.
     func onSyscallStop(_ t: TracedTask) {
         var info = sc_syscall_info()
         var regs = sc_user_regs()
@@ -358,75 +388,153 @@ public final class SyscallTracer {
         switch Int(info.op) {
         case Int(SC_SYSCALL_INFO_ENTRY):
             let a = info.u.entry.args
-            syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.entry.nr), args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
+            let reported = syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.entry.nr),
+                                        args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
+            resume(t)
+            if reported { completeEntry(t, info: info, regs: regs) }
         case Int(SC_SYSCALL_INFO_EXIT):
-            syscallExit(t, info: info, regs: regs)
+            let done = syscallExit(t, info: info, regs: regs)
+            resume(t)
+            if let (rec, text) = done { completeExit(t, rec, returnText: text, info: info, regs: regs) }
         default:
-            break
+            resume(t)
         }
-        resume(t)
     }
 
     typealias Args6 = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
 
-    func syscallEntry(_ t: TracedTask, info: sc_syscall_info, nr: Int64, args: Args6, regs: sc_user_regs) {
+    /// Per-syscall facts, looked up by number on the hot path instead of by name.
+    struct SyscallFlags: OptionSet {
+        let rawValue: UInt8
+        /// Has output arguments (read's buffer): decoded again at the exit stop.
+        static let decodeAtExit = SyscallFlags(rawValue: 1)
+        /// A successful call may change what an fd refers to.
+        static let changesFds = SyscallFlags(rawValue: 2)
+        /// Selected by -e trace=SET.
+        static let traced = SyscallFlags(rawValue: 4)
+    }
+
+    lazy var flagTables: (x86_64: [SyscallFlags], i386: [SyscallFlags]) = {
+        func table(_ t: SyscallTable, _ abi: TraceABI) -> [SyscallFlags] {
+            (0..<t.limit).map { nr in
+                var f: SyscallFlags = []
+                if options.filter.contains(abi: abi.name, nr: Int64(nr)) { f.insert(.traced) }
+                if let name = t.name(Int64(nr)) {
+                    let argc = SyscallDecoder.argKinds(abi: abi.name, name: name).count
+                    if SyscallLine.entryArgumentCount(abi: abi.name, nr: Int64(nr), argCount: argc) < argc {
+                        f.insert(.decodeAtExit)
+                    }
+                    if FdPathCache.fdTableChangers.contains(name) { f.insert(.changesFds) }
+                }
+                return f
+            }
+        }
+        return (table(.x86_64, .x86_64), table(.i386, .i386))
+    }()
+
+    func flags(_ abi: TraceABI, _ nr: Int64) -> SyscallFlags {
+        let table = abi == .i386 ? flagTables.i386 : flagTables.x86_64
+        if nr >= 0, nr < Int64(table.count) { return table[Int(nr)] }
+        return options.filter.contains(abi: abi.name, nr: nr) ? .traced : []
+    }
+
+    /// The entry stop, task stopped: returns whether the call is reported.
+    func syscallEntry(_ t: TracedTask, info: sc_syscall_info, nr: Int64, args: Args6, regs: sc_user_regs) -> Bool {
         t.inSyscall = true
         t.entry = nil
         let abi = TraceABI(auditArch: info.arch)
-        if !tracesAll, !options.filter.contains(abi: abi.name, nr: nr) { return }
+        let f = flags(abi, nr)
+        if !tracesAll, !f.contains(.traced) { return false }
         let now = sc_monotonic_ns()
         t.entryRegs = regs
-        let name = TraceNames.syscallName(abi: abi, nr: nr)
-        let r = Registers(regs)
+        t.entryBytesBeforeIP = bytesBeforeIP(t, regs.rip)
         let raw = [Address(args.0), Address(args.1), Address(args.2), Address(args.3), Address(args.4), Address(args.5)]
-        var obs = StopObservation(kind: .syscallEntry, tid: t.tid, regs: r, syscallInfo: SyscallInfo(info),
-                                  bytesBeforeIP: bytesBeforeIP(t, regs.rip))
-        hooks.observe?(t.process.pid, t.tid, &obs)
-        var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr, name: name, args: [],
-                                rawArgs: raw, entryNs: now, entryRegs: r, crossing: options.model.crossing(for: obs))
-        if Self.decodeAtEntry.contains(name) {
-            rec.args = TraceNames.decodeArgs(abi: abi, nr: nr, name: name, args: raw, ret: nil,
-                                             memory: memory(t), stringLimit: options.stringLimit)
+        var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr,
+                                name: TraceNames.syscallName(abi: abi, nr: nr), args: [], rawArgs: raw, entryNs: now)
+        let d = SyscallDecoder.decode(abi: abi.name, nr: nr, args: [args.0, args.1, args.2, args.3, args.4, args.5],
+                                      memory: memory(t), stringLimit: options.stringLimit, at: .entry,
+                                      stackPointer: regs.rsp)
+        rec.args = d.args
+        if !d.strings.isEmpty { rec.strings = d.strings }
+        rec.entryRegs = Registers(regs)
+        if hooks.observe != nil {
+            var obs = entryObservation(t, info: info, regs: rec.entryRegs!)
+            hooks.observe?(t.process.pid, t.tid, &obs)
+            t.entryObservation = obs
         }
         hooks.atSyscallEntry?(t.process.pid, t.tid, &rec)
-        sink.syscallEntered(rec)
         t.entry = rec
+        return true
     }
 
-    /// Calls whose arguments are gone at their exit stop (the address space is replaced).
-    static let decodeAtEntry: Set<String> = ["execve", "execveat"]
+    /// The entry stop's observation for the model.
+    func entryObservation(_ t: TracedTask, info: sc_syscall_info, regs: Registers) -> StopObservation {
+        var si = SyscallInfo(info)
+        // A seccomp stop is this call's entry stop (same nr and args); the model judges entries.
+        if si?.op == .seccomp { si?.op = .entry }
+        return StopObservation(kind: .syscallEntry, tid: t.tid, regs: regs, syscallInfo: si,
+                               bytesBeforeIP: t.entryBytesBeforeIP)
+    }
 
-    func syscallExit(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) {
+    /// After the entry stop, task running: the observation the model will judge, and the live line.
+    func completeEntry(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) {
+        guard let rec = t.entry, let r = rec.entryRegs else { return }
+        if t.entryObservation == nil, output.judgeCrossings { t.entryObservation = entryObservation(t, info: info, regs: r) }
+        if wantsText { output.submit(.entered(rec)) }
+    }
+
+    /// The exit stop, task stopped: takes the call's record and reads what the call wrote.
+    func syscallExit(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) -> (SyscallRecord, String?)? {
         let wasIn = t.inSyscall
         t.inSyscall = false
         let ret = info.u.exit.rval
         hooks.atSyscallExit?(t.process.pid, t.tid, TraceABI(auditArch: info.arch).name, Int64(bitPattern: regs.orig_rax), ret)
         guard var rec = t.entry else {
             if !wasIn { syscallExitWithoutEntry(t, info: info, regs: regs) }
-            return
+            return nil
         }
         t.entry = nil
-        let r = Registers(regs)
         rec.ret = ret
-        rec.error = TraceNames.errnoName(ret: ret)
         rec.exitNs = sc_monotonic_ns()
+        let abi = TraceABI(auditArch: info.arch)
+        let f = flags(abi, rec.nr)
+        let mem = memory(t)
+        if f.contains(.decodeAtExit) {
+            let d = SyscallDecoder.decode(abi: abi.name, nr: rec.nr, args: rec.rawArgs.map(\.rawValue), memory: mem,
+                                          stringLimit: options.stringLimit, at: .exit(ret),
+                                          entry: (rec.args, rec.strings ?? [:]))
+            rec.args = d.args
+            rec.strings = d.strings.isEmpty ? nil : d.strings
+        }
+        if f.contains(.changesFds), ret >= 0 || ret < -4095 { t.process.fds.invalidate() }
+        t.exitBytesBeforeIP = bytesBeforeIP(t, regs.rip)
+        if hooks.observe != nil {
+            var obs = exitObservation(t, rec, info: info, regs: Registers(regs))
+            hooks.observe?(t.process.pid, t.tid, &obs)
+            t.exitObservation = obs
+        }
+        let text = wantsText
+            ? SyscallDecoder.decodeReturn(abi: abi.name, nr: rec.nr, ret: ret, args: rec.rawArgs.map(\.rawValue), memory: mem)
+            : nil
+        return (rec, text)
+    }
+
+    func exitObservation(_ t: TracedTask, _ rec: SyscallRecord, info: sc_syscall_info, regs: Registers) -> StopObservation {
+        StopObservation(kind: .syscallExit, tid: t.tid, regs: regs, syscallInfo: SyscallInfo(info),
+                        bytesBeforeIP: t.exitBytesBeforeIP, entryRegs: rec.entryRegs)
+    }
+
+    /// After the exit stop, task running: exit registers, and the record goes to the output thread.
+    func completeExit(_ t: TracedTask, _ rec0: SyscallRecord, returnText: String?, info: sc_syscall_info, regs: sc_user_regs) {
+        var rec = rec0
+        let r = Registers(regs)
         rec.exitRegs = r
-        var obs = StopObservation(kind: .syscallExit, tid: t.tid, regs: r, syscallInfo: SyscallInfo(info),
-                                  bytesBeforeIP: bytesBeforeIP(t, regs.rip), entryRegs: rec.entryRegs)
-        hooks.observe?(t.process.pid, t.tid, &obs)
-        let exitCrossing = options.model.crossing(for: obs)
-        if var c = rec.crossing {
-            c.checks += exitCrossing.checks
-            rec.crossing = c
-        } else {
-            rec.crossing = exitCrossing
-        }
-        if !Self.decodeAtEntry.contains(rec.name) {
-            rec.args = TraceNames.decodeArgs(abi: TraceABI(auditArch: info.arch), nr: rec.nr, name: rec.name,
-                                             args: rec.rawArgs, ret: ret, memory: memory(t), stringLimit: options.stringLimit)
-        }
-        if ret >= 0 || ret < -4095, FdPathCache.fdTableChangers.contains(rec.name) { t.process.fds.invalidate() }
-        sink.emit(.syscall(rec))
+        rec.error = TraceNames.errnoName(ret: rec.ret ?? 0)
+        var exitObs = t.exitObservation
+        if exitObs == nil, output.judgeCrossings { exitObs = exitObservation(t, rec, info: info, regs: r) }
+        output.submit(.exited(rec, entry: t.entryObservation, exit: exitObs, returnText: returnText))
+        t.entryObservation = nil
+        t.exitObservation = nil
     }
 
     /// The first stop after attaching can be the exit of a syscall that was already running.
@@ -444,17 +552,23 @@ public final class SyscallTracer {
         var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr, name: name, args: [],
                                 rawArgs: raw, ret: ret, error: TraceNames.errnoName(ret: ret),
                                 entryNs: now, exitNs: now, exitRegs: Registers(regs))
-        rec.args = raw.map(\.description)
-        sink.emit(.syscall(rec))
+        let mem = memory(t)
+        let d = SyscallDecoder.decode(abi: abi.name, nr: nr, args: raw.map(\.rawValue), memory: mem,
+                                      stringLimit: options.stringLimit, at: .exit(ret))
+        rec.args = d.args
+        if !d.strings.isEmpty { rec.strings = d.strings }
+        let text = wantsText
+            ? SyscallDecoder.decodeReturn(abi: abi.name, nr: nr, ret: ret, args: raw.map(\.rawValue), memory: mem) : nil
+        output.submit(.exited(rec, entry: nil, exit: nil, returnText: text))
     }
 
     /// A task died (or is about to) inside a syscall: its record goes out without a return value.
     func finishUnreturned(_ t: TracedTask) {
         t.inSyscall = false
-        guard var rec = t.entry else { return }
+        guard let rec = t.entry else { return }
         t.entry = nil
-        if rec.args.isEmpty { rec.args = rec.rawArgs.map(\.description) }
-        sink.emit(.syscall(rec))
+        output.submit(.exited(rec, entry: t.entryObservation, exit: nil, returnText: nil))
+        t.entryObservation = nil
     }
 
     func bytesBeforeIP(_ t: TracedTask, _ rip: UInt64) -> [UInt8]? {
@@ -478,18 +592,19 @@ public final class SyscallTracer {
             resume(t)
             return
         }
-        var siginfo = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
-                       UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        var siginfo = [UInt8](repeating: 0, count: 128)
         var code: String?
+        var fields: [(String, String)] = []
         var siCode: Int32?
-        if withUnsafeMutableBytes(of: &siginfo, { sc_ptrace_getsiginfo(t.tid, $0.baseAddress) }) == 0 {
-            let si_code = Int32(truncatingIfNeeded: siginfo.1)  // si_signo, si_errno, si_code: ints at 0, 4, 8
-            code = TraceNames.signalCodeName(signo: signo, code: si_code)
-            siCode = si_code
+        if siginfo.withUnsafeMutableBytes({ sc_ptrace_getsiginfo(t.tid, $0.baseAddress) }) == 0 {
+            let decoded = Signals.siginfoFields(siginfo)
+            code = Signals.codeName(signo: signo, code: decoded.code)
+            siCode = decoded.code
+            if wantsText { fields = decoded.fields }
         }
-        var regs = sc_user_regs()
         var rec = SignalRecord(pid: t.process.pid, tid: t.tid, signo: signo, name: TraceNames.signalName(signo),
                                code: code, timeNs: sc_monotonic_ns())
+        var regs = sc_user_regs()
         if sc_ptrace_getregs(t.tid, &regs) == 0 {
             var obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: Registers(regs), signo: signo)
             obs.signalCode = siCode
@@ -500,16 +615,16 @@ public final class SyscallTracer {
             case .notTaken: break
             case .stepped:
                 // The signal is delivered and the task waits at its handler's first instruction.
-                sink.emit(.signal(rec))
+                output.submit(.signal(rec, siginfoFields: fields))
                 resume(t)
                 return
             case .otherStop(let raw):
-                sink.emit(.signal(rec))
+                output.submit(.signal(rec, siginfoFields: fields))
                 handle(tid: t.tid, stop: WaitStop(raw: raw))
                 return
             }
         }
-        sink.emit(.signal(rec))
+        output.submit(.signal(rec, siginfoFields: fields))
         deliverSignal(t, signo: signo)
     }
 
@@ -529,7 +644,7 @@ public final class SyscallTracer {
                 let childPid: Int32 = event == .clone ? (Self.threadGroup(of: child) ?? t.process.pid) : child
                 if tasks[child] == nil { addTask(child, process: childPid) }
                 let kind = event == .vfork ? "vfork" : (childPid == t.process.pid ? "thread" : "fork")
-                sink.emit(.clone(CloneRecord(pid: t.process.pid, tid: t.tid, child: child, kind: kind, timeNs: sc_monotonic_ns())))
+                output.submit(.record(.clone(CloneRecord(pid: t.process.pid, tid: t.tid, child: child, kind: kind, timeNs: sc_monotonic_ns()))))
             }
             resume(t)
         case .exec:
@@ -544,9 +659,13 @@ public final class SyscallTracer {
             if sc_ptrace_get_syscall_info(t.tid, &info) > 0, Int(info.op) == Int(SC_SYSCALL_INFO_SECCOMP),
                sc_ptrace_getregs(t.tid, &regs) == 0 {
                 let a = info.u.seccomp.args
-                syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.seccomp.nr), args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
+                let reported = syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.seccomp.nr),
+                                            args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
+                _ = sc_ptrace_syscall(t.tid, 0)  // on to its exit stop
+                if reported { completeEntry(t, info: info, regs: regs) }
+            } else {
+                _ = sc_ptrace_syscall(t.tid, 0)
             }
-            _ = sc_ptrace_syscall(t.tid, 0)  // to its exit stop
         case .stop, .vforkDone, nil:
             // A new task's first stop, a PTRACE_INTERRUPT, or a SIGCONT waking a listened group stop.
             t.startupStop = false
@@ -569,6 +688,8 @@ public final class SyscallTracer {
             moved.inSyscall = execing.inSyscall
             moved.entry = execing.entry
             moved.entryRegs = execing.entryRegs
+            moved.entryBytesBeforeIP = execing.entryBytesBeforeIP
+            moved.entryObservation = execing.entryObservation
             tasks[t0.tid] = moved
             execing.process.tasks -= 1
             t = moved
@@ -585,16 +706,16 @@ public final class SyscallTracer {
         processes[pid] = p
         t.process = p
         let path = ProcFS.exe(t.tid) ?? ""
-        sink.emit(.exec(ExecRecord(pid: pid, tid: t.tid, formerTid: former != t.tid ? former : nil,
-                                   path: TraceeString(bytes: Array(path.utf8)), timeNs: sc_monotonic_ns())))
+        output.submit(.record(.exec(ExecRecord(pid: pid, tid: t.tid, formerTid: former != t.tid ? former : nil,
+                                   path: TraceeString(bytes: Array(path.utf8)), timeNs: sc_monotonic_ns()))))
         resume(t)
     }
 
     func onGone(_ t: TracedTask, code: Int32?, signal: Int32?) {
         finishUnreturned(t)
         removeTask(t)
-        sink.emit(.exit(ExitRecord(pid: t.process.pid, tid: t.tid, code: code, signal: signal.map(TraceNames.signalName),
-                                   timeNs: sc_monotonic_ns())))
+        output.submit(.record(.exit(ExitRecord(pid: t.process.pid, tid: t.tid, code: code, signal: signal.map(TraceNames.signalName),
+                                   timeNs: sc_monotonic_ns()))))
         if t.tid == rootPid, !attachedMode {
             if let c = code { rootStatus = c }
             if let s = signal { rootStatus = 128 + s }
@@ -637,13 +758,13 @@ public final class SyscallTracer {
             finishUnreturned(t)
             _ = sc_ptrace_detach(t.tid, inject)
             removeTask(t)
-            sink.emit(.detach(AttachRecord(pid: t.process.pid, tid: t.tid, timeNs: sc_monotonic_ns())))
+            output.submit(.record(.detach(AttachRecord(pid: t.process.pid, tid: t.tid, timeNs: sc_monotonic_ns()))))
         }
         // Anything still listed did not stop in time: detach may fail (ESRCH) but is worth a try.
         for t in Array(tasks.values) {
             _ = sc_ptrace_detach(t.tid, 0)
             removeTask(t)
-            sink.emit(.detach(AttachRecord(pid: t.process.pid, tid: t.tid, timeNs: sc_monotonic_ns())))
+            output.submit(.record(.detach(AttachRecord(pid: t.process.pid, tid: t.tid, timeNs: sc_monotonic_ns()))))
         }
     }
 

@@ -16,8 +16,6 @@ public struct StackOptions: Sendable {
     public var maxFrames = 256
     public var unwinder: UnwinderKind = .libdw
     public var sourceLines: SourceLines = .inFile
-    /// Most copies waiting for the worker; past that the tracer waits, so memory stays bounded.
-    public var maxPending = 256
     public init() {}
 }
 
@@ -116,22 +114,16 @@ final class DwflCopiedStackUnwinder: CopiedStackUnwinder {
         memory.recording = true
         defer { memory.recording = false }
         let exec = job.maps.executable
-        let t0 = monotonicSeconds()
         var raw = space.walk(tid: job.tid, regs: job.regs, memory: memory, maxFrames: maxFrames,
                              isExecutable: { pc in exec.contains { $0.contains(Address(pc)) } })
-        walkTime += monotonicSeconds() - t0
         // libdw ends a walk quietly when a read fails: say so when the copy was what ran out.
         if let why = job.copyNote {
             raw.stopReason = "unwind stopped: \(why)"
         } else if memory.readPastEnd && job.count == job.limit {
             raw.stopReason = "unwind stopped: the stack copy ends at +\(job.count) bytes (--stack-bytes \(job.limit))"
         }
-        let t1 = monotonicSeconds()
-        let out = space.symbolize(raw)
-        symTime += monotonicSeconds() - t1
-        return out
+        return space.symbolize(raw)
     }
-    var walkTime = 0.0, symTime = 0.0
 
     /// Symbols for a stack walked by another backend.
     func symbolize(_ raw: RawStack, maps: ModuleMapSnapshot) -> [Frame] {
@@ -149,9 +141,10 @@ final class DwflCopiedStackUnwinder: CopiedStackUnwinder {
     }
 }
 
-/// `trace --stack`. At each syscall-entry stop it copies the registers and the top of the user stack
-/// with one process_vm_readv and lets the tracee go; a worker thread unwinds the copies. As a
-/// `TraceSink` in front of the real one it holds records back, in order, until their stacks are in.
+/// `trace --stack`. At each syscall-entry stop (tracer thread) it copies the registers and the top
+/// of the user stack with one process_vm_readv and lets the tracee go. As the `TraceSink` in front of
+/// the real one it runs on the trace's output thread, which takes records in stop order: there it
+/// unwinds each call's copy and hands the record on with its frames, off the tracee's critical path.
 public final class SyscallStackCollector: TraceSink {
     /// Syscalls after whose exit the module map of the process may have changed.
     public static let mapChangers = ["mmap", "mmap2", "munmap", "mprotect", "mremap", "brk", "execve", "execveat",
@@ -165,23 +158,16 @@ public final class SyscallStackCollector: TraceSink {
     private var maps: [Int32: ModuleMapSnapshot] = [:]
     private var dirty: Set<Int32> = []
     private var nextGeneration = 1
-    private var nextJob = 1
-    private var jobOfRecord: [RecordKey: Int] = [:]
-    private var held: [(record: TraceRecord, job: Int?)] = []
-    private var heldHead = 0
     private var changers: [String: Set<Int64>] = [:]
 
-    // Shared with the worker, under `lock`.
+    // Handed from the tracer thread to the output thread, under `lock`.
     private let lock = NSLockLike()
-    private var queue: [StackJob] = []
-    private var queueHead = 0
-    private var results: [Int: [Frame]] = [:]
-    private var pool: [UnsafeMutableRawPointer] = []
-    private var outstanding = 0
-    private var stopping = false
-    private var workerTime = 0.0
-    private var worker: pthread_t?
+    private var jobs: [RecordKey: StackJob] = [:]
+
+    // Output-thread state.
     private let unwinder: CopiedStackUnwinder
+    private var unwindTime = 0.0
+    private var unwound = 0
 
     struct RecordKey: Hashable { var tid: Int32; var entryNs: UInt64 }
 
@@ -196,25 +182,24 @@ public final class SyscallStackCollector: TraceSink {
         for table in SyscallTable.all {
             changers[table.abi] = Set(Self.mapChangers.compactMap { table.number(of: $0).map(Int64.init) })
         }
-        startWorker()
     }
 
     deinit {
-        stopWorker()
-        for b in pool { b.deallocate() }
+        for j in jobs.values { j.buffer.deallocate() }
     }
 
     /// The syscalls the tracer must stop at even when -e leaves them out.
     public var alsoStop: SyscallFilter {
-        (try? SyscallFilter.parse(["trace=" + Self.mapChangers.filter { n in SyscallTable.all.contains { $0.number(of: n) != nil } }.joined(separator: ",")])) ?? .none
+        let known = Self.mapChangers.filter { n in SyscallTable.all.contains { $0.number(of: n) != nil } }
+        return (try? SyscallFilter.parse(["trace=" + known.joined(separator: ",")])) ?? .none
     }
 
-    /// Sets the entry and exit hooks.
+    /// Sets the entry and exit hooks (keeping any already set).
     public func install(into hooks: inout TraceHooks) {
         let previousEntry = hooks.atSyscallEntry
         hooks.atSyscallEntry = { [unowned self] pid, tid, rec in
             previousEntry?(pid, tid, &rec)
-            self.capture(pid: pid, tid: tid, record: &rec)
+            self.capture(pid: pid, tid: tid, record: rec)
         }
         let previousExit = hooks.atSyscallExit
         hooks.atSyscallExit = { [unowned self] pid, tid, abi, nr, ret in
@@ -225,7 +210,7 @@ public final class SyscallStackCollector: TraceSink {
 
     // MARK: At the stop (tracer thread)
 
-    func capture(pid: Int32, tid: Int32, record rec: inout SyscallRecord) {
+    func capture(pid: Int32, tid: Int32, record rec: SyscallRecord) {
         guard let regs = rec.entryRegs else { return }
         let rsp = regs.rsp.rawValue
         var snapshot = currentMaps(pid)
@@ -238,21 +223,22 @@ public final class SyscallStackCollector: TraceSink {
         }
         // Our own child between fork and execve runs stackcross's image: nothing of the program yet.
         guard let snapshot, !snapshot.isTracerImage else { return }
-        let buffer = takeBuffer()
         var count = 0
         var note: String?
+        var want = 0
         if let m = mapping {
-            let want = Int(min(UInt64(options.stackBytes), m.end.rawValue - rsp))
-            let n = sc_read_memory(tid, rsp, buffer, want)
-            if n > 0 { count = n } else { note = "cannot read the stack at \(regs.rsp): \(String(cString: strerror(errno)))" }
+            want = Int(min(UInt64(options.stackBytes), m.end.rawValue - rsp))
         } else {
             note = "the stack pointer \(regs.rsp) is in no mapping"
         }
-        let id = nextJob
-        nextJob += 1
-        jobOfRecord[RecordKey(tid: tid, entryNs: rec.entryNs)] = id
-        enqueue(StackJob(id: id, tid: tid, maps: snapshot, regs: regs, buffer: buffer, count: count,
-                         limit: options.stackBytes, copyNote: note))
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(want, 8), alignment: 16)
+        if want > 0 {
+            let n = sc_read_memory(tid, rsp, buffer, want)
+            if n > 0 { count = n } else { note = "cannot read the stack at \(regs.rsp): \(String(cString: strerror(errno)))" }
+        }
+        let job = StackJob(id: 0, tid: tid, maps: snapshot, regs: regs, buffer: buffer, count: count,
+                           limit: options.stackBytes, copyNote: note)
+        lock.withLock { jobs[RecordKey(tid: tid, entryNs: rec.entryNs)] = job }
     }
 
     /// The module map of `pid`, re-read after a syscall that may have changed it.
@@ -270,150 +256,40 @@ public final class SyscallStackCollector: TraceSink {
         return snap
     }
 
-    // MARK: Ordering (tracer thread)
+    // MARK: The sink (output thread, in stop order)
+
+    public var wantsCrossings: Bool { downstream.wantsCrossings }
+    public var wantsText: Bool { downstream.wantsText }
 
     public func syscallEntered(_ record: SyscallRecord) { downstream.syscallEntered(record) }
 
-    public func emit(_ record: TraceRecord) {
-        var job: Int?
-        if case .syscall(let r) = record { job = jobOfRecord.removeValue(forKey: RecordKey(tid: r.tid, entryNs: r.entryNs)) }
-        if job == nil && heldHead == held.count {
-            downstream.emit(record)
+    public func syscallExited(_ record: SyscallRecord, returnText: String?) {
+        let key = RecordKey(tid: record.tid, entryNs: record.entryNs)
+        guard let job = lock.withLock({ jobs.removeValue(forKey: key) }) else {
+            downstream.syscallExited(record, returnText: returnText)
             return
         }
-        held.append((record, job))
-        release(waiting: false)
-    }
-
-    public func flush() {
-        wakeWorker()
-        release(waiting: false)
-        downstream.flush()
-    }
-
-    /// Waits for every stack still being unwound, passes every held record on, and ends the worker.
-    public func finish() {
         let t0 = monotonicSeconds()
-        release(waiting: true)
-        if let d = unwinder as? DwflCopiedStackUnwinder {
-            logger.debug("stack timings", metadata: ["walk.ms": "\(Int(d.walkTime * 1000))", "memo.hits": "\(d.memoHits)", "symbolize.ms": "\(Int(d.symTime * 1000))",
-                                                     "finish.wait.ms": "\(Int((monotonicSeconds() - t0) * 1000))", "worker.ms": "\(Int(workerTime * 1000))"])
-        }
-        downstream.flush()
-        stopWorker()
+        var r = record
+        r.userStack = unwinder.unwind(job, maxFrames: options.maxFrames)
+        job.buffer.deallocate()
+        unwindTime += monotonicSeconds() - t0
+        unwound += 1
+        downstream.syscallExited(r, returnText: returnText)
     }
 
-    /// Passes held records on in order while their stacks are ready (or waits for them).
-    private func release(waiting: Bool) {
-        while heldHead < held.count {
-            var (record, job) = held[heldHead]
-            if let job {
-                guard let frames = takeResult(job, wait: waiting) else { break }
-                if case .syscall(var r) = record {
-                    r.userStack = frames
-                    record = .syscall(r)
-                }
-            }
-            downstream.emit(record)
-            heldHead += 1
-        }
-        if heldHead == held.count {
-            held.removeAll(keepingCapacity: held.capacity < 4096)
-            heldHead = 0
-        } else if heldHead > 1024 {
-            held.removeFirst(heldHead)
-            heldHead = 0
-        }
+    public func signal(_ record: SignalRecord, siginfoFields: [(String, String)]) {
+        downstream.signal(record, siginfoFields: siginfoFields)
     }
 
-    // MARK: The worker
+    public func emit(_ record: TraceRecord) { downstream.emit(record) }
 
-    private func takeBuffer() -> UnsafeMutableRawPointer {
-        lock.withLock {
-            // Backpressure: a tracee that makes syscalls faster than the worker unwinds them waits here.
-            while outstanding >= options.maxPending {
-                lock.broadcast()
-                lock.wait()
-            }
-            outstanding += 1
-            return pool.popLast() ?? UnsafeMutableRawPointer.allocate(byteCount: options.stackBytes, alignment: 16)
-        }
+    public func flush() { downstream.flush() }
+
+    /// After the trace: what unwinding cost (-v).
+    public func logTimings() {
+        var meta: Logger.Metadata = ["stacks": "\(unwound)", "unwind.ms": "\(Int(unwindTime * 1000))"]
+        if let d = unwinder as? DwflCopiedStackUnwinder { meta["memo.hits"] = "\(d.memoHits)" }
+        logger.debug("stack timings", metadata: meta)
     }
-
-    /// Jobs wait in batches: waking the worker for each one costs more (futex, context switches)
-    /// than unwinding it. flush(), finish() and backpressure wake it too.
-    static let batch = 32
-
-    private func enqueue(_ job: StackJob) {
-        lock.withLock {
-            queue.append(job)
-            if queue.count - queueHead >= Self.batch { lock.broadcast() }
-        }
-    }
-
-    private func wakeWorker() {
-        lock.withLock { if queueHead < queue.count { lock.broadcast() } }
-    }
-
-    private func takeResult(_ id: Int, wait: Bool) -> [Frame]? {
-        lock.withLock {
-            while results[id] == nil {
-                guard wait else { return nil }
-                lock.broadcast()
-                lock.wait()
-            }
-            return results.removeValue(forKey: id)
-        }
-    }
-
-    private func startWorker() {
-        let ctx = Unmanaged.passRetained(WorkerBox(self)).toOpaque()
-        var t = pthread_t()
-        let r = pthread_create(&t, nil, { arg in
-            let box = Unmanaged<WorkerBox>.fromOpaque(arg!).takeRetainedValue()
-            box.collector?.workerLoop()
-            return nil
-        }, ctx)
-        if r == 0 { worker = t } else { Unmanaged<WorkerBox>.fromOpaque(ctx).release() }
-    }
-
-    private func stopWorker() {
-        lock.withLock {
-            stopping = true
-            lock.broadcast()
-        }
-        if let w = worker {
-            worker = nil
-            pthread_join(w, nil)
-        }
-    }
-
-    fileprivate func workerLoop() {
-        while true {
-            let job: StackJob? = lock.withLock {
-                while queueHead == queue.count && !stopping { lock.wait() }
-                guard queueHead < queue.count else { return nil }
-                let j = queue[queueHead]
-                queueHead += 1
-                if queueHead == queue.count { queue.removeAll(keepingCapacity: true); queueHead = 0 }
-                return j
-            }
-            guard let job else { return }
-            let tw = monotonicSeconds()
-            let frames = unwinder.unwind(job, maxFrames: options.maxFrames)
-            workerTime += monotonicSeconds() - tw
-            lock.withLock {
-                results[job.id] = frames
-                pool.append(job.buffer)
-                outstanding -= 1
-                lock.broadcast()
-            }
-        }
-    }
-}
-
-/// Carries the collector to the worker thread without keeping it alive.
-private final class WorkerBox {
-    weak var collector: SyscallStackCollector?
-    init(_ c: SyscallStackCollector) { collector = c }
 }

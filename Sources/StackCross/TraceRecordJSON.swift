@@ -3,9 +3,22 @@
 /// tests); it exists because JSONEncoder costs several microseconds a record on the trace hot path.
 public enum TraceRecordJSON {
     /// Appends `record` as one JSON object and a newline.
+    public static func appendLine(_ record: TraceRecord, to buffer: JSONLineBuffer) {
+        var w = JSONBytes(p: buffer.base, n: buffer.count, cap: buffer.capacity)
+        write(record, &w)
+        buffer.base = w.p
+        buffer.capacity = w.cap
+        buffer.count = w.n
+    }
+
+    /// Appends `record` as one JSON object and a newline (a convenience for tests and small outputs).
     public static func appendLine(_ record: TraceRecord, to out: inout [UInt8]) {
-        var w = JSONBytes(out: out)
-        out = []  // hand the storage over so appends do not copy it
+        let b = JSONLineBuffer(capacity: 4096)
+        appendLine(record, to: b)
+        out.append(contentsOf: b.bytes)
+    }
+
+    static func write(_ record: TraceRecord, _ w: inout JSONBytes) {
         w.open()
         w.field("type", string: record.type)
         switch record {
@@ -30,22 +43,22 @@ public enum TraceRecordJSON {
             w.field("timeNs", uint: r.timeNs)
         }
         w.close()
-        w.out.append(UInt8(ascii: "\n"))
-        out = w.out
+        w.ensure(1)
+        w.byte(UInt8(ascii: "\n"))
     }
 
     static func syscall(_ r: SyscallRecord, _ w: inout JSONBytes) {
         w.field("pid", int: Int64(r.pid)); w.field("tid", int: Int64(r.tid))
         w.field("abi", string: r.abi); w.field("nr", int: r.nr); w.field("name", string: r.name)
         w.key("args"); w.openArray()
-        for a in r.args { w.element(); w.string(a) }
+        for a in r.args { w.string(a) }
         w.closeArray()
         w.key("rawArgs"); w.openArray()
-        for a in r.rawArgs { w.element(); w.hex(a.rawValue) }
+        for a in r.rawArgs { w.hex(a.rawValue) }
         w.closeArray()
         if let s = r.strings {
             w.key("strings"); w.open()
-            for k in s.keys.sorted() { w.key(k); w.traceeString(s[k]!) }
+            for k in s.keys.sorted() { w.key(dynamic: k); w.traceeString(s[k]!) }
             w.close()
         }
         if let v = r.ret { w.field("ret", int: v) }
@@ -83,7 +96,7 @@ public enum TraceRecordJSON {
     static func frames(_ frames: [Frame], _ w: inout JSONBytes) {
         w.openArray()
         for f in frames {
-            w.element(); w.open()
+            w.open()
             w.hexField("pc", f.pc)
             if let s = f.symbol { w.field("symbol", string: s) }
             if let v = f.offset { w.field("offset", uint: v) }
@@ -108,7 +121,7 @@ public enum TraceRecordJSON {
             w.key("syscall"); w.open()
             w.field("abi", string: s.abi); w.field("nr", int: s.nr); w.field("name", string: s.name)
             w.key("args"); w.openArray()
-            for a in s.args { w.element(); w.hex(a.rawValue) }
+            for a in s.args { w.hex(a.rawValue) }
             w.closeArray()
             w.close()
         }
@@ -116,7 +129,7 @@ public enum TraceRecordJSON {
         if let m = c.userStackMapping { w.field("userStackMapping", string: m) }
         w.key("checks"); w.openArray()
         for k in c.checks {
-            w.element(); w.open()
+            w.open()
             w.field("name", string: k.name); w.field("ok", bool: k.ok)
             w.field("expected", string: k.expected); w.field("actual", string: k.actual)
             w.close()
@@ -126,105 +139,164 @@ public enum TraceRecordJSON {
     }
 }
 
-/// JSON text appended to one byte buffer. A member or element gets a comma unless it is the
-/// first in its object or array, which the previous byte (`{` or `[`) tells.
+/// A growable byte buffer that JSON lines are written into and then handed to write(2) in one piece.
+public final class JSONLineBuffer {
+    var base: UnsafeMutablePointer<UInt8>
+    var capacity: Int
+    public internal(set) var count = 0
+
+    public init(capacity: Int = 1 << 16) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes written so far; valid until the next append or `removeAll`.
+    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+    public var isEmpty: Bool { count == 0 }
+    public func removeAll() { count = 0 }
+}
+
+/// JSON text written through a raw pointer (no per-byte bounds or uniqueness checks: every writer
+/// first ensures room for what it writes). A member or element gets a comma unless it is the first
+/// in its object or array, which the previous byte (`{` or `[`) tells.
 struct JSONBytes {
-    var out: [UInt8]
+    var p: UnsafeMutablePointer<UInt8>
+    var n: Int
+    var cap: Int
 
-    mutating func open() { out.append(UInt8(ascii: "{")) }
-    mutating func close() { out.append(UInt8(ascii: "}")) }
-    mutating func openArray() { out.append(UInt8(ascii: "[")) }
-    mutating func closeArray() { out.append(UInt8(ascii: "]")) }
+    @inline(__always) mutating func ensure(_ k: Int) { if n + k > cap { grow(k) } }
 
-    /// Before an array element or a member: a comma unless first.
-    mutating func element() {
-        if let last = out.last, last != UInt8(ascii: "{"), last != UInt8(ascii: "[") { out.append(UInt8(ascii: ",")) }
+    mutating func grow(_ k: Int) {
+        let newCap = max(cap * 2, n + k + 4096)
+        let q = UnsafeMutablePointer<UInt8>.allocate(capacity: newCap)
+        q.update(from: p, count: n)
+        p.deallocate()
+        p = q
+        cap = newCap
     }
 
-    mutating func key(_ k: String) {
-        element()
-        out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: k.utf8)  // keys are our own identifiers: nothing to escape
-        out.append(UInt8(ascii: "\""))
-        out.append(UInt8(ascii: ":"))
+    /// One byte; the caller has ensured room.
+    @inline(__always) mutating func byte(_ b: UInt8) { p[n] = b; n += 1 }
+
+    mutating func open() { ensure(2); comma(); byte(UInt8(ascii: "{")) }
+    mutating func close() { ensure(1); byte(UInt8(ascii: "}")) }
+    mutating func openArray() { ensure(2); comma(); byte(UInt8(ascii: "[")) }
+    mutating func closeArray() { ensure(1); byte(UInt8(ascii: "]")) }
+
+    /// A comma unless this is the first member/element or directly after a key.
+    @inline(__always) mutating func comma() {
+        guard n > 0 else { return }
+        let last = p[n - 1]
+        if last != UInt8(ascii: "{") && last != UInt8(ascii: "[") && last != UInt8(ascii: ":") && last != UInt8(ascii: "\n") {
+            byte(UInt8(ascii: ","))
+        }
     }
 
-    mutating func field(_ k: String, string v: String) { key(k); string(v) }
-    mutating func field(_ k: String, int v: Int64) { key(k); int(v) }
-    mutating func field(_ k: String, uint v: UInt64) { key(k); uint(v) }
-    mutating func field(_ k: String, bool v: Bool) { key(k); out.append(contentsOf: v ? "true".utf8 : "false".utf8) }
-    mutating func hexField(_ k: String, _ v: Address) { key(k); hex(v.rawValue) }
+    mutating func key(_ k: StaticString) {
+        ensure(k.utf8CodeUnitCount + 4)
+        comma()
+        byte(UInt8(ascii: "\""))
+        (p + n).update(from: k.utf8Start, count: k.utf8CodeUnitCount)
+        n += k.utf8CodeUnitCount
+        byte(UInt8(ascii: "\""))
+        byte(UInt8(ascii: ":"))
+    }
+
+    /// A key that is data (the `strings` map): escaped like any string.
+    mutating func key(dynamic k: String) {
+        string(k)
+        ensure(1)
+        byte(UInt8(ascii: ":"))
+    }
+
+    mutating func field(_ k: StaticString, string v: String) { key(k); string(v) }
+    mutating func field(_ k: StaticString, int v: Int64) { key(k); int(v) }
+    mutating func field(_ k: StaticString, uint v: UInt64) { key(k); uint(v) }
+    mutating func field(_ k: StaticString, bool v: Bool) {
+        key(k)
+        ensure(5)
+        let lit: StaticString = v ? "true" : "false"
+        (p + n).update(from: lit.utf8Start, count: lit.utf8CodeUnitCount)
+        n += lit.utf8CodeUnitCount
+    }
+    mutating func hexField(_ k: StaticString, _ v: Address) { key(k); hex(v.rawValue) }
 
     mutating func int(_ v: Int64) {
-        if v < 0 {
-            out.append(UInt8(ascii: "-"))
-            uint(v.magnitude)
-        } else {
-            uint(UInt64(v))
-        }
+        ensure(21)
+        comma()
+        if v < 0 { byte(UInt8(ascii: "-")) }
+        digits(v.magnitude)
     }
 
     mutating func uint(_ v: UInt64) {
-        if v < 10 { out.append(UInt8(ascii: "0") + UInt8(v)); return }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 20 digits at most, written from the back
-        withUnsafeMutableBytes(of: &digits) { raw in
-            var n = v
-            var i = 24
-            while n > 0 {
-                i -= 1
-                raw[i] = UInt8(ascii: "0") + UInt8(n % 10)
-                n /= 10
-            }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i..<24]))
+        ensure(21)
+        comma()
+        digits(v)
+    }
+
+    /// Decimal digits; the caller has ensured 20 bytes.
+    @inline(__always) mutating func digits(_ v: UInt64) {
+        var len = 1
+        var t = v
+        while t >= 10 { t /= 10; len += 1 }
+        var x = v
+        var i = n + len
+        while i > n {
+            i -= 1
+            p[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: x % 10)
+            x /= 10
         }
+        n += len
+    }
+
+    /// "0x…" lowercase, as `Address` encodes itself.
+    mutating func hex(_ v: UInt64) {
+        ensure(22)
+        comma()
+        byte(UInt8(ascii: "\""))
+        byte(UInt8(ascii: "0"))
+        byte(UInt8(ascii: "x"))
+        let len = v == 0 ? 1 : (67 - v.leadingZeroBitCount) / 4
+        var x = v
+        var i = n + len
+        while i > n {
+            i -= 1
+            let d = UInt8(truncatingIfNeeded: x & 0xF)
+            p[i] = d < 10 ? UInt8(ascii: "0") &+ d : UInt8(ascii: "a") &+ (d &- 10)
+            x >>= 4
+        }
+        n += len
+        byte(UInt8(ascii: "\""))
     }
 
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// "0x…" lowercase, as `Address` encodes itself.
-    mutating func hex(_ v: UInt64) {
-        out.append(UInt8(ascii: "\""))
-        out.append(UInt8(ascii: "0"))
-        out.append(UInt8(ascii: "x"))
-        if v == 0 {
-            out.append(UInt8(ascii: "0"))
-        } else {
-            var shift = (63 - v.leadingZeroBitCount) / 4 * 4
-            while shift >= 0 {
-                let d = UInt8((v >> UInt64(shift)) & 0xF)
-                out.append(d < 10 ? UInt8(ascii: "0") + d : UInt8(ascii: "a") + d - 10)
-                shift -= 4
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
-
     /// A JSON string: quote, backslash and control characters escaped; everything else as UTF-8.
     mutating func string(_ s: String) {
-        out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
-            var start = 0
-            for i in 0..<bytes.count {
-                let b = bytes[i]
-                if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") { continue }
-                if start < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i])) }
-                start = i + 1
+            ensure(bytes.count * 6 + 3)
+            comma()
+            byte(UInt8(ascii: "\""))
+            for b in bytes {
+                if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") { byte(b); continue }
+                byte(UInt8(ascii: "\\"))
                 switch b {
-                case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
-                case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
-                case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
-                case UInt8(ascii: "\t"): out.append(contentsOf: "\\t".utf8)
-                case UInt8(ascii: "\r"): out.append(contentsOf: "\\r".utf8)
+                case UInt8(ascii: "\""): byte(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): byte(UInt8(ascii: "\\"))
+                case UInt8(ascii: "\n"): byte(UInt8(ascii: "n"))
+                case UInt8(ascii: "\t"): byte(UInt8(ascii: "t"))
+                case UInt8(ascii: "\r"): byte(UInt8(ascii: "r"))
                 default:
-                    out.append(contentsOf: "\\u00".utf8)
-                    out.append(Self.hexDigits[Int(b >> 4)])
-                    out.append(Self.hexDigits[Int(b & 0xF)])
+                    byte(UInt8(ascii: "u")); byte(UInt8(ascii: "0")); byte(UInt8(ascii: "0"))
+                    byte(Self.hexDigits[Int(b >> 4)])
+                    byte(Self.hexDigits[Int(b & 0xF)])
                 }
             }
-            if start < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count])) }
+            byte(UInt8(ascii: "\""))
         }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// A `TraceeString` as it encodes itself: a plain string when valid UTF-8 and whole, else base64.

@@ -52,6 +52,13 @@ struct ReportCommand: ParsableCommand {
 
         let outHandle: FileHandle
         if let output {
+            // Opening the output truncates it: refuse when it is the input itself.
+            let fm = FileManager.default
+            if let a = try? fm.attributesOfItem(atPath: input), let b = try? fm.attributesOfItem(atPath: output),
+               let ia = a[.systemFileNumber] as? Int, let ib = b[.systemFileNumber] as? Int,
+               let da = a[.systemNumber] as? Int, let db = b[.systemNumber] as? Int, ia == ib, da == db {
+                throw ValidationError("-o \(output) is the input file")
+            }
             guard FileManager.default.createFile(atPath: output, contents: nil),
                   let h = FileHandle(forWritingAtPath: output) else {
                 throw RuntimeFailure("report: cannot write \(output)")
@@ -82,13 +89,16 @@ struct ReportCommand: ParsableCommand {
                 if let writeError { throw writeError }
             }
             try reader.finish()
-        } catch let e as ReportInputError {
-            throw RuntimeFailure("report: \(e)")
-        } catch let e as RuntimeFailure {
-            throw e
         } catch {
+            // A failed report leaves no half-written view behind.
+            if let output { try? FileManager.default.removeItem(atPath: output) }
+            if let e = error as? ReportInputError { throw RuntimeFailure("report: \(e)") }
+            if let e = error as? RuntimeFailure { throw e }
             throw RuntimeFailure("report: \(error)")
         }
-        if let writeError { throw RuntimeFailure("report: writing \(output ?? "stdout"): \(writeError)") }
+        if let writeError {
+            if let output { try? FileManager.default.removeItem(atPath: output) }
+            throw RuntimeFailure("report: writing \(output ?? "stdout"): \(writeError)")
+        }
     }
 }

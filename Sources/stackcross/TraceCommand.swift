@@ -50,6 +50,9 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .customLong("no-handler-step"), help: "Do not single-step caught signals into their handlers (no signal-frame checks).")
     var noHandlerStep = false
 
+    @Flag(name: .customLong("no-crossings"), help: "Leave the model's crossing checks out of the records (much faster; JSON only).")
+    var noCrossings = false
+
     @Flag(name: .customLong("debug-peak-rss"), help: .hidden)
     var debugPeakRSS = false
 
@@ -95,33 +98,36 @@ struct TraceCommand: ParsableCommand {
         defer { if outFD >= 0 { close(outFD) } }
 
         let mode: TraceOutput.Mode = summary ? .summary : (outFD >= 0 ? .jsonLines : .lines)
-        let sink = TraceOutput(mode: mode, fd: outFD >= 0 ? outFD : 2, quiet: quiet, multiProcess: follow || pids.count > 1)
+        let sink = TraceOutput(mode: mode, fd: outFD >= 0 ? outFD : 2, quiet: quiet, multiProcess: follow || pids.count > 1,
+                               crossings: mode == .jsonLines && !noCrossings)
         var hooks = TraceHooks()
-        CrossingProbe(model: options.model, readKernelStack: kernelStack, stepIntoHandlers: !noHandlerStep).install(into: &hooks)
+        // The probe gathers what the model's checks need; without crossings only --kernel-stack wants it.
+        if sink.wantsCrossings || kernelStack {
+            CrossingProbe(model: options.model, readKernelStack: kernelStack, stepIntoHandlers: !noHandlerStep && sink.wantsCrossings)
+                .install(into: &hooks)
+        }
         var tracerSink: TraceSink = sink
         var stacks: SyscallStackCollector?
+        defer { stacks?.logTimings() }
         if stack {
             var so = StackOptions()
             so.stackBytes = stackBytes
             so.unwinder = unwinder
-            let c = SyscallStackCollector(options: so, downstream: sink, logger: logger)
-            c.install(into: &hooks)
-            options.alsoStop = c.alsoStop
-            tracerSink = c
-            stacks = c
+            let collector = SyscallStackCollector(options: so, downstream: sink, logger: logger)
+            collector.install(into: &hooks)
+            options.alsoStop = collector.alsoStop
+            tracerSink = collector
+            stacks = collector
         }
-        defer { stacks?.finish() }
         let tracer = SyscallTracer(options: options, sink: tracerSink, hooks: hooks, logger: logger)
         let target: TraceTarget = pids.isEmpty ? .program(program[0], program) : .processes(pids)
         let outcome: TraceOutcome
         do {
             outcome = try tracer.run(target)
         } catch let e as TraceError {
-            stacks?.finish()
             sink.flush()
             throw RuntimeFailure(e.description)
         }
-        stacks?.finish()
         sink.finish()
         if debugPeakRSS, let hwm = Self.peakRSS() { FileHandle.standardError.write(Data("stackcross: VmHWM \(hwm)\n".utf8)) }
         if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
@@ -139,98 +145,123 @@ final class TraceOutput: TraceSink {
     let mode: Mode
     let fd: Int32
     let quiet: Bool
-    let multiProcess: Bool
-    var buffer: [UInt8] = []
+    let showPid: Bool
+    var text: [UInt8] = []
     let stackText = StackTextRenderer()
+    let json = JSONLineBuffer(capacity: 1 << 17)
+    var summary = SyscallSummary()
+    /// The task whose entry part is on the current, unfinished line.
+    var openLine: Int32?
     static let bufferLimit = 1 << 16
 
-    init(mode: Mode, fd: Int32, quiet: Bool, multiProcess: Bool) {
+    init(mode: Mode, fd: Int32, quiet: Bool, multiProcess: Bool, crossings: Bool) {
         self.mode = mode
+        self.wantsCrossings = crossings
         self.fd = fd
         self.quiet = quiet
-        self.multiProcess = multiProcess
-        buffer.reserveCapacity(Self.bufferLimit + 8192)
+        self.showPid = multiProcess
+        text.reserveCapacity(Self.bufferLimit + 8192)
     }
 
-    func syscallEntered(_ record: SyscallRecord) {}
+    var wantsText: Bool { mode == .lines }
+    /// Only the JSON records carry crossings (lines and the summary never show them), unless --no-crossings.
+    let wantsCrossings: Bool
+
+    func syscallEntered(_ record: SyscallRecord) {
+        guard mode == .lines else { return }
+        endOpenLine()
+        put(SyscallLine.formatEntry(record: record, showPid: showPid))
+        openLine = record.tid
+    }
+
+    func syscallExited(_ record: SyscallRecord, returnText: String?) {
+        switch mode {
+        case .jsonLines:
+            TraceRecordJSON.appendLine(.syscall(record), to: json)
+            if json.count >= Self.bufferLimit { flush() }
+        case .summary:
+            summary.add(record)
+        case .lines:
+            if openLine == record.tid {
+                openLine = nil
+                line(SyscallLine.formatExit(record: record, returnText: returnText))
+            } else {
+                line(SyscallLine.formatResumed(record: record, showPid: showPid, returnText: returnText))
+            }
+            // --stack: the frames under the call, as strace -k prints them.
+            if let frames = record.userStack { stackText.append(frames, to: &text) }
+        }
+    }
+
+    func signal(_ record: SignalRecord, siginfoFields: [(String, String)]) {
+        switch mode {
+        case .jsonLines: emit(.signal(record))
+        case .summary: break
+        case .lines: line(SyscallLine.formatSignal(record: record, showPid: showPid, fields: siginfoFields))
+        }
+    }
 
     func emit(_ record: TraceRecord) {
         switch mode {
         case .jsonLines:
-            TraceRecordJSON.appendLine(record, to: &buffer)
-        case .lines:
-            if let line = TraceLines.line(record, quiet: quiet, multiProcess: multiProcess) {
-                buffer.append(contentsOf: line.utf8)
-                buffer.append(UInt8(ascii: "\n"))
-            }
-            // --stack: the frames under the call, as strace -k prints them.
-            if case .syscall(let r) = record, let frames = r.userStack { stackText.append(frames, to: &buffer) }
+            TraceRecordJSON.appendLine(record, to: json)
+            if json.count >= Self.bufferLimit { flush() }
         case .summary:
-            if case .syscall(let r) = record { TraceLines.count(r) }
+            break
+        case .lines:
+            switch record {
+            case .exit(let r) where !quiet: line(SyscallLine.formatTermination(record: r, showPid: showPid))
+            case .attach(let r) where !quiet: line("stackcross: Process \(r.tid) attached")
+            case .detach(let r) where !quiet: line("stackcross: Process \(r.tid) detached")
+            default: break
+            }
         }
-        if buffer.count >= Self.bufferLimit { flush() }
     }
 
+    /// Another task's line comes: the open one is cut as strace does (`<unfinished ...>`).
+    func endOpenLine() {
+        guard openLine != nil else { return }
+        openLine = nil
+        put(SyscallLine.unfinished)
+        text.append(UInt8(ascii: "\n"))
+    }
+
+    func line(_ s: String) {
+        endOpenLine()
+        put(s)
+        text.append(UInt8(ascii: "\n"))
+        if text.count >= Self.bufferLimit { flush() }
+    }
+
+    func put(_ s: String) { text.append(contentsOf: s.utf8) }
+
     func flush() {
-        guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = write(fd, raw.baseAddress! + off, raw.count - off)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return  // the reader went away: drop the output, keep tracing
-                }
-                off += n
-            }
+        if !json.isEmpty {
+            writeAll(json.bytes)
+            json.removeAll()
         }
-        buffer.removeAll(keepingCapacity: true)
+        if !text.isEmpty {
+            text.withUnsafeBytes { writeAll($0) }
+            text.removeAll(keepingCapacity: true)
+        }
+    }
+
+    func writeAll(_ raw: UnsafeRawBufferPointer) {
+        var off = 0
+        while off < raw.count {
+            let n = write(fd, raw.baseAddress! + off, raw.count - off)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return  // the reader went away: drop the output, keep tracing
+            }
+            off += n
+        }
     }
 
     func finish() {
-        if mode == .summary {
-            buffer.append(contentsOf: TraceLines.summaryText().utf8)
-        }
+        endOpenLine()
+        if mode == .summary { put(summary.format()) }
         flush()
-    }
-}
-
-// TEMPORARY line format and -c counts until the Syscalls formatter and summary land.
-enum TraceLines {
-    nonisolated(unsafe) static var counts: [String: Int] = [:]
-
-    static func count(_ r: SyscallRecord) { counts[r.name, default: 0] += 1 }
-
-    static func summaryText() -> String {
-        counts.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }.joined(separator: "\n") + "\n"
-    }
-
-    static func line(_ record: TraceRecord, quiet: Bool, multiProcess: Bool) -> String? {
-        switch record {
-        case .syscall(let r):
-            let prefix = multiProcess ? "[pid \(r.tid)] " : ""
-            var s = prefix + r.name + "(" + r.args.joined(separator: ", ") + ")"
-            if let ret = r.ret {
-                s += " = \(ret)"
-                if let e = r.error { s = prefix + r.name + "(" + r.args.joined(separator: ", ") + ") = -1 \(e)" }
-            } else {
-                s += " = ?"
-            }
-            return s
-        case .signal(let r):
-            return (multiProcess ? "[pid \(r.tid)] " : "") + "--- \(r.name) {si_signo=\(r.name), si_code=\(r.code ?? "?")} ---"
-        case .exit(let r):
-            if quiet { return nil }
-            let prefix = multiProcess ? "[pid \(r.tid)] " : ""
-            if let sig = r.signal { return prefix + "+++ killed by \(sig) +++" }
-            return prefix + "+++ exited with \(r.code ?? 0) +++"
-        case .attach(let r):
-            return quiet ? nil : "stackcross: Process \(r.tid) attached"
-        case .detach(let r):
-            return quiet ? nil : "stackcross: Process \(r.tid) detached"
-        case .exec, .clone:
-            return nil
-        }
     }
 }
 

@@ -100,6 +100,31 @@ final class ModelIntegrationTests: XCTestCase {
         XCTAssertTrue(writes.allSatisfy { $0.entryRegs?.cs.rawValue == 0x23 })
     }
 
+    /// The same live crossings judged by a model told the wrong CPU vendor: the 32-bit vDSO path is
+    /// then predicted as SYSENTER, and the kernel frames the trace read prove it wrong.
+    func testWrongVendorModelFailsOnLiveCompatCrossings() throws {
+        let (_, recs) = try traceRecords(try fixture("model_syscalls", .m32))
+        let vendor = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8).contains("GenuineIntel") ? "GenuineIntel" : "AuthenticAMD"
+        var right = KernelConfig.default
+        right.cpuVendor = vendor
+        var wrong = right
+        wrong.cpuVendor = vendor == "GenuineIntel" ? "AuthenticAMD" : "GenuineIntel"
+        let viaVDSO = syscalls(recs).filter { $0.abi == "i386" && ($0.crossing?.entry == .syscall32 || $0.crossing?.entry == .sysenter) }
+        XCTAssertFalse(viaVDSO.isEmpty)
+        for s in viaVDSO {
+            let e = try XCTUnwrap(s.entryRegs)
+            let info = SyscallInfo(op: .entry, arch: SyscallInfo.auditArchI386, instructionPointer: e.rip, stackPointer: e.rsp,
+                                   nr: s.nr, args: s.rawArgs)
+            var obs = StopObservation(kind: .syscallEntry, tid: s.tid, regs: e, syscallInfo: info, bytesBeforeIP: [0xCD, 0x80],
+                                      kernelStack: s.kernelStack)
+            obs.is32BitTask = true
+            XCTAssertEqual(KernelStackModel(config: right).crossing(for: obs).failedChecks, [], s.name)
+            let bad = KernelStackModel(config: wrong).crossing(for: obs)
+            XCTAssertEqual(bad.checks.first { $0.name == "entry.kind" }?.ok, false, s.name)
+            XCTAssertEqual(bad.checks.first { $0.name == "kstack.outermost" }?.ok, false, s.name)
+        }
+    }
+
     func testSignalsOnTheStackOnASigaltstackASegfaultAndInt3() throws {
         let (r, recs) = try traceRecords(try fixture("model_signals"))
         // The single step into each handler must not change what the program does.
@@ -124,6 +149,20 @@ final class ModelIntegrationTests: XCTestCase {
         XCTAssertEqual(sig.first { $0.name == "SIGSEGV" }?.crossing?.entry, .exception)
         XCTAssertEqual(sig.first { $0.name == "SIGTRAP" }?.crossing?.entry, .exception)
         XCTAssertEqual(sig.first { $0.name == "SIGUSR1" }?.crossing?.entry, .syscall, "raise() delivers at the exit of tgkill")
+    }
+
+    /// A 32-bit program's signals: the i386 frames, and sigreturn through the vDSO's own int $0x80.
+    func testSignalsInA32BitProgram() throws {
+        let (r, recs) = try traceRecords(try fixture("model_signals", .m32))
+        XCTAssertEqual(r.stdout, "usr1=1 usr2=1 onalt=1 segv=1 trap=1\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let names = assertEveryCheckHolds(recs)
+        for n in ["signal.below", "signal.alignment", "signal.sig32", "signal.rt32", "signal.restorer", "exception.rf", "exception.trap_ip", "sigreturn.orig_rax", "kstack.outermost"] {
+            XCTAssertTrue(names.contains(n), "missing \(n)")
+        }
+        let returns = syscalls(recs).filter { $0.name == "sigreturn" || $0.name == "rt_sigreturn" }
+        XCTAssertEqual(returns.count, 3)
+        XCTAssertTrue(returns.allSatisfy { $0.crossing?.entry == .int80 }, "\(returns.map { $0.crossing?.entry })")
     }
 
     func testWithoutKernelStackNoKernelFrameChecks() throws {

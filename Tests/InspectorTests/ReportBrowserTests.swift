@@ -4,6 +4,29 @@ import StackCross
 
 /// The html report opened in headless Chromium (Debian's chromium package): it must render
 /// without a script error, and a screenshot is kept under .build/artifacts/.
+/// Headless Chromium on a local page, with a throwaway profile; killed past 40 s.
+func runChromium(_ args: [String], page: URL, workDir: URL) throws -> RunResult {
+    let profile = workDir.appendingPathComponent("profile-\(UUID().uuidString)")
+    return try run("/usr/bin/chromium", [
+        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile.path)",
+        "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000",
+    ] + args + [page.absoluteString], timeout: 40)
+}
+
+/// Renders a page and returns the DOM after its scripts ran; fails on any script or console error
+/// (the page's JS records errors in body[data-error] and marks success with data-state="rendered").
+func renderedHTML(page: URL, workDir: URL, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    let r = try runChromium(["--dump-dom"], page: page, workDir: workDir)
+    XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
+    let body = try XCTUnwrap(r.stdout.range(of: "<body[^>]*>", options: .regularExpression).map { String(r.stdout[$0]) },
+                             "no body in the dumped DOM", file: file, line: line)
+    XCTAssertTrue(body.contains("data-state=\"rendered\""), "page did not finish rendering: \(body)", file: file, line: line)
+    XCTAssertFalse(body.contains("data-error"), "script error: \(body)", file: file, line: line)
+    let console = r.stderr.split(separator: "\n").filter { $0.contains("CONSOLE") && ($0.contains("Uncaught") || $0.contains("Error")) }
+    XCTAssertTrue(console.isEmpty, "console errors: \(console)", file: file, line: line)
+    return r.stdout
+}
+
 final class ReportBrowserTests: XCTestCase {
     var dir: URL!
 
@@ -16,25 +39,10 @@ final class ReportBrowserTests: XCTestCase {
         try? FileManager.default.removeItem(at: dir)
     }
 
-    func chromium(_ args: [String], page: URL) throws -> RunResult {
-        let profile = dir.appendingPathComponent("profile-\(UUID().uuidString)")
-        return try InspectorTests.run("/usr/bin/chromium", [
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile.path)",
-            "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000",
-        ] + args + [page.absoluteString], timeout: 40)
-    }
+    func chromium(_ args: [String], page: URL) throws -> RunResult { try runChromium(args, page: page, workDir: dir) }
 
-    /// Renders a page, returns the DOM after its scripts ran; fails on any script or console error.
     func renderedDOM(_ page: URL, file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        let r = try chromium(["--dump-dom"], page: page)
-        XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
-        let body = try XCTUnwrap(r.stdout.range(of: "<body[^>]*>", options: .regularExpression).map { String(r.stdout[$0]) },
-                                 "no body in the dumped DOM", file: file, line: line)
-        XCTAssertTrue(body.contains("data-state=\"rendered\""), "page did not finish rendering: \(body)", file: file, line: line)
-        XCTAssertFalse(body.contains("data-error"), "script error: \(body)", file: file, line: line)
-        let console = r.stderr.split(separator: "\n").filter { $0.contains("CONSOLE") && ($0.contains("Uncaught") || $0.contains("Error")) }
-        XCTAssertTrue(console.isEmpty, "console errors: \(console)", file: file, line: line)
-        return r.stdout
+        try renderedHTML(page: page, workDir: dir, file: file, line: line)
     }
 
     func testTraceReportRendersInChromiumWithoutErrors() throws {

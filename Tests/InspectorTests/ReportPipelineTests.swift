@@ -86,6 +86,25 @@ final class ReportPipelineTests: XCTestCase {
         XCTAssertEqual((d["threads"] as? [Any])?.count, 4)
     }
 
+    /// trace --kernel-stack: the kernel frames read at each stop fold under the syscall, outermost first.
+    func testKernelStacksFromTraceFoldAndPrint() throws {
+        let bin = try fixture("trace_writes")
+        let trace = dir.appendingPathComponent("k.jsonl")
+        let t = try stackcross(["trace", "--kernel-stack", "-o", trace.path, "--", bin.path, "5"], timeout: 60)
+        XCTAssertEqual(t.status, 0, t.stderr)
+        let folded = try report(trace, .folded)
+        // The syscall marks the crossing; the /proc frames at the entry stop follow, outermost first.
+        let writes = folded.split(separator: "\n").filter { $0.hasPrefix("write_[k];") }
+        XCTAssertEqual(writes.map { Int($0.split(separator: " ").last!)! }.reduce(0, +), 5, folded)
+        for w in writes {
+            XCTAssertTrue(w.hasPrefix("write_[k];entry_SYSCALL_64_after_hwframe_[k];do_syscall_64_[k];syscall_trace_enter_[k];"), w.description)
+            XCTAssertTrue(w.hasSuffix(";ptrace_stop_[k] 5"), "innermost last: \(w)")
+        }
+        let text = try report(trace, .text)
+        XCTAssertTrue(text.contains("\n    [k] ptrace_stop+0x"), text)
+        XCTAssertTrue(text.contains("── write entered via SYSCALL"), text)
+    }
+
     /// attach --json of the `threads` fixture: report renders attach's own text, one stack per thread.
     func testSnapshotFromAttachInEveryFormat() throws {
         let fx = try RunningFixture(try fixture("threads"))

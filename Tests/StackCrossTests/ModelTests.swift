@@ -266,6 +266,16 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(SignalFrameLayout.word(.fpstate) * 8, 232)
     }
 
+    func testSlotTextFormats() {
+        XCTAssertEqual(SlotExpectation.value(0x2b).text, "0x2b")
+        XCTAssertEqual(SlotExpectation.value(0).text, "0x0")
+        XCTAssertEqual(SlotExpectation.value(UInt64(bitPattern: -38)).text, "-38")
+        XCTAssertEqual(SlotExpectation.value(UInt64(bitPattern: -1)).text, "-1")
+        XCTAssertEqual(SlotExpectation.value(UInt64.max - 5000).text, "0xffffffffffffec77")
+        XCTAssertEqual(SlotExpectation.value(0x7ffd_0000_f000).text, Address(0x7ffd_0000_f000).description)
+        XCTAssertEqual(PtRegsSlot.origAx.description, "orig_ax")
+    }
+
     func testProcSyscallLineParses() {
         let p = ProcSyscallLine.parse("0 0x3 0x7ffd1 0x10 0x0 0x0 0x0 0x7ffd0 0x401136\n")!
         XCTAssertEqual(p.nr, 0)
@@ -299,6 +309,12 @@ final class ModelTests: XCTestCase {
                           "kstack.innermost", "kstack.outermost", "kstack.path", "user_rsp.mapping", "user_rsp.user_space"])
     }
 
+    func testSeccompStopJudgedLikeAnEntryStop() {
+        var o = Sample.syscallEntry()
+        o.syscallInfo!.op = .seccomp
+        assertAllHold(model.crossing(for: o), ["entry.ip", "entry.orig_rax", "pt_regs"])
+    }
+
     func testSyscallExitAllChecksHold() {
         let c = model.crossing(for: Sample.syscallExit())
         assertAllHold(c, ["exit.is_error", "exit.rval", "exit.unchanged", "exit.pt_regs", "exit.kstack.path"])
@@ -319,6 +335,19 @@ final class ModelTests: XCTestCase {
         let c = model.crossing(for: o)
         XCTAssertEqual(c.entry, .syscall32)
         assertAllHold(c, ["entry.arch", "entry.bytes", "pt_regs", "entry.kind", "kstack.outermost", "selectors.cs"])
+    }
+
+    func testVDSOSigreturnTrampolinePredictsInt80() {
+        // __kernel_rt_sigreturn: movl $173, %eax; int $0x80, inside the vDSO but not __kernel_vsyscall.
+        var o = Sample.compatEntry()
+        var v = o.regs.values
+        v[Sample.idx("orig_rax")] = 173
+        o.regs = Registers(values: v)
+        o.syscallInfo!.nr = 173
+        XCTAssertEqual(model.predictedKind(for: o), .int80From32)
+        o.syscallInfo!.nr = 4
+        o.regs = Sample.compatEntry().regs
+        XCTAssertEqual(model.predictedKind(for: o), .syscall32)
     }
 
     func testInterruptedSnapshotAllChecksHold() {
@@ -434,6 +463,14 @@ final class ModelTests: XCTestCase {
             ("signal.siginfo", handler { word(&$0, SignalFrameLayout.siginfoWord, 12) }),
             ("signal.altstack", { var o = Sample.handlerEntry(before: Sample.regs(), altstack: (0x4c_8000, 0x4000), onstack: true); o.saFlags = 0x0400_0004; return o }()),
             ("signal.uc_stack", { var o = Sample.handlerEntry(before: Sample.regs(), altstack: (0x4c_8000, 0x4000), onstack: true); word(&o, 5, 0x2000); return o }()),
+            ("signal.sig32", { () -> StopObservation in
+                let b = Sample.regs { $0[Sample.idx("cs")] = 0x23; $0[Sample.idx("rsp")] = 0xffff_d000 }
+                var o = Sample.handlerEntry(before: b); o.regs = regsWith(o, "cs", 0x23); o.regs = regsWith(o, "rsp", 0xffff_c00c)
+                o.handlerStackWords = [0xf7fc_1000 | (11 << 32), 0]; o.saFlags = 0; return o }()),
+            ("signal.rt32", { () -> StopObservation in
+                let b = Sample.regs { $0[Sample.idx("cs")] = 0x23; $0[Sample.idx("rsp")] = 0xffff_d000 }
+                var o = Sample.handlerEntry(before: b); o.regs = regsWith(o, "cs", 0x23); o.regs = regsWith(o, "rsp", 0xffff_c00c)
+                o.handlerStackWords = [0xf7fc_1000 | (10 << 32), 0xffff_c01c | (0xffff_c0a0 << 32)]; return o }()),
             ("signal.below", { () -> StopObservation in
                 let b = Sample.regs { $0[Sample.idx("cs")] = 0x23; $0[Sample.idx("rsp")] = 0xffff_d000 }
                 var o = Sample.handlerEntry(before: b); o.regs = regsWith(o, "cs", 0x23); o.regs = regsWith(o, "rsp", 0xffff_d010); return o }()),
@@ -495,6 +532,11 @@ final class ModelTests: XCTestCase {
         o.regs = Registers(values: v)
         c = model.crossing(for: o)
         XCTAssertEqual(c.check("exit.pt_regs")?.ok, false)
+        // The new ip must be code of the new image, the new sp in [stack].
+        o.maps = [MemoryMapping(start: ld.start, end: ld.end, perms: "rw-p", offset: 0, inode: 9, path: ld.path), Sample.heapMap]
+        c = model.crossing(for: o)
+        XCTAssertEqual(c.check("execve.ip")?.ok, false)
+        XCTAssertEqual(c.check("execve.sp")?.ok, false)
 
         // rt_sigreturn: rip/rsp/rax come back from the ucontext at the entry rsp; orig_rax -1.
         let se = Sample.regs { $0[Sample.idx("orig_rax")] = 15; $0[Sample.idx("rsp")] = 0x7ffd_0000_e008 }
@@ -518,5 +560,11 @@ final class ModelTests: XCTestCase {
         rv[Sample.idx("orig_rax")] = 15
         so.regs = Registers(values: rv)
         XCTAssertEqual(model.crossing(for: so).check("sigreturn.orig_rax")?.ok, false)
+        // Without the frame words: the restored rsp must lie above the frame it popped.
+        so.sigreturnFrameWords = nil
+        XCTAssertEqual(model.crossing(for: so).check("sigreturn.sp")?.ok, true)
+        rv[Sample.idx("rsp")] = 0x7ffd_0000_d000
+        so.regs = Registers(values: rv)
+        XCTAssertEqual(model.crossing(for: so).check("sigreturn.sp")?.ok, false)
     }
 }

@@ -192,7 +192,7 @@ final class ReportExporterTests: XCTestCase {
         let out = ReportSamples.text(try ReportSamples.export(.folded))
         let lines = out.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines, [
-            "main;mid_dle x;leaf;entry_SYSCALL_64_after_hwframe_[k];do_syscall_64_[k];ptrace_stop_[k] 2",
+            "main;mid_dle x;leaf;write_[k];entry_SYSCALL_64_after_hwframe_[k];do_syscall_64_[k];ptrace_stop_[k] 2",
             "read_[k] 1",
         ])
     }
@@ -345,6 +345,13 @@ final class ReportExporterTests: XCTestCase {
         XCTAssertEqual(x[.ax]?.predicted, "5 (the return value)")
         XCTAssertEqual(x.values.filter { !$0.ok }.count, 0)
         XCTAssertEqual(PtRegsView.predictions(both)[.ax]?.predicted, "-38")
+
+        // A snapshot's pt_regs check predicts fewer slots; the selector checks fill cs and ss.
+        let snap = model.crossing(for: Sample.blockedSnapshot())
+        let sp = PtRegsView.predictions(snap)
+        XCTAssertEqual(sp[.cs]?.check, "selectors.cs")
+        XCTAssertEqual(sp[.ss]?.predicted, "0x2b")
+        XCTAssertEqual(sp.values.filter { !$0.ok }.count, 0)
     }
 }
 

@@ -202,6 +202,19 @@ final class SyscallDecoderTests: XCTestCase {
         XCTAssertEqual(rnd.args, [#""\x00\x00""#, "2", "GRND_NONBLOCK"])
     }
 
+    func testPrctlShowsWhatItsOptionUses() {
+        var m = FakeMemory()
+        m.put(0xA000, cString: "worker")
+        func prctl(_ a: [UInt64]) -> [String] {
+            SyscallDecoder.decode(abi: "x86_64", nr: nr("prctl"), args: a, memory: m, at: .entry).args
+        }
+        XCTAssertEqual(prctl([15, 0xA000, 0, 0, 0]), ["PR_SET_NAME", #""worker""#])
+        XCTAssertEqual(prctl([3, 0, 0, 0, 0]), ["PR_GET_DUMPABLE"])
+        XCTAssertEqual(prctl([1, 9, 0, 0, 0]), ["PR_SET_PDEATHSIG", "SIGKILL"])
+        XCTAssertEqual(prctl([38, 1, 0, 0, 0]), ["PR_SET_NO_NEW_PRIVS", "1", "0", "0", "0"])
+        XCTAssertEqual(prctl([0x1234, 1, 0, 0, 0]), ["4660", "0x1", "0", "0", "0"])
+    }
+
     func testSockaddrs() {
         var m = FakeMemory()
         m.put(0x7000, [2, 0, 0x1F, 0x90, 127, 0, 0, 1] + [UInt8](repeating: 0, count: 8))

@@ -77,9 +77,10 @@ final class TraceRecordJSONTests: XCTestCase {
         XCTAssertEqual(nilFields(r.crossing!, path: "Crossing"), [])
     }
 
-    func testManyRecordsShareOneBuffer() throws {
-        var buf: [UInt8] = []
-        for rec in Self.samples { TraceRecordJSON.appendLine(rec, to: &buf) }
+    func testManyRecordsShareOneGrowingBuffer() throws {
+        let b = JSONLineBuffer(capacity: 64)
+        for rec in Self.samples { TraceRecordJSON.appendLine(rec, to: b) }
+        let buf = Array(b.bytes)
         let lines = buf.split(separator: UInt8(ascii: "\n"))
         XCTAssertEqual(lines.count, Self.samples.count)
         XCTAssertEqual(try lines.map { try JSONDecoder().decode(TraceRecord.self, from: Data($0)) }, Self.samples)

@@ -55,11 +55,41 @@ enum SlotExpectation {
         }
     }
     var text: String {
+        var b = [UInt8]()
+        write(to: &b)
+        return String(decoding: b, as: UTF8.self)
+    }
+    /// Small negative values (errno, -1) in decimal, everything else in hex.
+    func write(to b: inout [UInt8]) {
         switch self {
-        case .value(let e): Int64(bitPattern: e) < 0 && Int64(bitPattern: e) > -4096 ? String(Int64(bitPattern: e)) : hex(e)
-        case .property(let t, _): t
+        case .value(let e):
+            let s = Int64(bitPattern: e)
+            if s < 0 && s > -4096 {
+                b.append(UInt8(ascii: "-"))
+                writeDecimal(UInt64(-s), to: &b)
+            } else {
+                writeHex(e, to: &b)
+            }
+        case .property(let t, _): b.append(contentsOf: t.utf8)
         }
     }
+}
+
+/// `0x…` lowercase, as Address prints.
+func writeHex(_ v: UInt64, to b: inout [UInt8]) {
+    b.append(UInt8(ascii: "0")); b.append(UInt8(ascii: "x"))
+    var shift = 60
+    while shift > 0 && (v >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
+    let digits: StaticString = "0123456789abcdef"
+    while shift >= 0 {
+        b.append(digits.utf8Start[Int((v >> UInt64(shift)) & 0xF)])
+        shift -= 4
+    }
+}
+
+func writeDecimal(_ v: UInt64, to b: inout [UInt8]) {
+    if v >= 10 { writeDecimal(v / 10, to: &b) }
+    b.append(UInt8(ascii: "0") + UInt8(v % 10))
 }
 
 struct CrossingJudge {
@@ -69,10 +99,12 @@ struct CrossingJudge {
     let config: KernelConfig
     let regs: Registers
     let info: SyscallInfo?
+    let _frameNames: [String]
 
     init(model: KernelStackModel, obs: StopObservation) {
         self.model = model; self.obs = obs
         config = model.config; regs = obs.regs; info = obs.syscallInfo
+        _frameNames = (obs.kernelStack ?? []).compactMap(\.symbol)
         checks.reserveCapacity(32)
     }
 
@@ -89,7 +121,7 @@ struct CrossingJudge {
         guard let v = vdso else { return is32 }  // no maps: assume glibc's __kernel_vsyscall
         return v.contains(regs.rip)
     }
-    var frameNames: [String] { (obs.kernelStack ?? []).compactMap(\.symbol) }
+    var frameNames: [String] { _frameNames }
     var proc: ProcSyscallLine? { obs.procSyscall.flatMap(ProcSyscallLine.parse) }
 
     /// Signals the CPU raises through an exception.
@@ -111,16 +143,24 @@ struct CrossingJudge {
             let arch = obs.entryAuditArch ?? info?.arch
             if e.cs.rawValue == X86.userCS32 {
                 let inVdso = vdso.map { $0.contains(e.rip) } ?? true
-                return inVdso ? (config.isIntel ? .sysenter : .syscall32) : .int80From32
+                return viaVsyscall(inVdso: inVdso, nr: e.origRax.signed) ? (config.isIntel ? .sysenter : .syscall32) : .int80From32
             }
             if let a = arch { return a == SyscallInfo.auditArchI386 ? .int80 : .syscall }
         }
-        if is32 { return ipInVdso ? (config.isIntel ? .sysenter : .syscall32) : .int80From32 }
+        if is32 {
+            return viaVsyscall(inVdso: ipInVdso, nr: info?.nr ?? origRax) ? (config.isIntel ? .sysenter : .syscall32) : .int80From32
+        }
         if let i = info, i.op == .entry || i.op == .exit || i.op == .seccomp {
             return i.arch == SyscallInfo.auditArchI386 ? .int80 : .syscall
         }
         if let a = obs.entryAuditArch { return a == SyscallInfo.auditArchI386 ? .int80 : .syscall }
         return obs.bytesBeforeIP == [0xCD, 0x80] ? .int80 : .syscall
+    }
+
+    /// A 32-bit task's call in the vDSO came through __kernel_vsyscall (SYSCALL/SYSENTER), except the
+    /// vDSO's signal trampolines __kernel_sigreturn/__kernel_rt_sigreturn, which use int $0x80 themselves.
+    func viaVsyscall(inVdso: Bool, nr: Int64) -> Bool {
+        inVdso && !SpecialSyscall.isSigreturn(nr, i386: true)
     }
 
     func predictedKind() -> CrossingKind {
@@ -148,7 +188,7 @@ struct CrossingJudge {
     }
 
     /// The entry kinds the evidence allows, and what that evidence was.
-    func evidenceKinds() -> (Set<EntryKind>, String)? {
+    func evidenceKinds() -> (KindMask, String)? {
         if let outer = frameNames.last {
             let k: EntryKind? =
                 outer.hasPrefix("entry_SYSCALL_64") ? .syscall
@@ -158,30 +198,32 @@ struct CrossingJudge {
                 : outer.hasPrefix("asm_sysvec_") || outer.hasPrefix("asm_common_interrupt")
                     || outer.hasPrefix("asm_spurious_interrupt") || outer == "asm_exc_nmi" ? .interrupt
                 : outer.hasPrefix("asm_exc_") ? .exception : nil
-            if let k { return ([k], "outermost kernel frame \(outer)") }
+            if let k { return (KindMask(k), "outermost kernel frame " + outer) }
         }
-        var allowed = Set(EntryKind.allCases)
-        var why: [String] = []
+        var allowed = KindMask.all
+        var why = ""
+        func because(_ s: String) { why += why.isEmpty ? s : ", " + s }
+        let i386Paths: KindMask = [.int80, .syscall32, .sysenter]
         if let b = obs.bytesBeforeIP, b.count == 2, inSyscall {
-            if b == [0x0F, 0x05] { allowed.formIntersection([.syscall]) }
-            else if b == [0xCD, 0x80] { allowed.formIntersection([.int80, .syscall32, .sysenter]) }
+            if b[0] == 0x0F && b[1] == 0x05 { allowed.formIntersection(KindMask(.syscall)) }
+            else if b[0] == 0xCD && b[1] == 0x80 { allowed.formIntersection(i386Paths) }
             else { allowed = [] }
-            why.append("bytes before ip \(hexBytes(b))")
+            because("bytes before ip " + hexBytes(b))
         }
         if let i = info, i.op != .none {
-            allowed.formIntersection(i.arch == SyscallInfo.auditArchI386 ? [.int80, .syscall32, .sysenter] : [.syscall])
-            why.append("arch \(i.abi)")
+            allowed.formIntersection(i.arch == SyscallInfo.auditArchI386 ? i386Paths : KindMask(.syscall))
+            because("arch " + i.abi)
         }
         if regs.cs.rawValue == X86.userCS32 {
-            allowed.formIntersection([.int80, .syscall32, .sysenter, .interrupt, .exception])
-            why.append("CS 0x23")
+            allowed.formIntersection(i386Paths.union([.interrupt, .exception]))
+            because("CS 0x23")
         }
         if !inSyscall, obs.kind != .handlerEntry {
             allowed.formIntersection([.interrupt, .exception])
-            why.append("orig_rax -1")
+            because("orig_rax -1")
         }
         if why.isEmpty { return nil }
-        return (allowed, why.joined(separator: ", "))
+        return (allowed, why)
     }
 
     var altstack: (base: UInt64, size: UInt64, contains: (UInt64) -> Bool)? {
@@ -204,10 +246,11 @@ struct CrossingJudge {
         let way = model.ways[kind] ?? model.wayIn(kind)
         let evidence = evidenceKinds()
         var entry = way.entry
-        if let (set, _) = evidence, set.count == 1, let only = set.first { entry = only }
+        if let (set, _) = evidence, let only = set.only { entry = only }
 
-        selectorChecks(kind)
-        let before = checks.count
+        // At an exit stop, selectors and the user RSP only change for execve and rt_sigreturn.
+        let exitRewrites = obs.kind == .syscallExit && exitRewritesRegisters
+        if obs.kind != .syscallExit || exitRewrites { selectorChecks(kind) }
         switch obs.kind {
         case .syscallEntry: entryChecks(kind, way)
         case .syscallExit: exitChecks(kind)
@@ -217,28 +260,21 @@ struct CrossingJudge {
         }
         if obs.kind != .handlerEntry && obs.kind != .syscallExit, let (set, why) = evidence {
             add("entry.kind", set.contains(way.entry), expected: "\(way.entry.rawValue) (model: \(kind.rawValue))",
-                actual: set.count == 1 ? "\(set.first!.rawValue) (\(why))"
-                    : "one of \(set.map(\.rawValue).sorted().joined(separator: ", ")) (\(why))")
+                actual: set.only.map { "\($0.rawValue) (\(why))" } ?? "one of \(set.names) (\(why))")
         }
         if obs.kind != .handlerEntry { kernelFrameChecks(way) }
-        let mapping = userStackChecks()
+        let mapping = obs.kind != .syscallExit || exitRewrites ? userStackChecks() : nil
         if obs.kind == .syscallExit {
             // The record carries entry and exit checks together: exit-stop checks say so in their name.
-            // Selectors and the user RSP only change at exit for execve and rt_sigreturn.
-            let rewrote = checks[before...].contains { $0.name.hasPrefix("execve.") || $0.name.hasPrefix("sigreturn.") }
-            checks = checks.enumerated().compactMap { i, c in
-                var c = c
-                let common = c.name.hasPrefix("selectors.") || c.name.hasPrefix("user_rsp.")
-                if common && !rewrote { return nil }
-                if !c.name.hasPrefix("exit.") && !c.name.hasPrefix("execve.") && !c.name.hasPrefix("sigreturn.") { c.name = "exit." + c.name }
-                _ = i
-                return c
+            for i in checks.indices {
+                let n = checks[i].name
+                if !n.hasPrefix("exit.") && !n.hasPrefix("execve.") && !n.hasPrefix("sigreturn.") { checks[i].name = "exit." + n }
             }
         }
 
         var syscall: SyscallCall?
-        if let i = info, let nr = i.nr {
-            syscall = SyscallCall(abi: i.abi, nr: nr, name: "", args: i.args ?? [])
+        if let i = info, let nr = i.nr, let table = SyscallTable.for(auditArch: i.arch) {
+            syscall = SyscallCall(abi: i.abi, nr: nr, name: table.displayName(nr), args: i.args ?? [])
         }
         let phase: String = switch obs.kind {
         case .syscallEntry: "syscall-entry"
@@ -346,17 +382,30 @@ struct CrossingJudge {
         return p
     }
 
+    /// Expected lists `slot=prediction` pairs then `(note)`; actual lists `slot=value (predicted …)` per mismatch
+    /// (PtRegsView in the report parses both).
     mutating func compareRegs(_ name: String, _ predicted: [(PtRegsSlot, SlotExpectation)], note: String) {
-        let bad = predicted.filter { !$0.1.holds($0.0.value(in: regs).rawValue) }
-        add(name, bad.isEmpty,
-            expected: predicted.map { "\($0.0)=\($0.1.text)" }.joined(separator: " ") + " (\(note))",
+        // Built byte by byte: this runs twice per traced syscall.
+        var exp = [UInt8]()
+        exp.reserveCapacity(predicted.count * 24 + note.utf8.count + 4)
+        var bad: [(PtRegsSlot, SlotExpectation)] = []
+        for (slot, e) in predicted {
+            if !exp.isEmpty { exp.append(0x20) }
+            exp.append(contentsOf: slot.description.utf8)
+            exp.append(UInt8(ascii: "="))
+            e.write(to: &exp)
+            if !e.holds(slot.value(in: regs).rawValue) { bad.append((slot, e)) }
+        }
+        exp.append(contentsOf: " (".utf8); exp.append(contentsOf: note.utf8); exp.append(UInt8(ascii: ")"))
+        add(name, bad.isEmpty, expected: String(decoding: exp, as: UTF8.self),
             actual: bad.isEmpty ? "all \(predicted.count) predicted slots match"
                 : bad.map { "\($0.0)=\(SlotExpectation.value($0.0.value(in: regs).rawValue).text) (predicted \($0.1.text))" }.joined(separator: "; "))
     }
 
     mutating func entryChecks(_ kind: CrossingKind, _ way: WayIn) {
         add("entry.rax", regs.rax.signed == X86.enosys, expected: "-38 (-ENOSYS)", actual: String(regs.rax.signed))
-        guard let i = info, i.op == .entry else {
+        // A seccomp stop (PTRACE_EVENT_SECCOMP) sees the same entry state as a syscall-entry stop.
+        guard let i = info, i.op == .entry || i.op == .seccomp else {
             if let i = info {
                 add("entry.syscall_info", false, expected: "GET_SYSCALL_INFO op entry", actual: "op \(i.op)")
             }
@@ -385,6 +434,16 @@ struct CrossingJudge {
     }
 
     // MARK: syscall exit
+
+    /// Whether this exit stop ends an execve that succeeded or an rt_sigreturn: both rewrite pt_regs.
+    var exitRewritesRegisters: Bool {
+        guard let e = obs.entryRegs else { return false }
+        let i386 = obs.entryAuditArch.map { $0 == SyscallInfo.auditArchI386 }
+            ?? (e.cs.rawValue == X86.userCS32 || obs.bytesBeforeIP == [0xCD, 0x80])
+        let nr = e.origRax.signed
+        let r = is32 ? Int64(Int32(truncatingIfNeeded: regs.rax.signed)) : regs.rax.signed
+        return (SpecialSyscall.isExecve(nr, i386: i386) && r == 0) || SpecialSyscall.isSigreturn(nr, i386: i386)
+    }
 
     mutating func exitChecks(_ kind: CrossingKind) {
         let ret = regs.rax.signed
@@ -422,16 +481,13 @@ struct CrossingJudge {
             actual: changed.isEmpty ? "unchanged" : changed.map { "\($0.0) \($0.2)" }.joined(separator: " "))
         if SpecialSyscall.isCloneLike(nr, i386: entryI386) && r == 0 { return }  // the child's copy of pt_regs
         // Every slot as the entry stop saw it (the record's entryRegs), ax = the return value.
-        var bad: [String] = []
-        for s in PtRegsSlot.allCases where s != .ax {
-            let want = s.value(in: e), got = s.value(in: regs)
-            if want != got { bad.append("\(s)=\(got) (entry \(want))") }
+        var p: [(PtRegsSlot, SlotExpectation)] = []
+        p.reserveCapacity(21)
+        for s in PtRegsSlot.allCases where s != .ax { p.append((s, .value(s.value(in: e).rawValue))) }
+        if let v = info?.rval {
+            p.append((.ax, .property("\(v) (the return value)") { $0 == UInt64(bitPattern: v) || Int64(Int32(truncatingIfNeeded: $0)) == v }))
         }
-        if let v = info?.rval, regs.rax.signed != v, Int64(Int32(truncatingIfNeeded: regs.rax.rawValue)) != v {
-            bad.append("ax=\(regs.rax.signed) (rval \(v))")
-        }
-        add("pt_regs", bad.isEmpty, expected: "all 21 slots as at the entry stop, ax = the return value",
-            actual: bad.isEmpty ? "all 21 slots match" : bad.joined(separator: "; "))
+        compareRegs("pt_regs", p, note: "predicted: the entry stop's pt_regs with ax = the return value")
     }
 
     mutating func execveExitChecks() {
@@ -540,6 +596,21 @@ struct CrossingJudge {
             add("signal.below", sp < before.rsp.rawValue || (altstack?.contains(sp) ?? false),
                 expected: "frame below the interrupted esp \(before.rsp) or on the sigaltstack", actual: hex(sp))
             add("signal.alignment", (sp &+ 4) % 16 == 0, expected: "(esp + 4) % 16 == 0 (i386 frame)", actual: "esp % 16 = \(sp % 16)")
+            // i386 frames pass the arguments on the stack: pretcode, sig, then (rt frames) pinfo and puc.
+            guard let w = obs.handlerStackWords, w.count >= 2 else { return }
+            let pretcode = w[0] & 0xFFFF_FFFF, sig = Int32(truncatingIfNeeded: w[0] >> 32)
+            if let s = obs.signo { add("signal.sig32", sig == s, expected: "\(s) at esp + 4", actual: String(sig)) }
+            if let f = obs.saFlags, f & 0x4 != 0 {
+                let pinfo = w[1] & 0xFFFF_FFFF, puc = w[1] >> 32
+                add("signal.rt32", pinfo == sp &+ 16 && puc == sp &+ 144,
+                    expected: "pinfo = esp + 16 \(hex(sp &+ 16)), puc = esp + 144 \(hex(sp &+ 144)) (rt_sigframe_ia32)",
+                    actual: "pinfo \(hex(pinfo)), puc \(hex(puc))")
+            }
+            if let maps = obs.maps {
+                let m = maps.first { $0.contains(Address(pretcode)) }
+                add("signal.restorer", m?.isExecutable ?? false, expected: "pretcode in an executable mapping (sa_restorer or the vDSO's __kernel_sigreturn)",
+                    actual: "\(hex(pretcode)) \(m.map { $0.path.isEmpty ? $0.perms : "\($0.path) \($0.perms)" } ?? "in no mapping")")
+            }
             return
         }
         if let s = obs.signo {
@@ -663,4 +734,20 @@ func hexBytes(_ b: [UInt8]) -> String {
 
 extension String {
     func trimmingCharacters(in set: String) -> String { self[...].trimmingCharacters(inSet: set) }
+}
+
+/// A set of entry kinds as bits: the judge intersects evidence at every traced stop.
+struct KindMask: ExpressibleByArrayLiteral {
+    var rawValue: UInt16
+    init(rawValue: UInt16) { self.rawValue = rawValue }
+    mutating func formIntersection(_ o: KindMask) { rawValue &= o.rawValue }
+    func union(_ o: KindMask) -> KindMask { KindMask(rawValue: rawValue | o.rawValue) }
+    init(_ k: EntryKind) { rawValue = 1 << UInt16(EntryKind.allCases.firstIndex(of: k)!) }
+    init(arrayLiteral kinds: EntryKind...) { rawValue = kinds.reduce(0) { $0 | KindMask($1).rawValue } }
+    static let all = KindMask(rawValue: (1 << UInt16(EntryKind.allCases.count)) - 1)
+    func contains(_ k: EntryKind) -> Bool { rawValue & KindMask(k).rawValue != 0 }
+    var kinds: [EntryKind] { EntryKind.allCases.filter { contains($0) } }
+    /// The one kind left, if exactly one is.
+    var only: EntryKind? { rawValue != 0 && rawValue & (rawValue - 1) == 0 ? kinds.first : nil }
+    var names: String { kinds.map(\.rawValue).sorted().joined(separator: ", ") }
 }

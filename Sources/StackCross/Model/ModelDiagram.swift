@@ -97,7 +97,8 @@ extension KernelStackModel {
         if let a = w.auditArch { out.append("  GET_SYSCALL_INFO arch: \(a)") }
         if !w.outermostFrames.isEmpty { out.append("  /proc/TID/stack outermost: \(w.outermostFrames.map { $0 + "…" }.joined(separator: " or "))") }
         let path = w.pathFrames.map { $0.replacingOccurrences("|", " or ") }
-        out.append("  at a ptrace stop: innermost ptrace_stop" + (path.isEmpty ? "" : "; on the path: \(path.joined(separator: ", "))"))
+        out.append("  at a ptrace stop: innermost \(w.innermostAtStop)" + (path.isEmpty ? "" : "; on the path: \(path.joined(separator: ", "))"))
+        if !w.innermostBlocked.isEmpty { out.append("  blocked (read before stopping): innermost e.g. \(w.innermostBlocked.joined(separator: ", "))") }
         if let lo = w.depthMin, let hi = w.depthMax {
             out.append("  depth in use (stack top - thread.sp): \(lo)–\(hi) bytes of \(c.threadSize)")
         }

@@ -6,12 +6,7 @@ public enum PtRegsSlot: Int, CaseIterable, Codable, Sendable, CustomStringConver
     /// Byte offset inside pt_regs (r15 0 … ss 160).
     public var offset: UInt64 { UInt64(rawValue) * 8 }
     /// The kernel's field name.
-    public var description: String {
-        switch self {
-        case .origAx: "orig_ax"
-        default: Self.kernelNames[rawValue]
-        }
-    }
+    public var description: String { Self.kernelNames[rawValue] }
     private static let kernelNames = [
         "r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9", "r8",
         "ax", "cx", "dx", "si", "di", "orig_ax", "ip", "cs", "flags", "sp", "ss",

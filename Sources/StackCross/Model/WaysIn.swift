@@ -70,6 +70,9 @@ public struct WayIn: Codable, Hashable, Sendable {
     public var outermostFrames: [String]
     /// C frames a ptrace stop of this crossing shows between entry and ptrace_stop.
     public var pathFrames: [String]
+    /// The innermost /proc/TID/stack frame: at a ptrace stop, and while blocked (examples).
+    public var innermostAtStop: String = "ptrace_stop"
+    public var innermostBlocked: [String] = []
     /// Bytes of the task stack in use at a ptrace stop (stack top minus thread.sp), where known.
     public var depthMin: UInt64?
     public var depthMax: UInt64?
@@ -140,6 +143,7 @@ extension KernelStackModel {
             w.auditArch = "x86_64"
             w.outermostFrames = ["entry_SYSCALL_64"]
             w.pathFrames = ["do_syscall_64"]
+            w.innermostBlocked = ["anon_pipe_read (read on a pipe)", "hrtimer_nanosleep (nanosleep)", "futex_do_wait (futex)", "__do_sys_pause (pause)"]
             w.below = [randomOffset, "C frames: do_syscall_64 → x64_sys_call → __x64_sys_NAME → …",
                        "at a ptrace stop: … syscall_trace_enter (entry) or syscall_exit_work (exit) → ptrace_notify → ptrace_stop"]
             (w.depthMin, w.depthMax) = syscallDepth
@@ -184,7 +188,8 @@ extension KernelStackModel {
             w.pathFrames = ["do_int80_emulation|do_int80_syscall_32"]
             w.below = [randomOffset, "C frames: do_int80_emulation → ia32_sys_call → __ia32_sys_NAME → …"]
             (w.depthMin, w.depthMax) = syscallDepth
-            w.notes = ["GET_SYSCALL_INFO reports AUDIT_ARCH_I386 and an i386 number: eax=4 is write, not x86_64 stat"]
+            w.notes = ["GET_SYSCALL_INFO reports AUDIT_ARCH_I386 and an i386 number: eax=4 is write, not x86_64 stat",
+                       "a 32-bit process's sigreturn and rt_sigreturn come this way too: the vDSO's __kernel_sigreturn and __kernel_rt_sigreturn use int $0x80"]
         case .syscall32, .sysenter:
             let amd = kind == .syscall32
             w.title = amd ? "32-bit vDSO path via SYSCALL (AMD, entry_SYSCALL_compat)"
@@ -236,6 +241,7 @@ extension KernelStackModel {
             set(.origAx, "-1: not a syscall", .entryCode, Address(signed: -1))
             w.outermostFrames = ["asm_sysvec_", "asm_common_interrupt", "asm_spurious_interrupt"]
             w.pathFrames = ["irqentry_exit_to_user_mode|exit_to_user_mode_loop"]
+            w.innermostBlocked = ["irqentry_exit_to_user_mode (preempted on the way back to user mode)"]
             w.below = ["C frames: the handler (sysvec_*/common_interrupt) returns, then irqentry_exit_to_user_mode → get_signal → ptrace_stop at a ptrace stop"]
             (w.depthMin, w.depthMax) = (400, 2500)
             w.notes = ["a thread stopped while running user code shows orig_rax -1 and no syscall"]

@@ -33,15 +33,14 @@ public enum FoldedStack {
     }
 
     /// Frame names root first. Both stacks arrive innermost first, as records store them.
-    /// Without a kernel stack the syscall name (when given) stands in for the kernel side.
+    /// The syscall name (when given) marks the crossing between the user and the kernel frames:
+    /// a kernel stack read at a ptrace stop ends in the stop path, not in the call's own function,
+    /// and without a kernel stack it is the only kernel-side frame.
     public static func frames(user: [Frame]?, kernel: [Frame]?, syscall: String?) -> [String] {
         var out: [String] = []
         for f in (user ?? []).reversed() { out.append(name(f)) }
-        if let k = kernel, !k.isEmpty {
-            for f in k.reversed() { out.append(name(f) + kernelSuffix) }
-        } else if let s = syscall {
-            out.append(sanitize(s) + kernelSuffix)
-        }
+        if let s = syscall { out.append(sanitize(s) + kernelSuffix) }
+        for f in (kernel ?? []).reversed() { out.append(name(f) + kernelSuffix) }
         return out
     }
 

@@ -81,10 +81,17 @@ public enum PtRegsView {
         return nil
     }
 
+    /// The model's single-slot checks (KernelStackModel), used where its pt_regs check is silent.
+    static let modelSlotChecks: [String: PtRegsSlot] = [
+        "selectors.cs": .cs, "selectors.ss": .ss, "entry.rax": .ax, "entry.orig_rax": .origAx,
+        "entry.ip": .ip, "entry.sp": .sp, "syscall.rcx": .cx, "syscall.r11": .r11,
+    ]
+
     /// The slot a check is about when its name is a slot or `pt_regs.<slot>` ("pt_regs.cx",
     /// "ptregs.orig_rax"); nil for other checks, so "rcx==rip" style checks stay general.
     public static func slot(ofCheck name: String) -> PtRegsSlot? {
         let lower = name.lowercased()
+        if let s = modelSlotChecks[lower] { return s }
         if let s = slotNamed(lower) { return s }
         let parts = lower.split(whereSeparator: { ".:/[] ".contains($0) }).map(String.init)
         guard parts.count >= 2, let last = parts.last, let s = slotNamed(last) ?? (last == "rflags" ? .flags : nil) else { return nil }

@@ -79,6 +79,7 @@ public final class ReportReader {
             pending = []
             try whole.withUnsafeBytes { try line($0) }
         }
+        try flushBatch()
         switch mode {
         case .undecided:
             throw ReportInputError(file: file, line: max(lineNumber, 1), message: "no records: the input is empty")
@@ -96,6 +97,41 @@ public final class ReportReader {
     }
 
     private var snapshotBuffer: [UInt8] = []
+
+    // Trace lines are decoded in batches on all cores (JSONDecoder is most of the cost), then
+    // handed to the exporter in order; a batch holds at most `batchLines` lines or `batchBytes`.
+    static let batchLines = 512
+    static let batchBytes = 8 << 20
+    private var batch: [(line: Int, data: Data)] = []
+    private var batchBytes = 0
+    private let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+
+    private func flushBatch() throws {
+        guard !batch.isEmpty else { return }
+        let items = batch
+        batch.removeAll(keepingCapacity: true)
+        batchBytes = 0
+        var results = [Result<TraceRecord, Error>?](repeating: nil, count: items.count)
+        let parts = items.count < 32 ? 1 : workers
+        let per = (items.count + parts - 1) / parts
+        results.withUnsafeMutableBufferPointer { out in
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                let decoder = JSONDecoder()
+                for i in p * per ..< min(items.count, (p + 1) * per) {
+                    out[i] = Result { try decoder.decode(TraceRecord.self, from: items[i].data) }
+                }
+            }
+        }
+        for (i, r) in results.enumerated() {
+            switch r! {
+            case .success(let record):
+                recordCount += 1
+                try exporter.consume(record)
+            case .failure(let e):
+                throw inputError(e, line: items[i].line)
+            }
+        }
+    }
 
     private struct TypeProbe: Decodable { var type: String? }
 
@@ -119,9 +155,9 @@ public final class ReportReader {
 
         switch mode {
         case .trace:
-            let record = try decode(TraceRecord.self, bytes, line: lineNumber)
-            recordCount += 1
-            try exporter.consume(record)
+            batch.append((lineNumber, Data(bytes)))
+            batchBytes += bytes.count
+            if batch.count >= Self.batchLines || batchBytes >= Self.batchBytes { try flushBatch() }
         case .snapshotDone:
             throw ReportInputError(file: file, line: lineNumber, message: "unexpected data after the snapshot object")
         case .undecided:
@@ -167,11 +203,16 @@ public final class ReportReader {
     private func decode<T: Decodable>(_ type: T.Type, _ data: Data, line: Int) throws -> T {
         do {
             return try decoder.decode(type, from: data)
-        } catch let e as DecodingError {
-            throw ReportInputError(file: file, line: line, message: "corrupt record: " + Self.describe(e))
         } catch {
-            throw ReportInputError(file: file, line: line, message: "corrupt record: \(error)")
+            throw inputError(error, line: line)
         }
+    }
+
+    private func inputError(_ error: Error, line: Int) -> ReportInputError {
+        if let e = error as? DecodingError {
+            return ReportInputError(file: file, line: line, message: "corrupt record: " + Self.describe(e))
+        }
+        return ReportInputError(file: file, line: line, message: "corrupt record: \(error)")
     }
 
     private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0d || b == 0x0a }

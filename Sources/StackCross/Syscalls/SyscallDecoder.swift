@@ -119,13 +119,29 @@ public enum SyscallDecoder {
         "sched_yield": [], "getpid": [], "gettid": [],
     ]
 
+    /// Kinds per number for each ABI, built once so the per-call lookup is an array index.
+    static let kindsByNumber: (x86_64: [[ArgKind]], i386: [[ArgKind]]) = {
+        func build(_ t: SyscallTable) -> [[ArgKind]] {
+            (0 ..< t.limit).map { nr in t.name(Int64(nr)).map { argKinds(abi: t.abi, name: $0) } ?? unknownKinds }
+        }
+        return (build(.x86_64), build(.i386))
+    }()
+    static let unknownKinds: [ArgKind] = [.hex, .hex, .hex, .hex, .hex, .hex]
+
+    /// The kinds of syscall `nr`'s arguments; six hex values for a number the table does not know.
+    public static func argKinds(abi: String, nr: Int64) -> [ArgKind] {
+        let table = abi == "i386" ? kindsByNumber.i386 : kindsByNumber.x86_64
+        guard nr >= 0, nr < Int64(table.count) else { return unknownKinds }
+        return table[Int(nr)]
+    }
+
     /// The kinds of a syscall's arguments (its arity is the count), hand-kept or from its prototype.
     public static func argKinds(abi: String, name: String) -> [ArgKind] {
         if name == "clone" {
             // x86_64: flags, stack, parent_tid, child_tid, tls; i386 (CLONE_BACKWARDS): tls before child_tid.
             return abi == "i386" ? [.cloneFlags, .ptr, .ptr, .ptr, .ptr] : [.cloneFlags, .ptr, .ptr, .ptr, .ptr]
         }
-        return signatures[name] ?? generatedArgKinds[name] ?? [.hex, .hex, .hex, .hex, .hex, .hex]
+        return signatures[name] ?? generatedArgKinds[name] ?? unknownKinds
     }
 
     /// Decodes the arguments of one call, strace style. At `.entry` output arguments are shown as
@@ -140,7 +156,7 @@ public enum SyscallDecoder {
         -> (args: [String], strings: [String: TraceeString])
     {
         let name = SyscallTable.for(abi: abi)?.name(nr) ?? ""
-        let kinds = argKinds(abi: abi, name: name)
+        let kinds = argKinds(abi: abi, nr: nr)
         var ctx = Context(abi: abi, name: name, args: args, memory: memory, limit: max(0, stringLimit), stop: stop)
         var out = [String]()
         var strings = [String: TraceeString]()
@@ -167,6 +183,7 @@ public enum SyscallDecoder {
                 out = ["{mask=\(sigsetString(mask))}"]
             }
         }
+        if name == "prctl", out.count == 5 { out = prctlArguments(out, args: args, abi: abi, ctx: &ctx, strings: &strings) }
         if name.hasPrefix("futex"), out.count == 6, args.count >= 6 { out = futexArguments(out, args: args) }
         // open's mode is shown only with O_CREAT/O_TMPFILE, as strace does.
         if name == "open" || name == "openat", let fi = kinds.firstIndex(of: .openFlags), fi < args.count,
@@ -207,6 +224,29 @@ public enum SyscallDecoder {
         case 7, 8: return Array(out[0 ..< 2])
         case 11: return Array(out[0 ..< 5])
         default: return out
+        }
+    }
+
+    /// prctl shows the arguments its option uses: `prctl(PR_SET_NAME, "worker")`, `prctl(PR_GET_DUMPABLE)`.
+    static func prctlArguments(_ out: [String], args: [UInt64], abi: String, ctx: inout Context,
+                               strings: inout [String: TraceeString]) -> [String] {
+        let v = args.count > 1 ? (abi == "i386" ? args[1] & 0xFFFF_FFFF : args[1]) : 0
+        func h(_ i: Int) -> String {
+            let x = i < args.count ? (abi == "i386" ? args[i] & 0xFFFF_FFFF : args[i]) : 0
+            return x == 0 ? "0" : hex(x, abi: abi)
+        }
+        switch Int32(truncatingIfNeeded: args.first ?? 0) {
+        case 15:  // PR_SET_NAME: the thread name, at most 16 bytes
+            ctx.captured = nil
+            let s = ctx.cString(v, limit: 16)
+            if let c = ctx.captured { strings["1"] = c }
+            return [out[0], s]
+        case 16, 2, 37: return [out[0], v == 0 ? "NULL" : hex(v, abi: abi)]  // PR_GET_NAME, _PDEATHSIG, _CHILD_SUBREAPER
+        case 1: return [out[0], Signals.name(Int32(truncatingIfNeeded: v)) ?? String(v)]  // PR_SET_PDEATHSIG
+        case 3, 7, 21, 39, 42: return [out[0]]  // PR_GET_DUMPABLE, _KEEPCAPS, _SECCOMP, _NO_NEW_PRIVS, _THP_DISABLE
+        case 4, 8, 23, 24, 36, 41: return [out[0], String(v)]  // PR_SET_DUMPABLE, _KEEPCAPS, PR_CAPBSET_*…
+        case 38: return [out[0], String(v), h(2), h(3), h(4)]  // PR_SET_NO_NEW_PRIVS
+        default: return [out[0], h(1), h(2), h(3), h(4)]
         }
     }
 
@@ -256,6 +296,9 @@ public enum SyscallDecoder {
 
     /// A path shown inside `<…>`: control bytes and `>` escaped so the line stays one line.
     static func escapePath(_ path: String) -> String {
+        if path.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7F && $0 != UInt8(ascii: ">") && $0 != UInt8(ascii: "\\") }) {
+            return path
+        }
         var s = ""
         for u in path.unicodeScalars {
             if u.value < 0x20 || u.value == 0x7F || u == ">" || u == "\\" {
@@ -272,6 +315,7 @@ public enum SyscallDecoder {
     public static func quote(_ bytes: some Collection<UInt8>, truncated: Bool = false, hex: Bool = false) -> String {
         var out: [UInt8] = [UInt8(ascii: "\"")]
         let arr = Array(bytes)
+        out.reserveCapacity(arr.count + 8)
         let digits = Array("0123456789abcdef".utf8)
         for (i, c) in arr.enumerated() {
             if hex {

@@ -7,9 +7,7 @@ public enum SyscallLine {
     /// How many leading arguments strace prints at the entry stop: those before the first output
     /// argument (read's buffer), or all of them.
     public static func entryArgumentCount(abi: String, nr: Int64, argCount: Int) -> Int {
-        let name = SyscallTable.for(abi: abi)?.name(nr) ?? ""
-        if name == "clone" || name == "open" || name == "openat" { return argCount }
-        let kinds = SyscallDecoder.argKinds(abi: abi, name: name)
+        let kinds = SyscallDecoder.argKinds(abi: abi, nr: nr)
         let k = kinds.firstIndex { $0.isOutput } ?? kinds.count
         return min(k, argCount)
     }

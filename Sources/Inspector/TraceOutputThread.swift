@@ -1,0 +1,125 @@
+import Foundation
+import StackCross
+
+/// One piece of finished tracer work, handed to the output thread in order.
+enum TraceWork: @unchecked Sendable {
+    /// A reported call entered (for live lines only).
+    case entered(SyscallRecord)
+    /// A call is done (or its task died inside it: no exit observation). The crossings are judged here.
+    case exited(SyscallRecord, entry: StopObservation?, exit: StopObservation?, returnText: String?)
+    case signal(SignalRecord, siginfoFields: [(String, String)])
+    case record(TraceRecord)
+    case flush
+}
+
+/// The trace's second thread: judges crossings with the model, formats and writes records, while the
+/// tracer thread does only what needs the stopped task. On a machine with a core to spare this work
+/// overlaps the ptrace round trips. The queue is bounded (the tracer waits when it is full), so memory
+/// stays flat however long the trace.
+final class TraceOutputThread: @unchecked Sendable {
+    let sink: TraceSink
+    let model: KernelStackModel
+    /// Whether records carry crossings (JSON does; lines and -c do not show them).
+    let judgeCrossings: Bool
+
+    private let cond = NSCondition()
+    private var queue: [[TraceWork]] = []
+    private var closed = false
+    private var finished = false
+    /// Filled by the tracer thread only, handed over whole.
+    private var batch: [TraceWork] = []
+
+    static let batchSize = 256
+    static let maxQueuedBatches = 8
+
+    init(sink: TraceSink, model: KernelStackModel) {
+        self.sink = sink
+        self.model = model
+        self.judgeCrossings = sink.wantsCrossings
+        batch.reserveCapacity(Self.batchSize)
+    }
+
+    func start() {
+        let t = Thread { [self] in run() }
+        t.name = "stackcross-output"
+        t.start()
+    }
+
+    /// Tracer thread: queue one piece of work.
+    func submit(_ w: TraceWork) {
+        batch.append(w)
+        if batch.count >= Self.batchSize { handOver() }
+    }
+
+    /// Tracer thread: write out everything so far (the tracer is idle or about to report).
+    func flush() {
+        submit(.flush)
+        handOver()
+    }
+
+    /// Tracer thread: drain, stop the output thread and wait for it.
+    func finish() {
+        flush()
+        cond.lock()
+        closed = true
+        cond.broadcast()
+        while !finished { cond.wait() }
+        cond.unlock()
+    }
+
+    private func handOver() {
+        guard !batch.isEmpty else { return }
+        cond.lock()
+        while queue.count >= Self.maxQueuedBatches { cond.wait() }
+        queue.append(batch)
+        cond.broadcast()
+        cond.unlock()
+        batch = []
+        batch.reserveCapacity(Self.batchSize)
+    }
+
+    private func run() {
+        while true {
+            cond.lock()
+            while queue.isEmpty && !closed { cond.wait() }
+            if queue.isEmpty && closed {
+                finished = true
+                cond.broadcast()
+                cond.unlock()
+                return
+            }
+            let work = queue
+            queue.removeAll(keepingCapacity: true)
+            cond.broadcast()
+            cond.unlock()
+            for b in work {
+                for w in b { process(w) }
+            }
+        }
+    }
+
+    private func process(_ w: TraceWork) {
+        switch w {
+        case .entered(let rec):
+            sink.syscallEntered(rec)
+        case .exited(var rec, let entry, let exit, let text):
+            if judgeCrossings {
+                let entryCrossing = entry.map(model.crossing(for:))
+                let exitCrossing = exit.map(model.crossing(for:))
+                if var c = entryCrossing {
+                    if let x = exitCrossing { c.checks += x.checks }
+                    rec.crossing = c
+                } else {
+                    rec.crossing = exitCrossing
+                }
+            }
+            sink.syscallExited(rec, returnText: text)
+        case .signal(let rec, let fields):
+            sink.signal(rec, siginfoFields: fields)
+        case .record(let r):
+            sink.emit(r)
+        case .flush:
+            sink.flush()
+        }
+    }
+}
