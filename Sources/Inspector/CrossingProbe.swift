@@ -194,6 +194,13 @@ public final class CrossingProbe {
         guard WaitStop(raw: status) == .signalDelivery(signal: SIGTRAP), let regs = try? Ptrace.registers(tid) else {
             return .otherStop(status)
         }
+        // That notification carries si_code SIGTRAP; a hardware single-step trap (TRAP_TRACE) means no
+        // frame was built (another thread reset the handler meanwhile): our own trap, dropped on resume.
+        var si = [UInt64](repeating: 0, count: 16)
+        if si.withUnsafeMutableBytes({ sc_ptrace_getsiginfo(tid, $0.baseAddress) }) == 0,
+           Int32(truncatingIfNeeded: si[1]) != SIGTRAP {
+            return .stepped
+        }
         var obs = StopObservation(kind: .handlerEntry, tid: tid, regs: regs, maps: mapsFor(pid, covering: [regs.rsp, regs.rip]),
                                   interruptedRegs: delivery.regs, signo: signo)
         obs.is32BitTask = is32(pid)

@@ -364,7 +364,7 @@ enum HTMLTemplate {
         }, { passive: false });
         cv.addEventListener("mousedown", function (e) { drag = { x: e.clientX, v0: v0, v1: v1, moved: false }; });
         window.addEventListener("mousemove", function (e) {
-          if (!drag) return;
+          if (!drag) { if (e.target === cv) hover(e); return; }
           var r = cv.getBoundingClientRect(), dt = (e.clientX - drag.x) / (r.width - LABEL - 8) * (drag.v1 - drag.v0);
           if (Math.abs(e.clientX - drag.x) > 3) drag.moved = true;
           if (drag.moved) { v0 = drag.v0 - dt; v1 = drag.v1 - dt; drawTimeline(); }
@@ -375,6 +375,20 @@ enum HTMLTemplate {
         });
         cv.addEventListener("dblclick", function () { v0 = 0; v1 = span; drawTimeline(); });
         window.addEventListener("resize", drawTimeline);
+      }
+      // Hover text (the canvas title attribute, plain text): the nearest mark or slice.
+      function hover(e) {
+        var r = cv.getBoundingClientRect(), row = Math.floor((e.clientY - r.top - AXIS) / ROW);
+        if (row < 0 || row >= rows.length || e.clientX - r.left < LABEL) { cv.title = ""; return; }
+        var pw = r.width - LABEL - 8, t = v0 + (e.clientX - r.left - LABEL) / pw * (v1 - v0), tol = 5 / pw * (v1 - v0);
+        var tid = rows[row].tid, text = "", best = Infinity;
+        (evByTid[tid] || []).forEach(function (ev) { var d = Math.abs(ev[1] - t); if (d <= tol && d < best) { best = d; text = ev[2] + ": " + ev[3]; } });
+        if (!text) shown.forEach(function (c) {
+          if (c.tid !== tid) return;
+          var a = c.t, b = c.t + (c.d || 0), d = t < a ? a - t : (t > b ? t - b : 0);
+          if (d <= tol && d < best) { best = d; text = callText(c) + (c.d !== undefined ? "  <" + fmtNs(c.d) + ">" : "") + (c.failed ? "  (" + c.failed + " failed checks)" : ""); }
+        });
+        cv.title = text || (rows[row].tid + ": " + rows[row].calls + " calls, " + fmtNs(rows[row].kernelNs) + " in the kernel");
       }
       function pick(e) {
         var r = cv.getBoundingClientRect(), y = e.clientY - r.top - AXIS, row = Math.floor(y / ROW);
