@@ -22,7 +22,7 @@ int main(void) {
     fd = open("/dev/null", O_WRONLY);
     pthread_t t[2];
     for (int i = 0; i < 2; i++) pthread_create(&t[i], NULL, spin, NULL);
-    printf("READY\n");
+    printf("READY %d\n", (int)getpid());
     fflush(stdout);
     spin(NULL);
     return 0;

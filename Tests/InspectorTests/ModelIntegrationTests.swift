@@ -61,7 +61,7 @@ final class ModelIntegrationTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stdout, "hello\ni80\nok\n")
         let names = assertEveryCheckHolds(recs)
-        for n in ["selectors.cpl", "selectors.cs", "selectors.ss", "entry.rax", "entry.orig_rax", "entry.ip", "entry.sp",
+        for n in ["selectors.cpl", "selectors.cs", "selectors.ss", "selectors.data", "entry.rax", "entry.orig_rax", "entry.ip", "entry.sp",
                   "syscall.rcx", "syscall.r11", "entry.bytes", "entry.arch", "entry.kind", "pt_regs",
                   "kstack.innermost", "kstack.outermost", "kstack.path", "user_rsp.mapping", "user_rsp.user_space",
                   "exit.unchanged", "exit.is_error", "exit.pt_regs", "exit.kstack.path", "execve.ip", "execve.sp"] {

@@ -153,6 +153,57 @@ final class TraceTests: XCTestCase {
         assertSameCounts(Self.counts(records), try straceCounts([bin.path]))
     }
 
+    func testGroupStopIsKeptAndTheInterruptedSleepRestarts() throws {
+        let bin = try fixture("trace_stop")
+        let (r, records) = try trace(["-f"], [bin.path], timeout: 30)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("stopped=1 exit=5"), "the parent saw its child stopped, as without a tracer: \(r.stdout)")
+        let calls = Self.syscalls(records)
+        XCTAssertTrue(calls.contains { $0.name == "clock_nanosleep" && $0.error == "ERESTART_RESTARTBLOCK" }, "the sleep SIGSTOP interrupted")
+        XCTAssertEqual(calls.filter { $0.name == "restart_syscall" }.map(\.ret), [0], "and its restart, traced")
+        let signals = records.compactMap { if case .signal(let s) = $0 { s.name } else { nil } }
+        XCTAssertTrue(signals.contains("SIGSTOP") && signals.contains("SIGCONT"), "\(signals)")
+    }
+
+    func testTraceeKilledWhileHeldEndsTheTrace() throws {
+        let bin = try fixture("trace_loop")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("sc-trace-k-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let p = Process()
+        p.executableURL = stackcrossBinary
+        p.arguments = ["trace", "-f", "-o", out.path, "--", bin.path]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        // "READY <pid>" once its three threads run under the tracer.
+        var line = Data()
+        let fd = pipe.fileHandleForReading.fileDescriptor
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, !line.contains(UInt8(ascii: "\n")) {
+            var b: UInt8 = 0
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&pfd, 1, 100) > 0, read(fd, &b, 1) == 1 { line.append(b) }
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard text.hasPrefix("READY "), let pid = Int32(text.dropFirst(6).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            return XCTFail("no READY line: \(text)")
+        }
+        usleep(100_000)
+        XCTAssertEqual(kill(pid, SIGKILL), 0)
+        let killed = Date()
+        while p.isRunning && Date().timeIntervalSince(killed) < 10 { usleep(5_000) }
+        XCTAssertFalse(p.isRunning, "the trace ends when its tracee dies, even with threads held in stops")
+        guard !p.isRunning else { return }
+        XCTAssertEqual(p.terminationStatus, 128 + SIGKILL)
+        let records = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
+            .map { try JSONDecoder().decode(TraceRecord.self, from: Data($0.utf8)) }
+        let exits = records.compactMap { if case .exit(let e) = $0 { e } else { nil } }
+        XCTAssertEqual(exits.count, 3, "three threads reported gone")
+        XCTAssertTrue(exits.contains { $0.tid == pid && $0.signal == "SIGKILL" })
+    }
+
     func testChildKilledBySignalGives128PlusN() throws {
         let bin = try fixture("trace_signals")
         let (r, records) = try trace([], [bin.path, "segv"])

@@ -417,6 +417,7 @@ final class ModelTests: XCTestCase {
             ("selectors.cpl", entry { $0.regs = regsWith($0, "cs", 0x10) }),
             ("selectors.cs", entry { $0.regs = regsWith($0, "cs", 0x2b) }),
             ("selectors.ss", entry { $0.regs = regsWith($0, "ss", 0x18) }),
+            ("selectors.data", entry { $0.regs = regsWith($0, "fs", 0x63) }),
             ("entry.rax", entry { $0.regs = regsWith($0, "rax", 0) }),
             ("entry.orig_rax", entry { $0.regs = regsWith($0, "orig_rax", 2) }),
             ("entry.ip", entry { $0.syscallInfo!.instructionPointer = 0x40_1000 }),
