@@ -93,9 +93,11 @@ public enum SnapshotCapture {
                                    }) { p in
                 tStopped = monotonicSeconds()
                 maps = ProcFS.maps(pid)
+                let exec = maps.filter(\.isExecutable)
+                let isExecutable: (UInt64) -> Bool = { pc in exec.isEmpty || exec.contains { $0.contains(Address(pc)) } }
                 for t in p.stoppedTids {
                     captures[t] = capture(tid: t, pid: pid, space: space, spaceError: spaceError, memory: memory,
-                                          options: options)
+                                          options: options, isExecutable: isExecutable)
                 }
                 stopped = p.threads
                 unstopped = p.unstopped
@@ -149,7 +151,8 @@ public enum SnapshotCapture {
 
     /// Everything read from one stopped thread; a thread that fails is reported, not fatal.
     static func capture(tid: Int32, pid: Int32, space: DwflAddressSpace?, spaceError: String?,
-                        memory: LiveTraceeMemory, options: AttachOptions) -> StoppedCapture {
+                        memory: LiveTraceeMemory, options: AttachOptions,
+                        isExecutable: @escaping (UInt64) -> Bool) -> StoppedCapture {
         var c = StoppedCapture()
         do {
             let regs = try Ptrace.registers(tid)
@@ -159,7 +162,8 @@ public enum SnapshotCapture {
                 c.bytesBeforeIP = TraceeMemoryReader.read(pid: pid, address: regs.rip.rawValue - 2, count: 2)
             }
             if let space {
-                c.stack = space.walk(tid: tid, regs: regs, memory: memory, maxFrames: options.maxFrames)
+                c.stack = space.walk(tid: tid, regs: regs, memory: memory, maxFrames: options.maxFrames,
+                                     isExecutable: isExecutable)
             } else {
                 c.error = "user stack not unwound: \(spaceError ?? "no modules")"
             }

@@ -40,16 +40,42 @@ public final class LiveTraceeMemory: UnwindMemory {
     }
 }
 
-/// A copy of the top of a user stack taken at a stop: `bytes` start at `base` (the stack pointer).
+/// A copy of the top of a user stack taken at a stop: `count` bytes at `pointer` were at `base`
+/// (the stack pointer) in the tracee. The unwinder reads only from the copy.
 public final class StackCopyMemory: UnwindMemory {
-    public var base: UInt64
-    public var bytes: [UInt8]
-    public init(base: UInt64, bytes: [UInt8]) { self.base = base; self.bytes = bytes }
+    public private(set) var base: UInt64 = 0
+    private var pointer: UnsafeRawPointer?
+    public private(set) var count = 0
+    private var owned: [UInt8] = []
+    /// Set when the unwinder asked for a word past the end of the copy (the stack was deeper).
+    public private(set) var readPastEnd = false
+    /// Every word the unwinder read, when recording: what a memoized walk depends on.
+    var recording = false
+    private(set) var reads: [(address: UInt64, value: UInt64)] = []
+
+    public init() {}
+    public convenience init(base: UInt64, bytes: [UInt8]) {
+        self.init()
+        owned = bytes
+        owned.withUnsafeBytes { reset(base: base, pointer: $0.baseAddress, count: $0.count) }
+    }
+
+    /// Points at another copy; `pointer` must stay valid until the next reset.
+    public func reset(base: UInt64, pointer: UnsafeRawPointer?, count: Int) {
+        self.base = base; self.pointer = pointer; self.count = count; readPastEnd = false
+        reads.removeAll(keepingCapacity: true)
+    }
 
     public func readWord(at address: UInt64) -> UInt64? {
-        guard address >= base, address - base <= UInt64(bytes.count), UInt64(bytes.count) - (address - base) >= 8
-        else { return nil }
-        return bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: Int(address - base), as: UInt64.self) }
+        guard let pointer, address >= base else { return nil }
+        let off = address - base
+        guard off <= UInt64(count), UInt64(count) - off >= 8 else {
+            readPastEnd = true
+            return nil
+        }
+        let v = pointer.loadUnaligned(fromByteOffset: Int(off), as: UInt64.self)
+        if recording { reads.append((address, v)) }
+        return v
     }
 }
 
@@ -129,8 +155,11 @@ private final class WalkState {
     let maxFrames: Int
     /// DWARF number of the stack pointer: rsp 7 on x86_64, esp 4 on i386.
     let spRegister: UInt32
-    init(maxFrames: Int, spRegister: UInt32) {
-        self.maxFrames = maxFrames; self.spRegister = spRegister; frames.reserveCapacity(32)
+    /// Whether a return address lies in executable memory; a bad stack fails it.
+    let isExecutable: ((UInt64) -> Bool)?
+    init(maxFrames: Int, spRegister: UInt32, isExecutable: ((UInt64) -> Bool)?) {
+        self.maxFrames = maxFrames; self.spRegister = spRegister; self.isExecutable = isExecutable
+        frames.reserveCapacity(32)
     }
 }
 
@@ -140,6 +169,10 @@ private let frameCallback: @convention(c) (OpaquePointer?, UnsafeMutableRawPoint
     var activation = false
     guard let state, dwfl_frame_pc(state, &pc, &activation) else {
         walk.stopReason = "unwind stopped: no pc (\(DwflAddressSpace.lastError))"
+        return 1
+    }
+    if !activation, let exec = walk.isExecutable, !exec(pc) {
+        walk.stopReason = "unwind stopped: return address \(Address(pc)) is in no executable mapping"
         return 1
     }
     var sp: Dwarf_Word = 0
@@ -188,14 +221,24 @@ public final class DwflAddressSpace {
 
     static var lastError: String { String(cString: dwfl_errmsg(-1)) }
 
-    /// Reports every module of `pid` once (/proc/PID/maps) and attaches our thread callbacks.
-    public init(pid: Int32, sharedCache: SymbolCache? = nil) throws {
+    /// Reports every module of `pid` once (/proc/PID/maps, or `mapsText` read earlier, so that the
+    /// modules are those of the moment the text was read) and attaches our thread callbacks.
+    public init(pid: Int32, mapsText: String? = nil, sharedCache: SymbolCache? = nil) throws {
         self.pid = pid
         self.sharedCache = sharedCache
         guard let d = dwfl_begin(procCallbacks) else { throw UnwindError.libdw(Self.lastError) }
         dwfl = d
         dwfl_report_begin(d)
-        let r = dwfl_linux_proc_report(d, pid)
+        let r: Int32
+        if let mapsText {
+            r = mapsText.withCString { text -> Int32 in
+                guard let f = fmemopen(UnsafeMutableRawPointer(mutating: text), strlen(text), "r") else { return errno }
+                defer { fclose(f) }
+                return dwfl_linux_proc_maps_report(d, f)
+            }
+        } else {
+            r = dwfl_linux_proc_report(d, pid)
+        }
         dwfl_report_end(d, nil, nil)
         // Once every stored property is set, a throwing init still runs deinit (dwfl_end): no dwfl_end here.
         if r != 0 {
@@ -210,12 +253,14 @@ public final class DwflAddressSpace {
     deinit { dwfl_end(dwfl) }
 
     /// Walks the stack of thread `tid` whose registers are `regs`, reading stack words from `memory`.
-    public func walk(tid: Int32, regs: Registers, memory: UnwindMemory, maxFrames: Int) -> RawStack {
+    /// `isExecutable`, when given, ends the walk at a return address outside executable memory.
+    public func walk(tid: Int32, regs: Registers, memory: UnwindMemory, maxFrames: Int,
+                     isExecutable: ((UInt64) -> Bool)? = nil) -> RawStack {
         self.memory = memory
         is32 = regs.cs.rawValue == 0x23
         initialRegisters = is32 ? regs.dwarfOrderI386 : regs.dwarfOrder
         defer { self.memory = nil }
-        let walk = WalkState(maxFrames: max(1, maxFrames), spRegister: is32 ? 4 : 7)
+        let walk = WalkState(maxFrames: max(1, maxFrames), spRegister: is32 ? 4 : 7, isExecutable: isExecutable)
         let arg = Unmanaged.passUnretained(walk).toOpaque()
         let r = withExtendedLifetime(walk) { dwfl_getthread_frames(dwfl, tid, frameCallback, arg) }
         var reason = walk.stopReason
@@ -397,14 +442,27 @@ public final class SymbolCache: @unchecked Sendable {
     public var count: Int { lock.withLock { entries.count } }
 }
 
-/// A pthread mutex, so Inspector needs no Foundation for one lock.
+/// A pthread mutex and condition variable (heap-allocated: pthread objects must never move),
+/// so Inspector needs no Foundation for one lock.
 final class NSLockLike: @unchecked Sendable {
-    private var m = pthread_mutex_t()
-    init() { pthread_mutex_init(&m, nil) }
-    deinit { pthread_mutex_destroy(&m) }
+    private let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let c = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    init() {
+        pthread_mutex_init(m, nil)
+        pthread_cond_init(c, nil)
+    }
+    deinit {
+        pthread_cond_destroy(c)
+        pthread_mutex_destroy(m)
+        c.deallocate()
+        m.deallocate()
+    }
     func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&m)
-        defer { pthread_mutex_unlock(&m) }
+        pthread_mutex_lock(m)
+        defer { pthread_mutex_unlock(m) }
         return try body()
     }
+    /// Inside `withLock` only: sleeps until `broadcast`.
+    func wait() { pthread_cond_wait(c, m) }
+    func broadcast() { pthread_cond_broadcast(c) }
 }
