@@ -315,6 +315,24 @@ final class ModelTests: XCTestCase {
         assertAllHold(model.crossing(for: o), ["entry.ip", "entry.orig_rax", "pt_regs"])
     }
 
+    func testSleepSwitchesTheTaskOut() {
+        var o = Sample.syscallExit()
+        var e = o.entryRegs!.values
+        e[Sample.idx("orig_rax")] = 230
+        o.entryRegs = Registers(values: e)
+        var r = o.regs.values
+        r[Sample.idx("orig_rax")] = 230; r[Sample.idx("rax")] = 0
+        o.regs = Registers(values: r)
+        o.syscallInfo!.rval = 0
+        o.entryContextSwitches = ContextSwitchCount(voluntary: 3, nonvoluntary: 1)
+        o.contextSwitches = ContextSwitchCount(voluntary: 4, nonvoluntary: 1)
+        XCTAssertEqual(model.crossing(for: o).check("switch.voluntary")?.ok, true)
+        o.contextSwitches = ContextSwitchCount(voluntary: 3, nonvoluntary: 2)
+        XCTAssertEqual(model.crossing(for: o).check("switch.voluntary")?.ok, false)
+        XCTAssertEqual(ContextSwitchCount.parse(status: "Name:\tx\nvoluntary_ctxt_switches:\t12\nnonvoluntary_ctxt_switches:\t3\n"),
+                       ContextSwitchCount(voluntary: 12, nonvoluntary: 3))
+    }
+
     func testSyscallExitAllChecksHold() {
         let c = model.crossing(for: Sample.syscallExit())
         assertAllHold(c, ["exit.is_error", "exit.rval", "exit.unchanged", "exit.pt_regs", "exit.kstack.path"])

@@ -175,7 +175,9 @@ struct CrossingJudge {
             // The record carries entry and exit checks together: exit-stop checks say so in their name.
             for i in checks.indices {
                 let n = checks[i].name
-                if !n.hasPrefix("exit.") && !n.hasPrefix("execve.") && !n.hasPrefix("sigreturn.") { checks[i].name = "exit." + n }
+                if !n.hasPrefix("exit.") && !n.hasPrefix("execve.") && !n.hasPrefix("sigreturn.") && !n.hasPrefix("switch.") {
+                    checks[i].name = "exit." + n
+                }
             }
         }
 
@@ -392,6 +394,7 @@ struct CrossingJudge {
         add("exit.unchanged", changed.isEmpty,
             expected: fields.map { "\($0.0) \($0.1)" }.joined(separator: " ") + " (as at entry)",
             actual: changed.isEmpty ? "unchanged" : changed.map { "\($0.0) \($0.2)" }.joined(separator: " "))
+        switchCheck(nr: nr, i386: entryI386, ret: r)
         if SpecialSyscall.isCloneLike(nr, i386: entryI386) && r == 0 { return }  // the child's copy of pt_regs
         // Every slot as the entry stop saw it (the record's entryRegs), ax = the return value.
         var p: [(PtRegsSlot, SlotExpectation)] = []
@@ -401,6 +404,17 @@ struct CrossingJudge {
             p.append((.ax, .property("\(v) (the return value)") { $0 == UInt64(bitPattern: v) || Int64(Int32(truncatingIfNeeded: $0)) == v }))
         }
         compareRegs("pt_regs", p, note: "predicted: the entry stop's pt_regs with ax = the return value")
+    }
+
+    /// A sleep that returned 0 went through __schedule: the task switched out (inactive task frame at
+    /// thread.sp, user registers left in pt_regs) and voluntary_ctxt_switches grew.
+    mutating func switchCheck(nr: Int64, i386: Bool, ret: Int64) {
+        guard let a = obs.entryContextSwitches, let b = obs.contextSwitches, ret == 0 else { return }
+        let sleeps: Set<Int64> = i386 ? [162, 267, 407] : [35, 230]  // nanosleep, clock_nanosleep(_time64)
+        guard sleeps.contains(nr) else { return }
+        add("switch.voluntary", b.voluntary > a.voluntary,
+            expected: "voluntary_ctxt_switches > \(a.voluntary) (the sleep switched the task out)",
+            actual: "\(b.voluntary) (nonvoluntary \(a.nonvoluntary) → \(b.nonvoluntary))")
     }
 
     mutating func execveExitChecks() {
