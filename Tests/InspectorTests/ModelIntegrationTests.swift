@@ -223,5 +223,16 @@ final class ModelIntegrationTests: XCTestCase {
         XCTAssertEqual(d.way.slots.first { $0.slot == "ip" }?.pushedBy, .cpu)
         XCTAssertTrue(d.config.source.contains("/proc") || d.config.source.contains("/boot"), d.config.source)
         XCTAssertTrue(d.mechanisms.contains { $0.architecture.hasPrefix("ARM") && $0.modelOnly })
+
+        // Another kernel's layout: FRED moves pt_regs 16 bytes down, KASAN doubles the stack.
+        let f = try stackcross(["model", "--fred", "--kasan", "--json"])
+        XCTAssertEqual(f.status, 0, f.stderr)
+        let fd = try JSONDecoder().decode(KernelStackDiagram.self, from: f.stdoutData)
+        XCTAssertEqual(fd.ptRegsOffsetFromTop, 184)
+        XCTAssertEqual(fd.threadSize, 32 * 1024)
+        XCTAssertEqual(fd.way.slots.first { $0.slot == "r15" }?.offsetFromTop, 184)
+        let intel = try stackcross(["model", "--entry", "syscall32", "--vendor", "intel"])
+        XCTAssertTrue(intel.stdout.contains("GenuineIntel"), intel.stdout)
+        XCTAssertEqual(try stackcross(["model", "--vendor", "via"]).status, 64)
     }
 }
