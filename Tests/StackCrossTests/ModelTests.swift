@@ -383,6 +383,27 @@ final class ModelTests: XCTestCase {
         XCTAssertNil(c.check("kstack.innermost"))  // read before the stop: no ptrace_stop expected
     }
 
+    func testSnapshotOfAThreadThatMovedAfterTheProcRead() {
+        // Read blocked in read(); by the stop it had returned and run on: the old line says nothing now.
+        var o = Sample.blockedSnapshot()
+        var v = o.regs.values
+        v[Sample.idx("rip")] = 0x40_1190; v[Sample.idx("rsp")] = 0x7ffd_0000_ef00; v[Sample.idx("orig_rax")] = UInt64(bitPattern: -1)
+        o.regs = Registers(values: v)
+        var c = model.crossing(for: o)
+        XCTAssertNil(c.check("proc_syscall"))
+        XCTAssertNil(c.check("pt_regs"))
+        XCTAssertEqual(c.failedChecks, [])
+        // The line read at the stop is about these registers.
+        o.procSyscallAtStop = "-1 0x7ffd0000ef00 0x401190"
+        c = model.crossing(for: o)
+        XCTAssertEqual(c.check("proc_syscall")?.ok, true)
+        // Read 'running', but it entered a syscall before the interrupt landed: no orig_rax -1 claim.
+        var r = Sample.interruptedSnapshot()
+        r.regs = Registers(values: { var x = r.regs.values; x[Sample.idx("orig_rax")] = 0; return x }())
+        r.procSyscallAtStop = "0 0x0 0x0 0x0 0x0 0x0 0x0 0x7ffd0000f000 0x401136"
+        XCTAssertNil(model.crossing(for: r).check("stop.orig_rax"))
+    }
+
     func testFaultDeliveryAllChecksHold() {
         let c = model.crossing(for: Sample.segvDelivery())
         XCTAssertEqual(c.entry, .exception)
@@ -463,7 +484,9 @@ final class ModelTests: XCTestCase {
             ("exception.rf", { var o = Sample.segvDelivery(); o.regs = regsWith(o, "eflags", 0x246); return o }()),
             ("exception.rf", { var o = Sample.segvDelivery(); o.signo = 5; o.bytesBeforeIP = [0x90, 0xCC]; return o }()),
             ("exception.trap_ip", { var o = Sample.segvDelivery(); o.signo = 5; o.bytesBeforeIP = [0x90, 0x90]; o.regs = regsWith(o, "eflags", 0x246); return o }()),
-            ("proc_syscall", { var o = Sample.blockedSnapshot(); o.regs = regsWith(o, "rsp", 0x7ffd_0000_e000); return o }()),
+            ("proc_syscall", { var o = Sample.blockedSnapshot(); o.regs = regsWith(o, "orig_rax", 7); return o }()),
+            ("proc_syscall", { var o = Sample.blockedSnapshot(); o.procSyscallAtStop = "0 0x0 0x7ffd0000f100 0x10 0x0 0x0 0x0 0x7ffd0000e000 0x401136"; return o }()),
+            ("proc_syscall", { var o = Sample.interruptedSnapshot(); o.procSyscallAtStop = "running"; return o }()),
             ("pt_regs", { var o = Sample.blockedSnapshot(); o.regs = regsWith(o, "rdx", 17); return o }()),
             ("signal.rdi", handler { $0.regs = regsWith($0, "rdi", 11) }),
             ("signal.rsi", handler { $0.regs = regsWith($0, "rsi", $0.regs.rsp.rawValue + 304) }),

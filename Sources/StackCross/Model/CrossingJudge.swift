@@ -486,11 +486,17 @@ struct CrossingJudge {
     }
 
     mutating func snapshotChecks(_ kind: CrossingKind) {
+        let atStop = obs.procSyscallAtStop.flatMap(ProcSyscallLine.parse)
         if let p = proc, p.running {
-            outsideSyscallCheck("/proc syscall read 'running' before the stop: interrupted in user mode")
+            // Read "running" before the stop: the stop interrupted user code, unless the thread entered a
+            // syscall in between (the line read at the stop then names it).
+            if (atStop?.nr ?? -1) < 0 {
+                outsideSyscallCheck("/proc syscall read 'running' before the stop: interrupted in user mode")
+            }
         }
         procSyscallCheck()
-        if let p = proc, let nr = p.nr, nr >= 0 {
+        // The line read before the stop predicts pt_regs only if the thread is still where it was.
+        if let p = proc, let nr = p.nr, nr >= 0, p.sp == regs.rsp, p.pc == regs.rip, nr == origRax {
             var pred: [(PtRegsSlot, SlotExpectation)] = [(.origAx, .value(UInt64(bitPattern: nr)))]
             if let sp = p.sp { pred.append((.sp, .value(sp.rawValue))) }
             if let pc = p.pc { pred.append((.ip, .value(pc.rawValue))) }
@@ -502,16 +508,25 @@ struct CrossingJudge {
         }
     }
 
-    /// The /proc/TID/syscall line against the registers (nr, sp, pc).
+    /// The /proc/TID/syscall line against the registers (nr, sp, pc): the one read at the stop when
+    /// there is one; a line read before the stop only while the thread has not moved since.
     mutating func procSyscallCheck() {
-        guard let line = obs.procSyscall, let p = proc else {
-            if let l = obs.procSyscall { add("proc_syscall", false, expected: "nr args… sp pc, -1 sp pc or running", actual: l) }
+        let atStop = obs.kind == .snapshot ? obs.procSyscallAtStop : nil
+        guard let line = atStop ?? obs.procSyscall else { return }
+        guard let p = ProcSyscallLine.parse(line) else {
+            add("proc_syscall", false, expected: "nr args… sp pc, -1 sp pc or running", actual: line)
             return
         }
-        guard !p.running, let nr = p.nr else { return }
+        guard let nr = p.nr else {
+            if atStop != nil { add("proc_syscall", false, expected: "nr args… sp pc or -1 sp pc (read while stopped)", actual: line) }
+            return
+        }
+        if atStop == nil, p.sp != regs.rsp || p.pc != regs.rip {
+            return  // read before the stop and the thread ran on since: no longer about these registers
+        }
         let ok = nr == origRax && p.sp == regs.rsp && p.pc == regs.rip
         add("proc_syscall", ok, expected: "nr \(origRax) sp \(regs.rsp) pc \(regs.rip) (registers)",
-            actual: line.trimmingCharacters(in: " \n") )
+            actual: line.trimmingCharacters(in: " \n") + (atStop != nil ? " (read at the stop)" : " (read before the stop)"))
     }
 
     // MARK: handler entry (check 9)

@@ -73,6 +73,8 @@ public struct StopObservation: Sendable {
     public var saHandler: Address? = nil
     /// At an rt_sigreturn entry or exit stop: words read at the entry rsp (the ucontext the kernel restores).
     public var sigreturnFrameWords: [UInt64]? = nil
+    /// /proc/PID/task/TID/syscall read while the thread was stopped (`procSyscall` may predate the stop).
+    public var procSyscallAtStop: String? = nil
     /// At an exit stop: GET_SYSCALL_INFO's arch at the matching entry stop.
     public var entryAuditArch: UInt32? = nil
     /// voluntary/nonvoluntary_ctxt_switches of /proc/PID/task/TID/status at this stop, and at the entry stop.
