@@ -47,6 +47,8 @@ struct StoppedCapture {
     var regs: Registers?
     var syscallInfo: SyscallInfo?
     var bytesBeforeIP: [UInt8]?
+    /// /proc/PID/task/TID/syscall read while stopped: the kernel's view of the same pt_regs.
+    var procSyscallAtStop: String?
     var stack: RawStack?
     var error: String?
 }
@@ -93,9 +95,11 @@ public enum SnapshotCapture {
                                    }) { p in
                 tStopped = monotonicSeconds()
                 maps = ProcFS.maps(pid)
+                let exec = maps.filter(\.isExecutable)
+                let isExecutable: (UInt64) -> Bool = { pc in exec.isEmpty || exec.contains { $0.contains(Address(pc)) } }
                 for t in p.stoppedTids {
                     captures[t] = capture(tid: t, pid: pid, space: space, spaceError: spaceError, memory: memory,
-                                          options: options)
+                                          options: options, isExecutable: isExecutable)
                 }
                 stopped = p.threads
                 unstopped = p.unstopped
@@ -120,9 +124,10 @@ public enum SnapshotCapture {
                 if let s = c.stack, let space { ts.userStack = space.symbolize(s) }
                 ts.error = c.error ?? v.kernelStackError
                 if let regs = c.regs {
-                    let obs = StopObservation(kind: .snapshot, tid: t, regs: regs, syscallInfo: c.syscallInfo,
+                    var obs = StopObservation(kind: .snapshot, tid: t, regs: regs, syscallInfo: c.syscallInfo,
                                               bytesBeforeIP: c.bytesBeforeIP, procSyscall: v.syscall,
                                               kernelStack: v.kernelStack, kernelStackReadAtStop: false, maps: maps)
+                    obs.procSyscallAtStop = c.procSyscallAtStop
                     var crossing = model.crossing(for: obs)
                     if crossing.syscall == nil { crossing.syscall = syscallCall(regs: regs, info: c.syscallInfo,
                                                                                 procSyscall: v.syscall, options: options) }
@@ -149,7 +154,8 @@ public enum SnapshotCapture {
 
     /// Everything read from one stopped thread; a thread that fails is reported, not fatal.
     static func capture(tid: Int32, pid: Int32, space: DwflAddressSpace?, spaceError: String?,
-                        memory: LiveTraceeMemory, options: AttachOptions) -> StoppedCapture {
+                        memory: LiveTraceeMemory, options: AttachOptions,
+                        isExecutable: @escaping (UInt64) -> Bool) -> StoppedCapture {
         var c = StoppedCapture()
         do {
             let regs = try Ptrace.registers(tid)
@@ -158,8 +164,10 @@ public enum SnapshotCapture {
             if regs.rip.rawValue >= 2 {
                 c.bytesBeforeIP = TraceeMemoryReader.read(pid: pid, address: regs.rip.rawValue - 2, count: 2)
             }
+            c.procSyscallAtStop = ProcFS.syscallText(pid: pid, tid: tid)
             if let space {
-                c.stack = space.walk(tid: tid, regs: regs, memory: memory, maxFrames: options.maxFrames)
+                c.stack = space.walk(tid: tid, regs: regs, memory: memory, maxFrames: options.maxFrames,
+                                     isExecutable: isExecutable)
             } else {
                 c.error = "user stack not unwound: \(spaceError ?? "no modules")"
             }

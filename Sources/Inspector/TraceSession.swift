@@ -65,6 +65,9 @@ public struct TraceOptions {
     /// -e trace=SET: the syscalls reported. A spawned child gets a seccomp filter so that the others never stop it.
     public var filter: SyscallFilter = .all
     public var model = KernelStackModel()
+    /// Syscalls that must stop the tracee even when -e does not report them (--stack watches the
+    /// ones that change the address space); they reach `TraceHooks.atSyscallExit` only.
+    public var alsoStop: SyscallFilter = .none
     /// How often a tracer blocked in waitpid wakes to flush buffered output.
     public var flushIntervalMs: Int32 = 100
     public init() {}
@@ -74,6 +77,8 @@ public struct TraceOptions {
 public struct TraceHooks {
     /// At each reported syscall-entry stop (--stack and --kernel-stack fill the record here).
     public var atSyscallEntry: ((_ pid: Int32, _ tid: Int32, _ record: inout SyscallRecord) -> Void)?
+    /// At every syscall-exit stop, reported or not (nr from orig_rax): --stack invalidates its module maps here.
+    public var atSyscallExit: ((_ pid: Int32, _ tid: Int32, _ abi: String, _ nr: Int64, _ ret: Int64) -> Void)?
     /// At each signal-delivery stop, before the signal is injected (handler-entry checks go here).
     public var atSignalDelivery: ((_ pid: Int32, _ tid: Int32, _ record: inout SignalRecord, _ observation: StopObservation) -> Void)?
     /// Before the model judges any stop: adds what the engine does not read itself (maps, /proc stack, frame words).
@@ -225,9 +230,10 @@ public final class SyscallTracer {
         guard let path = Self.resolve(program) else {
             throw TraceError("cannot find '\(program)': No such file or directory")
         }
-        seccompMode = SeccompProgram.isNeeded(for: options.filter)
+        let stopFilter = options.filter.union(options.alsoStop)
+        seccompMode = SeccompProgram.isNeeded(for: stopFilter)
         var filter = seccompMode
-            ? SeccompProgram.make(filter: options.filter).map { sc_sock_filter(code: $0.code, jt: $0.jt, jf: $0.jf, k: $0.k) }
+            ? SeccompProgram.make(filter: stopFilter).map { sc_sock_filter(code: $0.code, jt: $0.jt, jf: $0.jf, k: $0.k) }
             : []
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }
@@ -445,7 +451,7 @@ public final class SyscallTracer {
         t.entry = nil
         let abi = TraceABI(auditArch: info.arch)
         let f = flags(abi, nr)
-        if !seccompMode, !tracesAll, !f.contains(.traced) { return false }
+        if !tracesAll, !f.contains(.traced) { return false }
         let now = sc_monotonic_ns()
         t.entryRegs = regs
         t.entryBytesBeforeIP = bytesBeforeIP(t, regs.rip)
@@ -489,6 +495,7 @@ public final class SyscallTracer {
         let wasIn = t.inSyscall
         t.inSyscall = false
         let ret = info.u.exit.rval
+        hooks.atSyscallExit?(t.process.pid, t.tid, TraceABI(auditArch: info.arch).name, Int64(bitPattern: regs.orig_rax), ret)
         guard var rec = t.entry else {
             if !wasIn { syscallExitWithoutEntry(t, info: info, regs: regs) }
             return nil

@@ -40,16 +40,42 @@ public final class LiveTraceeMemory: UnwindMemory {
     }
 }
 
-/// A copy of the top of a user stack taken at a stop: `bytes` start at `base` (the stack pointer).
+/// A copy of the top of a user stack taken at a stop: `count` bytes at `pointer` were at `base`
+/// (the stack pointer) in the tracee. The unwinder reads only from the copy.
 public final class StackCopyMemory: UnwindMemory {
-    public var base: UInt64
-    public var bytes: [UInt8]
-    public init(base: UInt64, bytes: [UInt8]) { self.base = base; self.bytes = bytes }
+    public private(set) var base: UInt64 = 0
+    private var pointer: UnsafeRawPointer?
+    public private(set) var count = 0
+    private var owned: [UInt8] = []
+    /// Set when the unwinder asked for a word past the end of the copy (the stack was deeper).
+    public private(set) var readPastEnd = false
+    /// Every word the unwinder read, when recording: what a memoized walk depends on.
+    var recording = false
+    private(set) var reads: [(address: UInt64, value: UInt64)] = []
+
+    public init() {}
+    public convenience init(base: UInt64, bytes: [UInt8]) {
+        self.init()
+        owned = bytes
+        owned.withUnsafeBytes { reset(base: base, pointer: $0.baseAddress, count: $0.count) }
+    }
+
+    /// Points at another copy; `pointer` must stay valid until the next reset.
+    public func reset(base: UInt64, pointer: UnsafeRawPointer?, count: Int) {
+        self.base = base; self.pointer = pointer; self.count = count; readPastEnd = false
+        reads.removeAll(keepingCapacity: true)
+    }
 
     public func readWord(at address: UInt64) -> UInt64? {
-        guard address >= base, address - base <= UInt64(bytes.count), UInt64(bytes.count) - (address - base) >= 8
-        else { return nil }
-        return bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: Int(address - base), as: UInt64.self) }
+        guard let pointer, address >= base else { return nil }
+        let off = address - base
+        guard off <= UInt64(count), UInt64(count) - off >= 8 else {
+            readPastEnd = true
+            return nil
+        }
+        let v = pointer.loadUnaligned(fromByteOffset: Int(off), as: UInt64.self)
+        if recording { reads.append((address, v)) }
+        return v
     }
 }
 
@@ -83,6 +109,18 @@ nonisolated(unsafe) private let procCallbacks: UnsafeMutablePointer<Dwfl_Callbac
     p.initialize(to: Dwfl_Callbacks(
         find_elf: dwfl_linux_proc_find_elf,
         find_debuginfo: dwfl_standard_find_debuginfo,
+        section_address: nil,
+        debuginfo_path: &debuginfoPath))
+    return p
+}()
+
+/// For the walking Dwfl: no separate debuginfo. Unwinding needs only .eh_frame, and libdw would
+/// otherwise open (and decompress) a debuginfo file such as libc6-dbg's on the first walk through it.
+nonisolated(unsafe) private let walkCallbacks: UnsafeMutablePointer<Dwfl_Callbacks> = {
+    let p = UnsafeMutablePointer<Dwfl_Callbacks>.allocate(capacity: 1)
+    p.initialize(to: Dwfl_Callbacks(
+        find_elf: dwfl_linux_proc_find_elf,
+        find_debuginfo: { _, _, _, _, _, _, _, _ in -1 },
         section_address: nil,
         debuginfo_path: &debuginfoPath))
     return p
@@ -129,8 +167,11 @@ private final class WalkState {
     let maxFrames: Int
     /// DWARF number of the stack pointer: rsp 7 on x86_64, esp 4 on i386.
     let spRegister: UInt32
-    init(maxFrames: Int, spRegister: UInt32) {
-        self.maxFrames = maxFrames; self.spRegister = spRegister; frames.reserveCapacity(32)
+    /// Whether a return address lies in executable memory; a bad stack fails it.
+    let isExecutable: ((UInt64) -> Bool)?
+    init(maxFrames: Int, spRegister: UInt32, isExecutable: ((UInt64) -> Bool)?) {
+        self.maxFrames = maxFrames; self.spRegister = spRegister; self.isExecutable = isExecutable
+        frames.reserveCapacity(32)
     }
 }
 
@@ -140,6 +181,10 @@ private let frameCallback: @convention(c) (OpaquePointer?, UnsafeMutableRawPoint
     var activation = false
     guard let state, dwfl_frame_pc(state, &pc, &activation) else {
         walk.stopReason = "unwind stopped: no pc (\(DwflAddressSpace.lastError))"
+        return 1
+    }
+    if !activation, let exec = walk.isExecutable, !exec(pc) {
+        walk.stopReason = "unwind stopped: return address \(Address(pc)) is in no executable mapping"
         return 1
     }
     var sp: Dwarf_Word = 0
@@ -174,7 +219,10 @@ public enum UnwindError: Error, CustomStringConvertible {
 /// callbacks. Walks stacks from given registers through an `UnwindMemory`, and symbolizes pcs.
 public final class DwflAddressSpace {
     public let pid: Int32
+    /// Symbols, lines and inline scopes (separate debuginfo allowed).
     let dwfl: OpaquePointer
+    /// Unwinding only: our thread callbacks, no separate debuginfo.
+    let walkDwfl: OpaquePointer
     /// Set for the duration of one walk.
     fileprivate var memory: UnwindMemory?
     fileprivate var initialRegisters: [UInt64] = []
@@ -188,39 +236,56 @@ public final class DwflAddressSpace {
 
     static var lastError: String { String(cString: dwfl_errmsg(-1)) }
 
-    /// Reports every module of `pid` once (/proc/PID/maps) and attaches our thread callbacks.
-    public init(pid: Int32, sharedCache: SymbolCache? = nil) throws {
+    /// Reports every module of `pid` once (/proc/PID/maps, or `mapsText` read earlier, so that the
+    /// modules are those of the moment the text was read) and attaches our thread callbacks.
+    public init(pid: Int32, mapsText: String? = nil, sharedCache: SymbolCache? = nil) throws {
         self.pid = pid
         self.sharedCache = sharedCache
         guard let d = dwfl_begin(procCallbacks) else { throw UnwindError.libdw(Self.lastError) }
+        guard let w = dwfl_begin(walkCallbacks) else {
+            dwfl_end(d)
+            throw UnwindError.libdw(Self.lastError)
+        }
         dwfl = d
-        dwfl_report_begin(d)
-        let r = dwfl_linux_proc_report(d, pid)
-        dwfl_report_end(d, nil, nil)
-        // Once every stored property is set, a throwing init still runs deinit (dwfl_end): no dwfl_end here.
-        if r != 0 {
-            throw UnwindError.libdw(r > 0 ? "reading /proc/\(pid)/maps: \(String(cString: strerror(r)))" : Self.lastError)
+        walkDwfl = w
+        // Once every stored property is set, a throwing init still runs deinit (dwfl_end): no dwfl_end below.
+        let text = mapsText ?? ProcFS.read("/proc/\(pid)/maps")
+        guard let text else { throw UnwindError.libdw("cannot read /proc/\(pid)/maps: \(String(cString: strerror(errno)))") }
+        for x in [d, w] {
+            dwfl_report_begin(x)
+            let r = text.withCString { t -> Int32 in
+                guard let f = fmemopen(UnsafeMutableRawPointer(mutating: t), strlen(t), "r") else { return errno }
+                defer { fclose(f) }
+                return dwfl_linux_proc_maps_report(x, f)
+            }
+            dwfl_report_end(x, nil, nil)
+            if r != 0 { throw UnwindError.libdw(r > 0 ? "reporting modules: \(String(cString: strerror(r)))" : Self.lastError) }
         }
         let ctx = Unmanaged.passUnretained(self).toOpaque()
-        if !dwfl_attach_state(d, nil, pid, threadCallbacks, ctx) {
+        if !dwfl_attach_state(w, nil, pid, threadCallbacks, ctx) {
             throw UnwindError.libdw("attach state: \(Self.lastError)")
         }
     }
 
-    deinit { dwfl_end(dwfl) }
+    deinit {
+        dwfl_end(walkDwfl)
+        dwfl_end(dwfl)
+    }
 
     /// Walks the stack of thread `tid` whose registers are `regs`, reading stack words from `memory`.
-    public func walk(tid: Int32, regs: Registers, memory: UnwindMemory, maxFrames: Int) -> RawStack {
+    /// `isExecutable`, when given, ends the walk at a return address outside executable memory.
+    public func walk(tid: Int32, regs: Registers, memory: UnwindMemory, maxFrames: Int,
+                     isExecutable: ((UInt64) -> Bool)? = nil) -> RawStack {
         self.memory = memory
         is32 = regs.cs.rawValue == 0x23
         initialRegisters = is32 ? regs.dwarfOrderI386 : regs.dwarfOrder
         defer { self.memory = nil }
-        let walk = WalkState(maxFrames: max(1, maxFrames), spRegister: is32 ? 4 : 7)
+        let walk = WalkState(maxFrames: max(1, maxFrames), spRegister: is32 ? 4 : 7, isExecutable: isExecutable)
         let arg = Unmanaged.passUnretained(walk).toOpaque()
-        let r = withExtendedLifetime(walk) { dwfl_getthread_frames(dwfl, tid, frameCallback, arg) }
+        let r = withExtendedLifetime(walk) { dwfl_getthread_frames(walkDwfl, tid, frameCallback, arg) }
         var reason = walk.stopReason
         if r == -1 && reason == nil {
-            reason = "unwind stopped: \(Self.lastError)"
+            reason = Self.libdwStopPrefix + Self.lastError
         }
         if walk.frames.isEmpty && reason == nil { reason = "unwind stopped: no frames" }
         return RawStack(frames: walk.frames, stopReason: reason)
@@ -240,9 +305,18 @@ public final class DwflAddressSpace {
         var out: [Frame] = []
         out.reserveCapacity(stack.frames.count + 1)
         for f in stack.frames { out.append(contentsOf: symbolize(f)) }
-        if let why = stack.stopReason { out.append(Frame(pc: 0, note: why)) }
+        if let why = stack.stopReason {
+            // libdw may fail one step past the outermost frame (an entry point without CFI for its
+            // caller): that is the end of the stack, not a broken one.
+            let outermost = out.last?.symbol.map(Self.entryPoints.contains) ?? false
+            if !(why.hasPrefix(Self.libdwStopPrefix) && outermost) { out.append(Frame(pc: 0, note: why)) }
+        }
         return out
     }
+
+    static let libdwStopPrefix = "unwind stopped: libdw: "
+    /// Where every user stack begins: the ELF entry point and the clone trampolines.
+    static let entryPoints: Set<String> = ["_start", "__clone3", "clone3", "__clone", "clone", "__thread_start"]
 
     private func lookUp(_ raw: RawFrame) -> [Frame] {
         let pc = raw.pc
@@ -253,6 +327,9 @@ public final class DwflAddressSpace {
         }
         var start: Dwarf_Addr = 0
         let modName = dwfl_module_info(mod, nil, &start, nil, nil, nil, nil, nil).map { String(cString: $0) }
+        // The build-id is known once the module's ELF is open.
+        var elfBias: Dwarf_Addr = 0
+        _ = dwfl_module_getelf(mod, &elfBias)
         let buildId = Self.buildId(mod)
         let key = SymbolCache.Key(module: buildId ?? modName ?? "", relativePC: pc &- start, isActivation: raw.isActivation)
         if let shared = sharedCache, let hit = shared.lookup(key) {
@@ -397,14 +474,27 @@ public final class SymbolCache: @unchecked Sendable {
     public var count: Int { lock.withLock { entries.count } }
 }
 
-/// A pthread mutex, so Inspector needs no Foundation for one lock.
+/// A pthread mutex and condition variable (heap-allocated: pthread objects must never move),
+/// so Inspector needs no Foundation for one lock.
 final class NSLockLike: @unchecked Sendable {
-    private var m = pthread_mutex_t()
-    init() { pthread_mutex_init(&m, nil) }
-    deinit { pthread_mutex_destroy(&m) }
+    private let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let c = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    init() {
+        pthread_mutex_init(m, nil)
+        pthread_cond_init(c, nil)
+    }
+    deinit {
+        pthread_cond_destroy(c)
+        pthread_mutex_destroy(m)
+        c.deallocate()
+        m.deallocate()
+    }
     func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&m)
-        defer { pthread_mutex_unlock(&m) }
+        pthread_mutex_lock(m)
+        defer { pthread_mutex_unlock(m) }
         return try body()
     }
+    /// Inside `withLock` only: sleeps until `broadcast`.
+    func wait() { pthread_cond_wait(c, m) }
+    func broadcast() { pthread_cond_broadcast(c) }
 }

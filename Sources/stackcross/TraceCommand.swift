@@ -38,6 +38,15 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .customLong("kernel-stack"), help: "Read /proc/TID/stack at every stop, record it and check it against the model's path.")
     var kernelStack = false
 
+    @Flag(help: "Record the user stack of every syscall (like strace -k), unwound from a copy off the tracee's critical path.")
+    var stack = false
+
+    @Option(help: "With --stack: bytes of user stack copied at each syscall entry.")
+    var stackBytes = 16 * 1024
+
+    @Option(help: ArgumentHelp("With --stack: the unwinder.", valueName: "libdw|libunwind"))
+    var unwinder: UnwinderKind = .libdw
+
     @Flag(name: .customLong("no-handler-step"), help: "Do not single-step caught signals into their handlers (no signal-frame checks).")
     var noHandlerStep = false
 
@@ -58,6 +67,7 @@ struct TraceCommand: ParsableCommand {
         if program.isEmpty && pids.isEmpty { throw ValidationError("give a program to run (after --) or -p PID") }
         if !program.isEmpty && !pids.isEmpty { throw ValidationError("give either a program or -p PID, not both") }
         if stringLimit < 0 { throw ValidationError("-s must be at least 0") }
+        if stackBytes < 64 || stackBytes > 1 << 24 { throw ValidationError("--stack-bytes must be between 64 and 16777216") }
         for p in pids where p <= 0 { throw ValidationError("-p: not a process id: \(p)") }
         _ = try parsedFilter()
     }
@@ -96,7 +106,20 @@ struct TraceCommand: ParsableCommand {
             CrossingProbe(model: options.model, readKernelStack: kernelStack, stepIntoHandlers: !noHandlerStep && sink.wantsCrossings)
                 .install(into: &hooks)
         }
-        let tracer = SyscallTracer(options: options, sink: sink, hooks: hooks, logger: logger)
+        var tracerSink: TraceSink = sink
+        var stacks: SyscallStackCollector?
+        defer { stacks?.logTimings() }
+        if stack {
+            var so = StackOptions()
+            so.stackBytes = stackBytes
+            so.unwinder = unwinder
+            let collector = SyscallStackCollector(options: so, downstream: sink, logger: logger)
+            collector.install(into: &hooks)
+            options.alsoStop = collector.alsoStop
+            tracerSink = collector
+            stacks = collector
+        }
+        let tracer = SyscallTracer(options: options, sink: tracerSink, hooks: hooks, logger: logger)
         let target: TraceTarget = pids.isEmpty ? .program(program[0], program) : .processes(pids)
         let outcome: TraceOutcome
         do {
@@ -124,6 +147,7 @@ final class TraceOutput: TraceSink {
     let quiet: Bool
     let showPid: Bool
     var text: [UInt8] = []
+    let stackText = StackTextRenderer()
     let json = JSONLineBuffer(capacity: 1 << 17)
     var summary = SyscallSummary()
     /// The task whose entry part is on the current, unfinished line.
@@ -164,6 +188,8 @@ final class TraceOutput: TraceSink {
             } else {
                 line(SyscallLine.formatResumed(record: record, showPid: showPid, returnText: returnText))
             }
+            // --stack: the frames under the call, as strace -k prints them.
+            if let frames = record.userStack { stackText.append(frames, to: &text) }
         }
     }
 
@@ -238,3 +264,5 @@ final class TraceOutput: TraceSink {
         flush()
     }
 }
+
+extension UnwinderKind: ExpressibleByArgument {}

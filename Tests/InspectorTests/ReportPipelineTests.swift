@@ -105,6 +105,24 @@ final class ReportPipelineTests: XCTestCase {
         XCTAssertTrue(text.contains("── write entered via SYSCALL"), text)
     }
 
+    /// trace --stack on stack_chain (main → level1 → level2 → level3 → leaf → write, 25 times):
+    /// the user chain folds root first, the flame graph and the html carry it.
+    func testUserStacksFromTraceStackFoldIntoTheFixturesChain() throws {
+        let bin = try fixture("stack_chain")
+        let trace = dir.appendingPathComponent("s.jsonl")
+        let t = try stackcross(["trace", "--stack", "-o", trace.path, "--", bin.path, "25"], timeout: 60)
+        XCTAssertEqual(t.status, 0, t.stderr)
+        let folded = try report(trace, .folded)
+        let chain = folded.split(separator: "\n").filter { $0.contains("main;level1;level2;level3;leaf;") }
+        XCTAssertEqual(chain.map { Int($0.split(separator: " ").last!)! }.reduce(0, +), 25, folded)
+        XCTAssertTrue(chain.allSatisfy { $0.split(separator: " ").first!.hasSuffix(";write_[k]") }, "\(chain)")
+        let svg = try report(trace, .flamegraph)
+        XCTAssertTrue(svg.contains("<title>level3 (25 samples"), svg)
+        let d = try ReportHTMLIsland.parse(try report(trace, .html))
+        let frames = try XCTUnwrap(d["frames"] as? [[String]])
+        XCTAssertTrue(frames.contains { $0[0].hasPrefix("level2+0x") && $0[2].contains("stack_chain.c:") }, "frames carry symbol+offset and file:line")
+    }
+
     /// attach --json of the `threads` fixture: report renders attach's own text, one stack per thread.
     func testSnapshotFromAttachInEveryFormat() throws {
         let fx = try RunningFixture(try fixture("threads"))

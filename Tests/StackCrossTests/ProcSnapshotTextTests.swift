@@ -65,3 +65,41 @@ final class ProcSnapshotTextTests: XCTestCase {
         XCTAssertTrue(SnapshotText.render(s).hasPrefix("process 7 /bin/x · 1 thread\n\nthread 7 \"x\" · t (tracing stop)\n"))
     }
 }
+
+/// strace -k style stack lines (Report/StackText.swift).
+final class ProcStackTextTests: XCTestCase {
+    func testStraceKLines() {
+        let frames = [
+            Frame(pc: 0x7f00_0000_0350, symbol: "__write", offset: 0x10, module: "/usr/lib/libc.so.6", isActivation: true),
+            Frame(pc: 0x5555_0000_115d, symbol: "inner", module: "/tmp/x", file: "x.c", line: 3, inlined: true),
+            Frame(pc: 0x5555_0000_115d, symbol: "leaf", offset: 0x24, module: "/tmp/x", file: "x.c", line: 9),
+            Frame(pc: 0x7f00_dead_0007),
+            Frame(pc: 0, note: "unwind stopped: frame repeats"),
+        ]
+        XCTAssertEqual(StackText.straceLines(frames), [
+            " > /usr/lib/libc.so.6(__write+0x10) [0x7f0000000350]",
+            " > /tmp/x(inner) [0x55550000115d] x.c:3 [inlined]",
+            " > /tmp/x(leaf+0x24) [0x55550000115d] x.c:9",
+            " > [0x7f00dead0007]",
+            " > -- unwind stopped: frame repeats",
+        ])
+        var b: [UInt8] = []
+        StackText.append([Frame(pc: 0)], to: &b)
+        XCTAssertEqual(String(decoding: b, as: UTF8.self), " > [0x0]\n")
+
+        // The renderer gives the same bytes, from its cache for the same array and anew for an equal one.
+        let r = StackTextRenderer(capacity: 2)
+        var direct: [UInt8] = []
+        StackText.append(frames, to: &direct)
+        for _ in 0..<3 {
+            var c: [UInt8] = []
+            r.append(frames, to: &c)
+            XCTAssertEqual(c, direct)
+        }
+        var other = frames
+        other[0].symbol = "__GI___write"
+        var c: [UInt8] = []
+        r.append(other, to: &c)
+        XCTAssertTrue(String(decoding: c, as: UTF8.self).hasPrefix(" > /usr/lib/libc.so.6(__GI___write+0x10)"))
+    }
+}

@@ -304,6 +304,35 @@ final class ReportExporterTests: XCTestCase {
         XCTAssertTrue(lines.contains("[pid 100] +++ killed by SIGKILL +++"), out)
     }
 
+    /// Values a crafted file can hold: times at the ends of UInt64, unknown ABIs and numbers,
+    /// fcntl returning a negative non-errno, broken check texts. Every format must finish.
+    func testHostileValuesDoNotCrashAnyExporter() throws {
+        let maxNs = UInt64.max
+        var recs: [TraceRecord] = []
+        for (e, x) in [(UInt64(0), Optional(maxNs)), (maxNs, Optional(UInt64(0))), (maxNs, nil), (5, Optional(UInt64(1) << 63))] {
+            recs.append(.syscall(SyscallRecord(
+                pid: -1, tid: Int32.max, abi: "bogus", nr: Int64.min, name: "x;\n</script>", args: [], rawArgs: [], ret: Int64.min,
+                entryNs: e, exitNs: x, entryRegs: ReportSamples.regs(), exitRegs: ReportSamples.regs(),
+                userStack: [Frame(pc: Address(maxNs), symbol: "a;b\u{2028}", offset: maxNs, line: -5), Frame(pc: 0), Frame(pc: 1, note: "unwind stopped")],
+                kernelStack: [Frame(pc: 0, offset: maxNs)],
+                crossing: Crossing(entry: .int80, checks: [Check(name: "pt_regs", ok: false, expected: "ss= sp= ((((", actual: ";;; = ;x="),
+                                                           Check(name: "exit.pt_regs", ok: false, expected: ")))) (", actual: "=")]))))
+        }
+        for (abi, nr) in [("x86_64", Int64(72)), ("i386", Int64(55))] {
+            recs.append(.syscall(SyscallRecord(pid: 1, tid: 1, abi: abi, nr: nr, name: "fcntl", args: ["3", "F_GETFD"], rawArgs: [3, 1],
+                                               ret: -(1 << 62), entryNs: 1, exitNs: 2)))
+        }
+        recs.append(.signal(SignalRecord(pid: 1, tid: 1, signo: -1, name: "", timeNs: maxNs)))
+        recs.append(.exec(ExecRecord(pid: 1, tid: 1, path: TraceeString(bytes: [0xff, 0, 0x3c], truncated: true), timeNs: 0)))
+        for format in ReportFormat.allCases {
+            let out = try ReportSamples.export(format, recs)
+            XCTAssertFalse(out.isEmpty, "\(format)")
+            if format == .chrome { XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(out)), "chrome output is JSON") }
+            if format == .flamegraph { XCTAssertTrue(XMLParser(data: Data(out)).parse(), "SVG parses") }
+            if format == .html { XCTAssertNoThrow(try ReportHTMLTests.island(ReportSamples.text(out))) }
+        }
+    }
+
     func testPtRegsSlotsComeFromChecksThatNameThem() {
         XCTAssertEqual(PtRegsView.slot(ofCheck: "pt_regs.cx"), .cx)
         XCTAssertEqual(PtRegsView.slot(ofCheck: "ptregs.orig_rax"), .origAx)

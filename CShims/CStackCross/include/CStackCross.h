@@ -4,3 +4,4 @@
 #include "sc_ptrace.h"
 #include "sc_spawn.h"
 #include "sc_trace.h"
+#include "sc_unwind.h"

@@ -82,7 +82,7 @@ public final class ChromeTraceExporter: ReportExporter {
             let dur = r.exitNs.map { $0 >= r.entryNs ? $0 - r.entryNs : 0 } ?? 0
             if threads[r.tid]!.slices >= maxEventsPerThread {
                 threads[r.tid]!.omitted += 1
-                threads[r.tid]!.omittedNs += dur
+                threads[r.tid]!.omittedNs &+= dur
                 return
             }
             threads[r.tid]!.slices += 1

@@ -53,8 +53,8 @@ public final class HTMLExporter: ReportExporter {
                 // Halve the resolution: merge neighbouring buckets.
                 let n = kernelNs.count
                 for i in 0..<n / 2 {
-                    kernelNs[i] = kernelNs[2 * i] + kernelNs[2 * i + 1]
-                    calls[i] = calls[2 * i] + calls[2 * i + 1]
+                    kernelNs[i] = kernelNs[2 * i] &+ kernelNs[2 * i + 1]
+                    calls[i] = calls[2 * i] &+ calls[2 * i + 1]
                 }
                 for i in n / 2..<n { kernelNs[i] = 0; calls[i] = 0 }
                 width *= 2
@@ -64,12 +64,15 @@ public final class HTMLExporter: ReportExporter {
         mutating func add(entry: UInt64, exit: UInt64) {
             let a = max(entry, start), b = max(exit, a)
             cover(b)
-            calls[Int((a - start) / width)] += 1
+            calls[Int((a - start) / width)] &+= 1
             var t = a
             while t < b {
                 let i = Int((t - start) / width)
-                let end = min(b, start + UInt64(i + 1) * width)
-                kernelNs[i] += end - t
+                // Times come from an untrusted file: a bucket boundary past UInt64.max ends at b.
+                let (m, o1) = UInt64(i + 1).multipliedReportingOverflow(by: width)
+                let (bound, o2) = start.addingReportingOverflow(m)
+                let end = o1 || o2 ? b : min(b, bound)
+                kernelNs[i] &+= end - t
                 t = end
             }
         }
@@ -164,7 +167,7 @@ public final class HTMLExporter: ReportExporter {
             if r.error != nil { t.errors += 1 }
             let failed = !(r.crossing?.failedChecks.isEmpty ?? true)
             if failed { t.failed += 1 }
-            t.kernelNs += exit - r.entryNs
+            t.kernelNs &+= exit - r.entryNs
             t.buckets.add(entry: r.entryNs, exit: exit)
             var keep = false
             if kept.count < total {

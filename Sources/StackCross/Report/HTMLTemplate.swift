@@ -33,6 +33,12 @@ enum HTMLTemplate {
         td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
         .mono,td.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
         #list-wrap{max-height:360px;overflow:auto}
+        #list{width:100%}
+        #list td{white-space:nowrap}
+        #list td.call{max-width:0;width:100%;overflow:hidden;text-overflow:ellipsis}
+        .regs-wrap{overflow-x:auto}
+        #d-regs td{white-space:nowrap;font-size:11px}
+        #d-regs td.pred{white-space:normal;min-width:9em;max-width:16em}
         #list tr{cursor:pointer}
         #list tr:hover td{background:#f1f5f9}
         #list tr.sel td{background:#dbeafe}
@@ -40,7 +46,7 @@ enum HTMLTemplate {
         tr.ok td.v{background:var(--okbg)}
         .badtxt{color:var(--bad);font-weight:600}
         .oktxt{color:#2b8a3e}
-        .cols{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.7fr) minmax(0,1fr);gap:12px}
+        .cols{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,2.4fr) minmax(0,1fr);gap:12px}
         ol.stack{margin:0;padding-left:26px;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
         ol.stack li{padding:1px 0;word-break:break-all}
         ol.stack .mod{color:var(--mut)}
@@ -82,7 +88,7 @@ enum HTMLTemplate {
     <div id="d-head" class="empty">Click a slice in the timeline or a row above.</div>
     <div class="cols">
     <div><h3>User stack (innermost first)</h3><ol id="d-user" class="stack"></ol></div>
-    <div><h3>pt_regs at the top of the kernel stack</h3><table id="d-regs"><thead></thead><tbody></tbody></table><div class="note">purple: the hardware (IRET) frame; predictions from the model's checks</div></div>
+    <div><h3>pt_regs at the top of the kernel stack</h3><div class="regs-wrap"><table id="d-regs"><thead></thead><tbody></tbody></table></div><div class="note">purple: the hardware (IRET) frame; predictions from the model's checks</div></div>
     <div><h3>Kernel stack (innermost first)</h3><ol id="d-kernel" class="stack kstack"></ol></div>
     </div>
     <h3 style="margin-top:10px">Checks</h3>
@@ -141,7 +147,7 @@ enum HTMLTemplate {
       $("title").textContent = isSnap ? ("Snapshot of pid " + D.pid + " " + D.exe) : ("Trace " + D.title);
       document.title = "stackcross: " + D.title;
       var S = D.summary;
-      var totalCalls = 0; S.syscalls.forEach(function (r) { totalCalls += r[1]; });
+      var totalCalls = 0; S.records.forEach(function (r) { if (r[0] === "syscall") totalCalls = r[1]; });
       var failedChecks = 0; S.checks.forEach(function (r) { failedChecks += r[2]; });
       $("stats").textContent = isSnap
         ? (C.length + " threads · " + S.crossings + " crossings · " + failedChecks + " failed checks")
@@ -209,12 +215,12 @@ enum HTMLTemplate {
           var ck = c.nchecks === 0 ? "—" : (c.failed ? c.failed + " failed / " + c.nchecks : "all " + c.nchecks + " ok");
           if (isSnap) {
             var us = c.us === undefined ? 0 : D.stacks[c.us].length, ks = c.ks === undefined ? 0 : D.stacks[c.ks].length;
-            [c.tid, c.tname || "", c.state || "", callText(c), us, ks, ck].forEach(function (v, i) { tr.appendChild(td(v, i === 3 ? "mono" : null)); });
+            [c.tid, c.tname || "", c.state || "", callText(c), us, ks, ck].forEach(function (v, i) { var cell = td(v, i === 3 ? "mono call" : null); if (i === 3) cell.title = String(v); tr.appendChild(cell); });
           } else {
             tr.appendChild(td(c.i, "num"));
             tr.appendChild(td(fmtNs(c.t), "num"));
             tr.appendChild(td(c.tid, "num"));
-            tr.appendChild(td(callText(c), "mono"));
+            var call = td(callText(c), "mono call"); call.title = callText(c); tr.appendChild(call);
             tr.appendChild(td(c.d === undefined ? "unfinished" : fmtNs(c.d), "num"));
             tr.appendChild(td(c.entry || ""));
             tr.appendChild(td(ck, c.failed ? "badtxt" : null));
@@ -270,7 +276,7 @@ enum HTMLTemplate {
         }
         function cells(tr, regs, s) {
           tr.appendChild(td(regs ? regs[i] : "—", "mono v"));
-          tr.appendChild(td(s ? s[1] : "—", "mono v"));
+          tr.appendChild(td(s ? s[1] : "—", "mono v pred"));
           var verdict = td(s ? (s[2] === 1 ? "✓" : "✗ mismatch") : "", s ? (s[2] === 1 ? "oktxt" : "badtxt") : null);
           if (s) verdict.title = "from check " + s[3];
           tr.appendChild(verdict);

@@ -275,8 +275,8 @@ public enum SyscallDecoder {
         }
         if name.hasPrefix("fcntl"), args.count > 1 {
             switch args[1] {
-            case 1: return "0x\(String(r, radix: 16)) (flags \(Flags.fdFlags.format(UInt64(r))))"
-            case 3: return "0x\(String(r, radix: 16)) (flags \(Flags.open(UInt64(r))))"
+            case 1: return "0x\(String(r, radix: 16)) (flags \(Flags.fdFlags.format(UInt64(bitPattern: r))))"
+            case 3: return "0x\(String(r, radix: 16)) (flags \(Flags.open(UInt64(bitPattern: r))))"
             default: break
             }
         }

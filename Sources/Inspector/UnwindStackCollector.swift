@@ -1,0 +1,299 @@
+import CStackCross
+import Glibc
+import Logging
+import StackCross
+
+/// Which library walks the copied stacks.
+public enum UnwinderKind: String, CaseIterable, Sendable {
+    case libdw
+    case libunwind
+}
+
+/// `trace --stack`: what to copy at each syscall-entry stop and how to unwind it.
+public struct StackOptions: Sendable {
+    /// Bytes of user stack copied from the stack pointer up (never past the end of its mapping).
+    public var stackBytes = 16 * 1024
+    public var maxFrames = 256
+    public var unwinder: UnwinderKind = .libdw
+    public var sourceLines: SourceLines = .inFile
+    public init() {}
+}
+
+/// The /proc/PID/maps of one address space as read at some stop. Immutable: shared with the worker.
+final class ModuleMapSnapshot: @unchecked Sendable {
+    let pid: Int32
+    /// Bumped only when the executable mappings change, so the worker rebuilds its modules only then.
+    let generation: Int
+    let text: String
+    let mappings: [MemoryMapping]
+    let executable: [MemoryMapping]
+
+    /// The address space runs stackcross's own executable (a spawned child before its execve).
+    let isTracerImage: Bool
+    static let tracerImage = ProcFS.exe(getpid())
+
+    init(pid: Int32, generation: Int, text: String, mappings: [MemoryMapping]) {
+        self.pid = pid; self.generation = generation; self.text = text; self.mappings = mappings
+        executable = mappings.filter(\.isExecutable)
+        isTracerImage = Self.tracerImage != nil && executable.first?.path == Self.tracerImage
+    }
+
+    /// The mapping holding `a`, if any.
+    func mapping(containing a: UInt64) -> MemoryMapping? {
+        var lo = 0, hi = mappings.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if mappings[mid].end.rawValue <= a { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < mappings.count && mappings[lo].contains(Address(a)) ? mappings[lo] : nil
+    }
+}
+
+/// One copied stack waiting to be unwound.
+struct StackJob: @unchecked Sendable {
+    var id: Int
+    var tid: Int32
+    var maps: ModuleMapSnapshot
+    var regs: Registers
+    var buffer: UnsafeMutableRawPointer
+    var count: Int
+    /// --stack-bytes: a copy this long was cut short of the stack's end.
+    var limit: Int
+    /// Why nothing (or little) could be copied, for the stack's end marker.
+    var copyNote: String?
+}
+
+/// Walks a copied stack into symbolized frames. Runs on the worker thread only.
+protocol CopiedStackUnwinder: AnyObject {
+    func unwind(_ job: StackJob, maxFrames: Int) -> [Frame]
+}
+
+/// libdw backend: one Dwfl per address space and module-map generation, our thread callbacks
+/// reading from the copy (perf's DWARF call-chain design).
+final class DwflCopiedStackUnwinder: CopiedStackUnwinder {
+    private var spaces: [Int32: (generation: Int, space: DwflAddressSpace?)] = [:]
+    private let cache = SymbolCache()
+    private let memory = StackCopyMemory()
+    let sourceLines: SourceLines
+
+    init(sourceLines: SourceLines) { self.sourceLines = sourceLines }
+
+    /// A walk is a function of the pc, the registers a CFA rule can use after a call (rsp, rbp and
+    /// the callee-saved ones), the module map and the stack words it read: when all of those match
+    /// a previous walk, so do its frames.
+    struct WalkKey: Hashable {
+        var pid: Int32, generation: Int, maxFrames: Int
+        var rip: UInt64, rsp: UInt64, rbp: UInt64, rbx: UInt64, r12: UInt64, r13: UInt64, r14: UInt64, r15: UInt64
+    }
+    private var memo: [WalkKey: (reads: [(address: UInt64, value: UInt64)], frames: [Frame], count: Int)] = [:]
+    private(set) var memoHits = 0
+
+    func unwind(_ job: StackJob, maxFrames: Int) -> [Frame] {
+        let r = job.regs
+        let key = WalkKey(pid: job.maps.pid, generation: job.maps.generation, maxFrames: maxFrames,
+                          rip: r.rip.rawValue, rsp: r.rsp.rawValue, rbp: r.rbp.rawValue, rbx: r.rbx.rawValue,
+                          r12: r.r12.rawValue, r13: r.r13.rawValue, r14: r.r14.rawValue, r15: r.r15.rawValue)
+        memory.reset(base: job.regs.rsp.rawValue, pointer: UnsafeRawPointer(job.buffer), count: job.count)
+        if let hit = memo[key], hit.count == job.count, job.copyNote == nil,
+           hit.reads.allSatisfy({ memory.readWord(at: $0.address) == $0.value }) {
+            memoHits += 1
+            return hit.frames
+        }
+        let frames = walkAndSymbolize(job, maxFrames: maxFrames)
+        if job.copyNote == nil {
+            if memo.count >= 4096 { memo.removeAll(keepingCapacity: true) }
+            memo[key] = (memory.reads, frames, job.count)
+        }
+        return frames
+    }
+
+    private func walkAndSymbolize(_ job: StackJob, maxFrames: Int) -> [Frame] {
+        let space = addressSpace(job.maps)
+        guard let space else { return [Frame(pc: job.regs.rip, isActivation: true), Frame(pc: 0, note: "unwind stopped: no modules for pid \(job.maps.pid)")] }
+        memory.reset(base: job.regs.rsp.rawValue, pointer: UnsafeRawPointer(job.buffer), count: job.count)
+        memory.recording = true
+        defer { memory.recording = false }
+        let exec = job.maps.executable
+        var raw = space.walk(tid: job.tid, regs: job.regs, memory: memory, maxFrames: maxFrames,
+                             isExecutable: { pc in exec.contains { $0.contains(Address(pc)) } })
+        // libdw ends a walk quietly when a read fails: say so when the copy was what ran out.
+        if let why = job.copyNote {
+            raw.stopReason = "unwind stopped: \(why)"
+        } else if memory.readPastEnd && job.count == job.limit {
+            raw.stopReason = "unwind stopped: the stack copy ends at +\(job.count) bytes (--stack-bytes \(job.limit))"
+        }
+        return space.symbolize(raw)
+    }
+
+    /// Symbols for a stack walked by another backend.
+    func symbolize(_ raw: RawStack, maps: ModuleMapSnapshot) -> [Frame] {
+        guard let space = addressSpace(maps) else { return raw.frames.map { Frame(pc: Address($0.pc), isActivation: $0.isActivation) } }
+        return space.symbolize(raw)
+    }
+
+    private func addressSpace(_ maps: ModuleMapSnapshot) -> DwflAddressSpace? {
+        if let s = spaces[maps.pid], s.generation == maps.generation { return s.space }
+        if spaces.count > 64 { spaces.removeAll() }
+        let space = try? DwflAddressSpace(pid: maps.pid, mapsText: maps.text, sharedCache: cache)
+        space?.sourceLines = sourceLines
+        spaces[maps.pid] = (maps.generation, space)
+        return space
+    }
+}
+
+/// `trace --stack`. At each syscall-entry stop (tracer thread) it copies the registers and the top
+/// of the user stack with one process_vm_readv and lets the tracee go. As the `TraceSink` in front of
+/// the real one it runs on the trace's output thread, which takes records in stop order: there it
+/// unwinds each call's copy and hands the record on with its frames, off the tracee's critical path.
+public final class SyscallStackCollector: TraceSink {
+    /// Syscalls after whose exit the module map of the process may have changed.
+    public static let mapChangers = ["mmap", "mmap2", "munmap", "mprotect", "mremap", "brk", "execve", "execveat",
+                                     "shmat", "shmdt"]
+
+    let options: StackOptions
+    let downstream: TraceSink
+    let logger: Logger
+
+    // Tracer-thread state.
+    private var maps: [Int32: ModuleMapSnapshot] = [:]
+    private var dirty: Set<Int32> = []
+    private var nextGeneration = 1
+    private var changers: [String: Set<Int64>] = [:]
+
+    // Handed from the tracer thread to the output thread, under `lock`.
+    private let lock = NSLockLike()
+    private var jobs: [RecordKey: StackJob] = [:]
+
+    // Output-thread state.
+    private let unwinder: CopiedStackUnwinder
+    private var unwindTime = 0.0
+    private var unwound = 0
+
+    struct RecordKey: Hashable { var tid: Int32; var entryNs: UInt64 }
+
+    public init(options: StackOptions, downstream: TraceSink, logger: Logger = Logger(label: "stackcross.stack")) {
+        self.options = options
+        self.downstream = downstream
+        self.logger = logger
+        switch options.unwinder {
+        case .libdw: unwinder = DwflCopiedStackUnwinder(sourceLines: options.sourceLines)
+        case .libunwind: unwinder = LibunwindCopiedStackUnwinder(sourceLines: options.sourceLines)
+        }
+        for table in SyscallTable.all {
+            changers[table.abi] = Set(Self.mapChangers.compactMap { table.number(of: $0).map(Int64.init) })
+        }
+    }
+
+    deinit {
+        for j in jobs.values { j.buffer.deallocate() }
+    }
+
+    /// The syscalls the tracer must stop at even when -e leaves them out.
+    public var alsoStop: SyscallFilter {
+        let known = Self.mapChangers.filter { n in SyscallTable.all.contains { $0.number(of: n) != nil } }
+        return (try? SyscallFilter.parse(["trace=" + known.joined(separator: ",")])) ?? .none
+    }
+
+    /// Sets the entry and exit hooks (keeping any already set).
+    public func install(into hooks: inout TraceHooks) {
+        let previousEntry = hooks.atSyscallEntry
+        hooks.atSyscallEntry = { [unowned self] pid, tid, rec in
+            previousEntry?(pid, tid, &rec)
+            self.capture(pid: pid, tid: tid, record: rec)
+        }
+        let previousExit = hooks.atSyscallExit
+        hooks.atSyscallExit = { [unowned self] pid, tid, abi, nr, ret in
+            previousExit?(pid, tid, abi, nr, ret)
+            if self.changers[abi]?.contains(nr) == true { self.dirty.insert(pid) }
+        }
+    }
+
+    // MARK: At the stop (tracer thread)
+
+    func capture(pid: Int32, tid: Int32, record rec: SyscallRecord) {
+        guard let regs = rec.entryRegs else { return }
+        let rsp = regs.rsp.rawValue
+        var snapshot = currentMaps(pid)
+        var mapping = snapshot?.mapping(containing: rsp)
+        if mapping == nil, snapshot != nil {
+            // A stack we have not seen (a thread created before we attached): read the maps again once.
+            dirty.insert(pid)
+            snapshot = currentMaps(pid)
+            mapping = snapshot?.mapping(containing: rsp)
+        }
+        // Our own child between fork and execve runs stackcross's image: nothing of the program yet.
+        guard let snapshot, !snapshot.isTracerImage else { return }
+        var count = 0
+        var note: String?
+        var want = 0
+        if let m = mapping {
+            want = Int(min(UInt64(options.stackBytes), m.end.rawValue - rsp))
+        } else {
+            note = "the stack pointer \(regs.rsp) is in no mapping"
+        }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(want, 8), alignment: 16)
+        if want > 0 {
+            let n = sc_read_memory(tid, rsp, buffer, want)
+            if n > 0 { count = n } else { note = "cannot read the stack at \(regs.rsp): \(String(cString: strerror(errno)))" }
+        }
+        let job = StackJob(id: 0, tid: tid, maps: snapshot, regs: regs, buffer: buffer, count: count,
+                           limit: options.stackBytes, copyNote: note)
+        lock.withLock { jobs[RecordKey(tid: tid, entryNs: rec.entryNs)] = job }
+    }
+
+    /// The module map of `pid`, re-read after a syscall that may have changed it.
+    private func currentMaps(_ pid: Int32) -> ModuleMapSnapshot? {
+        if let m = maps[pid], !dirty.contains(pid) { return m }
+        dirty.remove(pid)
+        guard let text = ProcFS.read("/proc/\(pid)/maps") else { return maps[pid] }
+        let mappings = MemoryMapping.parse(text)
+        let old = maps[pid]
+        let sameModules = old.map { $0.executable == mappings.filter(\.isExecutable) } ?? false
+        let gen = sameModules ? old!.generation : nextGeneration
+        if !sameModules { nextGeneration += 1 }
+        let snap = ModuleMapSnapshot(pid: pid, generation: gen, text: text, mappings: mappings)
+        maps[pid] = snap
+        return snap
+    }
+
+    // MARK: The sink (output thread, in stop order)
+
+    public var wantsCrossings: Bool { downstream.wantsCrossings }
+    public var wantsText: Bool { downstream.wantsText }
+
+    public func syscallEntered(_ record: SyscallRecord) { downstream.syscallEntered(record) }
+
+    public func syscallExited(_ record: SyscallRecord, returnText: String?) {
+        let key = RecordKey(tid: record.tid, entryNs: record.entryNs)
+        guard let job = lock.withLock({ jobs.removeValue(forKey: key) }) else {
+            downstream.syscallExited(record, returnText: returnText)
+            return
+        }
+        let t0 = monotonicSeconds()
+        var r = record
+        r.userStack = unwinder.unwind(job, maxFrames: options.maxFrames)
+        job.buffer.deallocate()
+        let dt = monotonicSeconds() - t0
+        unwindTime += dt
+        unwound += 1
+        if dt > 0.002 {
+            logger.debug("slow unwind", metadata: ["us": "\(Int(dt * 1e6))", "syscall": "\(record.name)", "tracee.tid": "\(record.tid)"])
+        }
+        downstream.syscallExited(r, returnText: returnText)
+    }
+
+    public func signal(_ record: SignalRecord, siginfoFields: [(String, String)]) {
+        downstream.signal(record, siginfoFields: siginfoFields)
+    }
+
+    public func emit(_ record: TraceRecord) { downstream.emit(record) }
+
+    public func flush() { downstream.flush() }
+
+    /// After the trace: what unwinding cost (-v).
+    public func logTimings() {
+        var meta: Logger.Metadata = ["stacks": "\(unwound)", "unwind.ms": "\(Int(unwindTime * 1000))"]
+        if let d = unwinder as? DwflCopiedStackUnwinder { meta["memo.hits"] = "\(d.memoHits)" }
+        logger.debug("stack timings", metadata: meta)
+    }
+}

@@ -1,0 +1,94 @@
+/// A user stack under a syscall line, as `strace -k` prints it. Pure.
+public enum StackText {
+    /// One line per frame, innermost first: ` > module(symbol+0xoff) [0xpc] file:line`; inlined
+    /// frames carry `[inlined]`, code in no module shows its raw pc, and a stack that could not be
+    /// walked to its end closes with ` > -- why`.
+    public static func straceLines(_ frames: [Frame]) -> [String] {
+        frames.map { f in
+            var b: [UInt8] = []
+            appendLine(f, to: &b)
+            b.removeLast()
+            return String(decoding: b, as: UTF8.self)
+        }
+    }
+
+    /// The same lines appended to a byte buffer, each ending in a newline (the trace hot path).
+    public static func append(_ frames: [Frame], to b: inout [UInt8]) {
+        for f in frames { appendLine(f, to: &b) }
+    }
+
+    static func appendLine(_ f: Frame, to b: inout [UInt8]) {
+        b.append(contentsOf: " > ".utf8)
+        if let note = f.note {
+            b.append(contentsOf: "-- ".utf8)
+            b.append(contentsOf: note.utf8)
+            b.append(0x0A)
+            return
+        }
+        if let module = f.module {
+            b.append(contentsOf: module.utf8)
+            b.append(UInt8(ascii: "("))
+            if let sym = f.symbol { b.append(contentsOf: sym.utf8) }
+            if let o = f.offset, f.inlined != true {
+                b.append(contentsOf: "+".utf8)
+                hex(o, to: &b)
+            }
+            b.append(contentsOf: ") ".utf8)
+        }
+        b.append(UInt8(ascii: "["))
+        hex(f.pc.rawValue, to: &b)
+        b.append(UInt8(ascii: "]"))
+        if let file = f.file, let line = f.line {
+            b.append(UInt8(ascii: " "))
+            b.append(contentsOf: file.utf8)
+            b.append(UInt8(ascii: ":"))
+            b.append(contentsOf: String(line).utf8)
+        }
+        if f.inlined == true { b.append(contentsOf: " [inlined]".utf8) }
+        b.append(0x0A)
+    }
+
+    /// `0x` and lowercase hex digits.
+    static func hex(_ v: UInt64, to b: inout [UInt8]) {
+        b.append(UInt8(ascii: "0"))
+        b.append(UInt8(ascii: "x"))
+        if v == 0 { b.append(UInt8(ascii: "0")); return }
+        var shift = (63 - v.leadingZeroBitCount) / 4 * 4
+        while shift >= 0 {
+            let d = UInt8((v >> UInt64(shift)) & 0xf)
+            b.append(d < 10 ? 0x30 + d : 0x57 + d)
+            shift -= 4
+        }
+    }
+}
+
+/// Renders stacks to strace -k lines, remembering the bytes of the last few distinct stacks: a
+/// trace repeats the same frames array (the unwinder memoizes walks), so most records cost a copy.
+/// Identity is the array's storage, kept alive by the cache so that it cannot be reused meanwhile.
+public final class StackTextRenderer {
+    private var entries: [(frames: [Frame], bytes: [UInt8])] = []
+    private var next = 0
+    private let capacity: Int
+
+    public init(capacity: Int = 64) { self.capacity = capacity }
+
+    public func append(_ frames: [Frame], to b: inout [UInt8]) {
+        guard !frames.isEmpty else { return }
+        let id = frames.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        for e in entries where e.frames.count == frames.count {
+            if e.frames.withUnsafeBufferPointer({ UnsafeRawPointer($0.baseAddress) }) == id {
+                b.append(contentsOf: e.bytes)
+                return
+            }
+        }
+        var bytes: [UInt8] = []
+        StackText.append(frames, to: &bytes)
+        b.append(contentsOf: bytes)
+        if entries.count < capacity {
+            entries.append((frames, bytes))
+        } else {
+            entries[next] = (frames, bytes)
+            next = (next + 1) % capacity
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import StackCross
+import XCTest
+@testable import Inspector
+
+/// `stackcross trace --stack` against Fixtures/stack_chain.c and strace -k.
+final class StackTraceTests: XCTestCase {
+    static let chain = ["leaf", "level3", "level2", "level1", "main", "_start"]
+
+    /// Runs `stackcross trace --stack … -o FILE -- fixture ARGS` and returns its write records.
+    func traceWrites(_ args: [String], extra: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws -> [SyscallRecord] {
+        let bin = try fixture("stack_chain")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("stack-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try stackcross(["trace", "--stack", "-e", "trace=write", "-o", out.path] + extra + ["--", bin.path] + args,
+                               timeout: 60)
+        XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
+        let text = try String(contentsOf: out, encoding: .utf8)
+        return try text.split(separator: "\n").compactMap { l -> SyscallRecord? in
+            if case .syscall(let s) = try JSONDecoder().decode(TraceRecord.self, from: Data(l.utf8)), s.name == "write" { return s }
+            return nil
+        }
+    }
+
+    func ownFrames(_ frames: [Frame]) -> [String] {
+        frames.filter { ($0.module ?? "").hasSuffix("/stack_chain") && $0.inlined != true }.compactMap(\.symbol)
+    }
+
+    func testEveryWriteCarriesItsChain() throws {
+        let writes = try traceWrites(["200"])
+        XCTAssertEqual(writes.count, 200)
+        for w in writes {
+            let stack = try XCTUnwrap(w.userStack, "write without a stack")
+            XCTAssertEqual(ownFrames(stack), Self.chain)
+            XCTAssertTrue(stack.first?.symbol?.contains("write") == true, "\(stack.first!)")
+            XCTAssertEqual(stack.first?.isActivation, true)
+            XCTAssertEqual(stack.first?.pc, w.entryRegs?.rip, "the innermost frame is where the syscall was made")
+            XCTAssertNil(stack.last?.note, "\(stack.last!)")
+            let leaf = try XCTUnwrap(stack.first { $0.symbol == "leaf" })
+            XCTAssertEqual(leaf.file.map { URL(fileURLWithPath: $0).lastPathComponent }, "stack_chain.c")
+            XCTAssertNotNil(leaf.buildId)
+        }
+    }
+
+    func testThreadsEachCarryTheirOwnChain() throws {
+        let writes = try traceWrites(["50", "threads"], extra: ["-f"]).filter { $0.tid != $0.pid }
+        XCTAssertEqual(writes.count, 200)
+        let tids = Set(writes.map(\.tid))
+        XCTAssertEqual(tids.count, 4)
+        for w in writes {
+            XCTAssertEqual(ownFrames(w.userStack ?? []), ["leaf", "level3", "level2", "level1", "thread_main"])
+        }
+    }
+
+    func testLibunwindBackendNamesTheSameChain() throws {
+        let writes = try traceWrites(["20"], extra: ["--unwinder", "libunwind"])
+        XCTAssertEqual(writes.count, 20)
+        for w in writes { XCTAssertEqual(ownFrames(w.userStack ?? []), Self.chain, "\(w.userStack ?? [])") }
+        // Bad stacks end with a marker there too.
+        let broken = try XCTUnwrap(try traceWrites(["1", "broken"], extra: ["--unwinder", "libunwind"]).first?.userStack)
+        XCTAssertEqual(broken.last?.note, "unwind stopped: return address 0x10 is in no executable mapping")
+        let loop = try XCTUnwrap(try traceWrites(["1", "loop"], extra: ["--unwinder", "libunwind"]).first?.userStack)
+        XCTAssertTrue(loop.count < 10 && loop.last?.note?.hasPrefix("unwind stopped:") == true, "\(loop)")
+        let cut = try XCTUnwrap(try traceWrites(["1", "deep"], extra: ["--unwinder", "libunwind", "--stack-bytes", "1024"]).first?.userStack)
+        XCTAssertEqual(cut.last?.note, "unwind stopped: the stack copy ends at +1024 bytes (--stack-bytes 1024)")
+    }
+
+    func testSameFunctionsAsStraceK() throws {
+        let bin = try fixture("stack_chain")
+        let theirs = try InspectorTests.run("/usr/bin/strace", ["-f", "-k", "-e", "trace=write", bin.path, "30"], timeout: 60)
+        XCTAssertEqual(theirs.status, 0, theirs.stderr)
+        let ours = try stackcross(["trace", "--stack", "-e", "trace=write", "--", bin.path, "30"], timeout: 60)
+        XCTAssertEqual(ours.status, 0, ours.stderr)
+        let a = Self.parseStraceK(theirs.stderr, module: bin.path)
+        let b = Self.parseStraceK(ours.stderr, module: bin.path)
+        XCTAssertEqual(a.count, 30, theirs.stderr)
+        XCTAssertEqual(b.count, 30, ours.stderr)
+        XCTAssertEqual(a, b)
+        XCTAssertEqual(a.first, Self.chain)
+    }
+
+    func testBrokenStacksEndWithAMarker() throws {
+        let broken = try XCTUnwrap(try traceWrites(["1", "broken"]).first?.userStack)
+        XCTAssertEqual(ownFrames(broken), ["broken_leaf"])
+        XCTAssertEqual(broken.last?.note, "unwind stopped: return address 0x10 is in no executable mapping")
+
+        let loop = try XCTUnwrap(try traceWrites(["1", "loop"]).first?.userStack)
+        XCTAssertEqual(ownFrames(loop), ["loop_leaf", "main"], "\(loop)")
+        XCTAssertTrue(loop.last?.note?.hasPrefix("unwind stopped: frame repeats") == true, "\(loop.last!)")
+
+        // Code in no module gives a raw pc, and the walk goes on from its caller's frame.
+        let jit = try XCTUnwrap(try traceWrites(["1", "jit"]).first?.userStack)
+        XCTAssertNil(jit.first?.module)
+        XCTAssertNil(jit.first?.symbol)
+        XCTAssertTrue(ownFrames(jit).contains("main"), "\(jit)")
+    }
+
+    func testStackBytesBoundTheCopy() throws {
+        let full = try XCTUnwrap(try traceWrites(["1", "deep"]).first?.userStack)
+        XCTAssertEqual(ownFrames(full).filter { $0 == "deep" }.count, 201)
+        XCTAssertEqual(ownFrames(full).suffix(2), ["main", "_start"])
+        let cut = try XCTUnwrap(try traceWrites(["1", "deep"], extra: ["--stack-bytes", "1024"]).first?.userStack)
+        let deepFrames = ownFrames(cut).filter { $0 == "deep" }.count
+        XCTAssertGreaterThan(deepFrames, 10)
+        XCTAssertLessThan(deepFrames, 40, "1 KiB holds about 32 frames of 32 bytes")
+        XCTAssertEqual(cut.last?.note, "unwind stopped: the stack copy ends at +1024 bytes (--stack-bytes 1024)")
+    }
+
+    func testStackCopyUnitReadsOnlyTheCopy() {
+        let m = StackCopyMemory(base: 0x1000, bytes: (0..<16).map(UInt8.init))
+        XCTAssertEqual(m.readWord(at: 0x1000), 0x0706_0504_0302_0100)
+        XCTAssertEqual(m.readWord(at: 0x1008), 0x0f0e_0d0c_0b0a_0908)
+        XCTAssertFalse(m.readPastEnd)
+        XCTAssertNil(m.readWord(at: 0x1009))
+        XCTAssertTrue(m.readPastEnd)
+        XCTAssertNil(m.readWord(at: 0xff8), "below the stack pointer")
+    }
+
+    /// Per syscall, the fixture module's functions named in strace -k style frame lines.
+    static func parseStraceK(_ text: String, module: String) -> [[String]] {
+        var out: [[String]] = []
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("write(") {
+                out.append([])
+            } else if line.hasPrefix(" > \(module)("), !out.isEmpty {
+                let inner = line.dropFirst(" > \(module)(".count).prefix { $0 != ")" }
+                let name = inner.split(separator: "+").first.map(String.init) ?? ""
+                if !line.contains("[inlined]") { out[out.count - 1].append(name) }
+            }
+        }
+        return out
+    }
+}
