@@ -402,6 +402,15 @@ final class ModelTests: XCTestCase {
         r.regs = Registers(values: { var x = r.regs.values; x[Sample.idx("orig_rax")] = 0; return x }())
         r.procSyscallAtStop = "0 0x0 0x0 0x0 0x0 0x0 0x0 0x7ffd0000f000 0x401136"
         XCTAssertNil(model.crossing(for: r).check("stop.orig_rax"))
+        // Preempted when /proc was read (interrupt frames), inside a syscall by the stop: the old frames are dropped.
+        var q = Sample.interruptedSnapshot()
+        q.kernelStackReadAtStop = false
+        q.kernelStack = Sample.frames(["irqentry_exit_to_user_mode", "asm_sysvec_apic_timer_interrupt"])
+        q.procSyscall = "-1 0x7ffd0000f000 0x401130"
+        q.regs = Registers(values: { var x = q.regs.values; x[Sample.idx("orig_rax")] = 0; return x }())
+        let qc = model.crossing(for: q)
+        XCTAssertNil(qc.check("kstack.outermost"))
+        XCTAssertEqual(qc.failedChecks, [])
     }
 
     func testFaultDeliveryAllChecksHold() {

@@ -11,7 +11,15 @@ struct CrossingJudge {
     init(model: KernelStackModel, obs: StopObservation) {
         self.model = model; self.obs = obs
         config = model.config; regs = obs.regs; info = obs.syscallInfo
-        _frameNames = (obs.kernelStack ?? []).compactMap(\.symbol)
+        var names = (obs.kernelStack ?? []).compactMap(\.symbol)
+        // A kernel stack read before the stop describes these registers only if the thread has not
+        // moved since: the /proc syscall line read with it must still match them.
+        if obs.kind == .snapshot, !obs.kernelStackReadAtStop, !names.isEmpty,
+           let line = obs.procSyscall, let p = ProcSyscallLine.parse(line) {
+            let stayed = !p.running && p.nr == obs.regs.origRax.signed && p.sp == obs.regs.rsp && p.pc == obs.regs.rip
+            if !stayed { names = [] }
+        }
+        _frameNames = names
         checks.reserveCapacity(32)
     }
 
@@ -78,7 +86,7 @@ struct CrossingJudge {
             if let alt = altstack, alt.contains(regs.rsp.rawValue) { return .sigaltstack }
             return .signal
         case .snapshot, .signalDelivery:
-            if origRax >= 0 || (proc?.nr ?? -1) >= 0 { return syscallPath() }
+            if origRax >= 0 { return syscallPath() }
             if obs.kind == .signalDelivery, let s = obs.signo, signalIsFromCPU(s) {
                 if s == Self.sigtrap { return .trap }
                 return s == 11 || s == 7 ? .fault : .exception
