@@ -535,9 +535,18 @@ final class ReportFastDecoderTests: XCTestCase {
             #"{"type":"exit","pid":1,"tid":1,"code":"SI_USER","timeNs":5}"#,
             "{\"type\":\"signal\",\"pid\":1,\"tid\":1,\"signo\":1,\"name\":\"a\tb\",\"timeNs\":5}",
             #"[1]"#, "",
+            #"{"type":"syscall","pid":1,"tid":1,"abi":"x","nr":1,"name":"n","args":[],"rawArgs":["0x"],"entryNs":1}"#,
+            #"{"type":"syscall","pid":1,"tid":1,"abi":"x","nr":1,"name":"n","args":[],"rawArgs":["0xg1"],"entryNs":1}"#,
+            #"{"type":"syscall","pid":1,"tid":1,"abi":"x","nr":1,"name":"n","args":[],"rawArgs":["0x11111111111111111"],"entryNs":1}"#,
         ] {
             XCTAssertNil(FastRecordDecoder.decode(Array(bad.utf8)), bad)
         }
+        // Address spellings JSONDecoder also takes: upper-case prefix, bare hex, a plain number.
+        let odd = #"{"type":"syscall","pid":1,"tid":1,"abi":"x","nr":1,"name":"n","args":[],"rawArgs":["0X1F","ff",16],"entryNs":1}"#
+        XCTAssertEqual(FastRecordDecoder.decode(Array(odd.utf8)), try? JSONDecoder().decode(TraceRecord.self, from: Data(odd.utf8)))
+        var escaped = Array(#"{"type":"signal","pid":1,"tid":1,"signo":1,"name":"\n?","timeNs":5}"#.utf8)
+        escaped[escaped.firstIndex(of: UInt8(ascii: "?"))!] = 0xc3
+        XCTAssertNil(FastRecordDecoder.decode(escaped), "a truncated UTF-8 sequence after an escape")
         var invalid = Array(#"{"type":"signal","pid":1,"tid":1,"signo":1,"name":"?","timeNs":5}"#.utf8)
         invalid[invalid.firstIndex(of: UInt8(ascii: "?"))!] = 0xff
         XCTAssertNil(FastRecordDecoder.decode(invalid), "invalid UTF-8 inside a JSON string")

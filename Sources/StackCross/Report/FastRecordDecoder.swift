@@ -122,7 +122,17 @@ public enum FastRecordDecoder {
         }
 
         func text(_ a: Int, _ b: Int) throws -> String {
-            guard let s = String(validating: UnsafeBufferPointer(start: p + a, count: b - a), as: UTF8.self) else { throw Unsupported() }
+            try Self.validUTF8(UnsafeBufferPointer(start: p + a, count: b - a))
+        }
+
+        /// The text of bytes that must be valid UTF-8 (JSONDecoder rejects anything else).
+        /// Not String(validating:): unspecialized generic code, slow on this path.
+        static func validUTF8(_ buf: UnsafeBufferPointer<UInt8>) throws -> String {
+            let s = String(decoding: buf, as: UTF8.self)
+            var ascii = true
+            for b in buf where b >= 0x80 { ascii = false; break }
+            // decoding repairs invalid sequences with U+FFFD: a repaired string differs from the bytes.
+            if !ascii, !s.utf8.elementsEqual(buf) { throw Unsupported() }
             return s
         }
 
@@ -133,8 +143,7 @@ public enum FastRecordDecoder {
                 let b = p[i]
                 if b == UInt8(ascii: "\"") {
                     i += 1
-                    guard let s = String(validating: out, as: UTF8.self) else { throw Unsupported() }
-                    return s
+                    return try out.withUnsafeBufferPointer { try Self.validUTF8($0) }
                 }
                 if b < 0x20 { throw Unsupported() }
                 if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
@@ -236,12 +245,29 @@ public enum FastRecordDecoder {
             return try read(&self)
         }
 
+        /// `"0x…"` (as Address(hex:) reads it, without building a String) or a plain number.
         mutating func address() throws -> Address {
-            if try peek() == UInt8(ascii: "\"") {
-                guard let a = Address(hex: try string()) else { throw Unsupported() }
-                return a
+            guard try peek() == UInt8(ascii: "\"") else { return Address(try uint64()) }
+            i += 1
+            if i + 1 < n, p[i] == UInt8(ascii: "0"), p[i + 1] == UInt8(ascii: "x") || p[i + 1] == UInt8(ascii: "X") { i += 2 }
+            let start = i
+            var v: UInt64 = 0
+            while i < n, p[i] != UInt8(ascii: "\"") {
+                let b = p[i]
+                let d: UInt64
+                switch b {
+                case 0x30...0x39: d = UInt64(b - 0x30)
+                case 0x41...0x46: d = UInt64(b - 0x41 + 10)
+                case 0x61...0x66: d = UInt64(b - 0x61 + 10)
+                default: throw Unsupported()
+                }
+                guard v >> 60 == 0 else { throw Unsupported() }
+                v = v << 4 | d
+                i += 1
             }
-            return Address(try uint64())
+            guard i < n, i > start else { throw Unsupported() }
+            i += 1
+            return Address(v)
         }
 
         mutating func strings() throws -> [String] {
