@@ -114,6 +114,18 @@ nonisolated(unsafe) private let procCallbacks: UnsafeMutablePointer<Dwfl_Callbac
     return p
 }()
 
+/// For the walking Dwfl: no separate debuginfo. Unwinding needs only .eh_frame, and libdw would
+/// otherwise open (and decompress) a debuginfo file such as libc6-dbg's on the first walk through it.
+nonisolated(unsafe) private let walkCallbacks: UnsafeMutablePointer<Dwfl_Callbacks> = {
+    let p = UnsafeMutablePointer<Dwfl_Callbacks>.allocate(capacity: 1)
+    p.initialize(to: Dwfl_Callbacks(
+        find_elf: dwfl_linux_proc_find_elf,
+        find_debuginfo: { _, _, _, _, _, _, _, _ in -1 },
+        section_address: nil,
+        debuginfo_path: &debuginfoPath))
+    return p
+}()
+
 /// Our own thread callbacks: registers and memory come from the `DwflAddressSpace`, never from
 /// libdw's own ptrace attach (dwfl_linux_proc_attach), so the caller decides when threads stop.
 nonisolated(unsafe) private let threadCallbacks: UnsafeMutablePointer<Dwfl_Thread_Callbacks> = {
@@ -207,7 +219,10 @@ public enum UnwindError: Error, CustomStringConvertible {
 /// callbacks. Walks stacks from given registers through an `UnwindMemory`, and symbolizes pcs.
 public final class DwflAddressSpace {
     public let pid: Int32
+    /// Symbols, lines and inline scopes (separate debuginfo allowed).
     let dwfl: OpaquePointer
+    /// Unwinding only: our thread callbacks, no separate debuginfo.
+    let walkDwfl: OpaquePointer
     /// Set for the duration of one walk.
     fileprivate var memory: UnwindMemory?
     fileprivate var initialRegisters: [UInt64] = []
@@ -227,30 +242,35 @@ public final class DwflAddressSpace {
         self.pid = pid
         self.sharedCache = sharedCache
         guard let d = dwfl_begin(procCallbacks) else { throw UnwindError.libdw(Self.lastError) }
-        dwfl = d
-        dwfl_report_begin(d)
-        let r: Int32
-        if let mapsText {
-            r = mapsText.withCString { text -> Int32 in
-                guard let f = fmemopen(UnsafeMutableRawPointer(mutating: text), strlen(text), "r") else { return errno }
-                defer { fclose(f) }
-                return dwfl_linux_proc_maps_report(d, f)
-            }
-        } else {
-            r = dwfl_linux_proc_report(d, pid)
+        guard let w = dwfl_begin(walkCallbacks) else {
+            dwfl_end(d)
+            throw UnwindError.libdw(Self.lastError)
         }
-        dwfl_report_end(d, nil, nil)
-        // Once every stored property is set, a throwing init still runs deinit (dwfl_end): no dwfl_end here.
-        if r != 0 {
-            throw UnwindError.libdw(r > 0 ? "reading /proc/\(pid)/maps: \(String(cString: strerror(r)))" : Self.lastError)
+        dwfl = d
+        walkDwfl = w
+        // Once every stored property is set, a throwing init still runs deinit (dwfl_end): no dwfl_end below.
+        let text = mapsText ?? ProcFS.read("/proc/\(pid)/maps")
+        guard let text else { throw UnwindError.libdw("cannot read /proc/\(pid)/maps: \(String(cString: strerror(errno)))") }
+        for x in [d, w] {
+            dwfl_report_begin(x)
+            let r = text.withCString { t -> Int32 in
+                guard let f = fmemopen(UnsafeMutableRawPointer(mutating: t), strlen(t), "r") else { return errno }
+                defer { fclose(f) }
+                return dwfl_linux_proc_maps_report(x, f)
+            }
+            dwfl_report_end(x, nil, nil)
+            if r != 0 { throw UnwindError.libdw(r > 0 ? "reporting modules: \(String(cString: strerror(r)))" : Self.lastError) }
         }
         let ctx = Unmanaged.passUnretained(self).toOpaque()
-        if !dwfl_attach_state(d, nil, pid, threadCallbacks, ctx) {
+        if !dwfl_attach_state(w, nil, pid, threadCallbacks, ctx) {
             throw UnwindError.libdw("attach state: \(Self.lastError)")
         }
     }
 
-    deinit { dwfl_end(dwfl) }
+    deinit {
+        dwfl_end(walkDwfl)
+        dwfl_end(dwfl)
+    }
 
     /// Walks the stack of thread `tid` whose registers are `regs`, reading stack words from `memory`.
     /// `isExecutable`, when given, ends the walk at a return address outside executable memory.
@@ -262,10 +282,10 @@ public final class DwflAddressSpace {
         defer { self.memory = nil }
         let walk = WalkState(maxFrames: max(1, maxFrames), spRegister: is32 ? 4 : 7, isExecutable: isExecutable)
         let arg = Unmanaged.passUnretained(walk).toOpaque()
-        let r = withExtendedLifetime(walk) { dwfl_getthread_frames(dwfl, tid, frameCallback, arg) }
+        let r = withExtendedLifetime(walk) { dwfl_getthread_frames(walkDwfl, tid, frameCallback, arg) }
         var reason = walk.stopReason
         if r == -1 && reason == nil {
-            reason = "unwind stopped: \(Self.lastError)"
+            reason = Self.libdwStopPrefix + Self.lastError
         }
         if walk.frames.isEmpty && reason == nil { reason = "unwind stopped: no frames" }
         return RawStack(frames: walk.frames, stopReason: reason)
@@ -285,9 +305,18 @@ public final class DwflAddressSpace {
         var out: [Frame] = []
         out.reserveCapacity(stack.frames.count + 1)
         for f in stack.frames { out.append(contentsOf: symbolize(f)) }
-        if let why = stack.stopReason { out.append(Frame(pc: 0, note: why)) }
+        if let why = stack.stopReason {
+            // libdw may fail one step past the outermost frame (an entry point without CFI for its
+            // caller): that is the end of the stack, not a broken one.
+            let outermost = out.last?.symbol.map(Self.entryPoints.contains) ?? false
+            if !(why.hasPrefix(Self.libdwStopPrefix) && outermost) { out.append(Frame(pc: 0, note: why)) }
+        }
         return out
     }
+
+    static let libdwStopPrefix = "unwind stopped: libdw: "
+    /// Where every user stack begins: the ELF entry point and the clone trampolines.
+    static let entryPoints: Set<String> = ["_start", "__clone3", "clone3", "__clone", "clone", "__thread_start"]
 
     private func lookUp(_ raw: RawFrame) -> [Frame] {
         let pc = raw.pc
@@ -298,6 +327,9 @@ public final class DwflAddressSpace {
         }
         var start: Dwarf_Addr = 0
         let modName = dwfl_module_info(mod, nil, &start, nil, nil, nil, nil, nil).map { String(cString: $0) }
+        // The build-id is known once the module's ELF is open.
+        var elfBias: Dwarf_Addr = 0
+        _ = dwfl_module_getelf(mod, &elfBias)
         let buildId = Self.buildId(mod)
         let key = SymbolCache.Key(module: buildId ?? modName ?? "", relativePC: pc &- start, isActivation: raw.isActivation)
         if let shared = sharedCache, let hit = shared.lookup(key) {

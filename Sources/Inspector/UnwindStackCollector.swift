@@ -273,8 +273,12 @@ public final class SyscallStackCollector: TraceSink {
         var r = record
         r.userStack = unwinder.unwind(job, maxFrames: options.maxFrames)
         job.buffer.deallocate()
-        unwindTime += monotonicSeconds() - t0
+        let dt = monotonicSeconds() - t0
+        unwindTime += dt
         unwound += 1
+        if dt > 0.002 {
+            logger.debug("slow unwind", metadata: ["us": "\(Int(dt * 1e6))", "syscall": "\(record.name)", "tracee.tid": "\(record.tid)"])
+        }
         downstream.syscallExited(r, returnText: returnText)
     }
 

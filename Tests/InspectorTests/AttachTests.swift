@@ -54,6 +54,7 @@ final class AttachTests: XCTestCase {
             let first = try XCTUnwrap(t.userStack.first { $0.module == bin.path })
             XCTAssertEqual(first.file.map { URL(fileURLWithPath: $0).lastPathComponent }, "threads.c")
             XCTAssertNotNil(first.line)
+            XCTAssertEqual(first.buildId?.count, 40, "a GNU build-id is 20 bytes")
         }
         let main = try XCTUnwrap(s.threads.first { $0.tid == fx.pid })
         XCTAssertTrue(ownFrames(main, module: bin.path).contains("main"), "\(main.userStack)")

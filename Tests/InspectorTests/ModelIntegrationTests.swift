@@ -64,7 +64,8 @@ final class ModelIntegrationTests: XCTestCase {
         for n in ["selectors.cpl", "selectors.cs", "selectors.ss", "selectors.data", "entry.rax", "entry.orig_rax", "entry.ip", "entry.sp",
                   "syscall.rcx", "syscall.r11", "entry.bytes", "entry.arch", "entry.kind", "pt_regs",
                   "kstack.innermost", "kstack.outermost", "kstack.path", "user_rsp.mapping", "user_rsp.user_space",
-                  "exit.unchanged", "exit.is_error", "exit.pt_regs", "exit.kstack.path", "execve.ip", "execve.sp"] {
+                  "exit.unchanged", "exit.is_error", "exit.pt_regs", "exit.kstack.path", "execve.ip", "execve.sp",
+                  "switch.voluntary"] {
             XCTAssertTrue(names.contains(n), "missing \(n)")
         }
         let s = syscalls(recs)
@@ -223,5 +224,16 @@ final class ModelIntegrationTests: XCTestCase {
         XCTAssertEqual(d.way.slots.first { $0.slot == "ip" }?.pushedBy, .cpu)
         XCTAssertTrue(d.config.source.contains("/proc") || d.config.source.contains("/boot"), d.config.source)
         XCTAssertTrue(d.mechanisms.contains { $0.architecture.hasPrefix("ARM") && $0.modelOnly })
+
+        // Another kernel's layout: FRED moves pt_regs 16 bytes down, KASAN doubles the stack.
+        let f = try stackcross(["model", "--fred", "--kasan", "--json"])
+        XCTAssertEqual(f.status, 0, f.stderr)
+        let fd = try JSONDecoder().decode(KernelStackDiagram.self, from: f.stdoutData)
+        XCTAssertEqual(fd.ptRegsOffsetFromTop, 184)
+        XCTAssertEqual(fd.threadSize, 32 * 1024)
+        XCTAssertEqual(fd.way.slots.first { $0.slot == "r15" }?.offsetFromTop, 184)
+        let intel = try stackcross(["model", "--entry", "syscall32", "--vendor", "intel"])
+        XCTAssertTrue(intel.stdout.contains("GenuineIntel"), intel.stdout)
+        XCTAssertEqual(try stackcross(["model", "--vendor", "via"]).status, 64)
     }
 }

@@ -358,6 +358,36 @@ final class TraceTests: XCTestCase {
         try checkDetach(on: SIGINT)
     }
 
+    /// A process that makes no syscalls gives the tracer no stops: only the signal can wake it.
+    func testDetachFromAnIdleProcessOnSIGHUP() throws {
+        let sleeper = Process()
+        sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        sleeper.arguments = ["30"]
+        try sleeper.run()
+        defer { kill(sleeper.processIdentifier, SIGKILL); sleeper.waitUntilExit() }
+        let pid = sleeper.processIdentifier
+        let p = Process()
+        p.executableURL = stackcrossBinary
+        p.arguments = ["trace", "-q", "-p", String(pid)]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, procStatus(pid)["TracerPid"] != String(p.processIdentifier) { usleep(10_000) }
+        XCTAssertEqual(procStatus(pid)["TracerPid"], String(p.processIdentifier))
+        usleep(300_000)
+        let sent = Date()
+        kill(p.processIdentifier, SIGHUP)
+        while p.isRunning && Date().timeIntervalSince(sent) < 5 { usleep(5_000) }
+        XCTAssertFalse(p.isRunning)
+        XCTAssertLessThan(Date().timeIntervalSince(sent), 1.5)
+        XCTAssertEqual(p.terminationStatus, 0)
+        usleep(50_000)
+        XCTAssertEqual(procStatus(pid)["TracerPid"], "0")
+        XCTAssertTrue(procStatus(pid)["State"]?.hasPrefix("S") ?? false, "still asleep, not stopped: \(procStatus(pid))")
+        XCTAssertTrue(sleeper.isRunning)
+    }
+
     /// With -p no seccomp filter can be installed: the tracer filters, and still detaches cleanly.
     func testDetachOnSIGTERMWithFilterInTheTracer() throws {
         let records = try checkDetach(on: SIGTERM, extra: ["-e", "trace=write"])

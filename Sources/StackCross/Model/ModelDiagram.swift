@@ -74,7 +74,10 @@ extension KernelStackModel {
             : kind == .sigreturn || kind == .execve ? "pt_regs at the top of the task stack (after the kernel rewrote it):"
             : "pt_regs at the top of the task stack:"
         out.append(title)
-        out.append("  stack top = stack + \(c.threadSize) (16 KiB aligned, vmalloc)" + (c.fred ? "; 16 bytes of FRED padding" : ""))
+        out.append("  stack top = stack + \(c.threadSize) (\(c.threadSize / 1024) KiB aligned, vmalloc)" + (c.fred ? "; 16 bytes of FRED padding" : ""))
+        if c.fred {
+            out.append("  FRED: the layout above is modelled; the entry steps describe the IDT/SYSCALL paths, which FRED replaces by one event-delivery frame")
+        }
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
         out.append("  " + pad("top-off", 9) + pad("pt_regs+", 9) + pad("slot", 8) + pad("pushed by", 20) + "value comes from")
         for s in w.slots {
