@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 int main(int argc, char **argv) {
-    alarm(60);
     long n = argc > 1 ? atol(argv[1]) : 10;
+    alarm(60 + (unsigned)(n / 5000));  // dies by itself if forgotten, with time for a long traced run
     const char *path = argc > 2 ? argv[2] : "/dev/null";
     int fd = open(path, O_WRONLY);
     if (fd < 0) return 2;

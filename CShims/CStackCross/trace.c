@@ -5,20 +5,37 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/time.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 pid_t sc_waitpid_interruptible(pid_t pid, int *status, int flags) {
     return waitpid(pid, status, flags | __WALL);
 }
 
 static volatile sig_atomic_t stop_signal = 0;
+static volatile pid_t tracer_tid = 0;
 
-static void on_stop_signal(int sig) {
-    if (stop_signal == 0) stop_signal = sig;
+// A process-directed signal may land on any thread; the tracer thread must be the one woken
+// (its blocked waitpid returns EINTR), so other threads pass it on.
+static void pass_to_tracer(int sig) {
+    pid_t self = (pid_t)syscall(SYS_gettid);
+    if (tracer_tid != 0 && self != tracer_tid) syscall(SYS_tgkill, getpid(), tracer_tid, sig);
 }
 
-static void on_alarm(int sig) { (void)sig; }
+static void on_stop_signal(int sig) {
+    int saved = errno;
+    if (stop_signal == 0) stop_signal = sig;
+    pass_to_tracer(sig);
+    errno = saved;
+}
+
+static void on_alarm(int sig) {
+    int saved = errno;
+    pass_to_tracer(sig);
+    errno = saved;
+}
 
 int sc_install_tracer_signals(int alarm_interval_ms) {
     struct sigaction sa;
@@ -27,6 +44,7 @@ int sc_install_tracer_signals(int alarm_interval_ms) {
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0;  // no SA_RESTART: a blocked waitpid returns EINTR
     stop_signal = 0;
+    tracer_tid = (pid_t)syscall(SYS_gettid);
     if (sigaction(SIGINT, &sa, NULL) != 0) return -1;
     if (sigaction(SIGTERM, &sa, NULL) != 0) return -1;
     if (sigaction(SIGHUP, &sa, NULL) != 0) return -1;
@@ -43,6 +61,7 @@ int sc_install_tracer_signals(int alarm_interval_ms) {
 }
 
 void sc_restore_tracer_signals(void) {
+    tracer_tid = 0;
     struct itimerval off;
     memset(&off, 0, sizeof off);
     setitimer(ITIMER_REAL, &off, NULL);

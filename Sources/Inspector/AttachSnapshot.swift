@@ -47,6 +47,8 @@ struct StoppedCapture {
     var regs: Registers?
     var syscallInfo: SyscallInfo?
     var bytesBeforeIP: [UInt8]?
+    /// /proc/PID/task/TID/syscall read while stopped: the kernel's view of the same pt_regs.
+    var procSyscallAtStop: String?
     var stack: RawStack?
     var error: String?
 }
@@ -122,9 +124,10 @@ public enum SnapshotCapture {
                 if let s = c.stack, let space { ts.userStack = space.symbolize(s) }
                 ts.error = c.error ?? v.kernelStackError
                 if let regs = c.regs {
-                    let obs = StopObservation(kind: .snapshot, tid: t, regs: regs, syscallInfo: c.syscallInfo,
+                    var obs = StopObservation(kind: .snapshot, tid: t, regs: regs, syscallInfo: c.syscallInfo,
                                               bytesBeforeIP: c.bytesBeforeIP, procSyscall: v.syscall,
                                               kernelStack: v.kernelStack, kernelStackReadAtStop: false, maps: maps)
+                    obs.procSyscallAtStop = c.procSyscallAtStop
                     var crossing = model.crossing(for: obs)
                     if crossing.syscall == nil { crossing.syscall = syscallCall(regs: regs, info: c.syscallInfo,
                                                                                 procSyscall: v.syscall, options: options) }
@@ -161,6 +164,7 @@ public enum SnapshotCapture {
             if regs.rip.rawValue >= 2 {
                 c.bytesBeforeIP = TraceeMemoryReader.read(pid: pid, address: regs.rip.rawValue - 2, count: 2)
             }
+            c.procSyscallAtStop = ProcFS.syscallText(pid: pid, tid: tid)
             if let space {
                 c.stack = space.walk(tid: tid, regs: regs, memory: memory, maxFrames: options.maxFrames,
                                      isExecutable: isExecutable)

@@ -32,6 +32,7 @@ public final class CrossingProbe {
     private var entryArch: [Int32: UInt32] = [:]
     private var sigreturnWords: [Int32: [UInt64]] = [:]
     private var lastKernelStack: [Int32: [Frame]] = [:]
+    private var entrySwitches: [Int32: ContextSwitchCount?] = [:]
 
     public init(model: KernelStackModel, readKernelStack: Bool, stepIntoHandlers: Bool = true) {
         self.model = model
@@ -70,13 +71,18 @@ public final class CrossingProbe {
             obs.kernelStack = frames
             obs.kernelStackReadAtStop = true
             lastKernelStack[tid] = frames
+            if obs.kind == .syscallEntry || obs.kind == .syscallExit {
+                obs.contextSwitches = ProcFS.read("/proc/\(pid)/task/\(tid)/status").flatMap { ContextSwitchCount.parse(status: $0) }
+            }
         }
         if let a = altstacks[tid] { obs.sigaltstack = a }
         switch obs.kind {
         case .syscallEntry:
             entryArch[tid] = obs.syscallInfo?.arch
+            entrySwitches[tid] = obs.contextSwitches
         case .syscallExit:
             obs.entryAuditArch = entryArch[tid]
+            obs.entryContextSwitches = entrySwitches.removeValue(forKey: tid) ?? nil
             obs.sigreturnFrameWords = sigreturnWords.removeValue(forKey: tid)
         case .signalDelivery:
             let rip = obs.regs.rip.rawValue

@@ -204,7 +204,14 @@ public final class SyscallTracer {
             attachedMode = true
             try attach(pids)
         }
-        let detachedOn = try waitLoop()
+        let detachedOn: Int32?
+        do {
+            detachedOn = try waitLoop()
+        } catch {
+            // Never leave a process we attached to stopped or traced; our own child dies by EXITKILL.
+            if attachedMode { detachAll(reason: nil) }
+            throw error
+        }
         if let sig = detachedOn { return TraceOutcome(exitStatus: 0, detachedOn: sig) }
         if attachedMode { return TraceOutcome(exitStatus: 0, detachedOn: nil) }
         if !execSeen, spawnErrorFD >= 0 {
@@ -456,7 +463,7 @@ public final class SyscallTracer {
                                       stackPointer: regs.rsp)
         rec.args = d.args
         if !d.strings.isEmpty { rec.strings = d.strings }
-        rec.entryRegs = Registers(regs)
+        rec.entryRegs = userRegisters(regs)
         if hooks.observe != nil {
             var obs = entryObservation(t, info: info, regs: rec.entryRegs!)
             hooks.observe?(t.process.pid, t.tid, &obs)
@@ -509,7 +516,7 @@ public final class SyscallTracer {
         if f.contains(.changesFds), ret >= 0 || ret < -4095 { t.process.fds.invalidate() }
         t.exitBytesBeforeIP = bytesBeforeIP(t, regs.rip)
         if hooks.observe != nil {
-            var obs = exitObservation(t, rec, info: info, regs: Registers(regs))
+            var obs = exitObservation(t, rec, info: info, regs: userRegisters(regs))
             hooks.observe?(t.process.pid, t.tid, &obs)
             t.exitObservation = obs
         }
@@ -527,7 +534,7 @@ public final class SyscallTracer {
     /// After the exit stop, task running: exit registers, and the record goes to the output thread.
     func completeExit(_ t: TracedTask, _ rec0: SyscallRecord, returnText: String?, info: sc_syscall_info, regs: sc_user_regs) {
         var rec = rec0
-        let r = Registers(regs)
+        let r = userRegisters(regs)
         rec.exitRegs = r
         rec.error = TraceNames.errnoName(ret: rec.ret ?? 0)
         var exitObs = t.exitObservation
@@ -551,7 +558,7 @@ public final class SyscallTracer {
         let name = TraceNames.syscallName(abi: abi, nr: nr)
         var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr, name: name, args: [],
                                 rawArgs: raw, ret: ret, error: TraceNames.errnoName(ret: ret),
-                                entryNs: now, exitNs: now, exitRegs: Registers(regs))
+                                entryNs: now, exitNs: now, exitRegs: userRegisters(regs))
         let mem = memory(t)
         let d = SyscallDecoder.decode(abi: abi.name, nr: nr, args: raw.map(\.rawValue), memory: mem,
                                       stringLimit: options.stringLimit, at: .exit(ret))
@@ -581,6 +588,11 @@ public final class SyscallTracer {
         return b
     }
 
+    /// sc_user_regs as `Registers` without an intermediate array.
+    func userRegisters(_ r: sc_user_regs) -> Registers {
+        withUnsafeBytes(of: r) { Registers(userRegsStruct: $0.baseAddress!) }
+    }
+
     func memory(_ t: TracedTask) -> StoppedTraceeMemory { StoppedTraceeMemory(tid: t.tid, fds: t.process.fds) }
 
     // MARK: Signals
@@ -606,7 +618,7 @@ public final class SyscallTracer {
                                code: code, timeNs: sc_monotonic_ns())
         var regs = sc_user_regs()
         if sc_ptrace_getregs(t.tid, &regs) == 0 {
-            var obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: Registers(regs), signo: signo)
+            var obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: userRegisters(regs), signo: signo)
             obs.signalCode = siCode
             hooks.observe?(t.process.pid, t.tid, &obs)
             rec.crossing = options.model.crossing(for: obs)

@@ -21,6 +21,15 @@ public struct Registers: Codable, Hashable, Sendable {
         ds = Address(v[23]); es = Address(v[24]); fs = Address(v[25]); gs = Address(v[26])
     }
 
+    /// The 27 values read from memory laid out as user_regs_struct (no array: a tracer's hot path).
+    public init(userRegsStruct p: UnsafeRawPointer) {
+        func v(_ i: Int) -> Address { Address(p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
+        r15 = v(0); r14 = v(1); r13 = v(2); r12 = v(3); rbp = v(4); rbx = v(5); r11 = v(6); r10 = v(7)
+        r9 = v(8); r8 = v(9); rax = v(10); rcx = v(11); rdx = v(12); rsi = v(13); rdi = v(14); origRax = v(15)
+        rip = v(16); cs = v(17); eflags = v(18); rsp = v(19); ss = v(20); fsBase = v(21); gsBase = v(22)
+        ds = v(23); es = v(24); fs = v(25); gs = v(26)
+    }
+
     /// The 27 values in user_regs_struct order.
     public var values: [UInt64] {
         [r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8, rax, rcx, rdx, rsi, rdi, origRax,

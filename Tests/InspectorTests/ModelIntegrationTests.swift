@@ -64,7 +64,8 @@ final class ModelIntegrationTests: XCTestCase {
         for n in ["selectors.cpl", "selectors.cs", "selectors.ss", "selectors.data", "entry.rax", "entry.orig_rax", "entry.ip", "entry.sp",
                   "syscall.rcx", "syscall.r11", "entry.bytes", "entry.arch", "entry.kind", "pt_regs",
                   "kstack.innermost", "kstack.outermost", "kstack.path", "user_rsp.mapping", "user_rsp.user_space",
-                  "exit.unchanged", "exit.is_error", "exit.pt_regs", "exit.kstack.path", "execve.ip", "execve.sp"] {
+                  "exit.unchanged", "exit.is_error", "exit.pt_regs", "exit.kstack.path", "execve.ip", "execve.sp",
+                  "switch.voluntary"] {
             XCTAssertTrue(names.contains(n), "missing \(n)")
         }
         let s = syscalls(recs)

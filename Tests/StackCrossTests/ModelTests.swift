@@ -315,6 +315,24 @@ final class ModelTests: XCTestCase {
         assertAllHold(model.crossing(for: o), ["entry.ip", "entry.orig_rax", "pt_regs"])
     }
 
+    func testSleepSwitchesTheTaskOut() {
+        var o = Sample.syscallExit()
+        var e = o.entryRegs!.values
+        e[Sample.idx("orig_rax")] = 230
+        o.entryRegs = Registers(values: e)
+        var r = o.regs.values
+        r[Sample.idx("orig_rax")] = 230; r[Sample.idx("rax")] = 0
+        o.regs = Registers(values: r)
+        o.syscallInfo!.rval = 0
+        o.entryContextSwitches = ContextSwitchCount(voluntary: 3, nonvoluntary: 1)
+        o.contextSwitches = ContextSwitchCount(voluntary: 4, nonvoluntary: 1)
+        XCTAssertEqual(model.crossing(for: o).check("switch.voluntary")?.ok, true)
+        o.contextSwitches = ContextSwitchCount(voluntary: 3, nonvoluntary: 2)
+        XCTAssertEqual(model.crossing(for: o).check("switch.voluntary")?.ok, false)
+        XCTAssertEqual(ContextSwitchCount.parse(status: "Name:\tx\nvoluntary_ctxt_switches:\t12\nnonvoluntary_ctxt_switches:\t3\n"),
+                       ContextSwitchCount(voluntary: 12, nonvoluntary: 3))
+    }
+
     func testSyscallExitAllChecksHold() {
         let c = model.crossing(for: Sample.syscallExit())
         assertAllHold(c, ["exit.is_error", "exit.rval", "exit.unchanged", "exit.pt_regs", "exit.kstack.path"])
@@ -363,6 +381,36 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(c.phase, "blocked")
         assertAllHold(c, ["proc_syscall", "pt_regs", "kstack.outermost"])
         XCTAssertNil(c.check("kstack.innermost"))  // read before the stop: no ptrace_stop expected
+    }
+
+    func testSnapshotOfAThreadThatMovedAfterTheProcRead() {
+        // Read blocked in read(); by the stop it had returned and run on: the old line says nothing now.
+        var o = Sample.blockedSnapshot()
+        var v = o.regs.values
+        v[Sample.idx("rip")] = 0x40_1190; v[Sample.idx("rsp")] = 0x7ffd_0000_ef00; v[Sample.idx("orig_rax")] = UInt64(bitPattern: -1)
+        o.regs = Registers(values: v)
+        var c = model.crossing(for: o)
+        XCTAssertNil(c.check("proc_syscall"))
+        XCTAssertNil(c.check("pt_regs"))
+        XCTAssertEqual(c.failedChecks, [])
+        // The line read at the stop is about these registers.
+        o.procSyscallAtStop = "-1 0x7ffd0000ef00 0x401190"
+        c = model.crossing(for: o)
+        XCTAssertEqual(c.check("proc_syscall")?.ok, true)
+        // Read 'running', but it entered a syscall before the interrupt landed: no orig_rax -1 claim.
+        var r = Sample.interruptedSnapshot()
+        r.regs = Registers(values: { var x = r.regs.values; x[Sample.idx("orig_rax")] = 0; return x }())
+        r.procSyscallAtStop = "0 0x0 0x0 0x0 0x0 0x0 0x0 0x7ffd0000f000 0x401136"
+        XCTAssertNil(model.crossing(for: r).check("stop.orig_rax"))
+        // Preempted when /proc was read (interrupt frames), inside a syscall by the stop: the old frames are dropped.
+        var q = Sample.interruptedSnapshot()
+        q.kernelStackReadAtStop = false
+        q.kernelStack = Sample.frames(["irqentry_exit_to_user_mode", "asm_sysvec_apic_timer_interrupt"])
+        q.procSyscall = "-1 0x7ffd0000f000 0x401130"
+        q.regs = Registers(values: { var x = q.regs.values; x[Sample.idx("orig_rax")] = 0; return x }())
+        let qc = model.crossing(for: q)
+        XCTAssertNil(qc.check("kstack.outermost"))
+        XCTAssertEqual(qc.failedChecks, [])
     }
 
     func testFaultDeliveryAllChecksHold() {
@@ -445,7 +493,9 @@ final class ModelTests: XCTestCase {
             ("exception.rf", { var o = Sample.segvDelivery(); o.regs = regsWith(o, "eflags", 0x246); return o }()),
             ("exception.rf", { var o = Sample.segvDelivery(); o.signo = 5; o.bytesBeforeIP = [0x90, 0xCC]; return o }()),
             ("exception.trap_ip", { var o = Sample.segvDelivery(); o.signo = 5; o.bytesBeforeIP = [0x90, 0x90]; o.regs = regsWith(o, "eflags", 0x246); return o }()),
-            ("proc_syscall", { var o = Sample.blockedSnapshot(); o.regs = regsWith(o, "rsp", 0x7ffd_0000_e000); return o }()),
+            ("proc_syscall", { var o = Sample.blockedSnapshot(); o.regs = regsWith(o, "orig_rax", 7); return o }()),
+            ("proc_syscall", { var o = Sample.blockedSnapshot(); o.procSyscallAtStop = "0 0x0 0x7ffd0000f100 0x10 0x0 0x0 0x0 0x7ffd0000e000 0x401136"; return o }()),
+            ("proc_syscall", { var o = Sample.interruptedSnapshot(); o.procSyscallAtStop = "running"; return o }()),
             ("pt_regs", { var o = Sample.blockedSnapshot(); o.regs = regsWith(o, "rdx", 17); return o }()),
             ("signal.rdi", handler { $0.regs = regsWith($0, "rdi", 11) }),
             ("signal.rsi", handler { $0.regs = regsWith($0, "rsi", $0.regs.rsp.rawValue + 304) }),

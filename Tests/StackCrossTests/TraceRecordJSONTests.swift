@@ -86,3 +86,12 @@ final class TraceRecordJSONTests: XCTestCase {
         XCTAssertEqual(try lines.map { try JSONDecoder().decode(TraceRecord.self, from: Data($0)) }, Self.samples)
     }
 }
+
+final class RegistersFromMemoryTests: XCTestCase {
+    func testUserRegsStructLayoutMatchesValues() {
+        let values = (0..<27).map { UInt64($0) &* 0x0101_0101_0101 &+ 7 }
+        let r = values.withUnsafeBytes { Registers(userRegsStruct: $0.baseAddress!) }
+        XCTAssertEqual(r, Registers(values: values))
+        XCTAssertEqual(r.values, values)
+    }
+}

@@ -6,7 +6,8 @@
 // Returns the pid, 0 (WNOHANG) or -1 with errno (EINTR included).
 pid_t sc_waitpid_interruptible(pid_t pid, int *status, int flags);
 
-// Installs handlers for SIGINT, SIGTERM, SIGHUP without SA_RESTART that record the signal.
+// Installs handlers for SIGINT, SIGTERM, SIGHUP without SA_RESTART that record the signal; the
+// calling thread becomes the tracer thread, to which other threads forward these signals.
 // With alarm_interval_ms > 0 also a periodic SIGALRM (ITIMER_REAL) that wakes a blocked wait.
 int sc_install_tracer_signals(int alarm_interval_ms);
 // Restores the default dispositions and stops the timer.

@@ -11,7 +11,15 @@ struct CrossingJudge {
     init(model: KernelStackModel, obs: StopObservation) {
         self.model = model; self.obs = obs
         config = model.config; regs = obs.regs; info = obs.syscallInfo
-        _frameNames = (obs.kernelStack ?? []).compactMap(\.symbol)
+        var names = (obs.kernelStack ?? []).compactMap(\.symbol)
+        // A kernel stack read before the stop describes these registers only if the thread has not
+        // moved since: the /proc syscall line read with it must still match them.
+        if obs.kind == .snapshot, !obs.kernelStackReadAtStop, !names.isEmpty,
+           let line = obs.procSyscall, let p = ProcSyscallLine.parse(line) {
+            let stayed = !p.running && p.nr == obs.regs.origRax.signed && p.sp == obs.regs.rsp && p.pc == obs.regs.rip
+            if !stayed { names = [] }
+        }
+        _frameNames = names
         checks.reserveCapacity(32)
     }
 
@@ -78,7 +86,7 @@ struct CrossingJudge {
             if let alt = altstack, alt.contains(regs.rsp.rawValue) { return .sigaltstack }
             return .signal
         case .snapshot, .signalDelivery:
-            if origRax >= 0 || (proc?.nr ?? -1) >= 0 { return syscallPath() }
+            if origRax >= 0 { return syscallPath() }
             if obs.kind == .signalDelivery, let s = obs.signo, signalIsFromCPU(s) {
                 if s == Self.sigtrap { return .trap }
                 return s == 11 || s == 7 ? .fault : .exception
@@ -175,7 +183,9 @@ struct CrossingJudge {
             // The record carries entry and exit checks together: exit-stop checks say so in their name.
             for i in checks.indices {
                 let n = checks[i].name
-                if !n.hasPrefix("exit.") && !n.hasPrefix("execve.") && !n.hasPrefix("sigreturn.") { checks[i].name = "exit." + n }
+                if !n.hasPrefix("exit.") && !n.hasPrefix("execve.") && !n.hasPrefix("sigreturn.") && !n.hasPrefix("switch.") {
+                    checks[i].name = "exit." + n
+                }
             }
         }
 
@@ -392,6 +402,7 @@ struct CrossingJudge {
         add("exit.unchanged", changed.isEmpty,
             expected: fields.map { "\($0.0) \($0.1)" }.joined(separator: " ") + " (as at entry)",
             actual: changed.isEmpty ? "unchanged" : changed.map { "\($0.0) \($0.2)" }.joined(separator: " "))
+        switchCheck(nr: nr, i386: entryI386, ret: r)
         if SpecialSyscall.isCloneLike(nr, i386: entryI386) && r == 0 { return }  // the child's copy of pt_regs
         // Every slot as the entry stop saw it (the record's entryRegs), ax = the return value.
         var p: [(PtRegsSlot, SlotExpectation)] = []
@@ -401,6 +412,17 @@ struct CrossingJudge {
             p.append((.ax, .property("\(v) (the return value)") { $0 == UInt64(bitPattern: v) || Int64(Int32(truncatingIfNeeded: $0)) == v }))
         }
         compareRegs("pt_regs", p, note: "predicted: the entry stop's pt_regs with ax = the return value")
+    }
+
+    /// A sleep that returned 0 went through __schedule: the task switched out (inactive task frame at
+    /// thread.sp, user registers left in pt_regs) and voluntary_ctxt_switches grew.
+    mutating func switchCheck(nr: Int64, i386: Bool, ret: Int64) {
+        guard let a = obs.entryContextSwitches, let b = obs.contextSwitches, ret == 0 else { return }
+        let sleeps: Set<Int64> = i386 ? [162, 267, 407] : [35, 230]  // nanosleep, clock_nanosleep(_time64)
+        guard sleeps.contains(nr) else { return }
+        add("switch.voluntary", b.voluntary > a.voluntary,
+            expected: "voluntary_ctxt_switches > \(a.voluntary) (the sleep switched the task out)",
+            actual: "\(b.voluntary) (nonvoluntary \(a.nonvoluntary) → \(b.nonvoluntary))")
     }
 
     mutating func execveExitChecks() {
@@ -472,11 +494,17 @@ struct CrossingJudge {
     }
 
     mutating func snapshotChecks(_ kind: CrossingKind) {
+        let atStop = obs.procSyscallAtStop.flatMap(ProcSyscallLine.parse)
         if let p = proc, p.running {
-            outsideSyscallCheck("/proc syscall read 'running' before the stop: interrupted in user mode")
+            // Read "running" before the stop: the stop interrupted user code, unless the thread entered a
+            // syscall in between (the line read at the stop then names it).
+            if (atStop?.nr ?? -1) < 0 {
+                outsideSyscallCheck("/proc syscall read 'running' before the stop: interrupted in user mode")
+            }
         }
         procSyscallCheck()
-        if let p = proc, let nr = p.nr, nr >= 0 {
+        // The line read before the stop predicts pt_regs only if the thread is still where it was.
+        if let p = proc, let nr = p.nr, nr >= 0, p.sp == regs.rsp, p.pc == regs.rip, nr == origRax {
             var pred: [(PtRegsSlot, SlotExpectation)] = [(.origAx, .value(UInt64(bitPattern: nr)))]
             if let sp = p.sp { pred.append((.sp, .value(sp.rawValue))) }
             if let pc = p.pc { pred.append((.ip, .value(pc.rawValue))) }
@@ -488,16 +516,25 @@ struct CrossingJudge {
         }
     }
 
-    /// The /proc/TID/syscall line against the registers (nr, sp, pc).
+    /// The /proc/TID/syscall line against the registers (nr, sp, pc): the one read at the stop when
+    /// there is one; a line read before the stop only while the thread has not moved since.
     mutating func procSyscallCheck() {
-        guard let line = obs.procSyscall, let p = proc else {
-            if let l = obs.procSyscall { add("proc_syscall", false, expected: "nr args… sp pc, -1 sp pc or running", actual: l) }
+        let atStop = obs.kind == .snapshot ? obs.procSyscallAtStop : nil
+        guard let line = atStop ?? obs.procSyscall else { return }
+        guard let p = ProcSyscallLine.parse(line) else {
+            add("proc_syscall", false, expected: "nr args… sp pc, -1 sp pc or running", actual: line)
             return
         }
-        guard !p.running, let nr = p.nr else { return }
+        guard let nr = p.nr else {
+            if atStop != nil { add("proc_syscall", false, expected: "nr args… sp pc or -1 sp pc (read while stopped)", actual: line) }
+            return
+        }
+        if atStop == nil, p.sp != regs.rsp || p.pc != regs.rip {
+            return  // read before the stop and the thread ran on since: no longer about these registers
+        }
         let ok = nr == origRax && p.sp == regs.rsp && p.pc == regs.rip
         add("proc_syscall", ok, expected: "nr \(origRax) sp \(regs.rsp) pc \(regs.rip) (registers)",
-            actual: line.trimmingCharacters(in: " \n") )
+            actual: line.trimmingCharacters(in: " \n") + (atStop != nil ? " (read at the stop)" : " (read before the stop)"))
     }
 
     // MARK: handler entry (check 9)

@@ -73,8 +73,13 @@ public struct StopObservation: Sendable {
     public var saHandler: Address? = nil
     /// At an rt_sigreturn entry or exit stop: words read at the entry rsp (the ucontext the kernel restores).
     public var sigreturnFrameWords: [UInt64]? = nil
+    /// /proc/PID/task/TID/syscall read while the thread was stopped (`procSyscall` may predate the stop).
+    public var procSyscallAtStop: String? = nil
     /// At an exit stop: GET_SYSCALL_INFO's arch at the matching entry stop.
     public var entryAuditArch: UInt32? = nil
+    /// voluntary/nonvoluntary_ctxt_switches of /proc/PID/task/TID/status at this stop, and at the entry stop.
+    public var contextSwitches: ContextSwitchCount? = nil
+    public var entryContextSwitches: ContextSwitchCount? = nil
 
     public init(kind: Kind, tid: Int32, regs: Registers, syscallInfo: SyscallInfo? = nil, bytesBeforeIP: [UInt8]? = nil,
                 procSyscall: String? = nil, kernelStack: [Frame]? = nil, kernelStackReadAtStop: Bool = true,
@@ -86,5 +91,23 @@ public struct StopObservation: Sendable {
         self.kernelStackReadAtStop = kernelStackReadAtStop; self.maps = maps; self.sigaltstack = sigaltstack
         self.entryRegs = entryRegs; self.interruptedRegs = interruptedRegs; self.signo = signo
         self.saFlags = saFlags; self.saRestorer = saRestorer; self.handlerStackWords = handlerStackWords
+    }
+}
+
+/// How often a task left its CPU: by blocking (voluntary) or by preemption.
+public struct ContextSwitchCount: Hashable, Sendable {
+    public var voluntary: UInt64
+    public var nonvoluntary: UInt64
+    public init(voluntary: UInt64, nonvoluntary: UInt64) { self.voluntary = voluntary; self.nonvoluntary = nonvoluntary }
+
+    /// From the text of /proc/PID/task/TID/status.
+    public static func parse(status text: String) -> ContextSwitchCount? {
+        var v: UInt64?, n: UInt64?
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("voluntary_ctxt_switches:") { v = UInt64(line.dropFirst(24).filter { $0 != " " && $0 != "\t" }) }
+            else if line.hasPrefix("nonvoluntary_ctxt_switches:") { n = UInt64(line.dropFirst(27).filter { $0 != " " && $0 != "\t" }) }
+        }
+        guard let v, let n else { return nil }
+        return ContextSwitchCount(voluntary: v, nonvoluntary: n)
     }
 }

@@ -365,7 +365,7 @@ extension KernelStackModel {
                              "thread.sp+32  bx", "thread.sp+40  bp",
                              kind == .switch ? "thread.sp+48  return address into __schedule" : "thread.sp+48  ret_from_fork_asm",
                              kind == .switch ? "above: the C frames of the switched-out task, then pt_regs" : "thread.sp+56  pt_regs (168 bytes) up to the stack top"]
-            w.notes = ["evidence: voluntary_ctxt_switches / nonvoluntary_ctxt_switches in /proc/PID/task/TID/status"]
+            w.notes = ["evidence: voluntary_ctxt_switches / nonvoluntary_ctxt_switches in /proc/PID/task/TID/status; `trace --kernel-stack` checks that a sleep that returned 0 grew the voluntary count (switch.voluntary) while exit.pt_regs shows the user registers intact"]
         }
         w.slots = PtRegsSlot.allCases.reversed().map { s in
             let (text, by, c) = src[s] ?? ("user \(s.userRegsName)", .entryCode, nil)
