@@ -16,6 +16,9 @@ public struct StackOptions: Sendable {
     public var maxFrames = 256
     public var unwinder: UnwinderKind = .libdw
     public var sourceLines: SourceLines = .inFile
+    /// Most copies kept waiting for the output thread (16 KiB each at most); past that the tracer
+    /// unwinds at the stop, so memory stays bounded however far behind the output is.
+    public var maxWaitingCopies = 512
     public init() {}
 }
 
@@ -169,9 +172,7 @@ public final class SyscallStackCollector: TraceSink {
     private var maxOutstanding = 0
     private var copiesWaiting = 0
 
-    /// Most copies kept waiting for the output thread (16 KiB each at most).
-    static let maxCopies = 512
-    /// Tracer thread: unwinds past `maxCopies`.
+    /// Tracer thread: unwinds past `maxWaitingCopies`.
     private var overflowUnwinder: CopiedStackUnwinder?
     private var overflowed = 0
 
@@ -253,7 +254,7 @@ public final class SyscallStackCollector: TraceSink {
         }
         var job = StackJob(id: 0, tid: tid, maps: snapshot, regs: regs, buffer: buffer, count: count,
                            limit: options.stackBytes, copyNote: note)
-        if lock.withLock({ copiesWaiting }) >= Self.maxCopies {
+        if lock.withLock({ copiesWaiting }) >= options.maxWaitingCopies {
             // The output thread is far behind: unwind here so that memory stays bounded.
             let u = overflowUnwinder ?? makeUnwinder()
             overflowUnwinder = u
