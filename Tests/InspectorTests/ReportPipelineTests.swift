@@ -92,6 +92,9 @@ final class ReportPipelineTests: XCTestCase {
         let trace = dir.appendingPathComponent("k.jsonl")
         let t = try stackcross(["trace", "--kernel-stack", "-o", trace.path, "--", bin.path, "5"], timeout: 60)
         XCTAssertEqual(t.status, 0, t.stderr)
+        for line in try String(contentsOf: trace, encoding: .utf8).split(separator: "\n") {
+            XCTAssertEqual(FastRecordDecoder.decode(Array(line.utf8)), try JSONDecoder().decode(TraceRecord.self, from: Data(line.utf8)))
+        }
         let folded = try report(trace, .folded)
         // The syscall marks the crossing; the /proc frames at the entry stop follow, outermost first.
         let writes = folded.split(separator: "\n").filter { $0.hasPrefix("write_[k];") }
@@ -112,6 +115,10 @@ final class ReportPipelineTests: XCTestCase {
         let trace = dir.appendingPathComponent("s.jsonl")
         let t = try stackcross(["trace", "--stack", "-o", trace.path, "--", bin.path, "25"], timeout: 60)
         XCTAssertEqual(t.status, 0, t.stderr)
+        // The fast decoder reads the engine's own output exactly as JSONDecoder does.
+        for line in try String(contentsOf: trace, encoding: .utf8).split(separator: "\n") {
+            XCTAssertEqual(FastRecordDecoder.decode(Array(line.utf8)), try JSONDecoder().decode(TraceRecord.self, from: Data(line.utf8)))
+        }
         let folded = try report(trace, .folded)
         let chain = folded.split(separator: "\n").filter { $0.contains("main;level1;level2;level3;leaf;") }
         XCTAssertEqual(chain.map { Int($0.split(separator: " ").last!)! }.reduce(0, +), 25, folded)

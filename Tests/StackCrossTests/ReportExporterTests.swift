@@ -483,3 +483,72 @@ final class ReportHTMLTests: XCTestCase {
         XCTAssertEqual(microseconds(5), "0.005")
     }
 }
+
+final class ReportFastDecoderTests: XCTestCase {
+    static var records: [TraceRecord] {
+        var recs = ReportSamples.trace
+        recs.append(.syscall(SyscallRecord(
+            pid: 7, tid: 8, abi: "i386", nr: -1, name: "é😀\n\"\\/\u{1}\u{2028}", args: [], rawArgs: [0, Address(UInt64.max)],
+            strings: ["0": "plain", "2": TraceeString(bytes: [0xff], truncated: true)], ret: Int64.min, error: nil,
+            entryNs: UInt64.max, exitNs: nil,
+            userStack: [Frame(pc: 1, symbol: nil, offset: 0, length: 9, module: "m", buildId: "ab", file: "f.c", line: -1,
+                              inlined: true, isActivation: false, note: "n")],
+            kernelStack: [], crossing: Crossing(entry: .sysenter, phase: nil, syscall: SyscallCall(abi: "i386", nr: 4, name: "write", args: [1, 2]),
+                                                userRsp: nil, userStackMapping: "sigaltstack", checks: []))))
+        recs.append(.attach(AttachRecord(pid: 1, tid: 2, timeNs: 3)))
+        recs.append(.detach(AttachRecord(pid: 1, tid: 2, timeNs: 4)))
+        recs.append(.exec(ExecRecord(pid: 1, tid: 2, formerTid: 9, path: "/bin/ok", timeNs: 5)))
+        recs.append(.exit(ExitRecord(pid: 1, tid: 1, code: -3, timeNs: 6)))
+        recs.append(.signal(SignalRecord(pid: 1, tid: 1, signo: 11, name: "SIGSEGV", code: nil, timeNs: 7, crossing: ReportSamples.crossing(fail: true))))
+        return recs
+    }
+
+    func testFastDecoderAgreesWithJSONDecoderOnBothEncoders() throws {
+        let enc = JSONEncoder()
+        for r in Self.records {
+            var line: [UInt8] = []
+            TraceRecordJSON.appendLine(r, to: &line)
+            for bytes in [Array(try enc.encode(r)), line] {
+                let fast = try XCTUnwrap(FastRecordDecoder.decode(bytes), String(decoding: bytes, as: UTF8.self))
+                XCTAssertEqual(fast, try JSONDecoder().decode(TraceRecord.self, from: Data(bytes)))
+                XCTAssertEqual(fast, r)
+            }
+        }
+    }
+
+    /// Whatever it does not fully understand it declines, and JSONDecoder decides.
+    func testFastDecoderDeclinesWhatItDoesNotUnderstand() {
+        let ok = #"{"type":"exit","pid":1,"tid":1,"code":0,"timeNs":5}"#
+        XCTAssertNotNil(FastRecordDecoder.decode(Array(ok.utf8)))
+        for bad in [
+            #"{"type":"syscall","pid":1,"tid":1}"#,
+            #"{"type":"exit","pid":1,"tid":1,"timeNs":1.5}"#,
+            #"{"type":"exit","pid":1,"tid":1,"timeNs":1e3}"#,
+            #"{"type":"exit","pid":1,"tid":1,"timeNs":-1}"#,
+            #"{"type":"exit","pid":99999999999,"tid":1,"timeNs":1}"#,
+            #"{"type":"exit","pid":1,"tid":1,"timeNs":5} x"#,
+            #"{"type":"exit","pid":1,"tid":1,"timeNs":05}"#,
+            #"{"type":"bogus","pid":1,"tid":1,"timeNs":5}"#,
+            #"{"type":"exit","pid":null,"tid":1,"timeNs":5}"#,
+            #"{"type":"signal","pid":1,"tid":1,"signo":1,"name":"\ud800","timeNs":5}"#,
+            #"{"type":"signal","pid":1,"tid":1,"signo":1,"name":"a"#,
+            #"{"type":"exit","pid":1,"tid":1,"code":"SI_USER","timeNs":5}"#,
+            "{\"type\":\"signal\",\"pid\":1,\"tid\":1,\"signo\":1,\"name\":\"a\tb\",\"timeNs\":5}",
+            #"[1]"#, "",
+            #"{"type":"syscall","pid":1,"tid":1,"abi":"x","nr":1,"name":"n","args":[],"rawArgs":["0x"],"entryNs":1}"#,
+            #"{"type":"syscall","pid":1,"tid":1,"abi":"x","nr":1,"name":"n","args":[],"rawArgs":["0xg1"],"entryNs":1}"#,
+            #"{"type":"syscall","pid":1,"tid":1,"abi":"x","nr":1,"name":"n","args":[],"rawArgs":["0x11111111111111111"],"entryNs":1}"#,
+        ] {
+            XCTAssertNil(FastRecordDecoder.decode(Array(bad.utf8)), bad)
+        }
+        // Address spellings JSONDecoder also takes: upper-case prefix, bare hex, a plain number.
+        let odd = #"{"type":"syscall","pid":1,"tid":1,"abi":"x","nr":1,"name":"n","args":[],"rawArgs":["0X1F","ff",16],"entryNs":1}"#
+        XCTAssertEqual(FastRecordDecoder.decode(Array(odd.utf8)), try? JSONDecoder().decode(TraceRecord.self, from: Data(odd.utf8)))
+        var escaped = Array(#"{"type":"signal","pid":1,"tid":1,"signo":1,"name":"\n?","timeNs":5}"#.utf8)
+        escaped[escaped.firstIndex(of: UInt8(ascii: "?"))!] = 0xc3
+        XCTAssertNil(FastRecordDecoder.decode(escaped), "a truncated UTF-8 sequence after an escape")
+        var invalid = Array(#"{"type":"signal","pid":1,"tid":1,"signo":1,"name":"?","timeNs":5}"#.utf8)
+        invalid[invalid.firstIndex(of: UInt8(ascii: "?"))!] = 0xff
+        XCTAssertNil(FastRecordDecoder.decode(invalid), "invalid UTF-8 inside a JSON string")
+    }
+}
