@@ -53,10 +53,7 @@ struct AttachCommand: ParsableCommand {
         var data: Data
         let t0 = Date()
         if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.withoutEscapingSlashes]
-            data = try enc.encode(snapshot)
-            data.append(0x0A)
+            data = Data(SnapshotJSON.encode(snapshot))
         } else {
             data = Data(SnapshotText.render(snapshot).utf8)
         }
