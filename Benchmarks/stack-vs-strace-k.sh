@@ -28,12 +28,14 @@ measure() {
 }
 median() { sort -n "$1" | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f", m}'; }
 
-SYSCALLS=$("$BIN" trace -f -c -- "$FX" "$COUNT" 2>&1 >/dev/null | awk '{s+=$1} END {print s}' || true)
+"$BIN" trace -f -o "$WORK/count.jsonl" -- "$FX" "$COUNT"
+SYSCALLS=$(grep -c '"type":"syscall"' "$WORK/count.jsonl" || true)
 for _ in $(seq "$RUNS"); do
     measure strace_k strace -f -k -o /dev/null "$FX" "$COUNT"
     measure stack "$BIN" trace -f --stack -- "$FX" "$COUNT"
     measure nostack "$BIN" trace -f -- "$FX" "$COUNT"
     measure stack_json "$BIN" trace -f --stack -o /dev/null -- "$FX" "$COUNT"
+    measure nostack_json "$BIN" trace -f -o /dev/null -- "$FX" "$COUNT"
 done
 # Peak RSS must not grow with the length of the trace: ten times the calls.
 measure long_stack "$BIN" trace -f --stack -o /dev/null -- "$FX" "$((COUNT * 10))"
@@ -45,8 +47,10 @@ row "strace -f -k" strace_k
 row "stackcross trace -f --stack (text)" stack
 row "stackcross trace -f --stack -o (JSON Lines)" stack_json
 row "stackcross trace -f (no --stack, text)" nostack
+row "stackcross trace -f -o (no --stack, JSON Lines)" nostack_json
 row "stackcross trace -f --stack -o, $((COUNT * 10)) writes" long_stack
 awk -v k="$K" -v s="$S" -v n="$N" -v kc="$(median "$WORK/stack.cpu")" -v nc="$(median "$WORK/nostack.cpu")" 'BEGIN {
     printf "ratio --stack / strace -f -k (wall):  %.2fx (target <= 0.2x)\n", k / s
     printf "ratio --stack / no --stack (wall):    %.2fx (target <= 1.3x)\n", k / n
     printf "ratio --stack / no --stack (cpu):     %.2fx\n", kc / nc }'
+awk -v j="$J" -v n="$(median "$WORK/nostack_json.ms")" 'BEGIN { printf "ratio --stack / no --stack, JSON Lines (wall): %.2fx\n", j / n }'

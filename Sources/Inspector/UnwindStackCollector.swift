@@ -16,6 +16,9 @@ public struct StackOptions: Sendable {
     public var maxFrames = 256
     public var unwinder: UnwinderKind = .libdw
     public var sourceLines: SourceLines = .inFile
+    /// Most copies kept waiting for the output thread (16 KiB each at most); past that the tracer
+    /// unwinds at the stop, so memory stays bounded however far behind the output is.
+    public var maxWaitingCopies = 512
     public init() {}
 }
 
@@ -61,6 +64,8 @@ struct StackJob: @unchecked Sendable {
     var limit: Int
     /// Why nothing (or little) could be copied, for the stack's end marker.
     var copyNote: String?
+    /// Already unwound (on the tracer thread, when too many copies were waiting): the copy is freed.
+    var frames: [Frame]?
 }
 
 /// Walks a copied stack into symbolized frames. Runs on the worker thread only.
@@ -163,9 +168,16 @@ public final class SyscallStackCollector: TraceSink {
     // Handed from the tracer thread to the output thread, under `lock`.
     private let lock = NSLockLike()
     private var jobs: [RecordKey: StackJob] = [:]
+    /// Most copies waiting at once: bounded by the output thread's queue, whatever the trace's length.
+    private var maxOutstanding = 0
+    private var copiesWaiting = 0
+
+    /// Tracer thread: unwinds past `maxWaitingCopies`.
+    private var overflowUnwinder: CopiedStackUnwinder?
+    private var overflowed = 0
 
     // Output-thread state.
-    private let unwinder: CopiedStackUnwinder
+    private var unwinder: CopiedStackUnwinder!
     private var unwindTime = 0.0
     private var unwound = 0
 
@@ -175,17 +187,21 @@ public final class SyscallStackCollector: TraceSink {
         self.options = options
         self.downstream = downstream
         self.logger = logger
-        switch options.unwinder {
-        case .libdw: unwinder = DwflCopiedStackUnwinder(sourceLines: options.sourceLines)
-        case .libunwind: unwinder = LibunwindCopiedStackUnwinder(sourceLines: options.sourceLines)
-        }
+        unwinder = makeUnwinder()
         for table in SyscallTable.all {
             changers[table.abi] = Set(Self.mapChangers.compactMap { table.number(of: $0).map(Int64.init) })
         }
     }
 
     deinit {
-        for j in jobs.values { j.buffer.deallocate() }
+        for j in jobs.values where j.frames == nil { j.buffer.deallocate() }
+    }
+
+    private func makeUnwinder() -> CopiedStackUnwinder {
+        switch options.unwinder {
+        case .libdw: DwflCopiedStackUnwinder(sourceLines: options.sourceLines)
+        case .libunwind: LibunwindCopiedStackUnwinder(sourceLines: options.sourceLines)
+        }
     }
 
     /// The syscalls the tracer must stop at even when -e leaves them out.
@@ -236,9 +252,22 @@ public final class SyscallStackCollector: TraceSink {
             let n = sc_read_memory(tid, rsp, buffer, want)
             if n > 0 { count = n } else { note = "cannot read the stack at \(regs.rsp): \(String(cString: strerror(errno)))" }
         }
-        let job = StackJob(id: 0, tid: tid, maps: snapshot, regs: regs, buffer: buffer, count: count,
+        var job = StackJob(id: 0, tid: tid, maps: snapshot, regs: regs, buffer: buffer, count: count,
                            limit: options.stackBytes, copyNote: note)
-        lock.withLock { jobs[RecordKey(tid: tid, entryNs: rec.entryNs)] = job }
+        if lock.withLock({ copiesWaiting }) >= options.maxWaitingCopies {
+            // The output thread is far behind: unwind here so that memory stays bounded.
+            let u = overflowUnwinder ?? makeUnwinder()
+            overflowUnwinder = u
+            job.frames = u.unwind(job, maxFrames: options.maxFrames)
+            job.buffer.deallocate()
+            job.count = 0
+            overflowed += 1
+        }
+        lock.withLock {
+            jobs[RecordKey(tid: tid, entryNs: rec.entryNs)] = job
+            if job.frames == nil { copiesWaiting += 1 }
+            maxOutstanding = max(maxOutstanding, copiesWaiting)
+        }
     }
 
     /// The module map of `pid`, re-read after a syscall that may have changed it.
@@ -269,10 +298,16 @@ public final class SyscallStackCollector: TraceSink {
             downstream.syscallExited(record, returnText: returnText)
             return
         }
-        let t0 = monotonicSeconds()
         var r = record
+        if let done = job.frames {
+            r.userStack = done
+            downstream.syscallExited(r, returnText: returnText)
+            return
+        }
+        let t0 = monotonicSeconds()
         r.userStack = unwinder.unwind(job, maxFrames: options.maxFrames)
         job.buffer.deallocate()
+        lock.withLock { copiesWaiting -= 1 }
         let dt = monotonicSeconds() - t0
         unwindTime += dt
         unwound += 1
@@ -292,7 +327,9 @@ public final class SyscallStackCollector: TraceSink {
 
     /// After the trace: what unwinding cost (-v).
     public func logTimings() {
-        var meta: Logger.Metadata = ["stacks": "\(unwound)", "unwind.ms": "\(Int(unwindTime * 1000))"]
+        var meta: Logger.Metadata = ["stacks": "\(unwound)", "unwind.ms": "\(Int(unwindTime * 1000))",
+                                     "copies.max": "\(lock.withLock { maxOutstanding })",
+                                     "unwound.on.tracer": "\(overflowed)"]
         if let d = unwinder as? DwflCopiedStackUnwinder { meta["memo.hits"] = "\(d.memoHits)" }
         logger.debug("stack timings", metadata: meta)
     }

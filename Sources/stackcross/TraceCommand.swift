@@ -47,6 +47,9 @@ struct TraceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --stack: the unwinder.", valueName: "libdw|libunwind"))
     var unwinder: UnwinderKind = .libdw
 
+    @Option(name: .customLong("stack-max-copies"), help: .hidden)
+    var stackMaxCopies = 512
+
     @Flag(name: .customLong("no-handler-step"), help: "Do not single-step caught signals into their handlers (no signal-frame checks).")
     var noHandlerStep = false
 
@@ -113,6 +116,7 @@ struct TraceCommand: ParsableCommand {
             var so = StackOptions()
             so.stackBytes = stackBytes
             so.unwinder = unwinder
+            so.maxWaitingCopies = max(0, stackMaxCopies)
             let collector = SyscallStackCollector(options: so, downstream: sink, logger: logger)
             collector.install(into: &hooks)
             options.alsoStop = collector.alsoStop

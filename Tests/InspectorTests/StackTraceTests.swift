@@ -42,6 +42,13 @@ final class StackTraceTests: XCTestCase {
         }
     }
 
+    func testStacksUnwoundAtTheStopWhenTooManyCopiesWait() throws {
+        // No copy may wait for the output thread: every stack is unwound on the tracer thread.
+        let writes = try traceWrites(["100"], extra: ["--stack-max-copies", "0"])
+        XCTAssertEqual(writes.count, 100)
+        for w in writes { XCTAssertEqual(ownFrames(w.userStack ?? []), Self.chain) }
+    }
+
     func testThreadsEachCarryTheirOwnChain() throws {
         let writes = try traceWrites(["50", "threads"], extra: ["-f"]).filter { $0.tid != $0.pid }
         XCTAssertEqual(writes.count, 200)
