@@ -1,12 +1,23 @@
 import Foundation
 import StackCross
 
+/// A finished call on its way to the output thread: boxed, so queueing it moves a pointer, not a kilobyte.
+final class ExitedCall: @unchecked Sendable {
+    var record: SyscallRecord
+    let entry: StopObservation?
+    let exit: StopObservation?
+    let returnText: String?
+    init(_ record: SyscallRecord, entry: StopObservation?, exit: StopObservation?, returnText: String?) {
+        self.record = record; self.entry = entry; self.exit = exit; self.returnText = returnText
+    }
+}
+
 /// One piece of finished tracer work, handed to the output thread in order.
 enum TraceWork: @unchecked Sendable {
     /// A reported call entered (for live lines only).
     case entered(SyscallRecord)
     /// A call is done (or its task died inside it: no exit observation). The crossings are judged here.
-    case exited(SyscallRecord, entry: StopObservation?, exit: StopObservation?, returnText: String?)
+    case exited(ExitedCall)
     case signal(SignalRecord, siginfoFields: [(String, String)])
     case record(TraceRecord)
     case flush
@@ -102,7 +113,9 @@ final class TraceOutputThread: @unchecked Sendable {
         switch w {
         case .entered(let rec):
             sink.syscallEntered(rec)
-        case .exited(var rec, let entry, let exit, let text):
+        case .exited(let call):
+            var rec = call.record
+            let entry = call.entry, exit = call.exit, text = call.returnText
             if judgeCrossings {
                 let entryCrossing = entry.map(model.crossing(for:))
                 let exitCrossing = exit.map(model.crossing(for:))

@@ -539,7 +539,7 @@ public final class SyscallTracer {
         rec.error = TraceNames.errnoName(ret: rec.ret ?? 0)
         var exitObs = t.exitObservation
         if exitObs == nil, output.judgeCrossings { exitObs = exitObservation(t, rec, info: info, regs: r) }
-        output.submit(.exited(rec, entry: t.entryObservation, exit: exitObs, returnText: returnText))
+        output.submit(.exited(ExitedCall(rec, entry: t.entryObservation, exit: exitObs, returnText: returnText)))
         t.entryObservation = nil
         t.exitObservation = nil
     }
@@ -566,7 +566,7 @@ public final class SyscallTracer {
         if !d.strings.isEmpty { rec.strings = d.strings }
         let text = wantsText
             ? SyscallDecoder.decodeReturn(abi: abi.name, nr: nr, ret: ret, args: raw.map(\.rawValue), memory: mem) : nil
-        output.submit(.exited(rec, entry: nil, exit: nil, returnText: text))
+        output.submit(.exited(ExitedCall(rec, entry: nil, exit: nil, returnText: text)))
     }
 
     /// A task died (or is about to) inside a syscall: its record goes out without a return value.
@@ -574,7 +574,7 @@ public final class SyscallTracer {
         t.inSyscall = false
         guard let rec = t.entry else { return }
         t.entry = nil
-        output.submit(.exited(rec, entry: t.entryObservation, exit: nil, returnText: nil))
+        output.submit(.exited(ExitedCall(rec, entry: t.entryObservation, exit: nil, returnText: nil)))
         t.entryObservation = nil
     }
 

@@ -198,7 +198,9 @@ struct JSONBytes {
         ensure(k.utf8CodeUnitCount + 4)
         comma()
         byte(UInt8(ascii: "\""))
-        (p + n).update(from: k.utf8Start, count: k.utf8CodeUnitCount)
+        // Keys are a few bytes: a plain loop beats a memmove call per key.
+        let src = k.utf8Start
+        for i in 0..<k.utf8CodeUnitCount { p[n + i] = src[i] }
         n += k.utf8CodeUnitCount
         byte(UInt8(ascii: "\""))
         byte(UInt8(ascii: ":"))
