@@ -18,11 +18,14 @@ FIXTURE=$!
 for _ in $(seq 100); do grep -q READY "$WORK/ready" && break; sleep 0.05; done
 grep -q READY "$WORK/ready" || { echo "fixture not ready" >&2; exit 1; }
 
-# Wall time of one command in ms (bash's EPOCHREALTIME has microseconds).
+# Wall time of one command in ms (bash's EPOCHREALTIME has microseconds); its CPU time (GNU time,
+# user+sys, 10 ms resolution) goes to $WORK/$2.cpu.
 time_ms() {
+    local name=$1; shift
     local t0=$EPOCHREALTIME
-    "$@" > /dev/null
+    /usr/bin/time -f "%U %S" -o "$WORK/cpu1" "$@" > /dev/null
     local t1=$EPOCHREALTIME
+    awk '{ printf "%.0f\n", ($1 + $2) * 1000 }' "$WORK/cpu1" >> "$WORK/$name.cpu"
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) * 1000 }'
 }
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m}'; }
@@ -31,8 +34,8 @@ median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1
 eu-stack -p "$FIXTURE" > /dev/null
 : > "$WORK/sc"; : > "$WORK/eu"
 for _ in $(seq "$RUNS"); do
-    time_ms "$BIN" attach --json "$FIXTURE" >> "$WORK/sc"
-    time_ms eu-stack -p "$FIXTURE" >> "$WORK/eu"
+    time_ms sc "$BIN" attach --json "$FIXTURE" >> "$WORK/sc"
+    time_ms eu eu-stack -p "$FIXTURE" >> "$WORK/eu"
 done
 SC=$(median < "$WORK/sc")
 EU=$(median < "$WORK/eu")
@@ -40,4 +43,7 @@ FRAMES=$(grep -o '"pc"' "$WORK/snapshot.json" | wc -l)
 echo "threads: $((THREADS + 1)), runs: $RUNS each, frames in one snapshot (user+kernel): $FRAMES"
 echo "stackcross attach --json: median ${SC} ms"
 echo "eu-stack -p:              median ${EU} ms"
-awk -v a="$SC" -v b="$EU" 'BEGIN { printf "ratio stackcross/eu-stack: %.2fx\n", a / b }'
+awk -v a="$SC" -v b="$EU" 'BEGIN { printf "ratio stackcross/eu-stack: %.2fx (wall)\n", a / b }'
+# CPU over all runs (each run's figure is too coarse alone).
+awk -v n="$RUNS" '{ s += $1 } END { printf "stackcross CPU: %.1f ms a run\n", s / n }' "$WORK/sc.cpu"
+awk -v n="$RUNS" '{ s += $1 } END { printf "eu-stack CPU:   %.1f ms a run\n", s / n }' "$WORK/eu.cpu"

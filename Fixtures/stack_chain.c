@@ -7,8 +7,10 @@
 //   broken   broken_leaf overwrites its saved return address with 0x10 around one write
 //   loop     loop_leaf points its saved frame pointer at itself around one write
 //   jit      the write is made by machine code in an anonymous executable mapping (no module)
+//   dlopen   libz.so.1, loaded with dlopen after start, makes the write (in gzclose)
 // Dies by alarm(60).
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -62,6 +64,19 @@ __attribute__((noinline)) void jit_leaf(void) {
     munmap(page, 4096);
 }
 
+// Through a library the process did not start with: its module appears only after dlopen's mmaps.
+__attribute__((noinline)) void dlopen_leaf(void) {
+    void *z = dlopen("libz.so.1", RTLD_NOW);
+    if (!z) { fprintf(stderr, "dlopen: %s\n", dlerror()); exit(1); }
+    void *(*gzdopen)(int, const char *) = (void *(*)(int, const char *))dlsym(z, "gzdopen");
+    int (*gzwrite)(void *, const void *, unsigned) = (int (*)(void *, const void *, unsigned))dlsym(z, "gzwrite");
+    int (*gzclose)(void *) = (int (*)(void *))dlsym(z, "gzclose");
+    if (!gzdopen || !gzwrite || !gzclose) { fprintf(stderr, "dlsym failed\n"); exit(1); }
+    void *gz = gzdopen(dup(out_fd), "wb");
+    gzwrite(gz, "compressed\n", 11);
+    gzclose(gz);
+}
+
 static int count = 100;
 
 static void *thread_main(void *arg) {
@@ -93,6 +108,8 @@ int main(int argc, char **argv) {
         loop_leaf();
     } else if (strcmp(mode, "jit") == 0) {
         jit_leaf();
+    } else if (strcmp(mode, "dlopen") == 0) {
+        dlopen_leaf();
     } else {
         fprintf(stderr, "unknown mode %s\n", mode);
         return 2;

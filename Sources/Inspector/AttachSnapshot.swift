@@ -10,6 +10,9 @@ public struct AttachOptions: Sendable {
     /// Seconds to wait for a thread to report its ptrace stop.
     public var stopTimeout: Double = 3
     public var kernelConfig: KernelConfig = .default
+    /// When set, gives the kernel configuration at the model stage (after every thread is detached),
+    /// so that reading it can overlap the attach.
+    public var kernelConfigLoader: (@Sendable () -> KernelConfig)?
     /// Which modules' DWARF gives file:line and inlined frames.
     public var sourceLines: SourceLines = .inFile
     /// Names a syscall by number and ABI ("syscall_N" for a number the ABI lacks).
@@ -108,7 +111,7 @@ public enum SnapshotCapture {
         }
         let t2 = monotonicSeconds()
 
-        let model = KernelStackModel(config: options.kernelConfig)
+        let model = KernelStackModel(config: options.kernelConfigLoader?() ?? options.kernelConfig)
         var threads: [ThreadSnapshot] = []
         for t in pre.keys.sorted() {
             let v = pre[t]!

@@ -251,6 +251,9 @@ public final class DwflAddressSpace {
         // Once every stored property is set, a throwing init still runs deinit (dwfl_end): no dwfl_end below.
         let text = mapsText ?? ProcFS.read("/proc/\(pid)/maps")
         guard let text else { throw UnwindError.libdw("cannot read /proc/\(pid)/maps: \(String(cString: strerror(errno)))") }
+        // The maps text gives no [vdso] module (libdw reads that image from /proc/PID/mem, which the
+        // "[vdso: PID]" name asks for): report it by hand; 32-bit tasks make every syscall there.
+        let vdso = MemoryMapping.parse(text).first { $0.path == "[vdso]" }
         for x in [d, w] {
             dwfl_report_begin(x)
             let r = text.withCString { t -> Int32 in
@@ -258,6 +261,7 @@ public final class DwflAddressSpace {
                 defer { fclose(f) }
                 return dwfl_linux_proc_maps_report(x, f)
             }
+            if r == 0, let v = vdso { _ = dwfl_report_module(x, "[vdso: \(pid)]", v.start.rawValue, v.end.rawValue) }
             dwfl_report_end(x, nil, nil)
             if r != 0 { throw UnwindError.libdw(r > 0 ? "reporting modules: \(String(cString: strerror(r)))" : Self.lastError) }
         }

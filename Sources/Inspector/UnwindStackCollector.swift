@@ -22,10 +22,10 @@ public struct StackOptions: Sendable {
     public init() {}
 }
 
-/// The /proc/PID/maps of one address space as read at some stop. Immutable: shared with the worker.
+/// The /proc/PID/maps of one address space as read at some stop. Immutable: shared with the output thread.
 final class ModuleMapSnapshot: @unchecked Sendable {
     let pid: Int32
-    /// Bumped only when the executable mappings change, so the worker rebuilds its modules only then.
+    /// Bumped only when the executable mappings change, so the unwinder rebuilds its modules only then.
     let generation: Int
     let text: String
     let mappings: [MemoryMapping]
@@ -54,7 +54,6 @@ final class ModuleMapSnapshot: @unchecked Sendable {
 
 /// One copied stack waiting to be unwound.
 struct StackJob: @unchecked Sendable {
-    var id: Int
     var tid: Int32
     var maps: ModuleMapSnapshot
     var regs: Registers
@@ -68,7 +67,7 @@ struct StackJob: @unchecked Sendable {
     var frames: [Frame]?
 }
 
-/// Walks a copied stack into symbolized frames. Runs on the worker thread only.
+/// Walks a copied stack into symbolized frames. Each instance is used by one thread only.
 protocol CopiedStackUnwinder: AnyObject {
     func unwind(_ job: StackJob, maxFrames: Int) -> [Frame]
 }
@@ -252,7 +251,7 @@ public final class SyscallStackCollector: TraceSink {
             let n = sc_read_memory(tid, rsp, buffer, want)
             if n > 0 { count = n } else { note = "cannot read the stack at \(regs.rsp): \(String(cString: strerror(errno)))" }
         }
-        var job = StackJob(id: 0, tid: tid, maps: snapshot, regs: regs, buffer: buffer, count: count,
+        var job = StackJob(tid: tid, maps: snapshot, regs: regs, buffer: buffer, count: count,
                            limit: options.stackBytes, copyNote: note)
         if lock.withLock({ copiesWaiting }) >= options.maxWaitingCopies {
             // The output thread is far behind: unwind here so that memory stays bounded.

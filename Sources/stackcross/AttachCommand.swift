@@ -40,7 +40,10 @@ struct AttachCommand: ParsableCommand {
     func run() throws {
         let logger = global.makeLogger("stackcross.attach")
         var options = AttachOptions()
-        options.kernelConfig = KernelConfigReader.load()
+        // Reading the kernel's config (gunzip /proc/config.gz) takes milliseconds: overlap it with the attach.
+        let config = KernelConfigFuture()
+        Thread { config.set(KernelConfigReader.load()) }.start()
+        options.kernelConfigLoader = { config.get() }
         options.kernelStacks = !noKernel
         options.maxFrames = maxFrames
         options.sourceLines = sourceLines
@@ -53,10 +56,7 @@ struct AttachCommand: ParsableCommand {
         var data: Data
         let t0 = Date()
         if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.withoutEscapingSlashes]
-            data = try enc.encode(snapshot)
-            data.append(0x0A)
+            data = Data(SnapshotJSON.encode(snapshot))
         } else {
             data = Data(SnapshotText.render(snapshot).utf8)
         }
@@ -72,3 +72,23 @@ struct AttachCommand: ParsableCommand {
 }
 
 extension SourceLines: ExpressibleByArgument {}
+
+/// The kernel configuration, read on another thread and waited for when the model needs it.
+final class KernelConfigFuture: @unchecked Sendable {
+    private let cond = NSCondition()
+    private var value: KernelConfig?
+
+    func set(_ v: KernelConfig) {
+        cond.lock()
+        value = v
+        cond.broadcast()
+        cond.unlock()
+    }
+
+    func get() -> KernelConfig {
+        cond.lock()
+        defer { cond.unlock() }
+        while value == nil { cond.wait() }
+        return value!
+    }
+}

@@ -14,13 +14,13 @@ struct ReportCommand: ParsableCommand {
         summary (strace -c table with check totals). The input is read as a stream.
         """)
 
-    @Argument(help: "A trace written by `stackcross trace -o`, or a snapshot from `stackcross attach --json`.")
+    @Argument(help: "A trace written by `stackcross trace -o`, or a snapshot from `stackcross attach --json`; - for stdin.")
     var input: String
 
-    @Option(name: .long, help: "One of: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(name: .long, help: "The view to make.")
     var format: ReportFormat
 
-    @Option(name: .shortAndLong, help: "Write the view to FILE instead of stdout.")
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the view to FILE instead of stdout.", valueName: "file"))
     var output: String?
 
     @Option(name: .long, help: "html: crossings kept in full detail per thread.")
@@ -41,14 +41,14 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let inFile = FileHandle(forReadingAtPath: input) else {
+        guard let inFile = input == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: input) else {
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: input, isDirectory: &isDir) {
                 throw RuntimeFailure("report: cannot read \(input)\(isDir.boolValue ? ": is a directory" : "")")
             }
             throw RuntimeFailure("report: \(input): no such file")
         }
-        defer { try? inFile.close() }
+        defer { if input != "-" { try? inFile.close() } }
 
         let outHandle: FileHandle
         if let output {
@@ -78,9 +78,9 @@ struct ReportCommand: ParsableCommand {
         options.htmlCrossingsPerThread = crossingsPerThread
         options.htmlCrossingsTotal = crossingsTotal
         options.maxChromeEventsPerThread = maxEventsPerThread
-        let title = URL(fileURLWithPath: input).lastPathComponent
+        let title = input == "-" ? "stdin" : URL(fileURLWithPath: input).lastPathComponent
         let exporter = format.makeExporter(writer: writer, title: title, options: options)
-        let reader = ReportReader(file: input, exporter: exporter)
+        let reader = ReportReader(file: input == "-" ? "<stdin>" : input, exporter: exporter)
         do {
             while true {
                 let chunk = try inFile.read(upToCount: 1 << 20) ?? Data()

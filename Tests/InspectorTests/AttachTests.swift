@@ -96,6 +96,24 @@ final class AttachTests: XCTestCase {
         XCTAssertGreaterThan(after, before + 5, "spinner stopped running after detach")
     }
 
+    func test32BitProcessUnwindsThroughTheVdso() throws {
+        let bin = try fixture("threads", .m32)
+        let fx = try RunningFixture(bin)
+        defer { fx.stop() }
+        let s = try attachJSON(fx.pid)
+        for (name, chain) in Self.expectedChains {
+            let t = try thread(s, name)
+            XCTAssertEqual(ownFrames(t, module: bin.path), chain, "thread \(name): \(t.userStack)")
+            XCTAssertEqual(t.registers?.cs, 0x23, "a 32-bit task's user code segment")
+        }
+        // 32-bit syscalls go through the vDSO's __kernel_vsyscall, a module read from the tracee's memory.
+        let reader = try thread(s, "reader")
+        XCTAssertEqual(reader.userStack.first?.symbol, "__kernel_vsyscall")
+        XCTAssertEqual(reader.crossing?.syscall?.abi, "i386")
+        XCTAssertEqual(reader.crossing?.syscall?.name, "read")
+        for tid in taskIDs(fx.pid) { XCTAssertEqual(procStatus(fx.pid, tid: tid)["TracerPid"], "0") }
+    }
+
     func testSignalsDuringAttachAreNeitherLostNorInjected() throws {
         let fx = try RunningFixture(try fixture("threads"))
         defer { fx.stop() }

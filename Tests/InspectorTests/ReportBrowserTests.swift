@@ -77,6 +77,25 @@ final class ReportBrowserTests: XCTestCase {
         print("report: html screenshot at \(shot.path) (chromium took \(Int(Date().timeIntervalSince(started))) s for two runs)")
     }
 
+    /// 300 threads: the timeline draws the first 200 rows (a canvas has a height limit) and says so.
+    func testManyThreadsRenderWithinTheCanvasLimit() throws {
+        var text = Data()
+        for i in 0..<300 {
+            var line: [UInt8] = []
+            TraceRecordJSON.appendLine(ReportCLITests.sampleRecord(tid: Int32(10_000 + i), at: UInt64(1_000_000 + i * 1000)), to: &line)
+            text.append(contentsOf: line)
+        }
+        let trace = dir.appendingPathComponent("many.jsonl")
+        try text.write(to: trace)
+        let page = dir.appendingPathComponent("many.html")
+        let r = try stackcross(["report", trace.path, "--format", "html", "-o", page.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let dom = try renderedDOM(page)
+        XCTAssertTrue(dom.contains("showing the first 200 of 300 threads"), "no note about the rows left out")
+        let height = try XCTUnwrap(dom.range(of: #"id="timeline"[^>]*height: (\d+)px"#, options: .regularExpression).map { String(dom[$0]) })
+        XCTAssertTrue(height.hasSuffix("4028px"), "22 + 200 rows × 20 + 6: \(height)")
+    }
+
     func testSnapshotReportRendersInChromium() throws {
         var v = (0..<27).map { 0x2000 + UInt64($0) }
         v[17] = 0x33

@@ -89,10 +89,13 @@ extension ReportCLITests {
                 XCTAssertTrue(text.contains("[pid 4000] write(1, \"" + Self.hostile + "\\n\", 40) = 40"), text)
             }
         }
-        // Without -o the view goes to stdout.
+        // Without -o the view goes to stdout; "-" reads stdin.
         let r = try stackcross(["report", input.path, "--format", "summary"])
         XCTAssertEqual(r.status, 0)
         XCTAssertTrue(r.stdout.contains("% time"), r.stdout)
+        let piped = try InspectorTests.run(stackcrossBinary.path, ["report", "-", "--format", "summary"], stdin: try FileHandle(forReadingFrom: input))
+        XCTAssertEqual(piped.status, 0, piped.stderr)
+        XCTAssertEqual(piped.stdout, r.stdout)
     }
 
     func testCorruptLineIsAnErrorNamingFileAndLine() throws {

@@ -102,6 +102,17 @@ final class StackTraceTests: XCTestCase {
         XCTAssertTrue(ownFrames(jit).contains("main"), "\(jit)")
     }
 
+    func testDlopenedLibraryFramesAreNamed() throws {
+        for unwinder in ["libdw", "libunwind"] {
+            let writes = try traceWrites(["1", "dlopen"], extra: ["--unwinder", unwinder])
+            let stack = try XCTUnwrap(writes.last?.userStack, unwinder)
+            let libz = stack.filter { ($0.module ?? "").contains("libz.so") }
+            XCTAssertFalse(libz.isEmpty, "\(unwinder): no libz frames in \(stack)")
+            XCTAssertTrue(libz.contains { $0.symbol == "gzclose" || $0.symbol?.hasPrefix("gz") == true }, "\(libz)")
+            XCTAssertEqual(ownFrames(stack), ["dlopen_leaf", "main", "_start"], unwinder)
+        }
+    }
+
     func testStackBytesBoundTheCopy() throws {
         let full = try XCTUnwrap(try traceWrites(["1", "deep"]).first?.userStack)
         XCTAssertEqual(ownFrames(full).filter { $0 == "deep" }.count, 201)

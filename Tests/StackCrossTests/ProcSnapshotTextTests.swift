@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import StackCross
 
@@ -101,5 +102,46 @@ final class ProcStackTextTests: XCTestCase {
         var c: [UInt8] = []
         r.append(other, to: &c)
         XCTAssertTrue(String(decoding: c, as: UTF8.self).hasPrefix(" > /usr/lib/libc.so.6(__GI___write+0x10)"))
+    }
+}
+
+/// The snapshot's fast JSON writer (Report/SnapshotJSON.swift) against JSONDecoder and JSONEncoder.
+final class ProcSnapshotJSONTests: XCTestCase {
+    func fullSnapshot() -> Snapshot {
+        var v = [UInt64](repeating: 0, count: 27)
+        for i in 0..<27 { v[i] = UInt64(i) &* 0x1_0000_0001 }
+        v[15] = UInt64(bitPattern: -1)
+        let t = ThreadSnapshot(
+            tid: 42, name: "we\"ird\\name\u{1}é", state: "S", registers: Registers(values: v),
+            userStack: [
+                Frame(pc: 0x7f00_0000_0350, symbol: "__write", offset: 0x10, length: 3, module: "/usr/lib/libc.so.6",
+                      buildId: "93ac61ec5a8eb1396f9fbd350e3169a558528a40", file: "read.c", line: 26, inlined: true,
+                      isActivation: true),
+                Frame(pc: 0, note: "unwind stopped: frame repeats"),
+            ],
+            kernelStack: [Frame(pc: 0, symbol: "anon_pipe_read", offset: 0x366, length: 0x410, module: "nfs")],
+            procSyscall: "0 0x3 0x7ffd 0x40 0x0 0x0 0x0 0x7ffd 0x7f00",
+            crossing: Crossing(entry: .syscall, phase: "blocked",
+                               syscall: SyscallCall(abi: "x86_64", nr: 0, name: "read", args: [3, 0xffff_ffff_ffff_ffff, 64]),
+                               userRsp: 0x7ffd_0000_1000, userStackMapping: "[stack]",
+                               checks: [Check(name: "selectors.cpl", ok: false, expected: "3", actual: "0")]),
+            error: "an error")
+        return Snapshot(pid: 7, exe: "/bin/x y", timeNs: 1_700_000_000_000_000_000,
+                        threads: [t, ThreadSnapshot(tid: 8, name: "k", state: "R")])
+    }
+
+    func testRoundTripsThroughJSONDecoder() throws {
+        let s = fullSnapshot()
+        let bytes = SnapshotJSON.encode(s)
+        XCTAssertEqual(bytes.last, 0x0A)
+        XCTAssertEqual(try JSONDecoder().decode(Snapshot.self, from: Data(bytes)), s)
+    }
+
+    func testSameObjectAsJSONEncoder() throws {
+        let s = fullSnapshot()
+        let ours = try JSONSerialization.jsonObject(with: Data(SnapshotJSON.encode(s))) as? NSDictionary
+        let theirs = try JSONSerialization.jsonObject(with: JSONEncoder().encode(s)) as? NSDictionary
+        XCTAssertNotNil(ours)
+        XCTAssertEqual(ours, theirs)
     }
 }

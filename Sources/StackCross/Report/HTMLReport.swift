@@ -34,7 +34,7 @@ public final class HTMLExporter: ReportExporter {
         // Snapshot threads only.
         var state: String?
         var procSyscall: String?
-        var note: String?
+        var threadName: String?
     }
 
     struct Instant { var tid: Int32; var ns: UInt64; var kind: String; var label: String }
@@ -211,7 +211,7 @@ public final class HTMLExporter: ReportExporter {
             kept.append(Kept(index: i + 1, pid: s.pid, tid: t.tid, name: name, args: args, ret: nil, error: t.error,
                              entryNs: 0, exitNs: nil, userStack: intern(t.userStack), kernelStack: intern(t.kernelStack),
                              regs: t.registers, exitRegs: nil, crossing: t.crossing, abi: t.crossing?.syscall?.abi,
-                             state: t.state, procSyscall: t.procSyscall, note: t.name))
+                             state: t.state, procSyscall: t.procSyscall, threadName: t.name))
         }
     }
 
@@ -264,7 +264,7 @@ public final class HTMLExporter: ReportExporter {
         }
         o.string("state", k.state)
         o.string("procSyscall", k.procSyscall)
-        o.string("tname", k.note)
+        o.string("tname", k.threadName)
         return o.done()
     }
 

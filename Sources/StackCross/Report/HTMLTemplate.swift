@@ -78,7 +78,7 @@ enum HTMLTemplate {
     <section id="timeline-sec"><h2>Timeline: user mode and kernel, per thread</h2>
     <div class="legend"><span><i class="sw" style="background:var(--u)"></i>user mode (between crossings)</span><span><i class="sw" style="background:var(--kbg)"></i>kernel time (all calls, aggregated)</span><span><i class="sw" style="background:var(--k)"></i>syscall (kept in detail)</span><span><i class="sw" style="background:var(--bad)"></i>failed check</span><span><i class="sw" style="background:#1c7ed6"></i>signal / exec / clone / exit</span></div>
     <canvas id="timeline" height="100"></canvas>
-    <div class="hint">wheel: zoom · drag: pan · double-click: reset · click a slice to select it</div>
+    <div class="hint">wheel: zoom · drag: pan · double-click: reset · click a slice to select it · hover for details <span id="tl-more"></span></div>
     </section>
     <section id="list-sec"><h2 id="list-title">Crossings</h2>
     <div class="pager" id="pager"></div>
@@ -309,12 +309,22 @@ enum HTMLTemplate {
 
       // Timeline
       var cv = $("timeline"), LABEL = 170, ROW = 20, AXIS = 22;
-      var rows = isSnap ? [] : D.threads;
-      var span = 1; rows.forEach(function (t) { span = Math.max(span, t.last); });
+      // At most MAXROWS thread rows (a canvas cannot be arbitrarily tall); the thread filter shows any one.
+      var MAXROWS = 200, rows = [];
+      function timelineRows() {
+        if (isSnap) return [];
+        var ft = $("f-thread").value;
+        if (ft) return D.threads.filter(function (t) { return String(t.tid) === ft; });
+        return D.threads.slice(0, MAXROWS);
+      }
+      var span = 1; D.threads.forEach(function (t) { span = Math.max(span, t.last); });
       var v0 = 0, v1 = span;
       var evByTid = {}; D.events.forEach(function (e) { (evByTid[e[0]] = evByTid[e[0]] || []).push(e); });
       function drawTimeline() {
         if (isSnap) { $("timeline-sec").style.display = "none"; return; }
+        rows = timelineRows();
+        $("tl-more").textContent = !$("f-thread").value && D.threads.length > MAXROWS
+          ? "showing the first " + MAXROWS + " of " + D.threads.length + " threads; pick one in the thread filter to see it" : "";
         var w = cv.clientWidth || 1000, h = AXIS + rows.length * ROW + 6, dpr = window.devicePixelRatio || 1;
         cv.style.height = h + "px"; cv.width = Math.floor(w * dpr); cv.height = Math.floor(h * dpr);
         var g = cv.getContext("2d"); g.setTransform(dpr, 0, 0, dpr, 0, 0);
