@@ -105,7 +105,7 @@ struct TraceCommand: ParsableCommand {
         var hooks = TraceHooks()
         // The probe gathers what the model's checks need; without crossings only --kernel-stack wants it.
         if sink.wantsCrossings || kernelStack {
-            // The kernel's config is read in the background while the program starts.
+            // The kernel's config is read when the model is first needed.
             let loader = TraceModelLoader { KernelStackModel(config: KernelConfigReader.load()) }
             options.model = loader
             LazyCrossingProbe(loader: loader, readKernelStack: kernelStack, stepIntoHandlers: !noHandlerStep && sink.wantsCrossings)
