@@ -102,6 +102,26 @@ final class StackTraceTests: XCTestCase {
         XCTAssertTrue(ownFrames(jit).contains("main"), "\(jit)")
     }
 
+    func test32BitProgramStacksWalkThroughTheVdso() throws {
+        let bin = try fixture("stack_chain", .m32)
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("stack32-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try stackcross(["trace", "--stack", "-e", "trace=write", "-o", out.path, "--", bin.path, "5"], timeout: 60)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let writes = try String(contentsOf: out, encoding: .utf8).split(separator: "\n").compactMap { l -> SyscallRecord? in
+            if case .syscall(let s) = try JSONDecoder().decode(TraceRecord.self, from: Data(l.utf8)), s.name == "write" { return s }
+            return nil
+        }
+        XCTAssertEqual(writes.count, 5)
+        for w in writes {
+            XCTAssertEqual(w.abi, "i386")
+            let stack = w.userStack ?? []
+            // The vDSO image was read while the process lived: it may be gone by the time this is unwound.
+            XCTAssertEqual(stack.first?.symbol, "__kernel_vsyscall", "\(stack)")
+            XCTAssertEqual(stack.filter { ($0.module ?? "").hasSuffix("/stack_chain-m32") }.compactMap(\.symbol), Self.chain)
+        }
+    }
+
     func testDlopenedLibraryFramesAreNamed() throws {
         for unwinder in ["libdw", "libunwind"] {
             let writes = try traceWrites(["1", "dlopen"], extra: ["--unwinder", unwinder])
