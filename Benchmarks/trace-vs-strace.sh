@@ -3,6 +3,9 @@
 # A fixture makes N write(2) calls to /dev/null; each tracer writes every event to a file.
 # Runs alternate in one run; prints median wall times and ratios. Then: a seccomp-filtered trace of
 # a syscall never made (vs strace --seccomp-bpf), and the tracer's peak RSS over 1M syscalls.
+# Every command runs pinned to one CPU (PIN=0 turns that off): tracer and tracee then hand off on
+# one core, and the numbers measure the tracer's own cost. Unpinned, each ptrace stop is a cross-core
+# wake-up whose cost depends on idle states and on other load, and runs vary by 2-3x.
 # Usage: Benchmarks/trace-vs-strace.sh [N=100000] [ROUNDS=7]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,9 +23,12 @@ gcc -O2 -o "$WORK/floor" Benchmarks/ptrace-floor.c
 
 now() { date +%s%N; }
 # time_cmd CMD...: prints elapsed ms of one run (stdout/stderr of the run discarded).
+PIN=${PIN:-1}
+CPU=$(( $(nproc) - 1 ))
 time_cmd() {
     local t0 t1
     t0=$(now)
+    if [ "$PIN" = 1 ]; then set -- taskset -c "$CPU" "$@"; fi
     "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
     t1=$(now)
     echo $(( (t1 - t0) / 1000000 ))
@@ -30,7 +36,7 @@ time_cmd() {
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 
-echo "== $N write() calls, $ROUNDS rounds, alternating (ms, median)"
+echo "== $N write() calls, $ROUNDS rounds, alternating (ms, median; pinned to CPU $CPU: $PIN)"
 : >"$WORK/sc" ; : >"$WORK/scn"; : >"$WORK/st" ; : >"$WORK/fl"; : >"$WORK/bare"
 for _ in $(seq "$ROUNDS"); do
     time_cmd "$SC" trace -f -o "$WORK/sc.jsonl" -- "$WORK/writes" "$N" >>"$WORK/sc"

@@ -86,7 +86,6 @@ struct TraceCommand: ParsableCommand {
     func run() throws {
         let logger = global.makeLogger("stackcross.trace")
         var options = TraceOptions()
-        options.model = KernelStackModel(config: KernelConfigReader.load())
         options.followForks = follow
         options.stringLimit = stringLimit
         options.filter = try parsedFilter()
@@ -106,6 +105,8 @@ struct TraceCommand: ParsableCommand {
         var hooks = TraceHooks()
         // The probe gathers what the model's checks need; without crossings only --kernel-stack wants it.
         if sink.wantsCrossings || kernelStack {
+            // Reading the kernel's config costs milliseconds of start-up: only when the model is used.
+            options.model = KernelStackModel(config: KernelConfigReader.load())
             CrossingProbe(model: options.model, readKernelStack: kernelStack, stepIntoHandlers: !noHandlerStep && sink.wantsCrossings)
                 .install(into: &hooks)
         }
