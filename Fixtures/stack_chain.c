@@ -8,6 +8,7 @@
 //   loop     loop_leaf points its saved frame pointer at itself around one write
 //   jit      the write is made by machine code in an anonymous executable mapping (no module)
 //   dlopen   libz.so.1, loaded with dlopen after start, makes the write (in gzclose)
+//   inline   main → inline_outer → (inlined: inline_mid → inline_leaf) → write
 // Dies by alarm(60).
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -77,6 +78,19 @@ __attribute__((noinline)) void dlopen_leaf(void) {
     gzclose(gz);
 }
 
+// Inlined even at -O0 (always_inline): DWARF records them as DW_TAG_inlined_subroutine.
+static inline __attribute__((always_inline)) void inline_leaf(void) {
+    if (write(out_fd, "inline\n", 7) != 7) sink = 1;
+}
+static inline __attribute__((always_inline)) void inline_mid(void) {
+    inline_leaf();
+    sink = 2;
+}
+__attribute__((noinline)) void inline_outer(void) {
+    inline_mid();
+    sink = 3;
+}
+
 static int count = 100;
 
 static void *thread_main(void *arg) {
@@ -108,6 +122,8 @@ int main(int argc, char **argv) {
         loop_leaf();
     } else if (strcmp(mode, "jit") == 0) {
         jit_leaf();
+    } else if (strcmp(mode, "inline") == 0) {
+        inline_outer();
     } else if (strcmp(mode, "dlopen") == 0) {
         dlopen_leaf();
     } else {

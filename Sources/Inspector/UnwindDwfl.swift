@@ -406,8 +406,14 @@ public final class DwflAddressSpace {
     private static func inlineChain(mod: OpaquePointer, lookup: UInt64, outer: Frame) -> [Frame] {
         var bias: Dwarf_Addr = 0
         guard let cu = dwfl_module_addrdie(mod, lookup, &bias) else { return [outer] }
+        var pcScopes: UnsafeMutablePointer<Dwarf_Die>?
+        let m = dwarf_getscopes(cu, lookup - bias, &pcScopes)
+        guard m > 0, let pcScopes else { return [outer] }
+        defer { free(pcScopes) }
+        // dwarf_getscopes continues past an inlined instance with its abstract definition's scopes;
+        // the callers it was inlined into are the innermost scope's concrete parents.
         var scopes: UnsafeMutablePointer<Dwarf_Die>?
-        let n = dwarf_getscopes(cu, lookup - bias, &scopes)
+        let n = dwarf_getscopes_die(pcScopes, &scopes)
         guard n > 0, let scopes else { return [outer] }
         defer { free(scopes) }
         var files: OpaquePointer?

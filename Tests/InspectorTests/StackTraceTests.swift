@@ -122,6 +122,21 @@ final class StackTraceTests: XCTestCase {
         }
     }
 
+    func testInlinedFramesAreMarkedWithTheirCallSites() throws {
+        let stack = try XCTUnwrap(try traceWrites(["1", "inline"]).first?.userStack)
+        let mine = stack.filter { ($0.module ?? "").hasSuffix("/stack_chain") }
+        XCTAssertEqual(mine.map { $0.symbol ?? "?" }, ["inline_leaf", "inline_mid", "inline_outer", "main", "_start"])
+        XCTAssertEqual(mine.prefix(3).map { $0.inlined ?? false }, [true, true, false])
+        XCTAssertEqual(Set(mine.prefix(3).map(\.pc)).count, 1, "inlined frames share their container's pc")
+        // Each frame's line is where it is in its own function: the write, then each call site.
+        let source = try String(contentsOf: packageRoot.appendingPathComponent("Fixtures/stack_chain.c"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = mine.prefix(3).map { f in f.line.map { String(source[$0 - 1]) } ?? "" }
+        XCTAssertTrue(lines[0].contains("write("), lines[0])
+        XCTAssertTrue(lines[1].contains("inline_leaf();"), lines[1])
+        XCTAssertTrue(lines[2].contains("inline_mid();"), lines[2])
+    }
+
     func testDlopenedLibraryFramesAreNamed() throws {
         for unwinder in ["libdw", "libunwind"] {
             let writes = try traceWrites(["1", "dlopen"], extra: ["--unwinder", unwinder])
