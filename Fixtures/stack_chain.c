@@ -67,6 +67,8 @@ __attribute__((noinline)) void jit_leaf(void) {
 
 // Through a library the process did not start with: its module appears only after dlopen's mmaps.
 __attribute__((noinline)) void dlopen_leaf(void) {
+    // A first stack with the start-up modules, so that the tracer's module map must be refreshed.
+    if (write(out_fd, "before\n", 7) != 7) sink = 1;
     void *z = dlopen("libz.so.1", RTLD_NOW);
     if (!z) { fprintf(stderr, "dlopen: %s\n", dlerror()); exit(1); }
     void *(*gzdopen)(int, const char *) = (void *(*)(int, const char *))dlsym(z, "gzdopen");
