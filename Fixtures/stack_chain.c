@@ -8,6 +8,7 @@
 //   loop     loop_leaf points its saved frame pointer at itself around one write
 //   jit      the write is made by machine code in an anonymous executable mapping (no module)
 //   dlopen   libz.so.1, loaded with dlopen after start, makes the write (in gzclose)
+//   inline   main → inline_outer → (inlined: inline_mid → inline_leaf) → write
 // Dies by alarm(60).
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -66,6 +67,8 @@ __attribute__((noinline)) void jit_leaf(void) {
 
 // Through a library the process did not start with: its module appears only after dlopen's mmaps.
 __attribute__((noinline)) void dlopen_leaf(void) {
+    // A first stack with the start-up modules, so that the tracer's module map must be refreshed.
+    if (write(out_fd, "before\n", 7) != 7) sink = 1;
     void *z = dlopen("libz.so.1", RTLD_NOW);
     if (!z) { fprintf(stderr, "dlopen: %s\n", dlerror()); exit(1); }
     void *(*gzdopen)(int, const char *) = (void *(*)(int, const char *))dlsym(z, "gzdopen");
@@ -75,6 +78,19 @@ __attribute__((noinline)) void dlopen_leaf(void) {
     void *gz = gzdopen(dup(out_fd), "wb");
     gzwrite(gz, "compressed\n", 11);
     gzclose(gz);
+}
+
+// Inlined even at -O0 (always_inline): DWARF records them as DW_TAG_inlined_subroutine.
+static inline __attribute__((always_inline)) void inline_leaf(void) {
+    if (write(out_fd, "inline\n", 7) != 7) sink = 1;
+}
+static inline __attribute__((always_inline)) void inline_mid(void) {
+    inline_leaf();
+    sink = 2;
+}
+__attribute__((noinline)) void inline_outer(void) {
+    inline_mid();
+    sink = 3;
 }
 
 static int count = 100;
@@ -108,6 +124,8 @@ int main(int argc, char **argv) {
         loop_leaf();
     } else if (strcmp(mode, "jit") == 0) {
         jit_leaf();
+    } else if (strcmp(mode, "inline") == 0) {
+        inline_outer();
     } else if (strcmp(mode, "dlopen") == 0) {
         dlopen_leaf();
     } else {

@@ -44,6 +44,9 @@ public final class StoppedProcess {
 
     init(pid: Int32, logger: Logger) { self.pid = pid; self.logger = logger }
 
+    /// Tids never to seize (zombie threads cannot stop).
+    func skip(_ tids: Set<Int32>) { known.formUnion(tids) }
+
     /// Tids stopped, ascending.
     public var stoppedTids: [Int32] { threads.keys.sorted() }
 
@@ -149,10 +152,12 @@ public final class StoppedProcess {
 /// Seizes and interrupts every thread of `pid`, re-reading /proc/PID/task until two passes find no
 /// new thread, runs `body` with all of them stopped, and detaches every one on every way out.
 /// `onNewThread` runs for each tid before it is stopped (to read its /proc files first).
-public func withStoppedProcess<T>(pid: Int32, knownTids: [Int32], logger: Logger, stopTimeout: Double = 3,
+public func withStoppedProcess<T>(pid: Int32, knownTids: [Int32], skipping: Set<Int32> = [], logger: Logger,
+                                  stopTimeout: Double = 3,
                                   onNewThread: (Int32) -> Void, afterSeize: ((Int32) -> Void)? = nil,
                                   _ body: (StoppedProcess) throws -> T) throws -> T {
     let p = StoppedProcess(pid: pid, logger: logger)
+    p.skip(skipping)
     p.afterSeize = afterSeize
     defer { p.detachAll() }
     try p.seize(knownTids, onNew: onNewThread)

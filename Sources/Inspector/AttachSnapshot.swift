@@ -74,6 +74,9 @@ public enum SnapshotCapture {
         let tids = ProcFS.taskIDs(pid)
         for t in tids { pre[t] = PreStopView.read(pid: pid, tid: t, kernel: options.kernelStacks) }
         let zombies = Set(pre.filter { $0.value.stat?.state == "Z" || $0.value.stat?.state == "X" }.map(\.key))
+        if !tids.isEmpty, zombies.count == tids.count {
+            throw AttachError.failed("process \(pid) is a zombie: it has exited and waits for its parent to reap it")
+        }
         let exe = ProcFS.exe(pid) ?? status.name ?? "?"
         let tPre = monotonicSeconds()
 
@@ -91,7 +94,7 @@ public enum SnapshotCapture {
         let memory = LiveTraceeMemory(pid: pid)
         var tStopped = 0.0, tCaptured = 0.0
         try TerminationDeferral.run {
-            try withStoppedProcess(pid: pid, knownTids: tids.filter { !zombies.contains($0) }, logger: logger,
+            try withStoppedProcess(pid: pid, knownTids: tids.filter { !zombies.contains($0) }, skipping: zombies, logger: logger,
                                    stopTimeout: options.stopTimeout,
                                    onNewThread: { t in
                                        if pre[t] == nil { pre[t] = PreStopView.read(pid: pid, tid: t, kernel: options.kernelStacks) }

@@ -102,12 +102,52 @@ public struct RawStack: Sendable {
     public var stopReason: String?
 }
 
+/// vDSO images read from tracees while they were alive, by pid and address (an execve maps another,
+/// 32-bit programs a 32-bit one): stacks copied at a stop may be
+/// unwound after the process has moved on or exited, when /proc/PID/mem no longer has the image.
+public final class VdsoImages: @unchecked Sendable {
+    public static let shared = VdsoImages()
+    private let lock = NSLockLike()
+    // Never freed: libelf reads the image for as long as any Dwfl holds the module (8 KiB a process).
+    private var images: [Key: (pointer: UnsafeMutableRawPointer, size: Int)] = [:]
+    struct Key: Hashable { var pid: Int32; var start: UInt64 }
+
+    public func image(pid: Int32, start: UInt64) -> (pointer: UnsafeMutableRawPointer, size: Int)? {
+        lock.withLock { images[Key(pid: pid, start: start)] }
+    }
+
+    /// Reads the [vdso] mapping of `pid` (through `tid`, stopped) unless it is known already.
+    public func capture(pid: Int32, tid: Int32, mapping: MemoryMapping) {
+        let key = Key(pid: pid, start: mapping.start.rawValue)
+        if lock.withLock({ images[key] != nil }) { return }
+        let size = Int(mapping.end.rawValue - mapping.start.rawValue)
+        guard size > 0, size <= 1 << 20,
+              let bytes = TraceeMemoryReader.read(pid: tid, address: mapping.start.rawValue, count: size),
+              bytes.count == size else { return }
+        let p = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        bytes.withUnsafeBytes { p.copyMemory(from: $0.baseAddress!, byteCount: size) }
+        lock.withLock { images[key] = (p, size) }
+    }
+}
+
+/// libdw's /proc finder, except that a "[vdso: PID]" module comes from `VdsoImages` when it has it.
+private let findElf: @convention(c) (OpaquePointer?, UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+                                     UnsafePointer<CChar>?, Dwarf_Addr, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+                                     UnsafeMutablePointer<OpaquePointer?>?) -> Int32 = { mod, userdata, name, base, fileName, elfp in
+    if let name, strncmp(name, "[vdso: ", 7) == 0, let pid = Int32(String(cString: name + 7).prefix { $0 != "]" }),
+       let img = VdsoImages.shared.image(pid: pid, start: base), let e = elf_memory(img.pointer.assumingMemoryBound(to: CChar.self), img.size) {
+        elfp?.pointee = e
+        return -1
+    }
+    return dwfl_linux_proc_find_elf(mod, userdata, name, base, fileName, elfp)
+}
+
 // libdw keeps pointers to these for the life of each Dwfl: they must never move.
 nonisolated(unsafe) private var debuginfoPath: UnsafeMutablePointer<CChar>? = nil
 nonisolated(unsafe) private let procCallbacks: UnsafeMutablePointer<Dwfl_Callbacks> = {
     let p = UnsafeMutablePointer<Dwfl_Callbacks>.allocate(capacity: 1)
     p.initialize(to: Dwfl_Callbacks(
-        find_elf: dwfl_linux_proc_find_elf,
+        find_elf: findElf,
         find_debuginfo: dwfl_standard_find_debuginfo,
         section_address: nil,
         debuginfo_path: &debuginfoPath))
@@ -119,7 +159,7 @@ nonisolated(unsafe) private let procCallbacks: UnsafeMutablePointer<Dwfl_Callbac
 nonisolated(unsafe) private let walkCallbacks: UnsafeMutablePointer<Dwfl_Callbacks> = {
     let p = UnsafeMutablePointer<Dwfl_Callbacks>.allocate(capacity: 1)
     p.initialize(to: Dwfl_Callbacks(
-        find_elf: dwfl_linux_proc_find_elf,
+        find_elf: findElf,
         find_debuginfo: { _, _, _, _, _, _, _, _ in -1 },
         section_address: nil,
         debuginfo_path: &debuginfoPath))
@@ -366,8 +406,14 @@ public final class DwflAddressSpace {
     private static func inlineChain(mod: OpaquePointer, lookup: UInt64, outer: Frame) -> [Frame] {
         var bias: Dwarf_Addr = 0
         guard let cu = dwfl_module_addrdie(mod, lookup, &bias) else { return [outer] }
+        var pcScopes: UnsafeMutablePointer<Dwarf_Die>?
+        let m = dwarf_getscopes(cu, lookup - bias, &pcScopes)
+        guard m > 0, let pcScopes else { return [outer] }
+        defer { free(pcScopes) }
+        // dwarf_getscopes continues past an inlined instance with its abstract definition's scopes;
+        // the callers it was inlined into are the innermost scope's concrete parents.
         var scopes: UnsafeMutablePointer<Dwarf_Die>?
-        let n = dwarf_getscopes(cu, lookup - bias, &scopes)
+        let n = dwarf_getscopes_die(pcScopes, &scopes)
         guard n > 0, let scopes else { return [outer] }
         defer { free(scopes) }
         var files: OpaquePointer?

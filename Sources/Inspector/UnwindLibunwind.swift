@@ -27,6 +27,11 @@ final class LibunwindCopiedStackUnwinder: CopiedStackUnwinder {
     }
 
     func unwind(_ job: StackJob, maxFrames: Int) -> [Frame] {
+        // libunwind is built for one target: its x86_64 unwinder cannot walk i386 frames.
+        if job.regs.cs.rawValue == 0x23 {
+            return [Frame(pc: job.regs.rip, isActivation: true),
+                    Frame(pc: 0, note: "unwind stopped: the libunwind backend walks x86_64 stacks only (use --unwinder libdw)")]
+        }
         guard let unwinder else { return [Frame(pc: job.regs.rip, isActivation: true), Frame(pc: 0, note: "unwind stopped: libunwind address space unavailable")] }
         if cMapsOf != ObjectIdentifier(job.maps) {
             freeMaps()

@@ -281,6 +281,7 @@ public final class SyscallStackCollector: TraceSink {
         if !sameModules { nextGeneration += 1 }
         let snap = ModuleMapSnapshot(pid: pid, generation: gen, text: text, mappings: mappings)
         maps[pid] = snap
+        if let v = mappings.first(where: { $0.path == "[vdso]" }) { VdsoImages.shared.capture(pid: pid, tid: pid, mapping: v) }
         return snap
     }
 

@@ -282,6 +282,22 @@ final class AttachTests: XCTestCase {
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("refusing to attach to stackcross itself"), r.stderr)
 
+        // A zombie: sh starts /bin/true and becomes sleep, which never reaps it.
+        let parent = Process()
+        parent.executableURL = URL(fileURLWithPath: "/bin/sh")
+        parent.arguments = ["-c", "/bin/true & echo $!; exec sleep 10"]
+        let out = Pipe()
+        parent.standardOutput = out
+        try parent.run()
+        defer { parent.terminate(); parent.waitUntilExit() }
+        let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        let zpid = try XCTUnwrap(Int32(line.trimmingCharacters(in: .whitespacesAndNewlines)), line)
+        for _ in 0..<200 where procStatus(zpid)["State"]?.hasPrefix("Z") != true { usleep(5_000) }
+        XCTAssertEqual(procStatus(zpid)["State"]?.prefix(1), "Z")
+        r = try stackcross(["attach", String(zpid)])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("is a zombie"), r.stderr)
+
         // A kernel thread: a kernel-stack-only snapshot.
         let k = try attachJSON(2)
         XCTAssertEqual(k.threads.first?.registers, nil)

@@ -102,9 +102,48 @@ final class StackTraceTests: XCTestCase {
         XCTAssertTrue(ownFrames(jit).contains("main"), "\(jit)")
     }
 
+    func test32BitProgramStacksWalkThroughTheVdso() throws {
+        let bin = try fixture("stack_chain", .m32)
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("stack32-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try stackcross(["trace", "--stack", "-e", "trace=write", "-o", out.path, "--", bin.path, "5"], timeout: 60)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let writes = try String(contentsOf: out, encoding: .utf8).split(separator: "\n").compactMap { l -> SyscallRecord? in
+            if case .syscall(let s) = try JSONDecoder().decode(TraceRecord.self, from: Data(l.utf8)), s.name == "write" { return s }
+            return nil
+        }
+        XCTAssertEqual(writes.count, 5)
+        for w in writes {
+            XCTAssertEqual(w.abi, "i386")
+            let stack = w.userStack ?? []
+            // The vDSO image was read while the process lived: it may be gone by the time this is unwound.
+            XCTAssertEqual(stack.first?.symbol, "__kernel_vsyscall", "\(stack)")
+            XCTAssertEqual(stack.filter { ($0.module ?? "").hasSuffix("/stack_chain-m32") }.compactMap(\.symbol), Self.chain)
+        }
+    }
+
+    func testInlinedFramesAreMarkedWithTheirCallSites() throws {
+        let stack = try XCTUnwrap(try traceWrites(["1", "inline"]).first?.userStack)
+        let mine = stack.filter { ($0.module ?? "").hasSuffix("/stack_chain") }
+        XCTAssertEqual(mine.map { $0.symbol ?? "?" }, ["inline_leaf", "inline_mid", "inline_outer", "main", "_start"])
+        XCTAssertEqual(mine.prefix(3).map { $0.inlined ?? false }, [true, true, false])
+        XCTAssertEqual(Set(mine.prefix(3).map(\.pc)).count, 1, "inlined frames share their container's pc")
+        // Each frame's line is where it is in its own function: the write, then each call site.
+        let source = try String(contentsOf: packageRoot.appendingPathComponent("Fixtures/stack_chain.c"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = mine.prefix(3).map { f in f.line.map { String(source[$0 - 1]) } ?? "" }
+        XCTAssertTrue(lines[0].contains("write("), lines[0])
+        XCTAssertTrue(lines[1].contains("inline_leaf();"), lines[1])
+        XCTAssertTrue(lines[2].contains("inline_mid();"), lines[2])
+    }
+
     func testDlopenedLibraryFramesAreNamed() throws {
         for unwinder in ["libdw", "libunwind"] {
+            // -e trace=write: mmap still stops the tracee (unreported), so the module map is re-read
+            // between the first write and the one libz makes.
             let writes = try traceWrites(["1", "dlopen"], extra: ["--unwinder", unwinder])
+            XCTAssertEqual(writes.count, 2)
+            XCTAssertFalse(writes.contains { $0.name == "mmap" })
             let stack = try XCTUnwrap(writes.last?.userStack, unwinder)
             let libz = stack.filter { ($0.module ?? "").contains("libz.so") }
             XCTAssertFalse(libz.isEmpty, "\(unwinder): no libz frames in \(stack)")
