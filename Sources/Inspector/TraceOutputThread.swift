@@ -29,7 +29,9 @@ enum TraceWork: @unchecked Sendable {
 /// stays flat however long the trace.
 final class TraceOutputThread: @unchecked Sendable {
     let sink: TraceSink
-    let model: KernelStackModel
+    let models: TraceModelLoader
+    /// Fetched at the first crossing judged (the loader may still be reading the kernel's config).
+    private lazy var model: KernelStackModel = models.model
     /// Whether records carry crossings (JSON does; lines and -c do not show them).
     let judgeCrossings: Bool
 
@@ -43,9 +45,9 @@ final class TraceOutputThread: @unchecked Sendable {
     static let batchSize = 256
     static let maxQueuedBatches = 8
 
-    init(sink: TraceSink, model: KernelStackModel) {
+    init(sink: TraceSink, model: TraceModelLoader) {
         self.sink = sink
-        self.model = model
+        self.models = model
         self.judgeCrossings = sink.wantsCrossings
         batch.reserveCapacity(Self.batchSize)
     }

@@ -64,7 +64,8 @@ public struct TraceOptions {
     public var stringLimit = 32
     /// -e trace=SET: the syscalls reported. A spawned child gets a seccomp filter so that the others never stop it.
     public var filter: SyscallFilter = .all
-    public var model = KernelStackModel()
+    /// The model that judges crossings, loaded in the background (see TraceModelLoader).
+    public var model = TraceModelLoader(model: KernelStackModel())
     /// Syscalls that must stop the tracee even when -e does not report them (--stack watches the
     /// ones that change the address space); they reach `TraceHooks.atSyscallExit` only.
     public var alsoStop: SyscallFilter = .none
@@ -621,7 +622,7 @@ public final class SyscallTracer {
             var obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: userRegisters(regs), signo: signo)
             obs.signalCode = siCode
             hooks.observe?(t.process.pid, t.tid, &obs)
-            rec.crossing = options.model.crossing(for: obs)
+            rec.crossing = options.model.model.crossing(for: obs)
             hooks.atSignalDelivery?(t.process.pid, t.tid, &rec, obs)
             switch hooks.intoHandler?(t.process.pid, t.tid, &rec, obs) ?? .notTaken {
             case .notTaken: break

@@ -105,9 +105,10 @@ struct TraceCommand: ParsableCommand {
         var hooks = TraceHooks()
         // The probe gathers what the model's checks need; without crossings only --kernel-stack wants it.
         if sink.wantsCrossings || kernelStack {
-            // Reading the kernel's config costs milliseconds of start-up: only when the model is used.
-            options.model = KernelStackModel(config: KernelConfigReader.load())
-            CrossingProbe(model: options.model, readKernelStack: kernelStack, stepIntoHandlers: !noHandlerStep && sink.wantsCrossings)
+            // The kernel's config is read when the model is first needed.
+            let loader = TraceModelLoader { KernelStackModel(config: KernelConfigReader.load()) }
+            options.model = loader
+            LazyCrossingProbe(loader: loader, readKernelStack: kernelStack, stepIntoHandlers: !noHandlerStep && sink.wantsCrossings)
                 .install(into: &hooks)
         }
         var tracerSink: TraceSink = sink
@@ -141,6 +142,40 @@ struct TraceCommand: ParsableCommand {
     static func peakRSS() -> String? {
         guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
         return s.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) }
+    }
+}
+
+/// A CrossingProbe made at its first use, once the model's configuration is loaded: a trace that
+/// reports no syscall (say, -e trace=reboot) never waits for it.
+final class LazyCrossingProbe {
+    let loader: TraceModelLoader
+    let readKernelStack: Bool
+    let stepIntoHandlers: Bool
+    lazy var hooks: TraceHooks = {
+        var h = TraceHooks()
+        CrossingProbe(model: loader.model, readKernelStack: readKernelStack, stepIntoHandlers: stepIntoHandlers).install(into: &h)
+        return h
+    }()
+
+    init(loader: TraceModelLoader, readKernelStack: Bool, stepIntoHandlers: Bool) {
+        self.loader = loader
+        self.readKernelStack = readKernelStack
+        self.stepIntoHandlers = stepIntoHandlers
+    }
+
+    func install(into h: inout TraceHooks) {
+        let prevEntry = h.atSyscallEntry, prevObserve = h.observe
+        h.atSyscallEntry = { [self] pid, tid, rec in
+            prevEntry?(pid, tid, &rec)
+            hooks.atSyscallEntry?(pid, tid, &rec)
+        }
+        h.observe = { [self] pid, tid, obs in
+            prevObserve?(pid, tid, &obs)
+            hooks.observe?(pid, tid, &obs)
+        }
+        if stepIntoHandlers {
+            h.intoHandler = { [self] pid, tid, rec, obs in hooks.intoHandler?(pid, tid, &rec, obs) ?? .notTaken }
+        }
     }
 }
 
