@@ -282,10 +282,10 @@ final class AttachTests: XCTestCase {
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("refusing to attach to stackcross itself"), r.stderr)
 
-        // A zombie: sh starts /bin/true and becomes sleep, which never reaps it.
+        // A zombie: sh starts a short sleep and becomes a long one, which never reaps it.
         let parent = Process()
         parent.executableURL = URL(fileURLWithPath: "/bin/sh")
-        parent.arguments = ["-c", "/bin/true & echo $!; exec sleep 10"]
+        parent.arguments = ["-c", "sleep 0.2 & echo $!; exec sleep 10"]
         let out = Pipe()
         parent.standardOutput = out
         try parent.run()
