@@ -352,6 +352,19 @@ final class TraceTests: XCTestCase {
         XCTAssertTrue(writeLine?.split(separator: " ").contains("30") ?? false, String(writeLine ?? ""))
     }
 
+    func testInterleavedThreadsGiveOneLineStartPerCall() throws {
+        let bin = try fixture("trace_threads")
+        let r = try stackcross(["trace", "-f", "--", bin.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stderr.split(separator: "\n")
+        // A call starts once ("write(…" whole or "<unfinished ...>") and, when cut, resumes once.
+        let starts = lines.filter { $0.contains("] write(") }
+        XCTAssertEqual(starts.count, 60, r.stderr)
+        let cut = starts.filter { $0.hasSuffix("<unfinished ...>") }.count
+        XCTAssertEqual(lines.filter { $0.contains("<... write resumed>") }.count, cut)
+        XCTAssertTrue(lines.filter { $0.contains("] write(") && !$0.hasSuffix("<unfinished ...>") }.allSatisfy { $0.hasSuffix(") = 2") })
+    }
+
     func testLinesOnStderr() throws {
         let bin = try fixture("trace_writes")
         let r = try stackcross(["trace", "--", bin.path, "4"])
