@@ -165,6 +165,8 @@ public final class SyscallTracer {
     var execSeen = false
     var awaitingStartupSIGCONT = false
     lazy var tracesAll = options.filter.tracesAll
+    /// Whether stops are turned into observations (for the model or a hook); else the bytes before rip are not needed.
+    lazy var observing = output.judgeCrossings || hooks.observe != nil
     /// SC_DEBUG_STOPS=1 prints every decoded wait status to stderr (a debugging aid).
     let debugStops = getenv("SC_DEBUG_STOPS") != nil
 
@@ -455,7 +457,7 @@ public final class SyscallTracer {
         if !tracesAll, !f.contains(.traced) { return false }
         let now = sc_monotonic_ns()
         t.entryRegs = regs
-        t.entryBytesBeforeIP = bytesBeforeIP(t, regs.rip)
+        if observing { t.entryBytesBeforeIP = bytesBeforeIP(t, regs.rip) }
         let raw = [Address(args.0), Address(args.1), Address(args.2), Address(args.3), Address(args.4), Address(args.5)]
         var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr,
                                 name: TraceNames.syscallName(abi: abi, nr: nr), args: [], rawArgs: raw, entryNs: now)
@@ -515,7 +517,7 @@ public final class SyscallTracer {
             rec.strings = d.strings.isEmpty ? nil : d.strings
         }
         if f.contains(.changesFds), ret >= 0 || ret < -4095 { t.process.fds.invalidate() }
-        t.exitBytesBeforeIP = bytesBeforeIP(t, regs.rip)
+        if observing { t.exitBytesBeforeIP = bytesBeforeIP(t, regs.rip) }
         if hooks.observe != nil {
             var obs = exitObservation(t, rec, info: info, regs: userRegisters(regs))
             hooks.observe?(t.process.pid, t.tid, &obs)

@@ -359,6 +359,10 @@ final class TraceTests: XCTestCase {
         let writeLines = r.stderr.split(separator: "\n").filter { $0.hasPrefix("write(") }
         XCTAssertEqual(writeLines.count, 4, r.stderr)
         XCTAssertTrue(r.stderr.contains("+++ exited with 0 +++"))
+        let cut = try stackcross(["trace", "-s", "5", "--", "/bin/echo", "hello-world-long"])
+        XCTAssertEqual(cut.status, 0, cut.stderr)
+        XCTAssertTrue(cut.stderr.split(separator: "\n").contains { $0.hasPrefix("write(1") && $0.contains("\"hello\"...") },
+                      "-s 5 cuts the buffer: \(cut.stderr)")
         let quiet = try stackcross(["trace", "-q", "--", bin.path, "1"])
         XCTAssertFalse(quiet.stderr.contains("+++ exited"), quiet.stderr)
     }
