@@ -207,6 +207,36 @@ final class ModelIntegrationTests: XCTestCase {
         XCTAssertEqual(procStatus(target.pid)["TracerPid"], "0", "detached")
     }
 
+    /// The first attach interrupts the 32-bit threads' syscalls; the kernel restarts them through the vDSO's
+    /// `int $0x80` (ip rewound by 2), so the second attach sees int80 where the first saw SYSCALL.
+    func testSecondAttachTo32BitProcessSeesRestartedSyscallsThroughInt80() throws {
+        let target = try RunningFixture(try fixture("threads", .m32))
+        defer { target.stop() }
+        for attempt in 1...2 {
+            let r = try stackcross(["attach", "--json", String(target.pid)], timeout: 30)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let snap = try JSONDecoder().decode(Snapshot.self, from: r.stdoutData)
+            for t in snap.threads {
+                let c = try XCTUnwrap(t.crossing, "attach \(attempt) thread \(t.tid)")
+                for ch in c.checks where !ch.ok {
+                    XCTFail("attach \(attempt) thread \(t.tid) \(t.name): \(ch.name) expected \(ch.expected), saw \(ch.actual)")
+                }
+            }
+            let reader = try XCTUnwrap(snap.threads.first { $0.name == "reader" })
+            let outer = reader.kernelStack.last?.symbol ?? ""
+            XCTAssertTrue(reader.crossing?.checks.contains { $0.name == "kstack.outermost" } ?? false, "attach \(attempt): no kstack.outermost")
+            if attempt == 1 {
+                // The vDSO's fast path: SYSCALL on AMD, SYSENTER on Intel.
+                XCTAssertTrue([.syscall32, .sysenter].contains(reader.crossing?.entry), "first attach: \(String(describing: reader.crossing?.entry))")
+                XCTAssertTrue(outer.hasPrefix("entry_SYSCALL_compat") || outer.hasPrefix("entry_SYSENTER_compat"), outer)
+            } else {
+                XCTAssertEqual(reader.crossing?.entry, .int80, "second attach: restarted through int $0x80")
+                XCTAssertTrue(outer.hasPrefix("asm_int80_emulation"), outer)
+            }
+        }
+        XCTAssertEqual(procStatus(target.pid)["TracerPid"], "0", "detached")
+    }
+
     func testModelCommand() throws {
         let r = try stackcross(["model", "--entry", "sysenter"])
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -72,6 +72,26 @@ enum Sample {
                                maps: [vdsoMap, stack32])
     }
 
+    /// A 32-bit thread blocked in read(3, buf, 64) after its syscall was restarted: the kernel rewound ip onto the
+    /// vDSO's `int $0x80`, so it re-entered through int80 at the landing pad (values from a second attach to threads-m32).
+    static func restartedCompatSnapshot() -> StopObservation {
+        let pad: UInt64 = 0xf7fc_15e9, sp: UInt64 = 0xf7d2_3310
+        let r = regs { v in
+            v[idx("cs")] = 0x23; v[idx("rip")] = pad; v[idx("rsp")] = sp; v[idx("orig_rax")] = 3; v[idx("rax")] = UInt64(bitPattern: -512)
+            v[idx("rbx")] = 3; v[idx("rcx")] = 0xf7d2_335c; v[idx("rdx")] = 0x40; v[idx("rsi")] = 0xf7f4_0ff4; v[idx("rdi")] = 0
+            v[idx("rbp")] = 0xf7d2_33a8; v[idx("r8")] = sp; v[idx("r11")] = 0x286; v[idx("eflags")] = 0x286
+            v[idx("ds")] = 0x2b; v[idx("es")] = 0x2b; v[idx("gs")] = 0x63
+        }
+        let thread32 = MemoryMapping(start: 0xf750_0000, end: 0xf7d2_4000, perms: "rw-p", offset: 0, inode: 0, path: "")
+        var o = StopObservation(kind: .snapshot, tid: 103, regs: r,
+                                procSyscall: "3 0x3 0xf7d2335c 0x40 0xf7f40ff4 0x0 0xf7d233a8 0xf7d23310 0xf7fc15e9",
+                                kernelStack: frames(["anon_pipe_read", "vfs_read", "ksys_read", "do_int80_emulation", "asm_int80_emulation"]),
+                                kernelStackReadAtStop: false, maps: [vdsoMap, thread32])
+        o.is32BitTask = true
+        o.procSyscallAtStop = o.procSyscall
+        return o
+    }
+
     /// A spinning thread stopped by PTRACE_INTERRUPT (attach), kernel stack read at the stop.
     static func interruptedSnapshot() -> StopObservation {
         let r = regs { v in v[idx("orig_rax")] = UInt64(bitPattern: -1); v[idx("rax")] = 77; v[idx("rcx")] = 3; v[idx("r11")] = 4 }
@@ -366,6 +386,43 @@ final class ModelTests: XCTestCase {
         o.syscallInfo!.nr = 4
         o.regs = Sample.compatEntry().regs
         XCTAssertEqual(model.predictedKind(for: o), .syscall32)
+    }
+
+    func testRestartedCompatSyscallSnapshotPredictsInt80() {
+        // Same landing-pad ip as the SYSCALL fast path: the outermost /proc frame decides.
+        let o = Sample.restartedCompatSnapshot()
+        XCTAssertEqual(model.predictedKind(for: o), .int80From32)
+        let c = model.crossing(for: o)
+        XCTAssertEqual(c.entry, .int80)
+        XCTAssertEqual(c.phase, "blocked")
+        assertAllHold(c, ["entry.kind", "kstack.outermost", "kstack.path", "pt_regs", "proc_syscall", "selectors.cs"])
+        XCTAssertEqual(c.failedChecks, [])
+
+        // The fast path's own stack still predicts it.
+        var f = o
+        f.kernelStack = Sample.frames(["anon_pipe_read", "vfs_read", "ksys_read", "do_fast_syscall_32", "entry_SYSCALL_compat_after_hwframe"])
+        XCTAssertEqual(model.predictedKind(for: f), .syscall32)
+        XCTAssertEqual(model.crossing(for: f).failedChecks, [])
+    }
+
+    func testCompatSnapshotEndingInEntrySyscall64Fails() {
+        // A 32-bit task's crossing cannot come through the 64-bit SYSCALL entry.
+        var o = Sample.restartedCompatSnapshot()
+        o.kernelStack = Sample.frames(["anon_pipe_read", "vfs_read", "ksys_read", "do_syscall_64", "entry_SYSCALL_64_after_hwframe"])
+        XCTAssertEqual(model.predictedKind(for: o), .syscall32)
+        let c = model.crossing(for: o)
+        XCTAssertEqual(c.check("entry.kind")?.ok, false)
+        XCTAssertEqual(c.check("kstack.outermost")?.ok, false)
+        XCTAssertEqual(c.check("kstack.path")?.ok, false)
+        // Nor does a direct int $0x80 outside the vDSO pass with the fast path's stack.
+        var d = Sample.restartedCompatSnapshot()
+        d.maps = [Sample.vdsoMap]
+        d.regs = Registers(values: { var x = d.regs.values; x[Sample.idx("rip")] = 0x804_9000; return x }())
+        d.procSyscall = "3 0x3 0xf7d2335c 0x40 0xf7f40ff4 0x0 0xf7d233a8 0xf7d23310 0x8049000"
+        d.procSyscallAtStop = d.procSyscall
+        d.kernelStack = Sample.frames(["anon_pipe_read", "vfs_read", "ksys_read", "do_fast_syscall_32", "entry_SYSCALL_compat_after_hwframe"])
+        XCTAssertEqual(model.predictedKind(for: d), .int80From32)
+        XCTAssertEqual(model.crossing(for: d).check("kstack.outermost")?.ok, false)
     }
 
     func testInterruptedSnapshotAllChecksHold() {

@@ -58,18 +58,31 @@ struct CrossingJudge {
             let arch = obs.entryAuditArch ?? info?.arch
             if e.cs.rawValue == X86.userCS32 {
                 let inVdso = vdso.map { $0.contains(e.rip) } ?? true
-                return viaVsyscall(inVdso: inVdso, nr: e.origRax.signed) ? (config.isIntel ? .sysenter : .syscall32) : .int80From32
+                return compatPath(inVdso: inVdso, nr: e.origRax.signed)
             }
             if let a = arch { return a == SyscallInfo.auditArchI386 ? .int80 : .syscall }
         }
         if is32 {
-            return viaVsyscall(inVdso: ipInVdso, nr: info?.nr ?? origRax) ? (config.isIntel ? .sysenter : .syscall32) : .int80From32
+            return compatPath(inVdso: ipInVdso, nr: info?.nr ?? origRax)
         }
         if let i = info, i.op == .entry || i.op == .exit || i.op == .seccomp {
             return i.arch == SyscallInfo.auditArchI386 ? .int80 : .syscall
         }
         if let a = obs.entryAuditArch { return a == SyscallInfo.auditArchI386 ? .int80 : .syscall }
         return obs.bytesBeforeIP == [0xCD, 0x80] ? .int80 : .syscall
+    }
+
+    /// A 32-bit task's way in: the vendor fast path (SYSCALL on AMD, SYSENTER on Intel) or int $0x80.
+    func compatPath(inVdso: Bool, nr: Int64) -> CrossingKind {
+        // A restarted syscall (ip rewound by 2 onto the vDSO's `int $0x80`) re-enters through int80 from the
+        // same ip: only the outermost /proc frame tells the two apart, so it decides when it names int80.
+        viaVsyscall(inVdso: inVdso, nr: nr) && !outermostNamesInt80 ? (config.isIntel ? .sysenter : .syscall32) : .int80From32
+    }
+
+    /// Whether the kernel stack read for this crossing ends in the int $0x80 entry.
+    var outermostNamesInt80: Bool {
+        guard let outer = frameNames.last else { return false }
+        return outer.hasPrefix("asm_int80_emulation") || outer.hasPrefix("entry_INT80_compat")
     }
 
     /// A 32-bit task's call in the vDSO came through __kernel_vsyscall (SYSCALL/SYSENTER), except the
