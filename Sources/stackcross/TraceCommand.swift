@@ -20,10 +20,10 @@ struct TraceCommand: ParsableCommand {
     @Option(name: .customShort("e"), help: ArgumentHelp("trace=SET: syscall names, %classes (%file, %process, %network…), !negation.", valueName: "expr"))
     var expressions: [String] = []
 
-    @Option(name: .customShort("s"), help: "Longest string or buffer shown, in bytes.")
+    @Option(name: .customShort("s"), help: ArgumentHelp("Longest string or buffer shown, in bytes.", valueName: "n"))
     var stringLimit: Int = 32
 
-    @Option(name: .customShort("o"), help: "Write the records as JSON Lines to FILE (with -c: the summary).")
+    @Option(name: .customShort("o"), help: ArgumentHelp("Write the records as JSON Lines to FILE (with -c: the summary).", valueName: "file"))
     var output: String?
 
     @Flag(name: .customShort("c"), help: "Count calls, errors and time per syscall; print a summary at the end.")
@@ -67,6 +67,8 @@ struct TraceCommand: ParsableCommand {
     var program: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
 
     func validate() throws {
+        // The passthrough argument swallows everything after the options, --help included.
+        if let first = command.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
         if program.isEmpty && pids.isEmpty { throw ValidationError("give a program to run (after --) or -p PID") }
         if !program.isEmpty && !pids.isEmpty { throw ValidationError("give either a program or -p PID, not both") }
         if stringLimit < 0 { throw ValidationError("-s must be at least 0") }

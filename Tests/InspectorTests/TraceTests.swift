@@ -335,6 +335,12 @@ final class TraceTests: XCTestCase {
         XCTAssertEqual(c, try straceCounts([bin.path, "5"], extra: ["--seccomp-bpf", "-e", "trace=%file"]))
     }
 
+    func testHelpIsHelpNotAProgram() throws {
+        let r = try stackcross(["trace", "--help"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("-e") && r.stdout.contains("--no-crossings"), r.stdout)
+    }
+
     func testUnknownSyscallNameIsAUsageError() throws {
         let r = try stackcross(["trace", "-e", "trace=write,notasyscall", "--", "/bin/true"])
         XCTAssertEqual(r.status, 64)
