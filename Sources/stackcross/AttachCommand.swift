@@ -62,8 +62,11 @@ struct AttachCommand: ParsableCommand {
         }
         logger.debug("encoded", metadata: ["bytes": "\(data.count)", "us": "\(Int(Date().timeIntervalSince(t0) * 1e6))"])
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: data) else {
-                throw RuntimeFailure("stackcross attach: cannot write \(output)")
+            let file = try OutputFile(output, command: "stackcross attach")
+            defer { file.close() }
+            do { try file.handle.write(contentsOf: data) } catch {
+                file.discard()
+                throw RuntimeFailure("stackcross attach: writing \(output): \(error)")
             }
         } else {
             FileHandle.standardOutput.write(data)

@@ -51,6 +51,7 @@ struct ReportCommand: ParsableCommand {
         defer { if input != "-" { try? inFile.close() } }
 
         let outHandle: FileHandle
+        var outFile: OutputFile?
         if let output {
             // Opening the output truncates it: refuse when it is the input itself.
             let fm = FileManager.default
@@ -59,15 +60,12 @@ struct ReportCommand: ParsableCommand {
                let da = a[.systemNumber] as? Int, let db = b[.systemNumber] as? Int, ia == ib, da == db {
                 throw ValidationError("-o \(output) is the input file")
             }
-            guard FileManager.default.createFile(atPath: output, contents: nil),
-                  let h = FileHandle(forWritingAtPath: output) else {
-                throw RuntimeFailure("report: cannot write \(output)")
-            }
-            outHandle = h
+            outFile = try OutputFile(output, command: "report")
+            outHandle = outFile!.handle
         } else {
             outHandle = FileHandle.standardOutput
         }
-        defer { if output != nil { try? outHandle.close() } }
+        defer { outFile?.close() }
 
         var writeError: Error?
         let writer = ReportWriter { bytes in
@@ -91,13 +89,13 @@ struct ReportCommand: ParsableCommand {
             try reader.finish()
         } catch {
             // A failed report leaves no half-written view behind.
-            if let output { try? FileManager.default.removeItem(atPath: output) }
+            outFile?.discard()
             if let e = error as? ReportInputError { throw RuntimeFailure("report: \(e)") }
             if let e = error as? RuntimeFailure { throw e }
             throw RuntimeFailure("report: \(error)")
         }
         if let writeError {
-            if let output { try? FileManager.default.removeItem(atPath: output) }
+            outFile?.discard()
             throw RuntimeFailure("report: writing \(output ?? "stdout"): \(writeError)")
         }
     }

@@ -92,14 +92,9 @@ struct TraceCommand: ParsableCommand {
         options.stringLimit = stringLimit
         options.filter = try parsedFilter()
 
-        let outFD: Int32
-        if let path = output {
-            outFD = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard outFD >= 0 else { throw RuntimeFailure("cannot open \(path): \(String(cString: strerror(errno)))") }
-        } else {
-            outFD = -1
-        }
-        defer { if outFD >= 0 { close(outFD) } }
+        let outFile = try output.map { try OutputFile($0, command: "stackcross trace") }
+        let outFD: Int32 = outFile?.fd ?? -1
+        defer { outFile?.close() }
 
         let mode: TraceOutput.Mode = summary ? .summary : (outFD >= 0 ? .jsonLines : .lines)
         let sink = TraceOutput(mode: mode, fd: outFD >= 0 ? outFD : 2, quiet: quiet, multiProcess: follow || pids.count > 1,
