@@ -596,7 +596,13 @@ public final class SyscallTracer {
         withUnsafeBytes(of: r) { Registers(userRegsStruct: $0.baseAddress!) }
     }
 
-    func memory(_ t: TracedTask) -> StoppedTraceeMemory { StoppedTraceeMemory(tid: t.tid, fds: t.process.fds) }
+    /// The fd-path cache is right only while every change to the fd table stops here: no seccomp
+    /// filter hiding close/dup2, and every thread followed (-f). Otherwise read /proc each time, as strace -y does.
+    lazy var fdCacheIsComplete: Bool = options.filter.tracesAll && options.followForks
+
+    func memory(_ t: TracedTask) -> StoppedTraceeMemory {
+        StoppedTraceeMemory(tid: t.tid, fds: fdCacheIsComplete ? t.process.fds : nil)
+    }
 
     // MARK: Signals
 

@@ -325,6 +325,19 @@ final class TraceTests: XCTestCase {
         XCTAssertEqual(c, theirs)
     }
 
+    func testFdPathsStayRightWhenTheFilterHidesClose() throws {
+        // fd 3 is /dev/null, then (after an untraced close and open) /dev/zero.
+        let bin = try fixture("fd_reuse")
+        for args in [["-e", "trace=write"], ["-f", "-e", "trace=write"], ["-f"], []] {
+            let r = try stackcross(["trace"] + args + ["--", bin.path], timeout: 60)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let writes = r.stderr.split(separator: "\n").filter { $0.contains("write(") }
+            XCTAssertEqual(writes.count, 2, "\(args): \(r.stderr)")
+            XCTAssertTrue(writes.first?.contains("write(3</dev/null>, \"a\"") == true, "\(args): \(writes)")
+            XCTAssertTrue(writes.last?.contains("write(3</dev/zero>, \"b\"") == true, "\(args): \(writes)")
+        }
+    }
+
     func testFilterWithClass() throws {
         let bin = try fixture("trace_writes")
         let (r, records) = try trace(["-f", "-e", "trace=%file"], [bin.path, "5"])
