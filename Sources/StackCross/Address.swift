@@ -11,7 +11,7 @@ public struct Address: RawRepresentable, Hashable, Comparable, Sendable, Codable
 
     /// The value read as a signed integer (return values, orig_rax -1).
     public var signed: Int64 { Int64(bitPattern: rawValue) }
-    public var description: String { "0x" + String(rawValue, radix: 16) }
+    public var description: String { hex(rawValue) }
 
     public static func < (a: Address, b: Address) -> Bool { a.rawValue < b.rawValue }
 

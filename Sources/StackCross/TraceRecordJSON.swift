@@ -260,16 +260,7 @@ struct JSONBytes {
         byte(UInt8(ascii: "\""))
         byte(UInt8(ascii: "0"))
         byte(UInt8(ascii: "x"))
-        let len = v == 0 ? 1 : (67 - v.leadingZeroBitCount) / 4
-        var x = v
-        var i = n + len
-        while i > n {
-            i -= 1
-            let d = UInt8(truncatingIfNeeded: x & 0xF)
-            p[i] = d < 10 ? UInt8(ascii: "0") &+ d : UInt8(ascii: "a") &+ (d &- 10)
-            x >>= 4
-        }
-        n += len
+        n += writeHexDigits(v, to: p + n)
         byte(UInt8(ascii: "\""))
     }
 

@@ -691,10 +691,6 @@ struct CrossingJudge {
     }
 }
 
-func hexBytes(_ b: [UInt8]) -> String {
-    b.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
-}
-
 extension String {
     func trimmingCharacters(in set: String) -> String { self[...].trimmingCharacters(inSet: set) }
 }

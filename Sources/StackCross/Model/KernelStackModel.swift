@@ -75,18 +75,6 @@ enum SlotExpectation {
     }
 }
 
-/// `0x…` lowercase, as Address prints.
-func writeHex(_ v: UInt64, to b: inout [UInt8]) {
-    b.append(UInt8(ascii: "0")); b.append(UInt8(ascii: "x"))
-    var shift = 60
-    while shift > 0 && (v >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
-    let digits: StaticString = "0123456789abcdef"
-    while shift >= 0 {
-        b.append(digits.utf8Start[Int((v >> UInt64(shift)) & 0xF)])
-        shift -= 4
-    }
-}
-
 func writeDecimal(_ v: UInt64, to b: inout [UInt8]) {
     if v >= 10 { writeDecimal(v / 10, to: &b) }
     b.append(UInt8(ascii: "0") + UInt8(v % 10))

@@ -376,4 +376,3 @@ extension KernelStackModel {
     }
 }
 
-func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }

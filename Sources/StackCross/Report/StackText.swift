@@ -31,12 +31,12 @@ public enum StackText {
             if let sym = f.symbol { b.append(contentsOf: sym.utf8) }
             if let o = f.offset, f.inlined != true {
                 b.append(contentsOf: "+".utf8)
-                hex(o, to: &b)
+                writeHex(o, to: &b)
             }
             b.append(contentsOf: ") ".utf8)
         }
         b.append(UInt8(ascii: "["))
-        hex(f.pc.rawValue, to: &b)
+        writeHex(f.pc.rawValue, to: &b)
         b.append(UInt8(ascii: "]"))
         if let file = f.file, let line = f.line {
             b.append(UInt8(ascii: " "))
@@ -46,19 +46,6 @@ public enum StackText {
         }
         if f.inlined == true { b.append(contentsOf: " [inlined]".utf8) }
         b.append(0x0A)
-    }
-
-    /// `0x` and lowercase hex digits.
-    static func hex(_ v: UInt64, to b: inout [UInt8]) {
-        b.append(UInt8(ascii: "0"))
-        b.append(UInt8(ascii: "x"))
-        if v == 0 { b.append(UInt8(ascii: "0")); return }
-        var shift = (63 - v.leadingZeroBitCount) / 4 * 4
-        while shift >= 0 {
-            let d = UInt8((v >> UInt64(shift)) & 0xf)
-            b.append(d < 10 ? 0x30 + d : 0x57 + d)
-            shift -= 4
-        }
     }
 }
 

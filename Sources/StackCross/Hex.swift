@@ -1,0 +1,52 @@
+/// Lowercase hex as Address prints it ("0x7ffd…"): the one writer behind Address, the trace JSON,
+/// the strace -k lines and the model's check texts (String(radix:) is generic and slow on those paths).
+
+@inline(__always)
+func hexDigit(_ d: UInt8) -> UInt8 { d < 10 ? UInt8(ascii: "0") &+ d : UInt8(ascii: "a") &+ (d &- 10) }
+
+/// The hex digits of `v` (no prefix) at `p`, which has room for 16; returns how many were written.
+@inline(__always)
+func writeHexDigits(_ v: UInt64, to p: UnsafeMutablePointer<UInt8>) -> Int {
+    let len = v == 0 ? 1 : (67 - v.leadingZeroBitCount) / 4
+    var x = v
+    var i = len
+    while i > 0 {
+        i -= 1
+        p[i] = hexDigit(UInt8(truncatingIfNeeded: x & 0xF))
+        x >>= 4
+    }
+    return len
+}
+
+/// `0x…` appended to a byte buffer.
+func writeHex(_ v: UInt64, to b: inout [UInt8]) {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 18) { t in
+        guard let p = t.baseAddress else { return }
+        p[0] = UInt8(ascii: "0"); p[1] = UInt8(ascii: "x")
+        let n = 2 + writeHexDigits(v, to: p + 2)
+        b.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+    }
+}
+
+/// `0x…` as a String.
+func hex(_ v: UInt64) -> String {
+    // Through a stack buffer: up to 15 bytes the result is a small string, with no allocation.
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 18) { t in
+        guard let p = t.baseAddress else { return "" }
+        p[0] = UInt8(ascii: "0"); p[1] = UInt8(ascii: "x")
+        let n = 2 + writeHexDigits(v, to: p + 2)
+        return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+    }
+}
+
+/// Bytes as two-digit hex pairs separated by spaces ("0f 05").
+func hexBytes(_ b: [UInt8]) -> String {
+    var out = [UInt8]()
+    out.reserveCapacity(b.count * 3)
+    for (i, x) in b.enumerated() {
+        if i > 0 { out.append(UInt8(ascii: " ")) }
+        out.append(hexDigit(x >> 4))
+        out.append(hexDigit(x & 0xF))
+    }
+    return String(decoding: out, as: UTF8.self)
+}
