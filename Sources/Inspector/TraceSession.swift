@@ -116,7 +116,6 @@ final class TracedTask {
     var inSyscall = false
     /// The record of the syscall in progress when it is reported.
     var entry: SyscallRecord?
-    var entryRegs = sc_user_regs()
     var entryBytesBeforeIP: [UInt8]?
     var exitBytesBeforeIP: [UInt8]?
     /// Observations enriched by `TraceHooks.observe` while the task was stopped, judged after it resumed.
@@ -456,7 +455,6 @@ public final class SyscallTracer {
         let f = flags(abi, nr)
         if !tracesAll, !f.contains(.traced) { return false }
         let now = sc_monotonic_ns()
-        t.entryRegs = regs
         if observing { t.entryBytesBeforeIP = bytesBeforeIP(t, regs.rip) }
         let raw = [Address(args.0), Address(args.1), Address(args.2), Address(args.3), Address(args.4), Address(args.5)]
         var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr,
@@ -708,7 +706,6 @@ public final class SyscallTracer {
             let moved = TracedTask(tid: t0.tid, process: t0.process)
             moved.inSyscall = execing.inSyscall
             moved.entry = execing.entry
-            moved.entryRegs = execing.entryRegs
             moved.entryBytesBeforeIP = execing.entryBytesBeforeIP
             moved.entryObservation = execing.entryObservation
             tasks[t0.tid] = moved
