@@ -496,7 +496,8 @@ public final class SyscallTracer {
         let wasIn = t.inSyscall
         t.inSyscall = false
         let ret = info.u.exit.rval
-        hooks.atSyscallExit?(t.process.pid, t.tid, TraceABI(auditArch: info.arch).name, Int64(bitPattern: regs.orig_rax), ret)
+        let abi = TraceABI(auditArch: info.arch)
+        hooks.atSyscallExit?(t.process.pid, t.tid, abi.name, Int64(bitPattern: regs.orig_rax), ret)
         guard var rec = t.entry else {
             if !wasIn { syscallExitWithoutEntry(t, info: info, regs: regs) }
             return nil
@@ -504,11 +505,11 @@ public final class SyscallTracer {
         t.entry = nil
         rec.ret = ret
         rec.exitNs = sc_monotonic_ns()
-        let abi = TraceABI(auditArch: info.arch)
         let f = flags(abi, rec.nr)
         let mem = memory(t)
+        let rawArgs = f.contains(.decodeAtExit) || wantsText ? rec.rawArgs.map(\.rawValue) : []
         if f.contains(.decodeAtExit) {
-            let d = SyscallDecoder.decode(abi: abi.name, nr: rec.nr, args: rec.rawArgs.map(\.rawValue), memory: mem,
+            let d = SyscallDecoder.decode(abi: abi.name, nr: rec.nr, args: rawArgs, memory: mem,
                                           stringLimit: options.stringLimit, at: .exit(ret),
                                           entry: (rec.args, rec.strings ?? [:]))
             rec.args = d.args
@@ -522,7 +523,7 @@ public final class SyscallTracer {
             t.exitObservation = obs
         }
         let text = wantsText
-            ? SyscallDecoder.decodeReturn(abi: abi.name, nr: rec.nr, ret: ret, args: rec.rawArgs.map(\.rawValue), memory: mem)
+            ? SyscallDecoder.decodeReturn(abi: abi.name, nr: rec.nr, ret: ret, args: rawArgs, memory: mem)
             : nil
         return (rec, text)
     }
