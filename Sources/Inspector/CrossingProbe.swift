@@ -72,7 +72,7 @@ public final class CrossingProbe {
             obs.kernelStackReadAtStop = true
             lastKernelStack[tid] = frames
             if obs.kind == .syscallEntry || obs.kind == .syscallExit {
-                obs.contextSwitches = ProcFS.read("/proc/\(pid)/task/\(tid)/status").flatMap { ContextSwitchCount.parse(status: $0) }
+                obs.contextSwitches = ProcFS.read(ProcFS.taskPath(pid, tid, "status")).flatMap { ContextSwitchCount.parse(status: $0) }
             }
         }
         if let a = altstacks[tid] { obs.sigaltstack = a }
@@ -185,9 +185,7 @@ public final class CrossingProbe {
     /// SigCgt of /proc/PID/task/TID/status: whether the process has a handler for `signo`.
     func isCaught(pid: Int32, tid: Int32, signo: Int32) -> Bool {
         guard signo > 0 && signo <= 64, signo != SIGKILL, signo != SIGSTOP,
-              let text = ProcFS.read("/proc/\(pid)/task/\(tid)/status"),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
-              let mask = UInt64(line.dropFirst(7).filter { $0 != " " && $0 != "\t" }, radix: 16) else { return false }
+              let mask = ProcFS.status(pid: pid, tid: tid)?.sigCgt else { return false }
         return mask & (UInt64(1) << UInt64(signo - 1)) != 0
     }
 
