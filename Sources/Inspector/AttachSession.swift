@@ -124,6 +124,9 @@ public final class StoppedProcess {
 
     /// Detaches every stopped thread, giving back the signals it was about to receive.
     func detachAll() {
+        // An error between seize and waitForStops (EPERM on a later thread) leaves seized threads
+        // whose interrupt stop is not collected yet: collect it, or they stay stopped and traced.
+        if !waiting.isEmpty { try? waitForStops(timeout: 1) }
         for t in threads.keys.sorted() {
             let sig = threads[t]!.pendingSignal
             do { try Ptrace.detach(t, signal: sig) } catch {

@@ -64,7 +64,7 @@ public final class CrossingProbe {
             // execve resets handlers to default and drops the sigaltstack.
             maps[pid] = nil; elf32[pid] = nil; actions[pid] = nil; altstacks[tid] = nil
         }
-        obs.maps = mapsFor(pid, covering: [obs.regs.rsp, obs.regs.rip])
+        obs.maps = mapsFor(pid, covering: obs.regs.rsp, obs.regs.rip)
         obs.is32BitTask = is32(pid)
         if readKernelStack {
             let frames = kernelStackText(pid: pid, tid: tid).map(ProcKernelStack.parse) ?? []
@@ -72,7 +72,7 @@ public final class CrossingProbe {
             obs.kernelStackReadAtStop = true
             lastKernelStack[tid] = frames
             if obs.kind == .syscallEntry || obs.kind == .syscallExit {
-                obs.contextSwitches = ProcFS.read("/proc/\(pid)/task/\(tid)/status").flatMap { ContextSwitchCount.parse(status: $0) }
+                obs.contextSwitches = ProcFS.read(ProcFS.taskPath(pid, tid, "status")).flatMap { ContextSwitchCount.parse(status: $0) }
             }
         }
         if let a = altstacks[tid] { obs.sigaltstack = a }
@@ -126,8 +126,9 @@ public final class CrossingProbe {
     }
 
     /// /proc/PID/maps, re-read only when the cached copy misses an address the checks need.
-    func mapsFor(_ pid: Int32, covering addrs: [Address]) -> [MemoryMapping] {
-        if let m = maps[pid], addrs.allSatisfy({ a in m.contains { $0.contains(a) } }) { return m }
+    /// The cached maps of `pid` while they cover the stack pointer and ip, else re-read (called at every stop).
+    func mapsFor(_ pid: Int32, covering sp: Address, _ ip: Address) -> [MemoryMapping] {
+        if let m = maps[pid], m.contains(where: { $0.contains(sp) }), m.contains(where: { $0.contains(ip) }) { return m }
         let m = ProcFS.maps(pid)
         maps[pid] = m
         return m
@@ -151,19 +152,20 @@ public final class CrossingProbe {
     func atSyscallEntry(pid: Int32, tid: Int32, record rec: inout SyscallRecord) {
         if readKernelStack { rec.kernelStack = lastKernelStack.removeValue(forKey: tid) }
         let i386 = rec.abi == "i386"
-        let a = rec.rawArgs.map(\.rawValue)
+        // The raw arguments as they are: no per-stop copy for the many calls that are none of these.
+        let a = rec.rawArgs
         guard a.count == 6 else { return }
         switch (i386, rec.nr) {
         case (false, 13), (true, 174):  // rt_sigaction(sig, act, oldact, sigsetsize)
-            guard a[1] != 0, let sig = Int32(exactly: a[0] & 0xFFFF_FFFF) else { return }
+            guard a[1].rawValue != 0, let sig = Int32(exactly: a[0].rawValue & 0xFFFF_FFFF) else { return }
             let n = i386 ? 12 : 24
-            guard let b = TraceeMemoryReader.read(pid: tid, address: a[1], count: n), b.count == n else { return }
+            guard let b = TraceeMemoryReader.read(pid: tid, address: a[1].rawValue, count: n), b.count == n else { return }
             let w = i386 ? stride(from: 0, to: 12, by: 4).map { le(b, $0, 4) } : stride(from: 0, to: 24, by: 8).map { le(b, $0, 8) }
             actions[pid, default: [:]][sig] = Action(handler: w[0], flags: w[1], restorer: w[2])
         case (false, 131), (true, 186):  // sigaltstack(ss, old_ss)
-            guard a[0] != 0 else { return }
+            guard a[0].rawValue != 0 else { return }
             let n = i386 ? 12 : 24
-            guard let b = TraceeMemoryReader.read(pid: tid, address: a[0], count: n), b.count == n else { return }
+            guard let b = TraceeMemoryReader.read(pid: tid, address: a[0].rawValue, count: n), b.count == n else { return }
             let (sp, flags, size) = i386 ? (le(b, 0, 4), le(b, 4, 4), le(b, 8, 4)) : (le(b, 0, 8), le(b, 8, 4), le(b, 16, 8))
             altstacks[tid] = flags & 2 != 0 ? .some(nil) : (base: Address(sp), size: size)  // SS_DISABLE
         case (false, 15):  // rt_sigreturn: the ucontext it will restore sits at rsp
@@ -185,9 +187,7 @@ public final class CrossingProbe {
     /// SigCgt of /proc/PID/task/TID/status: whether the process has a handler for `signo`.
     func isCaught(pid: Int32, tid: Int32, signo: Int32) -> Bool {
         guard signo > 0 && signo <= 64, signo != SIGKILL, signo != SIGSTOP,
-              let text = ProcFS.read("/proc/\(pid)/task/\(tid)/status"),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
-              let mask = UInt64(line.dropFirst(7).filter { $0 != " " && $0 != "\t" }, radix: 16) else { return false }
+              let mask = ProcFS.status(pid: pid, tid: tid)?.sigCgt else { return false }
         return mask & (UInt64(1) << UInt64(signo - 1)) != 0
     }
 
@@ -207,7 +207,7 @@ public final class CrossingProbe {
            Int32(truncatingIfNeeded: si[1]) != SIGTRAP {
             return .stepped
         }
-        var obs = StopObservation(kind: .handlerEntry, tid: tid, regs: regs, maps: mapsFor(pid, covering: [regs.rsp, regs.rip]),
+        var obs = StopObservation(kind: .handlerEntry, tid: tid, regs: regs, maps: mapsFor(pid, covering: regs.rsp, regs.rip),
                                   interruptedRegs: delivery.regs, signo: signo)
         obs.is32BitTask = is32(pid)
         obs.signalCode = delivery.signalCode

@@ -63,9 +63,12 @@ public enum ProcFS {
     }
 
     /// The target of /proc/PID/exe; nil for kernel threads and when not permitted.
-    public static func exe(_ pid: Int32) -> String? {
+    public static func exe(_ pid: Int32) -> String? { readLink("/proc/\(pid)/exe") }
+
+    /// The target of a symlink (/proc/PID/exe, /proc/PID/fd/N); nil when it cannot be read.
+    static func readLink(_ path: String) -> String? {
         var buf = [CChar](repeating: 0, count: 4097)
-        let n = readlink("/proc/\(pid)/exe", &buf, 4096)
+        let n = readlink(path, &buf, 4096)
         guard n > 0 else { return nil }
         return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }

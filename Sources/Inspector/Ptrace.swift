@@ -157,13 +157,8 @@ extension SyscallInfo {
 /// Reads tracee memory with process_vm_readv, falling back to PTRACE_PEEKDATA for pages
 /// process_vm_readv cannot reach (it honours page protections, PEEKDATA does not).
 public enum TraceeMemoryReader {
+    /// The page-by-page reader of StoppedTraceeMemory, so both paths fall back to PEEKDATA the same way.
     public static func read(pid: Int32, address: UInt64, count: Int) -> [UInt8]? {
-        guard count > 0 else { return [] }
-        var buf = [UInt8](repeating: 0, count: count)
-        var n = buf.withUnsafeMutableBytes { sc_read_memory(pid, address, $0.baseAddress, count) }
-        if n <= 0 { n = buf.withUnsafeMutableBytes { sc_peek_memory(pid, address, $0.baseAddress, count) } }
-        guard n > 0 else { return nil }
-        if n < count { buf.removeLast(count - n) }
-        return buf
+        StoppedTraceeMemory(tid: pid, fds: nil).read(address, count: count)
     }
 }

@@ -116,7 +116,6 @@ final class TracedTask {
     var inSyscall = false
     /// The record of the syscall in progress when it is reported.
     var entry: SyscallRecord?
-    var entryRegs = sc_user_regs()
     var entryBytesBeforeIP: [UInt8]?
     var exitBytesBeforeIP: [UInt8]?
     /// Observations enriched by `TraceHooks.observe` while the task was stopped, judged after it resumed.
@@ -456,7 +455,6 @@ public final class SyscallTracer {
         let f = flags(abi, nr)
         if !tracesAll, !f.contains(.traced) { return false }
         let now = sc_monotonic_ns()
-        t.entryRegs = regs
         if observing { t.entryBytesBeforeIP = bytesBeforeIP(t, regs.rip) }
         let raw = [Address(args.0), Address(args.1), Address(args.2), Address(args.3), Address(args.4), Address(args.5)]
         var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr,
@@ -498,7 +496,8 @@ public final class SyscallTracer {
         let wasIn = t.inSyscall
         t.inSyscall = false
         let ret = info.u.exit.rval
-        hooks.atSyscallExit?(t.process.pid, t.tid, TraceABI(auditArch: info.arch).name, Int64(bitPattern: regs.orig_rax), ret)
+        let abi = TraceABI(auditArch: info.arch)
+        hooks.atSyscallExit?(t.process.pid, t.tid, abi.name, Int64(bitPattern: regs.orig_rax), ret)
         guard var rec = t.entry else {
             if !wasIn { syscallExitWithoutEntry(t, info: info, regs: regs) }
             return nil
@@ -506,11 +505,11 @@ public final class SyscallTracer {
         t.entry = nil
         rec.ret = ret
         rec.exitNs = sc_monotonic_ns()
-        let abi = TraceABI(auditArch: info.arch)
         let f = flags(abi, rec.nr)
         let mem = memory(t)
+        let rawArgs = f.contains(.decodeAtExit) || wantsText ? rec.rawArgs.map(\.rawValue) : []
         if f.contains(.decodeAtExit) {
-            let d = SyscallDecoder.decode(abi: abi.name, nr: rec.nr, args: rec.rawArgs.map(\.rawValue), memory: mem,
+            let d = SyscallDecoder.decode(abi: abi.name, nr: rec.nr, args: rawArgs, memory: mem,
                                           stringLimit: options.stringLimit, at: .exit(ret),
                                           entry: (rec.args, rec.strings ?? [:]))
             rec.args = d.args
@@ -524,7 +523,7 @@ public final class SyscallTracer {
             t.exitObservation = obs
         }
         let text = wantsText
-            ? SyscallDecoder.decodeReturn(abi: abi.name, nr: rec.nr, ret: ret, args: rec.rawArgs.map(\.rawValue), memory: mem)
+            ? SyscallDecoder.decodeReturn(abi: abi.name, nr: rec.nr, ret: ret, args: rawArgs, memory: mem)
             : nil
         return (rec, text)
     }
@@ -708,7 +707,6 @@ public final class SyscallTracer {
             let moved = TracedTask(tid: t0.tid, process: t0.process)
             moved.inSyscall = execing.inSyscall
             moved.entry = execing.entry
-            moved.entryRegs = execing.entryRegs
             moved.entryBytesBeforeIP = execing.entryBytesBeforeIP
             moved.entryObservation = execing.entryObservation
             tasks[t0.tid] = moved

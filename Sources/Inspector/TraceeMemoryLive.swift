@@ -13,7 +13,7 @@ final class FdPathCache {
     func path(_ fd: Int32) -> String? {
         if let p = paths[fd] { return p }
         if missing.contains(fd) { return nil }
-        let p = FdPathCache.readLink("/proc/\(pid)/fd/\(fd)")
+        let p = ProcFS.readLink("/proc/\(pid)/fd/\(fd)")
         if let p { paths[fd] = p } else { missing.insert(fd) }
         return p
     }
@@ -21,13 +21,6 @@ final class FdPathCache {
     func invalidate() {
         if !paths.isEmpty { paths.removeAll(keepingCapacity: true) }
         if !missing.isEmpty { missing.removeAll(keepingCapacity: true) }
-    }
-
-    static func readLink(_ path: String) -> String? {
-        var buf = [CChar](repeating: 0, count: 4097)
-        let n = readlink(path, &buf, 4096)
-        guard n > 0 else { return nil }
-        return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Syscalls after which an fd may name something else (or nothing): the cache is dropped when one returns.
@@ -109,6 +102,6 @@ public struct StoppedTraceeMemory: TraceeMemory {
 
     public func fdPath(_ fd: Int32) -> String? {
         guard fd >= 0 else { return nil }
-        return fds?.path(fd) ?? FdPathCache.readLink("/proc/\(tid)/fd/\(fd)")
+        return fds?.path(fd) ?? ProcFS.readLink("/proc/\(tid)/fd/\(fd)")
     }
 }

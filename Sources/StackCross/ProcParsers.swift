@@ -130,6 +130,8 @@ public struct ProcStatus: Hashable, Sendable {
     /// Pending signals of this thread (SigPnd) and of the process (ShdPnd), as bit masks.
     public var sigPnd: UInt64? { fields["SigPnd"].flatMap { UInt64($0, radix: 16) } }
     public var shdPnd: UInt64? { fields["ShdPnd"].flatMap { UInt64($0, radix: 16) } }
+    /// Signals the process has a handler for (SigCgt), as a bit mask.
+    public var sigCgt: UInt64? { fields["SigCgt"].flatMap { UInt64($0, radix: 16) } }
 }
 
 private extension Substring {

@@ -68,5 +68,7 @@ final class ProcParsersTests: XCTestCase {
         XCTAssertEqual(st.tracerPid, 0)
         XCTAssertEqual(st.sigPnd, 0x100)
         XCTAssertEqual(st.shdPnd, 0)
+        XCTAssertNil(st.sigCgt)
+        XCTAssertEqual(ProcStatus.parse("SigIgn:\t0000000000001000\nSigCgt:\t0000000180004002\n").sigCgt, 0x1_8000_4002)
     }
 }
