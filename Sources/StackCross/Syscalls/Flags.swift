@@ -97,7 +97,6 @@ public enum Flags {
     public static let atAccess = FlagSet([
         (0x100, "AT_SYMLINK_NOFOLLOW"), (0x200, "AT_EACCESS"), (0x1000, "AT_EMPTY_PATH"),
     ])
-    public static let atStatx = FlagSet(at.bits, zero: "AT_STATX_SYNC_AS_STAT")
     public static let atFDCWD: Int32 = -100
 
     public static let statxMask = FlagSet([
