@@ -111,7 +111,7 @@ struct CrossingJudge {
     /// A SIGSEGV/SIGBUS/SIGILL/SIGFPE/SIGTRAP the kernel raised for an exception (not one sent by kill).
     func signalIsFromCPU(_ s: Int32) -> Bool {
         guard Self.faultSignals.contains(s) || s == Self.sigtrap else { return false }
-        if let code = obs.signalCode { return code > 0 }
+        if let code = obs.signalCode { return Signals.isFromKernel(code: code) }
         return true
     }
 
