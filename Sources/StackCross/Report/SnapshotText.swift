@@ -18,16 +18,18 @@ public enum SnapshotText {
         for c in t.crossing?.failedChecks ?? [] {
             out += "  ✗ \(c.name): expected \(c.expected), actual \(c.actual)\n"
         }
-        var n = 0
-        for f in t.userStack {
-            if let note = f.note {
-                out += "  -- \(note)\n"
-                continue
-            }
-            out += "  " + userFrame(f, index: n) + "\n"
-            n += 1
-        }
+        for l in userLines(t.userStack) { out += "  " + l + "\n" }
         return out
+    }
+
+    /// User frames numbered from #0, a walk's note (`-- why`) in its place and not counted.
+    public static func userLines(_ frames: [Frame]) -> [String] {
+        var n = 0
+        return frames.map { f in
+            if let note = f.note { return "-- \(note)" }
+            defer { n += 1 }
+            return userFrame(f, index: n)
+        }
     }
 
     /// `[k] anon_pipe_read+0x1f/0x90 [module]`

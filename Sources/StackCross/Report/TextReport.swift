@@ -56,15 +56,7 @@ public final class TextExporter: ReportExporter {
             parts.append("user rsp \(rsp)" + (r.crossing?.userStackMapping.map { " in \($0)" } ?? ""))
         }
         out.write("    ── " + parts.joined(separator: " · ") + " ──\n")
-        var n = 0
-        for f in u {
-            if let note = f.note {
-                out.write("    -- \(note)\n")
-                continue
-            }
-            out.write("    " + SnapshotText.userFrame(f, index: n) + "\n")
-            n += 1
-        }
+        for l in SnapshotText.userLines(u) { out.write("    " + l + "\n") }
     }
 
     private func writeFailedChecks(_ c: Crossing?) {
