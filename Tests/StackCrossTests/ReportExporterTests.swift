@@ -227,6 +227,17 @@ final class ReportExporterTests: XCTestCase {
         XCTAssertTrue(parser.parse(), "SVG does not parse: \(String(describing: parser.parserError))")
     }
 
+    /// A crafted trace's very deep stack (200k frames) must not overflow the exporter's own stack.
+    func testFlameGraphOfAVeryDeepStackDoesNotOverflow() throws {
+        let deep = (0..<200_000).map { Frame(pc: Address(UInt64($0) + 1), symbol: "f\($0)") }
+        let recs = [TraceRecord.syscall(SyscallRecord(pid: 1, tid: 1, abi: "x86_64", nr: 0, name: "read", args: [], rawArgs: [],
+                                                      entryNs: 0, userStack: deep))]
+        let svg = ReportSamples.text(try ReportSamples.export(.flamegraph, recs))
+        XCTAssertTrue(svg.contains("<title>all (1 samples, 100%)</title>"), String(svg.prefix(2000)))
+        XCTAssertTrue(svg.contains("<title>f199999 (1 samples, 100%)</title>"))
+        XCTAssertTrue(svg.hasSuffix("</svg>\n"))
+    }
+
     func testChromeTraceHasTracksSlicesInstantsAndExactBytes() throws {
         let data = Data(try ReportSamples.export(.chrome))
         let obj = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])

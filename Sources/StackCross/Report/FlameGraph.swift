@@ -33,10 +33,18 @@ public final class FlameGraphExporter: ReportExporter {
 
     public func finish() throws {
         let root = Node("all")
+        // Freed one by one: a recursive deinit down a crafted trace's very deep stack would overflow ours.
+        defer {
+            var doomed = [root]
+            while let n = doomed.popLast() { doomed.append(contentsOf: n.children.values); n.children = [:] }
+        }
+        var levels = 1
         for (stack, count) in counter.counts {
             root.count += count
             var node = root
-            for name in stack.split(separator: ";", omittingEmptySubsequences: false).map(String.init) {
+            let names = stack.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+            levels = max(levels, 1 + names.count)
+            for name in names {
                 if let c = node.children[name] { node = c } else {
                     let c = Node(name)
                     node.children[name] = c
@@ -45,8 +53,6 @@ public final class FlameGraphExporter: ReportExporter {
                 node.count += count
             }
         }
-        func depth(_ n: Node) -> Int { 1 + (n.children.values.map(depth).max() ?? 0) }
-        let levels = depth(root)
         let W = Self.width, H = Self.frameHeight
         let top = 40.0, bottom = 24.0
         let height = top + Double(levels) * H + bottom
