@@ -132,6 +132,27 @@ final class ReportReaderTests: XCTestCase {
         XCTAssertEqual(c.records.count, 2)
     }
 
+    /// An unknown field nested deeper than the fast decoder follows goes to JSONDecoder: a moderate
+    /// depth still decodes, a crafted 200k-deep one is a corrupt line, never a crash.
+    func testDeeplyNestedUnknownFieldIsDecodedOrRejectedNotACrash() throws {
+        func nested(_ depth: Int) throws -> [UInt8] {
+            var line = try lines([ReportSamples.trace[1]])
+            XCTAssertEqual(line.suffix(2), Array("}\n".utf8))
+            line.removeLast(2)
+            return line + Array((",\"zz\":" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}\n").utf8)
+        }
+        let first = try lines([ReportSamples.trace[0]])
+        let c = CollectingExporter()
+        let ok = ReportReader(file: "t", exporter: c)
+        try ok.feed(first + (try nested(100)))
+        try ok.finish()
+        XCTAssertEqual(c.records, Array(ReportSamples.trace.prefix(2)))
+        let r = ReportReader(file: "t", exporter: CollectingExporter())
+        XCTAssertThrowsError(try { try r.feed(first + (try nested(200_000))); try r.finish() }()) { e in
+            XCTAssertTrue("\(e)".hasPrefix("t:2: corrupt record"), "\(e)")
+        }
+    }
+
     func testCorruptLineNamesFileAndLine() throws {
         var bytes = try lines(Array(ReportSamples.trace.prefix(3)))
         bytes += Array("{\"type\":\"syscall\",\"pid\":1,\n".utf8)

@@ -23,6 +23,8 @@ public enum FastRecordDecoder {
         let p: UnsafePointer<UInt8>
         let n: Int
         var i = 0
+        var depth = 0
+        static let maxSkipDepth = 64
 
         init(p: UnsafePointer<UInt8>, n: Int) { self.p = p; self.n = n }
 
@@ -222,8 +224,13 @@ public enum FastRecordDecoder {
             }
         }
 
-        /// Skips any value (unknown keys are ignored, as JSONDecoder ignores them).
+        /// Skips any value (unknown keys are ignored, as JSONDecoder ignores them). Nesting is bounded:
+        /// a crafted line nested deeper goes to JSONDecoder, whose own limit words the error, instead
+        /// of recursing off the end of a decoding thread's stack.
         mutating func skip() throws {
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maxSkipDepth else { throw Unsupported() }
             switch try peek() {
             case UInt8(ascii: "{"): try object { c, _ in try c.skip() }
             case UInt8(ascii: "["): try array { c in try c.skip() }
