@@ -19,6 +19,21 @@ final class ReportPipelineTests: XCTestCase {
         try? FileManager.default.removeItem(at: dir)
     }
 
+    /// Runs `stackcross trace FLAG -o NAME -- FIXTURE COUNT` and checks that the fast decoder reads
+    /// every line of the engine's own output exactly as JSONDecoder does.
+    func traceToFile(_ name: String, flag: String, fixture fixtureName: String, count: Int,
+                     file: StaticString = #filePath, line: UInt = #line) throws -> URL {
+        let bin = try fixture(fixtureName)
+        let trace = dir.appendingPathComponent(name)
+        let t = try stackcross(["trace", flag, "-o", trace.path, "--", bin.path, String(count)], timeout: 60)
+        XCTAssertEqual(t.status, 0, t.stderr, file: file, line: line)
+        for l in try String(contentsOf: trace, encoding: .utf8).split(separator: "\n") {
+            XCTAssertEqual(FastRecordDecoder.decode(Array(l.utf8)), try JSONDecoder().decode(TraceRecord.self, from: Data(l.utf8)),
+                           file: file, line: line)
+        }
+        return trace
+    }
+
     func report(_ input: URL, _ format: ReportFormat, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let out = dir.appendingPathComponent("out.\(format.rawValue)")
         let r = try stackcross(["report", input.path, "--format", format.rawValue, "-o", out.path])
@@ -88,13 +103,7 @@ final class ReportPipelineTests: XCTestCase {
 
     /// trace --kernel-stack: the kernel frames read at each stop fold under the syscall, outermost first.
     func testKernelStacksFromTraceFoldAndPrint() throws {
-        let bin = try fixture("trace_writes")
-        let trace = dir.appendingPathComponent("k.jsonl")
-        let t = try stackcross(["trace", "--kernel-stack", "-o", trace.path, "--", bin.path, "5"], timeout: 60)
-        XCTAssertEqual(t.status, 0, t.stderr)
-        for line in try String(contentsOf: trace, encoding: .utf8).split(separator: "\n") {
-            XCTAssertEqual(FastRecordDecoder.decode(Array(line.utf8)), try JSONDecoder().decode(TraceRecord.self, from: Data(line.utf8)))
-        }
+        let trace = try traceToFile("k.jsonl", flag: "--kernel-stack", fixture: "trace_writes", count: 5)
         let folded = try report(trace, .folded)
         // The syscall marks the crossing; the /proc frames at the entry stop follow, outermost first.
         let writes = folded.split(separator: "\n").filter { $0.hasPrefix("write_[k];") }
@@ -111,14 +120,7 @@ final class ReportPipelineTests: XCTestCase {
     /// trace --stack on stack_chain (main → level1 → level2 → level3 → leaf → write, 25 times):
     /// the user chain folds root first, the flame graph and the html carry it.
     func testUserStacksFromTraceStackFoldIntoTheFixturesChain() throws {
-        let bin = try fixture("stack_chain")
-        let trace = dir.appendingPathComponent("s.jsonl")
-        let t = try stackcross(["trace", "--stack", "-o", trace.path, "--", bin.path, "25"], timeout: 60)
-        XCTAssertEqual(t.status, 0, t.stderr)
-        // The fast decoder reads the engine's own output exactly as JSONDecoder does.
-        for line in try String(contentsOf: trace, encoding: .utf8).split(separator: "\n") {
-            XCTAssertEqual(FastRecordDecoder.decode(Array(line.utf8)), try JSONDecoder().decode(TraceRecord.self, from: Data(line.utf8)))
-        }
+        let trace = try traceToFile("s.jsonl", flag: "--stack", fixture: "stack_chain", count: 25)
         let folded = try report(trace, .folded)
         let chain = folded.split(separator: "\n").filter { $0.contains("main;level1;level2;level3;leaf;") }
         XCTAssertEqual(chain.map { Int($0.split(separator: " ").last!)! }.reduce(0, +), 25, folded)
