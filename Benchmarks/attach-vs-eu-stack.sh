@@ -6,11 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-21}
 THREADS=${2:-30}
-export PATH=/opt/swift/usr/bin:$PATH
-SCRATCH=${SCRATCH:-.build}
-swift build -c release --scratch-path "$SCRATCH" >&2
-BIN="$SCRATCH/release/stackcross"
-WORK=$(mktemp -d)
+. Benchmarks/lib.sh
 trap 'kill "$FIXTURE" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 gcc -g -O0 -fno-omit-frame-pointer -pthread -o "$WORK/many_threads" Fixtures/many_threads.c
 "$WORK/many_threads" "$THREADS" 600 > "$WORK/ready" &

@@ -10,12 +10,7 @@ cd "$(dirname "$0")/.."
 RUNS=${1:-7}
 WRITES=${2:-20000}
 SIGNALS=${3:-2000}
-export PATH=/opt/swift/usr/bin:$PATH
-SCRATCH=${SCRATCH:-.build}
-swift build -c release --scratch-path "$SCRATCH" >&2
-BIN="$SCRATCH/release/stackcross"
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+. Benchmarks/lib.sh
 gcc -O0 -o "$WORK/writes" Fixtures/trace_writes.c
 gcc -O0 -o "$WORK/sigloop" Fixtures/model_signal_loop.c
 

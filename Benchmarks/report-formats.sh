@@ -9,12 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CALLS=${1:-100000}
 RUNS=${2:-3}
-export PATH=/opt/swift/usr/bin:$PATH
-SCRATCH=${SCRATCH:-.build}
-swift build -c release --product stackcross --scratch-path "$SCRATCH" >&2
-BIN="$SCRATCH/release/stackcross"
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+. Benchmarks/lib.sh
 gcc -g -O0 -fno-omit-frame-pointer -o "$WORK/trace_writes" Fixtures/trace_writes.c
 "$BIN" trace -q -o "$WORK/t.jsonl" -- "$WORK/trace_writes" "$CALLS" 2> /dev/null
 LINES=$(wc -l < "$WORK/t.jsonl")

@@ -7,12 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-7}
 COUNT=${2:-3000}
-export PATH=/opt/swift/usr/bin:$PATH
-SCRATCH=${SCRATCH:-.build}
-swift build -c release --scratch-path "$SCRATCH" >&2
-BIN="$SCRATCH/release/stackcross"
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+. Benchmarks/lib.sh
 gcc -g -O0 -fno-omit-frame-pointer -pthread -o "$WORK/stack_chain" Fixtures/stack_chain.c
 FX="$WORK/stack_chain"
 
