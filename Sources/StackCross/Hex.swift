@@ -41,12 +41,16 @@ func hex(_ v: UInt64) -> String {
 
 /// Bytes as two-digit hex pairs separated by spaces ("0f 05").
 func hexBytes(_ b: [UInt8]) -> String {
-    var out = [UInt8]()
-    out.reserveCapacity(b.count * 3)
-    for (i, x) in b.enumerated() {
-        if i > 0 { out.append(UInt8(ascii: " ")) }
-        out.append(hexDigit(x >> 4))
-        out.append(hexDigit(x & 0xF))
+    // Through a temporary buffer: for the usual two bytes before ip, the result is a small string and nothing is allocated.
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(b.count * 3, 1)) { t in
+        guard let p = t.baseAddress else { return "" }
+        var n = 0
+        for x in b {
+            if n > 0 { p[n] = UInt8(ascii: " "); n += 1 }
+            p[n] = hexDigit(x >> 4)
+            p[n + 1] = hexDigit(x & 0xF)
+            n += 2
+        }
+        return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
     }
-    return String(decoding: out, as: UTF8.self)
 }

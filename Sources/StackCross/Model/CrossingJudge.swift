@@ -220,26 +220,35 @@ struct CrossingJudge {
 
     // MARK: checks that apply at every stop
 
+    static let userHalfText = "< " + hex(X86.userSpaceEnd) + " (user half)"
+    /// "all N predicted slots match", made once per N.
+    static let allSlotsMatch = (0...PtRegsSlot.allCases.count).map { "all \($0) predicted slots match" }
+
     mutating func selectorChecks(_ kind: CrossingKind) {
+        // Runs at every stop: the texts are literals where they can be, built once where they cannot.
         let cs = regs.cs.rawValue
-        add("selectors.cpl", cs & 3 == 3, expected: "CS & 3 == 3 (user mode)", actual: "CS \(hex(cs)) → CPL \(cs & 3)")
-        let expCS: Set<UInt64> = obs.is32BitTask.map { $0 ? [X86.userCS32] : [X86.userCS64] } ?? [X86.userCS64, X86.userCS32]
-        add("selectors.cs", expCS.contains(cs),
-            expected: expCS.sorted().map(hex).joined(separator: " or ") + (obs.is32BitTask == nil ? "" : (obs.is32BitTask! ? " (32-bit image)" : " (64-bit image)")),
-            actual: hex(cs))
-        add("selectors.ss", regs.ss.rawValue == X86.userDS, expected: hex(X86.userDS), actual: hex(regs.ss.rawValue))
+        add("selectors.cpl", cs & 3 == 3, expected: "CS & 3 == 3 (user mode)", actual: "CS " + hex(cs) + " → CPL " + String(cs & 3))
+        let csOK: Bool, csExpected: String
+        switch obs.is32BitTask {
+        case true?: (csOK, csExpected) = (cs == X86.userCS32, "0x23 (32-bit image)")
+        case false?: (csOK, csExpected) = (cs == X86.userCS64, "0x33 (64-bit image)")
+        case nil: (csOK, csExpected) = (cs == X86.userCS32 || cs == X86.userCS64, "0x23 or 0x33")
+        }
+        add("selectors.cs", csOK, expected: csExpected, actual: hex(cs))
+        add("selectors.ss", regs.ss.rawValue == X86.userDS, expected: "0x2b", actual: hex(regs.ss.rawValue))
         if cs == X86.userCS64 && !is32 {
             // A 64-bit task never loads data selectors: TLS lives in fs_base, not in a descriptor.
-            let ds = [regs.ds, regs.es, regs.fs, regs.gs].map(\.rawValue)
-            add("selectors.data", ds.allSatisfy { $0 == 0 }, expected: "ds = es = fs = gs = 0 (64-bit task)",
-                actual: "ds \(hex(ds[0])) es \(hex(ds[1])) fs \(hex(ds[2])) gs \(hex(ds[3]))")
+            let (ds, es, fs, gs) = (regs.ds.rawValue, regs.es.rawValue, regs.fs.rawValue, regs.gs.rawValue)
+            add("selectors.data", ds | es | fs | gs == 0, expected: "ds = es = fs = gs = 0 (64-bit task)",
+                actual: ds | es | fs | gs == 0 ? "ds 0x0 es 0x0 fs 0x0 gs 0x0"
+                    : "ds " + hex(ds) + " es " + hex(es) + " fs " + hex(fs) + " gs " + hex(gs))
         }
     }
 
     /// Check 12: user RSP in a user stack mapping, never in kernel space.
     mutating func userStackChecks() -> String? {
         let sp = regs.rsp.rawValue
-        add("user_rsp.user_space", sp < X86.userSpaceEnd, expected: "< \(hex(X86.userSpaceEnd)) (user half)", actual: hex(sp))
+        add("user_rsp.user_space", sp < X86.userSpaceEnd, expected: Self.userHalfText, actual: hex(sp))
         var where_: String?
         if let alt = altstack, alt.contains(sp) { where_ = "sigaltstack" }
         else if let maps = obs.maps {
@@ -309,10 +318,10 @@ struct CrossingJudge {
         switch kind {
         case .syscall, .sigreturn, .execve:
             p.append((.cx, .value(i.instructionPointer.rawValue)))
-            p.append((.r11, .property("= flags (SYSCALL saved RFLAGS in R11)") { [regs] in $0 == regs.eflags.rawValue }))
+            p.append((.r11, .equal(regs.eflags.rawValue, "= flags (SYSCALL saved RFLAGS in R11)")))
         case .syscall32:
             p.append((.r8, .value(i.stackPointer.rawValue & 0xFFFF_FFFF)))
-            p.append((.r11, .property("= flags (SYSCALL saved EFLAGS in R11)") { [regs] in $0 == regs.eflags.rawValue }))
+            p.append((.r11, .equal(regs.eflags.rawValue, "= flags (SYSCALL saved EFLAGS in R11)")))
         default: break
         }
         return p
@@ -334,7 +343,7 @@ struct CrossingJudge {
         }
         exp.append(contentsOf: " (".utf8); exp.append(contentsOf: note.utf8); exp.append(UInt8(ascii: ")"))
         add(name, bad.isEmpty, expected: String(decoding: exp, as: UTF8.self),
-            actual: bad.isEmpty ? "all \(predicted.count) predicted slots match"
+            actual: bad.isEmpty && predicted.count < Self.allSlotsMatch.count ? Self.allSlotsMatch[predicted.count]
                 : bad.map { "\($0.0)=\(SlotExpectation.value($0.0.value(in: regs).rawValue).text) (predicted \($0.1.text))" }.joined(separator: "; "))
     }
 
@@ -348,13 +357,13 @@ struct CrossingJudge {
             return
         }
         if let nr = i.nr {
-            add("entry.orig_rax", origRax == nr, expected: "\(nr) (GET_SYSCALL_INFO nr)", actual: String(origRax))
+            add("entry.orig_rax", origRax == nr, expected: String(nr) + " (GET_SYSCALL_INFO nr)", actual: String(origRax))
         }
-        add("entry.ip", regs.rip == i.instructionPointer, expected: "\(i.instructionPointer) (GET_SYSCALL_INFO)", actual: regs.rip.description)
-        add("entry.sp", regs.rsp == i.stackPointer, expected: "\(i.stackPointer) (GET_SYSCALL_INFO)", actual: regs.rsp.description)
+        add("entry.ip", regs.rip == i.instructionPointer, expected: hex(i.instructionPointer.rawValue) + " (GET_SYSCALL_INFO)", actual: hex(regs.rip.rawValue))
+        add("entry.sp", regs.rsp == i.stackPointer, expected: hex(i.stackPointer.rawValue) + " (GET_SYSCALL_INFO)", actual: hex(regs.rsp.rawValue))
         if kind == .syscall || kind == .sigreturn || kind == .execve {
-            add("syscall.rcx", regs.rcx == regs.rip, expected: "rcx == rip \(regs.rip) (SYSCALL saved the return address)", actual: regs.rcx.description)
-            add("syscall.r11", regs.r11 == regs.eflags, expected: "r11 == eflags \(regs.eflags) (SYSCALL saved RFLAGS)", actual: regs.r11.description)
+            add("syscall.rcx", regs.rcx == regs.rip, expected: "rcx == rip " + hex(regs.rip.rawValue) + " (SYSCALL saved the return address)", actual: hex(regs.rcx.rawValue))
+            add("syscall.r11", regs.r11 == regs.eflags, expected: "r11 == eflags " + hex(regs.eflags.rawValue) + " (SYSCALL saved RFLAGS)", actual: hex(regs.r11.rawValue))
         }
         if let b = obs.bytesBeforeIP, let want = way.bytesBeforeIP {
             add("entry.bytes", b == want, expected: hexBytes(want) + " (\(kind.rawValue))", actual: hexBytes(b))
@@ -409,12 +418,25 @@ struct CrossingJudge {
             sigreturnExitChecks(entry: e)
             return
         }
-        let fields: [(String, Address, Address)] = [("rip", e.rip, regs.rip), ("rsp", e.rsp, regs.rsp),
-                                                    ("orig_rax", e.origRax, regs.origRax), ("cs", e.cs, regs.cs), ("ss", e.ss, regs.ss)]
-        let changed = fields.filter { $0.1 != $0.2 }
-        add("exit.unchanged", changed.isEmpty,
-            expected: fields.map { "\($0.0) \($0.1)" }.joined(separator: " ") + " (as at entry)",
-            actual: changed.isEmpty ? "unchanged" : changed.map { "\($0.0) \($0.2)" }.joined(separator: " "))
+        // Every traced call passes here: one text buffer, no per-field strings.
+        var expected = [UInt8](), changed = [UInt8]()
+        expected.reserveCapacity(96)
+        for (name, was, now) in [("rip", e.rip, regs.rip), ("rsp", e.rsp, regs.rsp), ("orig_rax", e.origRax, regs.origRax),
+                                 ("cs", e.cs, regs.cs), ("ss", e.ss, regs.ss)] as [(StaticString, Address, Address)] {
+            if !expected.isEmpty { expected.append(0x20) }
+            expected.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            expected.append(0x20)
+            writeHex(was.rawValue, to: &expected)
+            if was != now {
+                if !changed.isEmpty { changed.append(0x20) }
+                changed.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+                changed.append(0x20)
+                writeHex(now.rawValue, to: &changed)
+            }
+        }
+        expected.append(contentsOf: " (as at entry)".utf8)
+        add("exit.unchanged", changed.isEmpty, expected: String(decoding: expected, as: UTF8.self),
+            actual: changed.isEmpty ? "unchanged" : String(decoding: changed, as: UTF8.self))
         switchCheck(nr: nr, i386: entryI386, ret: r)
         if SpecialSyscall.isCloneLike(nr, i386: entryI386) && r == 0 { return }  // the child's copy of pt_regs
         // Every slot as the entry stop saw it (the record's entryRegs), ax = the return value.
@@ -422,7 +444,7 @@ struct CrossingJudge {
         p.reserveCapacity(21)
         for s in PtRegsSlot.allCases where s != .ax { p.append((s, .value(s.value(in: e).rawValue))) }
         if let v = info?.rval {
-            p.append((.ax, .property("\(v) (the return value)") { $0 == UInt64(bitPattern: v) || Int64(Int32(truncatingIfNeeded: $0)) == v }))
+            p.append((.ax, .returnValue(v)))
         }
         compareRegs("pt_regs", p, note: "predicted: the entry stop's pt_regs with ax = the return value")
     }
@@ -701,7 +723,20 @@ struct KindMask: ExpressibleByArrayLiteral {
     init(rawValue: UInt16) { self.rawValue = rawValue }
     mutating func formIntersection(_ o: KindMask) { rawValue &= o.rawValue }
     func union(_ o: KindMask) -> KindMask { KindMask(rawValue: rawValue | o.rawValue) }
-    init(_ k: EntryKind) { rawValue = 1 << UInt16(EntryKind.allCases.firstIndex(of: k)!) }
+    init(_ k: EntryKind) { rawValue = 1 << Self.bit(k) }
+    /// The kind's bit: its position in `EntryKind.allCases`, without building that array per call.
+    static func bit(_ k: EntryKind) -> UInt16 {
+        switch k {
+        case .syscall: 0
+        case .int80: 1
+        case .syscall32: 2
+        case .sysenter: 3
+        case .interrupt: 4
+        case .exception: 5
+        case .signal: 6
+        case .none: 7
+        }
+    }
     init(arrayLiteral kinds: EntryKind...) { rawValue = kinds.reduce(0) { $0 | KindMask($1).rawValue } }
     static let all = KindMask(rawValue: (1 << UInt16(EntryKind.allCases.count)) - 1)
     func contains(_ k: EntryKind) -> Bool { rawValue & KindMask(k).rawValue != 0 }

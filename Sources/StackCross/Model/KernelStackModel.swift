@@ -42,15 +42,21 @@ enum SpecialSyscall {
     }
 }
 
-/// What one pt_regs slot should hold.
+/// What one pt_regs slot should hold. Every case is a plain value (no closure context, no String
+/// storage), so the arrays of predictions built twice per traced call need no reference counting.
 enum SlotExpectation {
     case value(UInt64)
+    /// The same value as another register, described in words ("= flags (SYSCALL saved RFLAGS in R11)").
+    case equal(UInt64, StaticString)
+    /// A syscall's return value: the 64-bit value or, for i386, its low 32 bits sign-extended.
+    case returnValue(Int64)
     /// A property with its description ("IF|0x2 set, RF clear").
-    case property(String, (UInt64) -> Bool)
+    case property(StaticString, @convention(c) (UInt64) -> Bool)
 
     func holds(_ v: UInt64) -> Bool {
         switch self {
-        case .value(let e): e == v
+        case .value(let e), .equal(let e, _): e == v
+        case .returnValue(let r): v == UInt64(bitPattern: r) || Int64(Int32(truncatingIfNeeded: v)) == r
         case .property(_, let p): p(v)
         }
     }
@@ -70,7 +76,12 @@ enum SlotExpectation {
             } else {
                 writeHex(e, to: &b)
             }
-        case .property(let t, _): b.append(contentsOf: t.utf8)
+        case .equal(_, let t), .property(let t, _):
+            b.append(contentsOf: UnsafeBufferPointer(start: t.utf8Start, count: t.utf8CodeUnitCount))
+        case .returnValue(let r):
+            if r < 0 { b.append(UInt8(ascii: "-")) }
+            writeDecimal(r.magnitude, to: &b)
+            b.append(contentsOf: " (the return value)".utf8)
         }
     }
 }
