@@ -24,7 +24,7 @@ gcc -O2 -o "$WORK/floor" Benchmarks/ptrace-floor.c
 now() { date +%s%N; }
 # time_cmd CMD...: prints elapsed ms of one run (stdout/stderr of the run discarded).
 PIN=${PIN:-1}
-CPU=$(( $(nproc) - 1 ))
+CPU=${CPU:-$(( $(nproc) - 1 ))}
 time_cmd() {
     local t0 t1
     t0=$(now)
