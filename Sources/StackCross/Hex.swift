@@ -54,3 +54,72 @@ func hexBytes(_ b: [UInt8]) -> String {
         return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
     }
 }
+
+/// A short text built in place and turned into a String once: the model's check texts, built for
+/// every traced call, without an array's per-append checks or a temporary String per piece.
+/// Capacity 0 allocates nothing until the first append (texts that are usually empty).
+struct TextBytes: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>?
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 128) {
+        self.capacity = capacity
+        base = capacity > 0 ? .allocate(capacity: capacity) : nil
+    }
+    deinit { base?.deallocate() }
+
+    var isEmpty: Bool { count == 0 }
+    var string: String {
+        guard let base else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
+    }
+
+    /// Room for `k` more bytes; returns where they go.
+    @inline(__always) private mutating func reserve(_ k: Int) -> UnsafeMutablePointer<UInt8> {
+        if let base, count + k <= capacity { return base + count }
+        let newCapacity = max(capacity * 2, count + k, 32)
+        let q = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        if let base {
+            q.update(from: base, count: count)
+            base.deallocate()
+        }
+        base = q
+        capacity = newCapacity
+        return q + count
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let p = reserve(bytes.count)
+        if let b = bytes.baseAddress { p.update(from: b, count: bytes.count) }
+        count += bytes.count
+    }
+    mutating func append(_ s: StaticString) { append(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+    mutating func append(_ s: String) {
+        var s = s
+        s.withUTF8 { append($0) }
+    }
+    mutating func append(byte b: UInt8) {
+        reserve(1).pointee = b
+        count += 1
+    }
+    /// `0x…`, as `hex(_:)` writes it.
+    mutating func appendHex(_ v: UInt64) {
+        let p = reserve(18)
+        p[0] = UInt8(ascii: "0"); p[1] = UInt8(ascii: "x")
+        count += 2 + writeHexDigits(v, to: p + 2)
+    }
+    mutating func appendDecimal(_ v: Int64) {
+        var p = reserve(20)
+        if v < 0 { p.pointee = UInt8(ascii: "-"); p += 1; count += 1 }
+        var m = v.magnitude, len = 1, t = m
+        while t >= 10 { t /= 10; len += 1 }
+        var i = len
+        repeat {
+            i -= 1
+            p[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: m % 10)
+            m /= 10
+        } while i > 0
+        count += len
+    }
+}

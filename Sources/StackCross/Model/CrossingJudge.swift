@@ -330,21 +330,29 @@ struct CrossingJudge {
     /// Expected lists `slot=prediction` pairs then `(note)`; actual lists `slot=value (predicted …)` per mismatch
     /// (PtRegsView in the report parses both).
     mutating func compareRegs(_ name: String, _ predicted: [(PtRegsSlot, SlotExpectation)], note: String) {
-        // Built byte by byte: this runs twice per traced syscall.
-        var exp = [UInt8]()
-        exp.reserveCapacity(predicted.count * 24 + note.utf8.count + 4)
-        var bad: [(PtRegsSlot, SlotExpectation)] = []
+        // Built in place: this runs twice per traced syscall.
+        var exp = TextBytes(capacity: predicted.count * 24 + note.utf8.count + 4)
+        var bad = TextBytes(capacity: 0)
         for (slot, e) in predicted {
-            if !exp.isEmpty { exp.append(0x20) }
-            exp.append(contentsOf: slot.description.utf8)
-            exp.append(UInt8(ascii: "="))
+            if !exp.isEmpty { exp.append(byte: 0x20) }
+            exp.append(slot.kernelName)
+            exp.append(byte: UInt8(ascii: "="))
             e.write(to: &exp)
-            if !e.holds(slot.value(in: regs).rawValue) { bad.append((slot, e)) }
+            let v = slot.value(in: regs).rawValue
+            if !e.holds(v) {
+                if !bad.isEmpty { bad.append("; ") }
+                bad.append(slot.kernelName)
+                bad.append(byte: UInt8(ascii: "="))
+                SlotExpectation.value(v).write(to: &bad)
+                bad.append(" (predicted ")
+                e.write(to: &bad)
+                bad.append(byte: UInt8(ascii: ")"))
+            }
         }
-        exp.append(contentsOf: " (".utf8); exp.append(contentsOf: note.utf8); exp.append(UInt8(ascii: ")"))
-        add(name, bad.isEmpty, expected: String(decoding: exp, as: UTF8.self),
-            actual: bad.isEmpty && predicted.count < Self.allSlotsMatch.count ? Self.allSlotsMatch[predicted.count]
-                : bad.map { "\($0.0)=\(SlotExpectation.value($0.0.value(in: regs).rawValue).text) (predicted \($0.1.text))" }.joined(separator: "; "))
+        exp.append(" ("); exp.append(note); exp.append(byte: UInt8(ascii: ")"))
+        let ok = bad.isEmpty
+        add(name, ok, expected: exp.string,
+            actual: !ok ? bad.string : predicted.count < Self.allSlotsMatch.count ? Self.allSlotsMatch[predicted.count] : "all \(predicted.count) predicted slots match")
     }
 
     mutating func entryChecks(_ kind: CrossingKind, _ way: WayIn) {
@@ -419,24 +427,19 @@ struct CrossingJudge {
             return
         }
         // Every traced call passes here: one text buffer, no per-field strings.
-        var expected = [UInt8](), changed = [UInt8]()
-        expected.reserveCapacity(96)
-        for (name, was, now) in [("rip", e.rip, regs.rip), ("rsp", e.rsp, regs.rsp), ("orig_rax", e.origRax, regs.origRax),
-                                 ("cs", e.cs, regs.cs), ("ss", e.ss, regs.ss)] as [(StaticString, Address, Address)] {
-            if !expected.isEmpty { expected.append(0x20) }
-            expected.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            expected.append(0x20)
-            writeHex(was.rawValue, to: &expected)
+        var expected = TextBytes(capacity: 112), changed = TextBytes(capacity: 0)
+        func field(_ name: StaticString, _ was: Address, _ now: Address) {
+            if !expected.isEmpty { expected.append(byte: 0x20) }
+            expected.append(name); expected.append(byte: 0x20); expected.appendHex(was.rawValue)
             if was != now {
-                if !changed.isEmpty { changed.append(0x20) }
-                changed.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-                changed.append(0x20)
-                writeHex(now.rawValue, to: &changed)
+                if !changed.isEmpty { changed.append(byte: 0x20) }
+                changed.append(name); changed.append(byte: 0x20); changed.appendHex(now.rawValue)
             }
         }
-        expected.append(contentsOf: " (as at entry)".utf8)
-        add("exit.unchanged", changed.isEmpty, expected: String(decoding: expected, as: UTF8.self),
-            actual: changed.isEmpty ? "unchanged" : String(decoding: changed, as: UTF8.self))
+        field("rip", e.rip, regs.rip); field("rsp", e.rsp, regs.rsp); field("orig_rax", e.origRax, regs.origRax)
+        field("cs", e.cs, regs.cs); field("ss", e.ss, regs.ss)
+        expected.append(" (as at entry)")
+        add("exit.unchanged", changed.isEmpty, expected: expected.string, actual: changed.isEmpty ? "unchanged" : changed.string)
         switchCheck(nr: nr, i386: entryI386, ret: r)
         if SpecialSyscall.isCloneLike(nr, i386: entryI386) && r == 0 { return }  // the child's copy of pt_regs
         // Every slot as the entry stop saw it (the record's entryRegs), ax = the return value.

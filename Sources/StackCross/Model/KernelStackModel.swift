@@ -61,32 +61,22 @@ enum SlotExpectation {
         }
     }
     var text: String {
-        var b = [UInt8]()
+        var b = TextBytes()
         write(to: &b)
-        return String(decoding: b, as: UTF8.self)
+        return b.string
     }
     /// Small negative values (errno, -1) in decimal, everything else in hex.
-    func write(to b: inout [UInt8]) {
+    func write(to b: inout TextBytes) {
         switch self {
         case .value(let e):
             let s = Int64(bitPattern: e)
-            if s < 0 && s > -4096 {
-                b.append(UInt8(ascii: "-"))
-                writeDecimal(UInt64(-s), to: &b)
-            } else {
-                writeHex(e, to: &b)
-            }
+            if s < 0 && s > -4096 { b.appendDecimal(s) } else { b.appendHex(e) }
         case .equal(_, let t), .property(let t, _):
-            b.append(contentsOf: UnsafeBufferPointer(start: t.utf8Start, count: t.utf8CodeUnitCount))
+            b.append(t)
         case .returnValue(let r):
-            if r < 0 { b.append(UInt8(ascii: "-")) }
-            writeDecimal(r.magnitude, to: &b)
-            b.append(contentsOf: " (the return value)".utf8)
+            b.appendDecimal(r)
+            b.append(" (the return value)")
         }
     }
 }
 
-func writeDecimal(_ v: UInt64, to b: inout [UInt8]) {
-    if v >= 10 { writeDecimal(v / 10, to: &b) }
-    b.append(UInt8(ascii: "0") + UInt8(v % 10))
-}
