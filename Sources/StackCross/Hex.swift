@@ -123,3 +123,40 @@ struct TextBytes: ~Copyable {
         count += len
     }
 }
+
+/// `prefix` `0x…` `suffix` as one String, built on the stack: one allocation at most (none up to 15 bytes),
+/// where `+` or interpolation costs one per piece. The model's check texts on the trace hot path use it.
+func hexText(_ prefix: StaticString, _ v: UInt64, _ suffix: StaticString) -> String {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prefix.utf8CodeUnitCount + 18 + suffix.utf8CodeUnitCount) { t in
+        guard let p = t.baseAddress else { return "" }
+        var n = prefix.utf8CodeUnitCount
+        p.update(from: prefix.utf8Start, count: n)
+        p[n] = UInt8(ascii: "0"); p[n + 1] = UInt8(ascii: "x")
+        n += 2 + writeHexDigits(v, to: p + n + 2)
+        (p + n).update(from: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+        n += suffix.utf8CodeUnitCount
+        return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+    }
+}
+
+/// `prefix` decimal `suffix` as one String, built like `hexText`.
+func decimalText(_ prefix: StaticString, _ v: Int64, _ suffix: StaticString) -> String {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prefix.utf8CodeUnitCount + 20 + suffix.utf8CodeUnitCount) { t in
+        guard let p = t.baseAddress else { return "" }
+        var n = prefix.utf8CodeUnitCount
+        p.update(from: prefix.utf8Start, count: n)
+        if v < 0 { p[n] = UInt8(ascii: "-"); n += 1 }
+        var m = v.magnitude, len = 1, x = m
+        while x >= 10 { x /= 10; len += 1 }
+        var i = n + len
+        repeat {
+            i -= 1
+            p[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: m % 10)
+            m /= 10
+        } while i > n
+        n += len
+        (p + n).update(from: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+        n += suffix.utf8CodeUnitCount
+        return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+    }
+}

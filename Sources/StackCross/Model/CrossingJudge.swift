@@ -129,29 +129,32 @@ struct CrossingJudge {
             if let k { return (KindMask(k), "outermost kernel frame " + outer) }
         }
         var allowed = KindMask.all
-        var why = ""
-        func because(_ s: String) { why += why.isEmpty ? s : ", " + s }
+        // Built in place: this runs at every traced entry.
+        var why = TextBytes(capacity: 48)
         let i386Paths: KindMask = [.int80, .syscall32, .sysenter]
         if let b = obs.bytesBeforeIP, b.count == 2, inSyscall {
             if b[0] == 0x0F && b[1] == 0x05 { allowed.formIntersection(KindMask(.syscall)) }
             else if b[0] == 0xCD && b[1] == 0x80 { allowed.formIntersection(i386Paths) }
             else { allowed = [] }
-            because("bytes before ip " + hexBytes(b))
+            why.append("bytes before ip "); why.append(hexBytes(b))
         }
         if let i = info, i.op != .none {
             allowed.formIntersection(i.arch == SyscallInfo.auditArchI386 ? i386Paths : KindMask(.syscall))
-            because("arch " + i.abi)
+            if !why.isEmpty { why.append(", ") }
+            why.append("arch "); why.append(i.arch == SyscallInfo.auditArchI386 ? "i386" : "x86_64")
         }
         if regs.cs.rawValue == X86.userCS32 {
             allowed.formIntersection(i386Paths.union([.interrupt, .exception]))
-            because("CS 0x23")
+            if !why.isEmpty { why.append(", ") }
+            why.append("CS 0x23")
         }
         if !inSyscall, obs.kind != .handlerEntry {
             allowed.formIntersection([.interrupt, .exception])
-            because("orig_rax -1")
+            if !why.isEmpty { why.append(", ") }
+            why.append("orig_rax -1")
         }
         if why.isEmpty { return nil }
-        return (allowed, why)
+        return (allowed, why.string)
     }
 
     var altstack: (base: UInt64, size: UInt64, contains: (UInt64) -> Bool)? {
@@ -187,8 +190,11 @@ struct CrossingJudge {
         case .snapshot: snapshotChecks(kind)
         }
         if obs.kind != .handlerEntry && obs.kind != .syscallExit, let (set, why) = evidence {
-            add("entry.kind", set.contains(way.entry), expected: "\(way.entry.rawValue) (model: \(kind.rawValue))",
-                actual: set.only.map { "\($0.rawValue) (\(why))" } ?? "one of \(set.names) (\(why))")
+            var expected = TextBytes(capacity: 40), actual = TextBytes(capacity: why.utf8.count + 24)
+            expected.append(way.entry.rawValue); expected.append(" (model: "); expected.append(kind.rawValue); expected.append(byte: 0x29)
+            if let only = set.only { actual.append(only.rawValue) } else { actual.append("one of "); actual.append(set.names) }
+            actual.append(" ("); actual.append(why); actual.append(byte: 0x29)
+            add("entry.kind", set.contains(way.entry), expected: expected.string, actual: actual.string)
         }
         if obs.kind != .handlerEntry { kernelFrameChecks(way) }
         let mapping = obs.kind != .syscallExit || exitRewrites ? userStackChecks() : nil
@@ -227,7 +233,7 @@ struct CrossingJudge {
     mutating func selectorChecks(_ kind: CrossingKind) {
         // Runs at every stop: the texts are literals where they can be, built once where they cannot.
         let cs = regs.cs.rawValue
-        add("selectors.cpl", cs & 3 == 3, expected: "CS & 3 == 3 (user mode)", actual: "CS " + hex(cs) + " → CPL " + String(cs & 3))
+        add("selectors.cpl", cs & 3 == 3, expected: "CS & 3 == 3 (user mode)", actual: cs & 3 == 3 ? hexText("CS ", cs, " → CPL 3") : "CS \(hex(cs)) → CPL \(cs & 3)")
         let csOK: Bool, csExpected: String
         switch obs.is32BitTask {
         case true?: (csOK, csExpected) = (cs == X86.userCS32, "0x23 (32-bit image)")
@@ -365,16 +371,18 @@ struct CrossingJudge {
             return
         }
         if let nr = i.nr {
-            add("entry.orig_rax", origRax == nr, expected: String(nr) + " (GET_SYSCALL_INFO nr)", actual: String(origRax))
+            add("entry.orig_rax", origRax == nr, expected: decimalText("", nr, " (GET_SYSCALL_INFO nr)"), actual: String(origRax))
         }
-        add("entry.ip", regs.rip == i.instructionPointer, expected: hex(i.instructionPointer.rawValue) + " (GET_SYSCALL_INFO)", actual: hex(regs.rip.rawValue))
-        add("entry.sp", regs.rsp == i.stackPointer, expected: hex(i.stackPointer.rawValue) + " (GET_SYSCALL_INFO)", actual: hex(regs.rsp.rawValue))
+        add("entry.ip", regs.rip == i.instructionPointer, expected: hexText("", i.instructionPointer.rawValue, " (GET_SYSCALL_INFO)"), actual: hex(regs.rip.rawValue))
+        add("entry.sp", regs.rsp == i.stackPointer, expected: hexText("", i.stackPointer.rawValue, " (GET_SYSCALL_INFO)"), actual: hex(regs.rsp.rawValue))
         if kind == .syscall || kind == .sigreturn || kind == .execve {
-            add("syscall.rcx", regs.rcx == regs.rip, expected: "rcx == rip " + hex(regs.rip.rawValue) + " (SYSCALL saved the return address)", actual: hex(regs.rcx.rawValue))
-            add("syscall.r11", regs.r11 == regs.eflags, expected: "r11 == eflags " + hex(regs.eflags.rawValue) + " (SYSCALL saved RFLAGS)", actual: hex(regs.r11.rawValue))
+            add("syscall.rcx", regs.rcx == regs.rip, expected: hexText("rcx == rip ", regs.rip.rawValue, " (SYSCALL saved the return address)"), actual: hex(regs.rcx.rawValue))
+            add("syscall.r11", regs.r11 == regs.eflags, expected: hexText("r11 == eflags ", regs.eflags.rawValue, " (SYSCALL saved RFLAGS)"), actual: hex(regs.r11.rawValue))
         }
         if let b = obs.bytesBeforeIP, let want = way.bytesBeforeIP {
-            add("entry.bytes", b == want, expected: hexBytes(want) + " (\(kind.rawValue))", actual: hexBytes(b))
+            var expected = TextBytes(capacity: 32)
+            expected.append(hexBytes(want)); expected.append(" ("); expected.append(kind.rawValue); expected.append(byte: 0x29)
+            add("entry.bytes", b == want, expected: expected.string, actual: hexBytes(b))
         }
         // Check 6 from evidence independent of the arch: the instruction bytes and the task's CS.
         let byInstruction = obs.bytesBeforeIP == [0xCD, 0x80] || is32
@@ -405,11 +413,12 @@ struct CrossingJudge {
         let inErrorRange = r >= -4095 && r <= -1
         if let i = info, i.op == .exit {
             if let e = i.isError {
-                add("exit.is_error", e == inErrorRange, expected: inErrorRange ? "true (rax \(r) in [-4095, -1])" : "false (rax \(r) outside [-4095, -1])",
-                    actual: String(e))
+                add("exit.is_error", e == inErrorRange,
+                    expected: inErrorRange ? decimalText("true (rax ", r, " in [-4095, -1])") : decimalText("false (rax ", r, " outside [-4095, -1])"),
+                    actual: e ? "true" : "false")
             }
             if let v = i.rval {
-                add("exit.rval", v == r || v == ret, expected: "\(r) (rax)", actual: "\(v) (GET_SYSCALL_INFO rval)")
+                add("exit.rval", v == r || v == ret, expected: decimalText("", r, " (rax)"), actual: decimalText("", v, " (GET_SYSCALL_INFO rval)"))
             }
         } else if let i = info {
             add("exit.syscall_info", false, expected: "GET_SYSCALL_INFO op exit", actual: "op \(i.op)")
