@@ -48,6 +48,8 @@ public protocol TraceSink: AnyObject {
     func signal(_ record: SignalRecord, siginfoFields: [(String, String)])
     /// exec, clone, exit, attach and detach records.
     func emit(_ record: TraceRecord)
+    /// A task entered a group stop (SIGSTOP, SIGTSTP…); only when `wantsText` (see TraceSink+GroupStop).
+    func groupStop(pid: Int32, tid: Int32, signal: String)
     /// The tracer is idle or done: write out what is buffered.
     func flush()
 }
@@ -353,6 +355,7 @@ public final class SyscallTracer {
                 resume(t)
             } else {
                 logger.debug("group stop", metadata: ["tracee.tid": "\(tid)", "signal": "\(sig)"])
+                if wantsText { output.submit(.groupStop(pid: t.process.pid, tid: tid, signal: TraceNames.signalName(sig))) }
                 if sc_ptrace_listen(tid) != 0 { resume(t) }
             }
         case .eventStop(let event, let sig):
