@@ -174,3 +174,15 @@ func procStatus(_ pid: Int32, tid: Int32? = nil) -> [String: String] {
 func taskIDs(_ pid: Int32) -> [Int32] {
     ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).compactMap { Int32($0) }.sorted()
 }
+
+/// Polls `cond` every 5 ms until it holds or `timeout` seconds pass; returns whether it held. Tests wait
+/// for a state this way rather than sleeping a fixed time, which a loaded machine can outlast.
+@discardableResult
+func eventually(timeout: TimeInterval = 10, _ cond: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while !cond() {
+        if Date() > deadline { return false }
+        usleep(5_000)
+    }
+    return true
+}
