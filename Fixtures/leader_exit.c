@@ -1,19 +1,21 @@
-// The main thread exits (pthread_exit) while a "worker" thread runs on, sleeping 1 ms in a loop: the
-// leader stays a zombie (state Z) until the process ends, and PTRACE_SEIZE of it fails with EPERM, as
-// for any task whose exit has begun. Prints "READY <pid>"; with "now" the leader exits at once, else
-// when the process receives SIGUSR2. Dies by alarm(60).
+// The main thread exits (pthread_exit) while a "worker" thread lives on in pause(): the leader stays a
+// zombie (state Z) until the process ends, and PTRACE_SEIZE of it fails with EPERM, as for any task
+// whose exit has begun. Prints "READY <pid>" once the worker is blocked in pause; with "now" the leader
+// exits at once, else when the process receives SIGUSR2. Dies by alarm(60).
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+static volatile pid_t worker_tid;
 
 __attribute__((noinline)) static void *worker(void *arg) {
     (void)arg;
-    struct timespec ms = {0, 1000000};
-    for (;;) nanosleep(&ms, NULL);
+    worker_tid = (pid_t)syscall(SYS_gettid);
+    for (;;) pause();
     return NULL;
 }
 
@@ -27,6 +29,19 @@ int main(int argc, char **argv) {
     pthread_t t;
     if (pthread_create(&t, NULL, worker, NULL) != 0) { perror("pthread_create"); return 1; }
     pthread_setname_np(t, "worker");
+    // /proc/self/task/TID/syscall starts with the number only while the thread is blocked in that call.
+    for (;;) {
+        char path[64];
+        long nr = -1;
+        snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int)worker_tid);
+        FILE *f = worker_tid ? fopen(path, "r") : NULL;
+        if (f) {
+            if (fscanf(f, "%ld", &nr) != 1) nr = -1;
+            fclose(f);
+        }
+        if (nr == SYS_pause) break;
+        usleep(1000);
+    }
     printf("READY %d\n", (int)getpid());
     fflush(stdout);
     if (argc < 2 || strcmp(argv[1], "now") != 0) {

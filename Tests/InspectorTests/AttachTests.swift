@@ -182,11 +182,11 @@ final class AttachTests: XCTestCase {
             }) { p in p.stoppedTids }
         XCTAssertEqual(stopped, [worker])
         XCTAssertEqual(procStatus(fx.pid, tid: worker)["TracerPid"], "0")
-        // The CLI on the same process: the zombie leader is reported as such, the worker stopped in its sleep.
+        // The CLI on the same process: the zombie leader is reported as such, the worker stopped in its pause.
         let s = try attachJSON(fx.pid)
         let w = try thread(s, "worker")
         XCTAssertNotNil(w.registers, "\(w.error ?? "")")
-        XCTAssertEqual(w.crossing?.syscall?.name, "clock_nanosleep")
+        XCTAssertEqual(w.crossing?.syscall?.name, "pause")
         XCTAssertEqual(s.threads.first { $0.tid == fx.pid }?.state, "Z")
     }
 

@@ -170,6 +170,12 @@ func procStatus(_ pid: Int32, tid: Int32? = nil) -> [String: String] {
     return out
 }
 
+/// The syscall a thread is blocked in, from /proc/PID/task/TID/syscall (nil while it runs: "running").
+func procSyscallNumber(_ pid: Int32, tid: Int32) -> Int? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/syscall", encoding: .utf8) else { return nil }
+    return Int(text.prefix { $0 != " " && $0 != "\n" })
+}
+
 /// Thread ids of a process.
 func taskIDs(_ pid: Int32) -> [Int32] {
     ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).compactMap { Int32($0) }.sorted()
