@@ -146,6 +146,52 @@ final class AttachTests: XCTestCase {
         for tid in taskIDs(fx.pid) { XCTAssertEqual(procStatus(fx.pid, tid: tid)["TracerPid"], "0") }
     }
 
+    /// A PTRACE_INTERRUPT failing with something other than ESRCH (injected here: the kernel gives EIO
+    /// only for a task already on its way out, a window no test can hit) must not leave that thread
+    /// seized: the error reaches the caller and every thread, that one included, is detached. Once
+    /// with the process running (the thread is not in a stop, so it must be stopped to be detached)
+    /// and once group-stopped (it is in a stop at once, and stays stopped after the detach).
+    func testFailedInterruptStillDetachesTheThread() throws {
+        let fx = try RunningFixture(try fixture("many_threads"), ["3"])
+        defer { fx.stop() }
+        for groupStopped in [false, true] {
+            if groupStopped {
+                kill(fx.pid, SIGSTOP)
+                try waitFor("every thread in state T") { taskIDs(fx.pid).allSatisfy { procStatus(fx.pid, tid: $0)["State"]?.hasPrefix("T") == true } }
+            }
+            let tids = taskIDs(fx.pid)
+            XCTAssertEqual(tids.count, 4)
+            let victim = tids[2]
+            var failures = 0
+            let injected = PtraceError.failed(request: "PTRACE_INTERRUPT", tid: victim, errno: EIO)
+            XCTAssertThrowsError(try withStoppedProcess(
+                pid: fx.pid, knownTids: tids, logger: Logger(label: "test"), onNewThread: { _ in },
+                interrupt: { tid in
+                    if tid == victim, failures == 0 { failures += 1; throw injected }
+                    try Ptrace.interrupt(tid)
+                }) { _ in XCTFail("no body runs after a failed attach") }) { error in
+                XCTAssertEqual(error as? PtraceError, injected)
+            }
+            XCTAssertEqual(failures, 1)
+            usleep(50_000)
+            if procStatus(fx.pid, tid: victim)["TracerPid"] == String(getpid()) {
+                // Still ours: kill it and reap the traced thread here, or the fixture's reaping would hang.
+                kill(fx.pid, SIGKILL)
+                var st: Int32 = 0
+                _ = sc_waitpid(victim, &st, sc_wall())
+                return XCTFail("tid \(victim) was left seized after its interrupt failed (process stopped: \(groupStopped))")
+            }
+            for tid in taskIDs(fx.pid) {
+                let st = procStatus(fx.pid, tid: tid)
+                XCTAssertEqual(st["TracerPid"], "0", "tid \(tid) (victim \(victim)) still traced; stopped: \(groupStopped)")
+                let state = st["State"] ?? "?"
+                XCTAssertEqual(state.hasPrefix("T"), groupStopped, "tid \(tid): \(state)")
+                XCTAssertFalse(state.hasPrefix("t"), "tid \(tid) left in a tracing stop: \(state)")
+            }
+            if groupStopped { kill(fx.pid, SIGCONT) }
+        }
+    }
+
     func testThreadsComingAndGoingDuringAttach() throws {
         let fx = try RunningFixture(try fixture("churn"))
         defer { fx.stop() }
