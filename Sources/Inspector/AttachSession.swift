@@ -66,6 +66,8 @@ public final class StoppedProcess {
             } catch PtraceError.noSuchProcess {
                 continue
             } catch PtraceError.permission {
+                // A thread that exited since /proc listed it (a zombie, or autoreaped but not yet unhashed) is gone, not forbidden.
+                if ProcFS.hasExited(pid: pid, tid: t) { continue }
                 throw AttachError.permission(pid, detail: Self.permissionDetail(pid: pid, tid: t))
             }
             afterSeize?(t)

@@ -275,6 +275,8 @@ public final class SyscallTracer {
                     if sc_ptrace_seize(tid, ptraceOptions) != 0 {
                         let e = errno
                         if e == ESRCH && !seized.isEmpty { continue }  // a thread that just exited
+                        // An exited thread whose exit_state is set (a zombie leader, a thread not yet unhashed) gives EPERM.
+                        if e == EPERM && options.followForks && ProcFS.hasExited(pid: pid, tid: tid) { continue }
                         detachAll(reason: nil)
                         throw TraceError("cannot attach to \(tid): \(String(cString: strerror(e)))")
                     }
@@ -286,6 +288,10 @@ public final class SyscallTracer {
                 }
                 if !fresh || !options.followForks { break }
                 tids = ProcFS.taskIDs(pid)
+            }
+            if seized.isEmpty {
+                detachAll(reason: nil)
+                throw TraceError("cannot attach to \(pid): every thread has exited")
             }
         }
     }

@@ -90,10 +90,7 @@ final class AttachTests: XCTestCase {
             XCTAssertFalse(["t", "T"].contains(st["State"]?.prefix(1) ?? "?"), "tid \(tid) left \(st["State"] ?? "?")")
             XCTAssertEqual(st["TracerPid"], "0", "tid \(tid)")
         }
-        let before = try XCTUnwrap(cpuTicks(fx.pid, spinner.tid))
-        usleep(300_000)
-        let after = try XCTUnwrap(cpuTicks(fx.pid, spinner.tid))
-        XCTAssertGreaterThan(after, before + 5, "spinner stopped running after detach")
+        try assertBurnsCPU(fx.pid, spinner.tid, "spinner stopped running after detach")
     }
 
     func test32BitProcessUnwindsThroughTheVdso() throws {
@@ -214,6 +211,31 @@ final class AttachTests: XCTestCase {
         XCTAssertTrue(fx.process.isRunning)
     }
 
+    /// PTRACE_SEIZE fails with EPERM for a task whose exit has begun: a zombie leader, or (on another CPU, for a
+    /// few microseconds) an autoreaped thread between exit_notify and release_task, as `churn`'s threads are.
+    /// Such a thread is gone, not forbidden: the attach goes on without it. The leader here exits after /proc
+    /// listed it and before it is seized, so the EPERM is certain.
+    func testThreadThatExitsBeforeItsSeizeIsDroppedNotAPermissionError() throws {
+        let fx = try RunningFixture(try fixture("leader_exit"))
+        defer { fx.stop() }
+        let worker = try XCTUnwrap(taskIDs(fx.pid).first { $0 != fx.pid })
+        let stopped = try withStoppedProcess(
+            pid: fx.pid, knownTids: [worker, fx.pid], logger: Logger(label: "test"),
+            onNewThread: { tid in
+                guard tid == fx.pid else { return }
+                kill(fx.pid, SIGUSR2)
+                XCTAssertTrue(eventually { procStatus(fx.pid)["State"]?.hasPrefix("Z") == true }, "the leader did not exit")
+            }) { p in p.stoppedTids }
+        XCTAssertEqual(stopped, [worker])
+        XCTAssertEqual(procStatus(fx.pid, tid: worker)["TracerPid"], "0")
+        // The CLI on the same process: the zombie leader is reported as such, the worker stopped in its pause.
+        let s = try attachJSON(fx.pid)
+        let w = try thread(s, "worker")
+        XCTAssertNotNil(w.registers, "\(w.error ?? "")")
+        XCTAssertEqual(w.crossing?.syscall?.name, "pause")
+        XCTAssertEqual(s.threads.first { $0.tid == fx.pid }?.state, "Z")
+    }
+
     func testTextViewMergesKernelAndUserStacks() throws {
         let fx = try RunningFixture(try fixture("threads"))
         defer { fx.stop() }
@@ -300,10 +322,7 @@ final class AttachTests: XCTestCase {
         }
         kill(fx.pid, SIGCONT)
         try waitFor("every thread resumed") { taskIDs(fx.pid).allSatisfy { procStatus(fx.pid, tid: $0)["State"]?.hasPrefix("T") == false } }
-        let spinner = try thread(s, "spinner").tid
-        let before = try XCTUnwrap(cpuTicks(fx.pid, spinner))
-        usleep(300_000)
-        XCTAssertGreaterThan(try XCTUnwrap(cpuTicks(fx.pid, spinner)), before + 5)
+        try assertBurnsCPU(fx.pid, try thread(s, "spinner").tid, "spinner did not run again after SIGCONT")
     }
 
     func testErrorsAndExitCodes() throws {
@@ -408,6 +427,15 @@ final class AttachTests: XCTestCase {
             out[String(f[3])] = a..<(a &+ n)
         }
         return out
+    }
+
+    /// The thread runs: its CPU time grows by more than 5 ticks (50 ms). Polled, not a fixed window: on a
+    /// loaded machine a running spinner may get only a few ticks in 300 ms; a stopped one gets none.
+    func assertBurnsCPU(_ pid: Int32, _ tid: Int32, _ message: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let before = try XCTUnwrap(cpuTicks(pid, tid), file: file, line: line)
+        var now = before
+        let ran = eventually { now = cpuTicks(pid, tid) ?? now; return now > before + 5 }
+        XCTAssertTrue(ran, "\(message): \(before) → \(now) ticks in 10 s", file: file, line: line)
     }
 
     /// utime + stime of a thread, clock ticks.
