@@ -1,12 +1,15 @@
 // Threads come and go while stackcross attaches: main keeps starting short-lived threads (each
-// lives about 200 µs) and one long-lived "steady" thread sleeps. Prints "READY <pid>"; alarm(60).
+// lives about 200 µs) and one long-lived "steady" thread sleeps in pause(). Prints "READY <pid>" once
+// /proc shows "steady" blocked in pause; alarm(60).
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 static volatile unsigned long spawned;
+static volatile pid_t steady_tid;
 
 __attribute__((noinline)) static void *brief(void *arg) {
     (void)arg;
@@ -17,6 +20,7 @@ __attribute__((noinline)) static void *brief(void *arg) {
 
 __attribute__((noinline)) static void *steady(void *arg) {
     (void)arg;
+    steady_tid = (pid_t)syscall(SYS_gettid);
     for (;;) pause();
     return NULL;
 }
@@ -26,6 +30,19 @@ int main(void) {
     pthread_t s;
     pthread_create(&s, NULL, steady, NULL);
     pthread_setname_np(s, "steady");
+    // /proc/self/task/TID/syscall starts with the number only while the thread is blocked in that call.
+    for (;;) {
+        char path[64];
+        long nr = -1;
+        snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int)steady_tid);
+        FILE *f = steady_tid ? fopen(path, "r") : NULL;
+        if (f) {
+            if (fscanf(f, "%ld", &nr) != 1) nr = -1;
+            fclose(f);
+        }
+        if (nr == SYS_pause) break;
+        usleep(1000);
+    }
     printf("READY %d\n", (int)getpid());
     fflush(stdout);
     for (;;) {

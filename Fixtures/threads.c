@@ -4,7 +4,8 @@
 //   waiter  on a condition variable       (waiter_main → waiter_block → pthread_cond_wait → futex)
 //   spinner burning CPU in user mode      (spinner_main → spinner_loop)
 //   recurser 20 frames deep, then pause() (recurser_main → recurse × 20 → recurse_bottom → pause)
-// main joins them. Prints "READY <pid>" when every thread is in place; dies by alarm(60).
+// main joins them. Prints "READY <pid>" once /proc shows every blocking thread asleep in its own
+// syscall (not merely about to make it); dies by alarm(60).
 // Each SIGUSR1 any thread handles writes one "USR1" line to stdout (SA_RESTART keeps the
 // blocking calls blocking), so a test can count that no signal was lost or injected.
 #define _GNU_SOURCE
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,18 +25,35 @@ static pthread_mutex_t ready_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ready_cond = PTHREAD_COND_INITIALIZER;
 static int ready_count;
 static volatile unsigned long spin_counter;
+enum { READER, SLEEPER, WAITER, SPINNER, RECURSER, N };
+static pid_t tids[N];
 
 // Called by each thread just before it blocks; the blocking call follows at once.
-static void announce(void) {
+static void announce(int slot) {
     pthread_mutex_lock(&ready_lock);
+    tids[slot] = (pid_t)syscall(SYS_gettid);
     ready_count++;
     pthread_cond_broadcast(&ready_cond);
     pthread_mutex_unlock(&ready_lock);
 }
 
+// Whether thread `tid` sleeps inside one of the syscalls `nrs` (-1-terminated: read is 0 on x86_64): /proc/self/task/TID/syscall
+// starts with the number only while the thread is blocked, and says "running" otherwise.
+static int blocked_in(pid_t tid, const long *nrs) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int)tid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    long nr = -1;
+    int ok = fscanf(f, "%ld", &nr) == 1;
+    fclose(f);
+    for (; ok && *nrs >= 0; nrs++) if (*nrs == nr) return 1;
+    return 0;
+}
+
 __attribute__((noinline)) static void reader_wait(void) {
     char buf[64];
-    announce();
+    announce(READER);
     for (;;) {
         ssize_t n = read(pipe_fds[0], buf, sizeof buf);
         if (n <= 0) break;
@@ -48,7 +67,7 @@ static void *reader_main(void *arg) {
 
 __attribute__((noinline)) static void sleeper_nap(void) {
     struct timespec ts = {1000, 0};
-    announce();
+    announce(SLEEPER);
     for (;;) nanosleep(&ts, NULL);
 }
 static void *sleeper_main(void *arg) {
@@ -59,7 +78,7 @@ static void *sleeper_main(void *arg) {
 
 __attribute__((noinline)) static void waiter_block(void) {
     pthread_mutex_lock(&lock);
-    announce();
+    announce(WAITER);
     for (;;) pthread_cond_wait(&never, &lock);
 }
 static void *waiter_main(void *arg) {
@@ -69,7 +88,7 @@ static void *waiter_main(void *arg) {
 }
 
 __attribute__((noinline)) static void spinner_loop(void) {
-    announce();
+    announce(SPINNER);
     for (;;) spin_counter++;
 }
 static void *spinner_main(void *arg) {
@@ -79,7 +98,7 @@ static void *spinner_main(void *arg) {
 }
 
 __attribute__((noinline)) static void recurse_bottom(void) {
-    announce();
+    announce(RECURSER);
     for (;;) pause();
 }
 __attribute__((noinline)) static void recurse(int n) {
@@ -112,7 +131,6 @@ int main(void) {
         {"reader", reader_main}, {"sleeper", sleeper_main}, {"waiter", waiter_main},
         {"spinner", spinner_main}, {"recurser", recurser_main},
     };
-    enum { N = sizeof spec / sizeof spec[0] };
     pthread_t th[N];
     for (int i = 0; i < N; i++) {
         if (pthread_create(&th[i], NULL, spec[i].fn, NULL) != 0) { perror("pthread_create"); return 1; }
@@ -121,8 +139,23 @@ int main(void) {
     pthread_mutex_lock(&ready_lock);
     while (ready_count < N) pthread_cond_wait(&ready_cond, &ready_lock);
     pthread_mutex_unlock(&ready_lock);
-    // Give each thread time to get from announce() into its blocking call.
-    usleep(100 * 1000);
+    // Wait until each blocking thread is asleep in its call (announce() comes just before it). The numbers
+    // are this build's ABI's (x86_64 or i386); glibc may use the _time64 variants on i386.
+    static const long reads[] = {SYS_read, -1};
+    static const long sleeps[] = {SYS_clock_nanosleep, SYS_nanosleep,
+#ifdef SYS_clock_nanosleep_time64
+                                  SYS_clock_nanosleep_time64,
+#endif
+                                  -1};
+    static const long futexes[] = {SYS_futex,
+#ifdef SYS_futex_time64
+                                   SYS_futex_time64,
+#endif
+                                   -1};
+    static const long pauses[] = {SYS_pause, -1};
+    while (!blocked_in(tids[READER], reads) || !blocked_in(tids[SLEEPER], sleeps) ||
+           !blocked_in(tids[WAITER], futexes) || !blocked_in(tids[RECURSER], pauses))
+        usleep(1000);
     printf("READY %d\n", (int)getpid());
     fflush(stdout);
     for (int i = 0; i < N; i++) pthread_join(th[i], NULL);

@@ -40,6 +40,8 @@ public final class StoppedProcess {
     private var known: Set<Int32> = []
     /// Runs between PTRACE_SEIZE and PTRACE_INTERRUPT of each thread (tests use it to race a signal).
     var afterSeize: ((Int32) -> Void)?
+    /// PTRACE_INTERRUPT (tests replace it to make it fail).
+    var interrupt: (Int32) throws -> Void = { try Ptrace.interrupt($0) }
     let logger: Logger
 
     init(pid: Int32, logger: Logger) { self.pid = pid; self.logger = logger }
@@ -64,13 +66,18 @@ public final class StoppedProcess {
             } catch PtraceError.noSuchProcess {
                 continue
             } catch PtraceError.permission {
+                // A thread that exited since /proc listed it (a zombie, or autoreaped but not yet unhashed) is gone, not forbidden.
+                if ProcFS.hasExited(pid: pid, tid: t) { continue }
                 throw AttachError.permission(pid, detail: Self.permissionDetail(pid: pid, tid: t))
             }
             afterSeize?(t)
             do {
-                try Ptrace.interrupt(t)
+                try interrupt(t)
             } catch PtraceError.noSuchProcess {
                 continue
+            } catch {
+                release(t)
+                throw error
             }
             waiting.insert(t)
         }
@@ -136,6 +143,17 @@ public final class StoppedProcess {
         threads.removeAll()
     }
 
+    /// A thread seized but whose PTRACE_INTERRUPT failed: PTRACE_DETACH works only on a stopped tracee,
+    /// so detach it now if it already is in a stop, else ask once more for the stop and leave it to
+    /// `detachAll`, which collects that stop (or its exit) and detaches it.
+    func release(_ t: Int32) {
+        if (try? Ptrace.detach(t)) != nil { return }
+        do { try interrupt(t) } catch PtraceError.noSuchProcess { return } catch {
+            logger.warning("thread could not be stopped to detach it", metadata: ["tracee.tid": "\(t)", "error": "\(error)"])
+        }
+        waiting.insert(t)
+    }
+
     /// A thread that went away while stopped (SIGKILL): nothing to detach.
     func forget(_ tid: Int32) { threads[tid] = nil }
 
@@ -158,10 +176,12 @@ public final class StoppedProcess {
 public func withStoppedProcess<T>(pid: Int32, knownTids: [Int32], skipping: Set<Int32> = [], logger: Logger,
                                   stopTimeout: Double = 3,
                                   onNewThread: (Int32) -> Void, afterSeize: ((Int32) -> Void)? = nil,
+                                  interrupt: ((Int32) throws -> Void)? = nil,
                                   _ body: (StoppedProcess) throws -> T) throws -> T {
     let p = StoppedProcess(pid: pid, logger: logger)
     p.skip(skipping)
     p.afterSeize = afterSeize
+    if let interrupt { p.interrupt = interrupt }
     defer { p.detachAll() }
     try p.seize(knownTids, onNew: onNewThread)
     try p.waitForStops(timeout: stopTimeout)

@@ -50,6 +50,13 @@ public enum ProcFS {
         read(tid.map { taskPath(pid, $0, "status") } ?? "/proc/\(pid)/status").map(ProcStatus.parse)
     }
 
+    /// Whether a task's exit has begun past the point PTRACE_SEIZE accepts it (exit_state set: state
+    /// Z or X) or it is gone: the EPERM such a task gives is an exit, not a permission problem.
+    public static func hasExited(pid: Int32, tid: Int32) -> Bool {
+        guard let st = stat(pid: pid, tid: tid) else { return true }
+        return st.state == "Z" || st.state == "X"
+    }
+
     /// The raw text of /proc/PID/task/TID/stack (root only); nil when unreadable.
     public static func kernelStackText(pid: Int32, tid: Int32) -> String? { read(taskPath(pid, tid, "stack")) }
 

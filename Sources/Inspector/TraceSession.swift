@@ -48,6 +48,8 @@ public protocol TraceSink: AnyObject {
     func signal(_ record: SignalRecord, siginfoFields: [(String, String)])
     /// exec, clone, exit, attach and detach records.
     func emit(_ record: TraceRecord)
+    /// A task entered a group stop (SIGSTOP, SIGTSTP…); only when `wantsText` (see TraceSink+GroupStop).
+    func groupStop(pid: Int32, tid: Int32, signal: String)
     /// The tracer is idle or done: write out what is buffered.
     func flush()
 }
@@ -273,6 +275,8 @@ public final class SyscallTracer {
                     if sc_ptrace_seize(tid, ptraceOptions) != 0 {
                         let e = errno
                         if e == ESRCH && !seized.isEmpty { continue }  // a thread that just exited
+                        // An exited thread whose exit_state is set (a zombie leader, a thread not yet unhashed) gives EPERM.
+                        if e == EPERM && options.followForks && ProcFS.hasExited(pid: pid, tid: tid) { continue }
                         detachAll(reason: nil)
                         throw TraceError("cannot attach to \(tid): \(String(cString: strerror(e)))")
                     }
@@ -284,6 +288,10 @@ public final class SyscallTracer {
                 }
                 if !fresh || !options.followForks { break }
                 tids = ProcFS.taskIDs(pid)
+            }
+            if seized.isEmpty {
+                detachAll(reason: nil)
+                throw TraceError("cannot attach to \(pid): every thread has exited")
             }
         }
     }
@@ -353,6 +361,7 @@ public final class SyscallTracer {
                 resume(t)
             } else {
                 logger.debug("group stop", metadata: ["tracee.tid": "\(tid)", "signal": "\(sig)"])
+                if wantsText { output.submit(.groupStop(pid: t.process.pid, tid: tid, signal: TraceNames.signalName(sig))) }
                 if sc_ptrace_listen(tid) != 0 { resume(t) }
             }
         case .eventStop(let event, let sig):

@@ -178,6 +178,8 @@ final class ModelIntegrationTests: XCTestCase {
     func testAttachSpinningThreadAndBlockedThread() throws {
         let target = try RunningFixture(try fixture("model_spin"))
         defer { target.stop() }
+        // READY is printed just before main's read(): wait until /proc shows main blocked in it (nr 0).
+        XCTAssertTrue(eventually { procSyscallNumber(target.pid, tid: target.pid) == 0 }, "main never blocked in read")
         let r = try stackcross(["attach", "--json", String(target.pid)], timeout: 30)
         XCTAssertEqual(r.status, 0, r.stderr)
         let snap = try JSONDecoder().decode(Snapshot.self, from: r.stdoutData)

@@ -429,10 +429,42 @@ final class TraceTests: XCTestCase {
         XCTAssertFalse(p.isRunning)
         XCTAssertLessThan(Date().timeIntervalSince(sent), 1.5)
         XCTAssertEqual(p.terminationStatus, 0)
-        usleep(50_000)
         XCTAssertEqual(procStatus(pid)["TracerPid"], "0")
-        XCTAssertTrue(procStatus(pid)["State"]?.hasPrefix("S") ?? false, "still asleep, not stopped: \(procStatus(pid))")
+        // Detached from its interrupt stop, sleep runs restart_syscall and sleeps again: R until it is scheduled.
+        XCTAssertTrue(eventually { procStatus(pid)["State"]?.hasPrefix("S") ?? false }, "still asleep, not stopped: \(procStatus(pid))")
         XCTAssertTrue(sleeper.isRunning)
+    }
+
+    /// A process whose main thread has exited: its leader is a zombie, which PTRACE_SEIZE refuses with EPERM.
+    /// `-f -p` traces the threads that live on, and detaches from them.
+    func testAttachToAProcessWhoseLeaderHasExited() throws {
+        let target = try RunningFixture(try fixture("leader_exit"), ["now"])
+        defer { target.stop() }
+        XCTAssertTrue(eventually { procStatus(target.pid)["State"]?.hasPrefix("Z") == true }, "the leader did not exit")
+        let worker = try XCTUnwrap(taskIDs(target.pid).first { $0 != target.pid })
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("sc-trace-z-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let p = Process()
+        p.executableURL = stackcrossBinary
+        p.arguments = ["trace", "-f", "-o", out.path, "-p", String(target.pid)]
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        XCTAssertTrue(eventually { !p.isRunning || procStatus(target.pid, tid: worker)["TracerPid"] == String(p.processIdentifier) })
+        guard p.isRunning else {
+            return XCTFail("stackcross gave up: \(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
+        }
+        kill(p.processIdentifier, SIGINT)
+        XCTAssertTrue(eventually { !p.isRunning }, "stackcross exits after SIGINT")
+        guard !p.isRunning else { return }
+        XCTAssertEqual(p.terminationStatus, 0)
+        XCTAssertEqual(procStatus(target.pid, tid: worker)["TracerPid"], "0")
+        let records = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
+            .map { try JSONDecoder().decode(TraceRecord.self, from: Data($0.utf8)) }
+        XCTAssertEqual(records.compactMap { if case .attach(let a) = $0 { a.tid } else { nil } }, [worker])
+        XCTAssertEqual(records.compactMap { if case .detach(let a) = $0 { a.tid } else { nil } }, [worker])
+        XCTAssertTrue(Self.syscalls(records).allSatisfy { $0.tid == worker })
     }
 
     /// With -p no seccomp filter can be installed: the tracer filters, and still detaches cleanly.

@@ -325,15 +325,15 @@ final class ReportExporterTests: XCTestCase {
     func testTextPrintsCallsWithStacksAndFailedChecks() throws {
         let out = ReportSamples.text(try ReportSamples.export(.text))
         let lines = out.split(separator: "\n").map(String.init)
-        XCTAssertTrue(lines.contains("[pid 100] write(1, \"" + ReportSamples.hostile + "\\n\", 5) = -1 EBADF (Bad file descriptor) <0.000005>"), out)
+        XCTAssertTrue(lines.contains("[pid   100] write(1, \"" + ReportSamples.hostile + "\\n\", 5) = -1 EBADF (Bad file descriptor) <0.000005>"), out)
         XCTAssertTrue(lines.contains("    [k] entry_SYSCALL_64_after_hwframe+0x76/0x80"), out)
         XCTAssertTrue(lines.contains("    ── write entered via SYSCALL · user rsp 0x7ffd00001000 in [stack] ──"), out)
         XCTAssertTrue(lines.contains("    #2 0x0000000000401176 main+0x1e (fix) fix.c:30"), out)
         XCTAssertTrue(lines.contains("    ✗ check pt_regs.cs failed: expected 0x33, observed 0x23"), out)
         XCTAssertEqual(lines.filter { $0.contains("✗ check") }.count, 1)
-        XCTAssertTrue(lines.contains("[pid 101] --- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER} ---"), out)
-        XCTAssertTrue(lines.contains("[pid 100] --- exec \"/tmp/fix/t\\377\\376<\\000A\" ---"), out)
-        XCTAssertTrue(lines.contains("[pid 100] +++ killed by SIGKILL +++"), out)
+        XCTAssertTrue(lines.contains("[pid   101] --- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER} ---"), out)
+        XCTAssertTrue(lines.contains("[pid   100] --- exec \"/tmp/fix/t\\377\\376<\\000A\" ---"), out)
+        XCTAssertTrue(lines.contains("[pid   100] +++ killed by SIGKILL +++"), out)
     }
 
     /// Values a crafted file can hold: times at the ends of UInt64, unknown ABIs and numbers,

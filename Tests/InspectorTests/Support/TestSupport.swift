@@ -170,7 +170,25 @@ func procStatus(_ pid: Int32, tid: Int32? = nil) -> [String: String] {
     return out
 }
 
+/// The syscall a thread is blocked in, from /proc/PID/task/TID/syscall (nil while it runs: "running").
+func procSyscallNumber(_ pid: Int32, tid: Int32) -> Int? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/syscall", encoding: .utf8) else { return nil }
+    return Int(text.prefix { $0 != " " && $0 != "\n" })
+}
+
 /// Thread ids of a process.
 func taskIDs(_ pid: Int32) -> [Int32] {
     ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).compactMap { Int32($0) }.sorted()
+}
+
+/// Polls `cond` every 5 ms until it holds or `timeout` seconds pass; returns whether it held. Tests wait
+/// for a state this way rather than sleeping a fixed time, which a loaded machine can outlast.
+@discardableResult
+func eventually(timeout: TimeInterval = 10, _ cond: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while !cond() {
+        if Date() > deadline { return false }
+        usleep(5_000)
+    }
+    return true
 }
