@@ -88,6 +88,8 @@ public struct TraceHooks {
     public var observe: ((_ pid: Int32, _ tid: Int32, _ observation: inout StopObservation) -> Void)?
     /// At a signal-delivery stop, last: may deliver the signal itself (single-step into the handler, see CrossingProbe).
     public var intoHandler: ((_ pid: Int32, _ tid: Int32, _ record: inout SignalRecord, _ observation: StopObservation) -> HandlerStep)?
+    /// A traced task is gone (exited, killed, ended by an execve, detached); `processGone` with its process's last task.
+    public var taskGone: ((_ pid: Int32, _ tid: Int32, _ processGone: Bool) -> Void)?
     public init() {}
 }
 
@@ -314,6 +316,7 @@ public final class SyscallTracer {
         tasks[t.tid] = nil
         t.process.tasks -= 1
         if t.process.tasks <= 0, processes[t.process.pid] === t.process { processes[t.process.pid] = nil }
+        hooks.taskGone?(t.process.pid, t.tid, t.process.tasks <= 0)
     }
 
     // MARK: The wait loop
@@ -713,6 +716,7 @@ public final class SyscallTracer {
             // without a death report; the execing thread's state (its execve in progress) moves to the leader's tid.
             finishUnreturned(t0)
             tasks[former] = nil
+            hooks.taskGone?(t0.process.pid, former, false)
             let moved = TracedTask(tid: t0.tid, process: t0.process)
             moved.inSyscall = execing.inSyscall
             moved.entry = execing.entry

@@ -148,7 +148,10 @@ final class LazyCrossingProbe {
     let loader: TraceModelLoader
     let readKernelStack: Bool
     let stepIntoHandlers: Bool
+    /// Whether the probe exists yet (a task that goes before it does has nothing to drop).
+    private var made = false
     lazy var hooks: TraceHooks = {
+        made = true
         var h = TraceHooks()
         CrossingProbe(model: loader.model, readKernelStack: readKernelStack, stepIntoHandlers: stepIntoHandlers).install(into: &h)
         return h
@@ -172,6 +175,11 @@ final class LazyCrossingProbe {
         }
         if stepIntoHandlers {
             h.intoHandler = { [self] pid, tid, rec, obs in hooks.intoHandler?(pid, tid, &rec, obs) ?? .notTaken }
+        }
+        let prevGone = h.taskGone
+        h.taskGone = { [self] pid, tid, processGone in
+            prevGone?(pid, tid, processGone)
+            if made { hooks.taskGone?(pid, tid, processGone) }
         }
     }
 }
