@@ -580,11 +580,10 @@ public final class SyscallTracer {
         let r = userRegisters(regs)
         rec.exitRegs = r
         rec.error = TraceNames.errnoName(ret: rec.ret ?? 0)
-        var exitObs = t.exitObservation
+        // take(): the observations move into the record's box instead of being copied (they are large).
+        var exitObs = t.exitObservation.take()
         if exitObs == nil, output.judgeCrossings { exitObs = exitObservation(t, rec, info: info, regs: r) }
-        output.submit(.exited(ExitedCall(rec, entry: t.entryObservation, exit: exitObs, returnText: returnText)))
-        t.entryObservation = nil
-        t.exitObservation = nil
+        output.submit(.exited(ExitedCall(rec, entry: t.entryObservation.take(), exit: exitObs, returnText: returnText)))
     }
 
     /// The first stop after attaching can be the exit of a syscall that was already running.
@@ -617,8 +616,7 @@ public final class SyscallTracer {
         t.inSyscall = false
         guard let rec = t.entry else { return }
         t.entry = nil
-        output.submit(.exited(ExitedCall(rec, entry: t.entryObservation, exit: nil, returnText: nil)))
-        t.entryObservation = nil
+        output.submit(.exited(ExitedCall(rec, entry: t.entryObservation.take(), exit: nil, returnText: nil)))
     }
 
     func bytesBeforeIP(_ t: TracedTask, _ rip: UInt64) -> [UInt8]? {
