@@ -24,7 +24,7 @@ gcc -O2 -o "$WORK/floor" Benchmarks/ptrace-floor.c
 now() { date +%s%N; }
 # time_cmd CMD...: prints elapsed ms of one run (stdout/stderr of the run discarded).
 PIN=${PIN:-1}
-CPU=$(( $(nproc) - 1 ))
+CPU=${CPU:-$(( $(nproc) - 1 ))}
 time_cmd() {
     local t0 t1
     t0=$(now)
@@ -39,6 +39,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 echo "== $N write() calls, $ROUNDS rounds, alternating (ms, median; pinned to CPU $CPU: $PIN)"
 : >"$WORK/sc" ; : >"$WORK/scn"; : >"$WORK/st" ; : >"$WORK/fl"; : >"$WORK/bare"
 for _ in $(seq "$ROUNDS"); do
+    # Each tool writes a new file: truncating the last run's 400 MB would bill freeing its page cache to the next run.
+    rm -f "$WORK"/*.jsonl "$WORK"/*.txt
     time_cmd "$SC" trace -f -o "$WORK/sc.jsonl" -- "$WORK/writes" "$N" >>"$WORK/sc"
     time_cmd "$SC" trace -f --no-crossings -o "$WORK/scn.jsonl" -- "$WORK/writes" "$N" >>"$WORK/scn"
     time_cmd strace -f -o "$WORK/st.txt" "$WORK/writes" "$N" >>"$WORK/st"

@@ -55,6 +55,33 @@ public final class CrossingProbe {
         if stepIntoHandlers {
             hooks.intoHandler = { [self] pid, tid, rec, obs in intoHandler(pid: pid, tid: tid, record: &rec, delivery: obs) }
         }
+        let prevGone = hooks.taskGone
+        hooks.taskGone = { [self] pid, tid, processGone in
+            prevGone?(pid, tid, processGone)
+            taskGone(pid: pid, tid: tid, processGone: processGone)
+        }
+    }
+
+    /// Forgets a task that is gone, and its process's state with its last task: a long trace of a
+    /// program that makes many threads keeps only what its live tasks need.
+    func taskGone(pid: Int32, tid: Int32, processGone: Bool) {
+        altstacks[tid] = nil
+        entryArch[tid] = nil
+        sigreturnWords[tid] = nil
+        lastKernelStack[tid] = nil
+        entrySwitches[tid] = nil
+        if let fd = stackFDs.removeValue(forKey: tid) { close(fd) }
+        if processGone {
+            maps[pid] = nil
+            elf32[pid] = nil
+            actions[pid] = nil
+        }
+    }
+
+    /// Entries held for tasks and processes (tests check that it stays bounded).
+    var stateCount: Int {
+        altstacks.count + entryArch.count + sigreturnWords.count + lastKernelStack.count + entrySwitches.count
+            + stackFDs.count + maps.count + elf32.count + actions.count
     }
 
     // MARK: observation

@@ -20,6 +20,7 @@ enum TraceWork: @unchecked Sendable {
     case exited(ExitedCall)
     case signal(SignalRecord, siginfoFields: [(String, String)])
     case record(TraceRecord)
+    case groupStop(pid: Int32, tid: Int32, signal: String)
     case flush
 }
 
@@ -133,6 +134,8 @@ final class TraceOutputThread: @unchecked Sendable {
             sink.signal(rec, siginfoFields: fields)
         case .record(let r):
             sink.emit(r)
+        case .groupStop(let pid, let tid, let signal):
+            sink.groupStop(pid: pid, tid: tid, signal: signal)
         case .flush:
             sink.flush()
         }

@@ -48,6 +48,8 @@ public protocol TraceSink: AnyObject {
     func signal(_ record: SignalRecord, siginfoFields: [(String, String)])
     /// exec, clone, exit, attach and detach records.
     func emit(_ record: TraceRecord)
+    /// A task entered a group stop (SIGSTOP, SIGTSTP…); only when `wantsText` (see TraceSink+GroupStop).
+    func groupStop(pid: Int32, tid: Int32, signal: String)
     /// The tracer is idle or done: write out what is buffered.
     func flush()
 }
@@ -86,6 +88,8 @@ public struct TraceHooks {
     public var observe: ((_ pid: Int32, _ tid: Int32, _ observation: inout StopObservation) -> Void)?
     /// At a signal-delivery stop, last: may deliver the signal itself (single-step into the handler, see CrossingProbe).
     public var intoHandler: ((_ pid: Int32, _ tid: Int32, _ record: inout SignalRecord, _ observation: StopObservation) -> HandlerStep)?
+    /// A traced task is gone (exited, killed, ended by an execve, detached); `processGone` with its process's last task.
+    public var taskGone: ((_ pid: Int32, _ tid: Int32, _ processGone: Bool) -> Void)?
     public init() {}
 }
 
@@ -116,6 +120,8 @@ final class TracedTask {
     var inSyscall = false
     /// The record of the syscall in progress when it is reported.
     var entry: SyscallRecord?
+    /// GET_SYSCALL_INFO's arch at the entry stop of the syscall in progress (its exit is read in that ABI).
+    var entryArch: UInt32 = SyscallInfo.auditArchX86_64
     var entryBytesBeforeIP: [UInt8]?
     var exitBytesBeforeIP: [UInt8]?
     /// Observations enriched by `TraceHooks.observe` while the task was stopped, judged after it resumed.
@@ -312,6 +318,7 @@ public final class SyscallTracer {
         tasks[t.tid] = nil
         t.process.tasks -= 1
         if t.process.tasks <= 0, processes[t.process.pid] === t.process { processes[t.process.pid] = nil }
+        hooks.taskGone?(t.process.pid, t.tid, t.process.tasks <= 0)
     }
 
     // MARK: The wait loop
@@ -359,6 +366,7 @@ public final class SyscallTracer {
                 resume(t)
             } else {
                 logger.debug("group stop", metadata: ["tracee.tid": "\(tid)", "signal": "\(sig)"])
+                if wantsText { output.submit(.groupStop(pid: t.process.pid, tid: tid, signal: TraceNames.signalName(sig))) }
                 if sc_ptrace_listen(tid) != 0 { resume(t) }
             }
         case .eventStop(let event, let sig):
@@ -396,9 +404,19 @@ public final class SyscallTracer {
     func onSyscallStop(_ t: TracedTask) {
         var info = sc_syscall_info()
         var regs = sc_user_regs()
-        guard sc_ptrace_get_syscall_info(t.tid, &info) > 0, sc_ptrace_getregs(t.tid, &regs) == 0 else {
-            resume(t)
-            return
+        if t.inSyscall, !observing {
+            // The stop after an entry we saw is its exit, and its result is in rax: GET_SYSCALL_INFO is
+            // read only when the model's exit checks hold it against rax. One ptrace request less per call.
+            guard sc_ptrace_getregs(t.tid, &regs) == 0 else {
+                resume(t)
+                return
+            }
+            info = Self.exitInfo(regs: regs, arch: t.entryArch)
+        } else {
+            guard sc_ptrace_get_syscall_info(t.tid, &info) > 0, sc_ptrace_getregs(t.tid, &regs) == 0 else {
+                resume(t)
+                return
+            }
         }
         switch Int(info.op) {
         case Int(SC_SYSCALL_INFO_ENTRY):
@@ -417,6 +435,22 @@ public final class SyscallTracer {
     }
 
     typealias Args6 = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+
+    /// What PTRACE_GET_SYSCALL_INFO reports at a syscall-exit stop, from the registers and the entry's arch:
+    /// an error (rax in [-4095, -1], from eax sign-extended for i386) as a negative rval, else rax as is.
+    static func exitInfo(regs: sc_user_regs, arch: UInt32) -> sc_syscall_info {
+        var info = sc_syscall_info()
+        info.op = UInt8(SC_SYSCALL_INFO_EXIT)
+        info.arch = arch
+        info.instruction_pointer = regs.rip
+        info.stack_pointer = regs.rsp
+        let raw = Int64(bitPattern: regs.rax)
+        let err = arch == SyscallInfo.auditArchI386 ? Int64(Int32(truncatingIfNeeded: raw)) : raw
+        let isError = err >= -4095 && err <= -1
+        info.u.exit.rval = isError ? err : raw
+        info.u.exit.is_error = isError ? 1 : 0
+        return info
+    }
 
     /// Per-syscall facts, looked up by number on the hot path instead of by name.
     struct SyscallFlags: OptionSet {
@@ -456,6 +490,7 @@ public final class SyscallTracer {
     /// The entry stop, task stopped: returns whether the call is reported.
     func syscallEntry(_ t: TracedTask, info: sc_syscall_info, nr: Int64, args: Args6, regs: sc_user_regs) -> Bool {
         t.inSyscall = true
+        t.entryArch = info.arch
         t.entry = nil
         let abi = TraceABI(auditArch: info.arch)
         let f = flags(abi, nr)
@@ -635,7 +670,7 @@ public final class SyscallTracer {
             var obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: userRegisters(regs), signo: signo)
             obs.signalCode = siCode
             hooks.observe?(t.process.pid, t.tid, &obs)
-            rec.crossing = options.model.model.crossing(for: obs)
+            if output.judgeCrossings { rec.crossing = options.model.model.crossing(for: obs) }
             hooks.atSignalDelivery?(t.process.pid, t.tid, &rec, obs)
             switch hooks.intoHandler?(t.process.pid, t.tid, &rec, obs) ?? .notTaken {
             case .notTaken: break
@@ -710,8 +745,10 @@ public final class SyscallTracer {
             // without a death report; the execing thread's state (its execve in progress) moves to the leader's tid.
             finishUnreturned(t0)
             tasks[former] = nil
+            hooks.taskGone?(t0.process.pid, former, false)
             let moved = TracedTask(tid: t0.tid, process: t0.process)
             moved.inSyscall = execing.inSyscall
+            moved.entryArch = execing.entryArch
             moved.entry = execing.entry
             moved.entryBytesBeforeIP = execing.entryBytesBeforeIP
             moved.entryObservation = execing.entryObservation

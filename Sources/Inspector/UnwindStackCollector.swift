@@ -323,6 +323,8 @@ public final class SyscallStackCollector: TraceSink {
 
     public func emit(_ record: TraceRecord) { downstream.emit(record) }
 
+    public func groupStop(pid: Int32, tid: Int32, signal: String) { downstream.groupStop(pid: pid, tid: tid, signal: signal) }
+
     public func flush() { downstream.flush() }
 
     /// After the trace: what unwinding cost (-v).

@@ -41,12 +41,122 @@ func hex(_ v: UInt64) -> String {
 
 /// Bytes as two-digit hex pairs separated by spaces ("0f 05").
 func hexBytes(_ b: [UInt8]) -> String {
-    var out = [UInt8]()
-    out.reserveCapacity(b.count * 3)
-    for (i, x) in b.enumerated() {
-        if i > 0 { out.append(UInt8(ascii: " ")) }
-        out.append(hexDigit(x >> 4))
-        out.append(hexDigit(x & 0xF))
+    // Through a temporary buffer: for the usual two bytes before ip, the result is a small string and nothing is allocated.
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(b.count * 3, 1)) { t in
+        guard let p = t.baseAddress else { return "" }
+        var n = 0
+        for x in b {
+            if n > 0 { p[n] = UInt8(ascii: " "); n += 1 }
+            p[n] = hexDigit(x >> 4)
+            p[n + 1] = hexDigit(x & 0xF)
+            n += 2
+        }
+        return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
     }
-    return String(decoding: out, as: UTF8.self)
+}
+
+/// A short text built in place and turned into a String once: the model's check texts, built for
+/// every traced call, without an array's per-append checks or a temporary String per piece.
+/// Capacity 0 allocates nothing until the first append (texts that are usually empty).
+struct TextBytes: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>?
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 128) {
+        self.capacity = capacity
+        base = capacity > 0 ? .allocate(capacity: capacity) : nil
+    }
+    deinit { base?.deallocate() }
+
+    var isEmpty: Bool { count == 0 }
+    var string: String {
+        guard let base else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
+    }
+
+    /// Room for `k` more bytes; returns where they go.
+    @inline(__always) private mutating func reserve(_ k: Int) -> UnsafeMutablePointer<UInt8> {
+        if let base, count + k <= capacity { return base + count }
+        let newCapacity = max(capacity * 2, count + k, 32)
+        let q = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        if let base {
+            q.update(from: base, count: count)
+            base.deallocate()
+        }
+        base = q
+        capacity = newCapacity
+        return q + count
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let p = reserve(bytes.count)
+        if let b = bytes.baseAddress { p.update(from: b, count: bytes.count) }
+        count += bytes.count
+    }
+    mutating func append(_ s: StaticString) { append(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+    mutating func append(_ s: String) {
+        var s = s
+        s.withUTF8 { append($0) }
+    }
+    mutating func append(byte b: UInt8) {
+        reserve(1).pointee = b
+        count += 1
+    }
+    /// `0x…`, as `hex(_:)` writes it.
+    mutating func appendHex(_ v: UInt64) {
+        let p = reserve(18)
+        p[0] = UInt8(ascii: "0"); p[1] = UInt8(ascii: "x")
+        count += 2 + writeHexDigits(v, to: p + 2)
+    }
+    mutating func appendDecimal(_ v: Int64) {
+        var p = reserve(20)
+        if v < 0 { p.pointee = UInt8(ascii: "-"); p += 1; count += 1 }
+        var m = v.magnitude, len = 1, t = m
+        while t >= 10 { t /= 10; len += 1 }
+        var i = len
+        repeat {
+            i -= 1
+            p[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: m % 10)
+            m /= 10
+        } while i > 0
+        count += len
+    }
+}
+
+/// `prefix` `0x…` `suffix` as one String, built on the stack: one allocation at most (none up to 15 bytes),
+/// where `+` or interpolation costs one per piece. The model's check texts on the trace hot path use it.
+func hexText(_ prefix: StaticString, _ v: UInt64, _ suffix: StaticString) -> String {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prefix.utf8CodeUnitCount + 18 + suffix.utf8CodeUnitCount) { t in
+        guard let p = t.baseAddress else { return "" }
+        var n = prefix.utf8CodeUnitCount
+        p.update(from: prefix.utf8Start, count: n)
+        p[n] = UInt8(ascii: "0"); p[n + 1] = UInt8(ascii: "x")
+        n += 2 + writeHexDigits(v, to: p + n + 2)
+        (p + n).update(from: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+        n += suffix.utf8CodeUnitCount
+        return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+    }
+}
+
+/// `prefix` decimal `suffix` as one String, built like `hexText`.
+func decimalText(_ prefix: StaticString, _ v: Int64, _ suffix: StaticString) -> String {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prefix.utf8CodeUnitCount + 20 + suffix.utf8CodeUnitCount) { t in
+        guard let p = t.baseAddress else { return "" }
+        var n = prefix.utf8CodeUnitCount
+        p.update(from: prefix.utf8Start, count: n)
+        if v < 0 { p[n] = UInt8(ascii: "-"); n += 1 }
+        var m = v.magnitude, len = 1, x = m
+        while x >= 10 { x /= 10; len += 1 }
+        var i = n + len
+        repeat {
+            i -= 1
+            p[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: m % 10)
+            m /= 10
+        } while i > n
+        n += len
+        (p + n).update(from: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+        n += suffix.utf8CodeUnitCount
+        return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+    }
 }

@@ -273,7 +273,18 @@ struct JSONBytes {
             ensure(bytes.count * 6 + 3)
             comma()
             byte(UInt8(ascii: "\""))
-            for b in bytes {
+            // Most texts need no escape: copy the run before the first byte that does in one move.
+            var plain = 0
+            while plain < bytes.count {
+                let b = bytes[plain]
+                if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { break }
+                plain += 1
+            }
+            if plain > 0 {
+                (p + n).update(from: bytes.baseAddress!, count: plain)
+                n += plain
+            }
+            for b in bytes[plain...] {
                 if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") { byte(b); continue }
                 byte(UInt8(ascii: "\\"))
                 switch b {

@@ -97,7 +97,7 @@ struct TraceCommand: ParsableCommand {
         defer { outFile?.close() }
 
         let mode: TraceOutput.Mode = summary ? .summary : (outFD >= 0 ? .jsonLines : .lines)
-        let sink = TraceOutput(mode: mode, fd: outFD >= 0 ? outFD : 2, quiet: quiet, multiProcess: follow || pids.count > 1,
+        let sink = TraceOutput(mode: mode, fd: outFD >= 0 ? outFD : 2, quiet: quiet,
                                crossings: mode == .jsonLines && !noCrossings)
         var hooks = TraceHooks()
         // The probe gathers what the model's checks need; without crossings only --kernel-stack wants it.
@@ -148,7 +148,10 @@ final class LazyCrossingProbe {
     let loader: TraceModelLoader
     let readKernelStack: Bool
     let stepIntoHandlers: Bool
+    /// Whether the probe exists yet (a task that goes before it does has nothing to drop).
+    private var made = false
     lazy var hooks: TraceHooks = {
+        made = true
         var h = TraceHooks()
         CrossingProbe(model: loader.model, readKernelStack: readKernelStack, stepIntoHandlers: stepIntoHandlers).install(into: &h)
         return h
@@ -173,6 +176,11 @@ final class LazyCrossingProbe {
         if stepIntoHandlers {
             h.intoHandler = { [self] pid, tid, rec, obs in hooks.intoHandler?(pid, tid, &rec, obs) ?? .notTaken }
         }
+        let prevGone = h.taskGone
+        h.taskGone = { [self] pid, tid, processGone in
+            prevGone?(pid, tid, processGone)
+            if made { hooks.taskGone?(pid, tid, processGone) }
+        }
     }
 }
 
@@ -182,7 +190,9 @@ final class TraceOutput: TraceSink {
     let mode: Mode
     let fd: Int32
     let quiet: Bool
-    let showPid: Bool
+    /// Which tasks are traced and their last calls, as strace's lines show them.
+    var lineContext = StraceLineContext()
+    var showPid: Bool { lineContext.showPid }
     var text: [UInt8] = []
     let stackText = StackTextRenderer()
     let json = JSONLineBuffer(capacity: 1 << 17)
@@ -191,12 +201,11 @@ final class TraceOutput: TraceSink {
     var openLine: Int32?
     static let bufferLimit = 1 << 16
 
-    init(mode: Mode, fd: Int32, quiet: Bool, multiProcess: Bool, crossings: Bool) {
+    init(mode: Mode, fd: Int32, quiet: Bool, crossings: Bool) {
         self.mode = mode
         self.wantsCrossings = crossings
         self.fd = fd
         self.quiet = quiet
-        self.showPid = multiProcess
         text.reserveCapacity(Self.bufferLimit + 8192)
     }
 
@@ -207,7 +216,8 @@ final class TraceOutput: TraceSink {
     func syscallEntered(_ record: SyscallRecord) {
         guard mode == .lines else { return }
         endOpenLine()
-        put(SyscallLine.formatEntry(record: record, showPid: showPid))
+        lineContext.saw(pid: record.pid, tid: record.tid)
+        put(SyscallLine.formatEntry(record: lineContext.shown(record), showPid: showPid))
         openLine = record.tid
     }
 
@@ -219,12 +229,15 @@ final class TraceOutput: TraceSink {
         case .summary:
             summary.add(record)
         case .lines:
+            lineContext.saw(pid: record.pid, tid: record.tid)
+            let shown = lineContext.shown(record)
             if openLine == record.tid {
                 openLine = nil
-                line(SyscallLine.formatExit(record: record, returnText: returnText))
+                line(SyscallLine.formatExit(record: shown, returnText: returnText))
             } else {
-                line(SyscallLine.formatResumed(record: record, showPid: showPid, returnText: returnText))
+                line(SyscallLine.formatResumed(record: shown, showPid: showPid, returnText: returnText))
             }
+            lineContext.exited(record)
             // --stack: the frames under the call, as strace -k prints them.
             if let frames = record.userStack { stackText.append(frames, to: &text) }
         }
@@ -234,8 +247,16 @@ final class TraceOutput: TraceSink {
         switch mode {
         case .jsonLines: emit(.signal(record))
         case .summary: break
-        case .lines: line(SyscallLine.formatSignal(record: record, showPid: showPid, fields: siginfoFields))
+        case .lines:
+            lineContext.saw(pid: record.pid, tid: record.tid)
+            line(SyscallLine.formatSignal(record: record, showPid: showPid, fields: siginfoFields))
         }
+    }
+
+    func groupStop(pid: Int32, tid: Int32, signal: String) {
+        guard mode == .lines else { return }
+        lineContext.saw(pid: pid, tid: tid)
+        line(SyscallLine.formatGroupStop(tid: tid, signal: signal, showPid: showPid))
     }
 
     func emit(_ record: TraceRecord) {
@@ -252,6 +273,7 @@ final class TraceOutput: TraceSink {
             case .detach(let r) where !quiet: line("stackcross: Process \(r.tid) detached")
             default: break
             }
+            lineContext.apply(record)
         }
     }
 

@@ -86,7 +86,7 @@ extension ReportCLITests {
             case .html, .flamegraph:
                 XCTAssertFalse(text.contains("<img"), "\(format) let tracee markup through")
             case .text:
-                XCTAssertTrue(text.contains("[pid 4000] write(1, \"" + Self.hostile + "\\n\", 40) = 40"), text)
+                XCTAssertTrue(text.contains("[pid  4000] write(1, \"" + Self.hostile + "\\n\", 40) = 40"), text)
             }
         }
         // Without -o the view goes to stdout; "-" reads stdin.

@@ -240,12 +240,31 @@ final class ReportExporterTests: XCTestCase {
         let svg = ReportSamples.text(try ReportSamples.export(.flamegraph, recs))
         XCTAssertTrue(svg.hasPrefix("<?xml"))
         XCTAssertFalse(svg.contains("<img"))
-        XCTAssertFalse(svg.contains("<script"))
+        // One script, the zoom's own, in CDATA; the tracee's "</script>" is text.
+        XCTAssertEqual(svg.components(separatedBy: "<script").count - 1, 1)
+        XCTAssertEqual(svg.components(separatedBy: "</script>").count - 1, 1)
+        XCTAssertTrue(svg.contains("<script type=\"text/ecmascript\"><![CDATA["))
         XCTAssertTrue(svg.contains("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;&amp; "), svg)
         XCTAssertTrue(svg.contains("<title>leaf (2 samples, 50%)</title>"), svg)
         XCTAssertTrue(svg.contains("<title>all (4 samples, 100%)</title>"))
         let parser = XMLParser(data: Data(svg.utf8))
         XCTAssertTrue(parser.parse(), "SVG does not parse: \(String(describing: parser.parserError))")
+    }
+
+    /// Click-to-zoom needs nothing from the network and a tree the script can walk: every box names an
+    /// earlier box as its parent (data-p), the root none.
+    func testFlameGraphZoomIsInlineAndItsTreeIsConsistent() throws {
+        let svg = ReportSamples.text(try ReportSamples.export(.flamegraph, ReportSamples.trace))
+        let urls = svg.components(separatedBy: "http").dropFirst().map { "http" + $0.prefix(30) }
+        XCTAssertTrue(urls.allSatisfy { $0.hasPrefix("http://www.w3.org/2000/svg") }, "\(urls)")
+        XCTAssertFalse(svg.contains("href="))
+        XCTAssertFalse(svg.contains("src=\""), "nothing loaded from elsewhere")
+        let parents = svg.components(separatedBy: "<g data-p=\"").dropFirst().map { Int($0.prefix { $0 != "\"" })! }
+        XCTAssertGreaterThan(parents.count, 3)
+        XCTAssertEqual(parents.first, -1, "the root comes first")
+        for (i, p) in parents.enumerated().dropFirst() { XCTAssertTrue(p >= 0 && p < i, "box \(i) has parent \(p)") }
+        XCTAssertTrue(svg.contains("id=\"reset\""))
+        XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse())
     }
 
     /// A crafted trace's very deep stack (200k frames) must not overflow the exporter's own stack.
@@ -325,15 +344,15 @@ final class ReportExporterTests: XCTestCase {
     func testTextPrintsCallsWithStacksAndFailedChecks() throws {
         let out = ReportSamples.text(try ReportSamples.export(.text))
         let lines = out.split(separator: "\n").map(String.init)
-        XCTAssertTrue(lines.contains("[pid 100] write(1, \"" + ReportSamples.hostile + "\\n\", 5) = -1 EBADF (Bad file descriptor) <0.000005>"), out)
+        XCTAssertTrue(lines.contains("[pid   100] write(1, \"" + ReportSamples.hostile + "\\n\", 5) = -1 EBADF (Bad file descriptor) <0.000005>"), out)
         XCTAssertTrue(lines.contains("    [k] entry_SYSCALL_64_after_hwframe+0x76/0x80"), out)
         XCTAssertTrue(lines.contains("    ── write entered via SYSCALL · user rsp 0x7ffd00001000 in [stack] ──"), out)
         XCTAssertTrue(lines.contains("    #2 0x0000000000401176 main+0x1e (fix) fix.c:30"), out)
         XCTAssertTrue(lines.contains("    ✗ check pt_regs.cs failed: expected 0x33, observed 0x23"), out)
         XCTAssertEqual(lines.filter { $0.contains("✗ check") }.count, 1)
-        XCTAssertTrue(lines.contains("[pid 101] --- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER} ---"), out)
-        XCTAssertTrue(lines.contains("[pid 100] --- exec \"/tmp/fix/t\\377\\376<\\000A\" ---"), out)
-        XCTAssertTrue(lines.contains("[pid 100] +++ killed by SIGKILL +++"), out)
+        XCTAssertTrue(lines.contains("[pid   101] --- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER} ---"), out)
+        XCTAssertTrue(lines.contains("[pid   100] --- exec \"/tmp/fix/t\\377\\376<\\000A\" ---"), out)
+        XCTAssertTrue(lines.contains("[pid   100] +++ killed by SIGKILL +++"), out)
     }
 
     /// Values a crafted file can hold: times at the ends of UInt64, unknown ABIs and numbers,

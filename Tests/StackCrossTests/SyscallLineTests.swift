@@ -12,7 +12,7 @@ final class SyscallLineTests: XCTestCase {
     func testWholeLines() {
         let open = record("openat", ["AT_FDCWD", #""/etc/passwd""#, "O_RDONLY|O_CLOEXEC"], ret: 3)
         XCTAssertEqual(SyscallLine.format(record: open, showPid: true, returnText: "3</etc/passwd>"),
-                       #"[pid 1234] openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3</etc/passwd>"#)
+                       #"[pid  1234] openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3</etc/passwd>"#)
         XCTAssertEqual(SyscallLine.format(record: record("read", ["3", #""abc""#, "4096"], ret: 3), showPid: false),
                        #"read(3, "abc", 4096) = 3"#)
         XCTAssertEqual(SyscallLine.format(record: record("openat", ["AT_FDCWD", #""/nope""#, "O_RDONLY"], ret: -2),
@@ -26,8 +26,8 @@ final class SyscallLineTests: XCTestCase {
 
     func testUnfinishedAndResumed() {
         let r = record("read", ["3", #""abc""#, "4096"], ret: 3, tid: 7)
-        XCTAssertEqual(SyscallLine.formatUnfinished(record: r, showPid: true), "[pid 7] read(3,  <unfinished ...>")
-        XCTAssertEqual(SyscallLine.formatResumed(record: r, showPid: true), #"[pid 7] <... read resumed>"abc", 4096) = 3"#)
+        XCTAssertEqual(SyscallLine.formatUnfinished(record: r, showPid: true), "[pid     7] read(3,  <unfinished ...>")
+        XCTAssertEqual(SyscallLine.formatResumed(record: r, showPid: true), #"[pid     7] <... read resumed>"abc", 4096) = 3"#)
         let w = record("write", ["1", #""hi""#, "2"], ret: 2)
         XCTAssertEqual(SyscallLine.formatUnfinished(record: w, showPid: false), #"write(1, "hi", 2 <unfinished ...>"#)
         XCTAssertEqual(SyscallLine.formatResumed(record: w, showPid: false), "<... write resumed>) = 2")
@@ -42,7 +42,7 @@ final class SyscallLineTests: XCTestCase {
         XCTAssertEqual(SyscallLine.formatTermination(record: ExitRecord(pid: 5, tid: 5, code: 0, timeNs: 0), showPid: false),
                        "+++ exited with 0 +++")
         XCTAssertEqual(SyscallLine.formatTermination(record: ExitRecord(pid: 5, tid: 6, signal: "SIGKILL", timeNs: 0),
-                                                     showPid: true), "[pid 6] +++ killed by SIGKILL +++")
+                                                     showPid: true), "[pid     6] +++ killed by SIGKILL +++")
     }
 
     func testDecodedRecordRoundTrip() {

@@ -129,29 +129,32 @@ struct CrossingJudge {
             if let k { return (KindMask(k), "outermost kernel frame " + outer) }
         }
         var allowed = KindMask.all
-        var why = ""
-        func because(_ s: String) { why += why.isEmpty ? s : ", " + s }
+        // Built in place: this runs at every traced entry.
+        var why = TextBytes(capacity: 48)
         let i386Paths: KindMask = [.int80, .syscall32, .sysenter]
         if let b = obs.bytesBeforeIP, b.count == 2, inSyscall {
             if b[0] == 0x0F && b[1] == 0x05 { allowed.formIntersection(KindMask(.syscall)) }
             else if b[0] == 0xCD && b[1] == 0x80 { allowed.formIntersection(i386Paths) }
             else { allowed = [] }
-            because("bytes before ip " + hexBytes(b))
+            why.append("bytes before ip "); why.append(hexBytes(b))
         }
         if let i = info, i.op != .none {
             allowed.formIntersection(i.arch == SyscallInfo.auditArchI386 ? i386Paths : KindMask(.syscall))
-            because("arch " + i.abi)
+            if !why.isEmpty { why.append(", ") }
+            why.append("arch "); why.append(i.arch == SyscallInfo.auditArchI386 ? "i386" : "x86_64")
         }
         if regs.cs.rawValue == X86.userCS32 {
             allowed.formIntersection(i386Paths.union([.interrupt, .exception]))
-            because("CS 0x23")
+            if !why.isEmpty { why.append(", ") }
+            why.append("CS 0x23")
         }
         if !inSyscall, obs.kind != .handlerEntry {
             allowed.formIntersection([.interrupt, .exception])
-            because("orig_rax -1")
+            if !why.isEmpty { why.append(", ") }
+            why.append("orig_rax -1")
         }
         if why.isEmpty { return nil }
-        return (allowed, why)
+        return (allowed, why.string)
     }
 
     var altstack: (base: UInt64, size: UInt64, contains: (UInt64) -> Bool)? {
@@ -187,8 +190,11 @@ struct CrossingJudge {
         case .snapshot: snapshotChecks(kind)
         }
         if obs.kind != .handlerEntry && obs.kind != .syscallExit, let (set, why) = evidence {
-            add("entry.kind", set.contains(way.entry), expected: "\(way.entry.rawValue) (model: \(kind.rawValue))",
-                actual: set.only.map { "\($0.rawValue) (\(why))" } ?? "one of \(set.names) (\(why))")
+            var expected = TextBytes(capacity: 40), actual = TextBytes(capacity: why.utf8.count + 24)
+            expected.append(way.entry.rawValue); expected.append(" (model: "); expected.append(kind.rawValue); expected.append(byte: 0x29)
+            if let only = set.only { actual.append(only.rawValue) } else { actual.append("one of "); actual.append(set.names) }
+            actual.append(" ("); actual.append(why); actual.append(byte: 0x29)
+            add("entry.kind", set.contains(way.entry), expected: expected.string, actual: actual.string)
         }
         if obs.kind != .handlerEntry { kernelFrameChecks(way) }
         let mapping = obs.kind != .syscallExit || exitRewrites ? userStackChecks() : nil
@@ -220,26 +226,35 @@ struct CrossingJudge {
 
     // MARK: checks that apply at every stop
 
+    static let userHalfText = "< " + hex(X86.userSpaceEnd) + " (user half)"
+    /// "all N predicted slots match", made once per N.
+    static let allSlotsMatch = (0...PtRegsSlot.allCases.count).map { "all \($0) predicted slots match" }
+
     mutating func selectorChecks(_ kind: CrossingKind) {
+        // Runs at every stop: the texts are literals where they can be, built once where they cannot.
         let cs = regs.cs.rawValue
-        add("selectors.cpl", cs & 3 == 3, expected: "CS & 3 == 3 (user mode)", actual: "CS \(hex(cs)) → CPL \(cs & 3)")
-        let expCS: Set<UInt64> = obs.is32BitTask.map { $0 ? [X86.userCS32] : [X86.userCS64] } ?? [X86.userCS64, X86.userCS32]
-        add("selectors.cs", expCS.contains(cs),
-            expected: expCS.sorted().map(hex).joined(separator: " or ") + (obs.is32BitTask == nil ? "" : (obs.is32BitTask! ? " (32-bit image)" : " (64-bit image)")),
-            actual: hex(cs))
-        add("selectors.ss", regs.ss.rawValue == X86.userDS, expected: hex(X86.userDS), actual: hex(regs.ss.rawValue))
+        add("selectors.cpl", cs & 3 == 3, expected: "CS & 3 == 3 (user mode)", actual: cs & 3 == 3 ? hexText("CS ", cs, " → CPL 3") : "CS \(hex(cs)) → CPL \(cs & 3)")
+        let csOK: Bool, csExpected: String
+        switch obs.is32BitTask {
+        case true?: (csOK, csExpected) = (cs == X86.userCS32, "0x23 (32-bit image)")
+        case false?: (csOK, csExpected) = (cs == X86.userCS64, "0x33 (64-bit image)")
+        case nil: (csOK, csExpected) = (cs == X86.userCS32 || cs == X86.userCS64, "0x23 or 0x33")
+        }
+        add("selectors.cs", csOK, expected: csExpected, actual: hex(cs))
+        add("selectors.ss", regs.ss.rawValue == X86.userDS, expected: "0x2b", actual: hex(regs.ss.rawValue))
         if cs == X86.userCS64 && !is32 {
             // A 64-bit task never loads data selectors: TLS lives in fs_base, not in a descriptor.
-            let ds = [regs.ds, regs.es, regs.fs, regs.gs].map(\.rawValue)
-            add("selectors.data", ds.allSatisfy { $0 == 0 }, expected: "ds = es = fs = gs = 0 (64-bit task)",
-                actual: "ds \(hex(ds[0])) es \(hex(ds[1])) fs \(hex(ds[2])) gs \(hex(ds[3]))")
+            let (ds, es, fs, gs) = (regs.ds.rawValue, regs.es.rawValue, regs.fs.rawValue, regs.gs.rawValue)
+            add("selectors.data", ds | es | fs | gs == 0, expected: "ds = es = fs = gs = 0 (64-bit task)",
+                actual: ds | es | fs | gs == 0 ? "ds 0x0 es 0x0 fs 0x0 gs 0x0"
+                    : "ds " + hex(ds) + " es " + hex(es) + " fs " + hex(fs) + " gs " + hex(gs))
         }
     }
 
     /// Check 12: user RSP in a user stack mapping, never in kernel space.
     mutating func userStackChecks() -> String? {
         let sp = regs.rsp.rawValue
-        add("user_rsp.user_space", sp < X86.userSpaceEnd, expected: "< \(hex(X86.userSpaceEnd)) (user half)", actual: hex(sp))
+        add("user_rsp.user_space", sp < X86.userSpaceEnd, expected: Self.userHalfText, actual: hex(sp))
         var where_: String?
         if let alt = altstack, alt.contains(sp) { where_ = "sigaltstack" }
         else if let maps = obs.maps {
@@ -309,10 +324,10 @@ struct CrossingJudge {
         switch kind {
         case .syscall, .sigreturn, .execve:
             p.append((.cx, .value(i.instructionPointer.rawValue)))
-            p.append((.r11, .property("= flags (SYSCALL saved RFLAGS in R11)") { [regs] in $0 == regs.eflags.rawValue }))
+            p.append((.r11, .equal(regs.eflags.rawValue, "= flags (SYSCALL saved RFLAGS in R11)")))
         case .syscall32:
             p.append((.r8, .value(i.stackPointer.rawValue & 0xFFFF_FFFF)))
-            p.append((.r11, .property("= flags (SYSCALL saved EFLAGS in R11)") { [regs] in $0 == regs.eflags.rawValue }))
+            p.append((.r11, .equal(regs.eflags.rawValue, "= flags (SYSCALL saved EFLAGS in R11)")))
         default: break
         }
         return p
@@ -321,21 +336,29 @@ struct CrossingJudge {
     /// Expected lists `slot=prediction` pairs then `(note)`; actual lists `slot=value (predicted …)` per mismatch
     /// (PtRegsView in the report parses both).
     mutating func compareRegs(_ name: String, _ predicted: [(PtRegsSlot, SlotExpectation)], note: String) {
-        // Built byte by byte: this runs twice per traced syscall.
-        var exp = [UInt8]()
-        exp.reserveCapacity(predicted.count * 24 + note.utf8.count + 4)
-        var bad: [(PtRegsSlot, SlotExpectation)] = []
+        // Built in place: this runs twice per traced syscall.
+        var exp = TextBytes(capacity: predicted.count * 24 + note.utf8.count + 4)
+        var bad = TextBytes(capacity: 0)
         for (slot, e) in predicted {
-            if !exp.isEmpty { exp.append(0x20) }
-            exp.append(contentsOf: slot.description.utf8)
-            exp.append(UInt8(ascii: "="))
+            if !exp.isEmpty { exp.append(byte: 0x20) }
+            exp.append(slot.kernelName)
+            exp.append(byte: UInt8(ascii: "="))
             e.write(to: &exp)
-            if !e.holds(slot.value(in: regs).rawValue) { bad.append((slot, e)) }
+            let v = slot.value(in: regs).rawValue
+            if !e.holds(v) {
+                if !bad.isEmpty { bad.append("; ") }
+                bad.append(slot.kernelName)
+                bad.append(byte: UInt8(ascii: "="))
+                SlotExpectation.value(v).write(to: &bad)
+                bad.append(" (predicted ")
+                e.write(to: &bad)
+                bad.append(byte: UInt8(ascii: ")"))
+            }
         }
-        exp.append(contentsOf: " (".utf8); exp.append(contentsOf: note.utf8); exp.append(UInt8(ascii: ")"))
-        add(name, bad.isEmpty, expected: String(decoding: exp, as: UTF8.self),
-            actual: bad.isEmpty ? "all \(predicted.count) predicted slots match"
-                : bad.map { "\($0.0)=\(SlotExpectation.value($0.0.value(in: regs).rawValue).text) (predicted \($0.1.text))" }.joined(separator: "; "))
+        exp.append(" ("); exp.append(note); exp.append(byte: UInt8(ascii: ")"))
+        let ok = bad.isEmpty
+        add(name, ok, expected: exp.string,
+            actual: !ok ? bad.string : predicted.count < Self.allSlotsMatch.count ? Self.allSlotsMatch[predicted.count] : "all \(predicted.count) predicted slots match")
     }
 
     mutating func entryChecks(_ kind: CrossingKind, _ way: WayIn) {
@@ -348,16 +371,18 @@ struct CrossingJudge {
             return
         }
         if let nr = i.nr {
-            add("entry.orig_rax", origRax == nr, expected: "\(nr) (GET_SYSCALL_INFO nr)", actual: String(origRax))
+            add("entry.orig_rax", origRax == nr, expected: decimalText("", nr, " (GET_SYSCALL_INFO nr)"), actual: String(origRax))
         }
-        add("entry.ip", regs.rip == i.instructionPointer, expected: "\(i.instructionPointer) (GET_SYSCALL_INFO)", actual: regs.rip.description)
-        add("entry.sp", regs.rsp == i.stackPointer, expected: "\(i.stackPointer) (GET_SYSCALL_INFO)", actual: regs.rsp.description)
+        add("entry.ip", regs.rip == i.instructionPointer, expected: hexText("", i.instructionPointer.rawValue, " (GET_SYSCALL_INFO)"), actual: hex(regs.rip.rawValue))
+        add("entry.sp", regs.rsp == i.stackPointer, expected: hexText("", i.stackPointer.rawValue, " (GET_SYSCALL_INFO)"), actual: hex(regs.rsp.rawValue))
         if kind == .syscall || kind == .sigreturn || kind == .execve {
-            add("syscall.rcx", regs.rcx == regs.rip, expected: "rcx == rip \(regs.rip) (SYSCALL saved the return address)", actual: regs.rcx.description)
-            add("syscall.r11", regs.r11 == regs.eflags, expected: "r11 == eflags \(regs.eflags) (SYSCALL saved RFLAGS)", actual: regs.r11.description)
+            add("syscall.rcx", regs.rcx == regs.rip, expected: hexText("rcx == rip ", regs.rip.rawValue, " (SYSCALL saved the return address)"), actual: hex(regs.rcx.rawValue))
+            add("syscall.r11", regs.r11 == regs.eflags, expected: hexText("r11 == eflags ", regs.eflags.rawValue, " (SYSCALL saved RFLAGS)"), actual: hex(regs.r11.rawValue))
         }
         if let b = obs.bytesBeforeIP, let want = way.bytesBeforeIP {
-            add("entry.bytes", b == want, expected: hexBytes(want) + " (\(kind.rawValue))", actual: hexBytes(b))
+            var expected = TextBytes(capacity: 32)
+            expected.append(hexBytes(want)); expected.append(" ("); expected.append(kind.rawValue); expected.append(byte: 0x29)
+            add("entry.bytes", b == want, expected: expected.string, actual: hexBytes(b))
         }
         // Check 6 from evidence independent of the arch: the instruction bytes and the task's CS.
         let byInstruction = obs.bytesBeforeIP == [0xCD, 0x80] || is32
@@ -388,11 +413,12 @@ struct CrossingJudge {
         let inErrorRange = r >= -4095 && r <= -1
         if let i = info, i.op == .exit {
             if let e = i.isError {
-                add("exit.is_error", e == inErrorRange, expected: inErrorRange ? "true (rax \(r) in [-4095, -1])" : "false (rax \(r) outside [-4095, -1])",
-                    actual: String(e))
+                add("exit.is_error", e == inErrorRange,
+                    expected: inErrorRange ? decimalText("true (rax ", r, " in [-4095, -1])") : decimalText("false (rax ", r, " outside [-4095, -1])"),
+                    actual: e ? "true" : "false")
             }
             if let v = i.rval {
-                add("exit.rval", v == r || v == ret, expected: "\(r) (rax)", actual: "\(v) (GET_SYSCALL_INFO rval)")
+                add("exit.rval", v == r || v == ret, expected: decimalText("", r, " (rax)"), actual: decimalText("", v, " (GET_SYSCALL_INFO rval)"))
             }
         } else if let i = info {
             add("exit.syscall_info", false, expected: "GET_SYSCALL_INFO op exit", actual: "op \(i.op)")
@@ -409,12 +435,20 @@ struct CrossingJudge {
             sigreturnExitChecks(entry: e)
             return
         }
-        let fields: [(String, Address, Address)] = [("rip", e.rip, regs.rip), ("rsp", e.rsp, regs.rsp),
-                                                    ("orig_rax", e.origRax, regs.origRax), ("cs", e.cs, regs.cs), ("ss", e.ss, regs.ss)]
-        let changed = fields.filter { $0.1 != $0.2 }
-        add("exit.unchanged", changed.isEmpty,
-            expected: fields.map { "\($0.0) \($0.1)" }.joined(separator: " ") + " (as at entry)",
-            actual: changed.isEmpty ? "unchanged" : changed.map { "\($0.0) \($0.2)" }.joined(separator: " "))
+        // Every traced call passes here: one text buffer, no per-field strings.
+        var expected = TextBytes(capacity: 112), changed = TextBytes(capacity: 0)
+        func field(_ name: StaticString, _ was: Address, _ now: Address) {
+            if !expected.isEmpty { expected.append(byte: 0x20) }
+            expected.append(name); expected.append(byte: 0x20); expected.appendHex(was.rawValue)
+            if was != now {
+                if !changed.isEmpty { changed.append(byte: 0x20) }
+                changed.append(name); changed.append(byte: 0x20); changed.appendHex(now.rawValue)
+            }
+        }
+        field("rip", e.rip, regs.rip); field("rsp", e.rsp, regs.rsp); field("orig_rax", e.origRax, regs.origRax)
+        field("cs", e.cs, regs.cs); field("ss", e.ss, regs.ss)
+        expected.append(" (as at entry)")
+        add("exit.unchanged", changed.isEmpty, expected: expected.string, actual: changed.isEmpty ? "unchanged" : changed.string)
         switchCheck(nr: nr, i386: entryI386, ret: r)
         if SpecialSyscall.isCloneLike(nr, i386: entryI386) && r == 0 { return }  // the child's copy of pt_regs
         // Every slot as the entry stop saw it (the record's entryRegs), ax = the return value.
@@ -422,7 +456,7 @@ struct CrossingJudge {
         p.reserveCapacity(21)
         for s in PtRegsSlot.allCases where s != .ax { p.append((s, .value(s.value(in: e).rawValue))) }
         if let v = info?.rval {
-            p.append((.ax, .property("\(v) (the return value)") { $0 == UInt64(bitPattern: v) || Int64(Int32(truncatingIfNeeded: $0)) == v }))
+            p.append((.ax, .returnValue(v)))
         }
         compareRegs("pt_regs", p, note: "predicted: the entry stop's pt_regs with ax = the return value")
     }
@@ -701,7 +735,20 @@ struct KindMask: ExpressibleByArrayLiteral {
     init(rawValue: UInt16) { self.rawValue = rawValue }
     mutating func formIntersection(_ o: KindMask) { rawValue &= o.rawValue }
     func union(_ o: KindMask) -> KindMask { KindMask(rawValue: rawValue | o.rawValue) }
-    init(_ k: EntryKind) { rawValue = 1 << UInt16(EntryKind.allCases.firstIndex(of: k)!) }
+    init(_ k: EntryKind) { rawValue = 1 << Self.bit(k) }
+    /// The kind's bit: its position in `EntryKind.allCases`, without building that array per call.
+    static func bit(_ k: EntryKind) -> UInt16 {
+        switch k {
+        case .syscall: 0
+        case .int80: 1
+        case .syscall32: 2
+        case .sysenter: 3
+        case .interrupt: 4
+        case .exception: 5
+        case .signal: 6
+        case .none: 7
+        }
+    }
     init(arrayLiteral kinds: EntryKind...) { rawValue = kinds.reduce(0) { $0 | KindMask($1).rawValue } }
     static let all = KindMask(rawValue: (1 << UInt16(EntryKind.allCases.count)) - 1)
     func contains(_ k: EntryKind) -> Bool { rawValue & KindMask(k).rawValue != 0 }

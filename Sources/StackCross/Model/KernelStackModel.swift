@@ -42,40 +42,41 @@ enum SpecialSyscall {
     }
 }
 
-/// What one pt_regs slot should hold.
+/// What one pt_regs slot should hold. Every case is a plain value (no closure context, no String
+/// storage), so the arrays of predictions built twice per traced call need no reference counting.
 enum SlotExpectation {
     case value(UInt64)
+    /// The same value as another register, described in words ("= flags (SYSCALL saved RFLAGS in R11)").
+    case equal(UInt64, StaticString)
+    /// A syscall's return value: the 64-bit value or, for i386, its low 32 bits sign-extended.
+    case returnValue(Int64)
     /// A property with its description ("IF|0x2 set, RF clear").
-    case property(String, (UInt64) -> Bool)
+    case property(StaticString, @convention(c) (UInt64) -> Bool)
 
     func holds(_ v: UInt64) -> Bool {
         switch self {
-        case .value(let e): e == v
+        case .value(let e), .equal(let e, _): e == v
+        case .returnValue(let r): v == UInt64(bitPattern: r) || Int64(Int32(truncatingIfNeeded: v)) == r
         case .property(_, let p): p(v)
         }
     }
     var text: String {
-        var b = [UInt8]()
+        var b = TextBytes()
         write(to: &b)
-        return String(decoding: b, as: UTF8.self)
+        return b.string
     }
     /// Small negative values (errno, -1) in decimal, everything else in hex.
-    func write(to b: inout [UInt8]) {
+    func write(to b: inout TextBytes) {
         switch self {
         case .value(let e):
             let s = Int64(bitPattern: e)
-            if s < 0 && s > -4096 {
-                b.append(UInt8(ascii: "-"))
-                writeDecimal(UInt64(-s), to: &b)
-            } else {
-                writeHex(e, to: &b)
-            }
-        case .property(let t, _): b.append(contentsOf: t.utf8)
+            if s < 0 && s > -4096 { b.appendDecimal(s) } else { b.appendHex(e) }
+        case .equal(_, let t), .property(let t, _):
+            b.append(t)
+        case .returnValue(let r):
+            b.appendDecimal(r)
+            b.append(" (the return value)")
         }
     }
 }
 
-func writeDecimal(_ v: UInt64, to b: inout [UInt8]) {
-    if v >= 10 { writeDecimal(v / 10, to: &b) }
-    b.append(UInt8(ascii: "0") + UInt8(v % 10))
-}

@@ -6,11 +6,33 @@ public enum PtRegsSlot: Int, CaseIterable, Codable, Sendable, CustomStringConver
     /// Byte offset inside pt_regs (r15 0 … ss 160).
     public var offset: UInt64 { UInt64(rawValue) * 8 }
     /// The kernel's field name.
-    public var description: String { Self.kernelNames[rawValue] }
-    private static let kernelNames = [
-        "r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9", "r8",
-        "ax", "cx", "dx", "si", "di", "orig_ax", "ip", "cs", "flags", "sp", "ss",
-    ]
+    public var description: String { kernelName.description }
+    /// The kernel's field name, for texts built in place.
+    public var kernelName: StaticString {
+        switch self {
+        case .r15: "r15"
+        case .r14: "r14"
+        case .r13: "r13"
+        case .r12: "r12"
+        case .bp: "bp"
+        case .bx: "bx"
+        case .r11: "r11"
+        case .r10: "r10"
+        case .r9: "r9"
+        case .r8: "r8"
+        case .ax: "ax"
+        case .cx: "cx"
+        case .dx: "dx"
+        case .si: "si"
+        case .di: "di"
+        case .origAx: "orig_ax"
+        case .ip: "ip"
+        case .cs: "cs"
+        case .flags: "flags"
+        case .sp: "sp"
+        case .ss: "ss"
+        }
+    }
     /// The user_regs_struct name ptrace uses for the same value.
     public var userRegsName: String { Registers.names[rawValue] }
     /// ip, cs, flags, sp, ss: the frame IRET pops (the CPU pushes it on interrupts and exceptions).

@@ -1,6 +1,7 @@
 /// `flamegraph`: an SVG flame graph written directly (no flamegraph.pl needed): root at the
 /// bottom, one box per frame, width by count, kernel frames in a cool colour, a `<title>`
-/// (the browser's hover tip) on every box. Self-contained; every name is escaped.
+/// (the browser's hover tip) on every box, click to zoom into a frame (an inline script, as
+/// flamegraph.pl's). Self-contained; every name is escaped.
 public final class FlameGraphExporter: ReportExporter {
     public static let width = 1200.0
     public static let frameHeight = 16.0
@@ -64,24 +65,30 @@ public final class FlameGraphExporter: ReportExporter {
         <svg version="1.1" xmlns="http://www.w3.org/2000/svg" width="\(Int(W))" height="\(Int(height))" \
         viewBox="0 0 \(Int(W)) \(Int(height))">
         <style>text{font-family:Verdana,sans-serif;font-size:11px;fill:#000}rect:hover{stroke:#000;stroke-width:0.5}\
-        .t{font-size:16px;text-anchor:middle}.n{font-size:11px;fill:#555}</style>
+        .t{font-size:16px;text-anchor:middle}.n{font-size:11px;fill:#555}g[data-p]{cursor:pointer}\
+        .parent rect{opacity:0.5}#reset{cursor:pointer;font-size:12px}</style>
         <rect x="0" y="0" width="100%" height="100%" fill="#f8f8f0"/>
         <text class="t" x="\(Int(W / 2))" y="24">\(Escape.markup(title))</text>
+        <text id="reset" x="10" y="24" style="display:none">Reset Zoom</text>
         <text class="n" x="10" y="\(Int(height - 8))">\(root.count) samples (syscalls or threads); \
-        kernel frames in blue, user frames in warm colours; hover for details</text>
+        kernel frames in blue, user frames in warm colours; hover for details, click to zoom</text>
 
         """)
         // Depth-first with an explicit stack so a very deep recursion cannot overflow ours.
-        var work: [(Node, Double, Int)] = [(root, 10, 0)]
-        while let (node, x, level) = work.popLast() {
+        // Each box carries its parent's index (data-p, -1 for the root): the zoom script walks that tree.
+        var work: [(Node, Double, Int, Int)] = [(root, 10, 0, -1)]
+        var index = 0
+        while let (node, x, level, parent) = work.popLast() {
             let w = Double(node.count) * scale
             if w < Self.minWidth { continue }
+            let me = index
+            index += 1
             let y = height - bottom - Double(level + 1) * H
             let isKernel = node.name.hasSuffix(FoldedStack.kernelSuffix)
             let label = level == 0 ? "all" : node.name
             let pct = Double(node.count) * 100 / Double(total)
             let tip = "\(label) (\(node.count) samples, \(Self.format(pct))%)"
-            out.write("<g><title>\(Escape.markup(tip))</title><rect x=\"\(Self.format(x))\" y=\"\(Self.format(y))\" "
+            out.write("<g data-p=\"\(parent)\"><title>\(Escape.markup(tip))</title><rect x=\"\(Self.format(x))\" y=\"\(Self.format(y))\" "
                 + "width=\"\(Self.format(w))\" height=\"\(Self.format(H - 1))\" fill=\"\(Self.color(label, kernel: isKernel, root: level == 0))\" rx=\"2\"/>")
             let chars = Int((w - 6) / 7)
             if chars >= 3 {
@@ -91,10 +98,11 @@ public final class FlameGraphExporter: ReportExporter {
             out.write("</g>\n")
             var cx = x
             for child in node.children.values.sorted(by: { $0.name < $1.name }) {
-                work.append((child, cx, level + 1))
+                work.append((child, cx, level + 1, me))
                 cx += Double(child.count) * scale
             }
         }
+        out.write(Self.zoomScript)
         out.write("</svg>\n")
         out.flush()
     }

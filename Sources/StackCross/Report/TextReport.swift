@@ -17,17 +17,17 @@ public final class TextExporter: ReportExporter {
             out.write(SyscallLine.formatSignal(record: r, showPid: true) + "\n")
             writeFailedChecks(r.crossing)
         case .exec(let r):
-            var line = "[pid \(r.tid)] --- exec \(Self.quoted(r.path))"
+            var line = SyscallLine.prefix(tid: r.tid, showPid: true) + "--- exec \(Self.quoted(r.path))"
             if let f = r.formerTid { line += " (by former tid \(f))" }
             out.write(line + " ---\n")
         case .clone(let r):
-            out.write("[pid \(r.tid)] --- \(r.kind) \(r.child) ---\n")
+            out.write(SyscallLine.prefix(tid: r.tid, showPid: true) + "--- \(r.kind) \(r.child) ---\n")
         case .exit(let r):
             out.write(SyscallLine.formatTermination(record: r, showPid: true) + "\n")
         case .attach(let r):
-            out.write("[pid \(r.tid)] --- attached ---\n")
+            out.write(SyscallLine.prefix(tid: r.tid, showPid: true) + "--- attached ---\n")
         case .detach(let r):
-            out.write("[pid \(r.tid)] --- detached ---\n")
+            out.write(SyscallLine.prefix(tid: r.tid, showPid: true) + "--- detached ---\n")
         }
     }
 

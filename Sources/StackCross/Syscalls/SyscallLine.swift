@@ -2,12 +2,19 @@
 public enum SyscallLine {
     public static let unfinished = " <unfinished ...>"
 
-    static func prefix(tid: Int32, showPid: Bool) -> String { showPid ? "[pid \(tid)] " : "" }
+    /// strace's `[pid %5u] ` (the tid right-aligned in five columns).
+    static func prefix(tid: Int32, showPid: Bool) -> String {
+        guard showPid else { return "" }
+        let t = String(tid)
+        return "[pid " + String(repeating: " ", count: max(0, 5 - t.count)) + t + "] "
+    }
 
     /// How many leading arguments strace prints at the entry stop: those before the first output
     /// argument (read's buffer), or all of them.
     public static func entryArgumentCount(abi: String, nr: Int64, argCount: Int) -> Int {
         let kinds = SyscallDecoder.argKinds(abi: abi, nr: nr)
+        // A call without arguments shown with a note (restart_syscall's) prints it at the entry.
+        if kinds.isEmpty { return argCount }
         let k = kinds.firstIndex { $0.isOutput } ?? kinds.count
         return min(k, argCount)
     }
@@ -58,6 +65,16 @@ public enum SyscallLine {
         if let code = record.code { info.append("si_code=\(code)") }
         info += fields.map { "\($0.0)=\($0.1)" }
         return prefix(tid: record.tid, showPid: showPid) + "--- \(record.name) {\(info.joined(separator: ", "))} ---"
+    }
+
+    /// A group stop: `--- stopped by SIGSTOP ---`.
+    public static func formatGroupStop(tid: Int32, signal: String, showPid: Bool) -> String {
+        prefix(tid: tid, showPid: showPid) + "--- stopped by \(signal) ---"
+    }
+
+    /// restart_syscall's only "argument" in strace: the call it resumes, when that call was reported.
+    public static func resumingNote(interrupted: String?) -> String {
+        "<... resuming interrupted \(interrupted ?? "system call") ...>"
     }
 
     /// `+++ exited with 0 +++` or `+++ killed by SIGKILL +++` (with ` (core dumped)` when it did).
