@@ -120,6 +120,8 @@ final class TracedTask {
     var inSyscall = false
     /// The record of the syscall in progress when it is reported.
     var entry: SyscallRecord?
+    /// GET_SYSCALL_INFO's arch at the entry stop of the syscall in progress (its exit is read in that ABI).
+    var entryArch: UInt32 = SyscallInfo.auditArchX86_64
     var entryBytesBeforeIP: [UInt8]?
     var exitBytesBeforeIP: [UInt8]?
     /// Observations enriched by `TraceHooks.observe` while the task was stopped, judged after it resumed.
@@ -402,9 +404,19 @@ public final class SyscallTracer {
     func onSyscallStop(_ t: TracedTask) {
         var info = sc_syscall_info()
         var regs = sc_user_regs()
-        guard sc_ptrace_get_syscall_info(t.tid, &info) > 0, sc_ptrace_getregs(t.tid, &regs) == 0 else {
-            resume(t)
-            return
+        if t.inSyscall, !observing {
+            // The stop after an entry we saw is its exit, and its result is in rax: GET_SYSCALL_INFO is
+            // read only when the model's exit checks hold it against rax. One ptrace request less per call.
+            guard sc_ptrace_getregs(t.tid, &regs) == 0 else {
+                resume(t)
+                return
+            }
+            info = Self.exitInfo(regs: regs, arch: t.entryArch)
+        } else {
+            guard sc_ptrace_get_syscall_info(t.tid, &info) > 0, sc_ptrace_getregs(t.tid, &regs) == 0 else {
+                resume(t)
+                return
+            }
         }
         switch Int(info.op) {
         case Int(SC_SYSCALL_INFO_ENTRY):
@@ -423,6 +435,22 @@ public final class SyscallTracer {
     }
 
     typealias Args6 = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+
+    /// What PTRACE_GET_SYSCALL_INFO reports at a syscall-exit stop, from the registers and the entry's arch:
+    /// an error (rax in [-4095, -1], from eax sign-extended for i386) as a negative rval, else rax as is.
+    static func exitInfo(regs: sc_user_regs, arch: UInt32) -> sc_syscall_info {
+        var info = sc_syscall_info()
+        info.op = UInt8(SC_SYSCALL_INFO_EXIT)
+        info.arch = arch
+        info.instruction_pointer = regs.rip
+        info.stack_pointer = regs.rsp
+        let raw = Int64(bitPattern: regs.rax)
+        let err = arch == SyscallInfo.auditArchI386 ? Int64(Int32(truncatingIfNeeded: raw)) : raw
+        let isError = err >= -4095 && err <= -1
+        info.u.exit.rval = isError ? err : raw
+        info.u.exit.is_error = isError ? 1 : 0
+        return info
+    }
 
     /// Per-syscall facts, looked up by number on the hot path instead of by name.
     struct SyscallFlags: OptionSet {
@@ -462,6 +490,7 @@ public final class SyscallTracer {
     /// The entry stop, task stopped: returns whether the call is reported.
     func syscallEntry(_ t: TracedTask, info: sc_syscall_info, nr: Int64, args: Args6, regs: sc_user_regs) -> Bool {
         t.inSyscall = true
+        t.entryArch = info.arch
         t.entry = nil
         let abi = TraceABI(auditArch: info.arch)
         let f = flags(abi, nr)
@@ -641,7 +670,7 @@ public final class SyscallTracer {
             var obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: userRegisters(regs), signo: signo)
             obs.signalCode = siCode
             hooks.observe?(t.process.pid, t.tid, &obs)
-            rec.crossing = options.model.model.crossing(for: obs)
+            if output.judgeCrossings { rec.crossing = options.model.model.crossing(for: obs) }
             hooks.atSignalDelivery?(t.process.pid, t.tid, &rec, obs)
             switch hooks.intoHandler?(t.process.pid, t.tid, &rec, obs) ?? .notTaken {
             case .notTaken: break
@@ -719,6 +748,7 @@ public final class SyscallTracer {
             hooks.taskGone?(t0.process.pid, former, false)
             let moved = TracedTask(tid: t0.tid, process: t0.process)
             moved.inSyscall = execing.inSyscall
+            moved.entryArch = execing.entryArch
             moved.entry = execing.entry
             moved.entryBytesBeforeIP = execing.entryBytesBeforeIP
             moved.entryObservation = execing.entryObservation

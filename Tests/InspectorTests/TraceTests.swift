@@ -151,17 +151,22 @@ final class TraceTests: XCTestCase {
 
     func testSignalsPassThroughAndRestartedSyscallIsTracedAgain() throws {
         let bin = try fixture("trace_signals")
-        let (r, records) = try trace(["-f"], [bin.path])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stdout.contains("usr1=3 read=1"), "the handlers ran as without a tracer: \(r.stdout)")
-        let signals = records.compactMap { if case .signal(let s) = $0 { s } else { nil } }
-        XCTAssertEqual(signals.filter { $0.name == "SIGUSR1" }.count, 3)
-        XCTAssertEqual(signals.filter { $0.name == "SIGALRM" }.count, 1)
-        XCTAssertEqual(signals.first { $0.name == "SIGUSR1" }?.code, "SI_USER")
-        let reads = Self.syscalls(records).filter { $0.name == "read" && $0.rawArgs.count > 2 && $0.rawArgs[2] == 1 }
-        XCTAssertEqual(reads.map(\.error), ["ERESTARTSYS", nil], "the interrupted read, then the re-issued one")
-        XCTAssertEqual(reads.last?.ret, 1)
-        assertSameCounts(Self.counts(records), try straceCounts([bin.path]))
+        let strace = try straceCounts([bin.path])
+        // With crossings, and without them (the exit stops are then read without GET_SYSCALL_INFO).
+        for flags in [["-f"], ["-f", "--no-crossings"]] {
+            let (r, records) = try trace(flags, [bin.path])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stdout.contains("usr1=3 read=1"), "the handlers ran as without a tracer: \(r.stdout)")
+            let signals = records.compactMap { if case .signal(let s) = $0 { s } else { nil } }
+            XCTAssertEqual(signals.filter { $0.name == "SIGUSR1" }.count, 3)
+            XCTAssertEqual(signals.filter { $0.name == "SIGALRM" }.count, 1)
+            XCTAssertEqual(signals.first { $0.name == "SIGUSR1" }?.code, "SI_USER")
+            XCTAssertEqual(signals.map { $0.crossing != nil }, signals.map { _ in flags.count == 1 }, "a signal carries a crossing only with crossings on")
+            let reads = Self.syscalls(records).filter { $0.name == "read" && $0.rawArgs.count > 2 && $0.rawArgs[2] == 1 }
+            XCTAssertEqual(reads.map(\.error), ["ERESTARTSYS", nil], "the interrupted read, then the re-issued one")
+            XCTAssertEqual(reads.last?.ret, 1)
+            assertSameCounts(Self.counts(records), strace)
+        }
     }
 
     func testGroupStopIsKeptAndTheInterruptedSleepRestarts() throws {
@@ -279,6 +284,38 @@ final class TraceTests: XCTestCase {
         XCTAssertEqual(writes.count, 10)
         XCTAssertTrue(writes.allSatisfy { $0.abi == "i386" && $0.nr == 4 && $0.entryRegs?.cs == 0x23 })
         assertSameCounts(Self.counts(records), try straceCounts([bin.path, "10"]))
+    }
+
+    /// Without crossings the exit stop is read from the registers alone (no GET_SYSCALL_INFO); every
+    /// return value and errno must equal what GET_SYSCALL_INFO gives with crossings on: 64-bit calls, int $0x80
+    /// from 64-bit code, a 32-bit program (its ENOENTs sign-extended from eax, its mmap2 addresses above 2 GiB not).
+    func testExitValuesWithoutSyscallInfoMatchSyscallInfo() throws {
+        let m32 = try fixture("trace_writes", .m32)
+        // Without address randomization both runs get the same addresses; pids are replaced by "tid".
+        let norandom = ["/usr/bin/setarch", "x86_64", "-R"]
+        let programs = [[try fixture("trace_int80").path], [m32.path, "3"], ["/bin/ls", "/nonexistent-stackcross"]].map { norandom + $0 }
+        func returns(_ calls: [SyscallRecord]) -> [String] { calls.map { $0.ret == Int64($0.tid) ? "tid" : $0.ret.map(String.init) ?? "none" } }
+        for program in programs {
+            let (a, withInfo) = try trace([], program)
+            let (b, withoutInfo) = try trace(["--no-crossings"], program)
+            XCTAssertEqual(a.status, b.status, program.joined(separator: " "))
+            // setarch's own calls before its execve still ran randomized: compare the program's.
+            func afterExec(_ r: [TraceRecord]) -> [SyscallRecord] {
+                let start = r.lastIndex { if case .exec = $0 { true } else { false } } ?? 0
+                return Self.syscalls(Array(r[start...]))
+            }
+            let x = afterExec(withInfo), y = afterExec(withoutInfo)
+            XCTAssertGreaterThan(x.count, 10)
+            XCTAssertTrue(x.allSatisfy { $0.crossing != nil } && y.allSatisfy { $0.crossing == nil })
+            XCTAssertEqual(x.map(\.name), y.map(\.name), program[3])
+            XCTAssertEqual(returns(x), returns(y), program[3])
+            XCTAssertEqual(x.map(\.error), y.map(\.error), program[3])
+            XCTAssertEqual(x.map(\.abi), y.map(\.abi), program[3])
+            if program[3] == m32.path {
+                XCTAssertTrue(y.contains { $0.abi == "i386" && $0.error == "ENOENT" && $0.ret == -2 }, "an i386 error")
+                XCTAssertTrue(y.contains { $0.abi == "i386" && $0.name == "mmap2" && ($0.ret ?? 0) > 0x7FFF_FFFF }, "an i386 address above 2 GiB")
+            }
+        }
     }
 
     // MARK: Programs the project did not write
