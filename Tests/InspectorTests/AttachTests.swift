@@ -357,7 +357,7 @@ final class AttachTests: XCTestCase {
         defer { parent.terminate(); parent.waitUntilExit() }
         let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
         let zpid = try XCTUnwrap(Int32(line.trimmingCharacters(in: .whitespacesAndNewlines)), line)
-        for _ in 0..<200 where procStatus(zpid)["State"]?.hasPrefix("Z") != true { usleep(5_000) }
+        eventually { procStatus(zpid)["State"]?.hasPrefix("Z") == true }
         XCTAssertEqual(procStatus(zpid)["State"]?.prefix(1), "Z")
         r = try stackcross(["attach", String(zpid)])
         XCTAssertEqual(r.status, 1)

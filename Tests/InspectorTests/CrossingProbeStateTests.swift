@@ -37,6 +37,7 @@ final class CrossingProbeStateTests: XCTestCase {
         let sink = CountingSink()
         let tracer = SyscallTracer(options: options, sink: sink, hooks: hooks, logger: Logger(label: "test"))
         let outcome = try tracer.run(.program(bin.path, [bin.path, String(threads)]))
+        print("probe state at most \(most)")
         XCTAssertEqual(outcome.exitStatus, 0)
         XCTAssertEqual(sink.calls["gettid"], threads, "every thread was traced")
         // At most five tasks live at once (main and four workers), a handful of entries each.
