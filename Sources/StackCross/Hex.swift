@@ -18,6 +18,20 @@ func writeHexDigits(_ v: UInt64, to p: UnsafeMutablePointer<UInt8>) -> Int {
     return len
 }
 
+/// The decimal digits of `v` at `p`, which has room for 20; returns how many were written.
+@inline(__always)
+func writeDecimalDigits(_ v: UInt64, to p: UnsafeMutablePointer<UInt8>) -> Int {
+    var len = 1, t = v
+    while t >= 10 { t /= 10; len += 1 }
+    var x = v, i = len
+    repeat {
+        i -= 1
+        p[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: x % 10)
+        x /= 10
+    } while i > 0
+    return len
+}
+
 /// `0x…` appended to a byte buffer.
 func writeHex(_ v: UInt64, to b: inout [UInt8]) {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 18) { t in
@@ -110,17 +124,9 @@ struct TextBytes: ~Copyable {
         count += 2 + writeHexDigits(v, to: p + 2)
     }
     mutating func appendDecimal(_ v: Int64) {
-        var p = reserve(20)
+        var p = reserve(21)
         if v < 0 { p.pointee = UInt8(ascii: "-"); p += 1; count += 1 }
-        var m = v.magnitude, len = 1, t = m
-        while t >= 10 { t /= 10; len += 1 }
-        var i = len
-        repeat {
-            i -= 1
-            p[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: m % 10)
-            m /= 10
-        } while i > 0
-        count += len
+        count += writeDecimalDigits(v.magnitude, to: p)
     }
 }
 
@@ -141,20 +147,12 @@ func hexText(_ prefix: StaticString, _ v: UInt64, _ suffix: StaticString) -> Str
 
 /// `prefix` decimal `suffix` as one String, built like `hexText`.
 func decimalText(_ prefix: StaticString, _ v: Int64, _ suffix: StaticString) -> String {
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prefix.utf8CodeUnitCount + 20 + suffix.utf8CodeUnitCount) { t in
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prefix.utf8CodeUnitCount + 21 + suffix.utf8CodeUnitCount) { t in
         guard let p = t.baseAddress else { return "" }
         var n = prefix.utf8CodeUnitCount
         p.update(from: prefix.utf8Start, count: n)
         if v < 0 { p[n] = UInt8(ascii: "-"); n += 1 }
-        var m = v.magnitude, len = 1, x = m
-        while x >= 10 { x /= 10; len += 1 }
-        var i = n + len
-        repeat {
-            i -= 1
-            p[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: m % 10)
-            m /= 10
-        } while i > n
-        n += len
+        n += writeDecimalDigits(v.magnitude, to: p + n)
         (p + n).update(from: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
         n += suffix.utf8CodeUnitCount
         return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)

@@ -239,19 +239,7 @@ struct JSONBytes {
     }
 
     /// Decimal digits; the caller has ensured 20 bytes.
-    @inline(__always) mutating func digits(_ v: UInt64) {
-        var len = 1
-        var t = v
-        while t >= 10 { t /= 10; len += 1 }
-        var x = v
-        var i = n + len
-        while i > n {
-            i -= 1
-            p[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: x % 10)
-            x /= 10
-        }
-        n += len
-    }
+    @inline(__always) mutating func digits(_ v: UInt64) { n += writeDecimalDigits(v, to: p + n) }
 
     /// "0x…" lowercase, as `Address` encodes itself.
     mutating func hex(_ v: UInt64) {

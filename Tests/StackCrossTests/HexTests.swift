@@ -18,4 +18,35 @@ final class HexTests: XCTestCase {
         XCTAssertEqual(hexBytes([0xCD, 0x80, 0x00, 0xFF]), "cd 80 00 ff")
         XCTAssertEqual(hexBytes([]), "")
     }
+
+    /// The in-place text builders print what String formatting prints, signs, extremes and growth included.
+    func testTextBuildersMatchStringFormatting() {
+        let ints: [Int64] = [0, 1, -1, 9, 10, -38, 4095, -4095, 1 << 40, Int64.max, Int64.min]
+        for v in ints {
+            XCTAssertEqual(decimalText("rax ", v, " (x)"), "rax \(v) (x)")
+            XCTAssertEqual(decimalText("", v, ""), String(v))
+            var t = TextBytes(capacity: 0)
+            t.appendDecimal(v)
+            XCTAssertEqual(t.string, String(v))
+        }
+        for v: UInt64 in [0, 0xf, 0x7ffd_0000_f000, UInt64.max] {
+            XCTAssertEqual(hexText("rcx == rip ", v, " (SYSCALL saved the return address)"), "rcx == rip 0x\(String(v, radix: 16)) (SYSCALL saved the return address)")
+        }
+        var t = TextBytes(capacity: 4)
+        XCTAssertTrue(t.isEmpty)
+        XCTAssertEqual(t.string, "")
+        for i in 0..<100 {
+            t.append("slot"); t.append(byte: UInt8(ascii: "=")); t.appendHex(UInt64(i)); t.append(String(" é"))
+        }
+        XCTAssertEqual(t.string, (0..<100).map { "slot=0x\(String($0, radix: 16)) é" }.joined())
+    }
+
+    /// KindMask's bit for a kind is its place in EntryKind.allCases (the judge's masks rely on it).
+    func testKindMaskBitsFollowAllCases() {
+        for (i, k) in EntryKind.allCases.enumerated() {
+            XCTAssertEqual(Int(KindMask.bit(k)), i, "\(k)")
+            XCTAssertEqual(KindMask(k).kinds, [k])
+        }
+        XCTAssertEqual(KindMask.all.kinds, EntryKind.allCases)
+    }
 }
