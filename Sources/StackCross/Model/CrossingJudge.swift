@@ -191,9 +191,9 @@ struct CrossingJudge {
         }
         if obs.kind != .handlerEntry && obs.kind != .syscallExit, let (set, why) = evidence {
             var expected = TextBytes(capacity: 40), actual = TextBytes(capacity: why.utf8.count + 24)
-            expected.append(way.entry.rawValue); expected.append(" (model: "); expected.append(kind.rawValue); expected.append(byte: 0x29)
+            expected.append(way.entry.rawValue); expected.append(" (model: "); expected.append(kind.rawValue); expected.append(byte: UInt8(ascii: ")"))
             if let only = set.only { actual.append(only.rawValue) } else { actual.append("one of "); actual.append(set.names) }
-            actual.append(" ("); actual.append(why); actual.append(byte: 0x29)
+            actual.append(" ("); actual.append(why); actual.append(byte: UInt8(ascii: ")"))
             add("entry.kind", set.contains(way.entry), expected: expected.string, actual: actual.string)
         }
         if obs.kind != .handlerEntry { kernelFrameChecks(way) }
@@ -381,7 +381,7 @@ struct CrossingJudge {
         }
         if let b = obs.bytesBeforeIP, let want = way.bytesBeforeIP {
             var expected = TextBytes(capacity: 32)
-            expected.append(hexBytes(want)); expected.append(" ("); expected.append(kind.rawValue); expected.append(byte: 0x29)
+            expected.append(hexBytes(want)); expected.append(" ("); expected.append(kind.rawValue); expected.append(byte: UInt8(ascii: ")"))
             add("entry.bytes", b == want, expected: expected.string, actual: hexBytes(b))
         }
         // Check 6 from evidence independent of the arch: the instruction bytes and the task's CS.
