@@ -77,13 +77,16 @@ public enum SnapshotCapture {
         if !tids.isEmpty, zombies.count == tids.count {
             throw AttachError.failed("process \(pid) is a zombie: it has exited and waits for its parent to reap it")
         }
-        let exe = ProcFS.exe(pid) ?? status.name ?? "?"
+        // A zombie leader has no address space left (empty /proc/PID/maps, no exe, no memory): a live
+        // thread's /proc/TID and process_vm_readv(TID) still reach the process's.
+        let spacePid = zombies.contains(pid) ? (tids.first { !zombies.contains($0) } ?? pid) : pid
+        let exe = ProcFS.exe(spacePid) ?? status.name ?? "?"
         let tPre = monotonicSeconds()
 
         // Modules are reported before anything stops: the threads are held only while walked.
         var space: DwflAddressSpace?
         var spaceError: String?
-        do { space = try DwflAddressSpace(pid: pid) } catch { spaceError = "\(error)" }
+        do { space = try DwflAddressSpace(pid: spacePid) } catch { spaceError = "\(error)" }
         space?.sourceLines = options.sourceLines
         let t1 = monotonicSeconds()
 
@@ -91,7 +94,7 @@ public enum SnapshotCapture {
         var maps: [MemoryMapping] = []
         var stopped: [Int32: StoppedThread] = [:]
         var unstopped: [Int32] = []
-        let memory = LiveTraceeMemory(pid: pid)
+        let memory = LiveTraceeMemory(pid: spacePid)
         var tStopped = 0.0, tCaptured = 0.0
         try TerminationDeferral.run {
             try withStoppedProcess(pid: pid, knownTids: tids.filter { !zombies.contains($0) }, skipping: zombies, logger: logger,
@@ -100,7 +103,7 @@ public enum SnapshotCapture {
                                        if pre[t] == nil { pre[t] = PreStopView.read(pid: pid, tid: t, kernel: options.kernelStacks) }
                                    }) { p in
                 tStopped = monotonicSeconds()
-                maps = ProcFS.maps(pid)
+                maps = ProcFS.maps(spacePid)
                 let exec = maps.filter(\.isExecutable)
                 let isExecutable: (UInt64) -> Bool = { pc in exec.isEmpty || exec.contains { $0.contains(Address(pc)) } }
                 for t in p.stoppedTids {
@@ -168,7 +171,7 @@ public enum SnapshotCapture {
             c.regs = regs
             c.syscallInfo = try? Ptrace.syscallInfo(tid)
             if regs.rip.rawValue >= 2 {
-                c.bytesBeforeIP = TraceeMemoryReader.read(pid: pid, address: regs.rip.rawValue - 2, count: 2)
+                c.bytesBeforeIP = TraceeMemoryReader.read(pid: tid, address: regs.rip.rawValue - 2, count: 2)
             }
             c.procSyscallAtStop = ProcFS.syscallText(pid: pid, tid: tid)
             if let space {

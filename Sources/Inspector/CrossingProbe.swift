@@ -91,8 +91,8 @@ public final class CrossingProbe {
             // execve resets handlers to default and drops the sigaltstack.
             maps[pid] = nil; elf32[pid] = nil; actions[pid] = nil; altstacks[tid] = nil
         }
-        obs.maps = mapsFor(pid, covering: obs.regs.rsp, obs.regs.rip)
-        obs.is32BitTask = is32(pid)
+        obs.maps = mapsFor(pid, tid: tid, covering: obs.regs.rsp, obs.regs.rip)
+        obs.is32BitTask = is32(pid, tid: tid)
         if readKernelStack {
             let frames = kernelStackText(pid: pid, tid: tid).map(ProcKernelStack.parse) ?? []
             obs.kernelStack = frames
@@ -153,18 +153,19 @@ public final class CrossingProbe {
     }
 
     /// /proc/PID/maps, re-read only when the cached copy misses an address the checks need.
-    /// The cached maps of `pid` while they cover the stack pointer and ip, else re-read (called at every stop).
-    func mapsFor(_ pid: Int32, covering sp: Address, _ ip: Address) -> [MemoryMapping] {
+    /// The cached maps of `pid` while they cover the stack pointer and ip, else re-read (called at every stop)
+    /// through the stopped task's /proc/TID: a zombie leader's /proc/PID/maps is empty.
+    func mapsFor(_ pid: Int32, tid: Int32, covering sp: Address, _ ip: Address) -> [MemoryMapping] {
         if let m = maps[pid], m.contains(where: { $0.contains(sp) }), m.contains(where: { $0.contains(ip) }) { return m }
-        let m = ProcFS.maps(pid)
+        let m = ProcFS.maps(tid)
         maps[pid] = m
         return m
     }
 
-    /// The ELF class of /proc/PID/exe (byte 4: 1 = 32-bit, 2 = 64-bit).
-    func is32(_ pid: Int32) -> Bool? {
+    /// The ELF class of the process's executable (byte 4: 1 = 32-bit, 2 = 64-bit), through /proc/TID/exe.
+    func is32(_ pid: Int32, tid: Int32) -> Bool? {
         if let v = elf32[pid] { return v }
-        let fd = open("/proc/\(pid)/exe", O_RDONLY | O_CLOEXEC)
+        let fd = open("/proc/\(tid)/exe", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var h = [UInt8](repeating: 0, count: 5)
@@ -234,9 +235,9 @@ public final class CrossingProbe {
            Int32(truncatingIfNeeded: si[1]) != SIGTRAP {
             return .stepped
         }
-        var obs = StopObservation(kind: .handlerEntry, tid: tid, regs: regs, maps: mapsFor(pid, covering: regs.rsp, regs.rip),
+        var obs = StopObservation(kind: .handlerEntry, tid: tid, regs: regs, maps: mapsFor(pid, tid: tid, covering: regs.rsp, regs.rip),
                                   interruptedRegs: delivery.regs, signo: signo)
-        obs.is32BitTask = is32(pid)
+        obs.is32BitTask = is32(pid, tid: tid)
         obs.signalCode = delivery.signalCode
         if let a = altstacks[tid], let alt = a { obs.sigaltstack = alt }
         if let act = actions[pid]?[signo] {

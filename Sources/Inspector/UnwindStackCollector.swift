@@ -228,12 +228,12 @@ public final class SyscallStackCollector: TraceSink {
     func capture(pid: Int32, tid: Int32, record rec: SyscallRecord) {
         guard let regs = rec.entryRegs else { return }
         let rsp = regs.rsp.rawValue
-        var snapshot = currentMaps(pid)
+        var snapshot = currentMaps(pid, tid: tid)
         var mapping = snapshot?.mapping(containing: rsp)
         if mapping == nil, snapshot != nil {
             // A stack we have not seen (a thread created before we attached): read the maps again once.
             dirty.insert(pid)
-            snapshot = currentMaps(pid)
+            snapshot = currentMaps(pid, tid: tid)
             mapping = snapshot?.mapping(containing: rsp)
         }
         // Our own child between fork and execve runs stackcross's image: nothing of the program yet.
@@ -269,11 +269,12 @@ public final class SyscallStackCollector: TraceSink {
         }
     }
 
-    /// The module map of `pid`, re-read after a syscall that may have changed it.
-    private func currentMaps(_ pid: Int32) -> ModuleMapSnapshot? {
+    /// The module map of `pid`, re-read after a syscall that may have changed it, through the stopped
+    /// task `tid` (a zombie leader's /proc/PID/maps is empty).
+    private func currentMaps(_ pid: Int32, tid: Int32) -> ModuleMapSnapshot? {
         if let m = maps[pid], !dirty.contains(pid) { return m }
         dirty.remove(pid)
-        guard let text = ProcFS.read("/proc/\(pid)/maps") else { return maps[pid] }
+        guard let text = ProcFS.read("/proc/\(tid)/maps") else { return maps[pid] }
         let mappings = MemoryMapping.parse(text)
         let old = maps[pid]
         let sameModules = old.map { $0.executable == mappings.filter(\.isExecutable) } ?? false
@@ -281,7 +282,7 @@ public final class SyscallStackCollector: TraceSink {
         if !sameModules { nextGeneration += 1 }
         let snap = ModuleMapSnapshot(pid: pid, generation: gen, text: text, mappings: mappings)
         maps[pid] = snap
-        if let v = mappings.first(where: { $0.path == "[vdso]" }) { VdsoImages.shared.capture(pid: pid, tid: pid, mapping: v) }
+        if let v = mappings.first(where: { $0.path == "[vdso]" }) { VdsoImages.shared.capture(pid: pid, tid: tid, mapping: v) }
         return snap
     }
 

@@ -216,7 +216,8 @@ final class AttachTests: XCTestCase {
     /// Such a thread is gone, not forbidden: the attach goes on without it. The leader here exits after /proc
     /// listed it and before it is seized, so the EPERM is certain.
     func testThreadThatExitsBeforeItsSeizeIsDroppedNotAPermissionError() throws {
-        let fx = try RunningFixture(try fixture("leader_exit"))
+        let bin = try fixture("leader_exit")
+        let fx = try RunningFixture(bin)
         defer { fx.stop() }
         let worker = try XCTUnwrap(taskIDs(fx.pid).first { $0 != fx.pid })
         let stopped = try withStoppedProcess(
@@ -228,11 +229,15 @@ final class AttachTests: XCTestCase {
             }) { p in p.stoppedTids }
         XCTAssertEqual(stopped, [worker])
         XCTAssertEqual(procStatus(fx.pid, tid: worker)["TracerPid"], "0")
-        // The CLI on the same process: the zombie leader is reported as such, the worker stopped in its pause.
+        // The CLI on the same process: the zombie leader is reported as such, the worker stopped in its pause
+        // and unwound through the live thread's view of the address space (the leader's /proc/PID/maps is empty).
         let s = try attachJSON(fx.pid)
+        XCTAssertEqual(s.exe, bin.path)
         let w = try thread(s, "worker")
-        XCTAssertNotNil(w.registers, "\(w.error ?? "")")
+        XCTAssertNil(w.error)
         XCTAssertEqual(w.crossing?.syscall?.name, "pause")
+        XCTAssertEqual(ownFrames(w, module: bin.path), ["worker"], "\(w.userStack)")
+        XCTAssertEqual(w.crossing?.failedChecks ?? [], [])
         XCTAssertEqual(s.threads.first { $0.tid == fx.pid }?.state, "Z")
     }
 

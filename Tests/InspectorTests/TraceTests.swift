@@ -1,3 +1,4 @@
+import CStackCross
 import Foundation
 import StackCross
 import XCTest
@@ -492,6 +493,11 @@ final class TraceTests: XCTestCase {
         guard p.isRunning else {
             return XCTFail("stackcross gave up: \(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
         }
+        // A signal the worker ignores gives a signal-delivery stop, judged by the model (the maps come from
+        // the worker's /proc/TID: the leader's are empty). Its record is written out within 100 ms.
+        // (Sent to the worker itself: kill(PID) would test the untraced zombie leader, which ignores it.)
+        XCTAssertEqual(sc_tgkill(target.pid, worker, SIGWINCH), 0)
+        XCTAssertTrue(eventually { (try? String(contentsOf: out, encoding: .utf8))?.contains("SIGWINCH") ?? false }, "no SIGWINCH record")
         kill(p.processIdentifier, SIGINT)
         XCTAssertTrue(eventually { !p.isRunning }, "stackcross exits after SIGINT")
         guard !p.isRunning else { return }
@@ -502,6 +508,10 @@ final class TraceTests: XCTestCase {
         XCTAssertEqual(records.compactMap { if case .attach(let a) = $0 { a.tid } else { nil } }, [worker])
         XCTAssertEqual(records.compactMap { if case .detach(let a) = $0 { a.tid } else { nil } }, [worker])
         XCTAssertTrue(Self.syscalls(records).allSatisfy { $0.tid == worker })
+        let winch = try XCTUnwrap(records.lazy.compactMap { if case .signal(let s) = $0, s.name == "SIGWINCH" { s } else { nil } }.first)
+        XCTAssertTrue(winch.crossing?.checks.contains { $0.name == "user_rsp.mapping" } ?? false, "\(winch)")
+        XCTAssertEqual(winch.crossing?.failedChecks ?? [], [])
+        for s in Self.syscalls(records) { XCTAssertEqual(s.crossing?.failedChecks ?? [], [], s.name) }
     }
 
     /// With -p no seccomp filter can be installed: the tracer filters, and still detaches cleanly.
