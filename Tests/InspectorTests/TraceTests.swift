@@ -540,7 +540,8 @@ final class TraceTests: XCTestCase {
             usleep(10_000)
         }
         XCTAssertEqual(procStatus(target.pid)["TracerPid"], String(p.processIdentifier), "stackcross attached")
-        usleep(200_000)
+        // Some writes traced: the records reach the file every 100 ms.
+        XCTAssertTrue(eventually { (try? String(contentsOf: out, encoding: .utf8))?.contains("\"write\"") ?? false }, "no write recorded")
         let sent = Date()
         kill(p.processIdentifier, signal)
         while p.isRunning && Date().timeIntervalSince(sent) < 5 { usleep(5_000) }
