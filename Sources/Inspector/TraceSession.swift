@@ -67,7 +67,7 @@ public struct TraceOptions {
     /// -e trace=SET: the syscalls reported. A spawned child gets a seccomp filter so that the others never stop it.
     public var filter: SyscallFilter = .all
     /// The model that judges crossings, loaded in the background (see TraceModelLoader).
-    public var model = TraceModelLoader(model: KernelStackModel())
+    public var model = TraceModelLoader { KernelStackModel() }
     /// Syscalls that must stop the tracee even when -e does not report them (--stack watches the
     /// ones that change the address space); they reach `TraceHooks.atSyscallExit` only.
     public var alsoStop: SyscallFilter = .none
