@@ -46,7 +46,10 @@ final class HexTests: XCTestCase {
         for (i, k) in EntryKind.allCases.enumerated() {
             XCTAssertEqual(Int(KindMask.bit(k)), i, "\(k)")
             XCTAssertEqual(KindMask(k).kinds, [k])
+            XCTAssertEqual(KindMask(k).only, k)
         }
+        XCTAssertNil(KindMask([.syscall, .int80]).only)
+        XCTAssertNil(KindMask(rawValue: 0).only)
         XCTAssertEqual(KindMask.all.kinds, EntryKind.allCases)
     }
 }

@@ -754,6 +754,8 @@ struct KindMask: ExpressibleByArrayLiteral {
     func contains(_ k: EntryKind) -> Bool { rawValue & KindMask(k).rawValue != 0 }
     var kinds: [EntryKind] { EntryKind.allCases.filter { contains($0) } }
     /// The one kind left, if exactly one is.
-    var only: EntryKind? { rawValue != 0 && rawValue & (rawValue - 1) == 0 ? kinds.first : nil }
+    var only: EntryKind? {
+        rawValue != 0 && rawValue & (rawValue - 1) == 0 ? EntryKind.allCases[rawValue.trailingZeroBitCount] : nil
+    }
     var names: String { kinds.map(\.rawValue).sorted().joined(separator: ", ") }
 }
