@@ -48,7 +48,8 @@ final class HexTests: XCTestCase {
             XCTAssertEqual(KindMask(k).kinds, [k])
             XCTAssertEqual(KindMask(k).only, k)
         }
-        XCTAssertNil(KindMask([.syscall, .int80]).only)
+        let two: KindMask = [.syscall, .int80]
+        XCTAssertNil(two.only)
         XCTAssertNil(KindMask(rawValue: 0).only)
         XCTAssertEqual(KindMask.all.kinds, EntryKind.allCases)
     }
