@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proc_wait.h"
+
 static volatile unsigned long spawned;
 static volatile pid_t steady_tid;
 
@@ -30,19 +32,7 @@ int main(void) {
     pthread_t s;
     pthread_create(&s, NULL, steady, NULL);
     pthread_setname_np(s, "steady");
-    // /proc/self/task/TID/syscall starts with the number only while the thread is blocked in that call.
-    for (;;) {
-        char path[64];
-        long nr = -1;
-        snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int)steady_tid);
-        FILE *f = steady_tid ? fopen(path, "r") : NULL;
-        if (f) {
-            if (fscanf(f, "%ld", &nr) != 1) nr = -1;
-            fclose(f);
-        }
-        if (nr == SYS_pause) break;
-        usleep(1000);
-    }
+    wait_blocked_in(&steady_tid, SYS_pause);
     printf("READY %d\n", (int)getpid());
     fflush(stdout);
     for (;;) {

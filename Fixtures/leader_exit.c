@@ -10,6 +10,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "proc_wait.h"
+
 static volatile pid_t worker_tid;
 
 __attribute__((noinline)) static void *worker(void *arg) {
@@ -29,19 +31,7 @@ int main(int argc, char **argv) {
     pthread_t t;
     if (pthread_create(&t, NULL, worker, NULL) != 0) { perror("pthread_create"); return 1; }
     pthread_setname_np(t, "worker");
-    // /proc/self/task/TID/syscall starts with the number only while the thread is blocked in that call.
-    for (;;) {
-        char path[64];
-        long nr = -1;
-        snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int)worker_tid);
-        FILE *f = worker_tid ? fopen(path, "r") : NULL;
-        if (f) {
-            if (fscanf(f, "%ld", &nr) != 1) nr = -1;
-            fclose(f);
-        }
-        if (nr == SYS_pause) break;
-        usleep(1000);
-    }
+    wait_blocked_in(&worker_tid, SYS_pause);
     printf("READY %d\n", (int)getpid());
     fflush(stdout);
     if (argc < 2 || strcmp(argv[1], "now") != 0) {

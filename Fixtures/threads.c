@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proc_wait.h"
+
 static int pipe_fds[2];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t never = PTHREAD_COND_INITIALIZER;
@@ -35,20 +37,6 @@ static void announce(int slot) {
     ready_count++;
     pthread_cond_broadcast(&ready_cond);
     pthread_mutex_unlock(&ready_lock);
-}
-
-// Whether thread `tid` sleeps inside one of the syscalls `nrs` (-1-terminated: read is 0 on x86_64): /proc/self/task/TID/syscall
-// starts with the number only while the thread is blocked, and says "running" otherwise.
-static int blocked_in(pid_t tid, const long *nrs) {
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int)tid);
-    FILE *f = fopen(path, "r");
-    if (!f) return 0;
-    long nr = -1;
-    int ok = fscanf(f, "%ld", &nr) == 1;
-    fclose(f);
-    for (; ok && *nrs >= 0; nrs++) if (*nrs == nr) return 1;
-    return 0;
 }
 
 __attribute__((noinline)) static void reader_wait(void) {

@@ -46,7 +46,11 @@ func fixture(_ name: String, _ variant: FixtureVariant = .normal, file: StaticSt
     try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
     let out = outDir.appendingPathComponent(name + variant.rawValue)
     let fm = FileManager.default
-    if let so = try? fm.attributesOfItem(atPath: src.path)[.modificationDate] as? Date,
+    // The source and the headers it may include (Fixtures/*.h) decide whether the binary is current.
+    let headers = ((try? fm.contentsOfDirectory(atPath: src.deletingLastPathComponent().path)) ?? [])
+        .filter { $0.hasSuffix(".h") }.map { src.deletingLastPathComponent().appendingPathComponent($0).path }
+    let sourceDates = ([src.path] + headers).compactMap { try? fm.attributesOfItem(atPath: $0)[.modificationDate] as? Date }
+    if let so = sourceDates.max(), sourceDates.count == headers.count + 1,
        let oo = try? fm.attributesOfItem(atPath: out.path)[.modificationDate] as? Date, oo > so {
         return out
     }
