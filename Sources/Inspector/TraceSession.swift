@@ -66,7 +66,7 @@ public struct TraceOptions {
     public var stringLimit = 32
     /// -e trace=SET: the syscalls reported. A spawned child gets a seccomp filter so that the others never stop it.
     public var filter: SyscallFilter = .all
-    /// The model that judges crossings, loaded in the background (see TraceModelLoader).
+    /// The model that judges crossings, built when first needed (see TraceModelLoader).
     public var model = TraceModelLoader { KernelStackModel() }
     /// Syscalls that must stop the tracee even when -e does not report them (--stack watches the
     /// ones that change the address space); they reach `TraceHooks.atSyscallExit` only.
