@@ -2,6 +2,8 @@
 # `trace --stack` against `strace -f -k` and against `trace` without --stack, alternating in one
 # run on Fixtures/stack_chain.c (COUNT writes through main → level1 → level2 → level3 → leaf),
 # printing median wall times, ratios and peak RSS (targets: <= 0.2x strace -k, <= 1.3x no-stack).
+# Every command runs pinned to one CPU (CPU=N picks it, PIN=0 turns that off): unpinned on an idle
+# machine each ptrace stop waits for a core to wake from idle, and that latency, not the tracers, decides.
 # Usage: Benchmarks/stack-vs-strace-k.sh [RUNS=7] [COUNT=3000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,9 +13,12 @@ COUNT=${2:-3000}
 gcc -g -O0 -fno-omit-frame-pointer -pthread -o "$WORK/stack_chain" Fixtures/stack_chain.c
 FX="$WORK/stack_chain"
 
+PIN=${PIN:-1}
+CPU=${CPU:-$(( $(nproc) - 1 ))}
 # Wall ms and max RSS KB of one command (GNU time), its output discarded.
 measure() {
     local name=$1; shift
+    if [ "$PIN" = 1 ]; then set -- taskset -c "$CPU" "$@"; fi
     local t0=$EPOCHREALTIME
     /usr/bin/time -f "%M %U %S" -o "$WORK/rss" "$@" > /dev/null 2>&1
     local t1=$EPOCHREALTIME
@@ -36,7 +41,7 @@ done
 measure long_stack "$BIN" trace -f --stack -o /dev/null -- "$FX" "$((COUNT * 10))"
 
 S=$(median "$WORK/strace_k.ms"); K=$(median "$WORK/stack.ms"); N=$(median "$WORK/nostack.ms"); J=$(median "$WORK/stack_json.ms")
-echo "fixture: $COUNT writes through a 5-frame chain (about ${SYSCALLS:-?} syscalls in all), $RUNS runs each"
+echo "fixture: $COUNT writes through a 5-frame chain (about ${SYSCALLS:-?} syscalls in all), $RUNS runs each (pinned to CPU $CPU: $PIN)"
 row() { printf "%-46s %9s ms wall %7s ms cpu   max RSS %s KB\n" "$1" "$(median "$WORK/$2.ms")" "$(median "$WORK/$2.cpu")" "$(median "$WORK/$2.rss")"; }
 row "strace -f -k" strace_k
 row "stackcross trace -f --stack (text)" stack
