@@ -108,7 +108,8 @@ struct TextBytes: ~Copyable {
         if let b = bytes.baseAddress { p.update(from: b, count: bytes.count) }
         count += bytes.count
     }
-    mutating func append(_ s: StaticString) { append(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+    /// withUTF8Buffer, not utf8Start: a StaticString may hold a single scalar instead of a pointer.
+    mutating func append(_ s: StaticString) { s.withUTF8Buffer { append($0) } }
     mutating func append(_ s: String) {
         var s = s
         s.withUTF8 { append($0) }
@@ -130,17 +131,24 @@ struct TextBytes: ~Copyable {
     }
 }
 
+/// Copies a static string's UTF-8 to `p` (room for `s.utf8CodeUnitCount` bytes) and returns how many.
+@inline(__always)
+func copyStatic(_ s: StaticString, to p: UnsafeMutablePointer<UInt8>) -> Int {
+    s.withUTF8Buffer { b in
+        if let a = b.baseAddress { p.update(from: a, count: b.count) }
+        return b.count
+    }
+}
+
 /// `prefix` `0x…` `suffix` as one String, built on the stack: one allocation at most (none up to 15 bytes),
 /// where `+` or interpolation costs one per piece. The model's check texts on the trace hot path use it.
 func hexText(_ prefix: StaticString, _ v: UInt64, _ suffix: StaticString) -> String {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prefix.utf8CodeUnitCount + 18 + suffix.utf8CodeUnitCount) { t in
         guard let p = t.baseAddress else { return "" }
-        var n = prefix.utf8CodeUnitCount
-        p.update(from: prefix.utf8Start, count: n)
+        var n = copyStatic(prefix, to: p)
         p[n] = UInt8(ascii: "0"); p[n + 1] = UInt8(ascii: "x")
         n += 2 + writeHexDigits(v, to: p + n + 2)
-        (p + n).update(from: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
-        n += suffix.utf8CodeUnitCount
+        n += copyStatic(suffix, to: p + n)
         return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
     }
 }
@@ -149,12 +157,10 @@ func hexText(_ prefix: StaticString, _ v: UInt64, _ suffix: StaticString) -> Str
 func decimalText(_ prefix: StaticString, _ v: Int64, _ suffix: StaticString) -> String {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prefix.utf8CodeUnitCount + 21 + suffix.utf8CodeUnitCount) { t in
         guard let p = t.baseAddress else { return "" }
-        var n = prefix.utf8CodeUnitCount
-        p.update(from: prefix.utf8Start, count: n)
+        var n = copyStatic(prefix, to: p)
         if v < 0 { p[n] = UInt8(ascii: "-"); n += 1 }
         n += writeDecimalDigits(v.magnitude, to: p + n)
-        (p + n).update(from: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
-        n += suffix.utf8CodeUnitCount
+        n += copyStatic(suffix, to: p + n)
         return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
     }
 }

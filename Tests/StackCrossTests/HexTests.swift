@@ -32,6 +32,12 @@ final class HexTests: XCTestCase {
         for v: UInt64 in [0, 0xf, 0x7ffd_0000_f000, UInt64.max] {
             XCTAssertEqual(hexText("rcx == rip ", v, " (SYSCALL saved the return address)"), "rcx == rip 0x\(String(v, radix: 16)) (SYSCALL saved the return address)")
         }
+        // One-character, non-ASCII and empty literals as prefix, suffix and piece.
+        XCTAssertEqual(hexText("[", 0x10, "]"), "[0x10]")
+        XCTAssertEqual(decimalText("(", -4, ")"), "(-4)")
+        var one = TextBytes(capacity: 0)
+        one.append("x"); one.append("é"); one.append("")
+        XCTAssertEqual(one.string, "xé")
         var t = TextBytes(capacity: 4)
         XCTAssertTrue(t.isEmpty)
         XCTAssertEqual(t.string, "")
