@@ -3,21 +3,16 @@ import XCTest
 
 /// `-o` must write into what the path is, as a shell's `>` does: a device stays a device, even
 /// when the run fails (only a half-written regular file is removed).
-final class OutputFileTests: XCTestCase {
-    private var dir: URL!
+final class OutputFileTests: TemporaryDirectoryTestCase {
+    override class var dirPrefix: String { "sc-out" }
     private var device: URL!
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("sc-out-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try super.setUpWithError()
         // A private twin of /dev/null (char 1:3), so a regression cannot damage the real one.
         device = dir.appendingPathComponent("null")
         let r = try InspectorTests.run("/usr/bin/mknod", ["-m", "666", device.path, "c", "1", "3"])
         XCTAssertEqual(r.status, 0, "mknod needs root: \(r.stderr)")
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: dir)
     }
 
     private func assertStillDevice(_ what: String, file: StaticString = #filePath, line: UInt = #line) {

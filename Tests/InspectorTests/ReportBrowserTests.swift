@@ -27,17 +27,8 @@ func renderedHTML(page: URL, workDir: URL, file: StaticString = #filePath, line:
     return r.stdout
 }
 
-final class ReportBrowserTests: XCTestCase {
-    var dir: URL!
-
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("report-browser-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: dir)
-    }
+final class ReportBrowserTests: TemporaryDirectoryTestCase {
+    override class var dirPrefix: String { "report-browser" }
 
     func chromium(_ args: [String], page: URL) throws -> RunResult { try runChromium(args, page: page, workDir: dir) }
 

@@ -3,17 +3,8 @@ import XCTest
 import StackCross
 
 /// `stackcross report` as a user runs it: files in, views out, errors and exit codes.
-final class ReportCLITests: XCTestCase {
-    var dir: URL!
-
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("report-cli-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: dir)
-    }
+final class ReportCLITests: TemporaryDirectoryTestCase {
+    override class var dirPrefix: String { "report-cli" }
 
     static let hostile = "</script><img src=x onerror=alert(1)>"
 

@@ -7,17 +7,8 @@ import StackCross
 
 /// The whole pipeline on real processes: `trace -o` / `attach --json`, then `report` in every format,
 /// checked against what the fixture is known to do.
-final class ReportPipelineTests: XCTestCase {
-    var dir: URL!
-
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("report-pipe-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: dir)
-    }
+final class ReportPipelineTests: TemporaryDirectoryTestCase {
+    override class var dirPrefix: String { "report-pipe" }
 
     /// Runs `stackcross trace FLAG -o NAME -- FIXTURE COUNT` and checks that the fast decoder reads
     /// every line of the engine's own output exactly as JSONDecoder does.

@@ -196,3 +196,18 @@ func eventually(timeout: TimeInterval = 10, _ cond: () -> Bool) -> Bool {
     }
     return true
 }
+
+/// A test case with a fresh folder per test (`dir`), removed afterwards. `dirPrefix` names it.
+class TemporaryDirectoryTestCase: XCTestCase {
+    var dir: URL!
+    class var dirPrefix: String { "sc-test" }
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(Self.dirPrefix)-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: dir)
+    }
+}
