@@ -48,7 +48,7 @@ let package = Package(
             // Release: link the Swift runtime and Foundation statically, which halves start-up
             // (dynamic Foundation + ICU cost ~8 ms of relocations and initializers per run).
             swiftSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))],
-            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]),
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"], .when(configuration: .release))]),
         .testTarget(name: "StackCrossTests", dependencies: ["StackCross"], path: "Tests/StackCrossTests"),
         // Integration tests: real fixture processes, the real CLI binary.
         .testTarget(

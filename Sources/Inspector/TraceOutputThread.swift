@@ -1,13 +1,14 @@
 import Foundation
 import StackCross
 
-/// A finished call on its way to the output thread: boxed, so queueing it moves a pointer, not a kilobyte.
+/// A reported call, boxed from its entry stop on: the tracer fills in its exit in place and hands the
+/// box to the output thread, so neither step copies the record (about a kilobyte).
 final class ExitedCall: @unchecked Sendable {
     var record: SyscallRecord
-    let entry: StopObservation?
-    let exit: StopObservation?
-    let returnText: String?
-    init(_ record: SyscallRecord, entry: StopObservation?, exit: StopObservation?, returnText: String?) {
+    var entry: StopObservation?
+    var exit: StopObservation?
+    var returnText: String?
+    init(_ record: SyscallRecord, entry: StopObservation? = nil, exit: StopObservation? = nil, returnText: String? = nil) {
         self.record = record; self.entry = entry; self.exit = exit; self.returnText = returnText
     }
 }
@@ -117,19 +118,17 @@ final class TraceOutputThread: @unchecked Sendable {
         case .entered(let rec):
             sink.syscallEntered(rec)
         case .exited(let call):
-            var rec = call.record
-            let entry = call.entry, exit = call.exit, text = call.returnText
             if judgeCrossings {
-                let entryCrossing = entry.map(model.crossing(for:))
-                let exitCrossing = exit.map(model.crossing(for:))
+                let entryCrossing = call.entry.map(model.crossing(for:))
+                let exitCrossing = call.exit.map(model.crossing(for:))
                 if var c = entryCrossing {
                     if let x = exitCrossing { c.checks += x.checks }
-                    rec.crossing = c
+                    call.record.crossing = c
                 } else {
-                    rec.crossing = exitCrossing
+                    call.record.crossing = exitCrossing
                 }
             }
-            sink.syscallExited(rec, returnText: text)
+            sink.syscallExited(call.record, returnText: call.returnText)
         case .signal(let rec, let fields):
             sink.signal(rec, siginfoFields: fields)
         case .record(let r):

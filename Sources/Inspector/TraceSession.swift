@@ -118,8 +118,8 @@ final class TracedTask {
     var process: TracedProcess
     /// Between a syscall-entry (or seccomp) stop and its exit stop.
     var inSyscall = false
-    /// The record of the syscall in progress when it is reported.
-    var entry: SyscallRecord?
+    /// The record of the syscall in progress when it is reported, boxed once at its entry.
+    var entry: ExitedCall?
     /// GET_SYSCALL_INFO's arch at the entry stop of the syscall in progress (its exit is read in that ABI).
     var entryArch: UInt32 = SyscallInfo.auditArchX86_64
     var entryBytesBeforeIP: [UInt8]?
@@ -129,6 +129,9 @@ final class TracedTask {
     var exitObservation: StopObservation?
     /// The stop right after our own seize of a stopped child: restart it, never PTRACE_LISTEN.
     var startupStop = false
+    /// Whether `inSyscall` is known to say which kind the next syscall stop is: false until a stop read
+    /// with GET_SYSCALL_INFO (a task's first stop after an attach can be the exit of a call in progress).
+    var syscallStateKnown = false
 
     init(tid: Int32, process: TracedProcess) {
         self.tid = tid
@@ -404,19 +407,29 @@ public final class SyscallTracer {
     func onSyscallStop(_ t: TracedTask) {
         var info = sc_syscall_info()
         var regs = sc_user_regs()
-        if t.inSyscall, !observing {
-            // The stop after an entry we saw is its exit, and its result is in rax: GET_SYSCALL_INFO is
-            // read only when the model's exit checks hold it against rax. One ptrace request less per call.
+        // GET_SYSCALL_INFO is read only when the model's checks hold it against the registers. Otherwise,
+        // once the task's syscall state is known, everything it reports follows from the registers (and, for
+        // the entry's ABI, the instruction before rip): one ptrace request less per stop.
+        var derived = false
+        if !observing, t.syscallStateKnown {
             guard sc_ptrace_getregs(t.tid, &regs) == 0 else {
                 resume(t)
                 return
             }
-            info = Self.exitInfo(regs: regs, arch: t.entryArch)
-        } else {
+            if t.inSyscall {
+                info = Self.exitInfo(regs: regs, arch: t.entryArch)
+                derived = true
+            } else if let arch = entryArch(t, regs) {
+                info = Self.entryInfo(regs: regs, arch: arch)
+                derived = true
+            }
+        }
+        if !derived {
             guard sc_ptrace_get_syscall_info(t.tid, &info) > 0, sc_ptrace_getregs(t.tid, &regs) == 0 else {
                 resume(t)
                 return
             }
+            t.syscallStateKnown = true
         }
         switch Int(info.op) {
         case Int(SC_SYSCALL_INFO_ENTRY):
@@ -428,7 +441,7 @@ public final class SyscallTracer {
         case Int(SC_SYSCALL_INFO_EXIT):
             let done = syscallExit(t, info: info, regs: regs)
             resume(t)
-            if let (rec, text) = done { completeExit(t, rec, returnText: text, info: info, regs: regs) }
+            if let call = done { completeExit(t, call, info: info, regs: regs) }
         default:
             resume(t)
         }
@@ -450,6 +463,37 @@ public final class SyscallTracer {
         info.u.exit.rval = isError ? err : raw
         info.u.exit.is_error = isError ? 1 : 0
         return info
+    }
+
+    /// What PTRACE_GET_SYSCALL_INFO reports at a syscall-entry stop, from the registers: the number is
+    /// orig_rax and the arguments are the ABI's argument registers, as the kernel reads them.
+    static func entryInfo(regs r: sc_user_regs, arch: UInt32) -> sc_syscall_info {
+        var info = sc_syscall_info()
+        info.op = UInt8(SC_SYSCALL_INFO_ENTRY)
+        info.arch = arch
+        info.instruction_pointer = r.rip
+        info.stack_pointer = r.rsp
+        info.u.entry.nr = r.orig_rax
+        info.u.entry.args = arch == SyscallInfo.auditArchI386
+            ? (r.rbx, r.rcx, r.rdx, r.rsi, r.rdi, r.rbp)
+            : (r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9)
+        return info
+    }
+
+    /// The ABI of the syscall a task enters, as the kernel decides it: every way in from a 32-bit code
+    /// segment is i386; from 64-bit code, `int $0x80` (cd 80 before rip) is i386 and SYSCALL (0f 05) is
+    /// x86_64. nil when neither holds (the caller asks GET_SYSCALL_INFO). The bytes are cached per address
+    /// space, and the cache is new at every exec.
+    func entryArch(_ t: TracedTask, _ regs: sc_user_regs) -> UInt32? {
+        switch regs.cs {
+        case X86.userCS32: return SyscallInfo.auditArchI386
+        case X86.userCS64: break
+        default: return nil
+        }
+        guard let b = bytesBeforeIP(t, regs.rip), b.count == 2 else { return nil }
+        if b[0] == 0x0F && b[1] == 0x05 { return SyscallInfo.auditArchX86_64 }
+        if b[0] == 0xCD && b[1] == 0x80 { return SyscallInfo.auditArchI386 }
+        return nil
     }
 
     /// Per-syscall facts, looked up by number on the hot path instead of by name.
@@ -512,7 +556,7 @@ public final class SyscallTracer {
             t.entryObservation = obs
         }
         hooks.atSyscallEntry?(t.process.pid, t.tid, &rec)
-        t.entry = rec
+        t.entry = ExitedCall(rec)
         return true
     }
 
@@ -527,63 +571,66 @@ public final class SyscallTracer {
 
     /// After the entry stop, task running: the observation the model will judge, and the live line.
     func completeEntry(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) {
-        guard let rec = t.entry, let r = rec.entryRegs else { return }
+        guard let call = t.entry, let r = call.record.entryRegs else { return }
         if t.entryObservation == nil, output.judgeCrossings { t.entryObservation = entryObservation(t, info: info, regs: r) }
-        if wantsText { output.submit(.entered(rec)) }
+        if wantsText { output.submit(.entered(call.record)) }
     }
 
     /// The exit stop, task stopped: takes the call's record and reads what the call wrote.
-    func syscallExit(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) -> (SyscallRecord, String?)? {
+    func syscallExit(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) -> ExitedCall? {
         let wasIn = t.inSyscall
         t.inSyscall = false
         let ret = info.u.exit.rval
         let abi = TraceABI(auditArch: info.arch)
         hooks.atSyscallExit?(t.process.pid, t.tid, abi.name, Int64(bitPattern: regs.orig_rax), ret)
-        guard var rec = t.entry else {
+        guard let call = t.entry else {
             if !wasIn { syscallExitWithoutEntry(t, info: info, regs: regs) }
             return nil
         }
         t.entry = nil
-        rec.ret = ret
-        rec.exitNs = sc_monotonic_ns()
-        let f = flags(abi, rec.nr)
+        // The record is changed in its box, never copied out.
+        call.record.ret = ret
+        call.record.exitNs = sc_monotonic_ns()
+        let nr = call.record.nr
+        let f = flags(abi, nr)
         let mem = memory(t)
-        let rawArgs = f.contains(.decodeAtExit) || wantsText ? rec.rawArgs.map(\.rawValue) : []
+        let rawArgs = f.contains(.decodeAtExit) || wantsText ? call.record.rawArgs.map { $0.rawValue } : []
         if f.contains(.decodeAtExit) {
-            let d = SyscallDecoder.decode(abi: abi.name, nr: rec.nr, args: rawArgs, memory: mem,
+            let d = SyscallDecoder.decode(abi: abi.name, nr: nr, args: rawArgs, memory: mem,
                                           stringLimit: options.stringLimit, at: .exit(ret),
-                                          entry: (rec.args, rec.strings ?? [:]))
-            rec.args = d.args
-            rec.strings = d.strings.isEmpty ? nil : d.strings
+                                          entry: (call.record.args, call.record.strings ?? [:]))
+            call.record.args = d.args
+            call.record.strings = d.strings.isEmpty ? nil : d.strings
         }
         if f.contains(.changesFds), ret >= 0 || ret < -4095 { t.process.fds.invalidate() }
         if observing { t.exitBytesBeforeIP = bytesBeforeIP(t, regs.rip) }
         if hooks.observe != nil {
-            var obs = exitObservation(t, rec, info: info, regs: userRegisters(regs))
+            var obs = exitObservation(t, call, info: info, regs: userRegisters(regs))
             hooks.observe?(t.process.pid, t.tid, &obs)
             t.exitObservation = obs
         }
-        let text = wantsText
-            ? SyscallDecoder.decodeReturn(abi: abi.name, nr: rec.nr, ret: ret, args: rawArgs, memory: mem)
-            : nil
-        return (rec, text)
+        if wantsText {
+            call.returnText = SyscallDecoder.decodeReturn(abi: abi.name, nr: nr, ret: ret, args: rawArgs, memory: mem)
+        }
+        return call
     }
 
-    func exitObservation(_ t: TracedTask, _ rec: SyscallRecord, info: sc_syscall_info, regs: Registers) -> StopObservation {
+    func exitObservation(_ t: TracedTask, _ call: ExitedCall, info: sc_syscall_info, regs: Registers) -> StopObservation {
         StopObservation(kind: .syscallExit, tid: t.tid, regs: regs, syscallInfo: SyscallInfo(info),
-                        bytesBeforeIP: t.exitBytesBeforeIP, entryRegs: rec.entryRegs)
+                        bytesBeforeIP: t.exitBytesBeforeIP, entryRegs: call.record.entryRegs)
     }
 
     /// After the exit stop, task running: exit registers, and the record goes to the output thread.
-    func completeExit(_ t: TracedTask, _ rec0: SyscallRecord, returnText: String?, info: sc_syscall_info, regs: sc_user_regs) {
-        var rec = rec0
+    func completeExit(_ t: TracedTask, _ call: ExitedCall, info: sc_syscall_info, regs: sc_user_regs) {
         let r = userRegisters(regs)
-        rec.exitRegs = r
-        rec.error = TraceNames.errnoName(ret: rec.ret ?? 0)
+        call.record.exitRegs = r
+        call.record.error = TraceNames.errnoName(ret: call.record.ret ?? 0)
         // take(): the observations move into the record's box instead of being copied (they are large).
         var exitObs = t.exitObservation.take()
-        if exitObs == nil, output.judgeCrossings { exitObs = exitObservation(t, rec, info: info, regs: r) }
-        output.submit(.exited(ExitedCall(rec, entry: t.entryObservation.take(), exit: exitObs, returnText: returnText)))
+        if exitObs == nil, output.judgeCrossings { exitObs = exitObservation(t, call, info: info, regs: r) }
+        call.entry = t.entryObservation.take()
+        call.exit = exitObs
+        output.submit(.exited(call))
     }
 
     /// The first stop after attaching can be the exit of a syscall that was already running.
@@ -608,15 +655,16 @@ public final class SyscallTracer {
         if !d.strings.isEmpty { rec.strings = d.strings }
         let text = wantsText
             ? SyscallDecoder.decodeReturn(abi: abi.name, nr: nr, ret: ret, args: raw.map(\.rawValue), memory: mem) : nil
-        output.submit(.exited(ExitedCall(rec, entry: nil, exit: nil, returnText: text)))
+        output.submit(.exited(ExitedCall(rec, returnText: text)))
     }
 
     /// A task died (or is about to) inside a syscall: its record goes out without a return value.
     func finishUnreturned(_ t: TracedTask) {
         t.inSyscall = false
-        guard let rec = t.entry else { return }
+        guard let call = t.entry else { return }
         t.entry = nil
-        output.submit(.exited(ExitedCall(rec, entry: t.entryObservation.take(), exit: nil, returnText: nil)))
+        call.entry = t.entryObservation.take()
+        output.submit(.exited(call))
     }
 
     func bytesBeforeIP(_ t: TracedTask, _ rip: UInt64) -> [UInt8]? {

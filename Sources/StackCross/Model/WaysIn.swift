@@ -20,7 +20,16 @@ public enum CrossingKind: String, CaseIterable, Codable, Sendable {
         }
     }
 
-    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+    /// "syscall, int80, …": built with a plain loop, because every CLI start builds it (the model
+    /// command's help) and the generic `joined` path costs a runtime type lookup there.
+    public static let names: String = {
+        var s = ""
+        for k in allCases {
+            if !s.isEmpty { s += ", " }
+            s += k.rawValue
+        }
+        return s
+    }()
 }
 
 /// Who wrote a pt_regs slot.

@@ -10,8 +10,10 @@ public struct SyscallTable: Sendable {
     init(abi: String, auditArch: UInt32, entries: [(Int, String)]) {
         self.abi = abi
         self.auditArch = auditArch
-        var names = [String?](repeating: nil, count: (entries.map(\.0).max() ?? -1) + 1)
-        var numbers = [String: Int]()
+        var limit = 0
+        for e in entries where e.0 >= limit { limit = e.0 + 1 }
+        var names = [String?](repeating: nil, count: limit)
+        var numbers = [String: Int](minimumCapacity: entries.count)
         for (nr, name) in entries {
             names[nr] = name
             numbers[name] = nr
