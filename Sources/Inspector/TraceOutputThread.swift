@@ -118,17 +118,23 @@ final class TraceOutputThread: @unchecked Sendable {
         case .entered(let rec):
             sink.syscallEntered(rec)
         case .exited(let call):
-            if judgeCrossings {
-                let entryCrossing = call.entry.map(model.crossing(for:))
-                let exitCrossing = call.exit.map(model.crossing(for:))
-                if var c = entryCrossing {
-                    if let x = exitCrossing { c.checks += x.checks }
-                    call.record.crossing = c
-                } else {
-                    call.record.crossing = exitCrossing
-                }
+            guard judgeCrossings else {
+                sink.syscallExited(call.record, returnText: call.returnText)
+                return
             }
-            sink.syscallExited(call.record, returnText: call.returnText)
+            // The crossing goes on a copy (a few retains), not into the box: its checks (dozens of small
+            // strings) are then freed as soon as the record is written, while they are hot, instead of
+            // piling up until the whole batch is released (measured: 6% slower that way).
+            var rec = call.record
+            let entryCrossing = call.entry.map(model.crossing(for:))
+            let exitCrossing = call.exit.map(model.crossing(for:))
+            if var c = entryCrossing {
+                if let x = exitCrossing { c.checks += x.checks }
+                rec.crossing = c
+            } else {
+                rec.crossing = exitCrossing
+            }
+            sink.syscallExited(rec, returnText: call.returnText)
         case .signal(let rec, let fields):
             sink.signal(rec, siginfoFields: fields)
         case .record(let r):
