@@ -46,7 +46,9 @@ let package = Package(
             ],
             path: "Sources/stackcross",
             // Release: link the Swift runtime and Foundation statically, which halves start-up
-            // (dynamic Foundation + ICU cost ~8 ms of relocations and initializers per run).
+            // (dynamic Foundation + ICU cost ~8 ms of relocations and initializers per run), with lld
+            // and packed relative relocations (DT_RELR, glibc 2.36+): 77k RELA entries become 15 KB,
+            // about 1 ms less start-up a run.
             swiftSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))],
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"], .when(configuration: .release))]),
         .testTarget(name: "StackCrossTests", dependencies: ["StackCross"], path: "Tests/StackCrossTests"),
