@@ -221,7 +221,22 @@ public final class SyscallStackCollector: TraceSink {
             previousExit?(pid, tid, abi, nr, ret)
             if self.changers[abi]?.contains(nr) == true { self.dirty.insert(pid) }
         }
+        let previousGone = hooks.taskGone
+        hooks.taskGone = { [unowned self] pid, tid, processGone in
+            previousGone?(pid, tid, processGone)
+            // Jobs already made hold their snapshot; a trace of many short processes keeps none of theirs.
+            if processGone { self.processGone(pid) }
+        }
     }
+
+    /// Tracer thread: forgets the module map of a process that is gone.
+    func processGone(_ pid: Int32) {
+        maps[pid] = nil
+        dirty.remove(pid)
+    }
+
+    /// Tracer thread: how many processes' module maps are kept (for tests).
+    var mapsKept: Int { maps.count }
 
     // MARK: At the stop (tracer thread)
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import StackCross
 import XCTest
 @testable import Inspector
@@ -150,6 +151,36 @@ final class StackTraceTests: XCTestCase {
             XCTAssertTrue(libz.contains { $0.symbol == "gzclose" || $0.symbol?.hasPrefix("gz") == true }, "\(libz)")
             XCTAssertEqual(ownFrames(stack), ["dlopen_leaf", "main", "_start"], unwinder)
         }
+    }
+
+    /// A shell running 40 short programs: the collector forgets each process's module map when the
+    /// process is gone, and the vDSO images it read (one a process) are held once per distinct image.
+    func testManyShortProcessesLeaveNoPerProcessState() throws {
+        var so = StackOptions()
+        so.sourceLines = .none
+        let sink = CountingSink()
+        let collector = SyscallStackCollector(options: so, downstream: sink)
+        var hooks = TraceHooks()
+        collector.install(into: &hooks)
+        var most = 0
+        let capture = hooks.atSyscallEntry
+        hooks.atSyscallEntry = { pid, tid, rec in
+            capture?(pid, tid, &rec)
+            most = max(most, collector.mapsKept)
+        }
+        var options = TraceOptions()
+        options.followForks = true
+        let processesBefore = VdsoImages.shared.processes
+        let tracer = SyscallTracer(options: options, sink: collector, hooks: hooks, logger: Logger(label: "test"))
+        let script = "for i in $(seq 40); do /bin/true; done"
+        let outcome = try tracer.run(.program("/bin/sh", ["/bin/sh", "-c", script]))
+        XCTAssertEqual(outcome.exitStatus, 0)
+        XCTAssertEqual(sink.calls["execve"], 42, "sh, seq and 40 programs")
+        XCTAssertGreaterThan(most, 0, "no module map was ever kept: the check below proves nothing")
+        XCTAssertLessThan(most, 5, "module maps piled up with the processes")
+        XCTAssertEqual(collector.mapsKept, 0, "every process is gone")
+        XCTAssertGreaterThanOrEqual(VdsoImages.shared.processes - processesBefore, 40, "a vDSO read for each process")
+        XCTAssertLessThanOrEqual(VdsoImages.shared.distinctImages, 2, "one 64-bit image (and at most one 32-bit one)")
     }
 
     func testStackBytesBoundTheCopy() throws {
