@@ -483,7 +483,7 @@ public final class SyscallTracer {
     /// The ABI of the syscall a task enters, as the kernel decides it: every way in from a 32-bit code
     /// segment is i386; from 64-bit code, `int $0x80` (cd 80 before rip) is i386 and SYSCALL (0f 05) is
     /// x86_64. nil when neither holds (the caller asks GET_SYSCALL_INFO). The bytes are cached per address
-    /// space, and the cache is new at every exec.
+    /// space: the cache is new at every exec and emptied after every call that may map other code in.
     func entryArch(_ t: TracedTask, _ regs: sc_user_regs) -> UInt32? {
         switch regs.cs {
         case X86.userCS32: return SyscallInfo.auditArchI386
@@ -503,6 +503,9 @@ public final class SyscallTracer {
         static let decodeAtExit = SyscallFlags(rawValue: 1)
         /// A successful call may change what an fd refers to.
         static let changesFds = SyscallFlags(rawValue: 2)
+        /// A successful call may map other code where code was: the cached bytes before rip go.
+        static let remapsCode = SyscallFlags(rawValue: 8)
+        static let codeRemappers: Set<String> = ["mmap", "mmap2", "munmap", "mremap", "shmat", "shmdt", "remap_file_pages"]
         /// Selected by -e trace=SET.
         static let traced = SyscallFlags(rawValue: 4)
     }
@@ -518,6 +521,7 @@ public final class SyscallTracer {
                         f.insert(.decodeAtExit)
                     }
                     if FdPathCache.fdTableChangers.contains(name) { f.insert(.changesFds) }
+                    if SyscallFlags.codeRemappers.contains(name) { f.insert(.remapsCode) }
                 }
                 return f
             }
@@ -603,6 +607,7 @@ public final class SyscallTracer {
             call.record.strings = d.strings.isEmpty ? nil : d.strings
         }
         if f.contains(.changesFds), ret >= 0 || ret < -4095 { t.process.fds.invalidate() }
+        if f.contains(.remapsCode), ret >= 0 || ret < -4095 { t.process.bytesBeforeIP.removeAll(keepingCapacity: true) }
         if observing { t.exitBytesBeforeIP = bytesBeforeIP(t, regs.rip) }
         if hooks.observe != nil {
             var obs = exitObservation(t, call, info: info, regs: userRegisters(regs))

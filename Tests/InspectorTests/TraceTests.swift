@@ -329,6 +329,20 @@ final class TraceTests: XCTestCase {
         }
     }
 
+    /// The same return address, first after SYSCALL, then (new code mapped there) after int $0x80: the
+    /// ABI read from the bytes before rip must not come from what was mapped there before.
+    func testCodeReplacedAtTheSameAddressChangesTheABI() throws {
+        let bin = try fixture("trace_remap")
+        for flags in [["--no-crossings"], []] {
+            let (r, records) = try trace(flags, [bin.path])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stdout.contains("pids equal"), r.stdout)
+            let calls = Self.syscalls(records)
+            XCTAssertEqual(calls.filter { $0.name == "getpid" }.map(\.abi), ["x86_64", "i386", "x86_64"], "\(flags)")
+            XCTAssertFalse(calls.contains { $0.name == "writev" }, "i386 getpid (20) read as x86_64 writev")
+        }
+    }
+
     // MARK: Programs the project did not write
 
     func testLsMatchesStrace() throws {
