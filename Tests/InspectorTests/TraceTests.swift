@@ -287,9 +287,10 @@ final class TraceTests: XCTestCase {
         assertSameCounts(Self.counts(records), try straceCounts([bin.path, "10"]))
     }
 
-    /// Without crossings the exit stop is read from the registers alone (no GET_SYSCALL_INFO); every
-    /// return value and errno must equal what GET_SYSCALL_INFO gives with crossings on: 64-bit calls, int $0x80
-    /// from 64-bit code, a 32-bit program (its ENOENTs sign-extended from eax, its mmap2 addresses above 2 GiB not).
+    /// Without crossings entry and exit stops are read from the registers alone (no GET_SYSCALL_INFO); every
+    /// ABI, number, argument, return value and errno must equal what GET_SYSCALL_INFO gives with crossings on:
+    /// 64-bit calls, int $0x80 from 64-bit code, a 32-bit program (its ENOENTs sign-extended from eax, its mmap2
+    /// addresses above 2 GiB not).
     func testSyscallValuesWithoutSyscallInfoMatchSyscallInfo() throws {
         let m32 = try fixture("trace_writes", .m32)
         // Without address randomization both runs get the same addresses; pids are replaced by "tid".
