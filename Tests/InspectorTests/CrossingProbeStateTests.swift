@@ -16,27 +16,37 @@ final class CountingSink: TraceSink {
     func flush() {}
 }
 
+/// Traces `argv` (following forks) in this process with `hooks` and `sink`; returns the outcome and the
+/// largest value `state` had right after the hooks of any syscall entry ran (tests that per-task or
+/// per-process state stays bounded over many short-lived tasks).
+func traceSamplingPeak(_ argv: [String], sink: TraceSink, hooks: TraceHooks,
+                       state: @escaping () -> Int) throws -> (outcome: TraceOutcome, most: Int) {
+    var hooks = hooks
+    var most = 0
+    let entry = hooks.atSyscallEntry
+    hooks.atSyscallEntry = { pid, tid, rec in
+        entry?(pid, tid, &rec)
+        most = max(most, state())
+    }
+    var options = TraceOptions()
+    options.followForks = true
+    let tracer = SyscallTracer(options: options, sink: sink, hooks: hooks, logger: Logger(label: "test"))
+    let outcome = try tracer.run(.program(argv[0], argv))
+    return (outcome, most)
+}
+
 /// The crossing probe keeps per-task state (entry arch, /proc/TID/stack descriptors, sigaltstacks…):
 /// a trace of a program that makes many threads must not keep it for threads long gone.
 final class CrossingProbeStateTests: XCTestCase {
     func testProbeStateStaysBoundedOverManyShortLivedThreads() throws {
         let bin = try fixture("short_threads")
         let threads = 200
-        var options = TraceOptions()
-        options.followForks = true
         let probe = CrossingProbe(model: KernelStackModel(), readKernelStack: true, stepIntoHandlers: false)
         var hooks = TraceHooks()
         probe.install(into: &hooks)
-        // Sampled at every stop, after the probe's own work there.
-        var most = 0
-        let probeObserve = hooks.observe
-        hooks.observe = { pid, tid, obs in
-            probeObserve?(pid, tid, &obs)
-            most = max(most, probe.stateCount)
-        }
         let sink = CountingSink()
-        let tracer = SyscallTracer(options: options, sink: sink, hooks: hooks, logger: Logger(label: "test"))
-        let outcome = try tracer.run(.program(bin.path, [bin.path, String(threads)]))
+        // Sampled at every entry stop, after the probe's own work there.
+        let (outcome, most) = try traceSamplingPeak([bin.path, String(threads)], sink: sink, hooks: hooks) { probe.stateCount }
         print("probe state at most \(most)")
         XCTAssertEqual(outcome.exitStatus, 0)
         XCTAssertEqual(sink.calls["gettid"], threads, "every thread was traced")

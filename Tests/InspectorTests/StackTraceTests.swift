@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import StackCross
 import XCTest
 @testable import Inspector
@@ -162,18 +161,9 @@ final class StackTraceTests: XCTestCase {
         let collector = SyscallStackCollector(options: so, downstream: sink)
         var hooks = TraceHooks()
         collector.install(into: &hooks)
-        var most = 0
-        let capture = hooks.atSyscallEntry
-        hooks.atSyscallEntry = { pid, tid, rec in
-            capture?(pid, tid, &rec)
-            most = max(most, collector.mapsKept)
-        }
-        var options = TraceOptions()
-        options.followForks = true
         let processesBefore = VdsoImages.shared.processes
-        let tracer = SyscallTracer(options: options, sink: collector, hooks: hooks, logger: Logger(label: "test"))
         let script = "for i in $(seq 40); do /bin/true; done"
-        let outcome = try tracer.run(.program("/bin/sh", ["/bin/sh", "-c", script]))
+        let (outcome, most) = try traceSamplingPeak(["/bin/sh", "-c", script], sink: collector, hooks: hooks) { collector.mapsKept }
         XCTAssertEqual(outcome.exitStatus, 0)
         XCTAssertEqual(sink.calls["execve"], 42, "sh, seq and 40 programs")
         XCTAssertGreaterThan(most, 0, "no module map was ever kept: the check below proves nothing")
