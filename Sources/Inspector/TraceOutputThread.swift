@@ -3,7 +3,7 @@ import StackCross
 
 /// A reported call, boxed from its entry stop on: the tracer fills in its exit in place and hands the
 /// box to the output thread, so neither step copies the record (about a kilobyte).
-final class ExitedCall: @unchecked Sendable {
+final class ReportedCall: @unchecked Sendable {
     var record: SyscallRecord
     var entry: StopObservation?
     var exit: StopObservation?
@@ -18,7 +18,7 @@ enum TraceWork: @unchecked Sendable {
     /// A reported call entered (for live lines only).
     case entered(SyscallRecord)
     /// A call is done (or its task died inside it: no exit observation). The crossings are judged here.
-    case exited(ExitedCall)
+    case exited(ReportedCall)
     case signal(SignalRecord, siginfoFields: [(String, String)])
     case record(TraceRecord)
     case groupStop(pid: Int32, tid: Int32, signal: String)

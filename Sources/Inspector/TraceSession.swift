@@ -119,7 +119,7 @@ final class TracedTask {
     /// Between a syscall-entry (or seccomp) stop and its exit stop.
     var inSyscall = false
     /// The record of the syscall in progress when it is reported, boxed once at its entry.
-    var entry: ExitedCall?
+    var entry: ReportedCall?
     /// GET_SYSCALL_INFO's arch at the entry stop of the syscall in progress (its exit is read in that ABI).
     var entryArch: UInt32 = SyscallInfo.auditArchX86_64
     var entryBytesBeforeIP: [UInt8]?
@@ -474,10 +474,13 @@ public final class SyscallTracer {
         info.instruction_pointer = r.rip
         info.stack_pointer = r.rsp
         info.u.entry.nr = r.orig_rax
-        info.u.entry.args = arch == SyscallInfo.auditArchI386
-            ? (r.rbx, r.rcx, r.rdx, r.rsi, r.rdi, r.rbp)
-            : (r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9)
+        info.u.entry.args = argumentRegisters(r, i386: arch == SyscallInfo.auditArchI386)
         return info
+    }
+
+    /// The registers that carry a syscall's six arguments in each ABI.
+    static func argumentRegisters(_ r: sc_user_regs, i386: Bool) -> Args6 {
+        i386 ? (r.rbx, r.rcx, r.rdx, r.rsi, r.rdi, r.rbp) : (r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9)
     }
 
     /// The ABI of the syscall a task enters, as the kernel decides it: every way in from a 32-bit code
@@ -560,7 +563,7 @@ public final class SyscallTracer {
             t.entryObservation = obs
         }
         hooks.atSyscallEntry?(t.process.pid, t.tid, &rec)
-        t.entry = ExitedCall(rec)
+        t.entry = ReportedCall(rec)
         return true
     }
 
@@ -581,7 +584,7 @@ public final class SyscallTracer {
     }
 
     /// The exit stop, task stopped: takes the call's record and reads what the call wrote.
-    func syscallExit(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) -> ExitedCall? {
+    func syscallExit(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) -> ReportedCall? {
         let wasIn = t.inSyscall
         t.inSyscall = false
         let ret = info.u.exit.rval
@@ -620,13 +623,13 @@ public final class SyscallTracer {
         return call
     }
 
-    func exitObservation(_ t: TracedTask, _ call: ExitedCall, info: sc_syscall_info, regs: Registers) -> StopObservation {
+    func exitObservation(_ t: TracedTask, _ call: ReportedCall, info: sc_syscall_info, regs: Registers) -> StopObservation {
         StopObservation(kind: .syscallExit, tid: t.tid, regs: regs, syscallInfo: SyscallInfo(info),
                         bytesBeforeIP: t.exitBytesBeforeIP, entryRegs: call.record.entryRegs)
     }
 
     /// After the exit stop, task running: exit registers, and the record goes to the output thread.
-    func completeExit(_ t: TracedTask, _ call: ExitedCall, info: sc_syscall_info, regs: sc_user_regs) {
+    func completeExit(_ t: TracedTask, _ call: ReportedCall, info: sc_syscall_info, regs: sc_user_regs) {
         let r = userRegisters(regs)
         call.record.exitRegs = r
         call.record.error = TraceNames.errnoName(ret: call.record.ret ?? 0)
@@ -646,9 +649,9 @@ public final class SyscallTracer {
         if !tracesAll, !options.filter.contains(abi: abi.name, nr: nr) { return }
         let now = sc_monotonic_ns()
         let ret = info.u.exit.rval
-        let raw = abi == .i386
-            ? [regs.rbx, regs.rcx, regs.rdx, regs.rsi, regs.rdi, regs.rbp].map { Address($0 & 0xFFFF_FFFF) }
-            : [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9].map { Address($0) }
+        let a = Self.argumentRegisters(regs, i386: abi == .i386)
+        let mask: UInt64 = abi == .i386 ? 0xFFFF_FFFF : .max
+        let raw = [a.0, a.1, a.2, a.3, a.4, a.5].map { Address($0 & mask) }
         let name = TraceNames.syscallName(abi: abi, nr: nr)
         var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr, name: name, args: [],
                                 rawArgs: raw, ret: ret, error: TraceNames.errnoName(ret: ret),
@@ -660,7 +663,7 @@ public final class SyscallTracer {
         if !d.strings.isEmpty { rec.strings = d.strings }
         let text = wantsText
             ? SyscallDecoder.decodeReturn(abi: abi.name, nr: nr, ret: ret, args: raw.map(\.rawValue), memory: mem) : nil
-        output.submit(.exited(ExitedCall(rec, returnText: text)))
+        output.submit(.exited(ReportedCall(rec, returnText: text)))
     }
 
     /// A task died (or is about to) inside a syscall: its record goes out without a return value.
