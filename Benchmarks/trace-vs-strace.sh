@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Syscall tracing cost: stackcross trace vs strace vs a bare PTRACE_SYSCALL+GETREGS loop (the floor).
+# Syscall tracing cost: stackcross trace vs strace vs a bare PTRACE_SYSCALL+GETREGS loop (the floor),
+# and vs that loop plus the work a tracer keeping the record contract cannot skip (reading write's data,
+# writing both register sets in hex: `ptrace-floor -o`, the record floor).
 # A fixture makes N write(2) calls to /dev/null; each tracer writes every event to a file.
 # Runs alternate in one run; prints median wall times and ratios. Then: a seccomp-filtered trace of
 # a syscall never made (vs strace --seccomp-bpf), and the tracer's peak RSS over 1M syscalls.
@@ -37,7 +39,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 
 echo "== $N write() calls, $ROUNDS rounds, alternating (ms, median; pinned to CPU $CPU: $PIN)"
-: >"$WORK/sc" ; : >"$WORK/scn"; : >"$WORK/st" ; : >"$WORK/fl"; : >"$WORK/bare"
+: >"$WORK/sc" ; : >"$WORK/scn"; : >"$WORK/st" ; : >"$WORK/fl"; : >"$WORK/flr"; : >"$WORK/bare"
 for _ in $(seq "$ROUNDS"); do
     # Each tool writes a new file: truncating the last run's 400 MB would bill freeing its page cache to the next run.
     rm -f "$WORK"/*.jsonl "$WORK"/*.txt
@@ -45,13 +47,16 @@ for _ in $(seq "$ROUNDS"); do
     time_cmd "$SC" trace -f --no-crossings -o "$WORK/scn.jsonl" -- "$WORK/writes" "$N" >>"$WORK/scn"
     time_cmd strace -f -o "$WORK/st.txt" "$WORK/writes" "$N" >>"$WORK/st"
     time_cmd "$WORK/floor" "$WORK/writes" "$N" >>"$WORK/fl"
+    time_cmd "$WORK/floor" -o "$WORK/flr.txt" "$WORK/writes" "$N" >>"$WORK/flr"
     time_cmd "$WORK/writes" "$N" >>"$WORK/bare"
 done
-SCM=$(median <"$WORK/sc"); SCN=$(median <"$WORK/scn"); STM=$(median <"$WORK/st"); FLM=$(median <"$WORK/fl"); BM=$(median <"$WORK/bare")
-printf "%-42s %8s ms\n" "untraced" "$BM" "ptrace floor (C)" "$FLM" "strace -f -o" "$STM" \
+SCM=$(median <"$WORK/sc"); SCN=$(median <"$WORK/scn"); STM=$(median <"$WORK/st"); FLM=$(median <"$WORK/fl"); FRM=$(median <"$WORK/flr"); BM=$(median <"$WORK/bare")
+printf "%-42s %8s ms\n" "untraced" "$BM" "ptrace floor (C)" "$FLM" \
+    "record floor (C, ptrace-floor -o)" "$FRM" "strace -f -o" "$STM" \
     "stackcross trace -f -o (with crossings)" "$SCM" "stackcross trace -f --no-crossings -o" "$SCN"
 echo "stackcross / strace: $(ratio "$SCM" "$STM") with crossings, $(ratio "$SCN" "$STM") without   (target <= 1.0)"
 echo "stackcross / floor:  $(ratio "$SCM" "$FLM") with crossings, $(ratio "$SCN" "$FLM") without   (target <= 1.15)"
+echo "record floor: $(ratio "$FRM" "$FLM") x floor, $(ratio "$FRM" "$STM") x strace; stackcross / record floor: $(ratio "$SCM" "$FRM") with crossings, $(ratio "$SCN" "$FRM") without"
 echo "records: $(wc -l <"$WORK/sc.jsonl") lines, $(du -h "$WORK/sc.jsonl" | cut -f1) with crossings, $(du -h "$WORK/scn.jsonl" | cut -f1) without; strace: $(wc -l <"$WORK/st.txt") lines"
 
 echo
