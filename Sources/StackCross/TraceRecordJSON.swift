@@ -80,18 +80,29 @@ public enum TraceRecordJSON {
         if let c = r.crossing { w.key("crossing"); crossing(c, &w) }
     }
 
+    /// The 27 registers: two per traced call, so written as fixed key texts and hex digits with one
+    /// room check, instead of a key, comma test and room check per field.
     static func registers(_ g: Registers, _ w: inout JSONBytes) {
-        w.open()
-        w.hexField("r15", g.r15); w.hexField("r14", g.r14); w.hexField("r13", g.r13); w.hexField("r12", g.r12)
-        w.hexField("rbp", g.rbp); w.hexField("rbx", g.rbx); w.hexField("r11", g.r11); w.hexField("r10", g.r10)
-        w.hexField("r9", g.r9); w.hexField("r8", g.r8); w.hexField("rax", g.rax); w.hexField("rcx", g.rcx)
-        w.hexField("rdx", g.rdx); w.hexField("rsi", g.rsi); w.hexField("rdi", g.rdi)
-        w.hexField("origRax", g.origRax); w.hexField("rip", g.rip); w.hexField("cs", g.cs)
-        w.hexField("eflags", g.eflags); w.hexField("rsp", g.rsp); w.hexField("ss", g.ss)
-        w.hexField("fsBase", g.fsBase); w.hexField("gsBase", g.gsBase)
-        w.hexField("ds", g.ds); w.hexField("es", g.es); w.hexField("fs", g.fs); w.hexField("gs", g.gs)
-        w.close()
+        w.ensure(Self.registersMaxBytes)
+        w.comma()
+        w.raw("{\"r15\":\"0x"); w.hexRun(g.r15); w.raw("\",\"r14\":\"0x"); w.hexRun(g.r14)
+        w.raw("\",\"r13\":\"0x"); w.hexRun(g.r13); w.raw("\",\"r12\":\"0x"); w.hexRun(g.r12)
+        w.raw("\",\"rbp\":\"0x"); w.hexRun(g.rbp); w.raw("\",\"rbx\":\"0x"); w.hexRun(g.rbx)
+        w.raw("\",\"r11\":\"0x"); w.hexRun(g.r11); w.raw("\",\"r10\":\"0x"); w.hexRun(g.r10)
+        w.raw("\",\"r9\":\"0x"); w.hexRun(g.r9); w.raw("\",\"r8\":\"0x"); w.hexRun(g.r8)
+        w.raw("\",\"rax\":\"0x"); w.hexRun(g.rax); w.raw("\",\"rcx\":\"0x"); w.hexRun(g.rcx)
+        w.raw("\",\"rdx\":\"0x"); w.hexRun(g.rdx); w.raw("\",\"rsi\":\"0x"); w.hexRun(g.rsi)
+        w.raw("\",\"rdi\":\"0x"); w.hexRun(g.rdi); w.raw("\",\"origRax\":\"0x"); w.hexRun(g.origRax)
+        w.raw("\",\"rip\":\"0x"); w.hexRun(g.rip); w.raw("\",\"cs\":\"0x"); w.hexRun(g.cs)
+        w.raw("\",\"eflags\":\"0x"); w.hexRun(g.eflags); w.raw("\",\"rsp\":\"0x"); w.hexRun(g.rsp)
+        w.raw("\",\"ss\":\"0x"); w.hexRun(g.ss); w.raw("\",\"fsBase\":\"0x"); w.hexRun(g.fsBase)
+        w.raw("\",\"gsBase\":\"0x"); w.hexRun(g.gsBase); w.raw("\",\"ds\":\"0x"); w.hexRun(g.ds)
+        w.raw("\",\"es\":\"0x"); w.hexRun(g.es); w.raw("\",\"fs\":\"0x"); w.hexRun(g.fs)
+        w.raw("\",\"gs\":\"0x"); w.hexRun(g.gs); w.raw("\"}")
     }
+
+    /// Room for `registers`: the key texts (under 16 bytes each) and 16 hex digits per register.
+    static let registersMaxBytes = 27 * (16 + 16) + 4
 
     static func frames(_ frames: [Frame], _ w: inout JSONBytes) {
         w.openArray()
@@ -198,10 +209,7 @@ struct JSONBytes {
         ensure(k.utf8CodeUnitCount + 4)
         comma()
         byte(UInt8(ascii: "\""))
-        // Keys are a few bytes: a plain loop beats a memmove call per key.
-        let src = k.utf8Start
-        for i in 0..<k.utf8CodeUnitCount { p[n + i] = src[i] }
-        n += k.utf8CodeUnitCount
+        raw(k)
         byte(UInt8(ascii: "\""))
         byte(UInt8(ascii: ":"))
     }
@@ -251,6 +259,17 @@ struct JSONBytes {
         n += writeHexDigits(v, to: p + n)
         byte(UInt8(ascii: "\""))
     }
+
+    /// Literal JSON text; the caller has ensured room. Texts here are a few bytes: a plain loop beats
+    /// a memmove call.
+    mutating func raw(_ t: StaticString) {
+        let src = t.utf8Start
+        for i in 0..<t.utf8CodeUnitCount { p[n + i] = src[i] }
+        n += t.utf8CodeUnitCount
+    }
+
+    /// Lowercase hex digits of `v`, no prefix; the caller has ensured 16 bytes.
+    mutating func hexRun(_ v: Address) { n += writeHexDigits(v.rawValue, to: p + n) }
 
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
