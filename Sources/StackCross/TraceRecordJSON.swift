@@ -4,8 +4,24 @@
 public enum TraceRecordJSON {
     /// Appends `record` as one JSON object and a newline.
     public static func appendLine(_ record: TraceRecord, to buffer: JSONLineBuffer) {
+        appending(to: buffer) { write(record, &$0) }
+    }
+
+    /// `appendLine(.syscall(record), to:)` without wrapping the record in a TraceRecord (a copy of
+    /// about a kilobyte per traced call).
+    public static func appendLine(syscall record: SyscallRecord, to buffer: JSONLineBuffer) {
+        appending(to: buffer) { w in
+            w.open()
+            w.field("type", string: "syscall")
+            syscall(record, &w)
+            endLine(&w)
+        }
+    }
+
+    @inline(__always)
+    static func appending(to buffer: JSONLineBuffer, _ body: (inout JSONBytes) -> Void) {
         var w = JSONBytes(p: buffer.base, n: buffer.count, cap: buffer.capacity)
-        write(record, &w)
+        body(&w)
         buffer.base = w.p
         buffer.capacity = w.cap
         buffer.count = w.n
@@ -42,6 +58,10 @@ public enum TraceRecordJSON {
             w.field("pid", int: Int64(r.pid)); w.field("tid", int: Int64(r.tid))
             w.field("timeNs", uint: r.timeNs)
         }
+        endLine(&w)
+    }
+
+    static func endLine(_ w: inout JSONBytes) {
         w.close()
         w.ensure(1)
         w.byte(UInt8(ascii: "\n"))

@@ -224,7 +224,7 @@ final class TraceOutput: TraceSink {
     func syscallExited(_ record: SyscallRecord, returnText: String?) {
         switch mode {
         case .jsonLines:
-            TraceRecordJSON.appendLine(.syscall(record), to: json)
+            TraceRecordJSON.appendLine(syscall: record, to: json)
             if json.count >= Self.bufferLimit { flush() }
         case .summary:
             summary.add(record)
