@@ -40,17 +40,20 @@ final class WriteFailureTests: TemporaryDirectoryTestCase {
     }
 
     /// An endless traced child: the trace stops at the failed write, the child is killed, not left running.
+    /// (--stack puts the stack collector in front of the sink: the failure must reach the tracer through it.)
     func testEndlessTraceToAFullDeviceStopsAndKillsItsChild() throws {
         let fx = try fixture("trace_loop").path
-        let t0 = Date()
-        let r = try InspectorTests.stackcross(["trace", "-f", "-o", "/dev/full", "--", fx], timeout: 20)
-        XCTAssertLessThan(Date().timeIntervalSince(t0), 10, "stops promptly")
-        XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertTrue(r.stderr.contains("cannot write /dev/full: No space left on device"), r.stderr)
-        let ready = r.stdout.split(separator: "\n").first { $0.hasPrefix("READY ") }
-        let child = ready.flatMap { Int32($0.dropFirst(6)) }
-        XCTAssertNotNil(child, "the fixture's READY line: \(r.stdout)")
-        if let child { XCTAssertTrue(eventually { self.isGone(child) }, "the child is gone: \(procStatus(child))") }
+        for extra in [[], ["--stack"]] {
+            let t0 = Date()
+            let r = try InspectorTests.stackcross(["trace", "-f"] + extra + ["-o", "/dev/full", "--", fx], timeout: 20)
+            XCTAssertLessThan(Date().timeIntervalSince(t0), 10, "stops promptly")
+            XCTAssertEqual(r.status, 1, r.stderr)
+            XCTAssertTrue(r.stderr.contains("cannot write /dev/full: No space left on device"), r.stderr)
+            let ready = r.stdout.split(separator: "\n").first { $0.hasPrefix("READY ") }
+            let child = ready.flatMap { Int32($0.dropFirst(6)) }
+            XCTAssertNotNil(child, "the fixture's READY line: \(r.stdout)")
+            if let child { XCTAssertTrue(eventually { self.isGone(child) }, "the child is gone: \(procStatus(child))") }
+        }
     }
 
     /// -p: the trace stops at the failed write and detaches; the process runs on untraced.
