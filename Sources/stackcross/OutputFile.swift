@@ -114,4 +114,14 @@ enum StandardStreams {
             if r >= 0 && r != fd { _ = Glibc.close(r) }
         }
     }
+
+    /// Help and usage text reach stdout through C stdio (swift-argument-parser's print), flushed only at
+    /// exit: check that flush there, so `--help > /dev/full` fails too.
+    static func checkStdioAtExit() {
+        atexit {
+            guard fflush(stdout) != 0 || ferror(stdout) != 0 else { return }
+            fputs("Error: cannot write stdout: \(String(cString: strerror(errno)))\n", stderr)
+            _exit(1)
+        }
+    }
 }

@@ -132,6 +132,17 @@ final class WriteFailureTests: TemporaryDirectoryTestCase {
         }
     }
 
+    /// swift-argument-parser prints help through C stdio: its failed flush at exit is an error too.
+    func testHelpToAFullOrClosedStdoutFails() throws {
+        for args in [["--help"], ["trace", "--help"]] {
+            for redirect in [">/dev/full", ">&-"] {
+                let r = try stackcrossRedirected(args, stdout: redirect)
+                XCTAssertEqual(r.status, 1, "\(args) \(redirect): \(r.stderr)")
+                XCTAssertTrue(r.stderr.contains("cannot write stdout"), "\(args) \(redirect): \(r.stderr)")
+            }
+        }
+    }
+
     func testReportWithAFullOrClosedOutputFails() throws {
         let trace = dir.appendingPathComponent("t.jsonl").path
         let t = try InspectorTests.run(stackcrossBinary.path, ["trace", "-o", trace, "--", try fixture("trace_writes").path, "5"])
