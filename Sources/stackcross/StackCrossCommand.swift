@@ -12,6 +12,7 @@ struct StackCrossCommand: ParsableCommand {
     static func main() {
         StandardStreams.reserveClosedDescriptors()
         StandardStreams.ignoreBrokenPipes()
+        StandardStreams.checkStdioAtExit()
         main(nil)
     }
 }
