@@ -43,6 +43,10 @@ final class TraceOutputThread: @unchecked Sendable {
     private var queue: [[TraceWork]] = []
     private var closed = false
     private var finished = false
+    /// The sink's write failure, seen by the output thread after a batch (under `cond`).
+    private var failed: String?
+    /// Tracer thread: `failed` as of the last hand-over; the wait loop stops the trace on it.
+    private(set) var failure: String?
     /// Filled by the tracer thread only, handed over whole.
     private var batch: [TraceWork] = []
 
@@ -89,6 +93,7 @@ final class TraceOutputThread: @unchecked Sendable {
         cond.lock()
         while queue.count >= Self.maxQueuedBatches { cond.wait() }
         queue.append(batch)
+        failure = failed
         cond.broadcast()
         cond.unlock()
         batch = []
@@ -107,10 +112,19 @@ final class TraceOutputThread: @unchecked Sendable {
             }
             let work = queue
             queue.removeAll(keepingCapacity: true)
+            // After a failed write the rest is dropped: the tracer stops at its next hand-over.
+            let dropping = failed != nil
             cond.broadcast()
             cond.unlock()
+            guard !dropping else { continue }
             for b in work {
                 for w in b { process(w) }
+                if let f = sink.writeFailure {
+                    cond.lock()
+                    failed = f
+                    cond.unlock()
+                    break
+                }
             }
         }
     }

@@ -52,10 +52,14 @@ public protocol TraceSink: AnyObject {
     func groupStop(pid: Int32, tid: Int32, signal: String)
     /// The tracer is idle or done: write out what is buffered.
     func flush()
+    /// Why the output cannot be written (say "cannot write FILE: No space left on device"), once a
+    /// write failed; read on the output thread after each batch: the trace then stops.
+    var writeFailure: String? { get }
 }
 
 extension TraceSink {
     public var wantsCrossings: Bool { true }
+    public var writeFailure: String? { nil }
 }
 
 /// What to trace and how.
@@ -331,6 +335,11 @@ public final class SyscallTracer {
         var status: Int32 = 0
         while !tasks.isEmpty {
             // A busy tracee keeps waitpid from ever blocking (and so from returning EINTR): look every time.
+            // The output cannot be written: stop as on SIGINT (detach, or kill our own), and say why.
+            if let failure = output.failure {
+                if attachedMode { detachAll(reason: nil) } else { killOwnProcesses() }
+                throw TraceError(failure)
+            }
             let sig = sc_tracer_take_stop_signal()
             if sig != 0 {
                 if attachedMode {
@@ -836,6 +845,11 @@ public final class SyscallTracer {
             if let c = code { rootStatus = c }
             if let s = signal { rootStatus = 128 + s }
         }
+    }
+
+    /// Our own tracees, when the trace cannot go on: SIGKILL now (EXITKILL would only at our exit).
+    func killOwnProcesses() {
+        for pid in processes.keys { kill(pid, SIGKILL) }
     }
 
     // MARK: Detaching (-p)

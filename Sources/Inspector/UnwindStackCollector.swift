@@ -343,6 +343,8 @@ public final class SyscallStackCollector: TraceSink {
 
     public func flush() { downstream.flush() }
 
+    public var writeFailure: String? { downstream.writeFailure }
+
     /// After the trace: what unwinding cost (-v).
     public func logTimings() {
         var meta: Logger.Metadata = ["stacks": "\(unwound)", "unwind.ms": "\(Int(unwindTime * 1000))",

@@ -61,15 +61,14 @@ struct AttachCommand: ParsableCommand {
             data = Data(SnapshotText.render(snapshot).utf8)
         }
         logger.debug("encoded", metadata: ["bytes": "\(data.count)", "us": "\(Int(Date().timeIntervalSince(t0) * 1e6))"])
-        if let output {
-            let file = try OutputFile(output, command: "stackcross attach")
-            defer { file.close() }
-            do { try file.handle.write(contentsOf: data) } catch {
-                file.discard()
-                throw RuntimeFailure("stackcross attach: writing \(output): \(error)")
-            }
-        } else {
-            FileHandle.standardOutput.write(data)
+        // The target is detached by now: a failed write below only costs the output.
+        let file = try OutputFile.open(output, command: "stackcross attach")
+        do {
+            try file.write([UInt8](data))
+            try file.close()
+        } catch {
+            file.discard()
+            throw RuntimeFailure("stackcross attach: \(error)")
         }
     }
 }

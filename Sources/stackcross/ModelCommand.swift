@@ -48,14 +48,17 @@ struct ModelCommand: ParsableCommand {
             config.source += " + --vendor \(v)"
         }
         let model = KernelStackModel(config: config)
+        var bytes: [UInt8]
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let data = try enc.encode(model.diagram(kind))
-            FileHandle.standardOutput.write(data)
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            bytes = [UInt8](try enc.encode(model.diagram(kind)))
+            bytes.append(UInt8(ascii: "\n"))
         } else {
-            FileHandle.standardOutput.write(Data(model.diagramText(kind).utf8))
+            bytes = Array(model.diagramText(kind).utf8)
+        }
+        do { try OutputFile.standardOutput.write(bytes) } catch {
+            throw RuntimeFailure("stackcross model: \(error)")
         }
     }
 }

@@ -50,8 +50,6 @@ struct ReportCommand: ParsableCommand {
         }
         defer { if input != "-" { try? inFile.close() } }
 
-        let outHandle: FileHandle
-        var outFile: OutputFile?
         if let output {
             // Opening the output truncates it: refuse when it is the input itself.
             let fm = FileManager.default
@@ -60,17 +58,13 @@ struct ReportCommand: ParsableCommand {
                let da = a[.systemNumber] as? Int, let db = b[.systemNumber] as? Int, ia == ib, da == db {
                 throw ValidationError("-o \(output) is the input file")
             }
-            outFile = try OutputFile(output, command: "report")
-            outHandle = outFile!.handle
-        } else {
-            outHandle = FileHandle.standardOutput
         }
-        defer { outFile?.close() }
+        let outFile = try OutputFile.open(output, command: "report")
 
-        var writeError: Error?
+        var writeError: OutputWriteError?
         let writer = ReportWriter { bytes in
             guard writeError == nil else { return }
-            do { try outHandle.write(contentsOf: bytes) } catch { writeError = error }
+            do throws(OutputWriteError) { try outFile.write(bytes) } catch { writeError = error }
         }
         var options = ReportOptions()
         options.htmlCrossingsPerThread = crossingsPerThread
@@ -87,16 +81,20 @@ struct ReportCommand: ParsableCommand {
                 if let writeError { throw writeError }
             }
             try reader.finish()
+            if writeError == nil {
+                do { try outFile.close() } catch { writeError = error }
+            }
         } catch {
             // A failed report leaves no half-written view behind.
-            outFile?.discard()
+            outFile.discard()
             if let e = error as? ReportInputError { throw RuntimeFailure("report: \(e)") }
             if let e = error as? RuntimeFailure { throw e }
+            if let e = error as? OutputWriteError { throw RuntimeFailure("report: \(e)") }
             throw RuntimeFailure("report: \(error)")
         }
         if let writeError {
-            outFile?.discard()
-            throw RuntimeFailure("report: writing \(output ?? "stdout"): \(writeError)")
+            outFile.discard()
+            throw RuntimeFailure("report: \(writeError)")
         }
     }
 }

@@ -7,6 +7,14 @@ struct StackCrossCommand: ParsableCommand {
         commandName: "stackcross",
         abstract: "Live inspector of Linux x86_64 process stacks: user, kernel, and the crossings between them.",
         subcommands: [AttachCommand.self, TraceCommand.self, ReportCommand.self, ModelCommand.self])
+
+    /// Before any command runs: a broken pipe or a closed stdout becomes a write error, never a crash.
+    static func main() {
+        StandardStreams.reserveClosedDescriptors()
+        StandardStreams.ignoreBrokenPipes()
+        StandardStreams.checkStdioAtExit()
+        main(nil)
+    }
 }
 
 /// Flags every subcommand shares.

@@ -93,11 +93,10 @@ struct TraceCommand: ParsableCommand {
         options.filter = try parsedFilter()
 
         let outFile = try output.map { try OutputFile($0, command: "stackcross trace") }
-        let outFD: Int32 = outFile?.fd ?? -1
-        defer { outFile?.close() }
+        defer { try? outFile?.close() }
 
-        let mode: TraceOutput.Mode = summary ? .summary : (outFD >= 0 ? .jsonLines : .lines)
-        let sink = TraceOutput(mode: mode, fd: outFD >= 0 ? outFD : 2, quiet: quiet,
+        let mode: TraceOutput.Mode = summary ? .summary : (outFile != nil ? .jsonLines : .lines)
+        let sink = TraceOutput(mode: mode, out: outFile ?? .standardError, quiet: quiet,
                                crossings: mode == .jsonLines && !noCrossings)
         var hooks = TraceHooks()
         // The probe gathers what the model's checks need; without crossings only --kernel-stack wants it.
@@ -132,7 +131,10 @@ struct TraceCommand: ParsableCommand {
             throw RuntimeFailure(e.description)
         }
         sink.finish()
-        if debugPeakRSS, let hwm = Self.peakRSS() { FileHandle.standardError.write(Data("stackcross: VmHWM \(hwm)\n".utf8)) }
+        // The tracees are gone or detached by now: a failed last write or close only fails the exit status.
+        do { try outFile?.close() } catch { sink.failed(error) }
+        if let failure = sink.writeFailure { throw RuntimeFailure(failure) }
+        if debugPeakRSS, let hwm = Self.peakRSS() { try OutputFile.standardError.write("stackcross: VmHWM \(hwm)\n") }
         if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
     }
 
@@ -188,8 +190,10 @@ final class LazyCrossingProbe {
 final class TraceOutput: TraceSink {
     enum Mode { case lines, jsonLines, summary }
     let mode: Mode
-    let fd: Int32
+    let out: OutputFile
     let quiet: Bool
+    /// The first failed write (output thread, then read after it has finished); nothing is written after it.
+    private(set) var writeFailure: String?
     /// Which tasks are traced and their last calls, as strace's lines show them.
     var lineContext = StraceLineContext()
     var showPid: Bool { lineContext.showPid }
@@ -201,10 +205,10 @@ final class TraceOutput: TraceSink {
     var openLine: Int32?
     static let bufferLimit = 1 << 16
 
-    init(mode: Mode, fd: Int32, quiet: Bool, crossings: Bool) {
+    init(mode: Mode, out: OutputFile, quiet: Bool, crossings: Bool) {
         self.mode = mode
         self.wantsCrossings = crossings
-        self.fd = fd
+        self.out = out
         self.quiet = quiet
         text.reserveCapacity(Self.bufferLimit + 8192)
     }
@@ -305,16 +309,14 @@ final class TraceOutput: TraceSink {
         }
     }
 
+    /// Writes unless a write already failed: the trace then stops (the output thread tells the tracer).
     func writeAll(_ raw: UnsafeRawBufferPointer) {
-        var off = 0
-        while off < raw.count {
-            let n = write(fd, raw.baseAddress! + off, raw.count - off)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return  // the reader went away: drop the output, keep tracing
-            }
-            off += n
-        }
+        guard writeFailure == nil else { return }
+        do { try out.write(raw) } catch { failed(error) }
+    }
+
+    func failed(_ error: OutputWriteError) {
+        if writeFailure == nil { writeFailure = error.description }
     }
 
     func finish() {
