@@ -5,6 +5,11 @@ import StackCross
 public enum ProcFS {
     /// The whole of a small /proc file; nil when it cannot be opened or read (task gone, EACCES).
     public static func read(_ path: String) -> String? {
+        readBytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The exact bytes of a small /proc file (maps, whose paths need not be UTF-8); nil as `read`.
+    public static func readBytes(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -19,7 +24,7 @@ public enum ProcFS {
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     public static func exists(_ pid: Int32) -> Bool {
