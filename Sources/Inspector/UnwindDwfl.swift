@@ -408,7 +408,10 @@ public final class DwflAddressSpace {
             return [Frame(pc: Address(pc), isActivation: raw.isActivation)]
         }
         var start: Dwarf_Addr = 0
-        let modName = dwfl_module_info(mod, nil, &start, nil, nil, nil, nil, nil).map { String(cString: $0) }
+        // The real path, as `exe` shows it, when maps escaped a newline in it.
+        let modName = dwfl_module_info(mod, nil, &start, nil, nil, nil, nil, nil).map { n in
+            unmangledMapsPath(n).map { $0.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } } ?? String(cString: n)
+        }
         // The build-id is known once the module's ELF is open.
         var elfBias: Dwarf_Addr = 0
         _ = dwfl_module_getelf(mod, &elfBias)
