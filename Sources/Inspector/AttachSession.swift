@@ -158,15 +158,43 @@ public final class StoppedProcess {
     func forget(_ tid: Int32) { threads[tid] = nil }
 
     static func permissionDetail(pid: Int32, tid: Int32) -> String {
-        if let tracer = ProcFS.status(pid: pid, tid: tid)?.tracerPid, tracer != 0 {
-            let name = ProcFS.comm(pid: tracer, tid: tracer) ?? "?"
-            return "already traced by pid \(tracer) (\(name)); a thread has only one tracer"
+        PtraceDenial.explain(denialFacts(pid: pid, tid: tid))
+    }
+
+    /// What /proc tells about an EPERM from PTRACE_SEIZE on `tid` of `pid`.
+    static func denialFacts(pid: Int32, tid: Int32) -> PtraceDenialFacts {
+        var f = PtraceDenialFacts(pid: pid)
+        let target = ProcFS.status(pid: pid, tid: tid)
+        f.tracerPid = target?.tracerPid ?? 0
+        if f.tracerPid != 0 { f.tracerName = ProcFS.comm(pid: f.tracerPid, tid: f.tracerPid) }
+        f.yamaScope = ProcFS.read("/proc/sys/kernel/yama/ptrace_scope").flatMap { Int($0.prefix { $0 != "\n" }) }
+        let own = ProcFS.status(pid: getpid())
+        let ownCaps = own?.fields["CapEff"].flatMap { UInt64($0, radix: 16) } ?? 0
+        let ownPermitted = own?.fields["CapPrm"].flatMap { UInt64($0, radix: 16) } ?? 0
+        f.hasCapSysPtrace = ownCaps & PtraceDenialFacts.capSysPtrace != 0
+        f.uid = getuid()
+        f.gid = getgid()
+        let ids: (String) -> [UInt32] = { k in (target?.fields[k] ?? "").split(whereSeparator: { $0 == "\t" || $0 == " " }).prefix(3).compactMap { UInt32($0) } }
+        f.targetUids = ids("Uid")
+        f.targetGids = ids("Gid")
+        f.targetExtraCaps = (target?.fields["CapPrm"].flatMap { UInt64($0, radix: 16) } ?? 0) & ~ownPermitted
+        f.targetIsAncestor = ancestors(of: getpid()).contains(pid)
+        f.targetIsDescendant = ancestors(of: pid).contains(getpid())
+        if let ours = ProcFS.readLink("/proc/self/ns/user"), let theirs = ProcFS.readLink("/proc/\(pid)/ns/user") {
+            f.sameUserNamespace = ours == theirs
         }
-        var why = "needs the same user as the target and kernel.yama.ptrace_scope 0, or root / CAP_SYS_PTRACE"
-        if let scope = ProcFS.read("/proc/sys/kernel/yama/ptrace_scope")?.prefix(1) {
-            why += "; yama ptrace_scope is \(scope)"
+        return f
+    }
+
+    /// The parent chain of `pid` up to (not including) pid 0.
+    static func ancestors(of pid: Int32) -> [Int32] {
+        var out: [Int32] = []
+        var p = pid
+        while let pp = ProcFS.stat(pid: p)?.ppid, pp > 0, out.count < 4096 {
+            out.append(pp)
+            p = pp
         }
-        return why
+        return out
     }
 }
 

@@ -5,6 +5,11 @@ import StackCross
 public enum ProcFS {
     /// The whole of a small /proc file; nil when it cannot be opened or read (task gone, EACCES).
     public static func read(_ path: String) -> String? {
+        readBytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The exact bytes of a small /proc file (maps, whose paths need not be UTF-8); nil as `read`.
+    public static func readBytes(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -19,7 +24,7 @@ public enum ProcFS {
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     public static func exists(_ pid: Int32) -> Bool {
@@ -72,12 +77,19 @@ public enum ProcFS {
     /// The target of /proc/PID/exe; nil for kernel threads and when not permitted.
     public static func exe(_ pid: Int32) -> String? { readLink("/proc/\(pid)/exe") }
 
+    /// The exact bytes of /proc/PID/exe's target (a path need not be UTF-8), for records.
+    public static func exeBytes(_ pid: Int32) -> [UInt8]? { readLinkBytes("/proc/\(pid)/exe") }
+
     /// The target of a symlink (/proc/PID/exe, /proc/PID/fd/N); nil when it cannot be read.
     static func readLink(_ path: String) -> String? {
+        readLinkBytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func readLinkBytes(_ path: String) -> [UInt8]? {
         var buf = [CChar](repeating: 0, count: 4097)
         let n = readlink(path, &buf, 4096)
         guard n > 0 else { return nil }
-        return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return buf[0..<n].map { UInt8(bitPattern: $0) }
     }
 
     /// The thread's comm (/proc/PID/task/TID/comm) without its newline.

@@ -830,9 +830,9 @@ public final class SyscallTracer {
         p.tasks = 1
         processes[pid] = p
         t.process = p
-        let path = ProcFS.exe(t.tid) ?? ""
+        let path = ProcFS.exeBytes(t.tid) ?? []
         output.submit(.record(.exec(ExecRecord(pid: pid, tid: t.tid, formerTid: former != t.tid ? former : nil,
-                                   path: TraceeString(bytes: Array(path.utf8)), timeNs: sc_monotonic_ns()))))
+                                   path: TraceeString(bytes: path), timeNs: sc_monotonic_ns()))))
         resume(t)
     }
 

@@ -152,7 +152,29 @@ private let findElf: @convention(c) (OpaquePointer?, UnsafeMutablePointer<Unsafe
         elfp?.pointee = e
         return -1
     }
+    if let name, let real = unmangledMapsPath(name) {
+        return real.withUnsafeBufferPointer { dwfl_linux_proc_find_elf(mod, userdata, $0.baseAddress, base, fileName, elfp) }
+    }
     return dwfl_linux_proc_find_elf(mod, userdata, name, base, fileName, elfp)
+}
+
+/// /proc/PID/maps writes a newline in a path as `\012`: the real name, as a C string, when `name`
+/// holds that escape and does not exist as written (a path may hold a literal backslash).
+private func unmangledMapsPath(_ name: UnsafePointer<CChar>) -> [CChar]? {
+    guard name.pointee == CChar(UInt8(ascii: "/")), strstr(name, "\\012") != nil, access(name, F_OK) != 0 else { return nil }
+    var out: [CChar] = []
+    var p = name
+    while p.pointee != 0 {
+        if strncmp(p, "\\012", 4) == 0 {
+            out.append(CChar(UInt8(ascii: "\n")))
+            p += 4
+        } else {
+            out.append(p.pointee)
+            p += 1
+        }
+    }
+    out.append(0)
+    return out
 }
 
 // libdw keeps pointers to these for the life of each Dwfl: they must never move.
@@ -291,7 +313,8 @@ public final class DwflAddressSpace {
 
     /// Reports every module of `pid` once (/proc/PID/maps, or `mapsText` read earlier, so that the
     /// modules are those of the moment the text was read) and attaches our thread callbacks.
-    public init(pid: Int32, mapsText: String? = nil, sharedCache: SymbolCache? = nil) throws {
+    /// The maps are bytes: a module path that is not UTF-8 must reach libdw's open() unchanged.
+    public init(pid: Int32, mapsText: [UInt8]? = nil, sharedCache: SymbolCache? = nil) throws {
         self.pid = pid
         self.sharedCache = sharedCache
         guard let d = dwfl_begin(procCallbacks) else { throw UnwindError.libdw(Self.lastError) }
@@ -302,15 +325,17 @@ public final class DwflAddressSpace {
         dwfl = d
         walkDwfl = w
         // Once every stored property is set, a throwing init still runs deinit (dwfl_end): no dwfl_end below.
-        let text = mapsText ?? ProcFS.read("/proc/\(pid)/maps")
-        guard let text else { throw UnwindError.libdw("cannot read /proc/\(pid)/maps: \(String(cString: strerror(errno)))") }
+        let bytes = mapsText ?? ProcFS.readBytes("/proc/\(pid)/maps")
+        guard var text = bytes else { throw UnwindError.libdw("cannot read /proc/\(pid)/maps: \(String(cString: strerror(errno)))") }
         // The maps text gives no [vdso] module (libdw reads that image from /proc/PID/mem, which the
         // "[vdso: PID]" name asks for): report it by hand; 32-bit tasks make every syscall there.
-        let vdso = MemoryMapping.parse(text).first { $0.path == "[vdso]" }
+        let vdso = MemoryMapping.parse(String(decoding: text, as: UTF8.self)).first { $0.path == "[vdso]" }
+        let size = text.count
+        if size == 0 { text.append(0) }  // fmemopen needs a buffer; an empty maps reports no module
         for x in [d, w] {
             dwfl_report_begin(x)
-            let r = text.withCString { t -> Int32 in
-                guard let f = fmemopen(UnsafeMutableRawPointer(mutating: t), strlen(t), "r") else { return errno }
+            let r = text.withUnsafeMutableBytes { t -> Int32 in
+                guard let f = fmemopen(t.baseAddress, size, "r") else { return errno }
                 defer { fclose(f) }
                 return dwfl_linux_proc_maps_report(x, f)
             }
@@ -383,7 +408,10 @@ public final class DwflAddressSpace {
             return [Frame(pc: Address(pc), isActivation: raw.isActivation)]
         }
         var start: Dwarf_Addr = 0
-        let modName = dwfl_module_info(mod, nil, &start, nil, nil, nil, nil, nil).map { String(cString: $0) }
+        // The real path, as `exe` shows it, when maps escaped a newline in it.
+        let modName = dwfl_module_info(mod, nil, &start, nil, nil, nil, nil, nil).map { n in
+            unmangledMapsPath(n).map { $0.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } } ?? String(cString: n)
+        }
         // The build-id is known once the module's ELF is open.
         var elfBias: Dwarf_Addr = 0
         _ = dwfl_module_getelf(mod, &elfBias)

@@ -27,7 +27,8 @@ final class ModuleMapSnapshot: @unchecked Sendable {
     let pid: Int32
     /// Bumped only when the executable mappings change, so the unwinder rebuilds its modules only then.
     let generation: Int
-    let text: String
+    /// The raw /proc/PID/maps bytes, for libdw (paths kept exact).
+    let text: [UInt8]
     let mappings: [MemoryMapping]
     let executable: [MemoryMapping]
 
@@ -35,7 +36,7 @@ final class ModuleMapSnapshot: @unchecked Sendable {
     let isTracerImage: Bool
     static let tracerImage = ProcFS.exe(getpid())
 
-    init(pid: Int32, generation: Int, text: String, mappings: [MemoryMapping]) {
+    init(pid: Int32, generation: Int, text: [UInt8], mappings: [MemoryMapping]) {
         self.pid = pid; self.generation = generation; self.text = text; self.mappings = mappings
         executable = mappings.filter(\.isExecutable)
         isTracerImage = Self.tracerImage != nil && executable.first?.path == Self.tracerImage
@@ -289,8 +290,8 @@ public final class SyscallStackCollector: TraceSink {
     private func currentMaps(_ pid: Int32, tid: Int32) -> ModuleMapSnapshot? {
         if let m = maps[pid], !dirty.contains(pid) { return m }
         dirty.remove(pid)
-        guard let text = ProcFS.read("/proc/\(tid)/maps") else { return maps[pid] }
-        let mappings = MemoryMapping.parse(text)
+        guard let text = ProcFS.readBytes("/proc/\(tid)/maps") else { return maps[pid] }
+        let mappings = MemoryMapping.parse(String(decoding: text, as: UTF8.self))
         let old = maps[pid]
         let sameModules = old.map { $0.executable == mappings.filter(\.isExecutable) } ?? false
         let gen = sameModules ? old!.generation : nextGeneration

@@ -390,13 +390,48 @@ final class AttachTests: XCTestCase {
         }
     }
 
+    func testProcessUnderStraceNamesStraceAsTheTracer() throws {
+        let fx = try RunningFixture(try fixture("threads"))
+        defer { fx.stop() }
+        let strace = Process()
+        strace.executableURL = URL(fileURLWithPath: "/usr/bin/strace")
+        strace.arguments = ["-q", "-o", "/dev/null", "-p", String(fx.pid)]
+        strace.standardError = FileHandle.nullDevice
+        try strace.run()
+        defer {
+            kill(strace.processIdentifier, SIGTERM)  // strace detaches on SIGTERM
+            strace.waitUntilExit()
+        }
+        XCTAssertTrue(eventually { procStatus(fx.pid)["TracerPid"] == String(strace.processIdentifier) }, "strace did not attach")
+        let r = try stackcross(["attach", String(fx.pid)])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("ptrace permission denied (already traced by pid \(strace.processIdentifier) (strace)"), r.stderr)
+    }
+
+    /// The facts behind an EPERM message, read from /proc for real: pid 1 is every process's
+    /// ancestor, a fixture we started descends from us, and root (these tests) has CAP_SYS_PTRACE.
+    func testDenialFactsReadFromProc() throws {
+        let fx = try RunningFixture(try fixture("threads"))
+        defer { fx.stop() }
+        let mine = StoppedProcess.denialFacts(pid: fx.pid, tid: fx.pid)
+        XCTAssertTrue(mine.targetIsDescendant)
+        XCTAssertFalse(mine.targetIsAncestor)
+        XCTAssertTrue(mine.hasCapSysPtrace)
+        XCTAssertEqual(mine.targetUids, [0, 0, 0])
+        XCTAssertEqual(mine.sameUserNamespace, true)
+        XCTAssertEqual(mine.yamaScope, ProcFS.read("/proc/sys/kernel/yama/ptrace_scope").flatMap { Int($0.prefix(1)) })
+        let one = StoppedProcess.denialFacts(pid: 1, tid: 1)
+        XCTAssertTrue(one.targetIsAncestor)
+        XCTAssertFalse(one.targetIsDescendant)
+    }
+
     func testUnprivilegedUserGetsPermissionMessage() throws {
         let fx = try RunningFixture(try fixture("threads"))
         defer { fx.stop() }
         let r = try InspectorTests.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups",
                                              stackcrossBinary.path, "attach", String(fx.pid)])
         XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertTrue(r.stderr.contains("ptrace permission denied") && r.stderr.contains("CAP_SYS_PTRACE"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("ptrace permission denied (pid \(fx.pid) runs as uid 0, stackcross as uid 65534 without CAP_SYS_PTRACE"), r.stderr)
         XCTAssertEqual(procStatus(fx.pid)["TracerPid"], "0")
     }
 

@@ -13,6 +13,32 @@ final class ProcSnapshotTextTests: XCTestCase {
         return Registers(values: v)
     }
 
+    /// Tracee names (exe, comm, module, symbol, file, stack mapping, notes) cannot drive the
+    /// terminal nor break a line: strace's escapes, in attach text and in trace --stack lines.
+    func testHostileNamesAreEscaped() {
+        let evil = "/tmp/evil\n\u{1b}[31m"
+        let f = Frame(pc: 0x5555_0000_1000, symbol: "f\u{1b}", offset: 1, module: evil, file: "/s/x\n.c", line: 3)
+        let t = ThreadSnapshot(tid: 7, name: "n\u{1b}\"", state: "S", userStack: [f, Frame(pc: 0, note: "stopped: \u{1b}\n")],
+                               kernelStack: [Frame(pc: 0, symbol: "k\u{1b}", module: "m\n")],
+                               crossing: Crossing(entry: .none, phase: "snapshot", userRsp: 0x10, userStackMapping: evil))
+        let text = SnapshotText.render(Snapshot(pid: 7, exe: evil, threads: [t]))
+        XCTAssertFalse(text.utf8.contains(0x1b), text)
+        XCTAssertEqual(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), [
+            #"process 7 /tmp/evil\n\33[31m · 1 thread"#,
+            "",
+            #"thread 7 "n\33\"" · S (sleeping)"#,
+            #"  [k] k\33 [m\n]"#,
+            #"  ── interrupted in user mode (orig_rax -1) · user rsp 0x10 in /tmp/evil\n\33[31m ──"#,
+            #"  #0 0x0000555500001000 f\33+0x1 (evil\n\33[31m) x\n.c:3"#,
+            #"  -- stopped: \33\n"#,
+            "",
+        ])
+        XCTAssertEqual(StackText.straceLines(t.userStack), [
+            #" > /tmp/evil\n\33[31m(f\33+0x1) [0x555500001000] /s/x\n.c:3"#,
+            #" > -- stopped: \33\n"#,
+        ])
+    }
+
     func testThreadInSyscall() {
         let t = ThreadSnapshot(
             tid: 11, name: "reader", state: "S", registers: regs(origRax: 0, rsp: 0x7ffd_0000_1000),

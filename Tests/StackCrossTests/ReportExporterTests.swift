@@ -351,7 +351,7 @@ final class ReportExporterTests: XCTestCase {
         XCTAssertTrue(lines.contains("    ✗ check pt_regs.cs failed: expected 0x33, observed 0x23"), out)
         XCTAssertEqual(lines.filter { $0.contains("✗ check") }.count, 1)
         XCTAssertTrue(lines.contains("[pid   101] --- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER} ---"), out)
-        XCTAssertTrue(lines.contains("[pid   100] --- exec \"/tmp/fix/t\\377\\376<\\000A\" ---"), out)
+        XCTAssertTrue(lines.contains("[pid   100] --- exec \"/tmp/fix/t\\377\\376<\\0A\" ---"), out)
         XCTAssertTrue(lines.contains("[pid   100] +++ killed by SIGKILL +++"), out)
     }
 

@@ -96,6 +96,18 @@ final class SyscallDecoderTests: XCTestCase {
         XCTAssertEqual(SyscallDecoder.quote([], truncated: true), "\"\"...")
     }
 
+    /// Names in text views: quote's escapes without the quotes; plain ASCII untouched.
+    func testEscapedNamesUseQuotesEscapes() {
+        XCTAssertEqual(SyscallDecoder.escaped("/usr/lib/libc.so.6"), "/usr/lib/libc.so.6")
+        XCTAssertEqual(SyscallDecoder.escaped("a\"b"), "a\"b")
+        XCTAssertEqual(SyscallDecoder.escaped("evil\n\u{1b}[31m\\1"), #"evil\n\33[31m\\1"#)
+        XCTAssertEqual(SyscallDecoder.escaped("\u{1b}1\u{7f}"), #"\0331\177"#)
+        XCTAssertEqual(SyscallDecoder.escaped("caf\u{e9}"), #"caf\303\251"#)
+        var b: [UInt8] = []
+        SyscallDecoder.appendEscaped([0x0a, 0xff], to: &b)
+        XCTAssertEqual(String(decoding: b, as: UTF8.self), #"\n\377"#)
+    }
+
     func testI386UsesItsOwnNumbersAndWidths() {
         var m = FakeMemory()
         m.put(0x4000, Array("hi\n".utf8))

@@ -2,7 +2,7 @@
 /// line, user frames below. Pure: Snapshot in, String out.
 public enum SnapshotText {
     public static func render(_ s: Snapshot) -> String {
-        var out = "process \(s.pid) \(s.exe) · \(s.threads.count) thread\(s.threads.count == 1 ? "" : "s")\n"
+        var out = "process \(s.pid) \(esc(s.exe)) · \(s.threads.count) thread\(s.threads.count == 1 ? "" : "s")\n"
         for t in s.threads {
             out += "\n"
             out += thread(t)
@@ -11,8 +11,8 @@ public enum SnapshotText {
     }
 
     public static func thread(_ t: ThreadSnapshot) -> String {
-        var out = "thread \(t.tid) \"\(t.name)\" · \(stateName(t.state))\n"
-        if let e = t.error { out += "  ! \(e)\n" }
+        var out = "thread \(t.tid) \(SyscallDecoder.quote(t.name.utf8)) · \(stateName(t.state))\n"
+        if let e = t.error { out += "  ! \(esc(e))\n" }
         for f in t.kernelStack { out += "  " + kernelFrame(f) + "\n" }
         out += "  " + crossingLine(t) + "\n"
         for c in t.crossing?.failedChecks ?? [] {
@@ -26,7 +26,7 @@ public enum SnapshotText {
     public static func userLines(_ frames: [Frame]) -> [String] {
         var n = 0
         return frames.map { f in
-            if let note = f.note { return "-- \(note)" }
+            if let note = f.note { return "-- \(esc(note))" }
             defer { n += 1 }
             return userFrame(f, index: n)
         }
@@ -34,12 +34,12 @@ public enum SnapshotText {
 
     /// `[k] anon_pipe_read+0x1f/0x90 [module]`
     public static func kernelFrame(_ f: Frame) -> String {
-        var s = "[k] " + (f.symbol ?? f.pc.description)
+        var s = "[k] " + (f.symbol.map(esc) ?? f.pc.description)
         if let o = f.offset {
             s += "+0x" + String(o, radix: 16)
             if let l = f.length { s += "/0x" + String(l, radix: 16) }
         }
-        if let m = f.module { s += " [\(m)]" }
+        if let m = f.module { s += " [\(esc(m))]" }
         return s
     }
 
@@ -48,14 +48,14 @@ public enum SnapshotText {
         let hex = String(f.pc.rawValue, radix: 16)
         var s = "#\(index) 0x" + String(repeating: "0", count: max(0, 16 - hex.count)) + hex
         if let sym = f.symbol {
-            s += " " + sym
+            s += " " + esc(sym)
             if let o = f.offset { s += "+0x" + String(o, radix: 16) }
         } else if f.module != nil, let o = f.offset {
             s += " +0x" + String(o, radix: 16)
         }
-        if let m = f.module { s += " (\(baseName(m)))" }
+        if let m = f.module { s += " (\(esc(baseName(m))))" }
         if let file = f.file {
-            s += " " + baseName(file)
+            s += " " + esc(baseName(file))
             if let l = f.line { s += ":\(l)" }
         }
         if f.inlined == true { s += " [inlined]" }
@@ -80,7 +80,7 @@ public enum SnapshotText {
         }
         if let rsp = c.userRsp {
             var r = "user rsp \(rsp)"
-            if let m = c.userStackMapping { r += " in \(m)" }
+            if let m = c.userStackMapping { r += " in \(esc(m))" }
             parts.append(r)
         }
         return "── " + parts.joined(separator: " · ") + " ──"
@@ -106,6 +106,9 @@ public enum SnapshotText {
         ]
         return names[s].map { "\(s) (\($0))" } ?? s
     }
+
+    /// Names from the tracee (paths, symbols, comm) are escaped so that they cannot drive the terminal.
+    static func esc(_ s: String) -> String { SyscallDecoder.escaped(s) }
 
     static func baseName(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return path }

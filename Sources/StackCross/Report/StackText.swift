@@ -17,18 +17,19 @@ public enum StackText {
         for f in frames { appendLine(f, to: &b) }
     }
 
+    /// Names from the tracee are escaped as strace escapes strings, so a line stays one line.
     static func appendLine(_ f: Frame, to b: inout [UInt8]) {
         b.append(contentsOf: " > ".utf8)
         if let note = f.note {
             b.append(contentsOf: "-- ".utf8)
-            b.append(contentsOf: note.utf8)
+            SyscallDecoder.appendEscaped(note.utf8, to: &b)
             b.append(0x0A)
             return
         }
         if let module = f.module {
-            b.append(contentsOf: module.utf8)
+            SyscallDecoder.appendEscaped(module.utf8, to: &b)
             b.append(UInt8(ascii: "("))
-            if let sym = f.symbol { b.append(contentsOf: sym.utf8) }
+            if let sym = f.symbol { SyscallDecoder.appendEscaped(sym.utf8, to: &b) }
             if let o = f.offset, f.inlined != true {
                 b.append(contentsOf: "+".utf8)
                 writeHex(o, to: &b)
@@ -40,7 +41,7 @@ public enum StackText {
         b.append(UInt8(ascii: "]"))
         if let file = f.file, let line = f.line {
             b.append(UInt8(ascii: " "))
-            b.append(contentsOf: file.utf8)
+            SyscallDecoder.appendEscaped(file.utf8, to: &b)
             b.append(UInt8(ascii: ":"))
             b.append(contentsOf: String(line).utf8)
         }

@@ -53,7 +53,7 @@ public final class TextExporter: ReportExporter {
         let entry = r.crossing?.entry ?? (r.abi == "i386" ? .int80 : .syscall)
         var parts = ["\(r.name) entered via " + SnapshotText.entryName(entry)]
         if let rsp = r.crossing?.userRsp {
-            parts.append("user rsp \(rsp)" + (r.crossing?.userStackMapping.map { " in \($0)" } ?? ""))
+            parts.append("user rsp \(rsp)" + (r.crossing?.userStackMapping.map { " in " + SnapshotText.esc($0) } ?? ""))
         }
         out.write("    ── " + parts.joined(separator: " · ") + " ──\n")
         for l in SnapshotText.userLines(u) { out.write("    " + l + "\n") }
@@ -77,21 +77,6 @@ public final class TextExporter: ReportExporter {
         return s
     }
 
-    /// C-style quoting of tracee bytes: printable ASCII as is, everything else escaped.
-    static func quoted(_ t: TraceeString) -> String {
-        var s = "\""
-        for b in t.bytes {
-            switch b {
-            case UInt8(ascii: "\""): s += "\\\""
-            case UInt8(ascii: "\\"): s += "\\\\"
-            case 0x20..<0x7f: s.unicodeScalars.append(Unicode.Scalar(b))
-            case UInt8(ascii: "\n"): s += "\\n"
-            case UInt8(ascii: "\t"): s += "\\t"
-            default:
-                let h = String(b, radix: 8)
-                s += "\\" + String(repeating: "0", count: 3 - h.count) + h
-            }
-        }
-        return s + "\"" + (t.truncated ? "..." : "")
-    }
+    /// Tracee bytes quoted for text, as strace quotes strings.
+    static func quoted(_ t: TraceeString) -> String { SyscallDecoder.quote(t.bytes, truncated: t.truncated) }
 }

@@ -314,16 +314,36 @@ public enum SyscallDecoder {
     /// (three digits when a digit follows); `...` after the quote when `truncated`.
     public static func quote(_ bytes: some Collection<UInt8>, truncated: Bool = false, hex: Bool = false) -> String {
         var out: [UInt8] = [UInt8(ascii: "\"")]
-        let arr = Array(bytes)
-        out.reserveCapacity(arr.count + 8)
-        let digits = Array("0123456789abcdef".utf8)
-        for (i, c) in arr.enumerated() {
-            if hex {
-                out += [92, UInt8(ascii: "x"), digits[Int(c >> 4)], digits[Int(c & 15)]]
-                continue
-            }
+        out.reserveCapacity(bytes.count + 8)
+        if hex {
+            let digits = Array("0123456789abcdef".utf8)
+            for c in bytes { out += [92, UInt8(ascii: "x"), digits[Int(c >> 4)], digits[Int(c & 15)]] }
+        } else {
+            appendEscaped(bytes, quoted: true, to: &out)
+        }
+        out.append(UInt8(ascii: "\""))
+        if truncated { out += Array("...".utf8) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A tracee-supplied name (path, symbol, file name) for terminal text, escaped as `quote` does
+    /// but without the quotes: one line, no control bytes; printable ASCII comes back unchanged.
+    public static func escaped(_ s: String) -> String {
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 92 }) { return s }
+        var out: [UInt8] = []
+        appendEscaped(s.utf8, quoted: false, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The one escaper of terminal text (strace's): printable ASCII as is, `\\`, \t \n \v \f \r, `\"`
+    /// when `quoted`, every other byte (controls, DEL, non-ASCII) in octal.
+    public static func appendEscaped(_ bytes: some Sequence<UInt8>, quoted: Bool = false, to out: inout [UInt8]) {
+        var it = bytes.makeIterator()
+        var next = it.next()
+        while let c = next {
+            next = it.next()
             switch c {
-            case UInt8(ascii: "\""): out += [92, c]
+            case UInt8(ascii: "\"") where quoted: out += [92, c]
             case 92: out += [92, 92]
             case 9: out += [92, UInt8(ascii: "t")]
             case 10: out += [92, UInt8(ascii: "n")]
@@ -333,7 +353,7 @@ public enum SyscallDecoder {
             case 0x20 ..< 0x7F: out.append(c)
             default:
                 out.append(92)
-                let nextIsDigit = i + 1 < arr.count && (48 ... 57).contains(arr[i + 1])
+                let nextIsDigit = next.map { (48 ... 57).contains($0) } ?? false
                 if nextIsDigit || c >> 6 != 0 {
                     out += [48 + (c >> 6), 48 + ((c >> 3) & 7)]
                 } else if c >> 3 != 0 {
@@ -342,9 +362,6 @@ public enum SyscallDecoder {
                 out.append(48 + (c & 7))
             }
         }
-        out.append(UInt8(ascii: "\""))
-        if truncated { out += Array("...".utf8) }
-        return String(decoding: out, as: UTF8.self)
     }
 
     struct Context {
