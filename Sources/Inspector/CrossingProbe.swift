@@ -179,7 +179,7 @@ public final class CrossingProbe {
 
     func atSyscallEntry(pid: Int32, tid: Int32, record rec: inout SyscallRecord) {
         if readKernelStack { rec.kernelStack = lastKernelStack.removeValue(forKey: tid) }
-        let i386 = rec.abi == "i386"
+        let i386 = rec.abi == .i386
         // The raw arguments as they are: no per-stop copy for the many calls that are none of these.
         let a = rec.rawArgs
         guard a.count == 6 else { return }

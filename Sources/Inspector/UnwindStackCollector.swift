@@ -162,7 +162,7 @@ public final class SyscallStackCollector: TraceSink {
     private var maps: [Int32: ModuleMapSnapshot] = [:]
     private var dirty: Set<Int32> = []
     private var nextGeneration = 1
-    private var changers: [String: Set<Int64>] = [:]
+    private var changers: [SyscallABI: Set<Int64>] = [:]
 
     // Handed from the tracer thread to the output thread, under `lock`.
     private let lock = NSLockLike()

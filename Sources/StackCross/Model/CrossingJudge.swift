@@ -141,7 +141,7 @@ struct CrossingJudge {
         if let i = info, i.op != .none {
             allowed.formIntersection(i.arch == SyscallInfo.auditArchI386 ? i386Paths : KindMask(.syscall))
             if !why.isEmpty { why.append(", ") }
-            why.append("arch "); why.append(i.arch == SyscallInfo.auditArchI386 ? "i386" : "x86_64")
+            why.append("arch "); why.append(i.abi.rawValue)
         }
         if regs.cs.rawValue == X86.userCS32 {
             allowed.formIntersection(i386Paths.union([.interrupt, .exception]))
@@ -389,7 +389,7 @@ struct CrossingJudge {
         if obs.bytesBeforeIP != nil || obs.is32BitTask != nil || regs.cs.rawValue == X86.userCS32 {
             add("entry.arch", (i.arch == SyscallInfo.auditArchI386) == byInstruction,
                 expected: byInstruction ? "i386 (int $0x80 or a 32-bit task)" : "x86_64 (SYSCALL from a 64-bit task)",
-                actual: i.abi)
+                actual: i.abi.rawValue)
         }
         compareRegs("pt_regs", predictedEntryRegs(kind, i), note: "predicted from GET_SYSCALL_INFO and the \(kind.rawValue) entry path")
     }

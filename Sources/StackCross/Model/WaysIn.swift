@@ -74,7 +74,7 @@ public struct WayIn: Codable, Hashable, Sendable {
     /// Two bytes before the saved ip, where they identify the way in.
     public var bytesBeforeIP: [UInt8]?
     /// GET_SYSCALL_INFO arch at a stop of this crossing.
-    public var auditArch: String?
+    public var auditArch: SyscallABI?
     /// Prefixes of the outermost /proc/TID/stack frame.
     public var outermostFrames: [String]
     /// C frames a ptrace stop of this crossing shows between entry and ptrace_stop.
@@ -149,7 +149,7 @@ extension KernelStackModel {
             set(.r11, "user RFLAGS: SYSCALL overwrote R11 with them", .cpu)
             set(.ax, "-ENOSYS until the handler returns", .entryCode, Address(signed: X86.enosys))
             w.bytesBeforeIP = [0x0F, 0x05]
-            w.auditArch = "x86_64"
+            w.auditArch = .x86_64
             w.outermostFrames = ["entry_SYSCALL_64"]
             w.pathFrames = ["do_syscall_64"]
             w.innermostBlocked = ["anon_pipe_read (read on a pipe)", "hrtimer_nanosleep (nanosleep)", "futex_do_wait (futex)", "__do_sys_pause (pause)"]
@@ -192,7 +192,7 @@ extension KernelStackModel {
             set(.ax, "-ENOSYS (do_int80_emulation)", .kernel, Address(signed: X86.enosys))
             set(.cx, "user ecx (arg 2): int $0x80 keeps RCX and R11", .entryCode)
             w.bytesBeforeIP = [0xCD, 0x80]
-            w.auditArch = "i386"
+            w.auditArch = .i386
             w.outermostFrames = ["asm_int80_emulation", "entry_INT80_compat"]
             w.pathFrames = ["do_int80_emulation|do_int80_syscall_32"]
             w.below = [randomOffset, "C frames: do_int80_emulation → ia32_sys_call → __ia32_sys_NAME → …"]
@@ -231,7 +231,7 @@ extension KernelStackModel {
                 set(.flags, "pushfq with IF forced on", .entryCode)
             }
             w.bytesBeforeIP = [0xCD, 0x80]
-            w.auditArch = "i386"
+            w.auditArch = .i386
             w.outermostFrames = amd ? ["entry_SYSCALL_compat"] : ["entry_SYSENTER_compat"]
             w.pathFrames = ["do_fast_syscall_32|do_SYSENTER_32"]
             w.below = [randomOffset, "C frames: do_fast_syscall_32 → __do_fast_syscall_32 → ia32_sys_call → …"]

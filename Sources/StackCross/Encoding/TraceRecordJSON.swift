@@ -69,7 +69,7 @@ public enum TraceRecordJSON {
 
     static func syscall(_ r: SyscallRecord, _ w: inout JSONBytes) {
         w.field("pid", int: Int64(r.pid)); w.field("tid", int: Int64(r.tid))
-        w.field("abi", string: r.abi); w.field("nr", int: r.nr); w.field("name", string: r.name)
+        w.field("abi", string: r.abi.rawValue); w.field("nr", int: r.nr); w.field("name", string: r.name)
         w.key("args"); w.openArray()
         for a in r.args { w.string(a) }
         w.closeArray()
@@ -150,7 +150,7 @@ public enum TraceRecordJSON {
         if let p = c.phase { w.field("phase", string: p) }
         if let s = c.syscall {
             w.key("syscall"); w.open()
-            w.field("abi", string: s.abi); w.field("nr", int: s.nr); w.field("name", string: s.name)
+            w.field("abi", string: s.abi.rawValue); w.field("nr", int: s.nr); w.field("name", string: s.name)
             w.key("args"); w.openArray()
             for a in s.args { w.hex(a.rawValue) }
             w.closeArray()
