@@ -480,10 +480,11 @@ public final class SyscallTracer {
         case X86.userCS64: break
         default: return nil
         }
-        guard let b = bytesBeforeIP(t, regs.rip), b.count == 2 else { return nil }
-        if b[0] == 0x0F && b[1] == 0x05 { return SyscallInfo.auditArchX86_64 }
-        if b[0] == 0xCD && b[1] == 0x80 { return SyscallInfo.auditArchI386 }
-        return nil
+        switch SyscallInstruction(bytesBeforeIP: bytesBeforeIP(t, regs.rip)) {
+        case .syscall?: return SyscallABI.auditArchX86_64
+        case .int80?: return SyscallABI.auditArchI386
+        default: return nil
+        }
     }
 
     /// Per-syscall facts, looked up by number on the hot path instead of by name.

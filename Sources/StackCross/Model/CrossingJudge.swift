@@ -69,7 +69,7 @@ struct CrossingJudge {
             return i.arch == SyscallInfo.auditArchI386 ? .int80 : .syscall
         }
         if let a = obs.entryAuditArch { return a == SyscallInfo.auditArchI386 ? .int80 : .syscall }
-        return obs.bytesBeforeIP == [0xCD, 0x80] ? .int80 : .syscall
+        return SyscallInstruction(bytesBeforeIP: obs.bytesBeforeIP) == .int80 ? .int80 : .syscall
     }
 
     /// A 32-bit task's way in: the vendor fast path (SYSCALL on AMD, SYSENTER on Intel) or int $0x80.
@@ -82,7 +82,7 @@ struct CrossingJudge {
     /// Whether the kernel stack read for this crossing ends in the int $0x80 entry.
     var outermostNamesInt80: Bool {
         guard let outer = frameNames.last else { return false }
-        return outer.hasPrefix("asm_int80_emulation") || outer.hasPrefix("entry_INT80_compat")
+        return EntrySymbols.entryKind(outermostFrame: outer) == .int80
     }
 
     /// A 32-bit task's call in the vDSO came through __kernel_vsyscall (SYSCALL/SYSENTER), except the
@@ -118,24 +118,18 @@ struct CrossingJudge {
     /// The entry kinds the evidence allows, and what that evidence was.
     func evidenceKinds() -> (KindMask, String)? {
         if let outer = frameNames.last {
-            let k: EntryKind? =
-                outer.hasPrefix("entry_SYSCALL_64") ? .syscall
-                : outer.hasPrefix("asm_int80_emulation") || outer.hasPrefix("entry_INT80_compat") ? .int80
-                : outer.hasPrefix("entry_SYSCALL_compat") ? .syscall32
-                : outer.hasPrefix("entry_SYSENTER_compat") ? .sysenter
-                : outer.hasPrefix("asm_sysvec_") || outer.hasPrefix("asm_common_interrupt")
-                    || outer.hasPrefix("asm_spurious_interrupt") || outer == "asm_exc_nmi" ? .interrupt
-                : outer.hasPrefix("asm_exc_") ? .exception : nil
-            if let k { return (KindMask(k), "outermost kernel frame " + outer) }
+            if let k = EntrySymbols.entryKind(outermostFrame: outer) { return (KindMask(k), "outermost kernel frame " + outer) }
         }
         var allowed = KindMask.all
         // Built in place: this runs at every traced entry.
         var why = TextBytes(capacity: 48)
         let i386Paths: KindMask = [.int80, .syscall32, .sysenter]
         if let b = obs.bytesBeforeIP, b.count == 2, inSyscall {
-            if b[0] == 0x0F && b[1] == 0x05 { allowed.formIntersection(KindMask(.syscall)) }
-            else if b[0] == 0xCD && b[1] == 0x80 { allowed.formIntersection(i386Paths) }
-            else { allowed = [] }
+            switch SyscallInstruction(bytesBeforeIP: b) {
+            case .syscall?: allowed.formIntersection(KindMask(.syscall))
+            case .int80?: allowed.formIntersection(i386Paths)
+            default: allowed = []
+            }
             why.append("bytes before ip "); why.append(hexBytes(b))
         }
         if let i = info, i.op != .none {
@@ -385,7 +379,7 @@ struct CrossingJudge {
             add("entry.bytes", b == want, expected: expected.string, actual: hexBytes(b))
         }
         // Check 6 from evidence independent of the arch: the instruction bytes and the task's CS.
-        let byInstruction = obs.bytesBeforeIP == [0xCD, 0x80] || is32
+        let byInstruction = SyscallInstruction(bytesBeforeIP: obs.bytesBeforeIP) == .int80 || is32
         if obs.bytesBeforeIP != nil || obs.is32BitTask != nil || regs.cs.rawValue == X86.userCS32 {
             add("entry.arch", (i.arch == SyscallInfo.auditArchI386) == byInstruction,
                 expected: byInstruction ? "i386 (int $0x80 or a 32-bit task)" : "x86_64 (SYSCALL from a 64-bit task)",
@@ -400,7 +394,7 @@ struct CrossingJudge {
     var exitRewritesRegisters: Bool {
         guard let e = obs.entryRegs else { return false }
         let i386 = obs.entryAuditArch.map { $0 == SyscallInfo.auditArchI386 }
-            ?? (e.cs.rawValue == X86.userCS32 || obs.bytesBeforeIP == [0xCD, 0x80])
+            ?? (e.cs.rawValue == X86.userCS32 || SyscallInstruction(bytesBeforeIP: obs.bytesBeforeIP) == .int80)
         let nr = e.origRax.signed
         let r = is32 ? Int64(Int32(truncatingIfNeeded: regs.rax.signed)) : regs.rax.signed
         return (SpecialSyscall.isExecve(nr, i386: i386) && r == 0) || SpecialSyscall.isSigreturn(nr, i386: i386)
@@ -425,7 +419,7 @@ struct CrossingJudge {
         }
         guard let e = obs.entryRegs else { return }
         let entryI386 = obs.entryAuditArch.map { $0 == SyscallInfo.auditArchI386 }
-            ?? (e.cs.rawValue == X86.userCS32 || obs.bytesBeforeIP == [0xCD, 0x80])
+            ?? (e.cs.rawValue == X86.userCS32 || SyscallInstruction(bytesBeforeIP: obs.bytesBeforeIP) == .int80)
         let nr = e.origRax.signed
         if SpecialSyscall.isExecve(nr, i386: entryI386) && r == 0 {
             execveExitChecks()
@@ -530,8 +524,8 @@ struct CrossingJudge {
             }
         }
         if inSyscall, let b = obs.bytesBeforeIP, b.count == 2 {
-            let want: [[UInt8]] = is32 || kind == .int80 ? [[0xCD, 0x80]] : [[0x0F, 0x05]]
-            add("entry.bytes", want.contains(b), expected: want.map(hexBytes).joined(separator: " or ") + " (interrupted syscall)", actual: hexBytes(b))
+            let want = (is32 || kind == .int80 ? SyscallInstruction.int80 : .syscall).bytes
+            add("entry.bytes", want == b, expected: hexBytes(want) + " (interrupted syscall)", actual: hexBytes(b))
         }
         if inSyscall, kind == .syscall {
             add("syscall.rcx", regs.rcx == regs.rip, expected: "rcx == rip \(regs.rip)", actual: regs.rcx.description)

@@ -148,9 +148,9 @@ extension KernelStackModel {
             set(.cx, "user RIP: SYSCALL overwrote RCX with the return address", .cpu)
             set(.r11, "user RFLAGS: SYSCALL overwrote R11 with them", .cpu)
             set(.ax, "-ENOSYS until the handler returns", .entryCode, Address(signed: X86.enosys))
-            w.bytesBeforeIP = [0x0F, 0x05]
+            w.bytesBeforeIP = SyscallInstruction.syscall.bytes
             w.auditArch = .x86_64
-            w.outermostFrames = ["entry_SYSCALL_64"]
+            w.outermostFrames = [EntrySymbols.syscall64]
             w.pathFrames = ["do_syscall_64"]
             w.innermostBlocked = ["anon_pipe_read (read on a pipe)", "hrtimer_nanosleep (nanosleep)", "futex_do_wait (futex)", "__do_sys_pause (pause)"]
             w.below = [randomOffset, "C frames: do_syscall_64 → x64_sys_call → __x64_sys_NAME → …",
@@ -191,9 +191,9 @@ extension KernelStackModel {
             set(.origAx, "-1 from the stub, then EAX truncated to 32 bits (do_int80_emulation)", .kernel)
             set(.ax, "-ENOSYS (do_int80_emulation)", .kernel, Address(signed: X86.enosys))
             set(.cx, "user ecx (arg 2): int $0x80 keeps RCX and R11", .entryCode)
-            w.bytesBeforeIP = [0xCD, 0x80]
+            w.bytesBeforeIP = SyscallInstruction.int80.bytes
             w.auditArch = .i386
-            w.outermostFrames = ["asm_int80_emulation", "entry_INT80_compat"]
+            w.outermostFrames = EntrySymbols.int80
             w.pathFrames = ["do_int80_emulation|do_int80_syscall_32"]
             w.below = [randomOffset, "C frames: do_int80_emulation → ia32_sys_call → __ia32_sys_NAME → …"]
             (w.depthMin, w.depthMax) = syscallDepth
@@ -230,9 +230,9 @@ extension KernelStackModel {
                 set(.sp, "placeholder 0, then user EBP (= ESP, copied by the vDSO)", .kernel)
                 set(.flags, "pushfq with IF forced on", .entryCode)
             }
-            w.bytesBeforeIP = [0xCD, 0x80]
+            w.bytesBeforeIP = SyscallInstruction.int80.bytes
             w.auditArch = .i386
-            w.outermostFrames = amd ? ["entry_SYSCALL_compat"] : ["entry_SYSENTER_compat"]
+            w.outermostFrames = [amd ? EntrySymbols.syscallCompat : EntrySymbols.sysenterCompat]
             w.pathFrames = ["do_fast_syscall_32|do_SYSENTER_32"]
             w.below = [randomOffset, "C frames: do_fast_syscall_32 → __do_fast_syscall_32 → ia32_sys_call → …"]
             (w.depthMin, w.depthMax) = syscallDepth
@@ -248,7 +248,7 @@ extension KernelStackModel {
             hardwareFrame(cs: X86.userCS64, ipText: "user RIP of the interrupted instruction")
             userGPRs(.entryCode)
             set(.origAx, "-1: not a syscall", .entryCode, Address(signed: -1))
-            w.outermostFrames = ["asm_sysvec_", "asm_common_interrupt", "asm_spurious_interrupt"]
+            w.outermostFrames = EntrySymbols.interruptPrefixes
             w.pathFrames = ["irqentry_exit_to_user_mode|exit_to_user_mode_loop"]
             w.innermostBlocked = ["irqentry_exit_to_user_mode (preempted on the way back to user mode)"]
             w.below = ["C frames: the handler (sysvec_*/common_interrupt) returns, then irqentry_exit_to_user_mode → get_signal → ptrace_stop at a ptrace stop"]
@@ -367,7 +367,7 @@ extension KernelStackModel {
                    "inactive task frame at thread.sp: " + KernelStackLayout.inactiveTaskFrame.joined(separator: ", ") + " (lowest first)",
                    "the user registers are not saved at switch time: they are in pt_regs since the crossing in"]
                 : ["inactive task frame: " + KernelStackLayout.inactiveTaskFrame.joined(separator: ", ") + " with ret_addr = ret_from_fork_asm"]
-            w.outermostFrames = ["entry_SYSCALL_64"]
+            w.outermostFrames = [EntrySymbols.syscall64]
             w.pathFrames = []
             if kind == .switch { (w.depthMin, w.depthMax) = (700, 3000) } else { (w.depthMin, w.depthMax) = (layout.forkFrameSize, layout.forkFrameSize) }
             w.frameLayout = ["thread.sp+0   r15", "thread.sp+8   r14", "thread.sp+16  r13", "thread.sp+24  r12",
