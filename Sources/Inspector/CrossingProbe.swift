@@ -204,11 +204,7 @@ public final class CrossingProbe {
         }
     }
 
-    func le(_ b: [UInt8], _ at: Int, _ n: Int) -> UInt64 {
-        var v: UInt64 = 0
-        for k in 0..<n { v |= UInt64(b[at + k]) << (8 * UInt64(k)) }
-        return v
-    }
+    func le(_ b: [UInt8], _ at: Int, _ n: Int) -> UInt64 { littleEndian(b, at: at, count: n) }
 
     // MARK: handler entry
 

@@ -314,10 +314,9 @@ public enum SyscallDecoder {
         var out: [UInt8] = [UInt8(ascii: "\"")]
         let arr = Array(bytes)
         out.reserveCapacity(arr.count + 8)
-        let digits = Array("0123456789abcdef".utf8)
         for (i, c) in arr.enumerated() {
             if hex {
-                out += [92, UInt8(ascii: "x"), digits[Int(c >> 4)], digits[Int(c & 15)]]
+                out += [92, UInt8(ascii: "x"), hexDigit(c >> 4), hexDigit(c & 15)]
                 continue
             }
             switch c {
@@ -389,11 +388,7 @@ public enum SyscallDecoder {
             return le(b, 0, wordSize)
         }
 
-        func le(_ b: [UInt8], _ off: Int, _ n: Int) -> UInt64 {
-            var v: UInt64 = 0
-            for k in (0 ..< n).reversed() where off + k < b.count { v = v << 8 | UInt64(b[off + k]) }
-            return v
-        }
+        func le(_ b: [UInt8], _ off: Int, _ n: Int) -> UInt64 { littleEndian(b, at: off, count: n) }
 
         mutating func render(_ kind: ArgKind, _ i: Int) -> String {
             let v = raw(i)
