@@ -496,7 +496,6 @@ public final class SyscallTracer {
         static let changesFds = SyscallFlags(rawValue: 2)
         /// A successful call may map other code where code was: the cached bytes before rip go.
         static let remapsCode = SyscallFlags(rawValue: 8)
-        static let codeRemappers: Set<String> = ["mmap", "mmap2", "munmap", "mremap", "shmat", "shmdt", "remap_file_pages"]
         /// Selected by -e trace=SET.
         static let traced = SyscallFlags(rawValue: 4)
     }
@@ -511,8 +510,9 @@ public final class SyscallTracer {
                     if SyscallLine.entryArgumentCount(abi: abi, nr: Int64(nr), argCount: argc) < argc {
                         f.insert(.decodeAtExit)
                     }
-                    if FdPathCache.fdTableChangers.contains(name) { f.insert(.changesFds) }
-                    if SyscallFlags.codeRemappers.contains(name) { f.insert(.remapsCode) }
+                    let effects = SyscallEffects.of(name)
+                    if effects.contains(.changesFdTable) { f.insert(.changesFds) }
+                    if effects.contains(.mapsCode) { f.insert(.remapsCode) }
                 }
                 return f
             }

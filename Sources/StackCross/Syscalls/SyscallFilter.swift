@@ -24,6 +24,8 @@ public struct SyscallFilter: Sendable, Hashable {
         public var numbers: Set<Int>
         public var complement: Bool
 
+        public init(numbers: Set<Int>, complement: Bool) { self.numbers = numbers; self.complement = complement }
+
         public func contains(_ nr: Int) -> Bool { numbers.contains(nr) != complement }
 
         static let none = Selection(numbers: [], complement: false)
