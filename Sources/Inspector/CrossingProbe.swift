@@ -195,7 +195,7 @@ public final class CrossingProbe {
             let n = i386 ? 12 : 24
             guard let b = TraceeMemoryReader.read(pid: tid, address: a[0].rawValue, count: n), b.count == n else { return }
             let (sp, flags, size) = i386 ? (le(b, 0, 4), le(b, 4, 4), le(b, 8, 4)) : (le(b, 0, 8), le(b, 8, 4), le(b, 16, 8))
-            altstacks[tid] = flags & 2 != 0 ? .some(nil) : (base: Address(sp), size: size)  // SS_DISABLE
+            altstacks[tid] = flags & SigactionFlags.ssDisable != 0 ? .some(nil) : (base: Address(sp), size: size)  // SS_DISABLE
         case (false, 15):  // rt_sigreturn: the ucontext it will restore sits at rsp
             if let r = rec.entryRegs, let b = TraceeMemoryReader.read(pid: tid, address: r.rsp.rawValue, count: 40 * 8), b.count == 320 {
                 sigreturnWords[tid] = stride(from: 0, to: 320, by: 8).map { le(b, $0, 8) }
