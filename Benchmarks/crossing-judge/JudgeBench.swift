@@ -30,7 +30,7 @@
                                    maps: maps, entryRegs: entryRegs)
         exit.is32BitTask = false
         exit.entryAuditArch = SyscallInfo.auditArchX86_64
-        let base = SyscallRecord(pid: 7, tid: 7, abi: "x86_64", nr: 1, name: "write", args: ["3</dev/null>", "\"ab\"", "2"],
+        let base = SyscallRecord(pid: 7, tid: 7, abi: .x86_64, nr: 1, name: "write", args: ["3</dev/null>", "\"ab\"", "2"],
                                  rawArgs: args, ret: 2, entryNs: 1, exitNs: 2, entryRegs: entryRegs, exitRegs: exitRegs)
         let n = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1])! : 200_000
         let clock = ContinuousClock()

@@ -16,8 +16,8 @@ public struct AttachOptions: Sendable {
     /// Which modules' DWARF gives file:line and inlined frames.
     public var sourceLines: SourceLines = .inFile
     /// Names a syscall by number and ABI ("syscall_N" for a number the ABI lacks).
-    public var syscallName: @Sendable (_ nr: Int64, _ abi: String) -> String = { nr, abi in
-        SyscallTable.for(abi: abi)?.displayName(nr) ?? "syscall_\(nr)"
+    public var syscallName: @Sendable (_ nr: Int64, _ abi: SyscallABI) -> String = { nr, abi in
+        SyscallTable.for(abi: abi).displayName(nr)
     }
     public init() {}
 }
@@ -188,16 +188,13 @@ public enum SnapshotCapture {
 
     /// The syscall a thread is in: from the registers (orig_rax), else from /proc's view before the stop.
     static func syscallCall(regs: Registers, info: SyscallInfo?, procSyscall: String?, options: AttachOptions) -> SyscallCall? {
-        let abi = info?.abi ?? (regs.cs.rawValue == 0x23 ? "i386" : "x86_64")
+        let abi = info?.abi ?? SyscallABI(codeSegment: regs.cs.rawValue)
         if let info, let nr = info.nr, let args = info.args {
             return SyscallCall(abi: abi, nr: nr, name: options.syscallName(nr, abi), args: args)
         }
         let nr = regs.origRax.signed
         if nr >= 0 {
-            let args = abi == "i386"
-                ? [regs.rbx, regs.rcx, regs.rdx, regs.rsi, regs.rdi, regs.rbp]
-                : [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9]
-            return SyscallCall(abi: abi, nr: nr, name: options.syscallName(nr, abi), args: args)
+            return SyscallCall(abi: abi, nr: nr, name: options.syscallName(nr, abi), args: regs.syscallArguments(abi))
         }
         if let text = procSyscall, case .inSyscall(let nr, let args, _, _)? = ProcSyscallState.parse(text) {
             return SyscallCall(abi: abi, nr: nr, name: options.syscallName(nr, abi), args: args)

@@ -179,7 +179,7 @@ public final class CrossingProbe {
 
     func atSyscallEntry(pid: Int32, tid: Int32, record rec: inout SyscallRecord) {
         if readKernelStack { rec.kernelStack = lastKernelStack.removeValue(forKey: tid) }
-        let i386 = rec.abi == "i386"
+        let i386 = rec.abi == .i386
         // The raw arguments as they are: no per-stop copy for the many calls that are none of these.
         let a = rec.rawArgs
         guard a.count == 6 else { return }
@@ -195,7 +195,7 @@ public final class CrossingProbe {
             let n = i386 ? 12 : 24
             guard let b = TraceeMemoryReader.read(pid: tid, address: a[0].rawValue, count: n), b.count == n else { return }
             let (sp, flags, size) = i386 ? (le(b, 0, 4), le(b, 4, 4), le(b, 8, 4)) : (le(b, 0, 8), le(b, 8, 4), le(b, 16, 8))
-            altstacks[tid] = flags & 2 != 0 ? .some(nil) : (base: Address(sp), size: size)  // SS_DISABLE
+            altstacks[tid] = flags & SigactionFlags.ssDisable != 0 ? .some(nil) : (base: Address(sp), size: size)  // SS_DISABLE
         case (false, 15):  // rt_sigreturn: the ucontext it will restore sits at rsp
             if let r = rec.entryRegs, let b = TraceeMemoryReader.read(pid: tid, address: r.rsp.rawValue, count: 40 * 8), b.count == 320 {
                 sigreturnWords[tid] = stride(from: 0, to: 320, by: 8).map { le(b, $0, 8) }
@@ -204,11 +204,7 @@ public final class CrossingProbe {
         }
     }
 
-    func le(_ b: [UInt8], _ at: Int, _ n: Int) -> UInt64 {
-        var v: UInt64 = 0
-        for k in 0..<n { v |= UInt64(b[at + k]) << (8 * UInt64(k)) }
-        return v
-    }
+    func le(_ b: [UInt8], _ at: Int, _ n: Int) -> UInt64 { littleEndian(b, at: at, count: n) }
 
     // MARK: handler entry
 

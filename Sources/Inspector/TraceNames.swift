@@ -2,7 +2,7 @@ import StackCross
 
 /// Name lookups for the tracer, from the Syscalls tables.
 enum TraceNames {
-    static func syscallName(abi: TraceABI, nr: Int64) -> String {
+    static func syscallName(abi: SyscallABI, nr: Int64) -> String {
         (abi == .i386 ? SyscallTable.i386 : SyscallTable.x86_64).displayName(nr)
     }
     static func errnoName(ret: Int64) -> String? {

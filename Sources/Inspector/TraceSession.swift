@@ -19,19 +19,6 @@ extension WaitStop {
 }
 
 /// The syscall ABI of one stop, from PTRACE_GET_SYSCALL_INFO's arch.
-public enum TraceABI: Sendable, Hashable {
-    case x86_64, i386
-
-    init(auditArch: UInt32) { self = auditArch == SyscallInfo.auditArchI386 ? .i386 : .x86_64 }
-
-    public var name: String {
-        switch self {
-        case .x86_64: "x86_64"
-        case .i386: "i386"
-        }
-    }
-}
-
 /// Where a trace's records go, as they happen. The CLI formats them; the engine never does.
 /// Its methods are called on the trace's output thread, one at a time, in stop order.
 public protocol TraceSink: AnyObject {
@@ -85,7 +72,7 @@ public struct TraceHooks {
     /// At each reported syscall-entry stop (--stack and --kernel-stack fill the record here).
     public var atSyscallEntry: ((_ pid: Int32, _ tid: Int32, _ record: inout SyscallRecord) -> Void)?
     /// At every syscall-exit stop, reported or not (nr from orig_rax): --stack invalidates its module maps here.
-    public var atSyscallExit: ((_ pid: Int32, _ tid: Int32, _ abi: String, _ nr: Int64, _ ret: Int64) -> Void)?
+    public var atSyscallExit: ((_ pid: Int32, _ tid: Int32, _ abi: SyscallABI, _ nr: Int64, _ ret: Int64) -> Void)?
     /// At each signal-delivery stop, before the signal is injected (handler-entry checks go here).
     public var atSignalDelivery: ((_ pid: Int32, _ tid: Int32, _ record: inout SignalRecord, _ observation: StopObservation) -> Void)?
     /// Before the model judges any stop: adds what the engine does not read itself (maps, /proc stack, frame words).
@@ -502,10 +489,11 @@ public final class SyscallTracer {
         case X86.userCS64: break
         default: return nil
         }
-        guard let b = bytesBeforeIP(t, regs.rip), b.count == 2 else { return nil }
-        if b[0] == 0x0F && b[1] == 0x05 { return SyscallInfo.auditArchX86_64 }
-        if b[0] == 0xCD && b[1] == 0x80 { return SyscallInfo.auditArchI386 }
-        return nil
+        switch SyscallInstruction(bytesBeforeIP: bytesBeforeIP(t, regs.rip)) {
+        case .syscall?: return SyscallABI.auditArchX86_64
+        case .int80?: return SyscallABI.auditArchI386
+        default: return nil
+        }
     }
 
     /// Per-syscall facts, looked up by number on the hot path instead of by name.
@@ -517,23 +505,23 @@ public final class SyscallTracer {
         static let changesFds = SyscallFlags(rawValue: 2)
         /// A successful call may map other code where code was: the cached bytes before rip go.
         static let remapsCode = SyscallFlags(rawValue: 8)
-        static let codeRemappers: Set<String> = ["mmap", "mmap2", "munmap", "mremap", "shmat", "shmdt", "remap_file_pages"]
         /// Selected by -e trace=SET.
         static let traced = SyscallFlags(rawValue: 4)
     }
 
     lazy var flagTables: (x86_64: [SyscallFlags], i386: [SyscallFlags]) = {
-        func table(_ t: SyscallTable, _ abi: TraceABI) -> [SyscallFlags] {
+        func table(_ t: SyscallTable, _ abi: SyscallABI) -> [SyscallFlags] {
             (0..<t.limit).map { nr in
                 var f: SyscallFlags = []
-                if options.filter.contains(abi: abi.name, nr: Int64(nr)) { f.insert(.traced) }
+                if options.filter.contains(abi: abi, nr: Int64(nr)) { f.insert(.traced) }
                 if let name = t.name(Int64(nr)) {
-                    let argc = SyscallDecoder.argKinds(abi: abi.name, name: name).count
-                    if SyscallLine.entryArgumentCount(abi: abi.name, nr: Int64(nr), argCount: argc) < argc {
+                    let argc = SyscallDecoder.argKinds(abi: abi, name: name).count
+                    if SyscallLine.entryArgumentCount(abi: abi, nr: Int64(nr), argCount: argc) < argc {
                         f.insert(.decodeAtExit)
                     }
-                    if FdPathCache.fdTableChangers.contains(name) { f.insert(.changesFds) }
-                    if SyscallFlags.codeRemappers.contains(name) { f.insert(.remapsCode) }
+                    let effects = SyscallEffects.of(name)
+                    if effects.contains(.changesFdTable) { f.insert(.changesFds) }
+                    if effects.contains(.mapsCode) { f.insert(.remapsCode) }
                 }
                 return f
             }
@@ -541,10 +529,10 @@ public final class SyscallTracer {
         return (table(.x86_64, .x86_64), table(.i386, .i386))
     }()
 
-    func flags(_ abi: TraceABI, _ nr: Int64) -> SyscallFlags {
+    func flags(_ abi: SyscallABI, _ nr: Int64) -> SyscallFlags {
         let table = abi == .i386 ? flagTables.i386 : flagTables.x86_64
         if nr >= 0, nr < Int64(table.count) { return table[Int(nr)] }
-        return options.filter.contains(abi: abi.name, nr: nr) ? .traced : []
+        return options.filter.contains(abi: abi, nr: nr) ? .traced : []
     }
 
     /// The entry stop, task stopped: returns whether the call is reported.
@@ -552,15 +540,15 @@ public final class SyscallTracer {
         t.inSyscall = true
         t.entryArch = info.arch
         t.entry = nil
-        let abi = TraceABI(auditArch: info.arch)
+        let abi = (SyscallABI(auditArch: info.arch) ?? .x86_64)
         let f = flags(abi, nr)
         if !tracesAll, !f.contains(.traced) { return false }
         let now = sc_monotonic_ns()
         if observing { t.entryBytesBeforeIP = bytesBeforeIP(t, regs.rip) }
         let raw = [Address(args.0), Address(args.1), Address(args.2), Address(args.3), Address(args.4), Address(args.5)]
-        var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr,
+        var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi, nr: nr,
                                 name: TraceNames.syscallName(abi: abi, nr: nr), args: [], rawArgs: raw, entryNs: now)
-        let d = SyscallDecoder.decode(abi: abi.name, nr: nr, args: [args.0, args.1, args.2, args.3, args.4, args.5],
+        let d = SyscallDecoder.decode(abi: abi, nr: nr, args: [args.0, args.1, args.2, args.3, args.4, args.5],
                                       memory: memory(t), stringLimit: options.stringLimit, at: .entry,
                                       stackPointer: regs.rsp)
         rec.args = d.args
@@ -597,8 +585,8 @@ public final class SyscallTracer {
         let wasIn = t.inSyscall
         t.inSyscall = false
         let ret = info.u.exit.rval
-        let abi = TraceABI(auditArch: info.arch)
-        hooks.atSyscallExit?(t.process.pid, t.tid, abi.name, Int64(bitPattern: regs.orig_rax), ret)
+        let abi = (SyscallABI(auditArch: info.arch) ?? .x86_64)
+        hooks.atSyscallExit?(t.process.pid, t.tid, abi, Int64(bitPattern: regs.orig_rax), ret)
         guard let call = t.entry else {
             if !wasIn { syscallExitWithoutEntry(t, info: info, regs: regs) }
             return nil
@@ -612,7 +600,7 @@ public final class SyscallTracer {
         let mem = memory(t)
         let rawArgs = f.contains(.decodeAtExit) || wantsText ? call.record.rawArgs.map { $0.rawValue } : []
         if f.contains(.decodeAtExit) {
-            let d = SyscallDecoder.decode(abi: abi.name, nr: nr, args: rawArgs, memory: mem,
+            let d = SyscallDecoder.decode(abi: abi, nr: nr, args: rawArgs, memory: mem,
                                           stringLimit: options.stringLimit, at: .exit(ret),
                                           entry: (call.record.args, call.record.strings ?? [:]))
             call.record.args = d.args
@@ -627,7 +615,7 @@ public final class SyscallTracer {
             t.exitObservation = obs
         }
         if wantsText {
-            call.returnText = SyscallDecoder.decodeReturn(abi: abi.name, nr: nr, ret: ret, args: rawArgs, memory: mem)
+            call.returnText = SyscallDecoder.decodeReturn(abi: abi, nr: nr, ret: ret, args: rawArgs, memory: mem)
         }
         return call
     }
@@ -654,24 +642,24 @@ public final class SyscallTracer {
     func syscallExitWithoutEntry(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) {
         let nr = Int64(bitPattern: regs.orig_rax)
         guard nr >= 0 else { return }
-        let abi = TraceABI(auditArch: info.arch)
-        if !tracesAll, !options.filter.contains(abi: abi.name, nr: nr) { return }
+        let abi = (SyscallABI(auditArch: info.arch) ?? .x86_64)
+        if !tracesAll, !options.filter.contains(abi: abi, nr: nr) { return }
         let now = sc_monotonic_ns()
         let ret = info.u.exit.rval
         let a = Self.argumentRegisters(regs, i386: abi == .i386)
         let mask: UInt64 = abi == .i386 ? 0xFFFF_FFFF : .max
         let raw = [a.0, a.1, a.2, a.3, a.4, a.5].map { Address($0 & mask) }
         let name = TraceNames.syscallName(abi: abi, nr: nr)
-        var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi.name, nr: nr, name: name, args: [],
+        var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi, nr: nr, name: name, args: [],
                                 rawArgs: raw, ret: ret, error: TraceNames.errnoName(ret: ret),
                                 entryNs: now, exitNs: now, exitRegs: userRegisters(regs))
         let mem = memory(t)
-        let d = SyscallDecoder.decode(abi: abi.name, nr: nr, args: raw.map(\.rawValue), memory: mem,
+        let d = SyscallDecoder.decode(abi: abi, nr: nr, args: raw.map(\.rawValue), memory: mem,
                                       stringLimit: options.stringLimit, at: .exit(ret))
         rec.args = d.args
         if !d.strings.isEmpty { rec.strings = d.strings }
         let text = wantsText
-            ? SyscallDecoder.decodeReturn(abi: abi.name, nr: nr, ret: ret, args: raw.map(\.rawValue), memory: mem) : nil
+            ? SyscallDecoder.decodeReturn(abi: abi, nr: nr, ret: ret, args: raw.map(\.rawValue), memory: mem) : nil
         output.submit(.exited(ReportedCall(rec, returnText: text)))
     }
 

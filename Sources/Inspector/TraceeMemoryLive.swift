@@ -22,17 +22,6 @@ final class FdPathCache {
         if !paths.isEmpty { paths.removeAll(keepingCapacity: true) }
         if !missing.isEmpty { missing.removeAll(keepingCapacity: true) }
     }
-
-    /// Syscalls after which an fd may name something else (or nothing): the cache is dropped when one returns.
-    static let fdTableChangers: Set<String> = [
-        "close", "close_range", "dup", "dup2", "dup3", "fcntl", "fcntl64", "open", "openat", "openat2", "creat",
-        "open_by_handle_at", "socket", "socketpair", "socketcall", "accept", "accept4", "pipe", "pipe2",
-        "eventfd", "eventfd2", "signalfd", "signalfd4", "timerfd_create", "epoll_create", "epoll_create1",
-        "inotify_init", "inotify_init1", "fanotify_init", "memfd_create", "memfd_secret", "userfaultfd",
-        "perf_event_open", "pidfd_open", "pidfd_getfd", "io_uring_setup", "bpf", "fsopen", "fsmount", "fspick",
-        "open_tree", "mq_open", "recvmsg", "recvmmsg", "recvmmsg_time64", "landlock_create_ruleset",
-        "execve", "execveat", "unshare", "rename", "renameat", "renameat2", "seccomp", "ioctl",
-    ]
 }
 
 /// A stopped tracee's memory, read with process_vm_readv and, where that cannot reach (e.g. a

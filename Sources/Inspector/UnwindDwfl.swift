@@ -538,14 +538,7 @@ public final class DwflAddressSpace {
         var vaddr: GElf_Addr = 0
         let n = dwfl_module_build_id(mod, &bits, &vaddr)
         guard n > 0, let bits else { return nil }
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(Int(n) * 2)
-        for i in 0..<Int(n) {
-            out.append(hex[Int(bits[i] >> 4)])
-            out.append(hex[Int(bits[i] & 0xf)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        return hexDigits(UnsafeBufferPointer(start: bits, count: Int(n)))
     }
 }
 

@@ -151,9 +151,6 @@ final class DwflCopiedStackUnwinder: CopiedStackUnwinder {
 /// the real one it runs on the trace's output thread, which takes records in stop order: there it
 /// unwinds each call's copy and hands the record on with its frames, off the tracee's critical path.
 public final class SyscallStackCollector: TraceSink {
-    /// Syscalls after whose exit the module map of the process may have changed.
-    public static let mapChangers = ["mmap", "mmap2", "munmap", "mprotect", "mremap", "brk", "execve", "execveat",
-                                     "shmat", "shmdt"]
 
     let options: StackOptions
     let downstream: TraceSink
@@ -163,7 +160,7 @@ public final class SyscallStackCollector: TraceSink {
     private var maps: [Int32: ModuleMapSnapshot] = [:]
     private var dirty: Set<Int32> = []
     private var nextGeneration = 1
-    private var changers: [String: Set<Int64>] = [:]
+    private var changers: [SyscallABI: Set<Int64>] = [:]
 
     // Handed from the tracer thread to the output thread, under `lock`.
     private let lock = NSLockLike()
@@ -188,9 +185,7 @@ public final class SyscallStackCollector: TraceSink {
         self.downstream = downstream
         self.logger = logger
         unwinder = makeUnwinder()
-        for table in SyscallTable.all {
-            changers[table.abi] = Set(Self.mapChangers.compactMap { table.number(of: $0).map(Int64.init) })
-        }
+        for abi in SyscallABI.allCases { changers[abi] = SyscallEffects.numbers(abi, with: .changesMappings) }
     }
 
     deinit {
@@ -206,8 +201,10 @@ public final class SyscallStackCollector: TraceSink {
 
     /// The syscalls the tracer must stop at even when -e leaves them out.
     public var alsoStop: SyscallFilter {
-        let known = Self.mapChangers.filter { n in SyscallTable.all.contains { $0.number(of: n) != nil } }
-        return (try? SyscallFilter.parse(["trace=" + known.joined(separator: ",")])) ?? .none
+        func selection(_ abi: SyscallABI) -> SyscallFilter.Selection {
+            SyscallFilter.Selection(numbers: Set((changers[abi] ?? []).map(Int.init)), complement: false)
+        }
+        return SyscallFilter(x86_64: selection(.x86_64), i386: selection(.i386))
     }
 
     /// Sets the entry and exit hooks (keeping any already set).

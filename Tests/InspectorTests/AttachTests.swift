@@ -106,7 +106,7 @@ final class AttachTests: XCTestCase {
         // 32-bit syscalls go through the vDSO's __kernel_vsyscall, a module read from the tracee's memory.
         let reader = try thread(s, "reader")
         XCTAssertEqual(reader.userStack.first?.symbol, "__kernel_vsyscall")
-        XCTAssertEqual(reader.crossing?.syscall?.abi, "i386")
+        XCTAssertEqual(reader.crossing?.syscall?.abi, .i386)
         XCTAssertEqual(reader.crossing?.syscall?.name, "read")
         for tid in taskIDs(fx.pid) { XCTAssertEqual(procStatus(fx.pid, tid: tid)["TracerPid"], "0") }
     }

@@ -69,18 +69,18 @@ final class ModelIntegrationTests: XCTestCase {
             XCTAssertTrue(names.contains(n), "missing \(n)")
         }
         let s = syscalls(recs)
-        let hello = try XCTUnwrap(s.first { $0.abi == "x86_64" && $0.name == "write" && $0.ret == 6 })
+        let hello = try XCTUnwrap(s.first { $0.abi == .x86_64 && $0.name == "write" && $0.ret == 6 })
         XCTAssertEqual(hello.crossing?.entry, .syscall)
         XCTAssertEqual(hello.kernelStack?.first?.symbol, "ptrace_stop")
         XCTAssertEqual(hello.kernelStack?.last?.symbol, "entry_SYSCALL_64_after_hwframe")
         // eax=4 through int $0x80 is the i386 write, not x86_64 stat.
-        let i80 = try XCTUnwrap(s.first { $0.abi == "i386" && $0.nr == 4 })
+        let i80 = try XCTUnwrap(s.first { $0.abi == .i386 && $0.nr == 4 })
         XCTAssertEqual(i80.name, "write")
         XCTAssertEqual(i80.ret, 4)
         XCTAssertEqual(i80.crossing?.entry, .int80)
         XCTAssertNil(i80.crossing?.checks.first { $0.name == "syscall.rcx" }, "int $0x80 keeps RCX: no such prediction")
         XCTAssertEqual(i80.kernelStack?.last?.symbol, "asm_int80_emulation")
-        XCTAssertEqual(s.first { $0.abi == "i386" && $0.nr == 20 }?.name, "getpid")
+        XCTAssertEqual(s.first { $0.abi == .i386 && $0.nr == 20 }?.name, "getpid")
     }
 
     func testA32BitProgramThroughTheVDSOAndInt80() throws {
@@ -92,7 +92,7 @@ final class ModelIntegrationTests: XCTestCase {
         }
         let vendor = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.contains("GenuineIntel") == true
         let vdsoPath: EntryKind = vendor ? .sysenter : .syscall32
-        let s = syscalls(recs).filter { $0.abi == "i386" }
+        let s = syscalls(recs).filter { $0.abi == .i386 }
         let writes = s.filter { $0.name == "write" }
         XCTAssertEqual(writes.count, 3)
         // glibc's writes go through __kernel_vsyscall; the hand-made one through int $0x80.
@@ -110,7 +110,7 @@ final class ModelIntegrationTests: XCTestCase {
         right.cpuVendor = vendor
         var wrong = right
         wrong.cpuVendor = vendor == "GenuineIntel" ? "AuthenticAMD" : "GenuineIntel"
-        let viaVDSO = syscalls(recs).filter { $0.abi == "i386" && ($0.crossing?.entry == .syscall32 || $0.crossing?.entry == .sysenter) }
+        let viaVDSO = syscalls(recs).filter { $0.abi == .i386 && ($0.crossing?.entry == .syscall32 || $0.crossing?.entry == .sysenter) }
         XCTAssertFalse(viaVDSO.isEmpty)
         for s in viaVDSO {
             let e = try XCTUnwrap(s.entryRegs)

@@ -13,7 +13,7 @@ final class ReportCLITests: TemporaryDirectoryTestCase {
         v[17] = 0x33; v[20] = 0x2b
         let regs = Registers(values: v)
         return .syscall(SyscallRecord(
-            pid: 4000, tid: tid, abi: "x86_64", nr: 1, name: tid % 2 == 0 ? "write" : "read",
+            pid: 4000, tid: tid, abi: .x86_64, nr: 1, name: tid % 2 == 0 ? "write" : "read",
             args: ["1", "\"" + hostile + "\\n\"", "40"], rawArgs: [1, 0x4000, 40],
             strings: ["1": TraceeString(bytes: [0xff, 0x3c, 0x2f])], ret: fail ? -9 : 40, error: fail ? "EBADF" : nil,
             entryNs: ns, exitNs: ns + 20_000, entryRegs: regs, exitRegs: regs,
@@ -138,7 +138,7 @@ extension ReportCLITests {
     /// Writes `lines` syscall records fast: one encoded template, its sentinel numbers replaced per line.
     func writeLargeTrace(lines: Int, name: String) throws -> URL {
         let template = String(decoding: try JSONEncoder().encode(TraceRecord.syscall(SyscallRecord(
-            pid: 5000, tid: 777_777, abi: "x86_64", nr: 1, name: "write", args: ["1", "\"abc\"", "3"], rawArgs: [1, 0x4000, 3],
+            pid: 5000, tid: 777_777, abi: .x86_64, nr: 1, name: "write", args: ["1", "\"abc\"", "3"], rawArgs: [1, 0x4000, 3],
             ret: 3, entryNs: 111_111_111_111, exitNs: 222_222_222_222,
             crossing: Crossing(entry: .syscall, checks: [Check(name: "rax==-ENOSYS", ok: true, expected: "-38", actual: "-38")])))), as: UTF8.self)
         // Split once at the sentinels (JSONEncoder's key order is not fixed); each line is then a few appends.

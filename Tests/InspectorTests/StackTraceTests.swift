@@ -114,7 +114,7 @@ final class StackTraceTests: XCTestCase {
         }
         XCTAssertEqual(writes.count, 5)
         for w in writes {
-            XCTAssertEqual(w.abi, "i386")
+            XCTAssertEqual(w.abi, .i386)
             let stack = w.userStack ?? []
             // The vDSO image was read while the process lived: it may be gone by the time this is unwound.
             XCTAssertEqual(stack.first?.symbol, "__kernel_vsyscall", "\(stack)")

@@ -100,7 +100,7 @@ final class TraceTests: XCTestCase {
         XCTAssertEqual(writes.count, 50)
         for w in writes {
             XCTAssertEqual(w.ret, 2)
-            XCTAssertEqual(w.abi, "x86_64")
+            XCTAssertEqual(w.abi, .x86_64)
             XCTAssertEqual(w.nr, 1)
             XCTAssertEqual(w.rawArgs[2], 2)
             XCTAssertNotNil(w.entryRegs)
@@ -264,7 +264,7 @@ final class TraceTests: XCTestCase {
         let bin = try fixture("trace_int80")
         let (r, records) = try trace([], [bin.path])
         XCTAssertEqual(r.status, 0, r.stderr)
-        let i386 = Self.syscalls(records).filter { $0.abi == "i386" }
+        let i386 = Self.syscalls(records).filter { $0.abi == .i386 }
         XCTAssertEqual(i386.count, 3)
         for s in i386 {
             XCTAssertEqual(s.name, "write", "eax 4 is i386 write, not x86_64 stat")
@@ -283,7 +283,7 @@ final class TraceTests: XCTestCase {
         let calls = Self.syscalls(records)
         let writes = calls.filter { $0.name == "write" }
         XCTAssertEqual(writes.count, 10)
-        XCTAssertTrue(writes.allSatisfy { $0.abi == "i386" && $0.nr == 4 && $0.entryRegs?.cs == 0x23 })
+        XCTAssertTrue(writes.allSatisfy { $0.abi == .i386 && $0.nr == 4 && $0.entryRegs?.cs == 0x23 })
         assertSameCounts(Self.counts(records), try straceCounts([bin.path, "10"]))
     }
 
@@ -324,8 +324,8 @@ final class TraceTests: XCTestCase {
             }
             XCTAssertEqual(args(x), args(y), program[3])
             if program[3] == m32.path {
-                XCTAssertTrue(y.contains { $0.abi == "i386" && $0.error == "ENOENT" && $0.ret == -2 }, "an i386 error")
-                XCTAssertTrue(y.contains { $0.abi == "i386" && $0.name == "mmap2" && ($0.ret ?? 0) > 0x7FFF_FFFF }, "an i386 address above 2 GiB")
+                XCTAssertTrue(y.contains { $0.abi == .i386 && $0.error == "ENOENT" && $0.ret == -2 }, "an i386 error")
+                XCTAssertTrue(y.contains { $0.abi == .i386 && $0.name == "mmap2" && ($0.ret ?? 0) > 0x7FFF_FFFF }, "an i386 address above 2 GiB")
             }
         }
     }
@@ -339,7 +339,7 @@ final class TraceTests: XCTestCase {
             XCTAssertEqual(r.status, 0, r.stderr)
             XCTAssertTrue(r.stdout.contains("pids equal"), r.stdout)
             let calls = Self.syscalls(records)
-            XCTAssertEqual(calls.filter { $0.name == "getpid" }.map(\.abi), ["x86_64", "i386", "x86_64"], "\(flags)")
+            XCTAssertEqual(calls.filter { $0.name == "getpid" }.map(\.abi), [.x86_64, .i386, .x86_64], "\(flags)")
             XCTAssertFalse(calls.contains { $0.name == "writev" }, "i386 getpid (20) read as x86_64 writev")
         }
     }

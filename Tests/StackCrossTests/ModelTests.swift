@@ -218,7 +218,7 @@ final class ModelTests: XCTestCase {
     func testSyscallPrediction() {
         let w = model.wayIn(.syscall)
         XCTAssertEqual(w.bytesBeforeIP, [0x0F, 0x05])
-        XCTAssertEqual(w.auditArch, "x86_64")
+        XCTAssertEqual(w.auditArch, .x86_64)
         XCTAssertEqual(slot(.syscall, "cs").constant, 0x33)
         XCTAssertEqual(slot(.syscall, "ss").constant, 0x2b)
         XCTAssertEqual(slot(.syscall, "ax").constant, Address(signed: -38))
@@ -232,7 +232,7 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(slot(.int80, "ip").pushedBy, .cpu)
         XCTAssertEqual(slot(.int80, "cs").constant, 0x33)
         XCTAssertEqual(slot(.int80From32, "cs").constant, 0x23)
-        XCTAssertEqual(model.wayIn(.int80).auditArch, "i386")
+        XCTAssertEqual(model.wayIn(.int80).auditArch, .i386)
         XCTAssertTrue(slot(.int80, "bx").source.contains("arg 1"))
         XCTAssertEqual(slot(.syscall32, "ip").pushedBy, .kernel)
         XCTAssertTrue(slot(.syscall32, "ip").source.contains("landing pad"))

@@ -53,7 +53,7 @@ final class ProcSnapshotTextTests: XCTestCase {
                           Frame(pc: 0, symbol: "nfs_read", offset: 1, length: 2, module: "nfs")],
             procSyscall: "0 0x3 …",
             crossing: Crossing(entry: .syscall, phase: "snapshot",
-                               syscall: SyscallCall(abi: "x86_64", nr: 0, name: "read", args: [3, 0x7ffd_0000_2000, 4096, 0, 0, 0]),
+                               syscall: SyscallCall(abi: .x86_64, nr: 0, name: "read", args: [3, 0x7ffd_0000_2000, 4096, 0, 0, 0]),
                                userRsp: 0x7ffd_0000_1000, userStackMapping: "[stack]",
                                checks: [Check(name: "cpl", ok: true, expected: "3", actual: "3"),
                                         Check(name: "rsp-in-stack", ok: false, expected: "[stack]", actual: "none")]))
@@ -148,7 +148,7 @@ final class ProcSnapshotJSONTests: XCTestCase {
             kernelStack: [Frame(pc: 0, symbol: "anon_pipe_read", offset: 0x366, length: 0x410, module: "nfs")],
             procSyscall: "0 0x3 0x7ffd 0x40 0x0 0x0 0x0 0x7ffd 0x7f00",
             crossing: Crossing(entry: .syscall, phase: "blocked",
-                               syscall: SyscallCall(abi: "x86_64", nr: 0, name: "read", args: [3, 0xffff_ffff_ffff_ffff, 64]),
+                               syscall: SyscallCall(abi: .x86_64, nr: 0, name: "read", args: [3, 0xffff_ffff_ffff_ffff, 64]),
                                userRsp: 0x7ffd_0000_1000, userStackMapping: "[stack]",
                                checks: [Check(name: "selectors.cpl", ok: false, expected: "3", actual: "0")]),
             error: "an error")

@@ -12,7 +12,7 @@ final class RecordTests: XCTestCase {
 
     func testTraceRecordRoundTripKeepsTypeAndFields() throws {
         let rec = TraceRecord.syscall(SyscallRecord(
-            pid: 10, tid: 11, abi: "x86_64", nr: 1, name: "write", args: ["1", "\"hi\\n\"", "3"],
+            pid: 10, tid: 11, abi: .x86_64, nr: 1, name: "write", args: ["1", "\"hi\\n\"", "3"],
             rawArgs: [1, 0x1000, 3], ret: 3, entryNs: 5, exitNs: 9))
         let data = try JSONEncoder().encode(rec)
         let obj = try JSONSerialization.jsonObject(with: data) as! [String: Any]

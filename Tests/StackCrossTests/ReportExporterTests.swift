@@ -39,7 +39,7 @@ enum ReportSamples {
     static func write(tid: Int32 = 100, at ns: UInt64, dur: UInt64 = 5000, ret: Int64 = 5, error: String? = nil,
                       stacks: Bool = true, fail: Bool = false, name: String = "write") -> TraceRecord {
         .syscall(SyscallRecord(
-            pid: 100, tid: tid, abi: "x86_64", nr: 1, name: name, args: ["1", "\"" + hostile + "\\n\"", "5"],
+            pid: 100, tid: tid, abi: .x86_64, nr: 1, name: name, args: ["1", "\"" + hostile + "\\n\"", "5"],
             rawArgs: [1, 0x4000, 5], strings: ["1": TraceeString(bytes: invalidUTF8)], ret: ret, error: error,
             entryNs: ns, exitNs: ns + dur, entryRegs: regs(), exitRegs: regs(),
             userStack: stacks ? userStack : nil, kernelStack: stacks ? kernelStack : nil, crossing: crossing(fail: fail)))
@@ -63,7 +63,7 @@ enum ReportSamples {
             ThreadSnapshot(tid: 100, name: "main;" + hostile, state: "S", registers: regs(), userStack: userStack,
                            kernelStack: kernelStack, procSyscall: "0 0x3 0x7ffd 0x1 0 0 0 0x7ffd 0x401136",
                            crossing: Crossing(entry: .syscall, phase: "blocked",
-                                              syscall: SyscallCall(abi: "x86_64", nr: 0, name: "read", args: [3, 0x7ffd, 1]),
+                                              syscall: SyscallCall(abi: .x86_64, nr: 0, name: "read", args: [3, 0x7ffd, 1]),
                                               checks: [Check(name: "pt_regs.ss", ok: false, expected: "0x2b", actual: "0x0")])),
             ThreadSnapshot(tid: 101, name: "spinner", state: "R", registers: regs(), userStack: [userStack[2]]),
         ])
@@ -235,7 +235,7 @@ final class ReportExporterTests: XCTestCase {
 
     func testFlameGraphIsWellFormedSVGWithEscapedNamesAndTitles() throws {
         let hostileFrame = Frame(pc: 1, symbol: ReportSamples.hostile + "&\u{1}")
-        let recs = [TraceRecord.syscall(SyscallRecord(pid: 1, tid: 1, abi: "x86_64", nr: 0, name: "read", args: [], rawArgs: [],
+        let recs = [TraceRecord.syscall(SyscallRecord(pid: 1, tid: 1, abi: .x86_64, nr: 0, name: "read", args: [], rawArgs: [],
                                                       entryNs: 0, userStack: [hostileFrame]))] + ReportSamples.trace
         let svg = ReportSamples.text(try ReportSamples.export(.flamegraph, recs))
         XCTAssertTrue(svg.hasPrefix("<?xml"))
@@ -270,7 +270,7 @@ final class ReportExporterTests: XCTestCase {
     /// A crafted trace's very deep stack (200k frames) must not overflow the exporter's own stack.
     func testFlameGraphOfAVeryDeepStackDoesNotOverflow() throws {
         let deep = (0..<200_000).map { Frame(pc: Address(UInt64($0) + 1), symbol: "f\($0)") }
-        let recs = [TraceRecord.syscall(SyscallRecord(pid: 1, tid: 1, abi: "x86_64", nr: 0, name: "read", args: [], rawArgs: [],
+        let recs = [TraceRecord.syscall(SyscallRecord(pid: 1, tid: 1, abi: .x86_64, nr: 0, name: "read", args: [], rawArgs: [],
                                                       entryNs: 0, userStack: deep))]
         let svg = ReportSamples.text(try ReportSamples.export(.flamegraph, recs))
         XCTAssertTrue(svg.contains("<title>all (1 samples, 100%)</title>"), String(svg.prefix(2000)))
@@ -362,14 +362,14 @@ final class ReportExporterTests: XCTestCase {
         var recs: [TraceRecord] = []
         for (e, x) in [(UInt64(0), Optional(maxNs)), (maxNs, Optional(UInt64(0))), (maxNs, nil), (5, Optional(UInt64(1) << 63))] {
             recs.append(.syscall(SyscallRecord(
-                pid: -1, tid: Int32.max, abi: "bogus", nr: Int64.min, name: "x;\n</script>", args: [], rawArgs: [], ret: Int64.min,
+                pid: -1, tid: Int32.max, abi: .i386, nr: Int64.min, name: "x;\n</script>", args: [], rawArgs: [], ret: Int64.min,
                 entryNs: e, exitNs: x, entryRegs: ReportSamples.regs(), exitRegs: ReportSamples.regs(),
                 userStack: [Frame(pc: Address(maxNs), symbol: "a;b\u{2028}", offset: maxNs, line: -5), Frame(pc: 0), Frame(pc: 1, note: "unwind stopped")],
                 kernelStack: [Frame(pc: 0, offset: maxNs)],
                 crossing: Crossing(entry: .int80, checks: [Check(name: "pt_regs", ok: false, expected: "ss= sp= ((((", actual: ";;; = ;x="),
                                                            Check(name: "exit.pt_regs", ok: false, expected: ")))) (", actual: "=")]))))
         }
-        for (abi, nr) in [("x86_64", Int64(72)), ("i386", Int64(55))] {
+        for (abi, nr) in [(SyscallABI.x86_64, Int64(72)), (.i386, Int64(55))] {
             recs.append(.syscall(SyscallRecord(pid: 1, tid: 1, abi: abi, nr: nr, name: "fcntl", args: ["3", "F_GETFD"], rawArgs: [3, 1],
                                                ret: -(1 << 62), entryNs: 1, exitNs: 2)))
         }
@@ -539,12 +539,12 @@ final class ReportFastDecoderTests: XCTestCase {
     static var records: [TraceRecord] {
         var recs = ReportSamples.trace
         recs.append(.syscall(SyscallRecord(
-            pid: 7, tid: 8, abi: "i386", nr: -1, name: "é😀\n\"\\/\u{1}\u{2028}", args: [], rawArgs: [0, Address(UInt64.max)],
+            pid: 7, tid: 8, abi: .i386, nr: -1, name: "é😀\n\"\\/\u{1}\u{2028}", args: [], rawArgs: [0, Address(UInt64.max)],
             strings: ["0": "plain", "2": TraceeString(bytes: [0xff], truncated: true)], ret: Int64.min, error: nil,
             entryNs: UInt64.max, exitNs: nil,
             userStack: [Frame(pc: 1, symbol: nil, offset: 0, length: 9, module: "m", buildId: "ab", file: "f.c", line: -1,
                               inlined: true, isActivation: false, note: "n")],
-            kernelStack: [], crossing: Crossing(entry: .sysenter, phase: nil, syscall: SyscallCall(abi: "i386", nr: 4, name: "write", args: [1, 2]),
+            kernelStack: [], crossing: Crossing(entry: .sysenter, phase: nil, syscall: SyscallCall(abi: .i386, nr: 4, name: "write", args: [1, 2]),
                                                 userRsp: nil, userStackMapping: "sigaltstack", checks: []))))
         recs.append(.attach(AttachRecord(pid: 1, tid: 2, timeNs: 3)))
         recs.append(.detach(AttachRecord(pid: 1, tid: 2, timeNs: 4)))

@@ -6,7 +6,7 @@ import XCTest
 final class StraceLineContextTests: XCTestCase {
     func call(_ name: String, pid: Int32 = 10, tid: Int32 = 10, ret: Int64? = 0) -> SyscallRecord {
         let nr = Int64(SyscallTable.x86_64.number(of: name)!)
-        return SyscallRecord(pid: pid, tid: tid, abi: "x86_64", nr: nr, name: name, args: [], rawArgs: [], ret: ret, entryNs: 0)
+        return SyscallRecord(pid: pid, tid: tid, abi: .x86_64, nr: nr, name: name, args: [], rawArgs: [], ret: ret, entryNs: 0)
     }
 
     func testPidPrefixOnlyWhileMoreThanOneTaskIsTraced() {

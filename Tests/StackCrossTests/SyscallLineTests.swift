@@ -3,8 +3,8 @@ import XCTest
 
 final class SyscallLineTests: XCTestCase {
     func record(_ name: String, _ args: [String], ret: Int64?, raw: [Address] = [], tid: Int32 = 1234,
-                abi: String = "x86_64") -> SyscallRecord {
-        let nr = Int64(SyscallTable.for(abi: abi)!.number(of: name)!)
+                abi: SyscallABI = .x86_64) -> SyscallRecord {
+        let nr = Int64(SyscallTable.for(abi: abi).number(of: name)!)
         return SyscallRecord(pid: 1234, tid: tid, abi: abi, nr: nr, name: name, args: args, rawArgs: raw, ret: ret,
                              error: ret.flatMap { Errno.name(forReturn: $0) }, entryNs: 0)
     }
@@ -50,8 +50,8 @@ final class SyscallLineTests: XCTestCase {
         var m = FakeMemory()
         m.put(0x1000, Array("hello\n".utf8))
         let args: [UInt64] = [1, 0x1000, 6]
-        let d = SyscallDecoder.decode(abi: "x86_64", nr: 1, args: args, memory: m, at: .entry)
-        let rec = SyscallRecord(pid: 1, tid: 1, abi: "x86_64", nr: 1, name: "write", args: d.args,
+        let d = SyscallDecoder.decode(abi: .x86_64, nr: 1, args: args, memory: m, at: .entry)
+        let rec = SyscallRecord(pid: 1, tid: 1, abi: .x86_64, nr: 1, name: "write", args: d.args,
                                 rawArgs: args.map { Address($0) }, strings: d.strings, ret: 6, entryNs: 0)
         XCTAssertEqual(SyscallLine.format(record: rec, showPid: false), #"write(1, "hello\n", 6) = 6"#)
     }

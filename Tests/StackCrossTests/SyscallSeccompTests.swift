@@ -39,12 +39,12 @@ final class SyscallSeccompTests: XCTestCase {
     func assertAgrees(_ filter: SyscallFilter, file: StaticString = #filePath, line: UInt = #line) throws {
         let p = SeccompProgram.make(filter: filter)
         XCTAssertLessThanOrEqual(p.count, SeccompProgram.maxInstructions, file: file, line: line)
-        for (abi, arch) in [("x86_64", SyscallInfo.auditArchX86_64), ("i386", SyscallInfo.auditArchI386)] {
+        for (abi, arch) in [(SyscallABI.x86_64, SyscallInfo.auditArchX86_64), (.i386, SyscallInfo.auditArchI386)] {
             for nr in Array(0 ..< 600) + [1023, 4096, 0x3FFF_FFFF, 0x7FFF_FFFF, 0xFFFF_FFFF] {
                 let want = filter.contains(abi: abi, nr: Int64(nr)) ? SeccompProgram.retTrace : SeccompProgram.retAllow
                 let got = try run(p, arch: arch, nr: UInt32(nr))
                 XCTAssertEqual(got, want, "\(abi) nr \(nr)", file: file, line: line)
-                if abi == "x86_64", nr < 600 {
+                if abi == .x86_64, nr < 600 {
                     // x32: the same number with __X32_SYSCALL_BIT set gets the same verdict.
                     XCTAssertEqual(try run(p, arch: arch, nr: UInt32(nr) | 0x4000_0000), want, "x32 \(nr)",
                                    file: file, line: line)

@@ -25,9 +25,9 @@ final class SyscallSummaryTests: XCTestCase {
 
     func testRecordsAndMerge() {
         var s = SyscallSummary()
-        s.add(SyscallRecord(pid: 1, tid: 1, abi: "x86_64", nr: 0, name: "read", args: [], rawArgs: [], ret: -11,
+        s.add(SyscallRecord(pid: 1, tid: 1, abi: .x86_64, nr: 0, name: "read", args: [], rawArgs: [], ret: -11,
                             error: "EAGAIN", entryNs: 1_000, exitNs: 3_500))
-        s.add(SyscallRecord(pid: 1, tid: 1, abi: "x86_64", nr: 231, name: "exit_group", args: ["0"], rawArgs: [],
+        s.add(SyscallRecord(pid: 1, tid: 1, abi: .x86_64, nr: 231, name: "exit_group", args: ["0"], rawArgs: [],
                             entryNs: 5_000))
         XCTAssertEqual(s.rows, [SyscallSummary.Row(name: "read", calls: 1, errors: 1, totalNs: 2_500)])
         var t = SyscallSummary()

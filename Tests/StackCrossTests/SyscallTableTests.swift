@@ -68,11 +68,11 @@ final class SyscallTableTests: XCTestCase {
     }
 
     func testLookupByABIAndAuditArch() {
-        XCTAssertEqual(SyscallTable.for(abi: "x86_64")?.name(1), "write")
-        XCTAssertEqual(SyscallTable.for(abi: "i386")?.name(4), "write")
-        XCTAssertNil(SyscallTable.for(abi: "x32"))
-        XCTAssertEqual(SyscallTable.for(auditArch: SyscallInfo.auditArchI386)?.abi, "i386")
-        XCTAssertEqual(SyscallTable.for(auditArch: SyscallInfo.auditArchX86_64)?.abi, "x86_64")
+        XCTAssertEqual(SyscallTable.for(abi: .x86_64).name(1), "write")
+        XCTAssertEqual(SyscallTable.for(abi: .i386).name(4), "write")
+        XCTAssertNil(SyscallABI(rawValue: "x32"))
+        XCTAssertEqual(SyscallTable.for(auditArch: SyscallInfo.auditArchI386)?.abi, .i386)
+        XCTAssertEqual(SyscallTable.for(auditArch: SyscallInfo.auditArchX86_64)?.abi, .x86_64)
     }
 
     func testErrnoTableMatchesHeaders() throws {

@@ -8,7 +8,7 @@ final class TraceRecordJSONTests: XCTestCase {
 
     /// A syscall record with every field set (a new field left nil here fails `testSampleSetsEveryField`).
     static let fullSyscall = SyscallRecord(
-        pid: 100, tid: 101, abi: "x86_64", nr: 1, name: "write",
+        pid: 100, tid: 101, abi: .x86_64, nr: 1, name: "write",
         args: ["1", "\"he said \\\"hi\\\"\\n\"", "5", "tab\there", "ctl\u{01}\u{1f}", "é✓😀"],
         rawArgs: [1, 0x7FFD_1234, 5, 0, Address(UInt64.max), 0x8000_0000_0000_0000],
         strings: ["1": TraceeString(bytes: [0x68, 0x69, 0x0A]), "2": TraceeString(bytes: [0xFF, 0x00, 0xC3], truncated: true),
@@ -19,7 +19,7 @@ final class TraceRecordJSONTests: XCTestCase {
                           file: "x.c", line: 42, inlined: true, isActivation: false, note: "unwind stopped: \"end\"")],
         kernelStack: [Frame(pc: 0, symbol: "ptrace_stop", offset: 0x2D, length: 0x1E0)],
         crossing: Crossing(entry: .int80, phase: "syscallExit",
-                           syscall: SyscallCall(abi: "i386", nr: 4, name: "write", args: [1, 2, 3]),
+                           syscall: SyscallCall(abi: .i386, nr: 4, name: "write", args: [1, 2, 3]),
                            userRsp: 0x7FFC_0000, userStackMapping: "[stack]",
                            checks: [Check(name: "rcx==rip", ok: false, expected: "0x1", actual: "0x2"),
                                     Check(name: "cs", ok: true, expected: "0x33", actual: "0x33")]))
@@ -27,7 +27,7 @@ final class TraceRecordJSONTests: XCTestCase {
     static var samples: [TraceRecord] {
         [
             .syscall(fullSyscall),
-            .syscall(SyscallRecord(pid: 1, tid: 1, abi: "i386", nr: 252, name: "exit_group", args: [], rawArgs: [], entryNs: 0)),
+            .syscall(SyscallRecord(pid: 1, tid: 1, abi: .i386, nr: 252, name: "exit_group", args: [], rawArgs: [], entryNs: 0)),
             .signal(SignalRecord(pid: 5, tid: 6, signo: 10, name: "SIGUSR1", code: "SI_USER", timeNs: 9,
                                  crossing: Crossing(entry: .signal, checks: []))),
             .signal(SignalRecord(pid: 5, tid: 6, signo: 11, name: "SIGSEGV", timeNs: 9)),

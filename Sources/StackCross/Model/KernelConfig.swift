@@ -113,3 +113,7 @@ extension Substring {
         return String(s)
     }
 }
+
+extension String {
+    func trimmingCharacters(in set: String) -> String { self[...].trimmingCharacters(inSet: set) }
+}

@@ -97,7 +97,7 @@ extension KernelStackModel {
         out.append("")
         out.append("What ptrace and /proc show:")
         if let b = w.bytesBeforeIP { out.append("  bytes before the saved ip: \(hexBytes(b))") }
-        if let a = w.auditArch { out.append("  GET_SYSCALL_INFO arch: \(a)") }
+        if let a = w.auditArch { out.append("  GET_SYSCALL_INFO arch: \(a.rawValue)") }
         if !w.outermostFrames.isEmpty { out.append("  /proc/TID/stack outermost: \(w.outermostFrames.map { $0 + "…" }.joined(separator: " or "))") }
         let path = w.pathFrames.map { $0.replacingOccurrences("|", " or ") }
         out.append("  at a ptrace stop: innermost \(w.innermostAtStop)" + (path.isEmpty ? "" : "; on the path: \(path.joined(separator: ", "))"))

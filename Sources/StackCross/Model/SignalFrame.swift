@@ -62,3 +62,13 @@ public struct ProcSyscallLine: Hashable, Sendable {
         }
     }
 }
+
+/// sa_flags bits the model reads (include/uapi/asm-generic/signal-defs.h, asm/signal.h).
+public enum SigactionFlags {
+    public static let siginfo: UInt64 = 0x4
+    public static let restorer: UInt64 = 0x0400_0000
+    public static let onstack: UInt64 = 0x0800_0000
+    public static let restart: UInt64 = 0x1000_0000
+    /// sigaltstack's ss_flags: the alternate stack is disabled.
+    public static let ssDisable: UInt64 = 2
+}

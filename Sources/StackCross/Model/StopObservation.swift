@@ -1,8 +1,8 @@
 /// PTRACE_GET_SYSCALL_INFO, as plain values.
 public struct SyscallInfo: Codable, Hashable, Sendable {
     public enum Op: UInt8, Codable, Sendable { case none = 0, entry = 1, exit = 2, seccomp = 3 }
-    public static let auditArchX86_64: UInt32 = 0xC000_003E
-    public static let auditArchI386: UInt32 = 0x4000_0003
+    public static let auditArchX86_64 = SyscallABI.auditArchX86_64
+    public static let auditArchI386 = SyscallABI.auditArchI386
 
     public var op: Op
     public var arch: UInt32
@@ -21,8 +21,8 @@ public struct SyscallInfo: Codable, Hashable, Sendable {
         self.nr = nr; self.args = args; self.rval = rval; self.isError = isError
     }
 
-    /// "x86_64" or "i386".
-    public var abi: String { arch == Self.auditArchI386 ? "i386" : "x86_64" }
+    /// The ABI of the stop (x86_64 for any arch but i386, as the tables have only these two).
+    public var abi: SyscallABI { arch == Self.auditArchI386 ? .i386 : .x86_64 }
 }
 
 /// Everything one ptrace stop (or one thread of a snapshot) lets stackcross see. Inspector gathers

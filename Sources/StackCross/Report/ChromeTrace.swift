@@ -91,7 +91,7 @@ public final class ChromeTraceExporter: ReportExporter {
             if let ret = r.ret { args.int("ret", ret) } else { args.bool("unfinished", true) }
             args.string("error", r.error)
             args.int("nr", r.nr)
-            args.string("abi", r.abi)
+            args.string("abi", r.abi.rawValue)
             if let strings = r.strings, !strings.isEmpty {
                 var s = JSONObject()
                 for k in strings.keys.sorted() { s.raw(k, Escape.json(strings[k]!)) }

@@ -30,7 +30,7 @@ public final class HTMLExporter: ReportExporter {
         var regs: Registers?
         var exitRegs: Registers?
         var crossing: Crossing?
-        var abi: String?
+        var abi: SyscallABI?
         // Snapshot threads only.
         var state: String?
         var procSyscall: String?
@@ -240,7 +240,7 @@ public final class HTMLExporter: ReportExporter {
         o.raw("args", k.args.map(json).jsonArray)
         o.int("ret", k.ret)
         o.string("err", k.error)
-        o.string("abi", k.abi)
+        o.string("abi", k.abi?.rawValue)
         if snapshot == nil {
             o.int("t", k.entryNs >= t0 ? k.entryNs - t0 : 0)
             if let x = k.exitNs { o.int("d", x >= k.entryNs ? x - k.entryNs : 0) }

@@ -41,30 +41,7 @@ public enum Escape {
     /// A JSON string literal. `htmlSafe` also escapes `<`, `>`, `&` and U+2028/2029 so the
     /// text can sit inside `<script type="application/json">` without ending it.
     public static func json(_ s: String, htmlSafe: Bool = false) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<" where htmlSafe: out += "\\u003c"
-            case ">" where htmlSafe: out += "\\u003e"
-            case "&" where htmlSafe: out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if u.value < 0x20 || u.value == 0x7f {
-                    out += "\\u" + hex4(u.value)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        out += "\""
-        return out
+        JSONEscape.literal(s, htmlSafe: htmlSafe)
     }
 
     /// Exact tracee bytes as JSON: a string when they are valid UTF-8, else `{"base64":…}`
@@ -98,11 +75,6 @@ public enum Escape {
             }
         }
         return out
-    }
-
-    static func hex4(_ v: UInt32) -> String {
-        let h = String(v, radix: 16)
-        return String(repeating: "0", count: max(0, 4 - h.count)) + h
     }
 }
 

@@ -50,7 +50,7 @@ public final class TextExporter: ReportExporter {
         let k = r.kernelStack ?? [], u = r.userStack ?? []
         guard !k.isEmpty || !u.isEmpty else { return }
         for f in k { out.write("    " + SnapshotText.kernelFrame(f) + "\n") }
-        let entry = r.crossing?.entry ?? (r.abi == "i386" ? .int80 : .syscall)
+        let entry = r.crossing?.entry ?? (r.abi == .i386 ? .int80 : .syscall)
         var parts = ["\(r.name) entered via " + SnapshotText.entryName(entry)]
         if let rsp = r.crossing?.userRsp {
             parts.append("user rsp \(rsp)" + (r.crossing?.userStackMapping.map { " in " + SnapshotText.esc($0) } ?? ""))

@@ -129,18 +129,16 @@ public enum SyscallDecoder {
     static let unknownKinds: [ArgKind] = [.hex, .hex, .hex, .hex, .hex, .hex]
 
     /// The kinds of syscall `nr`'s arguments; six hex values for a number the table does not know.
-    public static func argKinds(abi: String, nr: Int64) -> [ArgKind] {
-        let table = abi == "i386" ? kindsByNumber.i386 : kindsByNumber.x86_64
+    public static func argKinds(abi: SyscallABI, nr: Int64) -> [ArgKind] {
+        let table = abi == .i386 ? kindsByNumber.i386 : kindsByNumber.x86_64
         guard nr >= 0, nr < Int64(table.count) else { return unknownKinds }
         return table[Int(nr)]
     }
 
     /// The kinds of a syscall's arguments (its arity is the count), hand-kept or from its prototype.
-    public static func argKinds(abi: String, name: String) -> [ArgKind] {
-        if name == "clone" {
-            // x86_64: flags, stack, parent_tid, child_tid, tls; i386 (CLONE_BACKWARDS): tls before child_tid.
-            return abi == "i386" ? [.cloneFlags, .ptr, .ptr, .ptr, .ptr] : [.cloneFlags, .ptr, .ptr, .ptr, .ptr]
-        }
+    public static func argKinds(abi: SyscallABI, name: String) -> [ArgKind] {
+        // clone's five arguments have the same kinds on both ABIs; cloneArguments orders i386's tls/child_tid.
+        if name == "clone" { return [.cloneFlags, .ptr, .ptr, .ptr, .ptr] }
         return signatures[name] ?? generatedArgKinds[name] ?? unknownKinds
     }
 
@@ -149,13 +147,13 @@ public enum SyscallDecoder {
     /// at exit so that inputs keep their entry-time view (execve's path is gone after exec, close's fd too).
     /// `strings` holds the exact bytes of string and buffer arguments, keyed by argument index.
     /// `stackPointer` (the user rsp at the entry stop) lets rt_sigreturn show the mask it restores.
-    public static func decode(abi: String, nr: Int64, args: [UInt64], memory: TraceeMemory?, stringLimit: Int = 32,
+    public static func decode(abi: SyscallABI, nr: Int64, args: [UInt64], memory: TraceeMemory?, stringLimit: Int = 32,
                               at stop: DecodeStop,
                               entry: (args: [String], strings: [String: TraceeString])? = nil,
                               stackPointer: UInt64? = nil)
         -> (args: [String], strings: [String: TraceeString])
     {
-        let name = SyscallTable.for(abi: abi)?.name(nr) ?? ""
+        let name = SyscallTable.for(abi: abi).name(nr) ?? ""
         let kinds = argKinds(abi: abi, nr: nr)
         var ctx = Context(abi: abi, name: name, args: args, memory: memory, limit: max(0, stringLimit), stop: stop)
         var out = [String]()
@@ -174,7 +172,7 @@ public enum SyscallDecoder {
         // fcntl's argument is absent for F_GETFD and friends.
         while out.last == "" { out.removeLast() }
         if name == "clone" { out = cloneArguments(abi: abi, args: args) }
-        if name == "rt_sigreturn", abi == "x86_64" {
+        if name == "rt_sigreturn", abi == .x86_64 {
             // At its entry rsp points at the rt_sigframe's ucontext (pretcode was popped); uc_sigmask is
             // after uc_flags, uc_link, uc_stack (24) and the 256-byte sigcontext.
             if let e = entry, !e.args.isEmpty { return e }
@@ -194,12 +192,12 @@ public enum SyscallDecoder {
     }
 
     /// clone's arguments strace style: `child_stack=NULL, flags=…|SIGCHLD, child_tidptr=0x…`.
-    static func cloneArguments(abi: String, args: [UInt64]) -> [String] {
-        func a(_ i: Int) -> UInt64 { i < args.count ? (abi == "i386" ? args[i] & 0xFFFF_FFFF : args[i]) : 0 }
+    static func cloneArguments(abi: SyscallABI, args: [UInt64]) -> [String] {
+        func a(_ i: Int) -> UInt64 { i < args.count ? abi.word(args[i]) : 0 }
         func p(_ v: UInt64) -> String { v == 0 ? "NULL" : hex(v, abi: abi) }
         let flags = a(0)
         // x86_64: flags, stack, parent_tid, child_tid, tls; i386 (CLONE_BACKWARDS): tls before child_tid.
-        let (ctid, tls) = abi == "i386" ? (a(4), a(3)) : (a(3), a(4))
+        let (ctid, tls) = abi == .i386 ? (a(4), a(3)) : (a(3), a(4))
         var out = ["child_stack=\(p(a(1)))", "flags=\(Flags.cloneFlags(flags))"]
         if flags & 0x100000 != 0 { out.append("parent_tid=\(p(a(2)))") }
         if flags & 0x80000 != 0 { out.append("tls=\(p(tls))") }
@@ -228,11 +226,11 @@ public enum SyscallDecoder {
     }
 
     /// prctl shows the arguments its option uses: `prctl(PR_SET_NAME, "worker")`, `prctl(PR_GET_DUMPABLE)`.
-    static func prctlArguments(_ out: [String], args: [UInt64], abi: String, ctx: inout Context,
+    static func prctlArguments(_ out: [String], args: [UInt64], abi: SyscallABI, ctx: inout Context,
                                strings: inout [String: TraceeString]) -> [String] {
-        let v = args.count > 1 ? (abi == "i386" ? args[1] & 0xFFFF_FFFF : args[1]) : 0
+        let v = args.count > 1 ? abi.word(args[1]) : 0
         func h(_ i: Int) -> String {
-            let x = i < args.count ? (abi == "i386" ? args[i] & 0xFFFF_FFFF : args[i]) : 0
+            let x = i < args.count ? abi.word(args[i]) : 0
             return x == 0 ? "0" : hex(x, abi: abi)
         }
         switch Int32(truncatingIfNeeded: args.first ?? 0) {
@@ -261,10 +259,10 @@ public enum SyscallDecoder {
 
     /// The return value as strace shows it after `= `: `3</etc/passwd>`, `0x7f…` for mmap and brk,
     /// `-1 ENOENT (No such file or directory)`, `? ERESTARTSYS (To be restarted if SA_RESTART is set)`.
-    public static func decodeReturn(abi: String, nr: Int64, ret: Int64, args: [UInt64] = [],
+    public static func decodeReturn(abi: SyscallABI, nr: Int64, ret: Int64, args: [UInt64] = [],
                                     memory: TraceeMemory?) -> String {
-        let name = SyscallTable.for(abi: abi)?.name(nr) ?? ""
-        let r = abi == "i386" ? Int64(Int32(truncatingIfNeeded: ret)) : ret
+        let name = SyscallTable.for(abi: abi).name(nr) ?? ""
+        let r = abi == .i386 ? Int64(Int32(truncatingIfNeeded: ret)) : ret
         if let err = Errno.name(forReturn: r) {
             let text = Errno.description(forReturn: r) ?? ""
             return (Errno.isRestart(r) ? "? " : "-1 ") + "\(err) (\(text))"
@@ -285,8 +283,8 @@ public enum SyscallDecoder {
 
     // MARK: - Rendering
 
-    static func hex(_ v: UInt64, abi: String) -> String {
-        "0x" + String(abi == "i386" ? v & 0xFFFF_FFFF : v, radix: 16)
+    static func hex(_ v: UInt64, abi: SyscallABI) -> String {
+        "0x" + String(abi.word(v), radix: 16)
     }
 
     static func fdString(_ fd: Int32, memory: TraceeMemory?) -> String {
@@ -316,8 +314,7 @@ public enum SyscallDecoder {
         var out: [UInt8] = [UInt8(ascii: "\"")]
         out.reserveCapacity(bytes.count + 8)
         if hex {
-            let digits = Array("0123456789abcdef".utf8)
-            for c in bytes { out += [92, UInt8(ascii: "x"), digits[Int(c >> 4)], digits[Int(c & 15)]] }
+            for c in bytes { out += [92, UInt8(ascii: "x"), hexDigit(c >> 4), hexDigit(c & 15)] }
         } else {
             appendEscaped(bytes, quoted: true, to: &out)
         }
@@ -365,7 +362,7 @@ public enum SyscallDecoder {
     }
 
     struct Context {
-        let abi: String
+        let abi: SyscallABI
         let name: String
         let args: [UInt64]
         let memory: TraceeMemory?
@@ -373,17 +370,17 @@ public enum SyscallDecoder {
         let stop: DecodeStop
         var captured: TraceeString?
 
-        init(abi: String, name: String, args: [UInt64], memory: TraceeMemory?, limit: Int, stop: DecodeStop) {
+        init(abi: SyscallABI, name: String, args: [UInt64], memory: TraceeMemory?, limit: Int, stop: DecodeStop) {
             self.abi = abi; self.name = name; self.args = args; self.memory = memory; self.limit = limit
             self.stop = stop
         }
 
-        var is32: Bool { abi == "i386" }
+        var is32: Bool { abi == .i386 }
         var wordSize: Int { is32 ? 4 : 8 }
 
         func raw(_ i: Int) -> UInt64 {
             guard i < args.count else { return 0 }
-            return is32 ? args[i] & 0xFFFF_FFFF : args[i]
+            return abi.word(args[i])
         }
         func int32(_ i: Int) -> Int32 { Int32(truncatingIfNeeded: raw(i)) }
         func long(_ i: Int) -> Int64 { is32 ? Int64(int32(i)) : Int64(bitPattern: raw(i)) }
@@ -408,11 +405,7 @@ public enum SyscallDecoder {
             return le(b, 0, wordSize)
         }
 
-        func le(_ b: [UInt8], _ off: Int, _ n: Int) -> UInt64 {
-            var v: UInt64 = 0
-            for k in (0 ..< n).reversed() where off + k < b.count { v = v << 8 | UInt64(b[off + k]) }
-            return v
-        }
+        func le(_ b: [UInt8], _ off: Int, _ n: Int) -> UInt64 { littleEndian(b, at: off, count: n) }
 
         mutating func render(_ kind: ArgKind, _ i: Int) -> String {
             let v = raw(i)
@@ -429,7 +422,7 @@ public enum SyscallDecoder {
             case .sizeHex:
                 // mmap2 takes its offset in 4 KiB pages.
                 let off = name == "mmap2" ? v << 12 : v
-                return off == 0 ? "0" : SyscallDecoder.hex(off, abi: "x86_64")
+                return off == 0 ? "0" : SyscallDecoder.hex(off, abi: .x86_64)
             case .ptr: return ptr(v)
             case .fd: return SyscallDecoder.fdString(int32(i), memory: memory)
             case .dirfd:
@@ -688,7 +681,7 @@ public enum SyscallDecoder {
 
         func statx(_ addr: UInt64) -> String? {
             guard let b = read(addr, 48) else { return nil }
-            return "{stx_mask=\(Flags.statxMask.format(le(b, 0, 4))), stx_attributes=\(le(b, 8, 8) == 0 ? "0" : SyscallDecoder.hex(le(b, 8, 8), abi: "x86_64")), "
+            return "{stx_mask=\(Flags.statxMask.format(le(b, 0, 4))), stx_attributes=\(le(b, 8, 8) == 0 ? "0" : SyscallDecoder.hex(le(b, 8, 8), abi: .x86_64)), "
                 + "stx_mode=\(Flags.fileMode(le(b, 28, 2))), stx_size=\(le(b, 40, 8)), ...}"
         }
 
@@ -738,7 +731,7 @@ public enum SyscallDecoder {
             let flags = le(b, 0, 8), mode = le(b, 8, 8), resolve = le(b, 16, 8)
             var s = "{flags=\(Flags.open(flags))"
             if Flags.openTakesMode(flags) { s += ", mode=\(Flags.octal(mode))" }
-            return s + ", resolve=\(resolve == 0 ? "0" : SyscallDecoder.hex(resolve, abi: "x86_64"))}"
+            return s + ", resolve=\(resolve == 0 ? "0" : SyscallDecoder.hex(resolve, abi: .x86_64))}"
         }
 
         func cloneArgs(_ addr: UInt64) -> String {

@@ -24,6 +24,8 @@ public struct SyscallFilter: Sendable, Hashable {
         public var numbers: Set<Int>
         public var complement: Bool
 
+        public init(numbers: Set<Int>, complement: Bool) { self.numbers = numbers; self.complement = complement }
+
         public func contains(_ nr: Int) -> Bool { numbers.contains(nr) != complement }
 
         static let none = Selection(numbers: [], complement: false)
@@ -52,25 +54,22 @@ public struct SyscallFilter: Sendable, Hashable {
     /// Whether every syscall of every ABI is traced (no seccomp filter is needed).
     public var tracesAll: Bool { self == .all }
 
-    public func selection(abi: String) -> Selection? {
+    public func selection(abi: SyscallABI) -> Selection {
         switch abi {
-        case "x86_64": x86_64
-        case "i386": i386
-        default: nil
+        case .x86_64: x86_64
+        case .i386: i386
         }
     }
 
-    /// Whether syscall `nr` of `abi` is traced (an out-of-table number too, under negation or `all`);
-    /// false for an unknown ABI.
-    public func contains(abi: String, nr: Int64) -> Bool {
-        guard let s = selection(abi: abi) else { return false }
-        return s.contains(Int(nr))
+    /// Whether syscall `nr` of `abi` is traced (an out-of-table number too, under negation or `all`).
+    public func contains(abi: SyscallABI, nr: Int64) -> Bool {
+        selection(abi: abi).contains(Int(nr))
     }
 
     /// The traced numbers of `abi` among those its table defines, ascending.
-    public func numbers(abi: String) -> [Int] {
-        guard let s = selection(abi: abi), let t = SyscallTable.for(abi: abi) else { return [] }
-        return t.allNumbers.filter { s.contains($0) }
+    public func numbers(abi: SyscallABI) -> [Int] {
+        let s = selection(abi: abi)
+        return SyscallTable.for(abi: abi).allNumbers.filter { s.contains($0) }
     }
 
     public func union(_ o: SyscallFilter) -> SyscallFilter {

@@ -11,7 +11,7 @@ public enum SyscallLine {
 
     /// How many leading arguments strace prints at the entry stop: those before the first output
     /// argument (read's buffer), or all of them.
-    public static func entryArgumentCount(abi: String, nr: Int64, argCount: Int) -> Int {
+    public static func entryArgumentCount(abi: SyscallABI, nr: Int64, argCount: Int) -> Int {
         let kinds = SyscallDecoder.argKinds(abi: abi, nr: nr)
         // A call without arguments shown with a note (restart_syscall's) prints it at the entry.
         if kinds.isEmpty { return argCount }

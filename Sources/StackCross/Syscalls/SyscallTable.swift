@@ -1,15 +1,14 @@
 /// Syscall names by number for one ABI, from the generated tables (asm/unistd_64.h, asm/unistd_32.h).
 public struct SyscallTable: Sendable {
-    /// "x86_64" or "i386".
-    public let abi: String
+    public let abi: SyscallABI
     /// AUDIT_ARCH_* value the kernel reports for this ABI (seccomp_data.arch, PTRACE_GET_SYSCALL_INFO).
     public let auditArch: UInt32
     private let names: [String?]
     private let numbers: [String: Int]
 
-    init(abi: String, auditArch: UInt32, entries: [(Int, String)]) {
+    init(abi: SyscallABI, entries: [(Int, String)]) {
         self.abi = abi
-        self.auditArch = auditArch
+        self.auditArch = abi.auditArch
         var limit = 0
         for e in entries where e.0 >= limit { limit = e.0 + 1 }
         var names = [String?](repeating: nil, count: limit)
@@ -22,16 +21,15 @@ public struct SyscallTable: Sendable {
         self.numbers = numbers
     }
 
-    public static let x86_64 = SyscallTable(abi: "x86_64", auditArch: 0xC000_003E, entries: x86_64Entries)
-    public static let i386 = SyscallTable(abi: "i386", auditArch: 0x4000_0003, entries: i386Entries)
+    public static let x86_64 = SyscallTable(abi: .x86_64, entries: x86_64Entries)
+    public static let i386 = SyscallTable(abi: .i386, entries: i386Entries)
     public static let all: [SyscallTable] = [.x86_64, .i386]
 
-    /// The table for "x86_64" or "i386"; nil for any other ABI.
-    public static func `for`(abi: String) -> SyscallTable? {
+    /// The table of an ABI.
+    public static func `for`(abi: SyscallABI) -> SyscallTable {
         switch abi {
-        case "x86_64": .x86_64
-        case "i386": .i386
-        default: nil
+        case .x86_64: .x86_64
+        case .i386: .i386
         }
     }
 

@@ -106,6 +106,12 @@ public enum FastRecordDecoder {
             return m
         }
 
+        /// An ABI name; anything else goes to JSONDecoder, which words the error.
+        mutating func abi() throws -> SyscallABI {
+            guard let abi = SyscallABI(rawValue: try string()) else { throw Unsupported() }
+            return abi
+        }
+
         mutating func string() throws -> String {
             try expect(UInt8(ascii: "\""))
             let start = i
@@ -389,10 +395,10 @@ public enum FastRecordDecoder {
         }
 
         mutating func syscallCall() throws -> SyscallCall {
-            var abi: String?, nr: Int64?, name: String?, args: [Address]?
+            var abi: SyscallABI?, nr: Int64?, name: String?, args: [Address]?
             try object { c, k in
                 switch k {
-                case "abi": abi = try c.string()
+                case "abi": abi = try c.abi()
                 case "nr": nr = try c.int64()
                 case "name": name = try c.string()
                 case "args": args = try c.addresses()
@@ -406,7 +412,7 @@ public enum FastRecordDecoder {
         /// Every field any record type has; the `type` picks which must be present.
         mutating func record() throws -> TraceRecord {
             var type: String?
-            var pid: Int32?, tid: Int32?, abi: String?, nr: Int64?, name: String?, args: [String]?, rawArgs: [Address]?
+            var pid: Int32?, tid: Int32?, abi: SyscallABI?, nr: Int64?, name: String?, args: [String]?, rawArgs: [Address]?
             var strings: [String: TraceeString]?, ret: Int64?, error: String?, entryNs: UInt64?, exitNs: UInt64?
             var entryRegs: Registers?, exitRegs: Registers?, userStack: [Frame]?, kernelStack: [Frame]?, crossing: Crossing?
             var signo: Int32?, codeName: String?, codeNumber: Int32?, timeNs: UInt64?, formerTid: Int32?, path: TraceeString?
@@ -416,7 +422,7 @@ public enum FastRecordDecoder {
                 case "type": type = try c.string()
                 case "pid": pid = try c.int32()
                 case "tid": tid = try c.int32()
-                case "abi": abi = try c.string()
+                case "abi": abi = try c.abi()
                 case "nr": nr = try c.int64()
                 case "name": name = try c.string()
                 case "args": args = try c.strings()

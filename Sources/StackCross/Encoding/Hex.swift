@@ -2,7 +2,7 @@
 /// the strace -k lines and the model's check texts (String(radix:) is generic and slow on those paths).
 
 @inline(__always)
-func hexDigit(_ d: UInt8) -> UInt8 { d < 10 ? UInt8(ascii: "0") &+ d : UInt8(ascii: "a") &+ (d &- 10) }
+public func hexDigit(_ d: UInt8) -> UInt8 { d < 10 ? UInt8(ascii: "0") &+ d : UInt8(ascii: "a") &+ (d &- 10) }
 
 /// The hex digits of `v` (no prefix) at `p`, which has room for 16; returns how many were written.
 @inline(__always)
@@ -67,6 +67,24 @@ func hexBytes(_ b: [UInt8]) -> String {
         }
         return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
     }
+}
+
+/// Bytes as hex digits with nothing between them ("3f9a…", a build-id).
+public func hexDigits(_ b: some Collection<UInt8>) -> String {
+    var out = [UInt8]()
+    out.reserveCapacity(b.count * 2)
+    for x in b {
+        out.append(hexDigit(x >> 4))
+        out.append(hexDigit(x & 0xF))
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// The little-endian unsigned value of `count` (1…8) bytes of `b` at `offset`; bytes past the end count as 0.
+public func littleEndian(_ b: [UInt8], at offset: Int, count: Int) -> UInt64 {
+    var v: UInt64 = 0
+    for k in 0 ..< count where offset + k < b.count { v |= UInt64(b[offset + k]) << (8 * UInt64(k)) }
+    return v
 }
 
 /// A short text built in place and turned into a String once: the model's check texts, built for

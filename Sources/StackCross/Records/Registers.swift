@@ -36,6 +36,11 @@ public struct Registers: Codable, Hashable, Sendable {
          rip, cs, eflags, rsp, ss, fsBase, gsBase, ds, es, fs, gs].map(\.rawValue)
     }
 
+    /// The registers that carry a syscall's six arguments under `abi`, as the kernel reads them.
+    public func syscallArguments(_ abi: SyscallABI) -> [Address] {
+        abi == .i386 ? [rbx, rcx, rdx, rsi, rdi, rbp] : [rdi, rsi, rdx, r10, r8, r9]
+    }
+
     /// Field names in user_regs_struct order (the pt_regs slot names for the first 21).
     public static let names = [
         "r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8",

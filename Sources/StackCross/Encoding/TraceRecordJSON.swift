@@ -69,7 +69,7 @@ public enum TraceRecordJSON {
 
     static func syscall(_ r: SyscallRecord, _ w: inout JSONBytes) {
         w.field("pid", int: Int64(r.pid)); w.field("tid", int: Int64(r.tid))
-        w.field("abi", string: r.abi); w.field("nr", int: r.nr); w.field("name", string: r.name)
+        w.field("abi", string: r.abi.rawValue); w.field("nr", int: r.nr); w.field("name", string: r.name)
         w.key("args"); w.openArray()
         for a in r.args { w.string(a) }
         w.closeArray()
@@ -150,7 +150,7 @@ public enum TraceRecordJSON {
         if let p = c.phase { w.field("phase", string: p) }
         if let s = c.syscall {
             w.key("syscall"); w.open()
-            w.field("abi", string: s.abi); w.field("nr", int: s.nr); w.field("name", string: s.name)
+            w.field("abi", string: s.abi.rawValue); w.field("nr", int: s.nr); w.field("name", string: s.name)
             w.key("args"); w.openArray()
             for a in s.args { w.hex(a.rawValue) }
             w.closeArray()
@@ -291,41 +291,15 @@ struct JSONBytes {
     /// Lowercase hex digits of `v`, no prefix; the caller has ensured 16 bytes.
     mutating func hexRun(_ v: Address) { n += writeHexDigits(v.rawValue, to: p + n) }
 
-    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// A JSON string: quote, backslash and control characters escaped; everything else as UTF-8.
+    /// A JSON string, escaped by `JSONEscape`.
     mutating func string(_ s: String) {
         var s = s
         s.withUTF8 { bytes in
-            ensure(bytes.count * 6 + 3)
+            ensure(bytes.count * JSONEscape.maxExpansion + 3)
             comma()
             byte(UInt8(ascii: "\""))
-            // Most texts need no escape: copy the run before the first byte that does in one move.
-            var plain = 0
-            while plain < bytes.count {
-                let b = bytes[plain]
-                if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { break }
-                plain += 1
-            }
-            if plain > 0 {
-                (p + n).update(from: bytes.baseAddress!, count: plain)
-                n += plain
-            }
-            for b in bytes[plain...] {
-                if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") { byte(b); continue }
-                byte(UInt8(ascii: "\\"))
-                switch b {
-                case UInt8(ascii: "\""): byte(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): byte(UInt8(ascii: "\\"))
-                case UInt8(ascii: "\n"): byte(UInt8(ascii: "n"))
-                case UInt8(ascii: "\t"): byte(UInt8(ascii: "t"))
-                case UInt8(ascii: "\r"): byte(UInt8(ascii: "r"))
-                default:
-                    byte(UInt8(ascii: "u")); byte(UInt8(ascii: "0")); byte(UInt8(ascii: "0"))
-                    byte(Self.hexDigits[Int(b >> 4)])
-                    byte(Self.hexDigits[Int(b & 0xF)])
-                }
-            }
+            n += JSONEscape.write(bytes, htmlSafe: false, to: p + n)
             byte(UInt8(ascii: "\""))
         }
     }

@@ -2,8 +2,7 @@
 public struct SyscallRecord: Codable, Hashable, Sendable {
     public var pid: Int32
     public var tid: Int32
-    /// "x86_64" or "i386".
-    public var abi: String
+    public var abi: SyscallABI
     public var nr: Int64
     public var name: String
     /// Decoded arguments, strace style (strings quoted and escaped, flags named, fds with paths).
@@ -27,7 +26,7 @@ public struct SyscallRecord: Codable, Hashable, Sendable {
     public var kernelStack: [Frame]?
     public var crossing: Crossing?
 
-    public init(pid: Int32, tid: Int32, abi: String, nr: Int64, name: String, args: [String], rawArgs: [Address],
+    public init(pid: Int32, tid: Int32, abi: SyscallABI, nr: Int64, name: String, args: [String], rawArgs: [Address],
                 strings: [String: TraceeString]? = nil, ret: Int64? = nil, error: String? = nil,
                 entryNs: UInt64, exitNs: UInt64? = nil, entryRegs: Registers? = nil, exitRegs: Registers? = nil,
                 userStack: [Frame]? = nil, kernelStack: [Frame]? = nil, crossing: Crossing? = nil) {

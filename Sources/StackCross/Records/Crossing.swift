@@ -35,11 +35,11 @@ public struct Check: Codable, Hashable, Sendable {
 
 /// A syscall as seen at a stop: number, name and arguments.
 public struct SyscallCall: Codable, Hashable, Sendable {
-    public var abi: String
+    public var abi: SyscallABI
     public var nr: Int64
     public var name: String
     public var args: [Address]
-    public init(abi: String, nr: Int64, name: String, args: [Address]) {
+    public init(abi: SyscallABI, nr: Int64, name: String, args: [Address]) {
         self.abi = abi; self.nr = nr; self.name = name; self.args = args
     }
 }
