@@ -1,4 +1,4 @@
-import CStackCross
+import CCopiedStackUnwind
 import Glibc
 import StackCross
 
