@@ -55,7 +55,7 @@ public struct TraceOptions {
     public var followForks = false
     /// -s: longest string or buffer shown.
     public var stringLimit = 32
-    /// -e trace=SET: the syscalls reported. A spawned child gets a seccomp filter so that the others never stop it.
+    /// -e trace=SET: the syscalls reported. With -f a spawned child gets a seccomp filter so that the others never stop it.
     public var filter: SyscallFilter = .all
     /// The model that judges crossings, built when first needed (see TraceModelLoader).
     public var model = TraceModelLoader { KernelStackModel() }
@@ -233,7 +233,9 @@ public final class SyscallTracer {
             throw TraceError("cannot find '\(program)': No such file or directory")
         }
         let stopFilter = options.filter.union(options.alsoStop)
-        seccompMode = SeccompProgram.isNeeded(for: stopFilter)
+        // Without -f a child the program forks is not traced: a SECCOMP_RET_TRACE filter it inherited would
+        // fail its filtered calls with ENOSYS. So, as strace drops --seccomp-bpf without -f, the tracer filters.
+        seccompMode = options.followForks && SeccompProgram.isNeeded(for: stopFilter)
         var filter = seccompMode
             ? SeccompProgram.make(filter: stopFilter).map { sc_sock_filter(code: $0.code, jt: $0.jt, jf: $0.jf, k: $0.k) }
             : []
