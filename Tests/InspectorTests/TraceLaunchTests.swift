@@ -28,4 +28,65 @@ final class TraceLaunchTests: XCTestCase {
         XCTAssertTrue(lines.contains(geteuid() == 0 ? "NoNewPrivs: 0" : "NoNewPrivs: 1"), "\(lines)")
         XCTAssertTrue(try statusLines(["-f"]).contains("Seccomp: 0"), "no filter without -e")
     }
+
+    // MARK: Bytes, not Strings
+
+    /// Runs SCRIPT with sh, $0 being stackcross, $1 the argv_bytes fixture and $2 a scratch directory:
+    /// printf makes the bytes that no Swift String (and so no Process argument) can hold.
+    func shell(_ script: String) throws -> RunResult {
+        let bin = try fixture("argv_bytes")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sc-launch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        return try InspectorTests.run("/bin/sh", ["-c", script, stackcrossBinary.path, bin.path, dir.path])
+    }
+
+    func testArgumentBytesReachTheProgramUnchanged() throws {
+        let r = try shell(#"exec "$0" trace -o /dev/null -- "$1" "$(printf '\377\376')" "$(printf 'a\001\303\251')""#)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "fffe\n6101c3a9\n", r.stderr)
+    }
+
+    func testEnvironmentBytesReachTheProgramUnchanged() throws {
+        let r = try shell(#"SC_BYTES="$(printf 'x\377\300')" exec "$0" trace -o /dev/null -- "$1""#)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "env 78ffc0\n", r.stderr)
+    }
+
+    func testProgramPathAndPATHWithInvalidUTF8() throws {
+        // By its path, then found in a $PATH directory whose name is not UTF-8 either.
+        let r = try shell(#"""
+            d="$2/d$(printf '\377')"; p="p$(printf '\376')"
+            mkdir "$d" && cp "$1" "$d/$p" || exit 99
+            "$0" trace -o /dev/null -- "$d/$p" a && PATH="$d:$PATH" exec "$0" trace -o /dev/null -- "$p" b
+            """#)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "61\n62\n", r.stderr)
+    }
+
+    func testMissingProgramIsNamedWithItsBytesEscaped() throws {
+        let r = try shell(#"exec "$0" trace -- "$2/$(printf 'no\377\nsuch')""#)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains(#"/no\377\nsuch": No such file or directory"#), r.stderr)
+    }
+
+    // MARK: Options and the program
+
+    func testUnknownOptionBeforeTheProgramIsAUsageError() throws {
+        for args in [["--bogus", "--", "/bin/true"], ["-q", "--bogus", "/bin/true"], ["-x", "/bin/true"]] {
+            let r = try stackcross(["trace"] + args)
+            XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("Unknown option '\(args.first { $0.hasPrefix("-") && $0 != "-q" }!)'"), "\(args): \(r.stderr)")
+        }
+    }
+
+    func testOptionsAfterTheProgramAreTheProgramsArguments() throws {
+        let bin = try fixture("argv_bytes")
+        for args in [["--", bin.path, "--bogus", "-f"], [bin.path, "--bogus", "-f"], ["--", bin.path, "--", "-x"]] {
+            let r = try stackcross(["trace", "-o", "/dev/null"] + args)
+            XCTAssertEqual(r.status, 0, "\(args): \(r.stderr)")
+            let shown = args.drop { $0 != bin.path }.dropFirst().map { $0.utf8.map { String(format: "%02x", $0) }.joined() }
+            XCTAssertEqual(r.stdout, shown.map { $0 + "\n" }.joined(), "\(args)")
+        }
+    }
 }
