@@ -1,4 +1,5 @@
 import Foundation
+import StackCross
 import XCTest
 
 /// How `stackcross trace` starts a program: the tracer must never change what it does (issue #12).
@@ -88,5 +89,47 @@ final class TraceLaunchTests: XCTestCase {
             let shown = args.drop { $0 != bin.path }.dropFirst().map { $0.utf8.map { String(format: "%02x", $0) }.joined() }
             XCTAssertEqual(r.stdout, shown.map { $0 + "\n" }.joined(), "\(args)")
         }
+    }
+
+    // MARK: fd paths
+
+    /// The path part of the `write(3<…>, ` line in strace-style TEXT.
+    func writePath(_ text: String) -> String? {
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("write(3<") }),
+              let end = line.range(of: ">, \"x\"") else { return nil }
+        return String(line[line.index(line.startIndex, offsetBy: 8) ..< end.lowerBound])
+    }
+
+    func testFdPathIsEscapedLikeStraceAndKeptWholeInJSON() throws {
+        let bin = try fixture("fd_path_bytes")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sc-fdpath-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ours = try stackcross(["trace", "-q", "-e", "trace=write", "--", bin.path, dir.path])
+        XCTAssertEqual(ours.status, 0, ours.stderr)
+        let theirs = try InspectorTests.run("/usr/bin/strace", ["-y", "-qq", "-e", "trace=write", "--", bin.path, dir.path])
+        XCTAssertEqual(theirs.status, 0, theirs.stderr)
+        let path = try XCTUnwrap(writePath(ours.stderr), ours.stderr)
+        XCTAssertEqual(path, writePath(theirs.stderr), "strace: \(theirs.stderr)")
+        XCTAssertEqual(path, dir.path + #"/a\377b\nc\74d\76e\\f\"g\1h\0012 \303\251\177"#)
+        // The JSON args hold the same lossless text (no U+FFFD).
+        let out = dir.appendingPathComponent("out.jsonl")
+        let r = try stackcross(["trace", "-e", "trace=write", "-o", out.path, "--", bin.path, dir.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let records = try Data(contentsOf: out).split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(TraceRecord.self, from: Data($0)) }
+        XCTAssertEqual(TraceTests.syscalls(records).first { $0.name == "write" }?.args.first, "3<\(path)>")
+    }
+
+    func testExecRecordKeepsThePathBytes() throws {
+        let r = try shell(#"""
+            p="$2/$(printf 'p\376\nq')"
+            cp "$1" "$p" || exit 99
+            "$0" trace -o "$2/out.jsonl" -- "$p" && cat "$2/out.jsonl"
+            """#)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let execs = try r.stdout.split(separator: "\n").map { try JSONDecoder().decode(TraceRecord.self, from: Data($0.utf8)) }
+            .compactMap { if case .exec(let e) = $0 { e } else { nil } }
+        XCTAssertEqual(execs.count, 1)
+        XCTAssertEqual(execs.first.map { Array($0.path.bytes.suffix(5)) }, [UInt8(ascii: "/"), UInt8(ascii: "p"), 0xFE, 0x0A, UInt8(ascii: "q")])
     }
 }
