@@ -66,9 +66,27 @@ struct TraceCommand: ParsableCommand {
 
     var program: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
 
+    /// The program and its arguments as the exact bytes of this process's argv: the parser hands out
+    /// Strings (invalid UTF-8 repaired to U+FFFD), but execve must get what the user gave.
+    var programBytes: [[UInt8]] {
+        let argc = Int(CommandLine.argc), n = program.count
+        let raw: [[UInt8]] = n <= argc ? (argc - n ..< argc).map { i in
+            CommandLine.unsafeArgv[i].map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
+        } : []
+        // The captured arguments are argv's tail; when parsed from elsewhere (tests), the Strings are all there is.
+        guard raw.count == n, zip(raw, program).allSatisfy({ String(decoding: $0, as: UTF8.self) == $1 }) else {
+            return program.map { Array($0.utf8) }
+        }
+        return raw
+    }
+
     func validate() throws {
         // The passthrough argument swallows everything after the options, --help included.
         if let first = command.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
+        // ...and an unknown option before the program: it is a mistake, not a program named --bogus.
+        if let first = command.first, first.hasPrefix("-"), first.count > 1, first != "--" {
+            throw ValidationError("Unknown option '\(first)'")
+        }
         if program.isEmpty && pids.isEmpty { throw ValidationError("give a program to run (after --) or -p PID") }
         if !program.isEmpty && !pids.isEmpty { throw ValidationError("give either a program or -p PID, not both") }
         if stringLimit < 0 { throw ValidationError("-s must be at least 0") }
@@ -122,7 +140,8 @@ struct TraceCommand: ParsableCommand {
             stacks = collector
         }
         let tracer = SyscallTracer(options: options, sink: tracerSink, hooks: hooks, logger: logger)
-        let target: TraceTarget = pids.isEmpty ? .program(program[0], program) : .processes(pids)
+        let argv = programBytes
+        let target: TraceTarget = pids.isEmpty ? .rawProgram(argv[0], argv) : .processes(pids)
         let outcome: TraceOutcome
         do {
             outcome = try tracer.run(target)
