@@ -75,13 +75,15 @@ public final class CrossingProbe {
             maps[pid] = nil
             elf32[pid] = nil
             actions[pid] = nil
+            lastSampledStep[pid] = nil
+            shapesStepped = shapesStepped.filter { $0.pid != pid }
         }
     }
 
     /// Entries held for tasks and processes (tests check that it stays bounded).
     var stateCount: Int {
         altstacks.count + entryArch.count + sigreturnWords.count + lastKernelStack.count + entrySwitches.count
-            + stackFDs.count + maps.count + elf32.count + actions.count
+            + stackFDs.count + maps.count + elf32.count + actions.count + shapesStepped.count + lastSampledStep.count
     }
 
     // MARK: observation
@@ -90,6 +92,7 @@ public final class CrossingProbe {
         if obs.kind == .syscallExit, let e = obs.entryRegs, isExecve(e.origRax.signed, arch: entryArch[tid]) {
             // execve resets handlers to default and drops the sigaltstack.
             maps[pid] = nil; elf32[pid] = nil; actions[pid] = nil; altstacks[tid] = nil
+            shapesStepped = shapesStepped.filter { $0.pid != pid }
         }
         obs.maps = mapsFor(pid, tid: tid, covering: obs.regs.rsp, obs.regs.rip)
         obs.is32BitTask = is32(pid, tid: tid)
@@ -219,9 +222,60 @@ public final class CrossingProbe {
         return mask & (UInt64(1) << UInt64(signo - 1)) != 0
     }
 
+    /// What makes one signal frame differ from another: each is stepped into the first time it is seen.
+    struct FrameShape: Hashable {
+        var pid: Int32
+        var signo: Int32
+        /// The handler as rt_sigaction set it (0 when the trace did not see that call).
+        var handler: UInt64
+        /// 0: on the interrupted stack; 1: switching to the sigaltstack; 2: nested on the sigaltstack.
+        var stack: UInt8
+    }
+    private var shapesStepped: Set<FrameShape> = []
+    private var lastSampledStep: [Int32: UInt64] = [:]
+    /// After a shape's first step, at most one step per process per this interval: a signal's round trip
+    /// must stay shorter than a fast timer's period, or the program never leaves its handlers (#12).
+    public var stepSampleIntervalNs: UInt64 = 50_000_000
+    /// Steps taken (tests check the bound).
+    private(set) var stepsTaken = 0
+
+    func frameShape(pid: Int32, tid: Int32, signo: Int32, interruptedSP: UInt64) -> FrameShape {
+        let act = actions[pid]?[signo]
+        var stack: UInt8 = 0
+        if let act, act.flags & 0x0800_0000 != 0, let a = altstacks[tid], let alt = a {  // SA_ONSTACK
+            let onAlt = interruptedSP > alt.base.rawValue && interruptedSP <= alt.base.rawValue &+ alt.size
+            stack = onAlt ? 2 : 1
+        }
+        return FrameShape(pid: pid, signo: signo, handler: act?.handler ?? 0, stack: stack)
+    }
+
+    /// Whether to step this delivery: a frame shape not stepped before, or the process's sample is due.
+    func shouldStep(_ shape: FrameShape, now: UInt64) -> Bool {
+        if !shapesStepped.contains(shape) { return true }
+        guard let last = lastSampledStep[shape.pid] else { return true }
+        return now &- last >= stepSampleIntervalNs
+    }
+
+    /// Whether the signal is caught: from the rt_sigaction calls seen, else SigCgt.
+    func caught(pid: Int32, tid: Int32, signo: Int32) -> Bool {
+        if let act = actions[pid]?[signo] { return act.handler > 1 && signo != SIGKILL && signo != SIGSTOP }  // SIG_DFL 0, SIG_IGN 1
+        return isCaught(pid: pid, tid: tid, signo: signo)
+    }
+
     func intoHandler(pid: Int32, tid: Int32, record rec: inout SignalRecord, delivery: StopObservation) -> HandlerStep {
-        guard let signo = delivery.signo, isCaught(pid: pid, tid: tid, signo: signo) else { return .notTaken }
+        guard let signo = delivery.signo, caught(pid: pid, tid: tid, signo: signo) else { return .notTaken }
+        let shape = frameShape(pid: pid, tid: tid, signo: signo, interruptedSP: delivery.regs.rsp.rawValue)
+        let now = sc_monotonic_ns()
+        guard shouldStep(shape, now: now) else {
+            rec.handlerStepped = false
+            return .notTaken
+        }
+        // SigCgt is the truth when the recorded handler may be stale (a call the trace did not see).
+        guard actions[pid]?[signo] == nil || isCaught(pid: pid, tid: tid, signo: signo) else { return .notTaken }
         guard sc_ptrace_singlestep(tid, signo) == 0 else { return .notTaken }
+        shapesStepped.insert(shape)
+        lastSampledStep[pid] = now
+        stepsTaken += 1
         var status: Int32 = 0
         guard sc_waitpid(tid, &status, sc_wall()) == tid else { return .stepped }
         // signal_delivered() reports the finished frame as a SIGTRAP ptrace_notify stop before the handler runs.
@@ -253,6 +307,7 @@ public final class CrossingProbe {
         }
         crossing.phase = (crossing.phase ?? "signal-delivery") + "+handler-entry"
         rec.crossing = crossing
+        rec.handlerStepped = true
         return .stepped
     }
 

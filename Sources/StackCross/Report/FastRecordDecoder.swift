@@ -410,7 +410,7 @@ public enum FastRecordDecoder {
             var strings: [String: TraceeString]?, ret: Int64?, error: String?, entryNs: UInt64?, exitNs: UInt64?
             var entryRegs: Registers?, exitRegs: Registers?, userStack: [Frame]?, kernelStack: [Frame]?, crossing: Crossing?
             var signo: Int32?, codeName: String?, codeNumber: Int32?, timeNs: UInt64?, formerTid: Int32?, path: TraceeString?
-            var child: Int32?, kind: String?, signal: String?
+            var child: Int32?, kind: String?, signal: String?, handlerStepped: Bool?
             try object { c, k in
                 switch k {
                 case "type": type = try c.string()
@@ -447,6 +447,7 @@ public enum FastRecordDecoder {
                 case "child": child = try c.int32()
                 case "kind": kind = try c.string()
                 case "signal": signal = try c.optional { try $0.string() }
+                case "handlerStepped": handlerStepped = try c.optional { try $0.bool() }
                 default: try c.skip()
                 }
             }
@@ -460,7 +461,8 @@ public enum FastRecordDecoder {
                     userStack: userStack, kernelStack: kernelStack, crossing: crossing))
             case "signal":
                 guard let signo, let name, let timeNs, codeNumber == nil else { throw Unsupported() }
-                return .signal(SignalRecord(pid: pid, tid: tid, signo: signo, name: name, code: codeName, timeNs: timeNs, crossing: crossing))
+                return .signal(SignalRecord(pid: pid, tid: tid, signo: signo, name: name, code: codeName, timeNs: timeNs, crossing: crossing,
+                                            handlerStepped: handlerStepped))
             case "exec":
                 guard let path, let timeNs else { throw Unsupported() }
                 return .exec(ExecRecord(pid: pid, tid: tid, formerTid: formerTid, path: path, timeNs: timeNs))
