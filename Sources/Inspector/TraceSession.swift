@@ -274,33 +274,56 @@ public final class SyscallTracer {
         for pid in pids {
             var tids = options.followForks ? ProcFS.taskIDs(pid) : [pid]
             if tids.isEmpty { tids = [pid] }
-            var seized = Set<Int32>()
-            // Threads may appear while we attach: repeat until a pass finds none new.
+            var seen = Set<Int32>()
+            var seized = 0
+            // Threads come and go while we attach: scan /proc again until two passes find none new (as attach does).
+            var quietPasses = 0
             while true {
                 var fresh = false
-                for tid in tids where !seized.contains(tid) {
-                    if sc_ptrace_seize(tid, ptraceOptions) != 0 {
-                        let e = errno
-                        if e == ESRCH && !seized.isEmpty { continue }  // a thread that just exited
-                        // An exited thread whose exit_state is set (a zombie leader, a thread not yet unhashed) gives EPERM.
-                        if e == EPERM && options.followForks && ProcFS.hasExited(pid: pid, tid: tid) { continue }
-                        detachAll(reason: nil)
-                        throw TraceError("cannot attach to \(tid): \(String(cString: strerror(e)))")
-                    }
-                    seized.insert(tid)
+                for tid in tids where !seen.contains(tid) {
+                    seen.insert(tid)
                     fresh = true
-                    _ = addTask(tid, process: pid)
-                    _ = sc_ptrace_interrupt(tid)
-                    output.submit(.record(.attach(AttachRecord(pid: pid, tid: tid, timeNs: sc_monotonic_ns()))))
+                    switch try seizeForTrace(pid: pid, tid: tid) {
+                    case .seized: seized += 1
+                    case .gone: continue
+                    }
                 }
-                if !fresh || !options.followForks { break }
+                if !options.followForks { break }
+                quietPasses = fresh ? 0 : quietPasses + 1
+                if quietPasses >= 2 { break }
                 tids = ProcFS.taskIDs(pid)
             }
-            if seized.isEmpty {
+            if seized == 0 {
                 detachAll(reason: nil)
                 throw TraceError("cannot attach to \(pid): every thread has exited")
             }
         }
+    }
+
+    enum SeizeResult { case seized, gone }
+
+    /// Seizes one listed thread. A thread that exited since /proc listed it is gone, not an error; with -f a
+    /// thread created by one already seized is ours by PTRACE_O_TRACECLONE (its first stop comes by itself).
+    func seizeForTrace(pid: Int32, tid: Int32) throws -> SeizeResult {
+        if tasks[tid] != nil { return .seized }
+        if sc_ptrace_seize(tid, ptraceOptions) != 0 {
+            let e = errno
+            if e == ESRCH && tid != pid { return .gone }  // the leader gone is the process gone: an error
+            if e == EPERM && options.followForks {
+                // An exited thread whose exit_state is set (a zombie leader, a thread not yet unhashed) gives EPERM.
+                if ProcFS.hasExited(pid: pid, tid: tid) { return .gone }
+                if ProcFS.status(pid: pid, tid: tid)?.tracerPid == getpid() {
+                    addTask(tid, process: pid)
+                    return .seized
+                }
+            }
+            detachAll(reason: nil)
+            throw TraceError("cannot attach to \(tid): \(String(cString: strerror(e)))")
+        }
+        _ = addTask(tid, process: pid)
+        _ = sc_ptrace_interrupt(tid)
+        output.submit(.record(.attach(AttachRecord(pid: pid, tid: tid, timeNs: sc_monotonic_ns()))))
+        return .seized
     }
 
     @discardableResult

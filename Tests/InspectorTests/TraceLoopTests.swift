@@ -1,0 +1,74 @@
+import Foundation
+import StackCross
+import XCTest
+
+/// The trace engine's loop under pressure (#12): a fast timer, -p on threads that come and go, and
+/// the strace line pairing of calls across tasks.
+final class TraceLoopTests: XCTestCase {
+    func records(_ url: URL) throws -> [TraceRecord] {
+        let data = (try? Data(contentsOf: url)) ?? Data()
+        let dec = JSONDecoder()
+        return try data.split(separator: UInt8(ascii: "\n")).map { try dec.decode(TraceRecord.self, from: Data($0)) }
+    }
+
+    // MARK: A fast timer and the handler step
+
+    /// A 200 µs SIGALRM timer while forking 100 times: with a single step into every handler each signal's
+    /// round trip outlasted the timer's period and the program never left its handlers (no fork in 30 s).
+    /// Bounded, the default trace finishes, every fork is recorded, and each caught signal says whether its
+    /// frame was stepped (only stepped ones carry handler checks).
+    func testFastTimerDoesNotStarveTheProgramUnderTheHandlerStep() throws {
+        let bin = try fixture("timer_fork")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("sc-timer-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: out) }
+        // The fixture kills itself after 60 s: 45 s is generous (strace takes well under a second).
+        let r = try stackcross(["trace", "-f", "-o", out.path, "--", bin.path], timeout: 45)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("forks 100 "), r.stdout)
+        let recs = try records(out)
+        let forks = recs.filter { if case .clone(let c) = $0, c.kind == "fork" { true } else { false } }
+        XCTAssertEqual(forks.count, 100)
+        let alarms = recs.compactMap { if case .signal(let s) = $0, s.name == "SIGALRM" { s } else { nil } }
+        XCTAssertFalse(alarms.isEmpty)
+        let stepped = alarms.filter { $0.handlerStepped == true }
+        XCTAssertFalse(stepped.isEmpty, "the first SIGALRM is always stepped")
+        XCTAssertTrue(alarms.allSatisfy { $0.handlerStepped != nil }, "every caught signal says whether it was stepped")
+        for s in alarms {
+            let handlerChecks = s.crossing?.checks.contains { $0.name == "signal.placement" } ?? false
+            XCTAssertEqual(handlerChecks, s.handlerStepped == true, "frame checks only where stepped")
+            XCTAssertEqual(s.crossing?.failedChecks ?? [], [])
+        }
+    }
+
+    // MARK: -f -p on threads that come and go
+
+    /// churn starts threads that live about 200 µs, four at a time. A thread that exits between the
+    /// /proc/PID/task read and its PTRACE_SEIZE (ESRCH, or EPERM while it is a zombie), or one that the
+    /// already seized main thread's clone made ours (EPERM: traced already), must not fail the attach.
+    /// Before this was handled about one attach in four failed here.
+    func testFollowAttachToAThreadChurningProcessNeverFails() throws {
+        let target = try RunningFixture(try fixture("churn"))
+        defer { target.stop() }
+        var failures: [String] = []
+        for _ in 0..<30 {
+            let p = Process()
+            p.executableURL = stackcrossBinary
+            p.arguments = ["trace", "-f", "-q", "-o", "/dev/null", "-p", String(target.pid)]
+            let err = Pipe()
+            p.standardError = err
+            try p.run()
+            defer { if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+            let me = String(p.processIdentifier)
+            XCTAssertTrue(eventually { !p.isRunning || procStatus(target.pid)["TracerPid"] == me }, "never attached")
+            usleep(20_000)
+            kill(p.processIdentifier, SIGINT)
+            XCTAssertTrue(eventually { !p.isRunning }, "stackcross exits after SIGINT")
+            p.waitUntilExit()
+            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            if p.terminationStatus != 0 || !text.isEmpty { failures.append("status \(p.terminationStatus): \(text)") }
+            XCTAssertTrue(eventually { procStatus(target.pid)["TracerPid"] == "0" }, "left traced")
+        }
+        XCTAssertEqual(failures, [])
+        XCTAssertTrue(procStatus(target.pid)["State"].map { !$0.hasPrefix("t") && !$0.hasPrefix("T") } ?? false, "left stopped")
+    }
+}
