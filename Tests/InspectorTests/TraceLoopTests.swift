@@ -71,4 +71,44 @@ final class TraceLoopTests: XCTestCase {
         XCTAssertEqual(failures, [])
         XCTAssertTrue(procStatus(target.pid)["State"].map { !$0.hasPrefix("t") && !$0.hasPrefix("T") } ?? false, "left stopped")
     }
+
+    // MARK: strace's text lines
+
+    /// Lines from the thread's execve("/bin/echo" …) to the line after its resumption, pids replaced by
+    /// their order of appearance and strace's column padding dropped: what strace and stackcross must agree on.
+    static func execTakeoverLines(_ text: String) -> [String] {
+        let lines = text.split(separator: "\n").map(String.init)
+        guard let from = lines.firstIndex(where: { $0.contains("execve(\"/bin/echo\"") }),
+              let to = lines[from...].firstIndex(where: { $0.contains("<... execve resumed>") }) else { return lines }
+        var roles: [String: String] = [:]
+        func role(_ pid: String) -> String {
+            if let r = roles[pid] { return r }
+            roles[pid] = "P\(roles.count)"
+            return roles[pid]!
+        }
+        return lines[from...min(to + 1, lines.count - 1)].map { line in
+            var l = line
+            // "[pid  123] " → "[P0] "; "in pid 123 +++" → "in P0 +++"
+            if let m = l.firstMatch(of: #/^\[pid +(\d+)\] /#) { l = "[\(role(String(m.1)))] " + l[m.range.upperBound...] }
+            if let m = l.firstMatch(of: #/in pid (\d+) \+\+\+/#) { l.replaceSubrange(m.range, with: "in \(role(String(m.1))) +++") }
+            // A call's entry: its name only (the environment's address differs from run to run).
+            if let m = l.firstMatch(of: #/^(\[P\d+\] )?([a-z_0-9]+)\(/#) {
+                l = (m.1.map(String.init) ?? "") + m.2 + "(" + (l.hasSuffix("<unfinished ...>") ? " <unfinished ...>" : "…")
+            }
+            return l.replacing(#/ +/#, with: " ")
+        }
+    }
+
+    /// A non-leader thread's execve resumes under the leader's pid, after strace's "superseded" line, and
+    /// the new image's calls have no [pid] prefix (one task is left): as strace prints it.
+    func testExecFromAThreadResumesUnderTheLeaderAsInStrace() throws {
+        let bin = try fixture("trace_exec_thread")
+        let mine = try stackcross(["trace", "-f", "--", bin.path], timeout: 30)
+        XCTAssertEqual(mine.status, 0, mine.stderr)
+        let theirs = try InspectorTests.run("/usr/bin/strace", ["-f", "--", bin.path], timeout: 30)
+        XCTAssertEqual(theirs.status, 0, theirs.stderr)
+        let expected = Self.execTakeoverLines(theirs.stderr)
+        XCTAssertTrue(expected.contains("+++ superseded by execve in P0 +++"), "strace: \(expected)")
+        XCTAssertEqual(Self.execTakeoverLines(mine.stderr), expected)
+    }
 }
