@@ -111,4 +111,39 @@ final class TraceLoopTests: XCTestCase {
         XCTAssertTrue(expected.contains("+++ superseded by execve in P0 +++"), "strace: \(expected)")
         XCTAssertEqual(Self.execTakeoverLines(mine.stderr), expected)
     }
+
+    /// Each `<unfinished ...>` line's task, and whether another task's line comes before its `<... resumed>`.
+    static func unfinishedPairs(_ text: String) -> [(line: String, otherBetween: Bool)] {
+        let lines = text.split(separator: "\n").map(String.init)
+        func tid(_ l: String) -> Substring? { l.firstMatch(of: #/^\[pid +(\d+)\] /#)?.1 }
+        var out: [(String, Bool)] = []
+        for (i, l) in lines.enumerated() where l.hasSuffix("<unfinished ...>") {
+            let t = tid(l)
+            let name = l.replacing(#/^\[pid +\d+\] /#, with: "").prefix { $0 != "(" }
+            guard let j = lines[(i + 1)...].firstIndex(where: { tid($0) == t && $0.contains("<... \(name) resumed>") }) else {
+                out.append((l, true))  // never resumed (the task died in it): nothing to pair
+                continue
+            }
+            out.append((l, lines[(i + 1)..<j].contains { tid($0) != t }))
+        }
+        return out
+    }
+
+    /// strace cuts a call into `<unfinished ...>` and `<... resumed>` only when another task's line comes
+    /// between its entry and its exit: busy threads beside a sleeping one give whole lines otherwise, and
+    /// a single-threaded program under -f never shows `<unfinished`.
+    func testCallsAreCutOnlyWhenAnotherTasksLineComesBetween() throws {
+        let threads = try stackcross(["trace", "-f", "--", try fixture("trace_threads").path])
+        XCTAssertEqual(threads.status, 0, threads.stderr)
+        let pairs = Self.unfinishedPairs(threads.stderr)
+        XCTAssertFalse(pairs.isEmpty, "the joining main thread's futex is cut at least")
+        for p in pairs { XCTAssertTrue(p.otherBetween, "cut with no other task's line before it resumed: \(p.line)") }
+        let wholeWrites = threads.stderr.split(separator: "\n").filter { $0.contains("] write(") && $0.hasSuffix(") = 2") }
+        XCTAssertFalse(wholeWrites.isEmpty, "a busy thread's calls print whole when nothing comes between")
+
+        let single = try stackcross(["trace", "-f", "--", try fixture("trace_writes").path, "50"])
+        XCTAssertEqual(single.status, 0, single.stderr)
+        XCTAssertFalse(single.stderr.contains("<unfinished"), single.stderr)
+        XCTAssertFalse(single.stderr.contains(" resumed>"), single.stderr)
+    }
 }
