@@ -3,12 +3,13 @@ import Glibc
 import StackCross
 
 /// What `intoHandler` did with a signal-delivery stop.
-public enum HandlerStep: Sendable, Equatable {
+public enum HandlerStep: Sendable {
     /// Nothing: the engine injects the signal as usual.
     case notTaken
     /// The signal was delivered by PTRACE_SINGLESTEP and the task waits at its handler's first
-    /// instruction (a ptrace_notify stop): resume it with signal 0.
-    case stepped
+    /// instruction (a ptrace_notify stop): resume it with signal 0. The handler-entry observation (for the
+    /// model, judged off the tracer thread) is nil when no frame was built.
+    case stepped(StopObservation?)
     /// waitpid reported something else for the task (it died, another stop): the engine handles that status.
     case otherStop(Int32)
 }
@@ -277,7 +278,7 @@ public final class CrossingProbe {
         lastSampledStep[pid] = now
         stepsTaken += 1
         var status: Int32 = 0
-        guard sc_waitpid(tid, &status, sc_wall()) == tid else { return .stepped }
+        guard sc_waitpid(tid, &status, sc_wall()) == tid else { return .stepped(nil) }
         // signal_delivered() reports the finished frame as a SIGTRAP ptrace_notify stop before the handler runs.
         guard WaitStop(raw: status) == .signalDelivery(signal: SIGTRAP), let regs = try? Ptrace.registers(tid) else {
             return .otherStop(status)
@@ -287,7 +288,7 @@ public final class CrossingProbe {
         var si = [UInt64](repeating: 0, count: 16)
         if si.withUnsafeMutableBytes({ sc_ptrace_getsiginfo(tid, $0.baseAddress) }) == 0,
            Int32(truncatingIfNeeded: si[1]) != SIGTRAP {
-            return .stepped
+            return .stepped(nil)
         }
         var obs = StopObservation(kind: .handlerEntry, tid: tid, regs: regs, maps: mapsFor(pid, tid: tid, covering: regs.rsp, regs.rip),
                                   interruptedRegs: delivery.regs, signo: signo)
@@ -298,17 +299,21 @@ public final class CrossingProbe {
             obs.saHandler = Address(act.handler); obs.saFlags = act.flags; obs.saRestorer = Address(act.restorer)
         }
         obs.handlerStackWords = frameWords(tid: tid, rsp: regs.rsp.rawValue)
-        let c = model.crossing(for: obs)
-        var crossing = rec.crossing ?? Crossing(entry: .signal)
-        crossing.checks += c.checks.map { ch in
+        rec.handlerStepped = true
+        return .stepped(obs)
+    }
+
+    /// The delivery's crossing with the handler entry's checks added (`handler.` before the model's names
+    /// that are not the frame's own `signal.` checks) and its phase extended.
+    public static func withHandlerEntry(_ delivery: Crossing?, _ handler: Crossing) -> Crossing {
+        var crossing = delivery ?? Crossing(entry: .signal)
+        crossing.checks += handler.checks.map { ch in
             var ch = ch
             if !ch.name.hasPrefix("signal.") { ch.name = "handler." + ch.name }
             return ch
         }
         crossing.phase = (crossing.phase ?? "signal-delivery") + "+handler-entry"
-        rec.crossing = crossing
-        rec.handlerStepped = true
-        return .stepped
+        return crossing
     }
 
     /// The signal frame and the FPU state above it: up to 2 KiB from rsp, less where the mapping ends.

@@ -743,27 +743,31 @@ public final class SyscallTracer {
         var rec = SignalRecord(pid: t.process.pid, tid: t.tid, signo: signo, name: TraceNames.signalName(signo),
                                code: code, timeNs: sc_monotonic_ns())
         var regs = sc_user_regs()
+        // The model judges the stops on the output thread: a signal's round trip through the tracer must stay
+        // short, or a fast timer's next signal is always pending when the handler returns (#12).
+        var stops: SignalStops?
         if sc_ptrace_getregs(t.tid, &regs) == 0 {
             var obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: userRegisters(regs), signo: signo)
             obs.signalCode = siCode
             hooks.observe?(t.process.pid, t.tid, &obs)
-            if output.judgeCrossings { rec.crossing = options.model.model.crossing(for: obs) }
+            if output.judgeCrossings { stops = SignalStops(delivery: obs) }
             hooks.atSignalDelivery?(t.process.pid, t.tid, &rec, obs)
             switch hooks.intoHandler?(t.process.pid, t.tid, &rec, obs) ?? .notTaken {
             case .notTaken: break
-            case .stepped:
+            case .stepped(let handlerEntry):
                 // The signal is delivered and the task waits at its handler's first instruction.
-                output.submit(.signal(rec, siginfoFields: fields))
                 resume(t)
+                stops?.handlerEntry = handlerEntry
+                output.submit(.signal(rec, siginfoFields: fields, stops: stops))
                 return
             case .otherStop(let raw):
-                output.submit(.signal(rec, siginfoFields: fields))
+                output.submit(.signal(rec, siginfoFields: fields, stops: stops))
                 handle(tid: t.tid, stop: WaitStop(raw: raw))
                 return
             }
         }
-        output.submit(.signal(rec, siginfoFields: fields))
         deliverSignal(t, signo: signo)
+        output.submit(.signal(rec, siginfoFields: fields, stops: stops))
     }
 
     /// Passes the signal on unchanged: the tracee sees exactly what it would have without us.
