@@ -78,6 +78,7 @@ public final class CrossingProbe {
             actions[pid] = nil
             lastSampledStep[pid] = nil
             shapesStepped = shapesStepped.filter { $0.pid != pid }
+            caughtMasks[pid] = nil
         }
     }
 
@@ -85,6 +86,7 @@ public final class CrossingProbe {
     var stateCount: Int {
         altstacks.count + entryArch.count + sigreturnWords.count + lastKernelStack.count + entrySwitches.count
             + stackFDs.count + maps.count + elf32.count + actions.count + shapesStepped.count + lastSampledStep.count
+            + caughtMasks.count
     }
 
     // MARK: observation
@@ -94,6 +96,7 @@ public final class CrossingProbe {
             // execve resets handlers to default and drops the sigaltstack.
             maps[pid] = nil; elf32[pid] = nil; actions[pid] = nil; altstacks[tid] = nil
             shapesStepped = shapesStepped.filter { $0.pid != pid }
+            caughtMasks[pid] = nil
         }
         obs.maps = mapsFor(pid, tid: tid, covering: obs.regs.rsp, obs.regs.rip)
         obs.is32BitTask = is32(pid, tid: tid)
@@ -257,10 +260,16 @@ public final class CrossingProbe {
         return now &- last >= stepSampleIntervalNs
     }
 
-    /// Whether the signal is caught: from the rt_sigaction calls seen, else SigCgt.
+    /// SigCgt read once per process image (a SIGCHLD per fork would read /proc each time otherwise).
+    private var caughtMasks: [Int32: UInt64] = [:]
+
+    /// Whether the signal is caught: from the rt_sigaction calls seen, else SigCgt as first read.
     func caught(pid: Int32, tid: Int32, signo: Int32) -> Bool {
-        if let act = actions[pid]?[signo] { return act.handler > 1 && signo != SIGKILL && signo != SIGSTOP }  // SIG_DFL 0, SIG_IGN 1
-        return isCaught(pid: pid, tid: tid, signo: signo)
+        guard signo > 0 && signo <= 64, signo != SIGKILL, signo != SIGSTOP else { return false }
+        if let act = actions[pid]?[signo] { return act.handler > 1 }  // SIG_DFL 0, SIG_IGN 1
+        if caughtMasks[pid] == nil { caughtMasks[pid] = ProcFS.status(pid: pid, tid: tid)?.sigCgt }
+        guard let mask = caughtMasks[pid] else { return false }
+        return mask & (UInt64(1) << UInt64(signo - 1)) != 0
     }
 
     func intoHandler(pid: Int32, tid: Int32, record rec: inout SignalRecord, delivery: StopObservation) -> HandlerStep {
@@ -271,8 +280,8 @@ public final class CrossingProbe {
             rec.handlerStepped = false
             return .notTaken
         }
-        // SigCgt is the truth when the recorded handler may be stale (a call the trace did not see).
-        guard actions[pid]?[signo] == nil || isCaught(pid: pid, tid: tid, signo: signo) else { return .notTaken }
+        // SigCgt now is the truth when what we hold may be stale (a call the trace did not see); read only before a step.
+        guard isCaught(pid: pid, tid: tid, signo: signo) else { return .notTaken }
         guard sc_ptrace_singlestep(tid, signo) == 0 else { return .notTaken }
         shapesStepped.insert(shape)
         lastSampledStep[pid] = now
