@@ -275,33 +275,56 @@ public final class SyscallTracer {
         for pid in pids {
             var tids = options.followForks ? ProcFS.taskIDs(pid) : [pid]
             if tids.isEmpty { tids = [pid] }
-            var seized = Set<Int32>()
-            // Threads may appear while we attach: repeat until a pass finds none new.
+            var seen = Set<Int32>()
+            var seized = 0
+            // Threads come and go while we attach: scan /proc again until two passes find none new (as attach does).
+            var quietPasses = 0
             while true {
                 var fresh = false
-                for tid in tids where !seized.contains(tid) {
-                    if sc_ptrace_seize(tid, ptraceOptions) != 0 {
-                        let e = errno
-                        if e == ESRCH && !seized.isEmpty { continue }  // a thread that just exited
-                        // An exited thread whose exit_state is set (a zombie leader, a thread not yet unhashed) gives EPERM.
-                        if e == EPERM && options.followForks && ProcFS.hasExited(pid: pid, tid: tid) { continue }
-                        detachAll(reason: nil)
-                        throw TraceError("cannot attach to \(tid): \(String(cString: strerror(e)))")
-                    }
-                    seized.insert(tid)
+                for tid in tids where !seen.contains(tid) {
+                    seen.insert(tid)
                     fresh = true
-                    _ = addTask(tid, process: pid)
-                    _ = sc_ptrace_interrupt(tid)
-                    output.submit(.record(.attach(AttachRecord(pid: pid, tid: tid, timeNs: sc_monotonic_ns()))))
+                    switch try seizeForTrace(pid: pid, tid: tid) {
+                    case .seized: seized += 1
+                    case .gone: continue
+                    }
                 }
-                if !fresh || !options.followForks { break }
+                if !options.followForks { break }
+                quietPasses = fresh ? 0 : quietPasses + 1
+                if quietPasses >= 2 { break }
                 tids = ProcFS.taskIDs(pid)
             }
-            if seized.isEmpty {
+            if seized == 0 {
                 detachAll(reason: nil)
                 throw TraceError("cannot attach to \(pid): every thread has exited")
             }
         }
+    }
+
+    enum SeizeResult { case seized, gone }
+
+    /// Seizes one listed thread. A thread that exited since /proc listed it is gone, not an error; with -f a
+    /// thread created by one already seized is ours by PTRACE_O_TRACECLONE (its first stop comes by itself).
+    func seizeForTrace(pid: Int32, tid: Int32) throws -> SeizeResult {
+        if tasks[tid] != nil { return .seized }
+        if sc_ptrace_seize(tid, ptraceOptions) != 0 {
+            let e = errno
+            if e == ESRCH && tid != pid { return .gone }  // the leader gone is the process gone: an error
+            if e == EPERM && options.followForks {
+                // An exited thread whose exit_state is set (a zombie leader, a thread not yet unhashed) gives EPERM.
+                if ProcFS.hasExited(pid: pid, tid: tid) { return .gone }
+                if ProcFS.status(pid: pid, tid: tid)?.tracerPid == getpid() {
+                    addTask(tid, process: pid)
+                    return .seized
+                }
+            }
+            detachAll(reason: nil)
+            throw TraceError("cannot attach to \(tid): \(String(cString: strerror(e)))")
+        }
+        _ = addTask(tid, process: pid)
+        _ = sc_ptrace_interrupt(tid)
+        output.submit(.record(.attach(AttachRecord(pid: pid, tid: tid, timeNs: sc_monotonic_ns()))))
+        return .seized
     }
 
     @discardableResult
@@ -727,27 +750,31 @@ public final class SyscallTracer {
         var rec = SignalRecord(pid: t.process.pid, tid: t.tid, signo: signo, name: TraceNames.signalName(signo),
                                code: code, timeNs: sc_monotonic_ns())
         var regs = sc_user_regs()
+        // The model judges the stops on the output thread: a signal's round trip through the tracer must stay
+        // short, or a fast timer's next signal is always pending when the handler returns (#12).
+        var stops: SignalStops?
         if sc_ptrace_getregs(t.tid, &regs) == 0 {
             var obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: userRegisters(regs), signo: signo)
             obs.signalCode = siCode
             hooks.observe?(t.process.pid, t.tid, &obs)
-            if output.judgeCrossings { rec.crossing = options.model.model.crossing(for: obs) }
+            if output.judgeCrossings { stops = SignalStops(delivery: obs) }
             hooks.atSignalDelivery?(t.process.pid, t.tid, &rec, obs)
             switch hooks.intoHandler?(t.process.pid, t.tid, &rec, obs) ?? .notTaken {
             case .notTaken: break
-            case .stepped:
+            case .stepped(let handlerEntry):
                 // The signal is delivered and the task waits at its handler's first instruction.
-                output.submit(.signal(rec, siginfoFields: fields))
                 resume(t)
+                stops?.handlerEntry = handlerEntry
+                output.submit(.signal(rec, siginfoFields: fields, stops: stops))
                 return
             case .otherStop(let raw):
-                output.submit(.signal(rec, siginfoFields: fields))
+                output.submit(.signal(rec, siginfoFields: fields, stops: stops))
                 handle(tid: t.tid, stop: WaitStop(raw: raw))
                 return
             }
         }
-        output.submit(.signal(rec, siginfoFields: fields))
         deliverSignal(t, signo: signo)
+        output.submit(.signal(rec, siginfoFields: fields, stops: stops))
     }
 
     /// Passes the signal on unchanged: the tracee sees exactly what it would have without us.

@@ -222,6 +222,8 @@ final class TraceOutput: TraceSink {
     var summary = SyscallSummary()
     /// The task whose entry part is on the current, unfinished line.
     var openLine: Int32?
+    /// A thread whose execve took over its leader's tid → that tid: its `<... execve resumed>` shows under it, as in strace.
+    var tookOver: [Int32: Int32] = [:]
     static let bufferLimit = 1 << 16
 
     init(mode: Mode, out: OutputFile, quiet: Bool, crossings: Bool) {
@@ -252,6 +254,8 @@ final class TraceOutput: TraceSink {
         case .summary:
             summary.add(record)
         case .lines:
+            var record = record
+            if let leader = tookOver.removeValue(forKey: record.tid) { record.tid = leader }
             lineContext.saw(pid: record.pid, tid: record.tid)
             let shown = lineContext.shown(record)
             if openLine == record.tid {
@@ -294,10 +298,20 @@ final class TraceOutput: TraceSink {
             case .exit(let r) where !quiet: line(SyscallLine.formatTermination(record: r, showPid: showPid))
             case .attach(let r) where !quiet: line("stackcross: Process \(r.tid) attached")
             case .detach(let r) where !quiet: line("stackcross: Process \(r.tid) detached")
+            case .exec(let r) where r.formerTid != nil && r.formerTid != r.tid:
+                superseded(r, formerTid: r.formerTid!)
+                return
             default: break
             }
             lineContext.apply(record)
         }
+    }
+
+    /// A non-leader thread's execve: the other threads are gone, and its call resumes under the leader's tid.
+    func superseded(_ r: ExecRecord, formerTid: Int32) {
+        lineContext.apply(.exec(r))
+        tookOver[formerTid] = r.tid
+        if !quiet { line(SyscallLine.formatSuperseded(record: r, formerTid: formerTid, showPid: showPid)) }
     }
 
     /// Another task's line comes: the open one is cut as strace does (`<unfinished ...>`).

@@ -430,7 +430,7 @@ public enum FastRecordDecoder {
             var strings: [String: TraceeString]?, ret: Int64?, error: String?, entryNs: UInt64?, exitNs: UInt64?
             var entryRegs: Registers?, exitRegs: Registers?, userStack: [Frame]?, kernelStack: [Frame]?, crossing: Crossing?
             var signo: Int32?, codeName: String?, codeNumber: Int32?, timeNs: UInt64?, formerTid: Int32?, path: TraceeString?
-            var child: Int32?, kind: String?, signal: String?
+            var child: Int32?, kind: String?, signal: String?, handlerStepped: Bool?
             var seen: UInt64 = 0
             try object { c, k in
                 switch k {
@@ -471,6 +471,7 @@ public enum FastRecordDecoder {
                 case "child": try Self.first(&seen, 23); child = try c.int32()
                 case "kind": try Self.first(&seen, 24); kind = try c.string()
                 case "signal": try Self.first(&seen, 25); signal = try c.optional { try $0.string() }
+                case "handlerStepped": try Self.first(&seen, 26); handlerStepped = try c.optional { try $0.bool() }
                 default: try c.skip()
                 }
             }
@@ -484,7 +485,8 @@ public enum FastRecordDecoder {
                     userStack: userStack, kernelStack: kernelStack, crossing: crossing))
             case "signal":
                 guard let signo, let name, let timeNs, codeNumber == nil else { throw Unsupported() }
-                return .signal(SignalRecord(pid: pid, tid: tid, signo: signo, name: name, code: codeName, timeNs: timeNs, crossing: crossing))
+                return .signal(SignalRecord(pid: pid, tid: tid, signo: signo, name: name, code: codeName, timeNs: timeNs, crossing: crossing,
+                                            handlerStepped: handlerStepped))
             case "exec":
                 guard let path, let timeNs else { throw Unsupported() }
                 return .exec(ExecRecord(pid: pid, tid: tid, formerTid: formerTid, path: path, timeNs: timeNs))
