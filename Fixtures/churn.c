@@ -1,9 +1,10 @@
 // Threads come and go while stackcross attaches: main keeps starting short-lived threads (each
-// lives about 200 µs) and one long-lived "steady" thread sleeps in pause(). Prints "READY <pid>" once
-// /proc shows "steady" blocked in pause; alarm(60).
+// lives about 200 µs), BATCH at a time (argv[1], default 4, at most 64), and one long-lived "steady"
+// thread sleeps in pause(). Prints "READY <pid>" once /proc shows "steady" blocked in pause; alarm(60).
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,8 +28,10 @@ __attribute__((noinline)) static void *steady(void *arg) {
     return NULL;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
     alarm(60);
+    int batch = argc > 1 ? atoi(argv[1]) : 4;
+    if (batch < 1 || batch > 64) batch = 4;
     pthread_t s;
     pthread_create(&s, NULL, steady, NULL);
     pthread_setname_np(s, "steady");
@@ -36,9 +39,9 @@ int main(void) {
     printf("READY %d\n", (int)getpid());
     fflush(stdout);
     for (;;) {
-        pthread_t t[4];
-        for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, brief, NULL);
-        for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
-        spawned += 4;
+        pthread_t t[64];
+        for (int i = 0; i < batch; i++) pthread_create(&t[i], NULL, brief, NULL);
+        for (int i = 0; i < batch; i++) pthread_join(t[i], NULL);
+        spawned += batch;
     }
 }

@@ -41,9 +41,14 @@ pid_t sc_spawn_stopped(const char *path, char *const argv[], const sc_sock_filte
         syscall(SYS_kill, getpid(), SIGSTOP);
         if (filter_len > 0) {
             struct sock_fprog prog = {.len = filter_len, .filter = (struct sock_filter *)filter};
-            if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) report_and_exit(fds[1], SC_SPAWN_FAILED_SECCOMP, errno);
-            if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
-                report_and_exit(fds[1], SC_SPAWN_FAILED_SECCOMP, errno);
+            // no_new_privs would stay with the program (setuid, file caps): set it only when the
+            // filter cannot be installed without it (no CAP_SYS_ADMIN), as strace must always do.
+            if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) {
+                if (errno != EACCES) report_and_exit(fds[1], SC_SPAWN_FAILED_SECCOMP, errno);
+                if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) report_and_exit(fds[1], SC_SPAWN_FAILED_SECCOMP, errno);
+                if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
+                    report_and_exit(fds[1], SC_SPAWN_FAILED_SECCOMP, errno);
+            }
         }
         execv(path, argv);
         report_and_exit(fds[1], SC_SPAWN_FAILED_EXEC, errno);

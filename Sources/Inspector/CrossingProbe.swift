@@ -3,12 +3,13 @@ import Glibc
 import StackCross
 
 /// What `intoHandler` did with a signal-delivery stop.
-public enum HandlerStep: Sendable, Equatable {
+public enum HandlerStep: Sendable {
     /// Nothing: the engine injects the signal as usual.
     case notTaken
     /// The signal was delivered by PTRACE_SINGLESTEP and the task waits at its handler's first
-    /// instruction (a ptrace_notify stop): resume it with signal 0.
-    case stepped
+    /// instruction (a ptrace_notify stop): resume it with signal 0. The handler-entry observation (for the
+    /// model, judged off the tracer thread) is nil when no frame was built.
+    case stepped(StopObservation?)
     /// waitpid reported something else for the task (it died, another stop): the engine handles that status.
     case otherStop(Int32)
 }
@@ -75,13 +76,17 @@ public final class CrossingProbe {
             maps[pid] = nil
             elf32[pid] = nil
             actions[pid] = nil
+            lastSampledStep[pid] = nil
+            shapesStepped = shapesStepped.filter { $0.pid != pid }
+            caughtMasks[pid] = nil
         }
     }
 
     /// Entries held for tasks and processes (tests check that it stays bounded).
     var stateCount: Int {
         altstacks.count + entryArch.count + sigreturnWords.count + lastKernelStack.count + entrySwitches.count
-            + stackFDs.count + maps.count + elf32.count + actions.count
+            + stackFDs.count + maps.count + elf32.count + actions.count + shapesStepped.count + lastSampledStep.count
+            + caughtMasks.count
     }
 
     // MARK: observation
@@ -90,6 +95,8 @@ public final class CrossingProbe {
         if obs.kind == .syscallExit, let e = obs.entryRegs, isExecve(e.origRax.signed, arch: entryArch[tid]) {
             // execve resets handlers to default and drops the sigaltstack.
             maps[pid] = nil; elf32[pid] = nil; actions[pid] = nil; altstacks[tid] = nil
+            shapesStepped = shapesStepped.filter { $0.pid != pid }
+            caughtMasks[pid] = nil
         }
         obs.maps = mapsFor(pid, tid: tid, covering: obs.regs.rsp, obs.regs.rip)
         obs.is32BitTask = is32(pid, tid: tid)
@@ -215,11 +222,68 @@ public final class CrossingProbe {
         return mask & (UInt64(1) << UInt64(signo - 1)) != 0
     }
 
+    /// What makes one signal frame differ from another: each is stepped into the first time it is seen.
+    struct FrameShape: Hashable {
+        var pid: Int32
+        var signo: Int32
+        /// The handler as rt_sigaction set it (0 when the trace did not see that call).
+        var handler: UInt64
+        /// 0: on the interrupted stack; 1: switching to the sigaltstack; 2: nested on the sigaltstack.
+        var stack: UInt8
+    }
+    private var shapesStepped: Set<FrameShape> = []
+    private var lastSampledStep: [Int32: UInt64] = [:]
+    /// After a shape's first step, at most one step per process per this interval: a signal's round trip
+    /// must stay shorter than a fast timer's period, or the program never leaves its handlers (#12).
+    public var stepSampleIntervalNs: UInt64 = 50_000_000
+    /// Steps taken (tests check the bound).
+    private(set) var stepsTaken = 0
+
+    func frameShape(pid: Int32, tid: Int32, signo: Int32, interruptedSP: UInt64) -> FrameShape {
+        let act = actions[pid]?[signo]
+        var stack: UInt8 = 0
+        if let act, act.flags & 0x0800_0000 != 0, let a = altstacks[tid], let alt = a {  // SA_ONSTACK
+            let onAlt = interruptedSP > alt.base.rawValue && interruptedSP <= alt.base.rawValue &+ alt.size
+            stack = onAlt ? 2 : 1
+        }
+        return FrameShape(pid: pid, signo: signo, handler: act?.handler ?? 0, stack: stack)
+    }
+
+    /// Whether to step this delivery: a frame shape not stepped before, or the process's sample is due.
+    func shouldStep(_ shape: FrameShape, now: UInt64) -> Bool {
+        if !shapesStepped.contains(shape) { return true }
+        guard let last = lastSampledStep[shape.pid] else { return true }
+        return now &- last >= stepSampleIntervalNs
+    }
+
+    /// SigCgt read once per process image (a SIGCHLD per fork would read /proc each time otherwise).
+    private var caughtMasks: [Int32: UInt64] = [:]
+
+    /// Whether the signal is caught: from the rt_sigaction calls seen, else SigCgt as first read.
+    func caught(pid: Int32, tid: Int32, signo: Int32) -> Bool {
+        guard signo > 0 && signo <= 64, signo != SIGKILL, signo != SIGSTOP else { return false }
+        if let act = actions[pid]?[signo] { return act.handler > 1 }  // SIG_DFL 0, SIG_IGN 1
+        if caughtMasks[pid] == nil { caughtMasks[pid] = ProcFS.status(pid: pid, tid: tid)?.sigCgt }
+        guard let mask = caughtMasks[pid] else { return false }
+        return mask & (UInt64(1) << UInt64(signo - 1)) != 0
+    }
+
     func intoHandler(pid: Int32, tid: Int32, record rec: inout SignalRecord, delivery: StopObservation) -> HandlerStep {
-        guard let signo = delivery.signo, isCaught(pid: pid, tid: tid, signo: signo) else { return .notTaken }
+        guard let signo = delivery.signo, caught(pid: pid, tid: tid, signo: signo) else { return .notTaken }
+        let shape = frameShape(pid: pid, tid: tid, signo: signo, interruptedSP: delivery.regs.rsp.rawValue)
+        let now = sc_monotonic_ns()
+        guard shouldStep(shape, now: now) else {
+            rec.handlerStepped = false
+            return .notTaken
+        }
+        // SigCgt now is the truth when what we hold may be stale (a call the trace did not see); read only before a step.
+        guard isCaught(pid: pid, tid: tid, signo: signo) else { return .notTaken }
         guard sc_ptrace_singlestep(tid, signo) == 0 else { return .notTaken }
+        shapesStepped.insert(shape)
+        lastSampledStep[pid] = now
+        stepsTaken += 1
         var status: Int32 = 0
-        guard sc_waitpid(tid, &status, sc_wall()) == tid else { return .stepped }
+        guard sc_waitpid(tid, &status, sc_wall()) == tid else { return .stepped(nil) }
         // signal_delivered() reports the finished frame as a SIGTRAP ptrace_notify stop before the handler runs.
         guard WaitStop(raw: status) == .signalDelivery(signal: SIGTRAP), let regs = try? Ptrace.registers(tid) else {
             return .otherStop(status)
@@ -229,7 +293,7 @@ public final class CrossingProbe {
         var si = [UInt64](repeating: 0, count: 16)
         if si.withUnsafeMutableBytes({ sc_ptrace_getsiginfo(tid, $0.baseAddress) }) == 0,
            Int32(truncatingIfNeeded: si[1]) != SIGTRAP {
-            return .stepped
+            return .stepped(nil)
         }
         var obs = StopObservation(kind: .handlerEntry, tid: tid, regs: regs, maps: mapsFor(pid, tid: tid, covering: regs.rsp, regs.rip),
                                   interruptedRegs: delivery.regs, signo: signo)
@@ -240,16 +304,21 @@ public final class CrossingProbe {
             obs.saHandler = Address(act.handler); obs.saFlags = act.flags; obs.saRestorer = Address(act.restorer)
         }
         obs.handlerStackWords = frameWords(tid: tid, rsp: regs.rsp.rawValue)
-        let c = model.crossing(for: obs)
-        var crossing = rec.crossing ?? Crossing(entry: .signal)
-        crossing.checks += c.checks.map { ch in
+        rec.handlerStepped = true
+        return .stepped(obs)
+    }
+
+    /// The delivery's crossing with the handler entry's checks added (`handler.` before the model's names
+    /// that are not the frame's own `signal.` checks) and its phase extended.
+    public static func withHandlerEntry(_ delivery: Crossing?, _ handler: Crossing) -> Crossing {
+        var crossing = delivery ?? Crossing(entry: .signal)
+        crossing.checks += handler.checks.map { ch in
             var ch = ch
             if !ch.name.hasPrefix("signal.") { ch.name = "handler." + ch.name }
             return ch
         }
         crossing.phase = (crossing.phase ?? "signal-delivery") + "+handler-entry"
-        rec.crossing = crossing
-        return .stepped
+        return crossing
     }
 
     /// The signal frame and the FPU state above it: up to 2 KiB from rsp, less where the mapping ends.

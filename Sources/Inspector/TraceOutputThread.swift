@@ -13,6 +13,12 @@ final class ReportedCall: @unchecked Sendable {
     }
 }
 
+/// A signal's stops for the model: its delivery, and its handler's first instruction when stepped into.
+struct SignalStops {
+    var delivery: StopObservation
+    var handlerEntry: StopObservation?
+}
+
 /// One piece of finished tracer work, handed to the output thread in order.
 enum TraceWork: @unchecked Sendable {
     // The record-carrying cases are boxed: a TraceWork is then a few words, not a kilobyte copied at
@@ -21,7 +27,7 @@ enum TraceWork: @unchecked Sendable {
     indirect case entered(SyscallRecord)
     /// A call is done (or its task died inside it: no exit observation). The crossings are judged here.
     case exited(ReportedCall)
-    indirect case signal(SignalRecord, siginfoFields: [(String, String)])
+    indirect case signal(SignalRecord, siginfoFields: [(String, String)], stops: SignalStops?)
     indirect case record(TraceRecord)
     case groupStop(pid: Int32, tid: Int32, signal: String)
     case flush
@@ -151,7 +157,11 @@ final class TraceOutputThread: @unchecked Sendable {
             }
             sink.syscallExited(call.record, returnText: call.returnText)
             call.record.crossing = nil
-        case .signal(let rec, let fields):
+        case .signal(var rec, let fields, let stops):
+            if let stops, judgeCrossings {
+                let delivery = model.crossing(for: stops.delivery)
+                rec.crossing = stops.handlerEntry.map { CrossingProbe.withHandlerEntry(delivery, model.crossing(for: $0)) } ?? delivery
+            }
             sink.signal(rec, siginfoFields: fields)
         case .record(let r):
             sink.emit(r)

@@ -55,7 +55,7 @@ public struct TraceOptions {
     public var followForks = false
     /// -s: longest string or buffer shown.
     public var stringLimit = 32
-    /// -e trace=SET: the syscalls reported. A spawned child gets a seccomp filter so that the others never stop it.
+    /// -e trace=SET: the syscalls reported. With -f a spawned child gets a seccomp filter so that the others never stop it.
     public var filter: SyscallFilter = .all
     /// The model that judges crossings, built when first needed (see TraceModelLoader).
     public var model = TraceModelLoader { KernelStackModel() }
@@ -87,6 +87,8 @@ public struct TraceHooks {
 public enum TraceTarget {
     /// Start PROGRAM (a path; PATH is searched when it has no slash) with argv (argv[0] included).
     case program(String, [String])
+    /// The same with the exact bytes of the program and its arguments (a command line need not be UTF-8).
+    case rawProgram([UInt8], [[UInt8]])
     /// Attach to running processes (-p).
     case processes([Int32])
 }
@@ -201,6 +203,8 @@ public final class SyscallTracer {
         }
         switch target {
         case .program(let program, let argv):
+            try start(Array(program.utf8), argv.map { Array($0.utf8) })
+        case .rawProgram(let program, let argv):
             try start(program, argv)
         case .processes(let pids):
             attachedMode = true
@@ -228,22 +232,28 @@ public final class SyscallTracer {
 
     // MARK: Starting and attaching
 
-    func start(_ program: String, _ argv: [String]) throws {
-        guard let path = Self.resolve(program) else {
-            throw TraceError("cannot find '\(program)': No such file or directory")
+    func start(_ program: [UInt8], _ argv: [[UInt8]]) throws {
+        let shown = SyscallDecoder.quote(program)
+        guard let path = Self.resolve(bytes: program) else {
+            throw TraceError("cannot find \(shown): No such file or directory")
         }
         let stopFilter = options.filter.union(options.alsoStop)
-        seccompMode = SeccompProgram.isNeeded(for: stopFilter)
+        // Without -f a child the program forks is not traced: a SECCOMP_RET_TRACE filter it inherited would
+        // fail its filtered calls with ENOSYS. So, as strace drops --seccomp-bpf without -f, the tracer filters.
+        seccompMode = options.followForks && SeccompProgram.isNeeded(for: stopFilter)
         var filter = seccompMode
             ? SeccompProgram.make(filter: stopFilter).map { sc_sock_filter(code: $0.code, jt: $0.jt, jf: $0.jf, k: $0.k) }
             : []
-        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for p in cArgs { free(p) } }
+        // argv and the path go to execv byte for byte (the environment is this process's environ, untouched).
+        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map(Self.cString) + [nil]
+        defer { for p in cArgs { p?.deallocate() } }
+        let cPath = Self.cString(path)
+        defer { cPath.deallocate() }
         var errFD: Int32 = -1
         let pid = filter.withUnsafeMutableBufferPointer { f in
-            sc_spawn_stopped(path, &cArgs, f.baseAddress, UInt16(f.count), &errFD)
+            sc_spawn_stopped(cPath, &cArgs, f.baseAddress, UInt16(f.count), &errFD)
         }
-        guard pid > 0 else { throw TraceError("cannot start \(program): \(String(cString: strerror(errno)))") }
+        guard pid > 0 else { throw TraceError("cannot start \(shown): \(String(cString: strerror(errno)))") }
         spawnErrorFD = errFD
         rootPid = pid
         if sc_ptrace_seize(pid, ptraceOptions) != 0 {
@@ -251,47 +261,70 @@ public final class SyscallTracer {
             kill(pid, SIGKILL)
             var st: Int32 = 0
             _ = sc_waitpid(pid, &st, 0)
-            throw TraceError("cannot trace \(program): PTRACE_SEIZE: \(String(cString: strerror(e)))")
+            throw TraceError("cannot trace \(shown): PTRACE_SEIZE: \(String(cString: strerror(e)))")
         }
         let t = addTask(pid, process: pid)
         t.startupStop = true
         // Clear the group stop for the process; the seized task reports it as a PTRACE_EVENT_STOP first.
         awaitingStartupSIGCONT = true
         kill(pid, SIGCONT)
-        logger.debug("started", metadata: ["tracee.pid": "\(pid)", "path": "\(path)"])
+        logger.debug("started", metadata: ["tracee.pid": "\(pid)", "path": "\(SyscallDecoder.quote(path))"])
     }
 
     func attach(_ pids: [Int32]) throws {
         for pid in pids {
             var tids = options.followForks ? ProcFS.taskIDs(pid) : [pid]
             if tids.isEmpty { tids = [pid] }
-            var seized = Set<Int32>()
-            // Threads may appear while we attach: repeat until a pass finds none new.
+            var seen = Set<Int32>()
+            var seized = 0
+            // Threads come and go while we attach: scan /proc again until two passes find none new (as attach does).
+            var quietPasses = 0
             while true {
                 var fresh = false
-                for tid in tids where !seized.contains(tid) {
-                    if sc_ptrace_seize(tid, ptraceOptions) != 0 {
-                        let e = errno
-                        if e == ESRCH && !seized.isEmpty { continue }  // a thread that just exited
-                        // An exited thread whose exit_state is set (a zombie leader, a thread not yet unhashed) gives EPERM.
-                        if e == EPERM && options.followForks && ProcFS.hasExited(pid: pid, tid: tid) { continue }
-                        detachAll(reason: nil)
-                        throw TraceError("cannot attach to \(tid): \(String(cString: strerror(e)))")
-                    }
-                    seized.insert(tid)
+                for tid in tids where !seen.contains(tid) {
+                    seen.insert(tid)
                     fresh = true
-                    _ = addTask(tid, process: pid)
-                    _ = sc_ptrace_interrupt(tid)
-                    output.submit(.record(.attach(AttachRecord(pid: pid, tid: tid, timeNs: sc_monotonic_ns()))))
+                    switch try seizeForTrace(pid: pid, tid: tid) {
+                    case .seized: seized += 1
+                    case .gone: continue
+                    }
                 }
-                if !fresh || !options.followForks { break }
+                if !options.followForks { break }
+                quietPasses = fresh ? 0 : quietPasses + 1
+                if quietPasses >= 2 { break }
                 tids = ProcFS.taskIDs(pid)
             }
-            if seized.isEmpty {
+            if seized == 0 {
                 detachAll(reason: nil)
                 throw TraceError("cannot attach to \(pid): every thread has exited")
             }
         }
+    }
+
+    enum SeizeResult { case seized, gone }
+
+    /// Seizes one listed thread. A thread that exited since /proc listed it is gone, not an error; with -f a
+    /// thread created by one already seized is ours by PTRACE_O_TRACECLONE (its first stop comes by itself).
+    func seizeForTrace(pid: Int32, tid: Int32) throws -> SeizeResult {
+        if tasks[tid] != nil { return .seized }
+        if sc_ptrace_seize(tid, ptraceOptions) != 0 {
+            let e = errno
+            if e == ESRCH && tid != pid { return .gone }  // the leader gone is the process gone: an error
+            if e == EPERM && options.followForks {
+                // An exited thread whose exit_state is set (a zombie leader, a thread not yet unhashed) gives EPERM.
+                if ProcFS.hasExited(pid: pid, tid: tid) { return .gone }
+                if ProcFS.status(pid: pid, tid: tid)?.tracerPid == getpid() {
+                    addTask(tid, process: pid)
+                    return .seized
+                }
+            }
+            detachAll(reason: nil)
+            throw TraceError("cannot attach to \(tid): \(String(cString: strerror(e)))")
+        }
+        _ = addTask(tid, process: pid)
+        _ = sc_ptrace_interrupt(tid)
+        output.submit(.record(.attach(AttachRecord(pid: pid, tid: tid, timeNs: sc_monotonic_ns()))))
+        return .seized
     }
 
     @discardableResult
@@ -717,27 +750,31 @@ public final class SyscallTracer {
         var rec = SignalRecord(pid: t.process.pid, tid: t.tid, signo: signo, name: TraceNames.signalName(signo),
                                code: code, timeNs: sc_monotonic_ns())
         var regs = sc_user_regs()
+        // The model judges the stops on the output thread: a signal's round trip through the tracer must stay
+        // short, or a fast timer's next signal is always pending when the handler returns (#12).
+        var stops: SignalStops?
         if sc_ptrace_getregs(t.tid, &regs) == 0 {
             var obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: userRegisters(regs), signo: signo)
             obs.signalCode = siCode
             hooks.observe?(t.process.pid, t.tid, &obs)
-            if output.judgeCrossings { rec.crossing = options.model.model.crossing(for: obs) }
+            if output.judgeCrossings { stops = SignalStops(delivery: obs) }
             hooks.atSignalDelivery?(t.process.pid, t.tid, &rec, obs)
             switch hooks.intoHandler?(t.process.pid, t.tid, &rec, obs) ?? .notTaken {
             case .notTaken: break
-            case .stepped:
+            case .stepped(let handlerEntry):
                 // The signal is delivered and the task waits at its handler's first instruction.
-                output.submit(.signal(rec, siginfoFields: fields))
                 resume(t)
+                stops?.handlerEntry = handlerEntry
+                output.submit(.signal(rec, siginfoFields: fields, stops: stops))
                 return
             case .otherStop(let raw):
-                output.submit(.signal(rec, siginfoFields: fields))
+                output.submit(.signal(rec, siginfoFields: fields, stops: stops))
                 handle(tid: t.tid, stop: WaitStop(raw: raw))
                 return
             }
         }
-        output.submit(.signal(rec, siginfoFields: fields))
         deliverSignal(t, signo: signo)
+        output.submit(.signal(rec, siginfoFields: fields, stops: stops))
     }
 
     /// Passes the signal on unchanged: the tracee sees exactly what it would have without us.
@@ -893,21 +930,48 @@ public final class SyscallTracer {
 
     /// PROGRAM as execvp would find it: a path with a slash as is, else the first executable in $PATH.
     public static func resolve(_ program: String) -> String? {
-        if program.contains("/") { return access(program, F_OK) == 0 ? program : nil }
-        let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
-        for dir in path.split(separator: ":", omittingEmptySubsequences: false) {
-            let candidate = (dir.isEmpty ? "." : String(dir)) + "/" + program
-            var st = stat()
-            if stat(candidate, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, access(candidate, X_OK) == 0 { return candidate }
+        resolve(bytes: Array(program.utf8)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// `resolve` on bytes: neither PROGRAM nor $PATH need be UTF-8.
+    public static func resolve(bytes program: [UInt8]) -> [UInt8]? {
+        let slash = UInt8(ascii: "/")
+        if program.contains(slash) { return exists(program, F_OK) ? program : nil }
+        let path = getenv("PATH").map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? Array("/usr/local/bin:/usr/bin:/bin".utf8)
+        for dir in path.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false) {
+            let candidate = (dir.isEmpty ? [UInt8(ascii: ".")] : Array(dir)) + [slash] + program
+            if isExecutableFile(candidate) { return candidate }
         }
         return nil
+    }
+
+    /// A NUL-terminated copy of `bytes`, for C (deallocate it).
+    static func cString(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar> {
+        let p = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+        bytes.withUnsafeBytes { UnsafeMutableRawPointer(p).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+        p[bytes.count] = 0
+        return p
+    }
+
+    static func exists(_ path: [UInt8], _ mode: Int32) -> Bool {
+        (path + [0]).withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { access($0.baseAddress!, mode) == 0 } }
+    }
+
+    static func isExecutableFile(_ path: [UInt8]) -> Bool {
+        (path + [0]).withUnsafeBufferPointer {
+            $0.withMemoryRebound(to: CChar.self) { p in
+                var st = stat()
+                return stat(p.baseAddress!, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && access(p.baseAddress!, X_OK) == 0
+            }
+        }
     }
 }
 
 extension TraceTarget {
     var programName: String {
         switch self {
-        case .program(let p, _): p
+        case .program(let p, _): SyscallDecoder.quote(Array(p.utf8))
+        case .rawProgram(let p, _): SyscallDecoder.quote(p)
         case .processes(let pids): pids.map(String.init).joined(separator: ",")
         }
     }

@@ -66,9 +66,27 @@ struct TraceCommand: ParsableCommand {
 
     var program: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
 
+    /// The program and its arguments as the exact bytes of this process's argv: the parser hands out
+    /// Strings (invalid UTF-8 repaired to U+FFFD), but execve must get what the user gave.
+    var programBytes: [[UInt8]] {
+        let argc = Int(CommandLine.argc), n = program.count
+        let raw: [[UInt8]] = n <= argc ? (argc - n ..< argc).map { i in
+            CommandLine.unsafeArgv[i].map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
+        } : []
+        // The captured arguments are argv's tail; when parsed from elsewhere (tests), the Strings are all there is.
+        guard raw.count == n, zip(raw, program).allSatisfy({ String(decoding: $0, as: UTF8.self) == $1 }) else {
+            return program.map { Array($0.utf8) }
+        }
+        return raw
+    }
+
     func validate() throws {
         // The passthrough argument swallows everything after the options, --help included.
         if let first = command.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
+        // ...and an unknown option before the program: it is a mistake, not a program named --bogus.
+        if let first = command.first, first.hasPrefix("-"), first.count > 1, first != "--" {
+            throw ValidationError("Unknown option '\(first)'")
+        }
         if program.isEmpty && pids.isEmpty { throw ValidationError("give a program to run (after --) or -p PID") }
         if !program.isEmpty && !pids.isEmpty { throw ValidationError("give either a program or -p PID, not both") }
         if stringLimit < 0 { throw ValidationError("-s must be at least 0") }
@@ -122,7 +140,8 @@ struct TraceCommand: ParsableCommand {
             stacks = collector
         }
         let tracer = SyscallTracer(options: options, sink: tracerSink, hooks: hooks, logger: logger)
-        let target: TraceTarget = pids.isEmpty ? .program(program[0], program) : .processes(pids)
+        let argv = programBytes
+        let target: TraceTarget = pids.isEmpty ? .rawProgram(argv[0], argv) : .processes(pids)
         let outcome: TraceOutcome
         do {
             outcome = try tracer.run(target)
@@ -203,6 +222,8 @@ final class TraceOutput: TraceSink {
     var summary = SyscallSummary()
     /// The task whose entry part is on the current, unfinished line.
     var openLine: Int32?
+    /// A thread whose execve took over its leader's tid → that tid: its `<... execve resumed>` shows under it, as in strace.
+    var tookOver: [Int32: Int32] = [:]
     static let bufferLimit = 1 << 16
 
     init(mode: Mode, out: OutputFile, quiet: Bool, crossings: Bool) {
@@ -233,6 +254,8 @@ final class TraceOutput: TraceSink {
         case .summary:
             summary.add(record)
         case .lines:
+            var record = record
+            if let leader = tookOver.removeValue(forKey: record.tid) { record.tid = leader }
             lineContext.saw(pid: record.pid, tid: record.tid)
             let shown = lineContext.shown(record)
             if openLine == record.tid {
@@ -275,10 +298,20 @@ final class TraceOutput: TraceSink {
             case .exit(let r) where !quiet: line(SyscallLine.formatTermination(record: r, showPid: showPid))
             case .attach(let r) where !quiet: line("stackcross: Process \(r.tid) attached")
             case .detach(let r) where !quiet: line("stackcross: Process \(r.tid) detached")
+            case .exec(let r) where r.formerTid != nil && r.formerTid != r.tid:
+                superseded(r, formerTid: r.formerTid!)
+                return
             default: break
             }
             lineContext.apply(record)
         }
+    }
+
+    /// A non-leader thread's execve: the other threads are gone, and its call resumes under the leader's tid.
+    func superseded(_ r: ExecRecord, formerTid: Int32) {
+        lineContext.apply(.exec(r))
+        tookOver[formerTid] = r.tid
+        if !quiet { line(SyscallLine.formatSuperseded(record: r, formerTid: formerTid, showPid: showPid)) }
     }
 
     /// Another task's line comes: the open one is cut as strace does (`<unfinished ...>`).

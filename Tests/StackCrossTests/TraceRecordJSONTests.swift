@@ -29,7 +29,7 @@ final class TraceRecordJSONTests: XCTestCase {
             .syscall(fullSyscall),
             .syscall(SyscallRecord(pid: 1, tid: 1, abi: .i386, nr: 252, name: "exit_group", args: [], rawArgs: [], entryNs: 0)),
             .signal(SignalRecord(pid: 5, tid: 6, signo: 10, name: "SIGUSR1", code: "SI_USER", timeNs: 9,
-                                 crossing: Crossing(entry: .signal, checks: []))),
+                                 crossing: Crossing(entry: .signal, checks: []), handlerStepped: false)),
             .signal(SignalRecord(pid: 5, tid: 6, signo: 11, name: "SIGSEGV", timeNs: 9)),
             .exec(ExecRecord(pid: 7, tid: 7, formerTid: 8, path: TraceeString(bytes: [0x2F, 0xFE]), timeNs: 1)),
             .exec(ExecRecord(pid: 7, tid: 7, path: "/usr/bin/echo", timeNs: 1)),

@@ -3,16 +3,16 @@ import StackCross
 
 /// The paths behind a process's fds (/proc/PID/fd/N), cached until a syscall may have changed the fd table.
 final class FdPathCache {
-    private var paths: [Int32: String] = [:]
+    private var paths: [Int32: [UInt8]] = [:]
     private var missing: Set<Int32> = []
     let pid: Int32
 
     init(pid: Int32) { self.pid = pid }
 
-    func path(_ fd: Int32) -> String? {
+    func path(_ fd: Int32) -> [UInt8]? {
         if let p = paths[fd] { return p }
         if missing.contains(fd) { return nil }
-        let p = ProcFS.readLink("/proc/\(pid)/fd/\(fd)")
+        let p = ProcFS.readLinkBytes("/proc/\(pid)/fd/\(fd)")
         if let p { paths[fd] = p } else { missing.insert(fd) }
         return p
     }
@@ -48,7 +48,11 @@ public struct StoppedTraceeMemory: TraceeMemory {
     }
 
     public func fdPath(_ fd: Int32) -> String? {
+        fdPathBytes(fd).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    public func fdPathBytes(_ fd: Int32) -> [UInt8]? {
         guard fd >= 0 else { return nil }
-        return fds?.path(fd) ?? ProcFS.readLink("/proc/\(tid)/fd/\(fd)")
+        return fds?.path(fd) ?? ProcFS.readLinkBytes("/proc/\(tid)/fd/\(fd)")
     }
 }

@@ -203,6 +203,13 @@ public enum FastRecordDecoder {
             return v
         }
 
+        /// Marks field `bit` of an object as read. JSONDecoder keeps the first of a repeated key and this
+        /// decoder would keep the last: a repeated known key goes to JSONDecoder, so both read a line alike.
+        @inline(__always) static func first(_ seen: inout UInt64, _ bit: Int) throws {
+            guard seen & (1 << UInt64(bit)) == 0 else { throw Unsupported() }
+            seen |= 1 << UInt64(bit)
+        }
+
         /// Calls `field` with each key; the callee must consume the value (or call `skip`).
         mutating func object(_ field: (inout Cursor, String) throws -> Void) throws {
             try expect(UInt8(ascii: "{"))
@@ -298,10 +305,11 @@ public enum FastRecordDecoder {
         mutating func traceeString() throws -> TraceeString {
             if try peek() == UInt8(ascii: "\"") { return TraceeString(bytes: Array(try string().utf8)) }
             var b64: String?, truncated: Bool?
+            var seen: UInt64 = 0
             try object { c, k in
                 switch k {
-                case "base64": b64 = try c.string()
-                case "truncated": truncated = try c.optional { try $0.bool() }
+                case "base64": try Self.first(&seen, 1); b64 = try c.string()
+                case "truncated": try Self.first(&seen, 0); truncated = try c.optional { try $0.bool() }
                 default: try c.skip()
                 }
             }
@@ -312,7 +320,9 @@ public enum FastRecordDecoder {
         mutating func registers() throws -> Registers {
             var v = [UInt64?](repeating: nil, count: 27)
             try object { c, k in
-                if let idx = Self.registerKeys[k] { v[idx] = try c.address().rawValue } else { try c.skip() }
+                guard let idx = Self.registerKeys[k] else { return try c.skip() }
+                guard v[idx] == nil else { throw Unsupported() }  // a repeated key: see `first`
+                v[idx] = try c.address().rawValue
             }
             guard !v.contains(where: { $0 == nil }) else { throw Unsupported() }
             return Registers(values: v.map { $0! })
@@ -327,19 +337,20 @@ public enum FastRecordDecoder {
         mutating func frame() throws -> Frame {
             var pc: Address?
             var f = Frame(pc: 0)
+            var seen: UInt64 = 0
             try object { c, k in
                 switch k {
-                case "pc": pc = try c.address()
-                case "symbol": f.symbol = try c.optional { try $0.string() }
-                case "offset": f.offset = try c.optional { try $0.uint64() }
-                case "length": f.length = try c.optional { try $0.uint64() }
-                case "module": f.module = try c.optional { try $0.string() }
-                case "buildId": f.buildId = try c.optional { try $0.string() }
-                case "file": f.file = try c.optional { try $0.string() }
-                case "line": f.line = try c.optional { Int(try $0.int64()) }
-                case "inlined": f.inlined = try c.optional { try $0.bool() }
-                case "isActivation": f.isActivation = try c.optional { try $0.bool() }
-                case "note": f.note = try c.optional { try $0.string() }
+                case "pc": try Self.first(&seen, 0); pc = try c.address()
+                case "symbol": try Self.first(&seen, 1); f.symbol = try c.optional { try $0.string() }
+                case "offset": try Self.first(&seen, 2); f.offset = try c.optional { try $0.uint64() }
+                case "length": try Self.first(&seen, 3); f.length = try c.optional { try $0.uint64() }
+                case "module": try Self.first(&seen, 4); f.module = try c.optional { try $0.string() }
+                case "buildId": try Self.first(&seen, 5); f.buildId = try c.optional { try $0.string() }
+                case "file": try Self.first(&seen, 6); f.file = try c.optional { try $0.string() }
+                case "line": try Self.first(&seen, 7); f.line = try c.optional { Int(try $0.int64()) }
+                case "inlined": try Self.first(&seen, 8); f.inlined = try c.optional { try $0.bool() }
+                case "isActivation": try Self.first(&seen, 9); f.isActivation = try c.optional { try $0.bool() }
+                case "note": try Self.first(&seen, 10); f.note = try c.optional { try $0.string() }
                 default: try c.skip()
                 }
             }
@@ -356,12 +367,13 @@ public enum FastRecordDecoder {
 
         mutating func check() throws -> Check {
             var name: String?, ok: Bool?, expected: String?, actual: String?
+            var seen: UInt64 = 0
             try object { c, k in
                 switch k {
-                case "name": name = try c.string()
-                case "ok": ok = try c.bool()
-                case "expected": expected = try c.string()
-                case "actual": actual = try c.string()
+                case "name": try Self.first(&seen, 0); name = try c.string()
+                case "ok": try Self.first(&seen, 1); ok = try c.bool()
+                case "expected": try Self.first(&seen, 2); expected = try c.string()
+                case "actual": try Self.first(&seen, 3); actual = try c.string()
                 default: try c.skip()
                 }
             }
@@ -372,16 +384,17 @@ public enum FastRecordDecoder {
         mutating func crossing() throws -> Crossing {
             var entry: EntryKind?, checks: [Check]?
             var x = Crossing(entry: .none)
+            var seen: UInt64 = 0
             try object { c, k in
                 switch k {
-                case "entry":
+                case "entry": try Self.first(&seen, 0)
                     guard let e = EntryKind(rawValue: try c.string()) else { throw Unsupported() }
                     entry = e
-                case "phase": x.phase = try c.optional { try $0.string() }
-                case "syscall": x.syscall = try c.optional { try $0.syscallCall() }
-                case "userRsp": x.userRsp = try c.optional { try $0.address() }
-                case "userStackMapping": x.userStackMapping = try c.optional { try $0.string() }
-                case "checks":
+                case "phase": try Self.first(&seen, 1); x.phase = try c.optional { try $0.string() }
+                case "syscall": try Self.first(&seen, 2); x.syscall = try c.optional { try $0.syscallCall() }
+                case "userRsp": try Self.first(&seen, 3); x.userRsp = try c.optional { try $0.address() }
+                case "userStackMapping": try Self.first(&seen, 4); x.userStackMapping = try c.optional { try $0.string() }
+                case "checks": try Self.first(&seen, 5)
                     var list: [Check] = []
                     try c.array { c in list.append(try c.check()) }
                     checks = list
@@ -396,12 +409,13 @@ public enum FastRecordDecoder {
 
         mutating func syscallCall() throws -> SyscallCall {
             var abi: SyscallABI?, nr: Int64?, name: String?, args: [Address]?
+            var seen: UInt64 = 0
             try object { c, k in
                 switch k {
-                case "abi": abi = try c.abi()
-                case "nr": nr = try c.int64()
-                case "name": name = try c.string()
-                case "args": args = try c.addresses()
+                case "abi": try Self.first(&seen, 0); abi = try c.abi()
+                case "nr": try Self.first(&seen, 1); nr = try c.int64()
+                case "name": try Self.first(&seen, 2); name = try c.string()
+                case "args": try Self.first(&seen, 3); args = try c.addresses()
                 default: try c.skip()
                 }
             }
@@ -416,43 +430,48 @@ public enum FastRecordDecoder {
             var strings: [String: TraceeString]?, ret: Int64?, error: String?, entryNs: UInt64?, exitNs: UInt64?
             var entryRegs: Registers?, exitRegs: Registers?, userStack: [Frame]?, kernelStack: [Frame]?, crossing: Crossing?
             var signo: Int32?, codeName: String?, codeNumber: Int32?, timeNs: UInt64?, formerTid: Int32?, path: TraceeString?
-            var child: Int32?, kind: String?, signal: String?
+            var child: Int32?, kind: String?, signal: String?, handlerStepped: Bool?
+            var seen: UInt64 = 0
             try object { c, k in
                 switch k {
-                case "type": type = try c.string()
-                case "pid": pid = try c.int32()
-                case "tid": tid = try c.int32()
-                case "abi": abi = try c.abi()
-                case "nr": nr = try c.int64()
-                case "name": name = try c.string()
-                case "args": args = try c.strings()
-                case "rawArgs": rawArgs = try c.addresses()
-                case "strings":
+                case "type": try Self.first(&seen, 0); type = try c.string()
+                case "pid": try Self.first(&seen, 1); pid = try c.int32()
+                case "tid": try Self.first(&seen, 2); tid = try c.int32()
+                case "abi": try Self.first(&seen, 3); abi = try c.abi()
+                case "nr": try Self.first(&seen, 4); nr = try c.int64()
+                case "name": try Self.first(&seen, 5); name = try c.string()
+                case "args": try Self.first(&seen, 6); args = try c.strings()
+                case "rawArgs": try Self.first(&seen, 7); rawArgs = try c.addresses()
+                case "strings": try Self.first(&seen, 8)
                     strings = try c.optional { c in
                         var m: [String: TraceeString] = [:]
-                        try c.object { c, k in m[k] = try c.traceeString() }
+                        try c.object { c, k in
+                            guard m[k] == nil else { throw Unsupported() }  // a repeated key: see `first`
+                            m[k] = try c.traceeString()
+                        }
                         return m
                     }
-                case "ret": ret = try c.optional { try $0.int64() }
-                case "error": error = try c.optional { try $0.string() }
-                case "entryNs": entryNs = try c.uint64()
-                case "exitNs": exitNs = try c.optional { try $0.uint64() }
-                case "entryRegs": entryRegs = try c.optional { try $0.registers() }
-                case "exitRegs": exitRegs = try c.optional { try $0.registers() }
-                case "userStack": userStack = try c.optional { try $0.frames() }
-                case "kernelStack": kernelStack = try c.optional { try $0.frames() }
-                case "crossing": crossing = try c.optional { try $0.crossing() }
-                case "signo": signo = try c.int32()
-                case "code":
+                case "ret": try Self.first(&seen, 9); ret = try c.optional { try $0.int64() }
+                case "error": try Self.first(&seen, 10); error = try c.optional { try $0.string() }
+                case "entryNs": try Self.first(&seen, 11); entryNs = try c.uint64()
+                case "exitNs": try Self.first(&seen, 12); exitNs = try c.optional { try $0.uint64() }
+                case "entryRegs": try Self.first(&seen, 13); entryRegs = try c.optional { try $0.registers() }
+                case "exitRegs": try Self.first(&seen, 14); exitRegs = try c.optional { try $0.registers() }
+                case "userStack": try Self.first(&seen, 15); userStack = try c.optional { try $0.frames() }
+                case "kernelStack": try Self.first(&seen, 16); kernelStack = try c.optional { try $0.frames() }
+                case "crossing": try Self.first(&seen, 17); crossing = try c.optional { try $0.crossing() }
+                case "signo": try Self.first(&seen, 18); signo = try c.int32()
+                case "code": try Self.first(&seen, 19)
                     // A signal's si_code is a name, an exit's code a number.
                     if try c.null() { break }
                     if try c.peek() == UInt8(ascii: "\"") { codeName = try c.string() } else { codeNumber = try c.int32() }
-                case "timeNs": timeNs = try c.uint64()
-                case "formerTid": formerTid = try c.optional { try $0.int32() }
-                case "path": path = try c.traceeString()
-                case "child": child = try c.int32()
-                case "kind": kind = try c.string()
-                case "signal": signal = try c.optional { try $0.string() }
+                case "timeNs": try Self.first(&seen, 20); timeNs = try c.uint64()
+                case "formerTid": try Self.first(&seen, 21); formerTid = try c.optional { try $0.int32() }
+                case "path": try Self.first(&seen, 22); path = try c.traceeString()
+                case "child": try Self.first(&seen, 23); child = try c.int32()
+                case "kind": try Self.first(&seen, 24); kind = try c.string()
+                case "signal": try Self.first(&seen, 25); signal = try c.optional { try $0.string() }
+                case "handlerStepped": try Self.first(&seen, 26); handlerStepped = try c.optional { try $0.bool() }
                 default: try c.skip()
                 }
             }
@@ -466,7 +485,8 @@ public enum FastRecordDecoder {
                     userStack: userStack, kernelStack: kernelStack, crossing: crossing))
             case "signal":
                 guard let signo, let name, let timeNs, codeNumber == nil else { throw Unsupported() }
-                return .signal(SignalRecord(pid: pid, tid: tid, signo: signo, name: name, code: codeName, timeNs: timeNs, crossing: crossing))
+                return .signal(SignalRecord(pid: pid, tid: tid, signo: signo, name: name, code: codeName, timeNs: timeNs, crossing: crossing,
+                                            handlerStepped: handlerStepped))
             case "exec":
                 guard let path, let timeNs else { throw Unsupported() }
                 return .exec(ExecRecord(pid: pid, tid: tid, formerTid: formerTid, path: path, timeNs: timeNs))

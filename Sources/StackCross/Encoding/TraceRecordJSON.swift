@@ -97,6 +97,7 @@ public enum TraceRecordJSON {
         w.field("signo", int: Int64(r.signo)); w.field("name", string: r.name)
         if let c = r.code { w.field("code", string: c) }
         w.field("timeNs", uint: r.timeNs)
+        if let h = r.handlerStepped { w.field("handlerStepped", bool: h) }
         if let c = r.crossing { w.key("crossing"); crossing(c, &w) }
     }
 

@@ -47,10 +47,13 @@ public struct SignalRecord: Codable, Hashable, Sendable {
     public var code: String?
     public var timeNs: UInt64
     public var crossing: Crossing?
+    /// For a caught signal under the handler step: true when trace stepped into the handler (the crossing
+    /// holds the frame's checks), false when the step's bound skipped it (no frame checks); nil otherwise.
+    public var handlerStepped: Bool?
     public init(pid: Int32, tid: Int32, signo: Int32, name: String, code: String? = nil, timeNs: UInt64,
-                crossing: Crossing? = nil) {
+                crossing: Crossing? = nil, handlerStepped: Bool? = nil) {
         self.pid = pid; self.tid = tid; self.signo = signo; self.name = name; self.code = code
-        self.timeNs = timeNs; self.crossing = crossing
+        self.timeNs = timeNs; self.crossing = crossing; self.handlerStepped = handlerStepped
     }
 }
 

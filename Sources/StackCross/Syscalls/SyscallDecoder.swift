@@ -288,24 +288,20 @@ public enum SyscallDecoder {
     }
 
     static func fdString(_ fd: Int32, memory: TraceeMemory?) -> String {
-        guard fd >= 0, let path = memory?.fdPath(fd) else { return String(fd) }
+        guard fd >= 0, let path = memory?.fdPathBytes(fd) else { return String(fd) }
         return "\(fd)<\(escapePath(path))>"
     }
 
-    /// A path shown inside `<…>`: control bytes and `>` escaped so the line stays one line.
-    static func escapePath(_ path: String) -> String {
-        if path.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7F && $0 != UInt8(ascii: ">") && $0 != UInt8(ascii: "\\") }) {
-            return path
+    /// A path shown inside `<…>` as strace -y shows it: quoted like a string but without the quotes,
+    /// `<` and `>` in octal too, so every byte can be read back and the line stays one line.
+    public static func escapePath(_ path: [UInt8]) -> String {
+        if path.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C && $0 != 0x3C && $0 != 0x3E }) {
+            return String(decoding: path, as: UTF8.self)
         }
-        var s = ""
-        for u in path.unicodeScalars {
-            if u.value < 0x20 || u.value == 0x7F || u == ">" || u == "\\" {
-                s += "\\x" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16)
-            } else {
-                s.unicodeScalars.append(u)
-            }
-        }
-        return s
+        var out: [UInt8] = []
+        out.reserveCapacity(path.count + 8)
+        appendEscaped(path, quoted: true, angles: true, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// strace's quoting: `"…"` with \t \n \v \f \r \" \\ escaped and other non-printable bytes in octal
@@ -333,8 +329,8 @@ public enum SyscallDecoder {
     }
 
     /// The one escaper of terminal text (strace's): printable ASCII as is, `\\`, \t \n \v \f \r, `\"`
-    /// when `quoted`, every other byte (controls, DEL, non-ASCII) in octal.
-    public static func appendEscaped(_ bytes: some Sequence<UInt8>, quoted: Bool = false, to out: inout [UInt8]) {
+    /// when `quoted`, every other byte (controls, DEL, non-ASCII) in octal; `<` and `>` too when `angles`.
+    public static func appendEscaped(_ bytes: some Sequence<UInt8>, quoted: Bool = false, angles: Bool = false, to out: inout [UInt8]) {
         var it = bytes.makeIterator()
         var next = it.next()
         while let c = next {
@@ -347,7 +343,8 @@ public enum SyscallDecoder {
             case 11: out += [92, UInt8(ascii: "v")]
             case 12: out += [92, UInt8(ascii: "f")]
             case 13: out += [92, UInt8(ascii: "r")]
-            case 0x20 ..< 0x7F: out.append(c)
+            case 0x3C where !angles, 0x3E where !angles: out.append(c)
+            case 0x20 ..< 0x3C, 0x3D, 0x3F ..< 0x7F: out.append(c)
             default:
                 out.append(92)
                 let nextIsDigit = next.map { (48 ... 57).contains($0) } ?? false
@@ -428,7 +425,7 @@ public enum SyscallDecoder {
             case .dirfd:
                 guard int32(i) == Flags.atFDCWD else { return SyscallDecoder.fdString(int32(i), memory: memory) }
                 // strace -y shows the cwd after AT_FDCWD when the memory source knows it.
-                return memory?.fdPath(Flags.atFDCWD).map { "AT_FDCWD<\(SyscallDecoder.escapePath($0))>" } ?? "AT_FDCWD"
+                return memory?.fdPathBytes(Flags.atFDCWD).map { "AT_FDCWD<\(SyscallDecoder.escapePath($0))>" } ?? "AT_FDCWD"
             case .path: return cString(v, limit: SyscallDecoder.pathLimit)
             case .str: return cString(v, limit: limit)
             case .mode: return v & 0o170000 != 0 ? Flags.fileMode(v & 0o177777) : Flags.octal(v & 0o7777)

@@ -83,4 +83,9 @@ public enum SyscallLine {
         if let sig = record.signal { return p + "+++ killed by \(sig)\(coreDumped ? " (core dumped)" : "") +++" }
         return p + "+++ exited with \(record.code ?? 0) +++"
     }
+
+    /// strace's line when a non-leader thread's execve took over the leader's tid.
+    public static func formatSuperseded(record: ExecRecord, formerTid: Int32, showPid: Bool) -> String {
+        prefix(tid: record.tid, showPid: showPid) + "+++ superseded by execve in pid \(formerTid) +++"
+    }
 }

@@ -8,4 +8,10 @@ public protocol TraceeMemory {
     /// The path an fd refers to (/proc/PID/fd/N), for strace -y style decoding; for AT_FDCWD (-100)
     /// the cwd (/proc/PID/cwd) when the implementation provides it, else nil.
     func fdPath(_ fd: Int32) -> String?
+    /// `fdPath` as the exact bytes of the path (a path need not be UTF-8); what the decoder shows.
+    func fdPathBytes(_ fd: Int32) -> [UInt8]?
+}
+
+extension TraceeMemory {
+    public func fdPathBytes(_ fd: Int32) -> [UInt8]? { fdPath(fd).map { Array($0.utf8) } }
 }
