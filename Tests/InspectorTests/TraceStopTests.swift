@@ -42,9 +42,9 @@ final class TraceStopTests: XCTestCase {
     }
 
     func testPathResolutionLikeExecvp() {
-        XCTAssertEqual(SyscallTracer.resolve("/bin/sh"), "/bin/sh")
-        XCTAssertNotNil(SyscallTracer.resolve("sh"))
-        XCTAssertNil(SyscallTracer.resolve("no-such-program-xyz"))
-        XCTAssertNil(SyscallTracer.resolve("/no/such/dir/prog"))
+        XCTAssertEqual(ProgramPath.resolve("/bin/sh"), "/bin/sh")
+        XCTAssertNotNil(ProgramPath.resolve("sh"))
+        XCTAssertNil(ProgramPath.resolve("no-such-program-xyz"))
+        XCTAssertNil(ProgramPath.resolve("/no/such/dir/prog"))
     }
 }

@@ -50,7 +50,7 @@ enum ReportSamples {
             .exec(ExecRecord(pid: 100, tid: 100, path: TraceeString(bytes: Array("/tmp/fix".utf8) + invalidUTF8), timeNs: 1_000)),
             write(at: 2_000),
             write(at: 10_000, ret: -9, error: "EBADF", fail: true),
-            .clone(CloneRecord(pid: 100, tid: 100, child: 101, kind: "thread", timeNs: 12_000)),
+            .clone(CloneRecord(pid: 100, tid: 100, child: 101, kind: .thread, timeNs: 12_000)),
             write(tid: 101, at: 15_000, stacks: false, name: "read"),
             .signal(SignalRecord(pid: 100, tid: 101, signo: 10, name: "SIGUSR1", code: "SI_USER", timeNs: 20_000)),
             .exit(ExitRecord(pid: 100, tid: 101, code: 0, timeNs: 30_000)),

@@ -33,7 +33,7 @@ final class TraceRecordJSONTests: XCTestCase {
             .signal(SignalRecord(pid: 5, tid: 6, signo: 11, name: "SIGSEGV", timeNs: 9)),
             .exec(ExecRecord(pid: 7, tid: 7, formerTid: 8, path: TraceeString(bytes: [0x2F, 0xFE]), timeNs: 1)),
             .exec(ExecRecord(pid: 7, tid: 7, path: "/usr/bin/echo", timeNs: 1)),
-            .clone(CloneRecord(pid: 7, tid: 7, child: 9, kind: "vfork", timeNs: 2)),
+            .clone(CloneRecord(pid: 7, tid: 7, child: 9, kind: .vfork, timeNs: 2)),
             .exit(ExitRecord(pid: 7, tid: 9, code: 0, timeNs: 3)),
             .exit(ExitRecord(pid: 7, tid: 9, signal: "SIGKILL", timeNs: 3)),
             .attach(AttachRecord(pid: 1, tid: 2, timeNs: 3)),

@@ -12,6 +12,15 @@ public enum PtraceError: Error, Equatable, CustomStringConvertible {
     /// Any other errno: a bug of ours or a kernel that refuses the request.
     case failed(request: String, tid: Int32, errno: Int32)
 
+    /// The errno text alone ("No such process"), for a message that names the task itself.
+    public var reason: String {
+        switch self {
+        case .noSuchProcess: String(cString: strerror(ESRCH))
+        case .permission: String(cString: strerror(EPERM))
+        case .failed(_, _, let e): String(cString: strerror(e))
+        }
+    }
+
     public var description: String {
         switch self {
         case .noSuchProcess(let tid): "no such process: \(tid)"

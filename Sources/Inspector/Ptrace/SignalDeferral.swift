@@ -4,7 +4,7 @@ import Glibc
 /// SIGINT, SIGTERM and SIGHUP held back while stackcross holds tracees: the handlers (in C, async-
 /// signal-safe) only record the first of them and wake the tracer thread, which must detach before it
 /// acts on it. The one deferral behind `attach` and `trace`.
-public struct SignalDeferral: ~Copyable {
+public struct SignalDeferral {
     /// Installs the handlers; the calling thread becomes the one other threads forward these signals
     /// to. With `wakeEveryMs` > 0 a periodic SIGALRM also wakes a blocked wait (the trace's flush tick).
     public init(wakeEveryMs: Int32 = 0) throws(PtraceError) {
@@ -20,7 +20,7 @@ public struct SignalDeferral: ~Copyable {
     }
 
     /// Restores the default dispositions; a signal still deferred is raised again with them.
-    public consuming func end(reraise: Bool = true) {
+    public func end(reraise: Bool = true) {
         let s = take()
         sc_restore_tracer_signals()
         if reraise, let s { raise(s) }

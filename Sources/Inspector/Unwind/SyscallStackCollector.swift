@@ -72,7 +72,7 @@ struct StackJob: @unchecked Sendable {
 /// of the user stack with one process_vm_readv and lets the tracee go. As the `TraceSink` in front of
 /// the real one it runs on the trace's output thread, which takes records in stop order: there it
 /// unwinds each call's copy and hands the record on with its frames, off the tracee's critical path.
-public final class SyscallStackCollector: TraceSink {
+public final class SyscallStackCollector: TraceSink, TraceExtension {
 
     let options: StackOptions
     let downstream: TraceSink
@@ -129,24 +129,19 @@ public final class SyscallStackCollector: TraceSink {
         return SyscallFilter(x86_64: selection(.x86_64), i386: selection(.i386))
     }
 
-    /// Sets the entry and exit hooks (keeping any already set).
-    public func install(into hooks: inout TraceHooks) {
-        let previousEntry = hooks.atSyscallEntry
-        hooks.atSyscallEntry = { [unowned self] pid, tid, rec in
-            previousEntry?(pid, tid, &rec)
-            self.capture(pid: pid, tid: tid, record: rec)
-        }
-        let previousExit = hooks.atSyscallExit
-        hooks.atSyscallExit = { [unowned self] pid, tid, abi, nr, ret in
-            previousExit?(pid, tid, abi, nr, ret)
-            if self.changers[abi]?.contains(nr) == true { self.dirty.insert(pid) }
-        }
-        let previousGone = hooks.taskGone
-        hooks.taskGone = { [unowned self] pid, tid, processGone in
-            previousGone?(pid, tid, processGone)
-            // Jobs already made hold their snapshot; a trace of many short processes keeps none of theirs.
-            if processGone { self.processGone(pid) }
-        }
+    // MARK: TraceExtension (tracer thread, task stopped)
+
+    public func syscallEntered(_ record: inout SyscallRecord, at stop: TaskStop) {
+        capture(pid: stop.pid, tid: stop.tid, record: record)
+    }
+
+    public func syscallExited(abi: SyscallABI, nr: Int64, ret: Int64, at stop: TaskStop) {
+        if changers[abi]?.contains(nr) == true { dirty.insert(stop.pid) }
+    }
+
+    public func taskGone(pid: Int32, tid: Int32, processGone: Bool) {
+        // Jobs already made hold their snapshot; a trace of many short processes keeps none of theirs.
+        if processGone { self.processGone(pid) }
     }
 
     /// Tracer thread: forgets the module map of a process that is gone.

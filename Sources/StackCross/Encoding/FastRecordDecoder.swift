@@ -112,6 +112,12 @@ public enum FastRecordDecoder {
             return abi
         }
 
+        /// A clone record's kind; anything else goes to JSONDecoder, which words the error.
+        mutating func cloneKind() throws -> CloneRecord.Kind {
+            guard let k = CloneRecord.Kind(rawValue: try string()) else { throw Unsupported() }
+            return k
+        }
+
         mutating func string() throws -> String {
             try expect(UInt8(ascii: "\""))
             let start = i
@@ -430,7 +436,7 @@ public enum FastRecordDecoder {
             var strings: [String: TraceeString]?, ret: Int64?, error: String?, entryNs: UInt64?, exitNs: UInt64?
             var entryRegs: Registers?, exitRegs: Registers?, userStack: [Frame]?, kernelStack: [Frame]?, crossing: Crossing?
             var signo: Int32?, codeName: String?, codeNumber: Int32?, timeNs: UInt64?, formerTid: Int32?, path: TraceeString?
-            var child: Int32?, kind: String?, signal: String?, handlerStepped: Bool?
+            var child: Int32?, kind: CloneRecord.Kind?, signal: String?, handlerStepped: Bool?
             var seen: UInt64 = 0
             try object { c, k in
                 switch k {
@@ -469,7 +475,7 @@ public enum FastRecordDecoder {
                 case "formerTid": try Self.first(&seen, 21); formerTid = try c.optional { try $0.int32() }
                 case "path": try Self.first(&seen, 22); path = try c.traceeString()
                 case "child": try Self.first(&seen, 23); child = try c.int32()
-                case "kind": try Self.first(&seen, 24); kind = try c.string()
+                case "kind": try Self.first(&seen, 24); kind = try c.cloneKind()
                 case "signal": try Self.first(&seen, 25); signal = try c.optional { try $0.string() }
                 case "handlerStepped": try Self.first(&seen, 26); handlerStepped = try c.optional { try $0.bool() }
                 default: try c.skip()

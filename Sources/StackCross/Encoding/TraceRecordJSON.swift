@@ -47,7 +47,7 @@ public enum TraceRecordJSON {
             w.field("timeNs", uint: r.timeNs)
         case .clone(let r):
             w.field("pid", int: Int64(r.pid)); w.field("tid", int: Int64(r.tid))
-            w.field("child", int: Int64(r.child)); w.field("kind", string: r.kind)
+            w.field("child", int: Int64(r.child)); w.field("kind", string: r.kind.rawValue)
             w.field("timeNs", uint: r.timeNs)
         case .exit(let r):
             w.field("pid", int: Int64(r.pid)); w.field("tid", int: Int64(r.tid))

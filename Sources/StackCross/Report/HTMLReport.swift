@@ -191,7 +191,7 @@ public final class HTMLExporter: ReportExporter {
             if let p = r.path.utf8 { processNames[r.pid] = p }
             instant(pid: r.pid, tid: r.tid, ns: r.timeNs, kind: "exec", label: "exec " + TextExporter.quoted(r.path))
         case .clone(let r):
-            instant(pid: r.pid, tid: r.tid, ns: r.timeNs, kind: "clone", label: "\(r.kind) → \(r.child)")
+            instant(pid: r.pid, tid: r.tid, ns: r.timeNs, kind: "clone", label: "\(r.kind.rawValue) → \(r.child)")
         case .exit(let r):
             instant(pid: r.pid, tid: r.tid, ns: r.timeNs, kind: "exit",
                     label: r.signal.map { "killed by \($0)" } ?? "exited \(r.code ?? 0)")
