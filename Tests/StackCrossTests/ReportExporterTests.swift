@@ -29,7 +29,7 @@ enum ReportSamples {
     ]
 
     static func crossing(fail: Bool) -> Crossing {
-        Crossing(entry: .syscall, phase: "syscall-entry", userRsp: 0x7ffd_0000_1000, userStackMapping: "[stack]", checks: [
+        Crossing(entry: .syscall, phase: .syscallEntry, userRsp: 0x7ffd_0000_1000, userStackMapping: "[stack]", checks: [
             Check(name: "pt_regs.rcx", ok: true, expected: "0x401136", actual: "0x401136"),
             Check(name: "pt_regs.cs", ok: !fail, expected: "0x33", actual: fail ? "0x23" : "0x33"),
             Check(name: "rax==-ENOSYS", ok: true, expected: "-38", actual: "-38"),
@@ -62,7 +62,7 @@ enum ReportSamples {
         Snapshot(pid: 100, exe: "/tmp/fix" + hostile, timeNs: 5, threads: [
             ThreadSnapshot(tid: 100, name: "main;" + hostile, state: "S", registers: regs(), userStack: userStack,
                            kernelStack: kernelStack, procSyscall: "0 0x3 0x7ffd 0x1 0 0 0 0x7ffd 0x401136",
-                           crossing: Crossing(entry: .syscall, phase: "blocked",
+                           crossing: Crossing(entry: .syscall, phase: .blocked,
                                               syscall: SyscallCall(abi: .x86_64, nr: 0, name: "read", args: [3, 0x7ffd, 1]),
                                               checks: [Check(name: "pt_regs.ss", ok: false, expected: "0x2b", actual: "0x0")])),
             ThreadSnapshot(tid: 101, name: "spinner", state: "R", registers: regs(), userStack: [userStack[2]]),

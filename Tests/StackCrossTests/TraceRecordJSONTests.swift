@@ -18,7 +18,7 @@ final class TraceRecordJSONTests: XCTestCase {
         userStack: [Frame(pc: 0x401000, symbol: "main", offset: 0x1F, length: 100, module: "/bin/x", buildId: "abcd",
                           file: "x.c", line: 42, inlined: true, isActivation: false, note: "unwind stopped: \"end\"")],
         kernelStack: [Frame(pc: 0, symbol: "ptrace_stop", offset: 0x2D, length: 0x1E0)],
-        crossing: Crossing(entry: .int80, phase: "syscallExit",
+        crossing: Crossing(entry: .int80, phase: .syscallExit,
                            syscall: SyscallCall(abi: .i386, nr: 4, name: "write", args: [1, 2, 3]),
                            userRsp: 0x7FFC_0000, userStackMapping: "[stack]",
                            checks: [Check(name: "rcx==rip", ok: false, expected: "0x1", actual: "0x2"),

@@ -300,7 +300,7 @@ public final class CrossingProbe: TraceExtension {
             if !ch.name.hasPrefix("signal.") { ch.name = "handler." + ch.name }
             return ch
         }
-        crossing.phase = (crossing.phase ?? "signal-delivery") + "+handler-entry"
+        crossing.phase = .signalDeliveryAndHandlerEntry
         return crossing
     }
 

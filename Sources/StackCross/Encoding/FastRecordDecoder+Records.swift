@@ -125,7 +125,7 @@ extension FastRecordDecoder.Cursor {
             case "entry": try Self.first(&seen, 0)
                 guard let e = EntryKind(rawValue: try c.string()) else { throw FastRecordDecoder.Unsupported() }
                 entry = e
-            case "phase": try Self.first(&seen, 1); x.phase = try c.optional { try $0.string() }
+            case "phase": try Self.first(&seen, 1); x.phase = try c.optional { try $0.phase() }
             case "syscall": try Self.first(&seen, 2); x.syscall = try c.optional { try $0.syscallCall() }
             case "userRsp": try Self.first(&seen, 3); x.userRsp = try c.optional { try $0.address() }
             case "userStackMapping": try Self.first(&seen, 4); x.userStackMapping = try c.optional { try $0.string() }

@@ -118,6 +118,12 @@ public enum FastRecordDecoder {
             return k
         }
 
+        /// A crossing's phase; anything else goes to JSONDecoder, which words the error.
+        mutating func phase() throws -> CrossingPhase {
+            guard let p = CrossingPhase(rawValue: try string()) else { throw Unsupported() }
+            return p
+        }
+
         mutating func string() throws -> String {
             try expect(UInt8(ascii: "\""))
             let start = i

@@ -148,7 +148,7 @@ public enum TraceRecordJSON {
     static func crossing(_ c: Crossing, _ w: inout JSONBytes) {
         w.open()
         w.field("entry", string: c.entry.rawValue)
-        if let p = c.phase { w.field("phase", string: p) }
+        if let p = c.phase { w.field("phase", string: p.rawValue) }
         if let s = c.syscall {
             w.key("syscall"); w.open()
             w.field("abi", string: s.abi.rawValue); w.field("nr", int: s.nr); w.field("name", string: s.name)

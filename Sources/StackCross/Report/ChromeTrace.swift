@@ -156,7 +156,7 @@ public final class ChromeTraceExporter: ReportExporter {
             a.string("procSyscall", t.procSyscall)
             let (entry, failed) = Self.checksJSON(t.crossing)
             a.string("entry", entry)
-            a.string("phase", t.crossing?.phase)
+            a.string("phase", t.crossing?.phase?.rawValue)
             a.raw("failedChecks", failed)
             a.raw("userStack", Self.frameList(t.userStack))
             a.raw("kernelStack", Self.frameList(t.kernelStack))
