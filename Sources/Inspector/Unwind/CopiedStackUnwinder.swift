@@ -57,9 +57,9 @@ final class DwflCopiedStackUnwinder: CopiedStackUnwinder {
                              isExecutable: { pc in exec.contains { $0.contains(Address(pc)) } })
         // libdw ends a walk quietly when a read fails: say so when the copy was what ran out.
         if let why = job.copyNote {
-            raw.stopReason = "unwind stopped: \(why)"
+            raw.stopReason = .other(why)
         } else if memory.readPastEnd && job.count == job.limit {
-            raw.stopReason = "unwind stopped: the stack copy ends at +\(job.count) bytes (--stack-bytes \(job.limit))"
+            raw.stopReason = .copyEnds(bytes: job.count, limit: job.limit)
         }
         return space.symbolize(raw)
     }

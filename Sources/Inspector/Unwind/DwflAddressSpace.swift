@@ -78,7 +78,7 @@ public final class DwflAddressSpace {
     public func walk(tid: Int32, regs: Registers, memory: UnwindMemory, maxFrames: Int,
                      isExecutable: ((UInt64) -> Bool)? = nil) -> RawStack {
         self.memory = memory
-        is32 = regs.cs.rawValue == 0x23
+        is32 = regs.cs.rawValue == X86.userCS32
         initialRegisters = is32 ? regs.dwarfOrderI386 : regs.dwarfOrder
         defer { self.memory = nil }
         let walk = WalkState(maxFrames: max(1, maxFrames), spRegister: is32 ? 4 : 7, isExecutable: isExecutable)
@@ -86,9 +86,9 @@ public final class DwflAddressSpace {
         let r = withExtendedLifetime(walk) { dwfl_getthread_frames(walkDwfl, tid, frameCallback, arg) }
         var reason = walk.stopReason
         if r == -1 && reason == nil {
-            reason = Self.libdwStopPrefix + Self.lastError
+            reason = .libdw(Self.lastError)
         }
-        if walk.frames.isEmpty && reason == nil { reason = "unwind stopped: no frames" }
+        if walk.frames.isEmpty && reason == nil { reason = .noFrames }
         return RawStack(frames: walk.frames, stopReason: reason)
     }
 
@@ -110,12 +110,12 @@ public final class DwflAddressSpace {
             // libdw may fail one step past the outermost frame (an entry point without CFI for its
             // caller): that is the end of the stack, not a broken one.
             let outermost = out.last?.symbol.map(Self.entryPoints.contains) ?? false
-            if !(why.hasPrefix(Self.libdwStopPrefix) && outermost) { out.append(Frame(pc: 0, note: why)) }
+            if case .libdw = why, outermost { return out }
+            out.append(Frame(pc: 0, note: why.description))
         }
         return out
     }
 
-    static let libdwStopPrefix = "unwind stopped: libdw: "
     /// Where every user stack begins: the ELF entry point and the clone trampolines.
     static let entryPoints: Set<String> = ["_start", "__clone3", "clone3", "__clone", "clone", "__thread_start"]
 

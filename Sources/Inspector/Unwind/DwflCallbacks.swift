@@ -97,7 +97,7 @@ final class WalkState {
     var frames: [RawFrame] = []
     var seen: Set<[UInt64]> = []
     var lastSP: UInt64?
-    var stopReason: String?
+    var stopReason: UnwindStop?
     let maxFrames: Int
     /// DWARF number of the stack pointer: rsp 7 on x86_64, esp 4 on i386.
     let spRegister: UInt32
@@ -114,29 +114,29 @@ let frameCallback: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> 
     var pc: Dwarf_Addr = 0
     var activation = false
     guard let state, dwfl_frame_pc(state, &pc, &activation) else {
-        walk.stopReason = "unwind stopped: no pc (\(DwflAddressSpace.lastError))"
+        walk.stopReason = .noPC(DwflAddressSpace.lastError)
         return 1
     }
     if !activation, let exec = walk.isExecutable, !exec(pc) {
-        walk.stopReason = "unwind stopped: return address \(Address(pc)) is in no executable mapping"
+        walk.stopReason = .notExecutable(returnAddress: Address(pc))
         return 1
     }
     var sp: Dwarf_Word = 0
     if dwfl_frame_reg(state, walk.spRegister, &sp) == 0 {
         // A bad stack can repeat a frame or run backwards: stop instead of looping.
         if !walk.seen.insert([pc, sp]).inserted {
-            walk.stopReason = "unwind stopped: frame repeats (pc \(Address(pc)), sp \(Address(sp)))"
+            walk.stopReason = .frameRepeats(pc: Address(pc), sp: Address(sp))
             return 1
         }
         if let last = walk.lastSP, sp < last {
-            walk.stopReason = "unwind stopped: stack pointer went down (\(Address(sp)) < \(Address(last)))"
+            walk.stopReason = .stackPointerWentDown(sp: Address(sp), previous: Address(last))
             return 1
         }
         walk.lastSP = sp
     }
     walk.frames.append(RawFrame(pc: pc, isActivation: activation))
     if walk.frames.count >= walk.maxFrames {
-        walk.stopReason = "unwind stopped: --max-frames \(walk.maxFrames) reached"
+        walk.stopReason = .maxFrames(walk.maxFrames)
         return 1
     }
     return 0
