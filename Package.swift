@@ -21,6 +21,9 @@ let package = Package(
         .systemLibrary(
             name: "CLibunwind", path: "CShims/CLibunwind", pkgConfig: "libunwind-ptrace",
             providers: [.apt(["libunwind-dev", "liblzma-dev"])]),
+        // The second unwinder's C side: libunwind remote unwinding of a copied stack (its accessors
+        // read the copy and the mapped files). Logic, not a shim, so a target of its own that links libunwind.
+        .target(name: "CCopiedStackUnwind", dependencies: ["CLibunwind"], path: "CShims/CCopiedStackUnwind"),
         // zlib: gunzip /proc/config.gz for the kernel-stack model's configuration.
         .systemLibrary(
             name: "CZlib", path: "CShims/CZlib", pkgConfig: "zlib",
@@ -31,7 +34,7 @@ let package = Package(
         .target(
             name: "Inspector",
             dependencies: [
-                "StackCross", "CStackCross", "CLibdw", "CLibunwind", "CZlib",
+                "StackCross", "CStackCross", "CCopiedStackUnwind", "CLibdw", "CZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Inspector",

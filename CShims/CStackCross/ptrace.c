@@ -20,6 +20,28 @@ _Static_assert(sizeof(sc_syscall_info) == sizeof(struct ptrace_syscall_info), "m
 _Static_assert(sizeof(sc_syscall_info) == 88, "ptrace_syscall_info is 88 bytes");
 _Static_assert(offsetof(sc_syscall_info, u) == 24, "union after ip and sp");
 
+// The C mirrors are the kernel's values (a drift fails the build, not a trace).
+_Static_assert(SC_O_TRACESYSGOOD == PTRACE_O_TRACESYSGOOD, "PTRACE_O_TRACESYSGOOD");
+_Static_assert(SC_O_TRACEFORK == PTRACE_O_TRACEFORK, "PTRACE_O_TRACEFORK");
+_Static_assert(SC_O_TRACEVFORK == PTRACE_O_TRACEVFORK, "PTRACE_O_TRACEVFORK");
+_Static_assert(SC_O_TRACECLONE == PTRACE_O_TRACECLONE, "PTRACE_O_TRACECLONE");
+_Static_assert(SC_O_TRACEEXEC == PTRACE_O_TRACEEXEC, "PTRACE_O_TRACEEXEC");
+_Static_assert(SC_O_TRACEVFORKDONE == PTRACE_O_TRACEVFORKDONE, "PTRACE_O_TRACEVFORKDONE");
+_Static_assert(SC_O_TRACEEXIT == PTRACE_O_TRACEEXIT, "PTRACE_O_TRACEEXIT");
+_Static_assert(SC_O_TRACESECCOMP == PTRACE_O_TRACESECCOMP, "PTRACE_O_TRACESECCOMP");
+_Static_assert(SC_O_EXITKILL == PTRACE_O_EXITKILL, "PTRACE_O_EXITKILL");
+_Static_assert(SC_EVENT_FORK == PTRACE_EVENT_FORK, "PTRACE_EVENT_FORK");
+_Static_assert(SC_EVENT_VFORK == PTRACE_EVENT_VFORK, "PTRACE_EVENT_VFORK");
+_Static_assert(SC_EVENT_CLONE == PTRACE_EVENT_CLONE, "PTRACE_EVENT_CLONE");
+_Static_assert(SC_EVENT_EXEC == PTRACE_EVENT_EXEC, "PTRACE_EVENT_EXEC");
+_Static_assert(SC_EVENT_VFORK_DONE == PTRACE_EVENT_VFORK_DONE, "PTRACE_EVENT_VFORK_DONE");
+_Static_assert(SC_EVENT_EXIT == PTRACE_EVENT_EXIT, "PTRACE_EVENT_EXIT");
+_Static_assert(SC_EVENT_SECCOMP == PTRACE_EVENT_SECCOMP, "PTRACE_EVENT_SECCOMP");
+_Static_assert(SC_EVENT_STOP == PTRACE_EVENT_STOP, "PTRACE_EVENT_STOP");
+_Static_assert(SC_SYSCALL_INFO_ENTRY == PTRACE_SYSCALL_INFO_ENTRY, "PTRACE_SYSCALL_INFO_ENTRY");
+_Static_assert(SC_SYSCALL_INFO_EXIT == PTRACE_SYSCALL_INFO_EXIT, "PTRACE_SYSCALL_INFO_EXIT");
+_Static_assert(SC_SYSCALL_INFO_SECCOMP == PTRACE_SYSCALL_INFO_SECCOMP, "PTRACE_SYSCALL_INFO_SECCOMP");
+
 sc_wait_status sc_decode_wait_status(int status) {
     sc_wait_status s;
     memset(&s, 0, sizeof s);
@@ -58,11 +80,6 @@ sc_wait_status sc_decode_wait_status(int status) {
     return s;
 }
 
-long sc_ptrace(long request, pid_t pid, uintptr_t addr, uintptr_t data) {
-    errno = 0;
-    return ptrace((enum __ptrace_request)request, pid, (void *)addr, (void *)data);
-}
-
 long sc_ptrace_seize(pid_t pid, unsigned long options) {
     return ptrace(PTRACE_SEIZE, pid, 0, (void *)options);
 }
@@ -73,7 +90,6 @@ long sc_ptrace_syscall(pid_t pid, int signal) { return ptrace(PTRACE_SYSCALL, pi
 long sc_ptrace_listen(pid_t pid) { return ptrace(PTRACE_LISTEN, pid, 0, 0); }
 long sc_ptrace_singlestep(pid_t pid, int signal) { return ptrace(PTRACE_SINGLESTEP, pid, 0, (void *)(long)signal); }
 long sc_ptrace_getregs(pid_t pid, sc_user_regs *regs) { return ptrace(PTRACE_GETREGS, pid, 0, regs); }
-long sc_ptrace_setregs(pid_t pid, const sc_user_regs *regs) { return ptrace(PTRACE_SETREGS, pid, 0, regs); }
 long sc_ptrace_geteventmsg(pid_t pid, unsigned long *msg) { return ptrace(PTRACE_GETEVENTMSG, pid, 0, msg); }
 long sc_ptrace_getsiginfo(pid_t pid, void *siginfo128) { return ptrace(PTRACE_GETSIGINFO, pid, 0, siginfo128); }
 long sc_ptrace_get_syscall_info(pid_t pid, sc_syscall_info *info) {

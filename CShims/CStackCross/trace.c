@@ -83,4 +83,3 @@ uint64_t sc_monotonic_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-int sc_errno(void) { return errno; }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inspector
 import StackCross
 
 extension ReportFormat: ExpressibleByArgument {}

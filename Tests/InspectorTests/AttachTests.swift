@@ -168,7 +168,7 @@ final class AttachTests: XCTestCase {
                 pid: fx.pid, knownTids: tids, logger: Logger(label: "test"), onNewThread: { _ in },
                 interrupt: { tid in
                     if tid == victim, failures == 0 { failures += 1; throw injected }
-                    try Ptrace.interrupt(tid)
+                    try Ptrace().interrupt(tid)
                 }) { _ in XCTFail("no body runs after a failed attach") }) { error in
                 XCTAssertEqual(error as? PtraceError, injected)
             }
@@ -379,7 +379,7 @@ final class AttachTests: XCTestCase {
         let fx = try RunningFixture(try fixture("threads"))
         defer { fx.stop() }
         // This test process becomes the tracer; killing the fixture at the end ends the trace.
-        try Ptrace.seize(fx.pid)
+        try Ptrace().seize(fx.pid)
         let r = try stackcross(["attach", String(fx.pid)])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("ptrace permission denied"), r.stderr)

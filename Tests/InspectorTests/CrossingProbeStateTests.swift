@@ -16,23 +16,25 @@ final class CountingSink: TraceSink {
     func flush() {}
 }
 
-/// Traces `argv` (following forks) in this process with `hooks` and `sink`; returns the outcome and the
-/// largest value `state` had right after the hooks of any syscall entry ran (tests that per-task or
-/// per-process state stays bounded over many short-lived tasks).
-func traceSamplingPeak(_ argv: [String], sink: TraceSink, hooks: TraceHooks,
-                       state: @escaping () -> Int) throws -> (outcome: TraceOutcome, most: Int) {
-    var hooks = hooks
+/// An extension that samples a state count at every syscall entry, after the extensions before it.
+final class PeakSampler: TraceExtension {
+    let state: () -> Int
     var most = 0
-    let entry = hooks.atSyscallEntry
-    hooks.atSyscallEntry = { pid, tid, rec in
-        entry?(pid, tid, &rec)
-        most = max(most, state())
-    }
+    init(_ state: @escaping () -> Int) { self.state = state }
+    func syscallEntered(_ record: inout SyscallRecord, at stop: TaskStop) { most = max(most, state()) }
+}
+
+/// Traces `argv` (following forks) in this process with `extensions` and `sink`; returns the outcome and
+/// the largest value `state` had right after the extensions of any syscall entry ran (tests that per-task
+/// or per-process state stays bounded over many short-lived tasks).
+func traceSamplingPeak(_ argv: [String], sink: TraceSink, extensions: [TraceExtension],
+                       state: @escaping () -> Int) throws -> (outcome: TraceOutcome, most: Int) {
+    let sampler = PeakSampler(state)
     var options = TraceOptions()
     options.followForks = true
-    let tracer = SyscallTracer(options: options, sink: sink, hooks: hooks, logger: Logger(label: "test"))
+    let tracer = SyscallTracer(options: options, sink: sink, extensions: extensions + [sampler], logger: Logger(label: "test"))
     let outcome = try tracer.run(.program(argv[0], argv))
-    return (outcome, most)
+    return (outcome, sampler.most)
 }
 
 /// The crossing probe keeps per-task state (entry arch, /proc/TID/stack descriptors, sigaltstacks…):
@@ -42,11 +44,9 @@ final class CrossingProbeStateTests: XCTestCase {
         let bin = try fixture("short_threads")
         let threads = 200
         let probe = CrossingProbe(model: KernelStackModel(), readKernelStack: true, stepIntoHandlers: false)
-        var hooks = TraceHooks()
-        probe.install(into: &hooks)
         let sink = CountingSink()
         // Sampled at every entry stop, after the probe's own work there.
-        let (outcome, most) = try traceSamplingPeak([bin.path, String(threads)], sink: sink, hooks: hooks) { probe.stateCount }
+        let (outcome, most) = try traceSamplingPeak([bin.path, String(threads)], sink: sink, extensions: [probe]) { probe.stateCount }
         print("probe state at most \(most)")
         XCTAssertEqual(outcome.exitStatus, 0)
         XCTAssertEqual(sink.calls["gettid"], threads, "every thread was traced")

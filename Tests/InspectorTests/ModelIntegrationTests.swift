@@ -143,7 +143,7 @@ final class ModelIntegrationTests: XCTestCase {
         for s in sig {
             let checks = s.crossing?.checks.map(\.name) ?? []
             XCTAssertTrue(checks.contains("signal.placement"), "\(s.name): \(checks)")
-            XCTAssertEqual(s.crossing?.phase?.hasSuffix("handler-entry"), true)
+            XCTAssertEqual(s.crossing?.phase?.rawValue.hasSuffix("handler-entry"), true)
         }
         let usr2 = try XCTUnwrap(sig.first { $0.name == "SIGUSR2" })
         XCTAssertTrue(usr2.crossing!.checks.contains { $0.name == "signal.altstack" && $0.actual.contains("on the sigaltstack") })
@@ -194,7 +194,7 @@ final class ModelIntegrationTests: XCTestCase {
         }
         let main = try XCTUnwrap(snap.threads.first { $0.tid == target.pid })
         XCTAssertEqual(main.crossing?.entry, .syscall)
-        XCTAssertEqual(main.crossing?.phase, "blocked")
+        XCTAssertEqual(main.crossing?.phase, .blocked)
         XCTAssertEqual(main.crossing?.userStackMapping, "[stack]")
         XCTAssertTrue(main.crossing!.checks.contains { $0.name == "proc_syscall" })
         XCTAssertTrue(main.crossing!.checks.contains { $0.name == "pt_regs" })

@@ -94,7 +94,7 @@ final class ReportBrowserTests: TemporaryDirectoryTestCase {
             ThreadSnapshot(tid: 4242, name: "main<b>", state: "S", registers: Registers(values: v),
                            userStack: [Frame(pc: 0x401000, symbol: "main", offset: 4, module: "/tmp/fix")],
                            kernelStack: [Frame(pc: 0, symbol: "anon_pipe_read", offset: 0x10, length: 0x100)],
-                           crossing: Crossing(entry: .syscall, phase: "blocked",
+                           crossing: Crossing(entry: .syscall, phase: .blocked,
                                               syscall: SyscallCall(abi: .x86_64, nr: 0, name: "read", args: [3, 0x1000, 1]),
                                               checks: [Check(name: "pt_regs.cs", ok: true, expected: "0x33", actual: "0x33")])),
             ThreadSnapshot(tid: 4243, name: "spin", state: "R", registers: Registers(values: v)),

@@ -21,7 +21,7 @@ final class ReportCLITests: TemporaryDirectoryTestCase {
                         Frame(pc: 0x401176, symbol: "main", offset: 8, module: "/tmp/fix", file: "fix.c", line: 3)],
             kernelStack: [Frame(pc: 0, symbol: "ksys_write", offset: 0x10, length: 0x100),
                           Frame(pc: 0, symbol: "entry_SYSCALL_64_after_hwframe", offset: 0x76, length: 0x80)],
-            crossing: Crossing(entry: .syscall, phase: "syscall-entry", userRsp: 0x7ffd_0000_1000, userStackMapping: "[stack]", checks: [
+            crossing: Crossing(entry: .syscall, phase: .syscallEntry, userRsp: 0x7ffd_0000_1000, userStackMapping: "[stack]", checks: [
                 Check(name: "pt_regs.cs", ok: !fail, expected: "0x33", actual: fail ? "0x23" : "0x33"),
                 Check(name: "pt_regs.rcx", ok: true, expected: "0x1000", actual: "0x1000"),
                 Check(name: "rax==-ENOSYS", ok: true, expected: "-38", actual: "-38"),

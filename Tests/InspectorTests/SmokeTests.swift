@@ -1,10 +1,11 @@
 import Foundation
 import XCTest
+import CStackCross
 @testable import Inspector
 
 final class SmokeTests: XCTestCase {
     func testShimMirrorsKernelSyscallInfo() {
-        XCTAssertEqual(InspectorInfo.syscallInfoSize, 88)
+        XCTAssertEqual(MemoryLayout<sc_syscall_info>.size, 88)
     }
 
     func testCLIPrintsHelp() throws {

@@ -159,11 +159,9 @@ final class StackTraceTests: XCTestCase {
         so.sourceLines = .none
         let sink = CountingSink()
         let collector = SyscallStackCollector(options: so, downstream: sink)
-        var hooks = TraceHooks()
-        collector.install(into: &hooks)
         let processesBefore = VdsoImages.shared.processes
         let script = "for i in $(seq 40); do /bin/true; done"
-        let (outcome, most) = try traceSamplingPeak(["/bin/sh", "-c", script], sink: collector, hooks: hooks) { collector.mapsKept }
+        let (outcome, most) = try traceSamplingPeak(["/bin/sh", "-c", script], sink: collector, extensions: [collector]) { collector.mapsKept }
         XCTAssertEqual(outcome.exitStatus, 0)
         XCTAssertEqual(sink.calls["execve"], 42, "sh, seq and 40 programs")
         XCTAssertGreaterThan(most, 0, "no module map was ever kept: the check below proves nothing")

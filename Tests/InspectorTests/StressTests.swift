@@ -138,7 +138,7 @@ final class StressTests: XCTestCase {
         let clones = Self.clones(records)
         XCTAssertEqual(clones.count, n + grandchildren, "one fork record per child and grandchild")
         XCTAssertEqual(Set(clones.map(\.child)).count, n + grandchildren)
-        XCTAssertEqual(Set(clones.map(\.kind)), ["fork"])
+        XCTAssertEqual(Set(clones.map(\.kind)), [.fork])
         XCTAssertEqual(clones.filter { $0.pid == leader }.count, n, "the leader forked the children")
 
         let exits = Self.exits(records)

@@ -26,7 +26,7 @@ final class TraceLoopTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.hasPrefix("forks 100 "), r.stdout)
         let recs = try records(out)
-        let forks = recs.filter { if case .clone(let c) = $0, c.kind == "fork" { true } else { false } }
+        let forks = recs.filter { if case .clone(let c) = $0, c.kind == .fork { true } else { false } }
         XCTAssertEqual(forks.count, 100)
         let alarms = recs.compactMap { if case .signal(let s) = $0, s.name == "SIGALRM" { s } else { nil } }
         XCTAssertFalse(alarms.isEmpty)

@@ -27,13 +27,13 @@ final class TraceStopTests: XCTestCase {
 
     func testEventStopsAreTyped() {
         XCTAssertEqual(WaitStop(raw: stopped(SIGTRAP, event: 128)).ptraceEvent, .stop, "PTRACE_INTERRUPT / new tracee")
-        XCTAssertEqual(WaitStop(raw: stopped(SIGTRAP, event: 1)).ptraceEvent, .fork)
-        XCTAssertEqual(WaitStop(raw: stopped(SIGTRAP, event: 2)).ptraceEvent, .vfork)
-        XCTAssertEqual(WaitStop(raw: stopped(SIGTRAP, event: 3)).ptraceEvent, .clone)
-        XCTAssertEqual(WaitStop(raw: stopped(SIGTRAP, event: 4)).ptraceEvent, .exec)
-        XCTAssertEqual(WaitStop(raw: stopped(SIGTRAP, event: 5)).ptraceEvent, .vforkDone)
-        XCTAssertEqual(WaitStop(raw: stopped(SIGTRAP, event: 6)).ptraceEvent, .exit)
-        XCTAssertEqual(WaitStop(raw: stopped(SIGTRAP, event: 7)).ptraceEvent, .seccomp)
+        XCTAssertEqual(WaitStop(raw: stopped(SIGTRAP, event: 1), eventMessage: 41).ptraceEvent, .fork(child: 41))
+        XCTAssertEqual(WaitStop(raw: stopped(SIGTRAP, event: 2), eventMessage: 42).ptraceEvent, .vfork(child: 42))
+        XCTAssertEqual(WaitStop(raw: stopped(SIGTRAP, event: 3), eventMessage: 43).ptraceEvent, .clone(child: 43))
+        XCTAssertEqual(WaitStop(raw: stopped(SIGTRAP, event: 4), eventMessage: 44).ptraceEvent, .exec(formerTid: 44))
+        XCTAssertEqual(WaitStop(raw: stopped(SIGTRAP, event: 5), eventMessage: 45).ptraceEvent, .vforkDone(child: 45))
+        XCTAssertEqual(WaitStop(raw: stopped(SIGTRAP, event: 6), eventMessage: 0x100).ptraceEvent, .exit(status: 0x100))
+        XCTAssertEqual(WaitStop(raw: stopped(SIGTRAP, event: 7), eventMessage: 7).ptraceEvent, .seccomp(data: 7))
         XCTAssertNil(WaitStop(raw: stopped(SIGUSR1)).ptraceEvent)
     }
 
@@ -42,9 +42,9 @@ final class TraceStopTests: XCTestCase {
     }
 
     func testPathResolutionLikeExecvp() {
-        XCTAssertEqual(SyscallTracer.resolve("/bin/sh"), "/bin/sh")
-        XCTAssertNotNil(SyscallTracer.resolve("sh"))
-        XCTAssertNil(SyscallTracer.resolve("no-such-program-xyz"))
-        XCTAssertNil(SyscallTracer.resolve("/no/such/dir/prog"))
+        XCTAssertEqual(ProgramPath.resolve("/bin/sh"), "/bin/sh")
+        XCTAssertNotNil(ProgramPath.resolve("sh"))
+        XCTAssertNil(ProgramPath.resolve("no-such-program-xyz"))
+        XCTAssertNil(ProgramPath.resolve("/no/such/dir/prog"))
     }
 }

@@ -130,7 +130,7 @@ final class TraceTests: XCTestCase {
         XCTAssertEqual(writes.count, 60)
         XCTAssertEqual(Set(writes.map(\.tid)).count, 3, "three threads wrote")
         let clones = records.compactMap { if case .clone(let c) = $0 { c } else { nil } }
-        XCTAssertEqual(clones.filter { $0.kind == "thread" }.count, 3)
+        XCTAssertEqual(clones.filter { $0.kind == .thread }.count, 3)
         let exits = records.compactMap { if case .exit(let e) = $0 { e } else { nil } }
         XCTAssertEqual(exits.count, 4, "three threads and the leader exit")
         assertSameCounts(Self.counts(records), try straceCounts([bin.path]), ignoring: ["futex"])
@@ -142,7 +142,7 @@ final class TraceTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("child exit 7"), r.stdout)
         let clones = records.compactMap { if case .clone(let c) = $0 { c } else { nil } }
-        XCTAssertEqual(clones.map(\.kind).sorted(), ["fork", "fork", "vfork"])
+        XCTAssertEqual(clones.map(\.kind.rawValue).sorted(), ["fork", "fork", "vfork"])
         let execs = records.compactMap { if case .exec(let e) = $0 { e } else { nil } }
         XCTAssertEqual(execs.count, 3, "the program itself and two /bin/true")
         let exits = records.compactMap { if case .exit(let e) = $0 { e } else { nil } }
@@ -371,7 +371,7 @@ final class TraceTests: XCTestCase {
         let (r, records) = try trace(["-f"], cmd)
         XCTAssertEqual(r.status, 0, r.stderr)
         let clones = records.compactMap { if case .clone(let c) = $0 { c } else { nil } }
-        XCTAssertEqual(clones.filter { $0.kind == "thread" }.count, 4)
+        XCTAssertEqual(clones.filter { $0.kind == .thread }.count, 4)
         assertSameCounts(Self.counts(records), try straceCounts(cmd), ignoring: ["futex", "madvise", "munmap", "mmap", "mprotect"])
     }
 

@@ -325,7 +325,7 @@ final class FuzzTests: XCTestCase {
             return .exec(ExecRecord(pid: pid, tid: tid, formerTid: opt(randomI32(&rng), &rng),
                                     path: TraceeString(bytes: randomBytes(&rng), truncated: rng.chance(20)), timeNs: t))
         case 3:
-            return .clone(CloneRecord(pid: pid, tid: tid, child: randomI32(&rng), kind: rng.pick(["thread", "fork", "vfork", randomString(&rng)]), timeNs: t))
+            return .clone(CloneRecord(pid: pid, tid: tid, child: randomI32(&rng), kind: rng.pick(CloneRecord.Kind.allCases), timeNs: t))
         case 4:
             return .exit(ExitRecord(pid: pid, tid: tid, code: opt(randomI32(&rng), &rng), signal: opt(randomString(&rng), &rng), timeNs: t))
         case 5:

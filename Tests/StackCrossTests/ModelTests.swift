@@ -394,7 +394,7 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(model.predictedKind(for: o), .int80From32)
         let c = model.crossing(for: o)
         XCTAssertEqual(c.entry, .int80)
-        XCTAssertEqual(c.phase, "blocked")
+        XCTAssertEqual(c.phase, .blocked)
         assertAllHold(c, ["entry.kind", "kstack.outermost", "kstack.path", "pt_regs", "proc_syscall", "selectors.cs"])
         XCTAssertEqual(c.failedChecks, [])
 
@@ -428,14 +428,14 @@ final class ModelTests: XCTestCase {
     func testInterruptedSnapshotAllChecksHold() {
         let c = model.crossing(for: Sample.interruptedSnapshot())
         XCTAssertEqual(c.entry, .interrupt)
-        XCTAssertEqual(c.phase, "running")
+        XCTAssertEqual(c.phase, .running)
         assertAllHold(c, ["stop.orig_rax", "kstack.outermost", "kstack.innermost", "entry.kind"])
     }
 
     func testBlockedSnapshotAllChecksHold() {
         let c = model.crossing(for: Sample.blockedSnapshot())
         XCTAssertEqual(c.entry, .syscall)
-        XCTAssertEqual(c.phase, "blocked")
+        XCTAssertEqual(c.phase, .blocked)
         assertAllHold(c, ["proc_syscall", "pt_regs", "kstack.outermost"])
         XCTAssertNil(c.check("kstack.innermost"))  // read before the stop: no ptrace_stop expected
     }

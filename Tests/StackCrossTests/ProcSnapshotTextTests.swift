@@ -20,7 +20,7 @@ final class ProcSnapshotTextTests: XCTestCase {
         let f = Frame(pc: 0x5555_0000_1000, symbol: "f\u{1b}", offset: 1, module: evil, file: "/s/x\n.c", line: 3)
         let t = ThreadSnapshot(tid: 7, name: "n\u{1b}\"", state: "S", userStack: [f, Frame(pc: 0, note: "stopped: \u{1b}\n")],
                                kernelStack: [Frame(pc: 0, symbol: "k\u{1b}", module: "m\n")],
-                               crossing: Crossing(entry: .none, phase: "snapshot", userRsp: 0x10, userStackMapping: evil))
+                               crossing: Crossing(entry: .none, phase: .interrupted, userRsp: 0x10, userStackMapping: evil))
         let text = SnapshotText.render(Snapshot(pid: 7, exe: evil, threads: [t]))
         XCTAssertFalse(text.utf8.contains(0x1b), text)
         XCTAssertEqual(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), [
@@ -52,7 +52,7 @@ final class ProcSnapshotTextTests: XCTestCase {
             kernelStack: [Frame(pc: 0, symbol: "anon_pipe_read", offset: 0x366, length: 0x410),
                           Frame(pc: 0, symbol: "nfs_read", offset: 1, length: 2, module: "nfs")],
             procSyscall: "0 0x3 …",
-            crossing: Crossing(entry: .syscall, phase: "snapshot",
+            crossing: Crossing(entry: .syscall, phase: .interrupted,
                                syscall: SyscallCall(abi: .x86_64, nr: 0, name: "read", args: [3, 0x7ffd_0000_2000, 4096, 0, 0, 0]),
                                userRsp: 0x7ffd_0000_1000, userStackMapping: "[stack]",
                                checks: [Check(name: "cpl", ok: true, expected: "3", actual: "3"),
@@ -75,7 +75,7 @@ final class ProcSnapshotTextTests: XCTestCase {
         var t = ThreadSnapshot(tid: 12, name: "spinner", state: "R", registers: regs(origRax: -1, rsp: 0x7f00),
                                userStack: [Frame(pc: 0x5555_0000_0010, offset: 0x1234, module: "/tmp/stripped")],
                                procSyscall: "running",
-                               crossing: Crossing(entry: .interrupt, phase: "snapshot", userRsp: 0x7f00))
+                               crossing: Crossing(entry: .interrupt, phase: .interrupted, userRsp: 0x7f00))
         XCTAssertEqual(SnapshotText.crossingLine(t), "── running in user mode, stopped by an interrupt (orig_rax -1) · user rsp 0x7f00 ──")
         XCTAssertEqual(SnapshotText.userFrame(t.userStack[0], index: 0), "#0 0x0000555500000010 +0x1234 (stripped)")
         t.procSyscall = "-1 0x7f00 0x5555"
@@ -147,7 +147,7 @@ final class ProcSnapshotJSONTests: XCTestCase {
             ],
             kernelStack: [Frame(pc: 0, symbol: "anon_pipe_read", offset: 0x366, length: 0x410, module: "nfs")],
             procSyscall: "0 0x3 0x7ffd 0x40 0x0 0x0 0x0 0x7ffd 0x7f00",
-            crossing: Crossing(entry: .syscall, phase: "blocked",
+            crossing: Crossing(entry: .syscall, phase: .blocked,
                                syscall: SyscallCall(abi: .x86_64, nr: 0, name: "read", args: [3, 0xffff_ffff_ffff_ffff, 64]),
                                userRsp: 0x7ffd_0000_1000, userStackMapping: "[stack]",
                                checks: [Check(name: "selectors.cpl", ok: false, expected: "3", actual: "0")]),

@@ -29,7 +29,7 @@ enum ReportSamples {
     ]
 
     static func crossing(fail: Bool) -> Crossing {
-        Crossing(entry: .syscall, phase: "syscall-entry", userRsp: 0x7ffd_0000_1000, userStackMapping: "[stack]", checks: [
+        Crossing(entry: .syscall, phase: .syscallEntry, userRsp: 0x7ffd_0000_1000, userStackMapping: "[stack]", checks: [
             Check(name: "pt_regs.rcx", ok: true, expected: "0x401136", actual: "0x401136"),
             Check(name: "pt_regs.cs", ok: !fail, expected: "0x33", actual: fail ? "0x23" : "0x33"),
             Check(name: "rax==-ENOSYS", ok: true, expected: "-38", actual: "-38"),
@@ -50,7 +50,7 @@ enum ReportSamples {
             .exec(ExecRecord(pid: 100, tid: 100, path: TraceeString(bytes: Array("/tmp/fix".utf8) + invalidUTF8), timeNs: 1_000)),
             write(at: 2_000),
             write(at: 10_000, ret: -9, error: "EBADF", fail: true),
-            .clone(CloneRecord(pid: 100, tid: 100, child: 101, kind: "thread", timeNs: 12_000)),
+            .clone(CloneRecord(pid: 100, tid: 100, child: 101, kind: .thread, timeNs: 12_000)),
             write(tid: 101, at: 15_000, stacks: false, name: "read"),
             .signal(SignalRecord(pid: 100, tid: 101, signo: 10, name: "SIGUSR1", code: "SI_USER", timeNs: 20_000)),
             .exit(ExitRecord(pid: 100, tid: 101, code: 0, timeNs: 30_000)),
@@ -62,7 +62,7 @@ enum ReportSamples {
         Snapshot(pid: 100, exe: "/tmp/fix" + hostile, timeNs: 5, threads: [
             ThreadSnapshot(tid: 100, name: "main;" + hostile, state: "S", registers: regs(), userStack: userStack,
                            kernelStack: kernelStack, procSyscall: "0 0x3 0x7ffd 0x1 0 0 0 0x7ffd 0x401136",
-                           crossing: Crossing(entry: .syscall, phase: "blocked",
+                           crossing: Crossing(entry: .syscall, phase: .blocked,
                                               syscall: SyscallCall(abi: .x86_64, nr: 0, name: "read", args: [3, 0x7ffd, 1]),
                                               checks: [Check(name: "pt_regs.ss", ok: false, expected: "0x2b", actual: "0x0")])),
             ThreadSnapshot(tid: 101, name: "spinner", state: "R", registers: regs(), userStack: [userStack[2]]),

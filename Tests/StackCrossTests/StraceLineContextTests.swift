@@ -13,9 +13,9 @@ final class StraceLineContextTests: XCTestCase {
         var c = StraceLineContext()
         c.exited(call("getpid"))
         XCTAssertFalse(c.showPid, "one task: no prefix, as strace -f on a single-threaded program")
-        c.apply(.clone(CloneRecord(pid: 10, tid: 10, child: 11, kind: "thread", timeNs: 0)))
+        c.apply(.clone(CloneRecord(pid: 10, tid: 10, child: 11, kind: .thread, timeNs: 0)))
         XCTAssertTrue(c.showPid)
-        c.apply(.clone(CloneRecord(pid: 10, tid: 10, child: 20, kind: "fork", timeNs: 0)))
+        c.apply(.clone(CloneRecord(pid: 10, tid: 10, child: 20, kind: .fork, timeNs: 0)))
         XCTAssertEqual(c.taskCount, 3)
         c.apply(.exit(ExitRecord(pid: 10, tid: 11, code: 0, timeNs: 0)))
         XCTAssertTrue(c.showPid)
@@ -23,7 +23,7 @@ final class StraceLineContextTests: XCTestCase {
         XCTAssertFalse(c.showPid, "back to one task: the prefix goes away again")
         // A task seen before its clone record (its first stop came first) counts once.
         c.saw(pid: 10, tid: 12)
-        c.apply(.clone(CloneRecord(pid: 10, tid: 10, child: 12, kind: "thread", timeNs: 0)))
+        c.apply(.clone(CloneRecord(pid: 10, tid: 10, child: 12, kind: .thread, timeNs: 0)))
         XCTAssertEqual(c.taskCount, 2)
     }
 

@@ -56,7 +56,6 @@ typedef struct sc_wait_status {
 sc_wait_status sc_decode_wait_status(int status);
 
 // ptrace(2) with fixed arity. Returns -1 and sets errno on failure.
-long sc_ptrace(long request, pid_t pid, uintptr_t addr, uintptr_t data);
 long sc_ptrace_seize(pid_t pid, unsigned long options);
 long sc_ptrace_interrupt(pid_t pid);
 long sc_ptrace_detach(pid_t pid, int signal);
@@ -65,7 +64,6 @@ long sc_ptrace_syscall(pid_t pid, int signal);
 long sc_ptrace_listen(pid_t pid);
 long sc_ptrace_singlestep(pid_t pid, int signal);
 long sc_ptrace_getregs(pid_t pid, sc_user_regs *regs);
-long sc_ptrace_setregs(pid_t pid, const sc_user_regs *regs);
 long sc_ptrace_geteventmsg(pid_t pid, unsigned long *msg);
 long sc_ptrace_getsiginfo(pid_t pid, void *siginfo128);
 // Returns the number of bytes the kernel filled (0 when not in a syscall stop), or -1.
@@ -82,6 +80,7 @@ ssize_t sc_read_memory(pid_t pid, uint64_t addr, void *buf, size_t len);
 ssize_t sc_peek_memory(pid_t pid, uint64_t addr, void *buf, size_t len);
 
 int sc_tgkill(pid_t tgid, pid_t tid, int sig);
+// The calling thread's tid (the tracer thread's identity).
 pid_t sc_gettid(void);
 
 // PTRACE_O_* and PTRACE_EVENT_* as plain ints for Swift.

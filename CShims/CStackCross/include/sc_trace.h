@@ -17,6 +17,3 @@ int sc_tracer_take_stop_signal(void);
 
 // CLOCK_MONOTONIC in ns.
 uint64_t sc_monotonic_ns(void);
-
-// errno after a failed call, as Swift cannot read the TLS macro portably through every shim.
-int sc_errno(void);

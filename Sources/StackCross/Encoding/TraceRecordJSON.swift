@@ -47,7 +47,7 @@ public enum TraceRecordJSON {
             w.field("timeNs", uint: r.timeNs)
         case .clone(let r):
             w.field("pid", int: Int64(r.pid)); w.field("tid", int: Int64(r.tid))
-            w.field("child", int: Int64(r.child)); w.field("kind", string: r.kind)
+            w.field("child", int: Int64(r.child)); w.field("kind", string: r.kind.rawValue)
             w.field("timeNs", uint: r.timeNs)
         case .exit(let r):
             w.field("pid", int: Int64(r.pid)); w.field("tid", int: Int64(r.tid))
@@ -148,7 +148,7 @@ public enum TraceRecordJSON {
     static func crossing(_ c: Crossing, _ w: inout JSONBytes) {
         w.open()
         w.field("entry", string: c.entry.rawValue)
-        if let p = c.phase { w.field("phase", string: p) }
+        if let p = c.phase { w.field("phase", string: p.rawValue) }
         if let s = c.syscall {
             w.key("syscall"); w.open()
             w.field("abi", string: s.abi.rawValue); w.field("nr", int: s.nr); w.field("name", string: s.name)

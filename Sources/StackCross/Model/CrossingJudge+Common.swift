@@ -72,9 +72,9 @@ extension CrossingJudge {
             }
         }
         if !path.isEmpty {
-            let missing = path.filter { alt in !alt.split(separator: "|").contains { names.contains(String($0)) } }
-            add("kstack.path", missing.isEmpty, expected: path.joined(separator: ", "),
-                actual: missing.isEmpty ? "all present" : "missing \(missing.joined(separator: ", ")) in \(names.joined(separator: " ← "))")
+            let missing = path.filter { !$0.matches(any: names) }
+            add("kstack.path", missing.isEmpty, expected: path.map(\.text).joined(separator: ", "),
+                actual: missing.isEmpty ? "all present" : "missing \(missing.map(\.text).joined(separator: ", ")) in \(names.joined(separator: " ← "))")
         }
     }
 }

@@ -110,7 +110,7 @@ extension CrossingJudge {
         let ret = regs.rax.signed
         // i386 syscalls return a 32-bit value in EAX.
         let r = is32 ? Int64(Int32(truncatingIfNeeded: ret)) : ret
-        let inErrorRange = r >= -4095 && r <= -1
+        let inErrorRange = Errno.isError(r)
         if let i = info, i.op == .exit {
             if let e = i.isError {
                 add("exit.is_error", e == inErrorRange,

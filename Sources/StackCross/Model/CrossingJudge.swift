@@ -23,9 +23,14 @@ struct CrossingJudge {
         checks.reserveCapacity(32)
     }
 
+    /// One check. A record carries entry and exit checks together, so an exit stop's checks say so in
+    /// their name (`exit.pt_regs`), unless it names its own family (`execve.`, `sigreturn.`, `switch.`).
     mutating func add(_ name: String, _ ok: Bool, expected: String, actual: String) {
-        checks.append(Check(name: name, ok: ok, expected: expected, actual: actual))
+        let named = obs.kind == .syscallExit && !Self.exitFamilies.contains(where: name.hasPrefix) ? "exit." + name : name
+        checks.append(Check(name: named, ok: ok, expected: expected, actual: actual))
     }
+
+    static let exitFamilies = ["exit.", "execve.", "sigreturn.", "switch."]
 
     // MARK: evidence
 
@@ -192,27 +197,17 @@ struct CrossingJudge {
         }
         if obs.kind != .handlerEntry { kernelFrameChecks(way) }
         let mapping = obs.kind != .syscallExit || exitRewrites ? userStackChecks() : nil
-        if obs.kind == .syscallExit {
-            // The record carries entry and exit checks together: exit-stop checks say so in their name.
-            for i in checks.indices {
-                let n = checks[i].name
-                if !n.hasPrefix("exit.") && !n.hasPrefix("execve.") && !n.hasPrefix("sigreturn.") && !n.hasPrefix("switch.") {
-                    checks[i].name = "exit." + n
-                }
-            }
-        }
 
         var syscall: SyscallCall?
         if let i = info, let nr = i.nr, let table = SyscallTable.for(auditArch: i.arch) {
             syscall = SyscallCall(abi: i.abi, nr: nr, name: table.displayName(nr), args: i.args ?? [])
         }
-        let phase: String = switch obs.kind {
-        case .syscallEntry: "syscall-entry"
-        case .syscallExit: "syscall-exit"
-        case .signalDelivery: "signal-delivery"
-        case .handlerEntry: "handler-entry"
-        case .snapshot:
-            (proc?.running ?? false) ? "running" : (inSyscall ? "blocked" : "interrupted")
+        let phase: CrossingPhase = switch obs.kind {
+        case .syscallEntry: .syscallEntry
+        case .syscallExit: .syscallExit
+        case .signalDelivery: .signalDelivery
+        case .handlerEntry: .handlerEntry
+        case .snapshot: (proc?.running ?? false) ? .running : (inSyscall ? .blocked : .interrupted)
         }
         return Crossing(entry: obs.kind == .handlerEntry ? .signal : entry, phase: phase, syscall: syscall,
                         userRsp: regs.rsp, userStackMapping: mapping, checks: checks)

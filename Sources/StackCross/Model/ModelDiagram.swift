@@ -99,7 +99,7 @@ extension KernelStackModel {
         if let b = w.bytesBeforeIP { out.append("  bytes before the saved ip: \(hexBytes(b))") }
         if let a = w.auditArch { out.append("  GET_SYSCALL_INFO arch: \(a.rawValue)") }
         if !w.outermostFrames.isEmpty { out.append("  /proc/TID/stack outermost: \(w.outermostFrames.map { $0 + "…" }.joined(separator: " or "))") }
-        let path = w.pathFrames.map { $0.replacingOccurrences("|", " or ") }
+        let path = w.pathFrames.map(\.description)
         out.append("  at a ptrace stop: innermost \(w.innermostAtStop)" + (path.isEmpty ? "" : "; on the path: \(path.joined(separator: ", "))"))
         if !w.innermostBlocked.isEmpty { out.append("  blocked (read before stopping): innermost e.g. \(w.innermostBlocked.joined(separator: ", "))") }
         if let lo = w.depthMin, let hi = w.depthMax {

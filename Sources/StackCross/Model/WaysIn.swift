@@ -56,6 +56,23 @@ public struct SlotPrediction: Codable, Hashable, Sendable {
     public var constant: Address?
 }
 
+/// A frame the model expects, under one of several names (kernels differ: `do_int80_emulation` or
+/// `do_int80_syscall_32`). Written as "a|b" in `model --json`.
+public struct FrameAlternatives: Codable, Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public var names: [String]
+    public init(_ names: [String]) { self.names = names }
+    public init(stringLiteral s: String) { names = s.split(separator: "|").map(String.init) }
+    public init(from decoder: Decoder) throws { self.init(stringLiteral: try decoder.singleValueContainer().decode(String.self)) }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(text)
+    }
+    /// "a|b", as records and check texts write it.
+    public var text: String { names.joined(separator: "|") }
+    public var description: String { names.joined(separator: " or ") }
+    public func matches(any frames: [String]) -> Bool { names.contains { frames.contains($0) } }
+}
+
 /// One way into the kernel: how the stack switches, what pt_regs holds, which frames /proc shows.
 public struct WayIn: Codable, Hashable, Sendable {
     public var kind: CrossingKind
@@ -78,7 +95,7 @@ public struct WayIn: Codable, Hashable, Sendable {
     /// Prefixes of the outermost /proc/TID/stack frame.
     public var outermostFrames: [String]
     /// C frames a ptrace stop of this crossing shows between entry and ptrace_stop.
-    public var pathFrames: [String]
+    public var pathFrames: [FrameAlternatives]
     /// The innermost /proc/TID/stack frame: at a ptrace stop, and while blocked (examples).
     public var innermostAtStop: String = "ptrace_stop"
     public var innermostBlocked: [String] = []

@@ -44,18 +44,29 @@ public struct SyscallCall: Codable, Hashable, Sendable {
     }
 }
 
+/// Where a thread is in its crossing when it is seen (records spell it "syscall-entry", "blocked"…).
+public enum CrossingPhase: String, Codable, Hashable, Sendable, CaseIterable {
+    case syscallEntry = "syscall-entry"
+    case syscallExit = "syscall-exit"
+    case signalDelivery = "signal-delivery"
+    case handlerEntry = "handler-entry"
+    /// A signal delivery stepped into its handler: both stops' checks in one crossing.
+    case signalDeliveryAndHandlerEntry = "signal-delivery+handler-entry"
+    /// Snapshots: running user code, blocked in a syscall, or stopped between syscalls.
+    case running, blocked, interrupted
+}
+
 /// A user→kernel→user crossing: how the thread got in, and the checks that hold the model
 /// against what was seen.
 public struct Crossing: Codable, Hashable, Sendable {
     public var entry: EntryKind
-    /// Where the thread is: "syscall-entry", "syscall-exit", "blocked", "interrupted", "running", "signal-delivery"…
-    public var phase: String?
+    public var phase: CrossingPhase?
     public var syscall: SyscallCall?
     public var userRsp: Address?
     /// Which user mapping holds the user RSP: "[stack]", "thread stack", "sigaltstack", …
     public var userStackMapping: String?
     public var checks: [Check]
-    public init(entry: EntryKind, phase: String? = nil, syscall: SyscallCall? = nil, userRsp: Address? = nil,
+    public init(entry: EntryKind, phase: CrossingPhase? = nil, syscall: SyscallCall? = nil, userRsp: Address? = nil,
                 userStackMapping: String? = nil, checks: [Check] = []) {
         self.entry = entry; self.phase = phase; self.syscall = syscall; self.userRsp = userRsp
         self.userStackMapping = userStackMapping; self.checks = checks

@@ -74,10 +74,11 @@ public struct CloneRecord: Codable, Hashable, Sendable {
     public var tid: Int32
     /// The new task.
     public var child: Int32
-    /// "thread", "fork" or "vfork".
-    public var kind: String
+    /// What made the new task; records spell it "thread", "fork" or "vfork".
+    public enum Kind: String, Codable, Hashable, Sendable, CaseIterable { case thread, fork, vfork }
+    public var kind: Kind
     public var timeNs: UInt64
-    public init(pid: Int32, tid: Int32, child: Int32, kind: String, timeNs: UInt64) {
+    public init(pid: Int32, tid: Int32, child: Int32, kind: Kind, timeNs: UInt64) {
         self.pid = pid; self.tid = tid; self.child = child; self.kind = kind; self.timeNs = timeNs
     }
 }

@@ -132,8 +132,8 @@ public final class ChromeTraceExporter: ReportExporter {
         case .clone(let r):
             var a = JSONObject()
             a.int("child", r.child)
-            a.string("kind", r.kind)
-            instant("clone \(r.kind) \(r.child)", cat: "process", pid: r.pid, tid: r.tid, ns: r.timeNs, args: a)
+            a.string("kind", r.kind.rawValue)
+            instant("clone \(r.kind.rawValue) \(r.child)", cat: "process", pid: r.pid, tid: r.tid, ns: r.timeNs, args: a)
         case .exit(let r):
             var a = JSONObject()
             a.int("code", r.code)
@@ -156,7 +156,7 @@ public final class ChromeTraceExporter: ReportExporter {
             a.string("procSyscall", t.procSyscall)
             let (entry, failed) = Self.checksJSON(t.crossing)
             a.string("entry", entry)
-            a.string("phase", t.crossing?.phase)
+            a.string("phase", t.crossing?.phase?.rawValue)
             a.raw("failedChecks", failed)
             a.raw("userStack", Self.frameList(t.userStack))
             a.raw("kernelStack", Self.frameList(t.kernelStack))

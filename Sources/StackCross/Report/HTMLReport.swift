@@ -191,7 +191,7 @@ public final class HTMLExporter: ReportExporter {
             if let p = r.path.utf8 { processNames[r.pid] = p }
             instant(pid: r.pid, tid: r.tid, ns: r.timeNs, kind: "exec", label: "exec " + TextExporter.quoted(r.path))
         case .clone(let r):
-            instant(pid: r.pid, tid: r.tid, ns: r.timeNs, kind: "clone", label: "\(r.kind) → \(r.child)")
+            instant(pid: r.pid, tid: r.tid, ns: r.timeNs, kind: "clone", label: "\(r.kind.rawValue) → \(r.child)")
         case .exit(let r):
             instant(pid: r.pid, tid: r.tid, ns: r.timeNs, kind: "exit",
                     label: r.signal.map { "killed by \($0)" } ?? "exited \(r.code ?? 0)")
@@ -206,7 +206,7 @@ public final class HTMLExporter: ReportExporter {
         totals.add(s)
         snapshot = (s.pid, s.exe, s.timeNs)
         for (i, t) in s.threads.enumerated() {
-            let name = t.crossing?.syscall?.name ?? (t.crossing?.phase ?? (t.crossing?.entry.rawValue ?? "thread"))
+            let name = t.crossing?.syscall?.name ?? (t.crossing?.phase?.rawValue ?? (t.crossing?.entry.rawValue ?? "thread"))
             let args = t.crossing?.syscall?.args.map(\.description) ?? []
             kept.append(Kept(index: i + 1, pid: s.pid, tid: t.tid, name: name, args: args, ret: nil, error: t.error,
                              entryNs: 0, exitNs: nil, userStack: intern(t.userStack), kernelStack: intern(t.kernelStack),
@@ -251,7 +251,7 @@ public final class HTMLExporter: ReportExporter {
         if let r = k.exitRegs { o.raw("xregs", r.values.map { json(Address($0).description) }.jsonArray) }
         if let c = k.crossing {
             o.string("entry", c.entry.rawValue)
-            o.string("phase", c.phase)
+            o.string("phase", c.phase?.rawValue)
             o.string("rsp", c.userRsp?.description)
             o.string("map", c.userStackMapping)
             o.raw("checks", c.checks.map { [json($0.name), $0.ok ? "1" : "0", json($0.expected), json($0.actual)].jsonArray }.jsonArray)

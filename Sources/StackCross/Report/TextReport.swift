@@ -21,7 +21,7 @@ public final class TextExporter: ReportExporter {
             if let f = r.formerTid { line += " (by former tid \(f))" }
             out.write(line + " ---\n")
         case .clone(let r):
-            out.write(SyscallLine.prefix(tid: r.tid, showPid: true) + "--- \(r.kind) \(r.child) ---\n")
+            out.write(SyscallLine.prefix(tid: r.tid, showPid: true) + "--- \(r.kind.rawValue) \(r.child) ---\n")
         case .exit(let r):
             out.write(SyscallLine.formatTermination(record: r, showPid: true) + "\n")
         case .attach(let r):

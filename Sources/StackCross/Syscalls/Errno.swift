@@ -47,6 +47,10 @@ public enum Errno {
 
     public static func number(of name: String) -> Int32? { byName[name] }
 
+    /// Whether a syscall return value is an error return (IS_ERR_VALUE).
+    @inline(__always)
+    public static func isError(_ ret: Int64) -> Bool { ret >= -maxErrno && ret <= -1 }
+
     /// The errno a syscall return value stands for, when it is an error return.
     public static func errno(forReturn ret: Int64) -> Int32? {
         (-maxErrno ... -1).contains(ret) ? Int32(-ret) : nil

@@ -42,7 +42,7 @@ public struct StraceLineContext: Sendable {
         case .clone(let r):
             saw(pid: r.pid, tid: r.tid)
             // A thread shares its parent's pid; a forked child leads a new one.
-            if tasks[r.child] == nil { tasks[r.child] = r.kind == "thread" ? r.pid : r.child }
+            if tasks[r.child] == nil { tasks[r.child] = r.kind == .thread ? r.pid : r.child }
         case .exit(let r):
             drop(r.tid)
         case .detach(let r):

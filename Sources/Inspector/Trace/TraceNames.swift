@@ -6,7 +6,7 @@ enum TraceNames {
         (abi == .i386 ? SyscallTable.i386 : SyscallTable.x86_64).displayName(nr)
     }
     static func errnoName(ret: Int64) -> String? {
-        guard ret < 0, ret >= -4095 else { return nil }
+        guard Errno.isError(ret) else { return nil }
         return Errno.name(forReturn: ret) ?? "E\(-ret)"
     }
     static func signalName(_ signo: Int32) -> String { Signals.displayName(signo) }

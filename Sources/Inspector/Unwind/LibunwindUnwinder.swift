@@ -1,4 +1,4 @@
-import CStackCross
+import CCopiedStackUnwind
 import Glibc
 import StackCross
 
@@ -28,7 +28,7 @@ final class LibunwindCopiedStackUnwinder: CopiedStackUnwinder {
 
     func unwind(_ job: StackJob, maxFrames: Int) -> [Frame] {
         // libunwind is built for one target: its x86_64 unwinder cannot walk i386 frames.
-        if job.regs.cs.rawValue == 0x23 {
+        if job.regs.cs.rawValue == X86.userCS32 {
             return [Frame(pc: job.regs.rip, isActivation: true),
                     Frame(pc: 0, note: "unwind stopped: the libunwind backend walks x86_64 stacks only (use --unwinder libdw)")]
         }
@@ -55,20 +55,20 @@ final class LibunwindCopiedStackUnwinder: CopiedStackUnwinder {
                            stopReason: nil)
         let exec = job.maps.executable
         if let bad = raw.frames.dropFirst().firstIndex(where: { f in !exec.contains { $0.contains(Address(f.pc)) } }) {
-            raw.stopReason = "unwind stopped: return address \(Address(raw.frames[bad].pc)) is in no executable mapping"
+            raw.stopReason = .notExecutable(returnAddress: Address(raw.frames[bad].pc))
             raw.frames.removeSubrange(bad...)
         } else if let note = job.copyNote {
-            raw.stopReason = "unwind stopped: \(note)"
+            raw.stopReason = .other(note)
         } else {
             switch Int(stop) {
             case Int(SC_UNWIND_END): break
-            case Int(SC_UNWIND_MAX_FRAMES): raw.stopReason = "unwind stopped: --max-frames \(maxFrames) reached"
-            case Int(SC_UNWIND_REPEAT): raw.stopReason = "unwind stopped: frame repeats"
-            case Int(SC_UNWIND_SP_DOWN): raw.stopReason = "unwind stopped: stack pointer went down"
+            case Int(SC_UNWIND_MAX_FRAMES): raw.stopReason = .maxFrames(maxFrames)
+            case Int(SC_UNWIND_REPEAT): raw.stopReason = .frameRepeats(pc: nil, sp: nil)
+            case Int(SC_UNWIND_SP_DOWN): raw.stopReason = .stackPointerWentDown(sp: nil, previous: nil)
             case Int(SC_UNWIND_COPY_END) where job.count == job.limit:
-                raw.stopReason = "unwind stopped: the stack copy ends at +\(job.count) bytes (--stack-bytes \(job.limit))"
+                raw.stopReason = .copyEnds(bytes: job.count, limit: job.limit)
             case Int(SC_UNWIND_COPY_END): break
-            default: raw.stopReason = "unwind stopped: " + String(cString: why)
+            default: raw.stopReason = .other(String(cString: why))
             }
         }
         return symbols.symbolize(raw, maps: job.maps)

@@ -40,8 +40,10 @@ public final class StoppedProcess {
     private var known: Set<Int32> = []
     /// Runs between PTRACE_SEIZE and PTRACE_INTERRUPT of each thread (tests use it to race a signal).
     var afterSeize: ((Int32) -> Void)?
+    /// The ptrace handle of the thread that stops the process: every request goes through it.
+    public let ptrace = Ptrace()
     /// PTRACE_INTERRUPT (tests replace it to make it fail).
-    var interrupt: (Int32) throws -> Void = { try Ptrace.interrupt($0) }
+    lazy var interrupt: (Int32) throws -> Void = { [ptrace] in try ptrace.interrupt($0) }
     let logger: Logger
 
     init(pid: Int32, logger: Logger) { self.pid = pid; self.logger = logger }
@@ -62,7 +64,7 @@ public final class StoppedProcess {
             new += 1
             onNew(t)
             do {
-                try Ptrace.seize(t)
+                try ptrace.seize(t)
             } catch PtraceError.noSuchProcess {
                 continue
             } catch PtraceError.permission {
@@ -98,7 +100,7 @@ public final class StoppedProcess {
         while !waiting.isEmpty {
             for t in waiting.sorted() {
                 let s: WaitStop?
-                do { s = try Ptrace.poll(t) } catch {
+                do { s = try ptrace.poll(t) } catch {
                     // ECHILD: not our tracee any more (it exited and was reaped).
                     waiting.remove(t)
                     continue
@@ -136,7 +138,7 @@ public final class StoppedProcess {
         if !waiting.isEmpty { try? waitForStops(timeout: 1) }
         for t in threads.keys.sorted() {
             let sig = threads[t]!.pendingSignal
-            do { try Ptrace.detach(t, signal: sig) } catch {
+            do { try ptrace.detach(t, signal: sig) } catch {
                 logger.debug("detach failed", metadata: ["tracee.tid": "\(t)", "error": "\(error)"])
             }
         }
@@ -147,7 +149,7 @@ public final class StoppedProcess {
     /// so detach it now if it already is in a stop, else ask once more for the stop and leave it to
     /// `detachAll`, which collects that stop (or its exit) and detaches it.
     func release(_ t: Int32) {
-        if (try? Ptrace.detach(t)) != nil { return }
+        if (try? ptrace.detach(t)) != nil { return }
         do { try interrupt(t) } catch PtraceError.noSuchProcess { return } catch {
             logger.warning("thread could not be stopped to detach it", metadata: ["tracee.tid": "\(t)", "error": "\(error)"])
         }
@@ -236,30 +238,4 @@ func realtimeNs() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_REALTIME, &ts)
     return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
-
-/// SIGINT, SIGTERM and SIGHUP held back while threads are stopped: the handler only records the
-/// signal; once every thread is detached the signal is raised again with its default action.
-public enum TerminationDeferral {
-    nonisolated(unsafe) static var pending: sig_atomic_t = 0
-
-    public static func run<T>(_ body: () throws -> T) rethrows -> T {
-        let signals = [SIGINT, SIGTERM, SIGHUP]
-        var old: [sigaction] = []
-        for s in signals {
-            var sa = sigaction()
-            sa.__sigaction_handler.sa_handler = { TerminationDeferral.pending = $0 }
-            sigemptyset(&sa.sa_mask)
-            sa.sa_flags = SA_RESTART
-            var prev = sigaction()
-            sigaction(s, &sa, &prev)
-            old.append(prev)
-        }
-        defer {
-            for (i, s) in signals.enumerated() { var prev = old[i]; sigaction(s, &prev, nil) }
-            let sig = pending
-            if sig != 0 { pending = 0; raise(sig) }
-        }
-        return try body()
-    }
 }

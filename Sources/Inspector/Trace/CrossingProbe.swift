@@ -2,23 +2,11 @@ import CStackCross
 import Glibc
 import StackCross
 
-/// What `intoHandler` did with a signal-delivery stop.
-public enum HandlerStep: Sendable {
-    /// Nothing: the engine injects the signal as usual.
-    case notTaken
-    /// The signal was delivered by PTRACE_SINGLESTEP and the task waits at its handler's first
-    /// instruction (a ptrace_notify stop): resume it with signal 0. The handler-entry observation (for the
-    /// model, judged off the tracer thread) is nil when no frame was built.
-    case stepped(StopObservation?)
-    /// waitpid reported something else for the task (it died, another stop): the engine handles that status.
-    case otherStop(Int32)
-}
-
 /// The live pieces the kernel-stack model needs inside a trace: it enriches each stop's observation
 /// (maps, the task's ELF class, /proc/TID/stack with --kernel-stack, the signal frame rt_sigreturn
 /// restores), records rt_sigaction and sigaltstack arguments, and single-steps a caught signal into its
 /// handler to check the frame the kernel wrote. Runs on the tracer thread, with the task stopped.
-public final class CrossingProbe {
+public final class CrossingProbe: TraceExtension {
     let model: KernelStackModel
     /// --kernel-stack: read /proc/TID/stack at every stop.
     public let readKernelStack: Bool
@@ -41,31 +29,25 @@ public final class CrossingProbe {
         self.stepIntoHandlers = stepIntoHandlers
     }
 
-    /// Adds the probe to a trace's hooks, keeping hooks already there.
-    public func install(into hooks: inout TraceHooks) {
-        let prevEntry = hooks.atSyscallEntry
-        hooks.atSyscallEntry = { [self] pid, tid, rec in
-            prevEntry?(pid, tid, &rec)
-            atSyscallEntry(pid: pid, tid: tid, record: &rec)
-        }
-        let prevObserve = hooks.observe
-        hooks.observe = { [self] pid, tid, obs in
-            prevObserve?(pid, tid, &obs)
-            observe(pid: pid, tid: tid, &obs)
-        }
-        if stepIntoHandlers {
-            hooks.intoHandler = { [self] pid, tid, rec, obs in intoHandler(pid: pid, tid: tid, record: &rec, delivery: obs) }
-        }
-        let prevGone = hooks.taskGone
-        hooks.taskGone = { [self] pid, tid, processGone in
-            prevGone?(pid, tid, processGone)
-            taskGone(pid: pid, tid: tid, processGone: processGone)
-        }
+    // MARK: TraceExtension
+
+    public var observesStops: Bool { true }
+
+    public func observe(_ observation: inout StopObservation, at stop: TaskStop) {
+        observe(pid: stop.pid, tid: stop.tid, memory: stop.memory, &observation)
+    }
+
+    public func syscallEntered(_ record: inout SyscallRecord, at stop: TaskStop) {
+        atSyscallEntry(pid: stop.pid, tid: stop.tid, memory: stop.memory, record: &record)
+    }
+
+    public func intoHandler(_ record: inout SignalRecord, delivery: StopObservation, at stop: TaskStop) -> HandlerStep {
+        stepIntoHandlers ? intoHandler(pid: stop.pid, tid: stop.tid, ptrace: stop.ptrace, record: &record, delivery: delivery) : .notTaken
     }
 
     /// Forgets a task that is gone, and its process's state with its last task: a long trace of a
     /// program that makes many threads keeps only what its live tasks need.
-    func taskGone(pid: Int32, tid: Int32, processGone: Bool) {
+    public func taskGone(pid: Int32, tid: Int32, processGone: Bool) {
         altstacks[tid] = nil
         entryArch[tid] = nil
         sigreturnWords[tid] = nil
@@ -91,7 +73,7 @@ public final class CrossingProbe {
 
     // MARK: observation
 
-    func observe(pid: Int32, tid: Int32, _ obs: inout StopObservation) {
+    func observe(pid: Int32, tid: Int32, memory: TraceeMemoryReader, _ obs: inout StopObservation) {
         if obs.kind == .syscallExit, let e = obs.entryRegs, isExecve(e.origRax.signed, arch: entryArch[tid]) {
             // execve resets handlers to default and drops the sigaltstack.
             maps[pid] = nil; elf32[pid] = nil; actions[pid] = nil; altstacks[tid] = nil
@@ -120,7 +102,7 @@ public final class CrossingProbe {
             obs.sigreturnFrameWords = sigreturnWords.removeValue(forKey: tid)
         case .signalDelivery:
             let rip = obs.regs.rip.rawValue
-            obs.bytesBeforeIP = TraceeMemoryReader.read(pid: tid, address: rip &- 2, count: 2).flatMap { $0.count == 2 ? $0 : nil }
+            obs.bytesBeforeIP = memory.readExactly(rip &- 2, count: 2)
         default: break
         }
     }
@@ -155,8 +137,12 @@ public final class CrossingProbe {
 
     deinit { closeStackFDs() }
 
+    static let execveNumbers: [SyscallABI: Set<Int64>] = Dictionary(uniqueKeysWithValues: SyscallABI.allCases.map { abi in
+        (abi, Set(["execve", "execveat"].compactMap { SyscallTable.for(abi: abi).number(of: $0).map(Int64.init) }))
+    })
+
     func isExecve(_ nr: Int64, arch: UInt32?) -> Bool {
-        arch == SyscallInfo.auditArchI386 ? (nr == 11 || nr == 358) : (nr == 59 || nr == 322)
+        Self.execveNumbers[arch.flatMap(SyscallABI.init(auditArch:)) ?? .x86_64]?.contains(nr) ?? false
     }
 
     /// /proc/PID/maps, re-read only when the cached copy misses an address the checks need.
@@ -184,7 +170,7 @@ public final class CrossingProbe {
 
     // MARK: syscall entry records
 
-    func atSyscallEntry(pid: Int32, tid: Int32, record rec: inout SyscallRecord) {
+    func atSyscallEntry(pid: Int32, tid: Int32, memory: TraceeMemoryReader, record rec: inout SyscallRecord) {
         if readKernelStack { rec.kernelStack = lastKernelStack.removeValue(forKey: tid) }
         let i386 = rec.abi == .i386
         // The raw arguments as they are: no per-stop copy for the many calls that are none of these.
@@ -194,17 +180,17 @@ public final class CrossingProbe {
         case (false, 13), (true, 174):  // rt_sigaction(sig, act, oldact, sigsetsize)
             guard a[1].rawValue != 0, let sig = Int32(exactly: a[0].rawValue & 0xFFFF_FFFF) else { return }
             let n = i386 ? 12 : 24
-            guard let b = TraceeMemoryReader.read(pid: tid, address: a[1].rawValue, count: n), b.count == n else { return }
+            guard let b = memory.readExactly(a[1].rawValue, count: n) else { return }
             let w = i386 ? stride(from: 0, to: 12, by: 4).map { le(b, $0, 4) } : stride(from: 0, to: 24, by: 8).map { le(b, $0, 8) }
             actions[pid, default: [:]][sig] = Action(handler: w[0], flags: w[1], restorer: w[2])
         case (false, 131), (true, 186):  // sigaltstack(ss, old_ss)
             guard a[0].rawValue != 0 else { return }
             let n = i386 ? 12 : 24
-            guard let b = TraceeMemoryReader.read(pid: tid, address: a[0].rawValue, count: n), b.count == n else { return }
+            guard let b = memory.readExactly(a[0].rawValue, count: n) else { return }
             let (sp, flags, size) = i386 ? (le(b, 0, 4), le(b, 4, 4), le(b, 8, 4)) : (le(b, 0, 8), le(b, 8, 4), le(b, 16, 8))
             altstacks[tid] = flags & SigactionFlags.ssDisable != 0 ? .some(nil) : (base: Address(sp), size: size)  // SS_DISABLE
         case (false, 15):  // rt_sigreturn: the ucontext it will restore sits at rsp
-            if let r = rec.entryRegs, let b = TraceeMemoryReader.read(pid: tid, address: r.rsp.rawValue, count: 40 * 8), b.count == 320 {
+            if let r = rec.entryRegs, let b = memory.readExactly(r.rsp.rawValue, count: 40 * 8) {
                 sigreturnWords[tid] = stride(from: 0, to: 320, by: 8).map { le(b, $0, 8) }
             }
         default: break
@@ -242,7 +228,7 @@ public final class CrossingProbe {
     func frameShape(pid: Int32, tid: Int32, signo: Int32, interruptedSP: UInt64) -> FrameShape {
         let act = actions[pid]?[signo]
         var stack: UInt8 = 0
-        if let act, act.flags & 0x0800_0000 != 0, let a = altstacks[tid], let alt = a {  // SA_ONSTACK
+        if let act, act.flags & SigactionFlags.onstack != 0, let a = altstacks[tid], let alt = a {
             let onAlt = interruptedSP > alt.base.rawValue && interruptedSP <= alt.base.rawValue &+ alt.size
             stack = onAlt ? 2 : 1
         }
@@ -268,7 +254,7 @@ public final class CrossingProbe {
         return mask & (UInt64(1) << UInt64(signo - 1)) != 0
     }
 
-    func intoHandler(pid: Int32, tid: Int32, record rec: inout SignalRecord, delivery: StopObservation) -> HandlerStep {
+    func intoHandler(pid: Int32, tid: Int32, ptrace: Ptrace, record rec: inout SignalRecord, delivery: StopObservation) -> HandlerStep {
         guard let signo = delivery.signo, caught(pid: pid, tid: tid, signo: signo) else { return .notTaken }
         let shape = frameShape(pid: pid, tid: tid, signo: signo, interruptedSP: delivery.regs.rsp.rawValue)
         let now = sc_monotonic_ns()
@@ -278,21 +264,18 @@ public final class CrossingProbe {
         }
         // SigCgt now is the truth when what we hold may be stale (a call the trace did not see); read only before a step.
         guard isCaught(pid: pid, tid: tid, signo: signo) else { return .notTaken }
-        guard sc_ptrace_singlestep(tid, signo) == 0 else { return .notTaken }
+        guard (try? ptrace.restart(tid, .step(signal: signo))) != nil else { return .notTaken }
         shapesStepped.insert(shape)
         lastSampledStep[pid] = now
         stepsTaken += 1
-        var status: Int32 = 0
-        guard sc_waitpid(tid, &status, sc_wall()) == tid else { return .stepped(nil) }
+        guard let stop = try? ptrace.wait(tid) else { return .stepped(nil) }
         // signal_delivered() reports the finished frame as a SIGTRAP ptrace_notify stop before the handler runs.
-        guard WaitStop(raw: status) == .signalDelivery(signal: SIGTRAP), let regs = try? Ptrace.registers(tid) else {
-            return .otherStop(status)
+        guard stop == .signalDelivery(signal: SIGTRAP), let regs = try? ptrace.registers(tid) else {
+            return .otherStop(stop)
         }
         // That notification carries si_code SIGTRAP; a hardware single-step trap (TRAP_TRACE) means no
         // frame was built (another thread reset the handler meanwhile): our own trap, dropped on resume.
-        var si = [UInt64](repeating: 0, count: 16)
-        if si.withUnsafeMutableBytes({ sc_ptrace_getsiginfo(tid, $0.baseAddress) }) == 0,
-           Int32(truncatingIfNeeded: si[1]) != SIGTRAP {
+        if let si = try? ptrace.siginfo(tid), Int32(truncatingIfNeeded: littleEndian(si, at: 8, count: 4)) != SIGTRAP {
             return .stepped(nil)
         }
         var obs = StopObservation(kind: .handlerEntry, tid: tid, regs: regs, maps: mapsFor(pid, tid: tid, covering: regs.rsp, regs.rip),
@@ -303,7 +286,7 @@ public final class CrossingProbe {
         if let act = actions[pid]?[signo] {
             obs.saHandler = Address(act.handler); obs.saFlags = act.flags; obs.saRestorer = Address(act.restorer)
         }
-        obs.handlerStackWords = frameWords(tid: tid, rsp: regs.rsp.rawValue)
+        obs.handlerStackWords = frameWords(TraceeMemoryReader(tid: tid, ptrace: ptrace), rsp: regs.rsp.rawValue)
         rec.handlerStepped = true
         return .stepped(obs)
     }
@@ -317,14 +300,14 @@ public final class CrossingProbe {
             if !ch.name.hasPrefix("signal.") { ch.name = "handler." + ch.name }
             return ch
         }
-        crossing.phase = (crossing.phase ?? "signal-delivery") + "+handler-entry"
+        crossing.phase = .signalDeliveryAndHandlerEntry
         return crossing
     }
 
     /// The signal frame and the FPU state above it: up to 2 KiB from rsp, less where the mapping ends.
-    func frameWords(tid: Int32, rsp: UInt64) -> [UInt64]? {
+    func frameWords(_ memory: TraceeMemoryReader, rsp: UInt64) -> [UInt64]? {
         for n in [2048, 1024, 512] {
-            if let b = TraceeMemoryReader.read(pid: tid, address: rsp, count: n), b.count >= 512 {
+            if let b = memory.read(rsp, count: n), b.count >= 512 {
                 return stride(from: 0, to: b.count & ~7, by: 8).map { le(b, $0, 8) }
             }
         }

@@ -97,3 +97,11 @@ public enum ProcFS {
         read(taskPath(pid, tid, "comm")).map { String($0.prefix(while: { $0 != "\n" })) }
     }
 }
+
+extension ProcFS {
+    /// VmHWM of /proc/self/status (the peak resident set, "17408 kB"), for --debug-peak-rss.
+    public static func peakRSS() -> String? {
+        guard let s = read("/proc/self/status") else { return nil }
+        return s.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { String($0.dropFirst(6).drop { $0 == " " || $0 == "\t" }) }
+    }
+}

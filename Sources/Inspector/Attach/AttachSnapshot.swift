@@ -94,9 +94,9 @@ public enum SnapshotCapture {
         var maps: [MemoryMapping] = []
         var stopped: [Int32: StoppedThread] = [:]
         var unstopped: [Int32] = []
-        let memory = LiveTraceeMemory(pid: spacePid)
+        let memory = LiveTraceeMemory(pid: spacePid, ptrace: Ptrace())
         var tStopped = 0.0, tCaptured = 0.0
-        try TerminationDeferral.run {
+        try SignalDeferral.run {
             try withStoppedProcess(pid: pid, knownTids: tids.filter { !zombies.contains($0) }, skipping: zombies, logger: logger,
                                    stopTimeout: options.stopTimeout,
                                    onNewThread: { t in
@@ -107,7 +107,7 @@ public enum SnapshotCapture {
                 let exec = maps.filter(\.isExecutable)
                 let isExecutable: (UInt64) -> Bool = { pc in exec.isEmpty || exec.contains { $0.contains(Address(pc)) } }
                 for t in p.stoppedTids {
-                    captures[t] = capture(tid: t, pid: pid, space: space, spaceError: spaceError, memory: memory,
+                    captures[t] = capture(tid: t, ptrace: p.ptrace, pid: pid, space: space, spaceError: spaceError, memory: memory,
                                           options: options, isExecutable: isExecutable)
                 }
                 stopped = p.threads
@@ -162,16 +162,16 @@ public enum SnapshotCapture {
     }
 
     /// Everything read from one stopped thread; a thread that fails is reported, not fatal.
-    static func capture(tid: Int32, pid: Int32, space: DwflAddressSpace?, spaceError: String?,
+    static func capture(tid: Int32, ptrace: Ptrace, pid: Int32, space: DwflAddressSpace?, spaceError: String?,
                         memory: LiveTraceeMemory, options: AttachOptions,
                         isExecutable: @escaping (UInt64) -> Bool) -> StoppedCapture {
         var c = StoppedCapture()
         do {
-            let regs = try Ptrace.registers(tid)
+            let regs = try ptrace.registers(tid)
             c.regs = regs
-            c.syscallInfo = try? Ptrace.syscallInfo(tid)
+            c.syscallInfo = try? ptrace.syscallInfo(tid)
             if regs.rip.rawValue >= 2 {
-                c.bytesBeforeIP = TraceeMemoryReader.read(pid: tid, address: regs.rip.rawValue - 2, count: 2)
+                c.bytesBeforeIP = TraceeMemoryReader(tid: tid, ptrace: ptrace).read(regs.rip.rawValue - 2, count: 2)
             }
             c.procSyscallAtStop = ProcFS.syscallText(pid: pid, tid: tid)
             if let space {

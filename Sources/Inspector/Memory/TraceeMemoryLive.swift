@@ -1,0 +1,58 @@
+import Glibc
+import StackCross
+
+/// The paths behind a process's fds (/proc/PID/fd/N), cached until a syscall may have changed the fd table.
+final class FdPathCache {
+    private var paths: [Int32: [UInt8]] = [:]
+    private var missing: Set<Int32> = []
+    let pid: Int32
+
+    init(pid: Int32) { self.pid = pid }
+
+    func path(_ fd: Int32) -> [UInt8]? {
+        if let p = paths[fd] { return p }
+        if missing.contains(fd) { return nil }
+        let p = ProcFS.readLinkBytes("/proc/\(pid)/fd/\(fd)")
+        if let p { paths[fd] = p } else { missing.insert(fd) }
+        return p
+    }
+
+    func invalidate() {
+        if !paths.isEmpty { paths.removeAll(keepingCapacity: true) }
+        if !missing.isEmpty { missing.removeAll(keepingCapacity: true) }
+    }
+}
+
+/// A stopped tracee's memory and fd paths, as the syscall decoder asks for them (`TraceeMemory`),
+/// read through the one `TraceeMemoryReader`.
+public struct StoppedTraceeMemory: TraceeMemory {
+    let reader: TraceeMemoryReader
+    let fds: FdPathCache?
+
+    public var tid: Int32 { reader.tid }
+
+    init(tid: Int32, ptrace: Ptrace?, fds: FdPathCache?) {
+        reader = TraceeMemoryReader(tid: tid, ptrace: ptrace)
+        self.fds = fds
+    }
+
+    public init(tid: Int32, pid: Int32) {
+        reader = TraceeMemoryReader(tid: tid)
+        fds = FdPathCache(pid: pid)
+    }
+
+    public func read(_ address: UInt64, count: Int) -> [UInt8]? { reader.read(address, count: count) }
+
+    public func readCString(_ address: UInt64, limit: Int) -> (bytes: [UInt8], truncated: Bool)? {
+        reader.readCString(address, limit: limit)
+    }
+
+    public func fdPath(_ fd: Int32) -> String? {
+        fdPathBytes(fd).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    public func fdPathBytes(_ fd: Int32) -> [UInt8]? {
+        guard fd >= 0 else { return nil }
+        return fds?.path(fd) ?? ProcFS.readLinkBytes("/proc/\(tid)/fd/\(fd)")
+    }
+}

@@ -1,0 +1,250 @@
+import CStackCross
+import Glibc
+import Logging
+import StackCross
+
+/// Syscall stops: entry and exit, what is read while the task is stopped and what after.
+extension SyscallTracer {
+    // MARK: Syscall stops
+
+    /// At a stop only what needs the stopped task happens (ptrace reads, tracee memory, extensions); the
+    /// task is resumed before the records are built and written, so that work overlaps its running.
+    func onSyscallStop(_ t: TracedTask) {
+        var info = sc_syscall_info()
+        var regs = sc_user_regs()
+        // GET_SYSCALL_INFO is read only when the model's checks hold it against the registers. Otherwise,
+        // once the task's syscall state is known, everything it reports follows from the registers (and, for
+        // the entry's ABI, the instruction before rip): one ptrace request less per stop.
+        var derived = false
+        if !observing, t.syscallStateKnown {
+            guard let r = try? ptrace.rawRegisters(t.tid) else {
+                resume(t)
+                return
+            }
+            regs = r
+            if t.inSyscall {
+                info = Self.exitInfo(regs: regs, arch: t.entryArch)
+                derived = true
+            } else if let arch = entryArch(t, regs) {
+                info = Self.entryInfo(regs: regs, arch: arch)
+                derived = true
+            }
+        }
+        if !derived {
+            guard let i = try? ptrace.rawSyscallInfo(t.tid), i.op != UInt8(SC_SYSCALL_INFO_NONE),
+                  let r = try? ptrace.rawRegisters(t.tid) else {
+                resume(t)
+                return
+            }
+            (info, regs) = (i, r)
+            t.syscallStateKnown = true
+        }
+        switch Int(info.op) {
+        case Int(SC_SYSCALL_INFO_ENTRY):
+            let a = info.u.entry.args
+            let reported = syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.entry.nr),
+                                        args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
+            resume(t)
+            if reported { completeEntry(t, info: info, regs: regs) }
+        case Int(SC_SYSCALL_INFO_EXIT):
+            let done = syscallExit(t, info: info, regs: regs)
+            resume(t)
+            if let call = done { completeExit(t, call, info: info, regs: regs) }
+        default:
+            resume(t)
+        }
+    }
+
+    /// Per-syscall facts, looked up by number on the hot path instead of by name.
+    struct SyscallFlags: OptionSet {
+        let rawValue: UInt8
+        /// Has output arguments (read's buffer): decoded again at the exit stop.
+        static let decodeAtExit = SyscallFlags(rawValue: 1)
+        /// A successful call may change what an fd refers to.
+        static let changesFds = SyscallFlags(rawValue: 2)
+        /// A successful call may map other code where code was: the cached bytes before rip go.
+        static let remapsCode = SyscallFlags(rawValue: 8)
+        /// Selected by -e trace=SET.
+        static let traced = SyscallFlags(rawValue: 4)
+    }
+
+    /// The flags of every syscall number of both ABIs under `filter`.
+    static func flagTables(filter: SyscallFilter) -> (x86_64: [SyscallFlags], i386: [SyscallFlags]) {
+        func table(_ t: SyscallTable, _ abi: SyscallABI) -> [SyscallFlags] {
+            (0..<t.limit).map { nr in
+                var f: SyscallFlags = []
+                if filter.contains(abi: abi, nr: Int64(nr)) { f.insert(.traced) }
+                if let name = t.name(Int64(nr)) {
+                    let argc = SyscallDecoder.argKinds(abi: abi, name: name).count
+                    if SyscallLine.entryArgumentCount(abi: abi, nr: Int64(nr), argCount: argc) < argc {
+                        f.insert(.decodeAtExit)
+                    }
+                    let effects = SyscallEffects.of(name)
+                    if effects.contains(.changesFdTable) { f.insert(.changesFds) }
+                    if effects.contains(.mapsCode) { f.insert(.remapsCode) }
+                }
+                return f
+            }
+        }
+        return (table(.x86_64, .x86_64), table(.i386, .i386))
+    }
+
+    func flags(_ abi: SyscallABI, _ nr: Int64) -> SyscallFlags {
+        let table = abi == .i386 ? flagTables.i386 : flagTables.x86_64
+        if nr >= 0, nr < Int64(table.count) { return table[Int(nr)] }
+        return options.filter.contains(abi: abi, nr: nr) ? .traced : []
+    }
+
+    /// The entry stop, task stopped: returns whether the call is reported.
+    func syscallEntry(_ t: TracedTask, info: sc_syscall_info, nr: Int64, args: Args6, regs: sc_user_regs) -> Bool {
+        t.inSyscall = true
+        t.entryArch = info.arch
+        t.entry = nil
+        let abi = (SyscallABI(auditArch: info.arch) ?? .x86_64)
+        let f = flags(abi, nr)
+        if !tracesAll, !f.contains(.traced) { return false }
+        let now = sc_monotonic_ns()
+        if observing { t.entryBytesBeforeIP = bytesBeforeIP(t, regs.rip) }
+        let raw = [Address(args.0), Address(args.1), Address(args.2), Address(args.3), Address(args.4), Address(args.5)]
+        var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi, nr: nr,
+                                name: TraceNames.syscallName(abi: abi, nr: nr), args: [], rawArgs: raw, entryNs: now)
+        let d = SyscallDecoder.decode(abi: abi, nr: nr, args: [args.0, args.1, args.2, args.3, args.4, args.5],
+                                      memory: memory(t), stringLimit: options.stringLimit, at: .entry,
+                                      stackPointer: regs.rsp)
+        rec.args = d.args
+        if !d.strings.isEmpty { rec.strings = d.strings }
+        rec.entryRegs = Registers(regs)
+        let at = stop(t)
+        if extensionsObserve {
+            var obs = entryObservation(t, info: info, regs: rec.entryRegs!)
+            for e in extensions { e.observe(&obs, at: at) }
+            t.entryObservation = obs
+        }
+        for e in extensions { e.syscallEntered(&rec, at: at) }
+        t.entry = ReportedCall(rec)
+        return true
+    }
+
+    /// The entry stop's observation for the model.
+    func entryObservation(_ t: TracedTask, info: sc_syscall_info, regs: Registers) -> StopObservation {
+        var si = SyscallInfo(info)
+        // A seccomp stop is this call's entry stop (same nr and args); the model judges entries.
+        if si?.op == .seccomp { si?.op = .entry }
+        return StopObservation(kind: .syscallEntry, tid: t.tid, regs: regs, syscallInfo: si,
+                               bytesBeforeIP: t.entryBytesBeforeIP)
+    }
+
+    /// After the entry stop, task running: the observation the model will judge, and the live line.
+    func completeEntry(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) {
+        guard let call = t.entry, let r = call.record.entryRegs else { return }
+        if t.entryObservation == nil, output.judgeCrossings { t.entryObservation = entryObservation(t, info: info, regs: r) }
+        if wantsText { output.submit(.entered(call.record)) }
+    }
+
+    /// The exit stop, task stopped: takes the call's record and reads what the call wrote.
+    func syscallExit(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) -> ReportedCall? {
+        let wasIn = t.inSyscall
+        t.inSyscall = false
+        let ret = info.u.exit.rval
+        let abi = (SyscallABI(auditArch: info.arch) ?? .x86_64)
+        let at = stop(t)
+        for e in extensions { e.syscallExited(abi: abi, nr: Int64(bitPattern: regs.orig_rax), ret: ret, at: at) }
+        guard let call = t.entry else {
+            if !wasIn { syscallExitWithoutEntry(t, info: info, regs: regs) }
+            return nil
+        }
+        t.entry = nil
+        // The record is changed in its box, never copied out.
+        call.record.ret = ret
+        call.record.exitNs = sc_monotonic_ns()
+        let nr = call.record.nr
+        let f = flags(abi, nr)
+        let mem = memory(t)
+        let rawArgs = f.contains(.decodeAtExit) || wantsText ? call.record.rawArgs.map { $0.rawValue } : []
+        if f.contains(.decodeAtExit) {
+            let d = SyscallDecoder.decode(abi: abi, nr: nr, args: rawArgs, memory: mem,
+                                          stringLimit: options.stringLimit, at: .exit(ret),
+                                          entry: (call.record.args, call.record.strings ?? [:]))
+            call.record.args = d.args
+            call.record.strings = d.strings.isEmpty ? nil : d.strings
+        }
+        if f.contains(.changesFds), !Errno.isError(ret) { t.process.fds.invalidate() }
+        if f.contains(.remapsCode), !Errno.isError(ret) { t.process.bytesBeforeIP.removeAll(keepingCapacity: true) }
+        if observing { t.exitBytesBeforeIP = bytesBeforeIP(t, regs.rip) }
+        if extensionsObserve {
+            var obs = exitObservation(t, call, info: info, regs: Registers(regs))
+            for e in extensions { e.observe(&obs, at: at) }
+            t.exitObservation = obs
+        }
+        if wantsText {
+            call.returnText = SyscallDecoder.decodeReturn(abi: abi, nr: nr, ret: ret, args: rawArgs, memory: mem)
+        }
+        return call
+    }
+
+    func exitObservation(_ t: TracedTask, _ call: ReportedCall, info: sc_syscall_info, regs: Registers) -> StopObservation {
+        StopObservation(kind: .syscallExit, tid: t.tid, regs: regs, syscallInfo: SyscallInfo(info),
+                        bytesBeforeIP: t.exitBytesBeforeIP, entryRegs: call.record.entryRegs)
+    }
+
+    /// After the exit stop, task running: exit registers, and the record goes to the output thread.
+    func completeExit(_ t: TracedTask, _ call: ReportedCall, info: sc_syscall_info, regs: sc_user_regs) {
+        let r = Registers(regs)
+        call.record.exitRegs = r
+        call.record.error = TraceNames.errnoName(ret: call.record.ret ?? 0)
+        // take(): the observations move into the record's box instead of being copied (they are large).
+        var exitObs = t.exitObservation.take()
+        if exitObs == nil, output.judgeCrossings { exitObs = exitObservation(t, call, info: info, regs: r) }
+        call.entry = t.entryObservation.take()
+        call.exit = exitObs
+        output.submit(.exited(call))
+    }
+
+    /// The first stop after attaching can be the exit of a syscall that was already running.
+    func syscallExitWithoutEntry(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) {
+        let nr = Int64(bitPattern: regs.orig_rax)
+        guard nr >= 0 else { return }
+        let abi = (SyscallABI(auditArch: info.arch) ?? .x86_64)
+        if !tracesAll, !options.filter.contains(abi: abi, nr: nr) { return }
+        let now = sc_monotonic_ns()
+        let ret = info.u.exit.rval
+        let a = Self.argumentRegisters(regs, i386: abi == .i386)
+        let mask: UInt64 = abi == .i386 ? 0xFFFF_FFFF : .max
+        let raw = [a.0, a.1, a.2, a.3, a.4, a.5].map { Address($0 & mask) }
+        let name = TraceNames.syscallName(abi: abi, nr: nr)
+        var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi, nr: nr, name: name, args: [],
+                                rawArgs: raw, ret: ret, error: TraceNames.errnoName(ret: ret),
+                                entryNs: now, exitNs: now, exitRegs: Registers(regs))
+        let mem = memory(t)
+        let d = SyscallDecoder.decode(abi: abi, nr: nr, args: raw.map(\.rawValue), memory: mem,
+                                      stringLimit: options.stringLimit, at: .exit(ret))
+        rec.args = d.args
+        if !d.strings.isEmpty { rec.strings = d.strings }
+        let text = wantsText
+            ? SyscallDecoder.decodeReturn(abi: abi, nr: nr, ret: ret, args: raw.map(\.rawValue), memory: mem) : nil
+        output.submit(.exited(ReportedCall(rec, returnText: text)))
+    }
+
+    /// A task died (or is about to) inside a syscall: its record goes out without a return value.
+    func finishUnreturned(_ t: TracedTask) {
+        t.inSyscall = false
+        guard let call = t.entry else { return }
+        t.entry = nil
+        call.entry = t.entryObservation.take()
+        output.submit(.exited(call))
+    }
+
+    func bytesBeforeIP(_ t: TracedTask, _ rip: UInt64) -> [UInt8]? {
+        if let b = t.process.bytesBeforeIP[rip] { return b }
+        var two: (UInt8, UInt8) = (0, 0)
+        let n = withUnsafeMutableBytes(of: &two) { memory(t).reader.read(into: $0.baseAddress!, rip &- 2, count: 2) }
+        guard n == 2 else { return nil }
+        let b = [two.0, two.1]
+        t.process.bytesBeforeIP[rip] = b
+        return b
+    }
+
+    func memory(_ t: TracedTask) -> StoppedTraceeMemory {
+        StoppedTraceeMemory(tid: t.tid, ptrace: ptrace, fds: fdCacheIsComplete ? t.process.fds : nil)
+    }
+}

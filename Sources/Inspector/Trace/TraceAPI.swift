@@ -1,0 +1,80 @@
+import StackCross
+
+/// Where a trace's records go, as they happen. The CLI formats them; the engine never does.
+/// Its methods are called on the trace's output thread, one at a time, in stop order.
+public protocol TraceSink: AnyObject {
+    /// Whether syscall records should carry the model's crossing (the checks cost time per call).
+    var wantsCrossings: Bool { get }
+    /// Whether the sink shows strace-like text: the engine then also renders return values (fd paths
+    /// need the stopped tracee) and siginfo fields for it.
+    var wantsText: Bool { get }
+    /// A reported syscall has entered (its record has no `ret` yet): for live line output.
+    func syscallEntered(_ record: SyscallRecord)
+    /// Every reported syscall once, at its exit stop or when its task died inside it (`ret` nil).
+    func syscallExited(_ record: SyscallRecord, returnText: String?)
+    /// A signal-delivery stop; `siginfoFields` (si_pid…) only when `wantsText`.
+    func signal(_ record: SignalRecord, siginfoFields: [(String, String)])
+    /// exec, clone, exit, attach and detach records.
+    func emit(_ record: TraceRecord)
+    /// A task entered a group stop (SIGSTOP, SIGTSTP…); only when `wantsText` (see TraceSink+GroupStop).
+    func groupStop(pid: Int32, tid: Int32, signal: String)
+    /// The tracer is idle or done: write out what is buffered.
+    func flush()
+    /// Why the output cannot be written (say "cannot write FILE: No space left on device"), once a
+    /// write failed; read on the output thread after each batch: the trace then stops.
+    var writeFailure: String? { get }
+}
+
+extension TraceSink {
+    public var wantsCrossings: Bool { true }
+    public var writeFailure: String? { nil }
+}
+
+/// What to trace and how.
+public struct TraceOptions {
+    /// -f: follow threads, forks and vforks (PTRACE_O_TRACECLONE/FORK/VFORK).
+    public var followForks = false
+    /// -s: longest string or buffer shown.
+    public var stringLimit = 32
+    /// -e trace=SET: the syscalls reported. With -f a spawned child gets a seccomp filter so that the others never stop it.
+    public var filter: SyscallFilter = .all
+    /// The model that judges crossings, built when first needed (see TraceModelLoader).
+    public var model = TraceModelLoader { KernelStackModel() }
+    /// Syscalls that must stop the tracee even when -e does not report them (--stack watches the
+    /// ones that change the address space); they reach `TraceExtension.syscallExited` only.
+    public var alsoStop: SyscallFilter = .none
+    /// How often a tracer blocked in waitpid wakes to flush buffered output.
+    public var flushIntervalMs: Int32 = 100
+    public init() {}
+}
+
+public enum TraceTarget {
+    /// Start PROGRAM (a path; PATH is searched when it has no slash) with argv (argv[0] included).
+    case program(String, [String])
+    /// The same with the exact bytes of the program and its arguments (a command line need not be UTF-8).
+    case rawProgram([UInt8], [[UInt8]])
+    /// Attach to running processes (-p).
+    case processes([Int32])
+}
+
+public struct TraceOutcome: Sendable, Equatable {
+    /// The traced program's exit status (128+N when killed by signal N); 0 for -p.
+    public var exitStatus: Int32
+    /// The signal (SIGINT/SIGTERM/SIGHUP) that made a -p trace detach, if one did.
+    public var detachedOn: Int32?
+}
+
+public struct TraceError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ m: String) { description = m }
+}
+
+extension TraceTarget {
+    var programName: String {
+        switch self {
+        case .program(let p, _): SyscallDecoder.quote(Array(p.utf8))
+        case .rawProgram(let p, _): SyscallDecoder.quote(p)
+        case .processes(let pids): pids.map(String.init).joined(separator: ",")
+        }
+    }
+}

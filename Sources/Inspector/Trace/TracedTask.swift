@@ -1,0 +1,42 @@
+import StackCross
+
+/// One traced task (thread).
+final class TracedTask {
+    let tid: Int32
+    var process: TracedProcess
+    /// Between a syscall-entry (or seccomp) stop and its exit stop.
+    var inSyscall = false
+    /// The record of the syscall in progress when it is reported, boxed once at its entry.
+    var entry: ReportedCall?
+    /// GET_SYSCALL_INFO's arch at the entry stop of the syscall in progress (its exit is read in that ABI).
+    var entryArch: UInt32 = SyscallInfo.auditArchX86_64
+    var entryBytesBeforeIP: [UInt8]?
+    var exitBytesBeforeIP: [UInt8]?
+    /// Observations enriched by `TraceHooks.observe` while the task was stopped, judged after it resumed.
+    var entryObservation: StopObservation?
+    var exitObservation: StopObservation?
+    /// The stop right after our own seize of a stopped child: restart it, never PTRACE_LISTEN.
+    var startupStop = false
+    /// Whether `inSyscall` is known to say which kind the next syscall stop is: false until a stop read
+    /// with GET_SYSCALL_INFO (a task's first stop after an attach can be the exit of a call in progress).
+    var syscallStateKnown = false
+
+    init(tid: Int32, process: TracedProcess) {
+        self.tid = tid
+        self.process = process
+    }
+}
+
+/// Per address space / fd table (thread group) state.
+final class TracedProcess {
+    let pid: Int32
+    let fds: FdPathCache
+    /// The two bytes before each syscall return address seen: `0f 05` SYSCALL or `cd 80` int $0x80.
+    var bytesBeforeIP: [UInt64: [UInt8]] = [:]
+    var tasks = 0
+
+    init(pid: Int32) {
+        self.pid = pid
+        self.fds = FdPathCache(pid: pid)
+    }
+}
