@@ -118,38 +118,10 @@ public enum SnapshotCapture {
         let t2 = monotonicSeconds()
 
         let model = KernelStackModel(config: options.kernelConfigLoader?() ?? options.kernelConfig)
-        var threads: [ThreadSnapshot] = []
-        for t in pre.keys.sorted() {
-            let v = pre[t]!
-            var ts = ThreadSnapshot(tid: t, name: v.stat?.comm ?? ProcFS.comm(pid: pid, tid: t) ?? "?",
-                                    state: v.stat.map { String($0.state) } ?? "?",
-                                    kernelStack: v.kernelStack ?? [], procSyscall: v.syscall)
-            if zombies.contains(t) {
-                ts.error = "zombie thread: it has exited and has no user state"
-            } else if unstopped.contains(t) {
-                ts.error = "did not stop within \(options.stopTimeout) s (state \(ts.state))"
-            } else if let c = captures[t] {
-                ts.registers = c.regs
-                if let s = c.stack, let space { ts.userStack = space.symbolize(s) }
-                ts.error = c.error ?? v.kernelStackError
-                if let regs = c.regs {
-                    var obs = StopObservation(kind: .snapshot, tid: t, regs: regs, syscallInfo: c.syscallInfo,
-                                              bytesBeforeIP: c.bytesBeforeIP, procSyscall: v.syscall,
-                                              kernelStack: v.kernelStack, kernelStackReadAtStop: false, maps: maps)
-                    obs.procSyscallAtStop = c.procSyscallAtStop
-                    var crossing = model.crossing(for: obs)
-                    if crossing.syscall == nil { crossing.syscall = syscallCall(regs: regs, info: c.syscallInfo,
-                                                                                procSyscall: v.syscall, options: options) }
-                    ts.crossing = crossing
-                }
-                if let sig = stopped[t]?.pendingSignal, sig != 0 {
-                    logger.debug("signal re-delivered at detach", metadata: ["tracee.tid": "\(t)", "signal": "\(sig)"])
-                }
-            } else {
-                // Exited between the /proc read and the stop: dropped quietly.
-                continue
-            }
-            threads.append(ts)
+        let threads = pre.keys.sorted().compactMap { t in
+            threadSnapshot(t, pid: pid, pre: pre[t]!, capture: captures[t], zombie: zombies.contains(t),
+                           unstopped: unstopped.contains(t), pendingSignal: stopped[t]?.pendingSignal ?? 0,
+                           space: space, maps: maps, model: model, options: options, logger: logger)
         }
         let t3 = monotonicSeconds()
         let ms = { (a: Double, b: Double) in "\(Int((b - a) * 1_000_000))" }
@@ -159,6 +131,44 @@ public enum SnapshotCapture {
             "symbolize.us": "\(ms(t2, t3))",
         ])
         return Snapshot(pid: pid, exe: exe, timeNs: realtimeNs(), threads: threads)
+    }
+
+    /// One thread of the snapshot: what /proc showed before the stop, what the stop captured, the
+    /// crossing the model judges from both. nil for a thread that exited before it could be stopped.
+    static func threadSnapshot(_ t: Int32, pid: Int32, pre v: PreStopView, capture: StoppedCapture?, zombie: Bool,
+                               unstopped: Bool, pendingSignal: Int32, space: DwflAddressSpace?, maps: [MemoryMapping],
+                               model: KernelStackModel, options: AttachOptions, logger: Logger) -> ThreadSnapshot? {
+        var ts = ThreadSnapshot(tid: t, name: v.stat?.comm ?? ProcFS.comm(pid: pid, tid: t) ?? "?",
+                                state: v.stat.map { String($0.state) } ?? "?",
+                                kernelStack: v.kernelStack ?? [], procSyscall: v.syscall)
+        if zombie {
+            ts.error = "zombie thread: it has exited and has no user state"
+            return ts
+        }
+        if unstopped {
+            ts.error = "did not stop within \(options.stopTimeout) s (state \(ts.state))"
+            return ts
+        }
+        // Exited between the /proc read and the stop: dropped quietly.
+        guard let c = capture else { return nil }
+        ts.registers = c.regs
+        if let s = c.stack, let space { ts.userStack = space.symbolize(s) }
+        ts.error = c.error ?? v.kernelStackError
+        if let regs = c.regs {
+            var obs = StopObservation(kind: .snapshot, tid: t, regs: regs, syscallInfo: c.syscallInfo,
+                                      bytesBeforeIP: c.bytesBeforeIP, procSyscall: v.syscall,
+                                      kernelStack: v.kernelStack, kernelStackReadAtStop: false, maps: maps)
+            obs.procSyscallAtStop = c.procSyscallAtStop
+            var crossing = model.crossing(for: obs)
+            if crossing.syscall == nil {
+                crossing.syscall = syscallCall(regs: regs, info: c.syscallInfo, procSyscall: v.syscall, options: options)
+            }
+            ts.crossing = crossing
+        }
+        if pendingSignal != 0 {
+            logger.debug("signal re-delivered at detach", metadata: ["tracee.tid": "\(t)", "signal": "\(pendingSignal)"])
+        }
+        return ts
     }
 
     /// Everything read from one stopped thread; a thread that fails is reported, not fatal.
