@@ -6,50 +6,53 @@ enum JSONEscape {
     /// The most bytes one input byte can become (`\u00XX`).
     static let maxExpansion = 6
 
+    /// Whether `b` may need an escape: 0xE2 starts U+2028/U+2029 (and other characters, copied as they are).
     @inline(__always)
-    static func needsEscape(_ b: UInt8, htmlSafe: Bool) -> Bool {
-        b < 0x20 || b == 0x7F || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == 0xE2
-            || (htmlSafe && (b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "&")))
+    static func mayNeedEscape(_ b: UInt8, htmlSafe: Bool) -> Bool {
+        b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b >= 0x7F && (b == 0x7F || b == 0xE2)
+            || htmlSafe && (b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "&"))
     }
 
     /// Writes `bytes` (valid UTF-8) escaped, without quotes, at `p`, which has room for
     /// `bytes.count * maxExpansion`; returns how many bytes were written.
+    @inline(__always)
     static func write(_ bytes: UnsafeBufferPointer<UInt8>, htmlSafe: Bool, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        var n = 0
         // Most texts need no escape: copy the run before the first byte that may in one move.
         var plain = 0
-        while plain < bytes.count, !needsEscape(bytes[plain], htmlSafe: htmlSafe) { plain += 1 }
-        if plain > 0, let base = bytes.baseAddress {
-            p.update(from: base, count: plain)
-            n = plain
-        }
-        var i = plain
-        @inline(__always) func put(_ b: UInt8) { p[n] = b; n += 1 }
-        func unicode(_ v: UInt16) {
-            put(UInt8(ascii: "\\")); put(UInt8(ascii: "u"))
-            put(hexDigit(UInt8(v >> 12))); put(hexDigit(UInt8(v >> 8 & 0xF)))
-            put(hexDigit(UInt8(v >> 4 & 0xF))); put(hexDigit(UInt8(v & 0xF)))
-        }
+        while plain < bytes.count, !mayNeedEscape(bytes[plain], htmlSafe: htmlSafe) { plain += 1 }
+        if plain > 0, let base = bytes.baseAddress { p.update(from: base, count: plain) }
+        if plain == bytes.count { return plain }
+        return plain + writeEscaping(UnsafeBufferPointer(rebasing: bytes[plain...]), htmlSafe: htmlSafe, to: p + plain)
+    }
+
+    /// The rest of a string from its first byte that may need an escape.
+    static func writeEscaping(_ bytes: UnsafeBufferPointer<UInt8>, htmlSafe: Bool, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        var n = 0, i = 0
         while i < bytes.count {
             let b = bytes[i]
             i += 1
-            guard needsEscape(b, htmlSafe: htmlSafe) else { put(b); continue }
+            guard mayNeedEscape(b, htmlSafe: htmlSafe) else { p[n] = b; n += 1; continue }
+            var code: UInt16
             switch b {
-            case UInt8(ascii: "\""): put(UInt8(ascii: "\\")); put(b)
-            case UInt8(ascii: "\\"): put(UInt8(ascii: "\\")); put(b)
-            case UInt8(ascii: "\n"): put(UInt8(ascii: "\\")); put(UInt8(ascii: "n"))
-            case UInt8(ascii: "\t"): put(UInt8(ascii: "\\")); put(UInt8(ascii: "t"))
-            case UInt8(ascii: "\r"): put(UInt8(ascii: "\\")); put(UInt8(ascii: "r"))
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                p[n] = UInt8(ascii: "\\"); p[n + 1] = b; n += 2; continue
+            case UInt8(ascii: "\n"): p[n] = UInt8(ascii: "\\"); p[n + 1] = UInt8(ascii: "n"); n += 2; continue
+            case UInt8(ascii: "\t"): p[n] = UInt8(ascii: "\\"); p[n + 1] = UInt8(ascii: "t"); n += 2; continue
+            case UInt8(ascii: "\r"): p[n] = UInt8(ascii: "\\"); p[n + 1] = UInt8(ascii: "r"); n += 2; continue
             case 0xE2:
                 // U+2028/U+2029 are E2 80 A8/A9; any other character starting with E2 is copied.
-                if i + 1 < bytes.count, bytes[i] == 0x80, bytes[i + 1] == 0xA8 || bytes[i + 1] == 0xA9 {
-                    unicode(bytes[i + 1] == 0xA8 ? 0x2028 : 0x2029)
-                    i += 2
-                } else {
-                    put(b)
+                guard i + 1 < bytes.count, bytes[i] == 0x80, bytes[i + 1] == 0xA8 || bytes[i + 1] == 0xA9 else {
+                    p[n] = b; n += 1; continue
                 }
-            default: unicode(UInt16(b))
+                code = bytes[i + 1] == 0xA8 ? 0x2028 : 0x2029
+                i += 2
+            default:
+                code = UInt16(b)
             }
+            p[n] = UInt8(ascii: "\\"); p[n + 1] = UInt8(ascii: "u")
+            p[n + 2] = hexDigit(UInt8(code >> 12)); p[n + 3] = hexDigit(UInt8(code >> 8 & 0xF))
+            p[n + 4] = hexDigit(UInt8(code >> 4 & 0xF)); p[n + 5] = hexDigit(UInt8(code & 0xF))
+            n += 6
         }
         return n
     }
