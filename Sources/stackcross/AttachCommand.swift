@@ -13,7 +13,7 @@ struct AttachCommand: ParsableCommand {
 
             EXAMPLES:
               stackcross attach 1234
-              stackcross attach 1234 --json -o snap.json && stackcross report snap.json --format html -o snap.html
+              stackcross attach 1234 --json -o snap.json
               stackcross attach 1234 --no-kernel --max-frames 16
             """)
 
