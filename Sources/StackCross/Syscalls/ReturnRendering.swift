@@ -31,16 +31,15 @@ public enum ReturnRendering {
     }()
 
     /// `kinds` by number for each ABI, so the tracer's per-exit question costs an array index.
-    private static let byNumber: [SyscallABI: [Kind]] = {
-        var m: [SyscallABI: [Kind]] = [:]
-        for t in SyscallTable.all {
-            m[t.abi] = (0..<t.limit).map { t.name(Int64($0)).flatMap { kinds[$0] } ?? .decimal }
-        }
-        return m
-    }()
+    private static func table(_ t: SyscallTable) -> [Kind] {
+        (0..<t.limit).map { t.name(Int64($0)).flatMap { kinds[$0] } ?? .decimal }
+    }
+    private static let x86_64Kinds = table(.x86_64)
+    private static let i386Kinds = table(.i386)
 
     public static func kind(abi: SyscallABI, nr: Int64) -> Kind {
-        guard let k = byNumber[abi], nr >= 0, nr < k.count else { return .decimal }
+        let k = abi == .i386 ? i386Kinds : x86_64Kinds
+        guard nr >= 0, nr < k.count else { return .decimal }
         return k[Int(nr)]
     }
 
