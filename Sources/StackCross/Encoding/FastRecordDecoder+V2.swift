@@ -213,6 +213,7 @@ extension FastRecordDecoder.Cursor {
                 case "offset": f.offset = try c.optional { try $0.uint64() }
                 case "length": f.length = try c.optional { try $0.uint64() }
                 case "module": module = try c.optional { Int(try $0.int64()) }
+                case "buildId": f.buildId = try c.optional { try $0.string() }
                 case "file": f.file = try c.optional { try $0.string() }
                 case "line": f.line = try c.optional { Int(try $0.int64()) }
                 case "inlined": f.inlined = try c.optional { try $0.bool() }

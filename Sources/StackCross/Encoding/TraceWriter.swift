@@ -73,6 +73,7 @@ public final class TraceWriter {
     }
 
     public func syscall(_ r: SyscallRecord, observed: SyscallObservations?, to buffer: JSONLineBuffer) {
+        makeRoom()
         let userStack = r.userStack.map { intern($0, buffer) }
         let kernelStack = r.kernelStack.map { intern($0, buffer) }
         let entryObs = observed?.entry, exitObs = observed?.exit
@@ -123,6 +124,7 @@ public final class TraceWriter {
     }
 
     public func signal(_ r: SignalRecord, observed: SignalObservations?, to buffer: JSONLineBuffer) {
+        makeRoom()
         let d = observed?.delivery, h = observed?.handlerEntry
         let dMaps = d?.maps.map { internMaps($0, buffer) }, hMaps = h?.maps.map { internMaps($0, buffer) }
         let dKstack = d?.kernelStack.map { intern($0, buffer) }, hKstack = h?.kernelStack.map { intern($0, buffer) }
@@ -329,10 +331,23 @@ public final class TraceWriter {
 
     // MARK: interning
 
+    /// Starts the intern tables over when full, before a record and never inside one: ids are reused
+    /// from 0, and a record's ids must all name what was defined for it.
+    func makeRoom() {
+        if stacks.count >= options.internCapacity || modules.count >= options.internCapacity {
+            stacks.removeAll(keepingCapacity: true)
+            modules.removeAll(keepingCapacity: true)
+        }
+        if mappings.count >= options.internCapacity {
+            mappings.removeAll(keepingCapacity: true)
+            // A thread's remembered `maps` ids may now name other mappings: each writes its maps again.
+            for k in threads.keys { threads[k]?.sticky = nil }
+        }
+    }
+
     /// The id of a stack, writing its record (and its modules') first when it is new.
     func intern(_ frames: [Frame], _ buffer: JSONLineBuffer) -> Int {
         if let id = stacks[frames] { return id }
-        if stacks.count >= options.internCapacity { stacks.removeAll(keepingCapacity: true) }
         let id = stacks.count
         stacks[frames] = id
         let moduleIds = frames.map { f in f.module.map { internModule(ModuleKey(path: $0, buildId: f.buildId), buffer) } }
@@ -346,7 +361,7 @@ public final class TraceWriter {
                 if let s = f.symbol { w.field("symbol", string: s) }
                 if let v = f.offset { w.field("offset", uint: v) }
                 if let v = f.length { w.field("length", uint: v) }
-                if let m { w.field("module", int: Int64(m)) }
+                if let m { w.field("module", int: Int64(m)) } else if let b = f.buildId { w.field("buildId", string: b) }
                 if let s = f.file { w.field("file", string: s) }
                 if let v = f.line { w.field("line", int: Int64(v)) }
                 if let b = f.inlined { w.field("inlined", bool: b) }
@@ -362,7 +377,6 @@ public final class TraceWriter {
 
     func internModule(_ m: ModuleKey, _ buffer: JSONLineBuffer) -> Int {
         if let id = modules[m] { return id }
-        if modules.count >= options.internCapacity { modules.removeAll(keepingCapacity: true); stacks.removeAll() }
         let id = modules.count
         modules[m] = id
         TraceRecordJSON.appending(to: buffer) { w in
@@ -377,11 +391,6 @@ public final class TraceWriter {
     func internMaps(_ maps: [MemoryMapping], _ buffer: JSONLineBuffer) -> [Int] {
         maps.map { m in
             if let id = mappings[m] { return id }
-            if mappings.count >= options.internCapacity {
-                mappings.removeAll(keepingCapacity: true)
-                // Ids are reused from 0: a thread's remembered `maps` may now name other mappings.
-                for k in threads.keys { threads[k]?.sticky = nil }
-            }
             let id = mappings.count
             mappings[m] = id
             TraceRecordJSON.appending(to: buffer) { w in
