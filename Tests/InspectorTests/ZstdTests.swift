@@ -190,6 +190,7 @@ final class ZstdTests: TemporaryDirectoryTestCase {
     func testReportOfALargeZstStaysInBoundedMemory() throws {
         try traceWrites(path("small.jsonl.zst"), count: 2000)
         try traceWrites(path("big.jsonl.zst"), count: 40000)
+        XCTAssertEqual(Array(try bytes(path("big.jsonl.zst")).prefix(4)), Self.magic, "a zstd stream is what is measured")
         let (r0, small) = try peakRSS(["report", "--format", "summary", path("small.jsonl.zst")])
         XCTAssertEqual(r0.status, 0, r0.stderr)
         let (r, peak) = try peakRSS(["report", "--format", "summary", path("big.jsonl.zst")])
