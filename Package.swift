@@ -28,13 +28,17 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "CShims/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // libzstd: `-o FILE.zst` output and transparent `.zst` input (streaming, bounded memory).
+        .systemLibrary(
+            name: "CZstd", path: "CShims/CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]),
         // Pure Swift: records, model, checks, tables, exporters. No tracing syscalls.
         .target(name: "StackCross", path: "Sources/StackCross"),
         // The live side: ptrace, /proc, tracee memory, unwinding.
         .target(
             name: "Inspector",
             dependencies: [
-                "StackCross", "CStackCross", "CCopiedStackUnwind", "CLibdw", "CZlib",
+                "StackCross", "CStackCross", "CCopiedStackUnwind", "CLibdw", "CZlib", "CZstd",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Inspector",

@@ -67,7 +67,7 @@ struct AttachCommand: ParsableCommand {
         }
         logger.debug("encoded", metadata: ["bytes": "\(data.count)", "us": "\(Int(Date().timeIntervalSince(t0) * 1e6))"])
         // The target is detached by now: a failed write below only costs the output.
-        let file = try OutputFile.open(output, command: "stackcross attach")
+        let file = try OutputFile.open(output, command: "stackcross attach", zstdByName: true)
         do {
             try file.write([UInt8](data))
             try file.close()

@@ -50,14 +50,10 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let inFile = input == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: input) else {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: input, isDirectory: &isDir) {
-                throw RuntimeFailure("report: cannot read \(input)\(isDir.boolValue ? ": is a directory" : "")")
-            }
-            throw RuntimeFailure("report: \(input): no such file")
-        }
-        defer { if input != "-" { try? inFile.close() } }
+        // Plain or zstd (told by its magic bytes), a file or stdin: decompressed as it is read.
+        let inFile: TraceInput
+        do { inFile = try TraceInput.open(input) } catch { throw RuntimeFailure("report: \(error)") }
+        defer { inFile.close() }
 
         if let output {
             // Opening the output truncates it: refuse when it is the input itself.
@@ -83,10 +79,8 @@ struct ReportCommand: ParsableCommand {
         let exporter = format.makeExporter(writer: writer, title: title, options: options)
         let reader = ReportReader(file: input == "-" ? "<stdin>" : input, exporter: exporter)
         do {
-            while true {
-                let chunk = try inFile.read(upToCount: 1 << 20) ?? Data()
-                if chunk.isEmpty { break }
-                try chunk.withUnsafeBytes { try reader.feed($0) }
+            try inFile.forEachChunk { chunk in
+                try reader.feed(chunk)
                 if let writeError { throw writeError }
             }
             try reader.finish()
@@ -97,6 +91,7 @@ struct ReportCommand: ParsableCommand {
             // A failed report leaves no half-written view behind.
             outFile.discard()
             if let e = error as? ReportInputError { throw RuntimeFailure("report: \(e)") }
+            if let e = error as? TraceInputError { throw RuntimeFailure("report: \(e)") }
             if let e = error as? RuntimeFailure { throw e }
             if let e = error as? OutputWriteError { throw RuntimeFailure("report: \(e)") }
             throw RuntimeFailure("report: \(error)")

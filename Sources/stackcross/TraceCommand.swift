@@ -135,7 +135,7 @@ struct TraceCommand: ParsableCommand {
         options.stringLimit = stringLimit
         options.filter = try parsedFilter()
 
-        let outFile = try output.map { try OutputFile.open($0, command: "stackcross trace") }
+        let outFile = try output.map { try OutputFile.open($0, command: "stackcross trace", zstdByName: true) }
         defer { try? outFile?.close() }
 
         let mode: TraceOutput.Mode = summary ? .summary : (outFile != nil ? .jsonLines : .lines)

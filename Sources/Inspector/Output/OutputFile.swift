@@ -28,8 +28,11 @@ public final class OutputFile: @unchecked Sendable {
     /// stdout and stderr are the process's own: never closed nor removed here.
     private let owned: Bool
     private var closed = false
+    /// `-o FILE.zst`: what is written goes through zstd; `close()` ends the frame.
+    private var compressor: ZstdCompressor?
 
-    public init(_ path: String) throws(OutputWriteError) {
+    /// With `zstd`, the bytes written are compressed into one zstd frame, ended at `close()`.
+    public init(_ path: String, zstd: Bool = false) throws(OutputWriteError) {
         let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw OutputWriteError(path: path, code: errno, action: "open") }
         var st = stat()
@@ -37,7 +40,17 @@ public final class OutputFile: @unchecked Sendable {
         self.fd = fd
         self.owned = true
         self.isRegular = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+        if zstd {
+            guard let c = ZstdCompressor(path: path) else {
+                Glibc.close(fd)
+                throw OutputWriteError(path: path, code: ENOMEM, action: "open")
+            }
+            compressor = c
+        }
     }
+
+    /// Whether what is written is compressed (zstd).
+    public var isCompressed: Bool { compressor != nil }
 
     private init(standard fd: Int32, name: String) {
         self.path = name
@@ -52,6 +65,15 @@ public final class OutputFile: @unchecked Sendable {
     /// Writes all of `raw`, retrying short writes and EINTR; EPIPE (SIGPIPE is not fatal, see
     /// `StandardStreams.ignoreBrokenPipes` in the CLI), ENOSPC, EIO, EBADF… are thrown.
     public func write(_ raw: UnsafeRawBufferPointer) throws(OutputWriteError) {
+        if let compressor {
+            try compressor.compress(raw) { (bytes) throws(OutputWriteError) in try writeRaw(bytes) }
+        } else {
+            try writeRaw(raw)
+        }
+    }
+
+    /// write(2) of all of `raw` to the file (the compressed bytes, for a `.zst`).
+    private func writeRaw(_ raw: UnsafeRawBufferPointer) throws(OutputWriteError) {
         var off = 0
         while off < raw.count {
             let n = Glibc.write(fd, raw.baseAddress! + off, raw.count - off)
@@ -76,11 +98,17 @@ public final class OutputFile: @unchecked Sendable {
     }
 
     /// Closes an `-o FILE` and reports what close(2) says (NFS and some FUSE filesystems report
-    /// ENOSPC/EIO of delayed writes only here). stdout and stderr stay open.
+    /// ENOSPC/EIO of delayed writes only here). stdout and stderr stay open. A `.zst` gets its
+    /// frame ended first (also after a failed write: whatever can still be written is).
     public func close() throws(OutputWriteError) {
         guard owned, !closed else { return }
+        var failure: OutputWriteError?
+        if let compressor {
+            do { try compressor.end { (bytes) throws(OutputWriteError) in try writeRaw(bytes) } } catch { failure = error }
+        }
         closed = true
-        if Glibc.close(fd) != 0 && errno != EINTR { throw OutputWriteError(path: path, code: errno) }
+        if Glibc.close(fd) != 0 && errno != EINTR && failure == nil { failure = OutputWriteError(path: path, code: errno) }
+        if let failure { throw failure }
     }
 
     /// After a failed run: close, and remove what was half written if it is a regular file.

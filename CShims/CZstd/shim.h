@@ -1,0 +1,3 @@
+// libzstd: `-o FILE.zst` traces are written and read as zstd streams.
+#pragma once
+#include <zstd.h>
