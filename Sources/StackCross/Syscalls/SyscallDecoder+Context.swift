@@ -67,6 +67,7 @@ extension SyscallDecoder {
             case .fadviseAdvice: return Flags.fadvise.format(Int64(int32(i)))
             case .groups(let countArg): return groups(v, count: Int(int32(countArg)))
             case .cpuMask(let sizeArg): return cpuMask(v, bytes: Int(clamping: raw(sizeArg)))
+            case .msghdr: return msghdr(v, dataSize: nil)
             case .sizeHex:
                 // mmap2 takes its offset in 4 KiB pages.
                 let off = name == "mmap2" ? v << 12 : v
@@ -182,6 +183,7 @@ extension SyscallDecoder {
             case .outRlimit: return rlimit(v)
             case .outGroups: return groups(v, count: Int(clamping: ret))
             case .outCpuMask: return cpuMask(v, bytes: Int(clamping: ret))
+            case .outMsghdr: return msghdr(v, dataSize: Int(clamping: ret))
             case .outSysinfo:
                 // struct sysinfo: longs, then u16 procs padded to a long, two longs, u32 mem_unit.
                 let w = wordSize

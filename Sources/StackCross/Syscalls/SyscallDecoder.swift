@@ -22,6 +22,8 @@ public enum ArgKind: Sendable, Equatable {
     /// CPU set of `sizeArg` bytes (sched_setaffinity); `outCpuMask`: the call returns the size (getaffinity).
     case cpuMask(sizeArg: Int)
     case outCpuMask
+    /// struct msghdr (sendmsg); `outMsghdr`: filled in by recvmsg, its iov data as long as the return.
+    case msghdr, outMsghdr
     /// Bytes in tracee memory, as many as argument `lenArg` says (write, sendto).
     case inBuffer(lenArg: Int)
     /// Bytes filled in by the call: the return value says how many (read, recvfrom, getrandom).
@@ -47,7 +49,7 @@ public enum ArgKind: Sendable, Equatable {
         switch self {
         case .outBuffer, .outString, .outIovec, .outSigset, .outSigaction, .outStack, .outTimespec, .outTimeval,
              .outStat, .outStat64, .outStatx, .outFdPair, .outWaitStatus, .outDirents, .outUtsname, .outRlimit,
-             .outSysinfo, .outGroups, .outCpuMask,
+             .outSysinfo, .outGroups, .outCpuMask, .outMsghdr,
              .outSockaddr:
             true
         default: false
@@ -107,7 +109,7 @@ public enum SyscallDecoder {
         "listen": [.fd, .int], "shutdown": [.fd, .shutdownHow],
         "sendto": [.fd, .inBuffer(lenArg: 2), .ulong, .msgFlags, .sockaddr(lenArg: 5), .uint],
         "recvfrom": [.fd, .outBuffer, .ulong, .msgFlags, .outSockaddr, .ptr],
-        "sendmsg": [.fd, .ptr, .msgFlags], "recvmsg": [.fd, .ptr, .msgFlags],
+        "sendmsg": [.fd, .msghdr, .msgFlags], "recvmsg": [.fd, .outMsghdr, .msgFlags],
         "pipe": [.outFdPair], "pipe2": [.outFdPair, .pipeFlags],
         "getdents64": [.fd, .outDirents, .uint], "getdents": [.fd, .outDirents, .uint],
         "lseek": [.fd, .long, .seekWhence], "_llseek": [.fd, .ulong, .ulong, .ptr, .seekWhence],
