@@ -104,6 +104,15 @@ final class SyscallDecoderStraceSuiteTests: XCTestCase {
         XCTAssertEqual(args("sendmsg", [3, 0x5000, 0], m), ["3", "0x5000", "0"])
     }
 
+    func testKeyringSerialsAndPayload() {
+        var m = PagedMemory()
+        m.regions[0x1000] = Array("user".utf8) + [0, 14, 15]
+        XCTAssertEqual(args("add_key", [0x1000, 0, 0x1005, 2, 0xFFFF_FFFF]), ["0x1000", "NULL", "0x1005", "2", "KEY_SPEC_THREAD_KEYRING"])
+        XCTAssertEqual(args("add_key", [0x1000, 0, 0x1005, 2, 1234], m), ["\"user\"", "NULL", "\"\\16\\17\"", "2", "1234"])
+        XCTAssertEqual(args("request_key", [0, 0, 0x1000, UInt64(bitPattern: -4)], m),
+                       ["NULL", "NULL", "\"user\"", "KEY_SPEC_USER_KEYRING"])
+    }
+
     func testFadviseAdviceAndSetTidAddressReturn() {
         XCTAssertEqual(args("fadvise64", [UInt64(bitPattern: -1), 0, 0, 4]), ["-1", "0", "0", "POSIX_FADV_DONTNEED"])
         XCTAssertEqual(SyscallDecoder.decodeReturn(abi: .x86_64, nr: nr("set_tid_address"), ret: 4242, memory: nil), "4242")

@@ -88,4 +88,9 @@ extension Flags {
         (0, "POSIX_FADV_NORMAL"), (1, "POSIX_FADV_RANDOM"), (2, "POSIX_FADV_SEQUENTIAL"),
         (3, "POSIX_FADV_WILLNEED"), (4, "POSIX_FADV_DONTNEED"), (5, "POSIX_FADV_NOREUSE"),
     ])
+    public static let keySpecs = ValueNames([
+        (-1, "KEY_SPEC_THREAD_KEYRING"), (-2, "KEY_SPEC_PROCESS_KEYRING"), (-3, "KEY_SPEC_SESSION_KEYRING"),
+        (-4, "KEY_SPEC_USER_KEYRING"), (-5, "KEY_SPEC_USER_SESSION_KEYRING"), (-6, "KEY_SPEC_GROUP_KEYRING"),
+        (-7, "KEY_SPEC_REQKEY_AUTH_KEY"), (-8, "KEY_SPEC_REQUESTOR_KEYRING"),
+    ])
 }

@@ -68,6 +68,7 @@ extension SyscallDecoder {
             case .groups(let countArg): return groups(v, count: Int(int32(countArg)))
             case .cpuMask(let sizeArg): return cpuMask(v, bytes: Int(clamping: raw(sizeArg)))
             case .msghdr: return msghdr(v, dataSize: nil)
+            case .keySerial: return Flags.keySpecs.format(Int64(int32(i)))
             case .sizeHex:
                 // mmap2 takes its offset in 4 KiB pages.
                 let off = name == "mmap2" ? v << 12 : v

@@ -24,6 +24,8 @@ public enum ArgKind: Sendable, Equatable {
     case outCpuMask
     /// struct msghdr (sendmsg); `outMsghdr`: filled in by recvmsg, its iov data as long as the return.
     case msghdr, outMsghdr
+    /// key_serial_t: KEY_SPEC_* names for the special keyrings (add_key, request_key, keyctl).
+    case keySerial
     /// Bytes in tracee memory, as many as argument `lenArg` says (write, sendto).
     case inBuffer(lenArg: Int)
     /// Bytes filled in by the call: the return value says how many (read, recvfrom, getrandom).
@@ -129,6 +131,8 @@ public enum SyscallDecoder {
         "mlockall": [.mlockallFlags], "syslog": [.syslogAction, .outBuffer, .int],
         "fadvise64": [.fd, .long, .long, .fadviseAdvice],
         "getgroups": [.int, .outGroups], "setgroups": [.int, .groups(countArg: 0)],
+        "add_key": [.str, .str, .inBuffer(lenArg: 3), .ulong, .keySerial],
+        "request_key": [.str, .str, .str, .keySerial],
         "sched_getaffinity": [.int, .uint, .outCpuMask], "sched_setaffinity": [.int, .uint, .cpuMask(sizeArg: 1)],
     ]
 
