@@ -48,5 +48,9 @@ else
 fi
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 
-exec python3 "$REPO/Benchmarks/strace-suite/run.py" "$CACHE/src" "$BIN" "$CACHE/result.json" \
+# strace's syslog test sets the console log level (a host-wide setting) when run as root: put it back.
+PRINTK=$(cut -f1 /proc/sys/kernel/printk 2>/dev/null || true)
+restore_printk() { [ -z "$PRINTK" ] || echo "$PRINTK" > /proc/sys/kernel/printk 2>/dev/null || true; }
+trap restore_printk EXIT
+python3 "$REPO/Benchmarks/strace-suite/run.py" "$CACHE/src" "$BIN" "$CACHE/result.json" \
 	"$FAMILY" "$SHOW" "${TESTS[@]+"${TESTS[@]}"}"
