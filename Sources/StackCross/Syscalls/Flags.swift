@@ -4,8 +4,12 @@ public struct FlagSet: Sendable {
     public let bits: [(UInt64, String)]
     /// What to print when no bit is set (nil: "0").
     public let zero: String?
+    /// strace's note for a value with no known bit (`O_???` gives `0x7 /* O_??? */`); nil: none.
+    public let unknown: String?
 
-    public init(_ bits: [(UInt64, String)], zero: String? = nil) { self.bits = bits; self.zero = zero }
+    public init(_ bits: [(UInt64, String)], zero: String? = nil, unknown: String? = nil) {
+        self.bits = bits; self.zero = zero; self.unknown = unknown
+    }
 
     /// `A|B|0x40` style; unnamed leftover bits in hex.
     public func format(_ value: UInt64) -> String {
@@ -15,7 +19,10 @@ public struct FlagSet: Sendable {
             parts.append(name)
             rest &= ~bit
         }
-        if rest != 0 { parts.append("0x" + String(rest, radix: 16)) }
+        if rest != 0 {
+            let note = parts.isEmpty ? unknown.map { " /* \($0) */" } ?? "" : ""
+            parts.append("0x" + String(rest, radix: 16) + note)
+        }
         return parts.isEmpty ? (zero ?? "0") : parts.joined(separator: "|")
     }
 }
@@ -23,11 +30,22 @@ public struct FlagSet: Sendable {
 /// Values that name one thing each (SEEK_SET, FUTEX_WAIT, ARCH_SET_FS…).
 public struct ValueNames: Sendable {
     public let names: [Int64: String]
-    public init(_ pairs: [(Int64, String)]) { names = Dictionary(pairs, uniquingKeysWith: { a, _ in a }) }
+    /// strace's note for an unknown value (`F_???` gives `0x7 /* F_??? */`); nil: none.
+    public let unknown: String?
+    public init(_ pairs: [(Int64, String)], unknown: String? = nil) {
+        names = Dictionary(pairs, uniquingKeysWith: { a, _ in a })
+        self.unknown = unknown
+    }
     /// The name, else the number (decimal, or hex when `hex`).
     public func format(_ value: Int64, hex: Bool = false) -> String {
         if let n = names[value] { return n }
-        return hex ? "0x" + String(UInt64(bitPattern: value), radix: 16) : String(value)
+        let number = hex ? "0x" + String(UInt64(bitPattern: value), radix: 16) : String(value)
+        return number + (unknown.map { " /* \($0) */" } ?? "")
+    }
+    /// strace's verbose style: the number, then the name as a comment (`1 /* SYSLOG_ACTION_OPEN */`).
+    public func formatCommented(_ value: Int64) -> String {
+        guard let n = names[value] ?? unknown else { return String(value) }
+        return "\(value) /* \(n) */"
     }
 }
 
@@ -221,7 +239,7 @@ public enum Flags {
     public static let timerFlags = FlagSet([(1, "TIMER_ABSTIME")])
     public static let pipeFlags = FlagSet([(0o4000, "O_NONBLOCK"), (0o40000, "O_DIRECT"), (0o2000000, "O_CLOEXEC"),
                                            (0o200, "O_NOTIFICATION_PIPE")])
-    public static let cloexec = FlagSet([(0o2000000, "O_CLOEXEC")])
+    public static let cloexec = FlagSet([(0o2000000, "O_CLOEXEC")], unknown: "O_???")
     public static let ioctlRequests = ValueNames([
         (0x5401, "TCGETS"), (0x5402, "TCSETS"), (0x5403, "TCSETSW"), (0x5404, "TCSETSF"), (0x540E, "TIOCSCTTY"),
         (0x540F, "TIOCGPGRP"), (0x5410, "TIOCSPGRP"), (0x5413, "TIOCGWINSZ"), (0x5414, "TIOCSWINSZ"),

@@ -18,7 +18,7 @@ public enum ReturnRendering {
     /// The calls whose return value is not a plain decimal number, by name.
     static let kinds: [String: Kind] = {
         var k: [String: Kind] = [:]
-        for n in ["mmap", "mmap2", "brk", "mremap", "shmat", "set_tid_address"] { k[n] = .address }
+        for n in ["mmap", "mmap2", "brk", "mremap", "shmat"] { k[n] = .address }
         for n in [
             "open", "openat", "openat2", "creat", "dup", "dup2", "dup3", "socket", "accept", "accept4", "epoll_create",
             "epoll_create1", "eventfd", "eventfd2", "memfd_create", "pidfd_open", "timerfd_create", "signalfd",

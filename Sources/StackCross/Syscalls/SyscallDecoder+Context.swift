@@ -57,7 +57,18 @@ extension SyscallDecoder {
             case .uint: return String(UInt32(truncatingIfNeeded: v))
             case .long: return String(long(i))
             case .ulong: return String(v)
-            case .hex: return v == 0 ? "0" : SyscallDecoder.hex(v, abi: abi)
+            case .hex:
+                // Flags are 32-bit ints but for a few unsigned long ones; the kernel ignores the upper half.
+                let x = SyscallDecoder.longFlagArgs.contains(name) ? v : v & 0xFFFF_FFFF
+                return x == 0 ? "0" : SyscallDecoder.hex(x, abi: abi)
+            case .uid: return SyscallDecoder.uidString(UInt32(truncatingIfNeeded: v))
+            case .mlockallFlags: return Flags.mlockall.format(v & 0xFFFF_FFFF)
+            case .syslogAction: return Flags.syslogActions.formatCommented(Int64(int32(i)))
+            case .fadviseAdvice: return Flags.fadvise.format(Int64(int32(i)))
+            case .groups(let countArg): return groups(v, count: Int(int32(countArg)))
+            case .cpuMask(let sizeArg): return cpuMask(v, bytes: Int(clamping: raw(sizeArg)))
+            case .msghdr: return msghdr(v, dataSize: nil)
+            case .keySerial: return Flags.keySpecs.format(Int64(int32(i)))
             case .sizeHex:
                 // mmap2 takes its offset in 4 KiB pages.
                 let off = name == "mmap2" ? v << 12 : v
@@ -171,6 +182,9 @@ extension SyscallDecoder {
                 }
                 return "{sysname=\(field(0)), nodename=\(field(1)), ...}"
             case .outRlimit: return rlimit(v)
+            case .outGroups: return groups(v, count: Int(clamping: ret))
+            case .outCpuMask: return cpuMask(v, bytes: Int(clamping: ret))
+            case .outMsghdr: return msghdr(v, dataSize: Int(clamping: ret))
             case .outSysinfo:
                 // struct sysinfo: longs, then u16 procs padded to a long, two longs, u32 mem_unit.
                 let w = wordSize
@@ -195,6 +209,8 @@ extension SyscallDecoder {
         mutating func cString(_ addr: UInt64, limit: Int) -> String {
             guard addr != 0 else { return "NULL" }
             guard let m = memory, let r = m.readCString(addr, limit: limit) else { return ptr(addr) }
+            // Cut short before the limit means the string ran into unreadable memory: strace shows the address.
+            if r.truncated, r.bytes.count < limit { return ptr(addr) }
             captured = TraceeString(bytes: r.bytes, truncated: r.truncated)
             return SyscallDecoder.quote(r.bytes, truncated: r.truncated)
         }

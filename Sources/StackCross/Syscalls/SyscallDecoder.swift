@@ -15,6 +15,17 @@ public enum ArgKind: Sendable, Equatable {
     case futexOp, fcntlCmd, fcntlArg, seekWhence, accessMode, sigprocmaskHow, socketFamily, socketType
     case socketProtocol, msgFlags, shutdownHow, archPrctlCode, prctlOption, madvise, mremapFlags, rlimitResource
     case getrandomFlags, waitOptions, clockID, timerFlags, pipeFlags, cloexecFlags, ioctlRequest, sizeHex
+    case uid, mlockallFlags, syslogAction, fadviseAdvice
+    /// gid_t array of `countArg` entries (setgroups); `outGroups`: as many as the call returns (getgroups).
+    case groups(countArg: Int)
+    case outGroups
+    /// CPU set of `sizeArg` bytes (sched_setaffinity); `outCpuMask`: the call returns the size (getaffinity).
+    case cpuMask(sizeArg: Int)
+    case outCpuMask
+    /// struct msghdr (sendmsg); `outMsghdr`: filled in by recvmsg, its iov data as long as the return.
+    case msghdr, outMsghdr
+    /// key_serial_t: KEY_SPEC_* names for the special keyrings (add_key, request_key, keyctl).
+    case keySerial
     /// Bytes in tracee memory, as many as argument `lenArg` says (write, sendto).
     case inBuffer(lenArg: Int)
     /// Bytes filled in by the call: the return value says how many (read, recvfrom, getrandom).
@@ -40,7 +51,7 @@ public enum ArgKind: Sendable, Equatable {
         switch self {
         case .outBuffer, .outString, .outIovec, .outSigset, .outSigaction, .outStack, .outTimespec, .outTimeval,
              .outStat, .outStat64, .outStatx, .outFdPair, .outWaitStatus, .outDirents, .outUtsname, .outRlimit,
-             .outSysinfo,
+             .outSysinfo, .outGroups, .outCpuMask, .outMsghdr,
              .outSockaddr:
             true
         default: false
@@ -100,7 +111,7 @@ public enum SyscallDecoder {
         "listen": [.fd, .int], "shutdown": [.fd, .shutdownHow],
         "sendto": [.fd, .inBuffer(lenArg: 2), .ulong, .msgFlags, .sockaddr(lenArg: 5), .uint],
         "recvfrom": [.fd, .outBuffer, .ulong, .msgFlags, .outSockaddr, .ptr],
-        "sendmsg": [.fd, .ptr, .msgFlags], "recvmsg": [.fd, .ptr, .msgFlags],
+        "sendmsg": [.fd, .msghdr, .msgFlags], "recvmsg": [.fd, .outMsghdr, .msgFlags],
         "pipe": [.outFdPair], "pipe2": [.outFdPair, .pipeFlags],
         "getdents64": [.fd, .outDirents, .uint], "getdents": [.fd, .outDirents, .uint],
         "lseek": [.fd, .long, .seekWhence], "_llseek": [.fd, .ulong, .ulong, .ptr, .seekWhence],
@@ -117,6 +128,12 @@ public enum SyscallDecoder {
         "fchownat": [.dirfd, .path, .int, .int, .atFlags], "linkat": [.dirfd, .path, .dirfd, .path, .atFlags],
         "utimensat": [.dirfd, .path, .ptr, .atFlags], "ftruncate": [.fd, .long], "fsync": [.fd],
         "sched_yield": [], "getpid": [], "gettid": [],
+        "mlockall": [.mlockallFlags], "syslog": [.syslogAction, .outBuffer, .int],
+        "fadvise64": [.fd, .long, .long, .fadviseAdvice],
+        "getgroups": [.int, .outGroups], "setgroups": [.int, .groups(countArg: 0)],
+        "add_key": [.str, .str, .inBuffer(lenArg: 3), .ulong, .keySerial],
+        "request_key": [.str, .str, .str, .keySerial],
+        "sched_getaffinity": [.int, .uint, .outCpuMask], "sched_setaffinity": [.int, .uint, .cpuMask(sizeArg: 1)],
     ]
 
     /// Kinds per number for each ABI, built once so the per-call lookup is an array index.
@@ -139,7 +156,9 @@ public enum SyscallDecoder {
     public static func argKinds(abi: SyscallABI, name: String) -> [ArgKind] {
         // clone's five arguments have the same kinds on both ABIs; cloneArguments orders i386's tls/child_tid.
         if name == "clone" { return [.cloneFlags, .ptr, .ptr, .ptr, .ptr] }
-        return signatures[name] ?? generatedArgKinds[name] ?? unknownKinds
+        if let kinds = signatures[name] { return kinds }
+        let generated = generatedArgKinds[name] ?? unknownKinds
+        return uidCalls.contains(name) ? generated.map { $0 == .uint ? .uid : $0 } : generated
     }
 
     /// Decodes the arguments of one call, strace style. At `.entry` output arguments are shown as
@@ -182,6 +201,7 @@ public enum SyscallDecoder {
             }
         }
         if name == "prctl", out.count == 5 { out = prctlArguments(out, args: args, abi: abi, ctx: &ctx, strings: &strings) }
+        if name == "syslog" { out = syslogArguments(out, args: args, abi: abi) }
         if name.hasPrefix("futex"), out.count == 6, args.count >= 6 { out = futexArguments(out, args: args) }
         // open's mode is shown only with O_CREAT/O_TMPFILE, as strace does.
         if name == "open" || name == "openat", let fi = kinds.firstIndex(of: .openFlags), fi < args.count,
