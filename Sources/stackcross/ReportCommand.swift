@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inspector
+import PprofExport
 import StackCross
 
 extension ReportFormat: ExpressibleByArgument {}
@@ -12,7 +13,8 @@ struct ReportCommand: ParsableCommand {
         discussion: """
         Formats: text (strace-like lines with stacks), html (one self-contained page), chrome \
         (trace-event JSON for Perfetto), folded (frame;frame count lines), flamegraph (SVG), \
-        summary (strace -c table with check totals). The input is read as a stream.
+        summary (strace -c table with check totals); for a `stackcross profile`: folded, flamegraph, \
+        pprof (gzipped profile.proto), speedscope. The input is read as a stream.
         """)
 
     @Argument(help: "A trace written by `stackcross trace -o`, or a snapshot from `stackcross attach --json`; - for stdin.")
@@ -32,6 +34,9 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: .long, help: "chrome: syscall slices written per thread (the rest are counted).")
     var maxEventsPerThread: Int = ChromeTraceExporter.defaultMaxEventsPerThread
+
+    @Flag(help: "Profiles (folded, flamegraph, speedscope): the thread state ([R], [S], …) as each stack's root frame.")
+    var stateRoot = false
 
     @OptionGroup var global: GlobalOptions
 
@@ -72,16 +77,27 @@ struct ReportCommand: ParsableCommand {
         options.htmlCrossingsTotal = crossingsTotal
         options.maxChromeEventsPerThread = maxEventsPerThread
         let title = input == "-" ? "stdin" : URL(fileURLWithPath: input).lastPathComponent
-        let exporter = format.makeExporter(writer: writer, title: title, options: options)
-        let reader = ReportReader(file: input == "-" ? "<stdin>" : input, exporter: exporter)
+        let name = input == "-" ? "<stdin>" : input
         do {
-            while true {
-                let chunk = try inFile.read(upToCount: 1 << 20) ?? Data()
-                if chunk.isEmpty { break }
-                try chunk.withUnsafeBytes { try reader.feed($0) }
-                if let writeError { throw writeError }
+            var chunk = try inFile.read(upToCount: 1 << 20) ?? Data()
+            // A profile (its `profile` record comes first) has views of its own.
+            let feed: (UnsafeRawBufferPointer) throws -> Void
+            let finish: () throws -> Void
+            if chunk.withUnsafeBytes({ ProfileReader.isProfile($0) }) {
+                let reader = ProfileReader(file: name, consumer: try profileConsumer(writer: writer, title: title))
+                feed = reader.feed
+                finish = reader.finish
+            } else {
+                let reader = ReportReader(file: name, exporter: format.makeExporter(writer: writer, title: title, options: options))
+                feed = reader.feed
+                finish = reader.finish
             }
-            try reader.finish()
+            while !chunk.isEmpty {
+                try chunk.withUnsafeBytes { try feed($0) }
+                if let writeError { throw writeError }
+                chunk = try inFile.read(upToCount: 1 << 20) ?? Data()
+            }
+            try finish()
             if writeError == nil {
                 do { try outFile.close() } catch { writeError = error }
             }
@@ -96,6 +112,18 @@ struct ReportCommand: ParsableCommand {
         if let writeError {
             outFile.discard()
             throw RuntimeFailure("report: \(writeError)")
+        }
+    }
+
+    /// The view of a profile; text, html, chrome and summary are views of traces.
+    func profileConsumer(writer: ReportWriter, title: String) throws -> ProfileConsumer {
+        switch format {
+        case .folded: return ProfileFoldedExporter(writer: writer, stateRoot: stateRoot)
+        case .flamegraph: return ProfileFlameGraphExporter(writer: writer, title: title, stateRoot: stateRoot)
+        case .speedscope: return ProfileSpeedscopeExporter(writer: writer, stateRoot: stateRoot)
+        case .pprof: return PprofExporter(writer: writer)
+        case .text, .html, .chrome, .summary:
+            throw RuntimeFailure("report: --format \(format.rawValue) is a view of traces; a profile has folded, flamegraph, pprof, speedscope")
         }
     }
 }
