@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "StackCrossTests", dependencies: ["StackCross"], path: "Tests/StackCrossTests"),
         // Integration tests: real fixture processes, the real CLI binary.
         .testTarget(
-            name: "InspectorTests", dependencies: ["StackCross", "Inspector", "stackcross"],
+            name: "InspectorTests", dependencies: ["StackCross", "Inspector", "PprofExport", "stackcross"],
             path: "Tests/InspectorTests"),
     ],
     swiftLanguageModes: [.v5]

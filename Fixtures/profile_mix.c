@@ -1,5 +1,5 @@
 // profile accuracy fixture: one thread sleeping in nanosleep, one spinning in a named function,
-// 20 threads waiting on a condition variable. Prints "ready <spinner tid> <sleeper tid>" when all
+// 20 threads waiting on a condition variable. Prints "READY <spinner tid> <sleeper tid>" when all
 // threads run; dies by alarm if forgotten. argv[1]: seconds to live (default 30); argv[2] = "exit":
 // the process exits after argv[3] seconds (default 1).
 #define _GNU_SOURCE
@@ -45,7 +45,7 @@ int main(int argc, char **argv) {
     pthread_create(&t, NULL, sleeper, NULL);
     for (int i = 0; i < 20; i++) pthread_create(&t, NULL, waiter, NULL);
     while (started < 22) usleep(1000);
-    printf("ready %d %d\n", (int)spinner_tid, (int)sleeper_tid);
+    printf("READY %d %d\n", (int)spinner_tid, (int)sleeper_tid);
     fflush(stdout);
     if (argc > 2 && strcmp(argv[2], "exit") == 0) {
         usleep((argc > 3 ? atoi(argv[3]) : 1) * 1000000);

@@ -129,3 +129,46 @@ public enum Gzip {
         return Array(output.prefix(Int(s.total_out)))
     }
 }
+
+extension Gzip {
+    /// gunzip of a whole buffer (reading a pprof file back).
+    public static func decompress(_ input: [UInt8]) throws -> [UInt8] {
+        var s = z_stream()
+        var rc = inflateInit2_(&s, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        guard rc == Z_OK else { throw Failure(code: rc) }
+        defer { inflateEnd(&s) }
+        var input = input
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 1 << 16)
+        try input.withUnsafeMutableBufferPointer { inp in
+            s.next_in = inp.baseAddress
+            s.avail_in = UInt32(inp.count)
+            repeat {
+                rc = buf.withUnsafeMutableBufferPointer { b in
+                    s.next_out = b.baseAddress
+                    s.avail_out = UInt32(b.count)
+                    return inflate(&s, Z_NO_FLUSH)
+                }
+                guard rc == Z_OK || rc == Z_STREAM_END else { throw Failure(code: rc) }
+                out += buf.prefix(buf.count - Int(s.avail_out))
+            } while rc != Z_STREAM_END
+        }
+        return out
+    }
+}
+
+/// A pprof file read back: function names and total samples (for tests and checks).
+public struct PprofSummary {
+    public var functionNames: Set<String>
+    public var samples: Int64
+    public var sampleTypes: [String]
+
+    public init(gzipped: [UInt8]) throws {
+        let p = try Perftools_Profiles_Profile(serializedBytes: try Gzip.decompress(gzipped))
+        let t = p.stringTable
+        func s(_ i: Int64) -> String { i >= 0 && Int(i) < t.count ? t[Int(i)] : "?" }
+        functionNames = Set(p.function.map { s($0.name) })
+        samples = p.sample.reduce(0) { $0 + ($1.value.first ?? 0) }
+        sampleTypes = p.sampleType.map { s($0.type) + "/" + s($0.unit) }
+    }
+}

@@ -4,6 +4,9 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     /// Views of a `stackcross profile` only (see `ProfileReader`).
     case pprof, speedscope
 
+    /// Views that only a profile has.
+    public var isProfileOnly: Bool { self == .pprof || self == .speedscope }
+
     /// The exporter for this view, writing to `writer`. `title` names the input in headings.
     public func makeExporter(writer: ReportWriter, title: String, options: ReportOptions = ReportOptions()) -> ReportExporter {
         switch self {
