@@ -167,4 +167,21 @@ final class ProfileTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(trace.status, 1)
         XCTAssertTrue(trace.stderr.contains("view of traces"), trace.stderr)
     }
+
+    func testThreadsCreatedAndDestroyedDuringTheProfileAreSampled() throws {
+        let fx = try RunningFixture(try fixture("profile_churn"), ["30"])
+        defer { fx.stop() }
+        let out = dir.appendingPathComponent("p.jsonl")
+        let r = try stackcross(["profile", "\(fx.pid)", "-F", "99", "--duration", "1.5", "-o", out.path], timeout: 30)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let c = try read(out)
+        let workers = Set(c.samples.filter { s in s.user.contains { $0.symbol == "profile_short_life" } }.map(\.tid))
+        // About 100 threads live and die in 1.5 s: many of them must have been seized and sampled.
+        XCTAssertGreaterThan(workers.count, 20, "threads born during the profile were not sampled")
+        XCTAssertEqual(c.summary?.ended, "duration")
+        assertReleased(fx.pid)
+        // The process goes on making threads afterwards (none was left stopped).
+        let before = taskIDs(fx.pid)
+        XCTAssertTrue(eventually(timeout: 5) { Set(taskIDs(fx.pid)).isDisjoint(with: Set(before.filter { $0 != fx.pid })) })
+    }
 }
