@@ -1,7 +1,8 @@
 // profile accuracy fixture: one thread sleeping in nanosleep, one spinning in a named function,
 // 20 threads waiting on a condition variable. Prints "READY <spinner tid> <sleeper tid>" when all
 // threads run; dies by alarm if forgotten. argv[1]: seconds to live (default 30); argv[2] = "exit":
-// the process exits after argv[3] seconds (default 1).
+// the process exits after argv[3] seconds (default 1); argv[2] = "rate": prints "RATE <spins in the
+// last 0.5 s>" twice a second (the spinner's work rate, for overhead benchmarks).
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
@@ -50,6 +51,15 @@ int main(int argc, char **argv) {
     if (argc > 2 && strcmp(argv[2], "exit") == 0) {
         usleep((argc > 3 ? atoi(argv[3]) : 1) * 1000000);
         exit(0);
+    }
+    if (argc > 2 && strcmp(argv[2], "rate") == 0) {
+        for (unsigned long last = spins;;) {
+            usleep(500000);
+            unsigned long now = spins;
+            printf("RATE %lu\n", now - last);
+            fflush(stdout);
+            last = now;
+        }
     }
     for (;;) pause();
 }
