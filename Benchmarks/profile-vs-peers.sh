@@ -20,12 +20,17 @@ THREADS=$(ls /proc/$FIXTURE/task | wc -l)
 phase_rate() { tail -n +"$1" "$WORK/rates" | awk '/^RATE/ {print $2}' | sort -n | awk '{a[NR]=$1} END {print (NR ? a[int((NR+1)/2)] : 0)}'; }
 mark() { wc -l < "$WORK/rates"; }
 
-run_phase() {  # name, command...; sets RATE, RSS
+run_phase() {  # name, command...; sets RATE, RSS (a shell function runs as it is: no RSS)
     local name=$1; shift
     local m; m=$(mark)
-    /usr/bin/time -f "%M" -o "$WORK/$name.rss" "$@" > "$WORK/$name.out" 2> "$WORK/$name.err" || true
+    if [ "$(type -t "$1")" = function ]; then
+        "$@" > "$WORK/$name.out" 2> "$WORK/$name.err" || true
+        RSS=-
+    else
+        /usr/bin/time -f "%M" -o "$WORK/$name.rss" "$@" > "$WORK/$name.out" 2> "$WORK/$name.err" || true
+        RSS="$(tail -1 "$WORK/$name.rss")KB"
+    fi
     RATE=$(phase_rate $((m + 2)))
-    RSS=$(tail -1 "$WORK/$name.rss")
 }
 
 untraced() { sleep "$SECS"; }
@@ -40,17 +45,17 @@ printf "%-22s %12s %10s %14s %10s\n" phase spinner-rate vs-untraced samples/s pe
 printf "%-22s %12s %10s %14s %10s\n" untraced "$BASE" 1.00 - -
 run_phase stackcross "$BIN" profile "$FIXTURE" -F "$HZ" --duration "$SECS" -o "$WORK/p.jsonl"
 S=$(grep -c '"type":"sample"' "$WORK/p.jsonl")
-printf "%-22s %12s %10s %14s %10s\n" "stackcross profile" "$RATE" "$(awk -v a="$RATE" -v b="$BASE" 'BEGIN{printf "%.3f", a/b}')" "$(awk -v s="$S" -v t="$SECS" 'BEGIN{printf "%.0f", s/t}')" "${RSS}KB"
+printf "%-22s %12s %10s %14s %10s\n" "stackcross profile" "$RATE" "$(awk -v a="$RATE" -v b="$BASE" 'BEGIN{printf "%.3f", a/b}')" "$(awk -v s="$S" -v t="$SECS" 'BEGIN{printf "%.0f", s/t}')" "$RSS"
 grep -o '"stopsByState":{[^}]*}' "$WORK/p.jsonl" | sed 's/^/    /'
 if command -v eu-stack > /dev/null; then
     run_phase eu-stack eu_loop
     N=$(cat "$WORK/eu-stack.out")
-    printf "%-22s %12s %10s %14s %10s\n" "eu-stack loop" "$RATE" "$(awk -v a="$RATE" -v b="$BASE" 'BEGIN{printf "%.3f", a/b}')" "$(awk -v n="$N" -v th="$THREADS" -v t="$SECS" 'BEGIN{printf "%.0f", n*th/t}')" "${RSS}KB"
+    printf "%-22s %12s %10s %14s %10s\n" "eu-stack loop" "$RATE" "$(awk -v a="$RATE" -v b="$BASE" 'BEGIN{printf "%.3f", a/b}')" "$(awk -v n="$N" -v th="$THREADS" -v t="$SECS" 'BEGIN{printf "%.0f", n*th/t}')" "$RSS"
 fi
 if command -v perf > /dev/null && perf record -o "$WORK/probe.data" -e cpu-clock -- true > /dev/null 2>&1; then
     run_phase perf perf record -F "$HZ" -g --call-graph dwarf -o "$WORK/perf.data" -p "$FIXTURE" -- sleep "$SECS"
     P=$(perf script -i "$WORK/perf.data" -F tid 2> /dev/null | grep -c '^ *[0-9]' || true)
-    printf "%-22s %12s %10s %14s %10s\n" "perf record dwarf" "$RATE" "$(awk -v a="$RATE" -v b="$BASE" 'BEGIN{printf "%.3f", a/b}')" "$(awk -v s="$P" -v t="$SECS" 'BEGIN{printf "%.0f", s/t}')" "${RSS}KB"
+    printf "%-22s %12s %10s %14s %10s\n" "perf record dwarf" "$RATE" "$(awk -v a="$RATE" -v b="$BASE" 'BEGIN{printf "%.3f", a/b}')" "$(awk -v s="$P" -v t="$SECS" 'BEGIN{printf "%.0f", s/t}')" "$RSS"
 else
     echo "perf record: not usable here (perf_event_paranoid or no PMU access)"
 fi
