@@ -86,16 +86,8 @@ struct ProfileCommand: ParsableCommand {
     }
 
     static func header() -> ProfileHeader {
-        var u = utsname()
-        uname(&u)
-        let release = withUnsafeBytes(of: &u.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        let boot = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))?
-            .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        var mono = timespec(), wall = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &mono)
-        clock_gettime(CLOCK_REALTIME, &wall)
-        let ns = { (t: timespec) in UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec) }
-        return ProfileHeader(version: "0.x", command: CommandLine.arguments.map { URL(fileURLWithPath: $0).lastPathComponent == "stackcross" ? "stackcross" : $0 },
-                             kernelRelease: release, bootId: boot, startMonoNs: ns(mono), startWallNs: ns(wall))
+        // A profile has no crossings nor registers: the checks/regs fields keep the trace defaults.
+        ProfileHeader(TraceHeaderFacts().header(command: CommandLine.arguments,
+                                                kernel: nil, options: TraceWriterOptions()))
     }
 }

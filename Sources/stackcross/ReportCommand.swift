@@ -14,14 +14,22 @@ struct ReportCommand: ParsableCommand {
         Formats: text (strace-like lines with stacks), html (one self-contained page), chrome \
         (trace-event JSON for Perfetto), folded (frame;frame count lines), flamegraph (SVG), \
         summary (strace -c table with check totals); for a `stackcross profile`: folded, flamegraph, \
-        pprof (gzipped profile.proto), speedscope. The input is read as a stream.
+        pprof (gzipped profile.proto), speedscope. The input is read as a stream. Without --format: text.
+
+        EXAMPLES:
+          stackcross report trace.jsonl
+          stackcross report trace.jsonl --format html -o trace.html
+          stackcross report trace.jsonl --format chrome -o trace.json
+          stackcross report trace.jsonl --format flamegraph -o flame.svg
+          stackcross attach 1234 --json | stackcross report - --format summary
+          stackcross report profile.jsonl --format pprof -o profile.pb.gz
         """)
 
     @Argument(help: "A trace written by `stackcross trace -o`, or a snapshot from `stackcross attach --json`; - for stdin.")
     var input: String
 
     @Option(name: .long, help: "The view to make.")
-    var format: ReportFormat
+    var format: ReportFormat = .text
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the view to FILE instead of stdout.", valueName: "file"))
     var output: String?

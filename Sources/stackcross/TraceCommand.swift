@@ -7,11 +7,30 @@ struct TraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trace",
         abstract: "Trace the syscalls of a program or of running processes, like strace, with registers and crossings.",
+        usage: """
+            stackcross trace [<options>] -- <program> [<arg> ...]
+            stackcross trace [<options>] -p <pid> [-p <pid> ...]
+            """,
         discussion: """
             Without -o, strace-like lines go to stderr as the program runs. With -o FILE the records \
             (syscall, signal, exec, clone, exit, attach, detach) go to FILE as JSON Lines instead. \
             The exit status is the program's (128+N when it was killed by signal N). With -p, \
             SIGINT, SIGTERM or SIGHUP detach from every thread and the processes run on.
+
+            -e takes strace's trace expressions: syscall names, %classes (%file, %desc, %process, \
+            %network, %signal, %ipc, %memory, %creds, %clock, %%stat…), /regex, all, none, a \
+            leading ! to negate; several -e add up.
+
+            EXAMPLES:
+              stackcross trace -- ls -l /tmp
+              stackcross trace -f -o trace.jsonl -- make -j4
+              stackcross trace -e trace=openat,read -- cat /etc/hostname
+              stackcross trace -e trace=%file -- ls
+              stackcross trace -e 'trace=!%memory' -- ls
+              stackcross trace -e trace=/^open -e trace=%process,%signal -- ls
+              stackcross trace -c -- python3 -c 'print(1)'
+              stackcross trace -f -p 1234 -p 1240
+              stackcross trace --stack -o trace.jsonl -- ./a.out
             """)
 
     @Flag(name: .customShort("f"), help: "Follow threads, forks and vforks.")
@@ -55,6 +74,12 @@ struct TraceCommand: ParsableCommand {
 
     @Flag(name: .customLong("no-crossings"), help: "Leave the model's crossing checks out of the records (much faster; JSON only).")
     var noCrossings = false
+
+    @Option(name: .customLong("checks"), help: ArgumentHelp("Crossing checks in each record: failed (counts and the failures; `stackcross check` and the reports judge the rest again) or all (every check spelled out).", valueName: "failed|all"))
+    var checks: ChecksMode = .failed
+
+    @Option(name: .customLong("regs"), help: ArgumentHelp("Registers in each record: delta (what changed since the thread's previous stop, all of them every \(TraceWriterOptions.defaultKeyInterval) records) or full.", valueName: "delta|full"))
+    var regs: RegsMode = .delta
 
     @Flag(name: .customLong("debug-peak-rss"), help: .hidden)
     var debugPeakRSS = false
@@ -114,14 +139,22 @@ struct TraceCommand: ParsableCommand {
         defer { try? outFile?.close() }
 
         let mode: TraceOutput.Mode = summary ? .summary : (outFile != nil ? .jsonLines : .lines)
-        let sink = TraceOutput(mode: mode, out: outFile ?? .standardError, quiet: quiet,
-                               crossings: mode == .jsonLines && !noCrossings)
+        let crossings = mode == .jsonLines && !noCrossings
+        // The kernel's config is read when the model is first needed.
+        let loader = crossings || kernelStack ? TraceModelLoader { KernelStackModel(config: KernelConfigReader.load()) } : nil
+        var writerOptions = TraceWriterOptions()
+        writerOptions.checksAll = checks == .all
+        writerOptions.regsFull = regs == .full
+        let facts = TraceHeaderFacts()
+        let commandLine = CommandLine.arguments
+        let sink = TraceOutput(mode: mode, out: outFile ?? .standardError, quiet: quiet, crossings: crossings,
+                               writerOptions: writerOptions,
+                               header: { facts.header(command: commandLine, kernel: crossings ? loader?.model.config : nil,
+                                                      options: writerOptions) })
         // Extensions run at each stop in this order: the model's probe, then --stack's collector.
         var extensions: [TraceExtension] = []
         // The probe gathers what the model's checks need; without crossings only --kernel-stack wants it.
-        if sink.wantsCrossings || kernelStack {
-            // The kernel's config is read when the model is first needed.
-            let loader = TraceModelLoader { KernelStackModel(config: KernelConfigReader.load()) }
+        if let loader {
             options.model = loader
             extensions.append(LazyCrossingProbe(loader: loader, readKernelStack: kernelStack,
                                                 stepIntoHandlers: !noHandlerStep && sink.wantsCrossings))
@@ -161,3 +194,6 @@ struct TraceCommand: ParsableCommand {
 }
 
 extension UnwinderKind: ExpressibleByArgument {}
+
+enum ChecksMode: String, ExpressibleByArgument, CaseIterable { case failed, all }
+enum RegsMode: String, ExpressibleByArgument, CaseIterable { case delta, full }

@@ -83,6 +83,7 @@ public enum TraceRecordJSON {
         }
         if let v = r.ret { w.field("ret", int: v) }
         if let e = r.error { w.field("error", string: e) }
+        if let p = r.retPath { w.key("retPath"); w.traceeString(p) }
         w.field("entryNs", uint: r.entryNs)
         if let x = r.exitNs { w.field("exitNs", uint: x) }
         if let g = r.entryRegs { w.key("entryRegs"); registers(g, &w) }
@@ -253,6 +254,13 @@ struct JSONBytes {
         n += lit.utf8CodeUnitCount
     }
     mutating func hexField(_ k: StaticString, _ v: Address) { key(k); hex(v.rawValue) }
+    mutating func null() { literal("null") }
+    mutating func bool(_ v: Bool) { literal(v ? "true" : "false") }
+    mutating func literal(_ t: StaticString) {
+        ensure(t.utf8CodeUnitCount + 1)
+        comma()
+        raw(t)
+    }
 
     mutating func int(_ v: Int64) {
         ensure(21)

@@ -3,23 +3,22 @@ import Foundation
 /// `stackcross profile` output: JSON Lines. A header (the trace format's shape), one `profile` record,
 /// then `thread`, interned `stack` and `sample` records, and a closing `profileSummary`.
 
-/// The first line, with the shape of the trace format's header (format v2).
+/// The first line: the trace format's header (`TraceHeader`) as a `"type":"header"` record.
 public struct ProfileHeader: Codable, Sendable, Equatable {
-    public var type = "header"
-    public var schema = "stackcross.trace/2"
-    public var tool = "stackcross"
-    public var version: String
-    public var command: [String]
-    public var kernelRelease: String
-    public var bootId: String
-    public var clock = "CLOCK_MONOTONIC"
-    public var startMonoNs: UInt64
-    public var startWallNs: UInt64
+    public var header: TraceHeader
+    public init(_ header: TraceHeader) { self.header = header }
 
-    public init(version: String, command: [String], kernelRelease: String, bootId: String, startMonoNs: UInt64, startWallNs: UInt64) {
-        self.version = version; self.command = command; self.kernelRelease = kernelRelease; self.bootId = bootId
-        self.startMonoNs = startMonoNs; self.startWallNs = startWallNs
+    private enum Keys: String, CodingKey { case type }
+
+    public func encode(to encoder: Encoder) throws {
+        try header.encode(to: encoder)
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode("header", forKey: .type)
     }
+
+    public init(from decoder: Decoder) throws { header = try TraceHeader(from: decoder) }
+
+    public var startWallNs: UInt64 { header.startWallNs }
 }
 
 /// What was profiled and how: the record that tells a profile from a trace.
