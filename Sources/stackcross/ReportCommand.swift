@@ -22,7 +22,6 @@ struct ReportCommand: ParsableCommand {
           stackcross report trace.jsonl --format chrome -o trace.json
           stackcross report trace.jsonl --format flamegraph -o flame.svg
           stackcross attach 1234 --json | stackcross report - --format summary
-          stackcross report profile.jsonl --format pprof -o profile.pb.gz
         """)
 
     @Argument(help: "A trace written by `stackcross trace -o`, or a snapshot from `stackcross attach --json`; - for stdin.")
