@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C: fixed-arity wrappers for what Swift cannot call, mirrored kernel structs.
@@ -44,10 +45,15 @@ let package = Package(
             path: "Sources/Inspector",
             // Debian's libunwind-ptrace needs liblzma but does not declare it.
             linkerSettings: [.linkedLibrary("lzma")]),
+        // pprof output: profile.proto (generated code committed, Tools/gen-protos.sh) gzipped with zlib.
+        .target(
+            name: "PprofExport",
+            dependencies: ["StackCross", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Sources/PprofExport"),
         .executableTarget(
             name: "stackcross",
             dependencies: [
-                "StackCross", "Inspector",
+                "StackCross", "Inspector", "PprofExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -61,7 +67,7 @@ let package = Package(
         .testTarget(name: "StackCrossTests", dependencies: ["StackCross"], path: "Tests/StackCrossTests"),
         // Integration tests: real fixture processes, the real CLI binary.
         .testTarget(
-            name: "InspectorTests", dependencies: ["StackCross", "Inspector", "stackcross"],
+            name: "InspectorTests", dependencies: ["StackCross", "Inspector", "PprofExport", "stackcross"],
             path: "Tests/InspectorTests"),
     ],
     swiftLanguageModes: [.v5]

@@ -26,6 +26,9 @@ struct AttachCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write to FILE instead of stdout.")
     var output: String?
 
+    @Flag(help: "Threads with identical merged stacks once, with their count and tids (`20 threads: 1201-1220`).")
+    var group = false
+
     @Flag(help: "Do not read kernel stacks.")
     var noKernel = false
 
@@ -60,7 +63,11 @@ struct AttachCommand: ParsableCommand {
         }
         var data: Data
         let t0 = Date()
-        if json {
+        if json && group {
+            data = Data(SnapshotGrouping.json(snapshot))
+        } else if group {
+            data = Data(SnapshotGrouping.render(snapshot).utf8)
+        } else if json {
             data = Data(SnapshotJSON.encode(snapshot))
         } else {
             data = Data(SnapshotText.render(snapshot).utf8)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inspector
+import PprofExport
 import StackCross
 
 extension ReportFormat: ExpressibleByArgument {}
@@ -12,8 +13,8 @@ struct ReportCommand: ParsableCommand {
         discussion: """
         Formats: text (strace-like lines with stacks), html (one self-contained page), chrome \
         (trace-event JSON for Perfetto), folded (frame;frame count lines), flamegraph (SVG), \
-        summary (strace -c table with check totals). The input is read as a stream. \
-        Without --format: text.
+        summary (strace -c table with check totals); for a `stackcross profile`: folded, flamegraph, \
+        pprof (gzipped profile.proto), speedscope. The input is read as a stream. Without --format: text.
 
         EXAMPLES:
           stackcross report trace.jsonl
@@ -40,6 +41,9 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: .long, help: "chrome: syscall slices written per thread (the rest are counted).")
     var maxEventsPerThread: Int = ChromeTraceExporter.defaultMaxEventsPerThread
+
+    @Flag(help: "Profiles (folded, flamegraph, speedscope): the thread state ([R], [S], …) as each stack's root frame.")
+    var stateRoot = false
 
     @OptionGroup var global: GlobalOptions
 
@@ -76,14 +80,32 @@ struct ReportCommand: ParsableCommand {
         options.htmlCrossingsTotal = crossingsTotal
         options.maxChromeEventsPerThread = maxEventsPerThread
         let title = input == "-" ? "stdin" : URL(fileURLWithPath: input).lastPathComponent
-        let exporter = format.makeExporter(writer: writer, title: title, options: options)
-        let reader = ReportReader(file: input == "-" ? "<stdin>" : input, exporter: exporter)
+        let name = input == "-" ? "<stdin>" : input
         do {
+            // A profile (its `profile` record comes first) has views of its own: the first chunk decides.
+            var feed: ((UnsafeRawBufferPointer) throws -> Void)?
+            var finish: (() throws -> Void)?
+            func choose(_ first: UnsafeRawBufferPointer) throws {
+                if ProfileReader.isProfile(first) {
+                    let reader = ProfileReader(file: name, consumer: try profileConsumer(writer: writer, title: title))
+                    feed = reader.feed
+                    finish = reader.finish
+                } else {
+                    let reader = ReportReader(file: name, exporter: format.makeExporter(writer: writer, title: title, options: options))
+                    feed = reader.feed
+                    finish = reader.finish
+                }
+            }
             try inFile.forEachChunk { chunk in
-                try reader.feed(chunk)
+                if feed == nil { try choose(chunk) }
+                try feed!(chunk)
                 if let writeError { throw writeError }
             }
-            try reader.finish()
+            if finish == nil {
+                // Empty input: the trace reader words it.
+                try choose(UnsafeRawBufferPointer(start: nil, count: 0))
+            }
+            try finish!()
             if writeError == nil {
                 do { try outFile.close() } catch { writeError = error }
             }
@@ -99,6 +121,18 @@ struct ReportCommand: ParsableCommand {
         if let writeError {
             outFile.discard()
             throw RuntimeFailure("report: \(writeError)")
+        }
+    }
+
+    /// The view of a profile; text, html, chrome and summary are views of traces.
+    func profileConsumer(writer: ReportWriter, title: String) throws -> ProfileConsumer {
+        switch format {
+        case .folded: return ProfileFoldedExporter(writer: writer, stateRoot: stateRoot)
+        case .flamegraph: return ProfileFlameGraphExporter(writer: writer, title: title, stateRoot: stateRoot)
+        case .speedscope: return ProfileSpeedscopeExporter(writer: writer, stateRoot: stateRoot)
+        case .pprof: return PprofExporter(writer: writer)
+        case .text, .html, .chrome, .summary:
+            throw RuntimeFailure("report: --format \(format.rawValue) is a view of traces; a profile has folded, flamegraph, pprof, speedscope")
         }
     }
 }

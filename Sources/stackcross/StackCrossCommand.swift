@@ -11,12 +11,13 @@ struct StackCrossCommand: ParsableCommand {
         EXAMPLES:
           stackcross attach 1234
           stackcross trace -f -o trace.jsonl -- make -j4
+          stackcross profile 1234 --duration 10 -o profile.jsonl
           stackcross report trace.jsonl
           stackcross check trace.jsonl
           stackcross model --entry syscall
         """,
         version: "stackcross " + StackCrossVersion.string,
-        subcommands: [AttachCommand.self, TraceCommand.self, ReportCommand.self, CheckCommand.self, ModelCommand.self])
+        subcommands: [AttachCommand.self, TraceCommand.self, ProfileCommand.self, ReportCommand.self, CheckCommand.self, ModelCommand.self])
 
     /// Before any command runs: a broken pipe or a closed stdout becomes a write error, never a crash.
     static func main() {

@@ -25,6 +25,9 @@ public final class FlameGraphExporter: ReportExporter {
         for t in snapshot.threads { counter.add(FoldedStack.frames(of: t)) }
     }
 
+    /// One already folded stack (a profile's sample).
+    func add(folded frames: [String]) { counter.add(frames) }
+
     final class Node {
         let name: String
         var count: UInt64 = 0

@@ -1,6 +1,11 @@
 /// The views `stackcross report` can make.
 public enum ReportFormat: String, CaseIterable, Sendable {
     case text, html, chrome, folded, flamegraph, summary
+    /// Views of a `stackcross profile` only (see `ProfileReader`).
+    case pprof, speedscope
+
+    /// Views that only a profile has.
+    public var isProfileOnly: Bool { self == .pprof || self == .speedscope }
 
     /// The exporter for this view, writing to `writer`. `title` names the input in headings.
     public func makeExporter(writer: ReportWriter, title: String, options: ReportOptions = ReportOptions()) -> ReportExporter {
@@ -11,6 +16,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .folded: FoldedExporter(writer: writer)
         case .flamegraph: FlameGraphExporter(writer: writer, title: "stackcross: " + title)
         case .summary: SummaryExporter(writer: writer)
+        case .pprof, .speedscope: ProfileOnlyExporter(format: rawValue)
         }
     }
 }
@@ -24,4 +30,17 @@ public struct ReportOptions: Sendable {
     /// chrome: syscall slices written per thread.
     public var maxChromeEventsPerThread = ChromeTraceExporter.defaultMaxEventsPerThread
     public init() {}
+}
+
+/// A profile-only view asked of a trace or snapshot: says so instead of writing an empty view.
+final class ProfileOnlyExporter: ReportExporter {
+    let format: String
+    init(format: String) { self.format = format }
+    struct Refusal: Error, CustomStringConvertible {
+        var format: String
+        var description: String { "--format \(format) needs a profile written by `stackcross profile`" }
+    }
+    func consume(_ record: TraceRecord) throws { throw Refusal(format: format) }
+    func consume(_ snapshot: Snapshot) throws { throw Refusal(format: format) }
+    func finish() throws { throw Refusal(format: format) }
 }

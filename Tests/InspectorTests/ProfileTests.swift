@@ -1,0 +1,187 @@
+import Foundation
+import PprofExport
+import StackCross
+import XCTest
+
+/// `stackcross profile` on a real fixture: one thread in nanosleep, one spinning in a named
+/// function, 20 waiting on a condition variable.
+final class ProfileTests: TemporaryDirectoryTestCase {
+    override class var dirPrefix: String { "sc-profile" }
+
+    /// A profile file read back with the real reader.
+    final class Collected: ProfileConsumer {
+        var samples: [ResolvedSample] = []
+        var summary: ProfileSummary?
+        func consume(_ sample: ResolvedSample, start: ProfileStart?) throws { samples.append(sample) }
+        func finish(header: ProfileHeader?, start: ProfileStart?, summary: ProfileSummary?) throws { self.summary = summary }
+    }
+
+    func read(_ path: URL) throws -> Collected {
+        let c = Collected()
+        let r = ProfileReader(file: path.path, consumer: c)
+        try Data(contentsOf: path).withUnsafeBytes { try r.feed($0) }
+        try r.finish()
+        return c
+    }
+
+    func startMix(_ args: [String] = ["30"]) throws -> (RunningFixture, spinner: Int32, sleeper: Int32) {
+        let fx = try RunningFixture(try fixture("profile_mix"), args)
+        let f = fx.readyLine.split(separator: " ")
+        return (fx, Int32(f[1])!, Int32(f[2])!)
+    }
+
+    func assertReleased(_ pid: Int32, file: StaticString = #filePath, line: UInt = #line) {
+        for t in taskIDs(pid) {
+            XCTAssertEqual(procStatus(pid, tid: t)["TracerPid"], "0", "thread \(t) left traced", file: file, line: line)
+        }
+    }
+
+    func names(_ frames: [Frame]) -> [String] { frames.map { $0.symbol ?? "?" } }
+
+    func testEachThreadsSamplesShowItsStackAndBlockedThreadsAreNeverStopped() throws {
+        let (fx, spinner, sleeper) = try startMix()
+        defer { fx.stop() }
+        let out = dir.appendingPathComponent("p.jsonl")
+        let r = try stackcross(["profile", "\(fx.pid)", "-F", "49", "--duration", "2", "-o", out.path], timeout: 30)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let c = try read(out)
+        let summary = try XCTUnwrap(c.summary)
+        XCTAssertEqual(summary.ended, "duration")
+        let byTid = Dictionary(grouping: c.samples, by: \.tid)
+        let waiters = taskIDs(fx.pid).filter { $0 != fx.pid && $0 != spinner && $0 != sleeper }
+        XCTAssertEqual(waiters.count, 20)
+
+        func check(_ tid: Int32, _ what: String, _ ok: (ResolvedSample) -> Bool) {
+            let s = byTid[tid] ?? []
+            XCTAssertGreaterThanOrEqual(s.count, 60, "\(what) \(tid): too few samples in 2 s at 49 Hz")
+            let good = s.filter(ok).count
+            XCTAssertGreaterThanOrEqual(Double(good), 0.95 * Double(s.count),
+                                        "\(what) \(tid): \(good)/\(s.count) samples show the expected stack; first: \(s.first.map { names($0.user) + names($0.kernel) } ?? [])")
+        }
+        check(spinner, "spinner") { names($0.user).first == "profile_spin_work" && $0.state == "R" }
+        check(sleeper, "sleeper") { s in
+            names(s.user).contains("profile_sleep_forever") && names(s.kernel).contains { $0.contains("nanosleep") }
+                && s.syscall == "clock_nanosleep"
+        }
+        for w in waiters {
+            check(w, "waiter") { s in
+                let u = names(s.user)
+                return u.contains("profile_wait_forever") && u.contains { $0.hasPrefix("pthread_cond_wait") }
+                    && names(s.kernel).contains { $0.contains("futex") } && s.syscall == "futex"
+            }
+        }
+        // Only the running thread was ever stopped to sample; blocked ones never.
+        XCTAssertEqual(Set(summary.stopsByTid.keys), ["\(spinner)"], "\(summary.stopsByTid)")
+        XCTAssertEqual(Set(summary.stopsByState.keys).subtracting(["R"]), [], "\(summary.stopsByState)")
+        XCTAssertGreaterThan(summary.stopsByState["R"] ?? 0, 50)
+        assertReleased(fx.pid)
+        XCTAssertNotEqual(procStatus(fx.pid)["State"]?.first, "T")
+    }
+
+    func testAProcessThatExitsMidProfileEndsItCleanly() throws {
+        let (fx, _, _) = try startMix(["30", "exit", "1"])
+        defer { fx.stop() }
+        let out = dir.appendingPathComponent("p.jsonl")
+        let t0 = Date()
+        let r = try stackcross(["profile", "\(fx.pid)", "--duration", "20", "-o", out.path], timeout: 30)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(t0), 8, "the profile went on after the process exited")
+        let c = try read(out)  // every line is a valid record
+        XCTAssertEqual(c.summary?.ended, "exited")
+        XCTAssertGreaterThan(c.samples.count, 22 * 10)
+    }
+
+    func testSIGINTEndsTheProfileAndReleasesTheProcess() throws {
+        let (fx, _, _) = try startMix()
+        defer { fx.stop() }
+        let out = dir.appendingPathComponent("p.jsonl")
+        let p = Process()
+        p.executableURL = stackcrossBinary
+        p.arguments = ["profile", "\(fx.pid)", "-o", out.path]
+        try p.run()
+        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        usleep(1_200_000)
+        XCTAssertTrue(p.isRunning)
+        kill(p.processIdentifier, SIGINT)
+        XCTAssertTrue(eventually(timeout: 10) { !p.isRunning }, "profile did not end on SIGINT")
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let c = try read(out)
+        XCTAssertEqual(c.summary?.ended, "signal")
+        XCTAssertGreaterThan(c.samples.count, 22 * 20)
+        assertReleased(fx.pid)
+        XCTAssertNotEqual(procStatus(fx.pid)["State"]?.first, "T")
+    }
+
+    func testAStoppedProcessStaysStopped() throws {
+        let (fx, _, _) = try startMix()
+        defer { fx.stop() }
+        kill(fx.pid, SIGSTOP)
+        XCTAssertTrue(eventually { taskIDs(fx.pid).allSatisfy { procStatus(fx.pid, tid: $0)["State"]?.first == "T" } })
+        let out = dir.appendingPathComponent("p.jsonl")
+        let r = try stackcross(["profile", "\(fx.pid)", "--duration", "1", "-o", out.path], timeout: 30)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        usleep(200_000)
+        for t in taskIDs(fx.pid) {
+            XCTAssertEqual(procStatus(fx.pid, tid: t)["State"]?.first, "T", "thread \(t) no longer stopped")
+        }
+        assertReleased(fx.pid)
+        let c = try read(out)
+        XCTAssertGreaterThan(c.samples.count, 0)
+        XCTAssertTrue(c.samples.allSatisfy { $0.state == "T" || $0.state == "t" }, "\(Set(c.samples.map(\.state)))")
+        XCTAssertEqual(c.summary?.stopsByState ?? ["?": 1], [:])
+        // And it still runs once continued.
+        kill(fx.pid, SIGCONT)
+        XCTAssertTrue(eventually { procStatus(fx.pid)["State"]?.first != "T" })
+    }
+
+    func testPprofOutputNamesTheFixturesFunctions() throws {
+        let (fx, _, _) = try startMix()
+        defer { fx.stop() }
+        let out = dir.appendingPathComponent("p.jsonl"), pb = dir.appendingPathComponent("p.pb.gz")
+        XCTAssertEqual(try stackcross(["profile", "\(fx.pid)", "--duration", "1", "-o", out.path], timeout: 30).status, 0)
+        let r = try stackcross(["report", out.path, "--format", "pprof", "-o", pb.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let bytes = [UInt8](try Data(contentsOf: pb))
+        XCTAssertEqual(Array(bytes.prefix(2)), [0x1f, 0x8b], "not gzip")
+        let p = try PprofSummary(gzipped: bytes)
+        for f in ["profile_spin_work", "profile_sleep_forever", "profile_wait_forever", "futex_wait_[k]"] {
+            XCTAssertTrue(p.functionNames.contains(f), "\(f) missing from \(p.functionNames.sorted())")
+        }
+        XCTAssertEqual(p.samples, Int64(try read(out).samples.count))
+        XCTAssertEqual(p.sampleTypes, ["samples/count", "wall/nanoseconds"])
+    }
+
+    func testFoldedMergesThreadsWithStateRoots() throws {
+        let (fx, spinner, _) = try startMix()
+        defer { fx.stop() }
+        let out = dir.appendingPathComponent("p.jsonl")
+        XCTAssertEqual(try stackcross(["profile", "\(fx.pid)", "--duration", "1", "-o", out.path], timeout: 30).status, 0)
+        let r = try stackcross(["report", out.path, "--format", "folded", "--state-root"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n")
+        let wait = lines.filter { $0.hasPrefix("[S];") && $0.contains("profile_wait_forever") && $0.contains("futex_wait_[k]") }
+        XCTAssertEqual(wait.count, 1, "the 20 waiters fold into one stack: \(lines)")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("[R];") && $0.contains("profile_spin_work ") }, "spinner \(spinner): \(lines)")
+        let trace = try stackcross(["report", out.path, "--format", "text"])
+        XCTAssertEqual(trace.status, 1)
+        XCTAssertTrue(trace.stderr.contains("view of traces"), trace.stderr)
+    }
+
+    func testThreadsCreatedAndDestroyedDuringTheProfileAreSampled() throws {
+        let fx = try RunningFixture(try fixture("profile_churn"), ["30"])
+        defer { fx.stop() }
+        let out = dir.appendingPathComponent("p.jsonl")
+        let r = try stackcross(["profile", "\(fx.pid)", "-F", "99", "--duration", "1.5", "-o", out.path], timeout: 30)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let c = try read(out)
+        let workers = Set(c.samples.filter { s in s.user.contains { $0.symbol == "profile_short_life" } }.map(\.tid))
+        // About 100 threads live and die in 1.5 s: many of them must have been seized and sampled.
+        XCTAssertGreaterThan(workers.count, 20, "threads born during the profile were not sampled")
+        XCTAssertEqual(c.summary?.ended, "duration")
+        assertReleased(fx.pid)
+        // The process goes on making threads afterwards (none was left stopped).
+        let before = taskIDs(fx.pid)
+        XCTAssertTrue(eventually(timeout: 5) { Set(taskIDs(fx.pid)).isDisjoint(with: Set(before.filter { $0 != fx.pid })) })
+    }
+}
