@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C: fixed-arity wrappers for what Swift cannot call, mirrored kernel structs.
@@ -30,6 +31,12 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]),
         // Pure Swift: records, model, checks, tables, exporters. No tracing syscalls.
         .target(name: "StackCross", path: "Sources/StackCross"),
+        // Exporters to other engines' wire formats (OTLP, Perfetto): swift-protobuf and its generated
+        // code live here so the pure core does not pay for them.
+        .target(
+            name: "StackCrossExport",
+            dependencies: ["StackCross", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Sources/StackCrossExport"),
         // The live side: ptrace, /proc, tracee memory, unwinding.
         .target(
             name: "Inspector",
@@ -43,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "stackcross",
             dependencies: [
-                "StackCross", "Inspector",
+                "StackCross", "Inspector", "StackCrossExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
