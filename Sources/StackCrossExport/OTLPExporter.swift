@@ -50,6 +50,8 @@ public final class OTLPExporter: ReportExporter {
         var exitCode: Int32?
         var exitSignal: String?
         var ended = false
+        /// False until a span or event is about this image: an image with nothing is never sent.
+        var used = false
         init(key: Int, pid: Int32, spanID: UInt64, startNs: UInt64) {
             self.key = key; self.pid = pid; self.spanID = spanID; self.startNs = startNs; self.endNs = startNs
         }
@@ -156,9 +158,9 @@ public final class OTLPExporter: ReportExporter {
         return newImage(pid: pid, ns: ns)
     }
 
-    private func newImage(pid: Int32, ns: UInt64) -> Image {
+    private func newImage(pid: Int32, ns: UInt64, spanID: UInt64? = nil) -> Image {
         imageCounter += 1
-        let img = Image(key: imageCounter, pid: pid, spanID: nextSpanID(), startNs: ns)
+        let img = Image(key: imageCounter, pid: pid, spanID: spanID ?? nextSpanID(), startNs: ns)
         current[pid] = img
         return img
     }
@@ -170,6 +172,7 @@ public final class OTLPExporter: ReportExporter {
 
     private func event(_ img: Image, name: String, ns: UInt64, _ attrs: [OTLPKeyValue]) {
         touch(img, ns)
+        img.used = true
         guard img.events.count < Self.maxEventsPerProcessSpan else { img.droppedEvents += 1; return }
         var e = OTLPSpan.Event()
         e.name = name
@@ -215,6 +218,7 @@ public final class OTLPExporter: ReportExporter {
     }
 
     private func add(_ span: OTLPSpan, to img: Image, bytes: Int) throws {
+        img.used = true
         batchImages[img.key] = img
         pending[img.key, default: []].append(span)
         pendingSpans += 1
@@ -271,12 +275,16 @@ public final class OTLPExporter: ReportExporter {
             if let c = r.crossing { a += Self.crossingAttrs(c) }
             event(image(pid: r.pid, ns: r.timeNs), name: r.name, ns: r.timeNs, a)
         case .exec(let r):
-            let old = image(pid: r.pid, ns: r.timeNs)
-            touch(old, r.timeNs)
-            try end(old)
-            let img = newImage(pid: r.pid, ns: r.timeNs)
+            let old = current[r.pid]
+            if let old, old.used {
+                touch(old, r.timeNs)
+                try end(old)
+            }
+            // An image with nothing in it (a vfork child that execs at once) is not sent: the new image
+            // takes its span id and links, so the fork links made to it stay valid.
+            let img = newImage(pid: r.pid, ns: r.timeNs, spanID: old.flatMap { $0.used ? nil : $0.spanID })
             img.executable = r.path.utf8 ?? String(decoding: r.path.bytes, as: UTF8.self)
-            img.links.append(link(to: old.spanID, kind: "exec"))
+            if let old { img.links = old.used ? [link(to: old.spanID, kind: "exec")] : old.links }
             var a = [Self.attr("thread.id", Int64(r.tid)), Self.attr("process.executable.path", r.path)]
             if let f = r.formerTid { a.append(Self.attr("stackcross.exec.former_tid", Int64(f))) }
             event(img, name: "exec", ns: r.timeNs, a)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Inspector
 import StackCross
+import StackCrossExport
 
 extension ReportFormat: ExpressibleByArgument {}
 
@@ -12,14 +13,25 @@ struct ReportCommand: ParsableCommand {
         discussion: """
         Formats: text (strace-like lines with stacks), html (one self-contained page), chrome \
         (trace-event JSON for Perfetto), folded (frame;frame count lines), flamegraph (SVG), \
-        summary (strace -c table with check totals). The input is read as a stream.
+        summary (strace -c table with check totals), otlp (OpenTelemetry ExportTraceServiceRequest \
+        protobuf), perfetto (native Perfetto trace). The input is read as a stream. With \
+        --otlp-endpoint the spans are POSTed to an OTLP/HTTP collector instead.
         """)
 
     @Argument(help: "A trace written by `stackcross trace -o`, or a snapshot from `stackcross attach --json`; - for stdin.")
     var input: String
 
-    @Option(name: .long, help: "The view to make.")
-    var format: ReportFormat
+    @Option(name: .long, help: "The view to make (not needed with --otlp-endpoint).")
+    var format: ReportFormat?
+
+    @Option(name: .long, help: ArgumentHelp("Send the trace as OTLP spans to this OTLP/HTTP collector (POST URL/v1/traces).", valueName: "http://host:port"))
+    var otlpEndpoint: String?
+
+    @Option(name: .long, help: "otlp endpoint: seconds to wait for each answer.")
+    var otlpTimeout: Double = 10
+
+    @Option(name: .long, help: "otlp endpoint: tries per batch (backoff between them) before giving up.")
+    var otlpAttempts: Int = 5
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the view to FILE instead of stdout.", valueName: "file"))
     var output: String?
@@ -38,6 +50,14 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         if crossingsPerThread < 0 || crossingsTotal < 0 || maxEventsPerThread < 0 {
             throw ValidationError("limits must not be negative")
+        }
+        if let otlpEndpoint {
+            if case .failure(let e) = OTLPEndpoint.parse(otlpEndpoint) { throw ValidationError(e.description) }
+            if format != nil && format != .otlp { throw ValidationError("--otlp-endpoint sends otlp; --format \(format!.rawValue) cannot go with it") }
+            if output != nil { throw ValidationError("--otlp-endpoint and -o: choose one") }
+            if !(otlpTimeout > 0) || otlpAttempts < 1 { throw ValidationError("--otlp-timeout must be > 0 and --otlp-attempts >= 1") }
+        } else if format == nil {
+            throw ValidationError("missing --format (or --otlp-endpoint)")
         }
     }
 
@@ -60,6 +80,8 @@ struct ReportCommand: ParsableCommand {
                 throw ValidationError("-o \(output) is the input file")
             }
         }
+        ExportFormats.register()
+        if let otlpEndpoint { return try send(to: otlpEndpoint, from: inFile) }
         let outFile = try OutputFile.open(output, command: "report")
 
         var writeError: OutputWriteError?
@@ -72,7 +94,7 @@ struct ReportCommand: ParsableCommand {
         options.htmlCrossingsTotal = crossingsTotal
         options.maxChromeEventsPerThread = maxEventsPerThread
         let title = input == "-" ? "stdin" : URL(fileURLWithPath: input).lastPathComponent
-        let exporter = format.makeExporter(writer: writer, title: title, options: options)
+        let exporter = format!.makeExporter(writer: writer, title: title, options: options)
         let reader = ReportReader(file: input == "-" ? "<stdin>" : input, exporter: exporter)
         do {
             while true {
@@ -97,5 +119,25 @@ struct ReportCommand: ParsableCommand {
             outFile.discard()
             throw RuntimeFailure("report: \(writeError)")
         }
+    }
+
+    /// `--otlp-endpoint`: the spans go to a collector; the trace file is only read.
+    private func send(to url: String, from inFile: FileHandle) throws {
+        guard case .success(let endpoint) = OTLPEndpoint.parse(url) else { throw ValidationError("bad --otlp-endpoint") }
+        let sink = OTLPHTTPSink(endpoint: endpoint, attempts: otlpAttempts, timeout: otlpTimeout)
+        let exporter = OTLPExporter(sink: sink)
+        let reader = ReportReader(file: input == "-" ? "<stdin>" : input, exporter: exporter)
+        do {
+            while true {
+                let chunk = try inFile.read(upToCount: 1 << 20) ?? Data()
+                if chunk.isEmpty { break }
+                try chunk.withUnsafeBytes { try reader.feed($0) }
+            }
+            try reader.finish()
+        } catch {
+            if let e = error as? ReportInputError { throw RuntimeFailure("report: \(e)") }
+            throw RuntimeFailure("report: \(error) (the trace \(input) is unchanged)")
+        }
+        try? OutputFile.standardError.write("report: sent \(exporter.spansSent) spans in \(sink.requestsSent) requests to \(endpoint)\n")
     }
 }
