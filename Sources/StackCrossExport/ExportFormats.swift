@@ -6,6 +6,8 @@ public enum ExportFormats {
         ReportFormat.register(.otlp) { writer, options in
             OTLPExporter(sink: OTLPWriterSink(writer: writer), wallClockOffsetNs: options.wallClockOffsetNs)
         }
-        ReportFormat.register(.perfetto) { writer, _ in PerfettoExporter(writer: writer) }
+        ReportFormat.register(.perfetto) { writer, options in
+            PerfettoExporter(writer: writer, maxInterned: options.perfettoMaxInterned)
+        }
     }
 }

@@ -45,6 +45,9 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "chrome: syscall slices written per thread (the rest are counted).")
     var maxEventsPerThread: Int = ChromeTraceExporter.defaultMaxEventsPerThread
 
+    @Option(name: .long, help: .hidden)
+    var perfettoMaxInterned: Int = 100_000
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -93,6 +96,7 @@ struct ReportCommand: ParsableCommand {
         options.htmlCrossingsPerThread = crossingsPerThread
         options.htmlCrossingsTotal = crossingsTotal
         options.maxChromeEventsPerThread = maxEventsPerThread
+        options.perfettoMaxInterned = perfettoMaxInterned
         let title = input == "-" ? "stdin" : URL(fileURLWithPath: input).lastPathComponent
         let exporter = format!.makeExporter(writer: writer, title: title, options: options)
         let reader = ReportReader(file: input == "-" ? "<stdin>" : input, exporter: exporter)

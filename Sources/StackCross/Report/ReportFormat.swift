@@ -6,6 +6,9 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     /// Protobuf views made by the StackCrossExport module, which registers them (see `register`).
     case otlp, perfetto
 
+    /// False for the views another module registers (otlp, perfetto).
+    public var isBuiltIn: Bool { self != .otlp && self != .perfetto }
+
     /// Makers of the views that live outside this module (they need swift-protobuf), by format.
     nonisolated(unsafe) private static var registered: [ReportFormat: (ReportWriter, ReportOptions) -> ReportExporter] = [:]
     private static let registryLock = NSLock()
@@ -47,6 +50,8 @@ public struct ReportOptions: Sendable {
     /// otlp: CLOCK_REALTIME minus CLOCK_MONOTONIC, ns, to turn record times into wall-clock time when the
     /// trace has no header saying it (nil: the exporter uses the offset at report time).
     public var wallClockOffsetNs: Int64?
+    /// perfetto: interned entries (names, frames, callstacks) kept before the sequence's state is cleared.
+    public var perfettoMaxInterned = 100_000
     public init() {}
 }
 
