@@ -6,7 +6,7 @@ struct StackCrossCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stackcross",
         abstract: "Live inspector of Linux x86_64 process stacks: user, kernel, and the crossings between them.",
-        subcommands: [AttachCommand.self, TraceCommand.self, ReportCommand.self, ModelCommand.self])
+        subcommands: [AttachCommand.self, TraceCommand.self, ReportCommand.self, CheckCommand.self, ModelCommand.self])
 
     /// Before any command runs: a broken pipe or a closed stdout becomes a write error, never a crash.
     static func main() {

@@ -56,6 +56,12 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .customLong("no-crossings"), help: "Leave the model's crossing checks out of the records (much faster; JSON only).")
     var noCrossings = false
 
+    @Option(name: .customLong("checks"), help: ArgumentHelp("Crossing checks in each record: failed (counts and the failures; `stackcross check` and the reports judge the rest again) or all (every check spelled out).", valueName: "failed|all"))
+    var checks: ChecksMode = .failed
+
+    @Option(name: .customLong("regs"), help: ArgumentHelp("Registers in each record: delta (what changed since the thread's previous stop, all of them every \(TraceWriterOptions.defaultKeyInterval) records) or full.", valueName: "delta|full"))
+    var regs: RegsMode = .delta
+
     @Flag(name: .customLong("debug-peak-rss"), help: .hidden)
     var debugPeakRSS = false
 
@@ -114,14 +120,22 @@ struct TraceCommand: ParsableCommand {
         defer { try? outFile?.close() }
 
         let mode: TraceOutput.Mode = summary ? .summary : (outFile != nil ? .jsonLines : .lines)
-        let sink = TraceOutput(mode: mode, out: outFile ?? .standardError, quiet: quiet,
-                               crossings: mode == .jsonLines && !noCrossings)
+        let crossings = mode == .jsonLines && !noCrossings
+        // The kernel's config is read when the model is first needed.
+        let loader = crossings || kernelStack ? TraceModelLoader { KernelStackModel(config: KernelConfigReader.load()) } : nil
+        var writerOptions = TraceWriterOptions()
+        writerOptions.checksAll = checks == .all
+        writerOptions.regsFull = regs == .full
+        let facts = TraceHeaderFacts()
+        let commandLine = CommandLine.arguments
+        let sink = TraceOutput(mode: mode, out: outFile ?? .standardError, quiet: quiet, crossings: crossings,
+                               writerOptions: writerOptions,
+                               header: { facts.header(command: commandLine, kernel: crossings ? loader?.model.config : nil,
+                                                      options: writerOptions) })
         // Extensions run at each stop in this order: the model's probe, then --stack's collector.
         var extensions: [TraceExtension] = []
         // The probe gathers what the model's checks need; without crossings only --kernel-stack wants it.
-        if sink.wantsCrossings || kernelStack {
-            // The kernel's config is read when the model is first needed.
-            let loader = TraceModelLoader { KernelStackModel(config: KernelConfigReader.load()) }
+        if let loader {
             options.model = loader
             extensions.append(LazyCrossingProbe(loader: loader, readKernelStack: kernelStack,
                                                 stepIntoHandlers: !noHandlerStep && sink.wantsCrossings))
@@ -161,3 +175,6 @@ struct TraceCommand: ParsableCommand {
 }
 
 extension UnwinderKind: ExpressibleByArgument {}
+
+enum ChecksMode: String, ExpressibleByArgument, CaseIterable { case failed, all }
+enum RegsMode: String, ExpressibleByArgument, CaseIterable { case delta, full }

@@ -12,8 +12,7 @@ final class ModelIntegrationTests: XCTestCase {
         if kernelStack { args.append("--kernel-stack") }
         let r = try stackcross(args + ["--", binary.path], timeout: 60)
         let text = try String(contentsOf: out, encoding: .utf8)
-        let dec = JSONDecoder()
-        let recs = try text.split(separator: "\n").map { try dec.decode(TraceRecord.self, from: Data($0.utf8)) }
+        let recs = try TraceFile.records(text)
         XCTAssertFalse(recs.isEmpty, "no records", file: file, line: line)
         return (r, recs)
     }

@@ -11,7 +11,8 @@ final class ReportPipelineTests: TemporaryDirectoryTestCase {
     override class var dirPrefix: String { "report-pipe" }
 
     /// Runs `stackcross trace FLAG -o NAME -- FIXTURE COUNT` and checks that the fast decoder reads
-    /// every line of the engine's own output exactly as JSONDecoder does.
+    /// every line of the engine's own output (JSONDecoder knows only schema 1's fields: it is the
+    /// fallback that words errors, not a reader of schema 2).
     func traceToFile(_ name: String, flag: String, fixture fixtureName: String, count: Int,
                      file: StaticString = #filePath, line: UInt = #line) throws -> URL {
         let bin = try fixture(fixtureName)
@@ -19,8 +20,7 @@ final class ReportPipelineTests: TemporaryDirectoryTestCase {
         let t = try stackcross(["trace", flag, "-o", trace.path, "--", bin.path, String(count)], timeout: 60)
         XCTAssertEqual(t.status, 0, t.stderr, file: file, line: line)
         for l in try String(contentsOf: trace, encoding: .utf8).split(separator: "\n") {
-            XCTAssertEqual(FastRecordDecoder.decode(Array(l.utf8)), try JSONDecoder().decode(TraceRecord.self, from: Data(l.utf8)),
-                           file: file, line: line)
+            XCTAssertNotNil(FastRecordDecoder.decodeLine(Array(l.utf8)), String(l.prefix(200)), file: file, line: line)
         }
         return trace
     }
@@ -38,8 +38,7 @@ final class ReportPipelineTests: TemporaryDirectoryTestCase {
         let trace = dir.appendingPathComponent("t.jsonl")
         let t = try stackcross(["trace", "-f", "-o", trace.path, "--", bin.path], timeout: 60)
         XCTAssertEqual(t.status, 0, t.stderr)
-        let records = try String(contentsOf: trace, encoding: .utf8).split(separator: "\n")
-            .map { try JSONDecoder().decode(TraceRecord.self, from: Data($0.utf8)) }
+        let records = try TraceFile.records(String(contentsOf: trace, encoding: .utf8))
         var syscalls: [SyscallRecord] = []
         for case .syscall(let s) in records { syscalls.append(s) }
         let finished = syscalls.filter { $0.ret != nil }

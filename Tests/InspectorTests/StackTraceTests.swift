@@ -16,8 +16,8 @@ final class StackTraceTests: XCTestCase {
                                timeout: 60)
         XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
         let text = try String(contentsOf: out, encoding: .utf8)
-        return try text.split(separator: "\n").compactMap { l -> SyscallRecord? in
-            if case .syscall(let s) = try JSONDecoder().decode(TraceRecord.self, from: Data(l.utf8)), s.name == "write" { return s }
+        return try TraceFile.records(text).compactMap { r -> SyscallRecord? in
+            if case .syscall(let s) = r, s.name == "write" { return s }
             return nil
         }
     }
@@ -108,8 +108,8 @@ final class StackTraceTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: out) }
         let r = try stackcross(["trace", "--stack", "-e", "trace=write", "-o", out.path, "--", bin.path, "5"], timeout: 60)
         XCTAssertEqual(r.status, 0, r.stderr)
-        let writes = try String(contentsOf: out, encoding: .utf8).split(separator: "\n").compactMap { l -> SyscallRecord? in
-            if case .syscall(let s) = try JSONDecoder().decode(TraceRecord.self, from: Data(l.utf8)), s.name == "write" { return s }
+        let writes = try TraceFile.records(String(contentsOf: out, encoding: .utf8)).compactMap { r -> SyscallRecord? in
+            if case .syscall(let s) = r, s.name == "write" { return s }
             return nil
         }
         XCTAssertEqual(writes.count, 5)

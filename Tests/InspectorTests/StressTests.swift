@@ -65,11 +65,7 @@ final class StressTests: XCTestCase {
 
     func records(in file: URL) throws -> [TraceRecord] {
         let data = (try? Data(contentsOf: file)) ?? Data()
-        let decoder = JSONDecoder()
-        // The report's fast decoder first (JSONDecoder alone takes a minute on the signal storm's records).
-        return try data.split(separator: UInt8(ascii: "\n")).map {
-            try FastRecordDecoder.decode(Array($0)) ?? decoder.decode(TraceRecord.self, from: Data($0))
-        }
+        return try TraceFile.records([UInt8](data))
     }
 
     static func syscalls(_ r: [TraceRecord]) -> [SyscallRecord] { r.compactMap { if case .syscall(let s) = $0 { s } else { nil } } }

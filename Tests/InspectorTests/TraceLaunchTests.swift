@@ -116,7 +116,7 @@ final class TraceLaunchTests: XCTestCase {
         let out = dir.appendingPathComponent("out.jsonl")
         let r = try stackcross(["trace", "-e", "trace=write", "-o", out.path, "--", bin.path, dir.path])
         XCTAssertEqual(r.status, 0, r.stderr)
-        let records = try Data(contentsOf: out).split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(TraceRecord.self, from: Data($0)) }
+        let records = try TraceFile.records([UInt8](Data(contentsOf: out)))
         XCTAssertEqual(TraceTests.syscalls(records).first { $0.name == "write" }?.args.first, "3<\(path)>")
     }
 
@@ -127,7 +127,7 @@ final class TraceLaunchTests: XCTestCase {
             "$0" trace -o "$2/out.jsonl" -- "$p" && cat "$2/out.jsonl"
             """#)
         XCTAssertEqual(r.status, 0, r.stderr)
-        let execs = try r.stdout.split(separator: "\n").map { try JSONDecoder().decode(TraceRecord.self, from: Data($0.utf8)) }
+        let execs = try TraceFile.records(r.stdout)
             .compactMap { if case .exec(let e) = $0 { e } else { nil } }
         XCTAssertEqual(execs.count, 1)
         XCTAssertEqual(execs.first.map { Array($0.path.bytes.suffix(5)) }, [UInt8(ascii: "/"), UInt8(ascii: "p"), 0xFE, 0x0A, UInt8(ascii: "q")])

@@ -7,8 +7,7 @@ import XCTest
 final class TraceLoopTests: XCTestCase {
     func records(_ url: URL) throws -> [TraceRecord] {
         let data = (try? Data(contentsOf: url)) ?? Data()
-        let dec = JSONDecoder()
-        return try data.split(separator: UInt8(ascii: "\n")).map { try dec.decode(TraceRecord.self, from: Data($0)) }
+        return try TraceFile.records([UInt8](data))
     }
 
     // MARK: A fast timer and the handler step

@@ -13,12 +13,7 @@ final class TraceTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: out) }
         let r = try stackcross(["trace"] + traceArgs + ["-o", out.path, "--"] + program, timeout: timeout)
         let data = (try? Data(contentsOf: out)) ?? Data()
-        var records: [TraceRecord] = []
-        let decoder = JSONDecoder()
-        for line in data.split(separator: UInt8(ascii: "\n")) {
-            records.append(try decoder.decode(TraceRecord.self, from: Data(line)))
-        }
-        return (r, records)
+        return (r, try TraceFile.records([UInt8](data)))
     }
 
     static func syscalls(_ records: [TraceRecord]) -> [SyscallRecord] {
@@ -214,8 +209,7 @@ final class TraceTests: XCTestCase {
         XCTAssertFalse(p.isRunning, "the trace ends when its tracee dies, even with threads held in stops")
         guard !p.isRunning else { return }
         XCTAssertEqual(p.terminationStatus, 128 + SIGKILL)
-        let records = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
-            .map { try JSONDecoder().decode(TraceRecord.self, from: Data($0.utf8)) }
+        let records = try TraceFile.records(String(contentsOf: out, encoding: .utf8))
         let exits = records.compactMap { if case .exit(let e) = $0 { e } else { nil } }
         XCTAssertEqual(exits.count, 3, "three threads reported gone")
         XCTAssertTrue(exits.contains { $0.tid == pid && $0.signal == "SIGKILL" })
@@ -528,8 +522,7 @@ final class TraceTests: XCTestCase {
         guard !p.isRunning else { return }
         XCTAssertEqual(p.terminationStatus, 0)
         XCTAssertEqual(procStatus(target.pid, tid: worker)["TracerPid"], "0")
-        let records = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
-            .map { try JSONDecoder().decode(TraceRecord.self, from: Data($0.utf8)) }
+        let records = try TraceFile.records(String(contentsOf: out, encoding: .utf8))
         XCTAssertEqual(records.compactMap { if case .attach(let a) = $0 { a.tid } else { nil } }, [worker])
         XCTAssertEqual(records.compactMap { if case .detach(let a) = $0 { a.tid } else { nil } }, [worker])
         XCTAssertTrue(Self.syscalls(records).allSatisfy { $0.tid == worker })
@@ -584,7 +577,7 @@ final class TraceTests: XCTestCase {
         }
         XCTAssertEqual(taskIDs(target.pid).count, 3, "the process runs on with its threads")
         let text = try String(contentsOf: out, encoding: .utf8)
-        let records = try text.split(separator: "\n").map { try JSONDecoder().decode(TraceRecord.self, from: Data($0.utf8)) }
+        let records = try TraceFile.records(text)
         XCTAssertEqual(records.filter { if case .attach = $0 { true } else { false } }.count, 3)
         XCTAssertEqual(records.filter { if case .detach = $0 { true } else { false } }.count, 3)
         XCTAssertTrue(Self.syscalls(records).contains { $0.name == "write" })

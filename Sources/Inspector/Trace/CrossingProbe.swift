@@ -291,19 +291,6 @@ public final class CrossingProbe: TraceExtension {
         return .stepped(obs)
     }
 
-    /// The delivery's crossing with the handler entry's checks added (`handler.` before the model's names
-    /// that are not the frame's own `signal.` checks) and its phase extended.
-    public static func withHandlerEntry(_ delivery: Crossing?, _ handler: Crossing) -> Crossing {
-        var crossing = delivery ?? Crossing(entry: .signal)
-        crossing.checks += handler.checks.map { ch in
-            var ch = ch
-            if !ch.name.hasPrefix("signal.") { ch.name = "handler." + ch.name }
-            return ch
-        }
-        crossing.phase = .signalDeliveryAndHandlerEntry
-        return crossing
-    }
-
     /// The signal frame and the FPU state above it: up to 2 KiB from rsp, less where the mapping ends.
     func frameWords(_ memory: TraceeMemoryReader, rsp: UInt64) -> [UInt64]? {
         for n in [2048, 1024, 512] {

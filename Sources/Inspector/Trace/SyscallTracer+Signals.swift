@@ -27,13 +27,13 @@ extension SyscallTracer {
                                code: code, timeNs: sc_monotonic_ns())
         // The model judges the stops on the output thread: a signal's round trip through the tracer must stay
         // short, or a fast timer's next signal is always pending when the handler returns (#12).
-        var stops: SignalStops?
+        var stops: SignalObservations?
         if let regs = try? ptrace.registers(t.tid) {
             var obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: regs, signo: signo)
             obs.signalCode = siCode
             let at = stop(t)
             for e in extensions { e.observe(&obs, at: at) }
-            if output.judgeCrossings { stops = SignalStops(delivery: obs) }
+            if output.judgeCrossings { stops = SignalObservations(delivery: obs) }
             for e in extensions { e.signalDelivery(&rec, observation: obs, at: at) }
             switch intoHandler(&rec, delivery: obs, at: at) {
             case .notTaken: break

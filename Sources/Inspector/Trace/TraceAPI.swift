@@ -11,9 +11,11 @@ public protocol TraceSink: AnyObject {
     /// A reported syscall has entered (its record has no `ret` yet): for live line output.
     func syscallEntered(_ record: SyscallRecord)
     /// Every reported syscall once, at its exit stop or when its task died inside it (`ret` nil).
-    func syscallExited(_ record: SyscallRecord, returnText: String?)
+    /// `observed`: the stops the record keeps for the model (nil when crossings are not judged).
+    func syscallExited(_ record: SyscallRecord, observed: SyscallObservations?, returnText: String?)
     /// A signal-delivery stop; `siginfoFields` (si_pid…) only when `wantsText`.
-    func signal(_ record: SignalRecord, siginfoFields: [(String, String)])
+    /// `observed`: the signal's stops for the model (nil when crossings are not judged).
+    func signal(_ record: SignalRecord, observed: SignalObservations?, siginfoFields: [(String, String)])
     /// exec, clone, exit, attach and detach records.
     func emit(_ record: TraceRecord)
     /// A task entered a group stop (SIGSTOP, SIGTSTP…); only when `wantsText` (see TraceSink+GroupStop).

@@ -15,6 +15,11 @@ public final class TraceOutput: TraceSink {
     var text: [UInt8] = []
     let stackText = StackTextRenderer()
     let json = JSONLineBuffer(capacity: 1 << 17)
+    /// JSON Lines: the v2 encoder (register deltas, interned stacks and mappings, compact verdicts).
+    let writer: TraceWriter
+    /// JSON Lines: makes the header, written before the first record (on the output thread: the model's
+    /// kernel facts may still be loading when the trace starts).
+    var header: (() -> TraceHeader)?
     var summary = SyscallSummary()
     /// The task whose entry part is on the current, unfinished line.
     var openLine: Int32?
@@ -22,8 +27,11 @@ public final class TraceOutput: TraceSink {
     var tookOver: [Int32: Int32] = [:]
     static let bufferLimit = 1 << 16
 
-    public init(mode: Mode, out: OutputFile, quiet: Bool, crossings: Bool) {
+    public init(mode: Mode, out: OutputFile, quiet: Bool, crossings: Bool,
+                writerOptions: TraceWriterOptions = TraceWriterOptions(), header: (() -> TraceHeader)? = nil) {
         self.mode = mode
+        self.writer = TraceWriter(options: writerOptions)
+        self.header = header
         self.wantsCrossings = crossings
         self.out = out
         self.quiet = quiet
@@ -42,10 +50,18 @@ public final class TraceOutput: TraceSink {
         openLine = record.tid
     }
 
-    public func syscallExited(_ record: SyscallRecord, returnText: String?) {
+    /// The header line, once, before anything else.
+    func beginJSON() {
+        guard let h = header else { return }
+        header = nil
+        writer.header(h(), to: json)
+    }
+
+    public func syscallExited(_ record: SyscallRecord, observed: SyscallObservations?, returnText: String?) {
         switch mode {
         case .jsonLines:
-            TraceRecordJSON.appendLine(syscall: record, to: json)
+            beginJSON()
+            writer.syscall(record, observed: observed, to: json)
             if json.count >= Self.bufferLimit { flush() }
         case .summary:
             summary.add(record)
@@ -66,9 +82,12 @@ public final class TraceOutput: TraceSink {
         }
     }
 
-    public func signal(_ record: SignalRecord, siginfoFields: [(String, String)]) {
+    public func signal(_ record: SignalRecord, observed: SignalObservations?, siginfoFields: [(String, String)]) {
         switch mode {
-        case .jsonLines: emit(.signal(record))
+        case .jsonLines:
+            beginJSON()
+            writer.signal(record, observed: observed, to: json)
+            if json.count >= Self.bufferLimit { flush() }
         case .summary: break
         case .lines:
             lineContext.saw(pid: record.pid, tid: record.tid)
@@ -85,7 +104,8 @@ public final class TraceOutput: TraceSink {
     public func emit(_ record: TraceRecord) {
         switch mode {
         case .jsonLines:
-            TraceRecordJSON.appendLine(record, to: json)
+            beginJSON()
+            writer.record(record, to: json)
             if json.count >= Self.bufferLimit { flush() }
         case .summary:
             break
@@ -149,6 +169,7 @@ public final class TraceOutput: TraceSink {
     }
 
     public func finish() {
+        if mode == .jsonLines { beginJSON() }
         endOpenLine()
         if mode == .summary { put(summary.format()) }
         flush()

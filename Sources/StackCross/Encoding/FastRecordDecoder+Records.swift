@@ -116,8 +116,9 @@ extension FastRecordDecoder.Cursor {
         return Check(name: name, ok: ok, expected: expected, actual: actual)
     }
 
+    /// A crossing: every check (schema 1, `--checks all`), or a compact verdict (`passed` and `failed`).
     mutating func crossing() throws -> Crossing {
-        var entry: EntryKind?, checks: [Check]?
+        var entry: EntryKind?, checks: [Check]?, failed: [Check]?, passed: Int?
         var x = Crossing(entry: .none)
         var seen: UInt64 = 0
         try object { c, k in
@@ -133,12 +134,24 @@ extension FastRecordDecoder.Cursor {
                 var list: [Check] = []
                 try c.array { c in list.append(try c.check()) }
                 checks = list
+            case "passed": try Self.first(&seen, 6); passed = Int(try c.int64())
+            case "failed": try Self.first(&seen, 7)
+                var list: [Check] = []
+                try c.array { c in list.append(try c.failedCheck()) }
+                failed = list
             default: try c.skip()
             }
         }
-        guard let entry, let checks else { throw FastRecordDecoder.Unsupported() }
+        guard let entry else { throw FastRecordDecoder.Unsupported() }
         x.entry = entry
-        x.checks = checks
+        if let checks, failed == nil, passed == nil {
+            x.checks = checks
+        } else if let failed, let passed, checks == nil {
+            x.checks = failed
+            x.passed = passed
+        } else {
+            throw FastRecordDecoder.Unsupported()
+        }
         return x
     }
 
@@ -159,13 +172,15 @@ extension FastRecordDecoder.Cursor {
     }
 
     /// Every field any record type has; the `type` picks which must be present.
-    mutating func record() throws -> TraceRecord {
+    mutating func record() throws -> DecodedLine {
         var type: String?
         var pid: Int32?, tid: Int32?, abi: SyscallABI?, nr: Int64?, name: String?, args: [String]?, rawArgs: [Address]?
         var strings: [String: TraceeString]?, ret: Int64?, error: String?, entryNs: UInt64?, exitNs: UInt64?
         var entryRegs: Registers?, exitRegs: Registers?, userStack: [Frame]?, kernelStack: [Frame]?, crossing: Crossing?
         var signo: Int32?, codeName: String?, codeNumber: Int32?, timeNs: UInt64?, formerTid: Int32?, path: TraceeString?
         var child: Int32?, kind: CloneRecord.Kind?, signal: String?, handlerStepped: Bool?
+        var extras = RecordExtras()
+        var v2 = false
         var seen: UInt64 = 0
         try object { c, k in
             switch k {
@@ -192,8 +207,10 @@ extension FastRecordDecoder.Cursor {
             case "exitNs": try Self.first(&seen, 12); exitNs = try c.optional { try $0.uint64() }
             case "entryRegs": try Self.first(&seen, 13); entryRegs = try c.optional { try $0.registers() }
             case "exitRegs": try Self.first(&seen, 14); exitRegs = try c.optional { try $0.registers() }
-            case "userStack": try Self.first(&seen, 15); userStack = try c.optional { try $0.frames() }
-            case "kernelStack": try Self.first(&seen, 16); kernelStack = try c.optional { try $0.frames() }
+            case "userStack": try Self.first(&seen, 15)
+                if try c.peek() == UInt8(ascii: "[") { userStack = try c.frames() } else { extras.userStack = try c.optional { Int(try $0.int64()) }; v2 = true }
+            case "kernelStack": try Self.first(&seen, 16)
+                if try c.peek() == UInt8(ascii: "[") { kernelStack = try c.frames() } else { extras.kernelStack = try c.optional { Int(try $0.int64()) }; v2 = true }
             case "crossing": try Self.first(&seen, 17); crossing = try c.optional { try $0.crossing() }
             case "signo": try Self.first(&seen, 18); signo = try c.int32()
             case "code": try Self.first(&seen, 19)
@@ -207,15 +224,26 @@ extension FastRecordDecoder.Cursor {
             case "kind": try Self.first(&seen, 24); kind = try c.cloneKind()
             case "signal": try Self.first(&seen, 25); signal = try c.optional { try $0.string() }
             case "handlerStepped": try Self.first(&seen, 26); handlerStepped = try c.optional { try $0.bool() }
+            case "key": try Self.first(&seen, 27); extras.key = try c.bool(); v2 = true
+            case "siCode": try Self.first(&seen, 28); extras.siCode = try c.int32(); v2 = true
+            case "entryStop", "deliveryStop": try Self.first(&seen, 29); extras.first = try c.stopPatch(); v2 = true
+            case "exitStop", "handlerStop": try Self.first(&seen, 30); extras.second = try c.stopPatch(); v2 = true
             default: try c.skip()
             }
         }
         guard let type, let pid, let tid else { throw FastRecordDecoder.Unsupported() }
+        if crossing?.passed != nil { v2 = true; extras.passed = crossing?.passed }
+        return DecodedLine(.record(try make(type)), extras: v2 ? extras : nil)
+
+        func make(_ type: String) throws -> TraceRecord {
         switch type {
         case "syscall":
-            guard let abi, let nr, let name, let args, let rawArgs, let entryNs else { throw FastRecordDecoder.Unsupported() }
+            // Schema 2 leaves out the raw arguments that the entry registers hold.
+            guard let abi, let nr, let name, let args, let entryNs, rawArgs != nil || extras.first != nil else {
+                throw FastRecordDecoder.Unsupported()
+            }
             return .syscall(SyscallRecord(
-                pid: pid, tid: tid, abi: abi, nr: nr, name: name, args: args, rawArgs: rawArgs, strings: strings,
+                pid: pid, tid: tid, abi: abi, nr: nr, name: name, args: args, rawArgs: rawArgs ?? [], strings: strings,
                 ret: ret, error: error, entryNs: entryNs, exitNs: exitNs, entryRegs: entryRegs, exitRegs: exitRegs,
                 userStack: userStack, kernelStack: kernelStack, crossing: crossing))
         case "signal":
@@ -237,6 +265,7 @@ extension FastRecordDecoder.Cursor {
             return type == "attach" ? .attach(r) : .detach(r)
         default:
             throw FastRecordDecoder.Unsupported()
+        }
         }
     }
 }

@@ -4,15 +4,41 @@
 /// caller falls back to JSONDecoder, which then decides — and words the error for a corrupt line.
 public enum FastRecordDecoder {
     public static func decode(_ bytes: UnsafeRawBufferPointer) -> TraceRecord? {
+        guard let line = decodeLine(bytes), case .record(let r) = line.kind, line.extras == nil else { return nil }
+        return r
+    }
+
+    /// Any line of a trace, schema 1 or 2. The header and the interned records are recognised by their
+    /// `type` coming first, as stackcross writes them.
+    public static func decodeLine(_ bytes: UnsafeRawBufferPointer) -> DecodedLine? {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         var c = Cursor(p: base, n: bytes.count)
         do {
-            let r = try c.record()
+            let r: DecodedLine
+            switch leadingType(bytes) {
+            case "header": r = DecodedLine(.header(try c.header()))
+            case "stack": r = try c.stackRecord()
+            case "module": r = try c.moduleRecord()
+            case "mapping": r = try c.mappingRecord()
+            default: r = try c.record()
+            }
             c.skipWS()
             return c.i == c.n ? r : nil
         } catch {
             return nil
         }
+    }
+
+    public static func decodeLine(_ bytes: [UInt8]) -> DecodedLine? { bytes.withUnsafeBytes { decodeLine($0) } }
+
+    /// The value of a `"type"` that opens the object (`{"type":"stack",…`), without parsing the rest.
+    static func leadingType(_ b: UnsafeRawBufferPointer) -> Substring? {
+        let prefix = Array(#"{"type":""#.utf8)
+        guard b.count > prefix.count + 1, b.starts(with: prefix) else { return nil }
+        var end = prefix.count
+        while end < b.count, end < prefix.count + 16, b[end] != UInt8(ascii: "\"") { end += 1 }
+        guard end < b.count, b[end] == UInt8(ascii: "\"") else { return nil }
+        return Substring(decoding: b[prefix.count..<end], as: UTF8.self)
     }
 
     public static func decode(_ bytes: [UInt8]) -> TraceRecord? { bytes.withUnsafeBytes { decode($0) } }

@@ -253,6 +253,13 @@ struct JSONBytes {
         n += lit.utf8CodeUnitCount
     }
     mutating func hexField(_ k: StaticString, _ v: Address) { key(k); hex(v.rawValue) }
+    mutating func null() { literal("null") }
+    mutating func bool(_ v: Bool) { literal(v ? "true" : "false") }
+    mutating func literal(_ t: StaticString) {
+        ensure(t.utf8CodeUnitCount + 1)
+        comma()
+        raw(t)
+    }
 
     mutating func int(_ v: Int64) {
         ensure(21)

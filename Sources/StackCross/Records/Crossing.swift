@@ -66,10 +66,15 @@ public struct Crossing: Codable, Hashable, Sendable {
     /// Which user mapping holds the user RSP: "[stack]", "thread stack", "sigaltstack", …
     public var userStackMapping: String?
     public var checks: [Check]
+    /// A compact verdict as recorded: how many checks passed (they are not listed; `checks` holds the
+    /// failures). nil when `checks` is the whole list.
+    public var passed: Int?
     public init(entry: EntryKind, phase: CrossingPhase? = nil, syscall: SyscallCall? = nil, userRsp: Address? = nil,
                 userStackMapping: String? = nil, checks: [Check] = []) {
         self.entry = entry; self.phase = phase; self.syscall = syscall; self.userRsp = userRsp
         self.userStackMapping = userStackMapping; self.checks = checks
     }
     public var failedChecks: [Check] { checks.filter { !$0.ok } }
+    /// How many checks the crossing has, listed or (in a compact verdict) only counted.
+    public var checkCount: Int { checks.count + (passed ?? 0) }
 }

@@ -126,6 +126,24 @@ public enum TraceRecord: Codable, Hashable, Sendable {
         }
     }
 
+    /// The crossing of a syscall or signal record.
+    public var crossing: Crossing? {
+        get {
+            switch self {
+            case .syscall(let r): r.crossing
+            case .signal(let r): r.crossing
+            default: nil
+            }
+        }
+        set {
+            switch self {
+            case .syscall(var r): r.crossing = newValue; self = .syscall(r)
+            case .signal(var r): r.crossing = newValue; self = .signal(r)
+            default: break
+            }
+        }
+    }
+
     private enum TypeKey: String, CodingKey { case type }
 
     public init(from decoder: Decoder) throws {

@@ -99,7 +99,7 @@ public final class ChromeTraceExporter: ReportExporter {
             }
             let (entry, failed) = Self.checksJSON(r.crossing)
             args.string("entry", entry)
-            if let c = r.crossing { args.int("checks", c.checks.count) }
+            if let c = r.crossing { args.int("checks", c.checkCount) }
             args.raw("failedChecks", failed)
             args.raw("userStack", Self.frameList(r.userStack))
             args.raw("kernelStack", Self.frameList(r.kernelStack))

@@ -12,6 +12,8 @@
 /// summary table and in the check totals. Threads beyond `maxThreads` count in the totals only.
 /// Instants (signals, exec, clone, exit) are kept up to `eventsPerThread` per thread.
 public final class HTMLExporter: ReportExporter {
+    /// Shows every check of a crossing: judged again from a schema 2 record's observations.
+    public var wantsJudgedCrossings: Bool { true }
     public static let defaultCrossingsPerThread = 1000
     public static let defaultCrossingsTotal = 5000
     public static let bucketCount = 256

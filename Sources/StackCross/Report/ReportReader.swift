@@ -3,9 +3,24 @@ import Foundation
 /// Something that turns records into one view. The reader calls `consume` for every record
 /// of a trace (or once with the snapshot), then `finish` exactly once.
 public protocol ReportExporter: AnyObject {
+    /// The trace's header (schema 2 traces), before any record.
+    func consume(header: TraceHeader) throws
     func consume(_ record: TraceRecord) throws
     func consume(_ snapshot: Snapshot) throws
     func finish() throws
+    /// Whether records should carry every check of their crossing, judged again by the model from the
+    /// recorded observations (a schema 2 trace keeps only counts and failures).
+    var wantsJudgedCrossings: Bool { get }
+}
+
+extension ReportExporter {
+    public func consume(header: TraceHeader) throws {}
+    public var wantsJudgedCrossings: Bool { false }
+}
+
+/// Sees every crossing judged again next to its recorded verdict (`stackcross check`).
+public protocol CrossingAudit: AnyObject {
+    func judged(line: Int, record: TraceRecord, recorded: Crossing?, judged: Crossing)
 }
 
 /// A record that could not be read, with the file and line it came from.
@@ -34,11 +49,24 @@ public final class ReportReader {
     private var mode = Mode.undecided
     private var snapshotStartLine = 0
     public private(set) var recordCount = 0
+    /// Rebuilds whole records from schema 2's deltas and interned records.
+    let resolver = TraceResolver()
+    /// The model that judges crossings again (from the header's kernel facts), when anyone wants it.
+    private var model: KernelStackModel?
+    private let judge: Bool
+    public weak var audit: CrossingAudit?
+    /// Crossings judged again (schema 2 records with observations).
+    public private(set) var judgedCount = 0
 
-    public init(file: String, exporter: ReportExporter) {
+    public init(file: String, exporter: ReportExporter, audit: CrossingAudit? = nil) {
         self.file = file
         self.exporter = exporter
+        self.audit = audit
+        judge = exporter.wantsJudgedCrossings || audit != nil
     }
+
+    /// The trace's header, once read.
+    public var header: TraceHeader? { resolver.header }
 
     /// Feeds the next chunk of the input.
     public func feed(_ chunk: UnsafeRawBufferPointer) throws {
@@ -112,30 +140,101 @@ public final class ReportReader {
         let items = batch
         batch.removeAll(keepingCapacity: true)
         batchBytes = 0
-        var results = [Result<TraceRecord, Error>?](repeating: nil, count: items.count)
+        var results = [Result<DecodedLine, Error>?](repeating: nil, count: items.count)
         let parts = items.count < 32 ? 1 : workers
         let per = (items.count + parts - 1) / parts
         results.withUnsafeMutableBufferPointer { out in
             DispatchQueue.concurrentPerform(iterations: parts) { p in
                 let decoder = JSONDecoder()
                 for i in p * per ..< min(items.count, (p + 1) * per) {
-                    if let fast = items[i].data.withUnsafeBytes({ FastRecordDecoder.decode($0) }) {
+                    if let fast = items[i].data.withUnsafeBytes({ FastRecordDecoder.decodeLine($0) }) {
                         out[i] = .success(fast)
                     } else {
-                        out[i] = Result { try decoder.decode(TraceRecord.self, from: items[i].data) }
+                        out[i] = Result { try Self.fallback(items[i].data, decoder) }
                     }
                 }
             }
         }
+        // In order: deltas and ids refer to earlier lines.
+        var resolved: [(line: Int, TraceResolver.Resolved)] = []
+        resolved.reserveCapacity(items.count)
         for (i, r) in results.enumerated() {
+            let line = items[i].line
             switch r! {
-            case .success(let record):
-                recordCount += 1
-                try exporter.consume(record)
+            case .success(let decoded):
+                if case .header(let h) = decoded.kind {
+                    try accept(h, line: line)
+                    try exporter.consume(header: h)
+                    continue
+                }
+                if version == .two, decoded.viaFallback, case .record(let rec) = decoded.kind, rec.type == "syscall" || rec.type == "signal" {
+                    throw ReportInputError(file: file, line: line, message: "corrupt record: a \(rec.type) record this reader cannot parse")
+                }
+                if version == nil { version = .one }
+                do {
+                    if let x = try resolver.resolve(decoded) { resolved.append((line, x)) }
+                } catch let e as TraceResolver.Failure {
+                    throw ReportInputError(file: file, line: line, message: "corrupt record: " + e.message)
+                }
             case .failure(let e):
                 throw inputError(e, line: items[i].line)
             }
         }
+        if judge { judgeAgain(&resolved) }
+        for (_, x) in resolved {
+            recordCount += 1
+            try exporter.consume(x.record)
+        }
+    }
+
+    enum Version { case one, two }
+    /// nil until the first line: a header says 2, a record first says schema 1 (written before headers).
+    private var version: Version?
+
+    private func accept(_ h: TraceHeader, line: Int) throws {
+        guard h.schema == TraceHeader.currentSchema else {
+            throw ReportInputError(file: file, line: line, message: "this trace's schema is \(h.schema); this stackcross (\(StackCrossVersion.string)) reads \(TraceHeader.currentSchema) and the schema 1 traces written before headers")
+        }
+        guard version == nil else {
+            throw ReportInputError(file: file, line: line, message: "a second header: two traces joined into one file?")
+        }
+        version = .two
+        if judge { model = KernelStackModel(config: h.kernel ?? .default) }
+    }
+
+    /// Judges each crossing again from its observations, on all cores; the audit sees them in order.
+    private func judgeAgain(_ resolved: inout [(line: Int, TraceResolver.Resolved)]) {
+        guard let model else { return }
+        var judged = [Crossing?](repeating: nil, count: resolved.count)
+        let parts = resolved.count < 32 ? 1 : workers
+        let per = (resolved.count + parts - 1) / parts
+        resolved.withUnsafeBufferPointer { input in
+            judged.withUnsafeMutableBufferPointer { out in
+                DispatchQueue.concurrentPerform(iterations: parts) { p in
+                    for i in p * per ..< min(input.count, (p + 1) * per) {
+                        let x = input[i].1
+                        if let o = x.syscall { out[i] = model.crossing(for: o) } else if let o = x.signal { out[i] = model.crossing(for: o) }
+                    }
+                }
+            }
+        }
+        for i in resolved.indices {
+            guard let c = judged[i] else { continue }
+            judgedCount += 1
+            let recorded = resolved[i].1.record.crossing
+            audit?.judged(line: resolved[i].line, record: resolved[i].1.record, recorded: recorded, judged: c)
+            resolved[i].1.record.crossing = c
+        }
+    }
+
+    /// A line the fast decoder declined: JSONDecoder decides, and words the error.
+    static func fallback(_ data: Data, _ decoder: JSONDecoder) throws -> DecodedLine {
+        if let probe = try? decoder.decode(TypeProbe.self, from: data), probe.type == "header" {
+            return DecodedLine(.header(try decoder.decode(TraceHeader.self, from: data)))
+        }
+        var line = DecodedLine(.record(try decoder.decode(TraceRecord.self, from: data)))
+        line.viaFallback = true
+        return line
     }
 
     private struct TypeProbe: Decodable { var type: String? }
@@ -175,9 +274,8 @@ public final class ReportReader {
                     try exporter.consume(snapshot)
                 } else {
                     mode = .trace
-                    let record = try decode(TraceRecord.self, bytes, line: lineNumber)
-                    recordCount += 1
-                    try exporter.consume(record)
+                    batch.append((lineNumber, Data(bytes)))
+                    batchBytes += bytes.count
                 }
             } else if bytes.count == 1 && bytes[0] == UInt8(ascii: "{") {
                 // A pretty-printed object opens with a lone brace: only a snapshot is written that way.

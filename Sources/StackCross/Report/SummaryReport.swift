@@ -49,6 +49,8 @@ struct ReportTotals {
 /// `summary`: per-syscall calls, errors and time like strace -c, then check totals (per check
 /// name: passed/failed) and record counts by type.
 public final class SummaryExporter: ReportExporter {
+    /// Shows every check of a crossing: judged again from a schema 2 record's observations.
+    public var wantsJudgedCrossings: Bool { true }
     private let out: ReportWriter
     private var totals = ReportTotals()
     private var snapshot = false

@@ -1,0 +1,196 @@
+/// Reads a trace's lines in order and gives back whole records: it applies register deltas and sticky
+/// observations per thread, and replaces stack, module and mapping ids by what their records defined.
+/// It mirrors `TraceWriter` rule for rule (`StopDerivation` holds the shared ones).
+public final class TraceResolver {
+    public struct Failure: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// A record with the stops its crossing can be judged from.
+    public struct Resolved: Sendable {
+        public var record: TraceRecord
+        public var syscall: SyscallObservations?
+        public var signal: SignalObservations?
+    }
+
+    struct Sticky {
+        var insn: [UInt8]?
+        var maps: [Int]?
+        var elf32: Bool?
+        var alt: (Address, UInt64)?
+    }
+
+    struct ThreadState {
+        var regs: Registers?
+        var sticky = Sticky()
+    }
+
+    public private(set) var header: TraceHeader?
+    var threads: [Int32: ThreadState] = [:]
+    var stacks: [Int: [Frame]] = [:]
+    var modules: [Int: (path: String, buildId: String?)] = [:]
+    var mappings: [Int: MemoryMapping] = [:]
+
+    public init() {}
+
+    /// The record of `line`, or nil for a line that only defines something (header, stack, module, mapping).
+    public func resolve(_ line: DecodedLine) throws -> Resolved? {
+        switch line.kind {
+        case .header(let h):
+            header = h
+            return nil
+        case .stack(let id, var frames, let moduleIds):
+            for i in frames.indices {
+                guard let m = moduleIds[i] else { continue }
+                guard let mod = modules[m] else { throw Failure(message: "stack \(id) refers to module \(m), which no earlier line defines") }
+                frames[i].module = mod.path
+                frames[i].buildId = mod.buildId
+            }
+            stacks[id] = frames
+            return nil
+        case .module(let id, let path, let buildId):
+            modules[id] = (path, buildId)
+            return nil
+        case .mapping(let id, let m):
+            mappings[id] = m
+            return nil
+        case .record(let r):
+            return try record(r, line.extras)
+        }
+    }
+
+    func record(_ r: TraceRecord, _ extras: RecordExtras?) throws -> Resolved {
+        switch r {
+        case .syscall(var s):
+            guard let x = extras else { return Resolved(record: r) }
+            if let id = x.userStack { s.userStack = try stack(id) }
+            if let id = x.kernelStack { s.kernelStack = try stack(id) }
+            if x.key { threads[s.tid] = ThreadState() }
+            let judged = s.crossing != nil
+            var entry: StopObservation?, exit: StopObservation?
+            if let p = x.first {
+                let (regs, obs) = try stop(p, kind: .syscallEntry, tid: s.tid, abi: s.abi, derived: nil, signo: nil,
+                                           siCode: nil, recordKernelStack: s.kernelStack, observed: judged)
+                s.entryRegs = regs
+                entry = obs
+            }
+            if let p = x.second {
+                let (regs, obs) = try stop(p, kind: .syscallExit, tid: s.tid, abi: s.abi, derived: entry, signo: nil,
+                                           siCode: nil, recordKernelStack: nil, observed: judged)
+                s.exitRegs = regs
+                exit = obs
+            }
+            if s.rawArgs.isEmpty, let g = s.entryRegs { s.rawArgs = StopDerivation.rawArgs(g, abi: s.abi) }
+            let observed = judged && (entry != nil || exit != nil) ? SyscallObservations(entry: entry, exit: exit) : nil
+            return Resolved(record: .syscall(s), syscall: observed)
+        case .signal(let g):
+            guard let x = extras else { return Resolved(record: r) }
+            if x.key { threads[g.tid] = ThreadState() }
+            var delivery: StopObservation?, handler: StopObservation?
+            if let p = x.first {
+                delivery = try stop(p, kind: .signalDelivery, tid: g.tid, abi: .x86_64, derived: nil, signo: g.signo,
+                                    siCode: x.siCode, recordKernelStack: nil, observed: true).1
+            }
+            if let p = x.second {
+                handler = try stop(p, kind: .handlerEntry, tid: g.tid, abi: .x86_64, derived: delivery, signo: g.signo,
+                                   siCode: nil, recordKernelStack: nil, observed: true).1
+            }
+            return Resolved(record: r, signal: delivery.map { SignalObservations(delivery: $0, handlerEntry: handler) })
+        case .exit(let e):
+            threads[e.tid] = nil
+        case .exec(let e):
+            threads[e.tid] = nil
+            if let f = e.formerTid { threads[f] = nil }
+        default:
+            break
+        }
+        return Resolved(record: r)
+    }
+
+    func stack(_ id: Int) throws -> [Frame] {
+        guard let f = stacks[id] else { throw Failure(message: "refers to stack \(id), which no earlier line defines") }
+        return f
+    }
+
+    /// One stop's registers, and (when the record was judged) its observation for the model.
+    func stop(_ p: StopPatch, kind: StopObservation.Kind, tid: Int32, abi: SyscallABI, derived: StopObservation?,
+              signo: Int32?, siCode: Int32?, recordKernelStack: [Frame]?, observed: Bool) throws -> (Registers?, StopObservation?) {
+        var t = threads[tid] ?? ThreadState()
+        var regs: Registers?
+        if let g = t.regs {
+            if p.regs.isEmpty {
+                regs = g
+            } else {
+                var v = g.values
+                for (i, x) in p.regs { v[i] = x }
+                regs = Registers(values: v)
+            }
+        } else if p.regs.count == 27 {
+            var v = [UInt64](repeating: 0, count: 27)
+            for (i, x) in p.regs { v[i] = x }
+            regs = Registers(values: v)
+        }
+        // A delta with no full set before it (a trace read from its middle): registers unknown from here.
+        t.regs = regs
+        defer { threads[tid] = t }
+        guard observed, !p.noObservation, let regs else { return (regs, nil) }
+
+        t.sticky.insn = p.insn.applied(to: t.sticky.insn)
+        t.sticky.maps = p.maps.applied(to: t.sticky.maps)
+        t.sticky.elf32 = p.elf32.applied(to: t.sticky.elf32)
+        switch p.alt {
+        case .absent: break
+        case .null: t.sticky.alt = nil
+        case .value(let a): t.sticky.alt = a
+        }
+
+        var o = StopObservation(kind: kind, tid: tid, regs: regs)
+        let predicted = StopDerivation.predictedInfo(kind, regs: regs, abi: abi)
+        switch p.info {
+        case .absent: o.syscallInfo = predicted
+        case .null: o.syscallInfo = nil
+        case .value(let d): o.syscallInfo = Self.apply(d, to: predicted)
+        }
+        o.bytesBeforeIP = t.sticky.insn
+        o.maps = try t.sticky.maps.map { ids in
+            try ids.map { id in
+                guard let m = mappings[id] else { throw Failure(message: "refers to mapping \(id), which no earlier line defines") }
+                return m
+            }
+        }
+        o.is32BitTask = t.sticky.elf32
+        o.sigaltstack = t.sticky.alt.map { (base: $0.0, size: $0.1) }
+        o.kernelStack = try p.kstack.map(stack) ?? recordKernelStack
+        o.kernelStackReadAtStop = !p.kstackBeforeStop
+        o.contextSwitches = p.ctxsw
+        o.procSyscall = p.procSyscall
+        o.procSyscallAtStop = p.procSyscallAtStop
+        o.sigreturnFrameWords = p.frameWords
+        o.signo = p.signo.applied(to: signo)
+        o.entryRegs = p.entryRegs.applied(to: kind == .syscallExit ? derived?.regs : nil)
+        o.interruptedRegs = p.interruptedRegs.applied(to: kind == .handlerEntry ? derived?.regs : nil)
+        o.entryAuditArch = p.entryArch.applied(to: kind == .syscallExit ? derived?.syscallInfo?.arch : nil)
+        o.entryContextSwitches = p.entryCtxsw.applied(to: kind == .syscallExit ? derived?.contextSwitches : nil)
+        let ruleCode: Int32? = kind == .handlerEntry ? derived?.signalCode : (kind == .signalDelivery ? siCode : nil)
+        o.signalCode = p.siCode.applied(to: ruleCode)
+        o.saHandler = p.saHandler
+        o.saFlags = p.saFlags
+        o.saRestorer = p.saRestorer
+        o.handlerStackWords = p.words
+        return (regs, o)
+    }
+
+    static func apply(_ d: InfoPatch, to predicted: SyscallInfo?) -> SyscallInfo {
+        var i = predicted ?? SyscallInfo(op: .none, arch: 0, instructionPointer: 0, stackPointer: 0)
+        if let v = d.op { i.op = v }
+        if let v = d.arch { i.arch = v }
+        if let v = d.ip { i.instructionPointer = v }
+        if let v = d.sp { i.stackPointer = v }
+        i.nr = d.nr.applied(to: i.nr)
+        i.args = d.args.applied(to: i.args)
+        i.rval = d.rval.applied(to: i.rval)
+        i.isError = d.isError.applied(to: i.isError)
+        return i
+    }
+}

@@ -1,0 +1,396 @@
+/// Writes a `stackcross.trace/2` trace: a header line, then one JSON line per record, with what each
+/// thread's previous stop already showed left out, and stacks, modules and mappings written once as
+/// their own records and referred to by id. `TraceResolver` reads it back. Not thread-safe: one
+/// writer per trace, used in record order (the output thread).
+///
+/// A stop (`entryStop`, `exitStop`, `deliveryStop`, `handlerStop`) holds:
+/// - `regs`: the registers that differ from the thread's previous stop (all 27 at a key record, at the
+///   thread's first stop, and with `--regs full`);
+/// - the observations the model judges, each written only when it is not what the rest gives back
+///   (`StopDerivation`): `info` (GET_SYSCALL_INFO fields that the registers do not predict, null when
+///   there was none), and the sticky ones, written when they change from the thread's previous stop:
+///   `insn` (the two bytes before ip), `maps` (ids of the mappings under sp, ip and the vDSO), `elf`
+///   (32 or 64), `alt` (sigaltstack base and size);
+/// - per stop: `kstack` (a stack id), `ctxsw`, `frameWords`, and for a handler `sa` and `words`.
+public final class TraceWriter {
+    public let options: TraceWriterOptions
+
+    struct Sticky: Equatable {
+        var insn: [UInt8]?
+        var maps: [Int]?
+        var elf32: Bool?
+        var altBase: UInt64?
+        var altSize: UInt64?
+    }
+
+    struct ThreadView {
+        var regs: Registers?
+        var sticky: Sticky?
+        var sinceKey = 0
+    }
+
+    var threads: [Int32: ThreadView] = [:]
+    var stacks: [[Frame]: Int] = [:]
+    var modules: [ModuleKey: Int] = [:]
+    var mappings: [MemoryMapping: Int] = [:]
+
+    struct ModuleKey: Hashable { var path: String; var buildId: String? }
+
+    public init(options: TraceWriterOptions = TraceWriterOptions()) { self.options = options }
+
+    /// Threads whose state is held (tests check it stays bounded).
+    public var threadCount: Int { threads.count }
+
+    // MARK: records
+
+    public func header(_ h: TraceHeader, to buffer: JSONLineBuffer) {
+        TraceRecordJSON.appending(to: buffer) { w in
+            w.open()
+            w.field("type", string: "header")
+            w.field("schema", string: h.schema); w.field("tool", string: h.tool); w.field("version", string: h.version)
+            w.key("command"); w.openArray()
+            for a in h.command { w.string(a) }
+            w.closeArray()
+            if let r = h.kernelRelease { w.field("kernelRelease", string: r) }
+            if let k = h.kernel {
+                w.key("kernel"); w.open()
+                w.field("threadSize", uint: k.threadSize); w.field("fred", bool: k.fred)
+                w.field("randomKstackOffset", bool: k.randomKstackOffset); w.field("cpuVendor", string: k.cpuVendor)
+                w.field("kasan", bool: k.kasan); w.field("ia32Emulation", bool: k.ia32Emulation)
+                w.field("vmapStack", bool: k.vmapStack); w.field("maxRandomOffset", uint: k.maxRandomOffset)
+                w.field("istStackSize", uint: k.istStackSize); w.field("irqStackSize", uint: k.irqStackSize)
+                w.field("xstateSigframeSize", uint: k.xstateSigframeSize); w.field("rtSigframeSize", uint: k.rtSigframeSize)
+                w.field("redZone", uint: k.redZone); w.field("source", string: k.source)
+                w.close()
+            }
+            if let b = h.bootId { w.field("bootId", string: b) }
+            w.field("clock", string: h.clock)
+            w.field("startMonoNs", uint: h.startMonoNs); w.field("startWallNs", uint: h.startWallNs)
+            w.field("checks", string: h.checks); w.field("regs", string: h.regs)
+            w.field("keyInterval", int: Int64(h.keyInterval))
+            TraceRecordJSON.endLine(&w)
+        }
+    }
+
+    public func syscall(_ r: SyscallRecord, observed: SyscallObservations?, to buffer: JSONLineBuffer) {
+        let userStack = r.userStack.map { intern($0, buffer) }
+        let kernelStack = r.kernelStack.map { intern($0, buffer) }
+        let entryObs = observed?.entry, exitObs = observed?.exit
+        let entryMaps = entryObs?.maps.map { internMaps($0, buffer) }
+        let exitMaps = exitObs?.maps.map { internMaps($0, buffer) }
+        let entryKstack = entryObs?.kernelStack.flatMap { $0 == r.kernelStack ? nil : intern($0, buffer) }
+        let exitKstack = exitObs?.kernelStack.map { intern($0, buffer) }
+        let key = beginRecord(r.tid)
+        TraceRecordJSON.appending(to: buffer) { w in
+            w.open()
+            w.field("type", string: "syscall")
+            w.field("pid", int: Int64(r.pid)); w.field("tid", int: Int64(r.tid))
+            w.field("abi", string: r.abi.rawValue); w.field("nr", int: r.nr); w.field("name", string: r.name)
+            w.key("args"); w.openArray()
+            for a in r.args { w.string(a) }
+            w.closeArray()
+            if r.entryRegs.map({ StopDerivation.rawArgs($0, abi: r.abi) != r.rawArgs }) ?? true {
+                w.key("rawArgs"); w.openArray()
+                for a in r.rawArgs { w.hex(a.rawValue) }
+                w.closeArray()
+            }
+            if let s = r.strings {
+                w.key("strings"); w.open()
+                for k in s.keys.sorted() { w.key(dynamic: k); w.traceeString(s[k]!) }
+                w.close()
+            }
+            if let v = r.ret { w.field("ret", int: v) }
+            if let e = r.error { w.field("error", string: e) }
+            w.field("entryNs", uint: r.entryNs)
+            if let x = r.exitNs { w.field("exitNs", uint: x) }
+            if key { w.field("key", bool: true) }
+            if let id = userStack { w.field("userStack", int: Int64(id)) }
+            if let id = kernelStack { w.field("kernelStack", int: Int64(id)) }
+            if let g = r.entryRegs {
+                w.key("entryStop")
+                stop(r.tid, regs: g, obs: entryObs, abi: r.abi, maps: entryMaps, kstack: entryKstack, derived: nil,
+                     judged: r.crossing != nil, &w)
+            }
+            if let g = r.exitRegs {
+                w.key("exitStop")
+                stop(r.tid, regs: g, obs: exitObs, abi: r.abi, maps: exitMaps, kstack: exitKstack, derived: entryObs,
+                     judged: r.crossing != nil, &w)
+            }
+            if let c = r.crossing { w.key("crossing"); crossing(c, &w) }
+            TraceRecordJSON.endLine(&w)
+        }
+    }
+
+    public func signal(_ r: SignalRecord, observed: SignalObservations?, to buffer: JSONLineBuffer) {
+        let d = observed?.delivery, h = observed?.handlerEntry
+        let dMaps = d?.maps.map { internMaps($0, buffer) }, hMaps = h?.maps.map { internMaps($0, buffer) }
+        let dKstack = d?.kernelStack.map { intern($0, buffer) }, hKstack = h?.kernelStack.map { intern($0, buffer) }
+        let key = d != nil && beginRecord(r.tid)
+        TraceRecordJSON.appending(to: buffer) { w in
+            w.open()
+            w.field("type", string: "signal")
+            w.field("pid", int: Int64(r.pid)); w.field("tid", int: Int64(r.tid))
+            w.field("signo", int: Int64(r.signo)); w.field("name", string: r.name)
+            if let c = r.code { w.field("code", string: c) }
+            if let c = d?.signalCode { w.field("siCode", int: Int64(c)) }
+            w.field("timeNs", uint: r.timeNs)
+            if let s = r.handlerStepped { w.field("handlerStepped", bool: s) }
+            if key { w.field("key", bool: true) }
+            if let d {
+                w.key("deliveryStop")
+                stop(r.tid, regs: d.regs, obs: d, abi: .x86_64, maps: dMaps, kstack: dKstack, derived: nil, signo: r.signo, judged: true, &w)
+            }
+            if let h {
+                w.key("handlerStop")
+                stop(r.tid, regs: h.regs, obs: h, abi: .x86_64, maps: hMaps, kstack: hKstack, derived: d, signo: r.signo, judged: true, &w)
+            }
+            if let c = r.crossing { w.key("crossing"); crossing(c, &w) }
+            TraceRecordJSON.endLine(&w)
+        }
+    }
+
+    /// exec, clone, exit, attach and detach records. An exit ends the thread's state.
+    public func record(_ r: TraceRecord, to buffer: JSONLineBuffer) {
+        switch r {
+        case .syscall(let s): syscall(s, observed: nil, to: buffer)
+        case .signal(let s): signal(s, observed: nil, to: buffer)
+        case .exit(let e):
+            threads[e.tid] = nil
+            TraceRecordJSON.appendLine(r, to: buffer)
+        case .exec(let e):
+            // The new image: the thread (under the leader's tid) starts over with a key record.
+            threads[e.tid] = nil
+            if let f = e.formerTid { threads[f] = nil }
+            TraceRecordJSON.appendLine(r, to: buffer)
+        default:
+            TraceRecordJSON.appendLine(r, to: buffer)
+        }
+    }
+
+    // MARK: stops
+
+    /// Whether this record of `tid` is a key record (its first stop written in full), and counts it.
+    func beginRecord(_ tid: Int32) -> Bool {
+        var t = threads[tid] ?? ThreadView()
+        let key = t.regs == nil || t.sinceKey + 1 >= options.keyInterval
+        if key { t.regs = nil; t.sticky = nil; t.sinceKey = 0 } else { t.sinceKey += 1 }
+        threads[tid] = t
+        return key
+    }
+
+    /// One stop. `derived`: the stop its derived fields come from (the entry stop for an exit, the
+    /// delivery for a handler entry).
+    func stop(_ tid: Int32, regs g: Registers, obs: StopObservation?, abi: SyscallABI, maps: [Int]?, kstack: Int?,
+              derived: StopObservation?, signo: Int32? = nil, judged: Bool, _ w: inout JSONBytes) {
+        var view = threads[tid] ?? ThreadView()
+        w.open()
+        w.key("regs")
+        if options.regsFull || view.regs == nil {
+            TraceRecordJSON.registers(g, &w)
+        } else {
+            registerDelta(from: view.regs!, to: g, &w)
+        }
+        view.regs = g
+        if obs == nil && judged { w.field("noObs", bool: true) }
+        if let o = obs {
+            let predicted = StopDerivation.predictedInfo(o.kind, regs: g, abi: abi)
+            if o.syscallInfo != predicted { w.key("info"); info(o.syscallInfo, predicted: predicted, &w) }
+            let now = Sticky(insn: o.bytesBeforeIP, maps: maps, elf32: o.is32BitTask,
+                             altBase: o.sigaltstack?.base.rawValue, altSize: o.sigaltstack?.size)
+            let was = view.sticky
+            if was == nil || was!.insn != now.insn {
+                w.key("insn")
+                if let b = now.insn { w.string(hexDigits(b)) } else { w.null() }
+            }
+            if was == nil || was!.maps != now.maps {
+                w.key("maps")
+                if let m = now.maps { ints(m, &w) } else { w.null() }
+            }
+            if was == nil || was!.elf32 != now.elf32 {
+                w.key("elf")
+                if let e = now.elf32 { w.int(e ? 32 : 64) } else { w.null() }
+            }
+            if was == nil || was!.altBase != now.altBase || was!.altSize != now.altSize {
+                w.key("alt")
+                if let b = now.altBase, let s = now.altSize { w.openArray(); w.hex(b); w.hex(s); w.closeArray() } else { w.null() }
+            }
+            view.sticky = now
+            if let k = kstack { w.field("kstack", int: Int64(k)) }
+            if !o.kernelStackReadAtStop { w.field("kstackBeforeStop", bool: true) }
+            if let c = o.contextSwitches { w.key("ctxsw"); w.openArray(); w.uint(c.voluntary); w.uint(c.nonvoluntary); w.closeArray() }
+            if let s = o.procSyscall { w.field("procSyscall", string: s) }
+            if let s = o.procSyscallAtStop { w.field("procSyscallAtStop", string: s) }
+            if let f = o.sigreturnFrameWords { w.key("frameWords"); words(f, &w) }
+            if o.signo != signo { w.key("signo"); if let s = o.signo { w.int(Int64(s)) } else { w.null() } }
+            derivedFields(o, from: derived, &w)
+            if o.saHandler != nil || o.saFlags != nil || o.saRestorer != nil {
+                w.key("sa"); w.open()
+                if let h = o.saHandler { w.hexField("handler", h) }
+                if let f = o.saFlags { w.key("flags"); w.hex(f) }
+                if let r = o.saRestorer { w.hexField("restorer", r) }
+                w.close()
+            }
+            if let words = o.handlerStackWords { w.key("words"); self.words(words, &w) }
+        }
+        threads[tid] = view
+        w.close()
+    }
+
+    /// The fields an exit (handler-entry) stop takes from its entry (delivery) stop, written only when they
+    /// are not what that stop gives.
+    func derivedFields(_ o: StopObservation, from d: StopObservation?, _ w: inout JSONBytes) {
+        let ruleEntryRegs = o.kind == .syscallExit ? d?.regs : nil
+        if o.entryRegs != ruleEntryRegs {
+            w.key("entryRegs"); if let g = o.entryRegs { TraceRecordJSON.registers(g, &w) } else { w.null() }
+        }
+        let ruleInterrupted = o.kind == .handlerEntry ? d?.regs : nil
+        if o.interruptedRegs != ruleInterrupted {
+            w.key("interruptedRegs"); if let g = o.interruptedRegs { TraceRecordJSON.registers(g, &w) } else { w.null() }
+        }
+        let ruleArch = o.kind == .syscallExit ? d?.syscallInfo?.arch : nil
+        if o.entryAuditArch != ruleArch {
+            w.key("entryArch"); if let a = o.entryAuditArch { w.hex(UInt64(a)) } else { w.null() }
+        }
+        let ruleSwitches = o.kind == .syscallExit ? d?.contextSwitches : nil
+        if o.entryContextSwitches != ruleSwitches {
+            w.key("entryCtxsw")
+            if let c = o.entryContextSwitches { w.openArray(); w.uint(c.voluntary); w.uint(c.nonvoluntary); w.closeArray() } else { w.null() }
+        }
+        let ruleCode = o.kind == .handlerEntry ? d?.signalCode : (o.kind == .signalDelivery ? o.signalCode : nil)
+        if o.signalCode != ruleCode {
+            w.key("siCode"); if let c = o.signalCode { w.int(Int64(c)) } else { w.null() }
+        }
+    }
+
+    func registerDelta(from a: Registers, to b: Registers, _ w: inout JSONBytes) {
+        w.open()
+        let av = a.values, bv = b.values
+        for i in 0..<27 where av[i] != bv[i] {
+            w.key(Self.registerKeys[i])
+            w.hex(bv[i])
+        }
+        w.close()
+    }
+
+    static let registerKeys: [StaticString] = [
+        "r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8", "rax", "rcx", "rdx", "rsi", "rdi",
+        "origRax", "rip", "cs", "eflags", "rsp", "ss", "fsBase", "gsBase", "ds", "es", "fs", "gs",
+    ]
+
+    func info(_ i: SyscallInfo?, predicted p: SyscallInfo?, _ w: inout JSONBytes) {
+        guard let i else { w.null(); return }
+        w.open()
+        if i.op != p?.op { w.field("op", int: Int64(i.op.rawValue)) }
+        if i.arch != p?.arch { w.key("arch"); w.hex(UInt64(i.arch)) }
+        if i.instructionPointer != p?.instructionPointer { w.hexField("ip", i.instructionPointer) }
+        if i.stackPointer != p?.stackPointer { w.hexField("sp", i.stackPointer) }
+        if i.nr != p?.nr { w.key("nr"); if let n = i.nr { w.int(n) } else { w.null() } }
+        if i.args != p?.args {
+            w.key("args")
+            if let a = i.args { w.openArray(); for v in a { w.hex(v.rawValue) }; w.closeArray() } else { w.null() }
+        }
+        if i.rval != p?.rval { w.key("rval"); if let v = i.rval { w.int(v) } else { w.null() } }
+        if i.isError != p?.isError { w.key("isError"); if let v = i.isError { w.bool(v) } else { w.null() } }
+        w.close()
+    }
+
+    func ints(_ v: [Int], _ w: inout JSONBytes) {
+        w.openArray()
+        for x in v { w.int(Int64(x)) }
+        w.closeArray()
+    }
+
+    func words(_ v: [UInt64], _ w: inout JSONBytes) {
+        w.openArray()
+        for x in v { w.hex(x) }
+        w.closeArray()
+    }
+
+    // MARK: verdicts
+
+    /// The compact verdict (entry, counts, the failures in full), or every check with `--checks all`.
+    func crossing(_ c: Crossing, _ w: inout JSONBytes) {
+        if options.checksAll { TraceRecordJSON.crossing(c, &w); return }
+        w.open()
+        w.field("entry", string: c.entry.rawValue)
+        var passed = 0
+        for k in c.checks where k.ok { passed += 1 }
+        w.field("passed", int: Int64(passed))
+        w.key("failed"); w.openArray()
+        for k in c.checks where !k.ok {
+            w.open()
+            w.field("name", string: k.name); w.field("expected", string: k.expected); w.field("actual", string: k.actual)
+            w.close()
+        }
+        w.closeArray()
+        w.close()
+    }
+
+    // MARK: interning
+
+    /// The id of a stack, writing its record (and its modules') first when it is new.
+    func intern(_ frames: [Frame], _ buffer: JSONLineBuffer) -> Int {
+        if let id = stacks[frames] { return id }
+        if stacks.count >= options.internCapacity { stacks.removeAll(keepingCapacity: true) }
+        let id = stacks.count
+        stacks[frames] = id
+        let moduleIds = frames.map { f in f.module.map { internModule(ModuleKey(path: $0, buildId: f.buildId), buffer) } }
+        TraceRecordJSON.appending(to: buffer) { w in
+            w.open()
+            w.field("type", string: "stack"); w.field("id", int: Int64(id))
+            w.key("frames"); w.openArray()
+            for (f, m) in zip(frames, moduleIds) {
+                w.open()
+                w.hexField("pc", f.pc)
+                if let s = f.symbol { w.field("symbol", string: s) }
+                if let v = f.offset { w.field("offset", uint: v) }
+                if let v = f.length { w.field("length", uint: v) }
+                if let m { w.field("module", int: Int64(m)) }
+                if let s = f.file { w.field("file", string: s) }
+                if let v = f.line { w.field("line", int: Int64(v)) }
+                if let b = f.inlined { w.field("inlined", bool: b) }
+                if let b = f.isActivation { w.field("isActivation", bool: b) }
+                if let s = f.note { w.field("note", string: s) }
+                w.close()
+            }
+            w.closeArray()
+            TraceRecordJSON.endLine(&w)
+        }
+        return id
+    }
+
+    func internModule(_ m: ModuleKey, _ buffer: JSONLineBuffer) -> Int {
+        if let id = modules[m] { return id }
+        if modules.count >= options.internCapacity { modules.removeAll(keepingCapacity: true); stacks.removeAll() }
+        let id = modules.count
+        modules[m] = id
+        TraceRecordJSON.appending(to: buffer) { w in
+            w.open()
+            w.field("type", string: "module"); w.field("id", int: Int64(id)); w.field("path", string: m.path)
+            if let b = m.buildId { w.field("buildId", string: b) }
+            TraceRecordJSON.endLine(&w)
+        }
+        return id
+    }
+
+    func internMaps(_ maps: [MemoryMapping], _ buffer: JSONLineBuffer) -> [Int] {
+        maps.map { m in
+            if let id = mappings[m] { return id }
+            if mappings.count >= options.internCapacity {
+                mappings.removeAll(keepingCapacity: true)
+                // Ids are reused from 0: a thread's remembered `maps` may now name other mappings.
+                for k in threads.keys { threads[k]?.sticky = nil }
+            }
+            let id = mappings.count
+            mappings[m] = id
+            TraceRecordJSON.appending(to: buffer) { w in
+                w.open()
+                w.field("type", string: "mapping"); w.field("id", int: Int64(id))
+                w.hexField("start", m.start); w.hexField("end", m.end); w.field("perms", string: m.perms)
+                w.key("offset"); w.hex(m.offset); w.field("inode", uint: m.inode); w.field("path", string: m.path)
+                TraceRecordJSON.endLine(&w)
+            }
+            return id
+        }
+    }
+}
