@@ -79,8 +79,8 @@ public final class OTLPExporter: ReportExporter {
     public init(sink: OTLPBatchSink, wallClockOffsetNs: Int64? = nil, batchSpans: Int = OTLPExporter.defaultBatchSpans) {
         self.sink = sink
         self.batchSpans = max(1, batchSpans)
-        // TODO(#14 header): once `TraceRecord.header` lands, `consume(.header)` sets this from
-        // startWallNs − startMonoNs; until then the caller's offset, or the offset now on this machine.
+        // A schema 2 trace's header replaces this (consume(header:)); a schema 1 trace has no clock
+        // pair: the caller's offset, or the offset now on this machine.
         self.wallOffsetNs = wallClockOffsetNs ?? Self.currentWallClockOffsetNs()
         var rng = SystemRandomNumberGenerator()
         var id = Data(count: 16)
@@ -266,6 +266,11 @@ public final class OTLPExporter: ReportExporter {
 
     // MARK: records
 
+    /// The clock pair read at the trace's start turns record times into dates.
+    public func consume(header: TraceHeader) throws {
+        wallOffsetNs = Int64(bitPattern: header.startWallNs &- header.startMonoNs)
+    }
+
     public func consume(_ record: TraceRecord) throws {
         switch record {
         case .syscall(let r): try syscall(r)
@@ -320,7 +325,7 @@ public final class OTLPExporter: ReportExporter {
         let failed = c.failedChecks
         var a = [attr("stackcross.crossing.entry", c.entry.rawValue),
                  attr("stackcross.crossing.verdict", failed.isEmpty ? "ok" : "failed"),
-                 attr("stackcross.crossing.checks", Int64(c.checks.count))]
+                 attr("stackcross.crossing.checks", Int64(c.checkCount))]
         if !failed.isEmpty {
             a.append(attr("stackcross.crossing.failed_checks",
                           strings: failed.map { "\($0.name): expected \($0.expected), actual \($0.actual)" }))

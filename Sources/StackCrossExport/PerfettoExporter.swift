@@ -202,7 +202,7 @@ public final class PerfettoExporter: ReportExporter {
         guard let c else { return [] }
         let failed = c.failedChecks
         var a = [annotation("entry", c.entry.rawValue), annotation("verdict", failed.isEmpty ? "ok" : "failed"),
-                 annotation("checks", Int64(c.checks.count))]
+                 annotation("checks", Int64(c.checkCount))]
         if !failed.isEmpty {
             a.append(annotation("failed_checks", strings: failed.map { "\($0.name): expected \($0.expected), actual \($0.actual)" }))
         }

@@ -11,7 +11,7 @@ final class ExportTests: TemporaryDirectoryTestCase {
     static let helpers = packageRoot.appendingPathComponent("Tests/ExportHelpers")
 
     func python(_ args: [String], timeout: TimeInterval = 120) throws -> RunResult {
-        try run("/usr/bin/env", ["python3"] + args, timeout: timeout)
+        try InspectorTests.run("/usr/bin/env", ["python3"] + args, timeout: timeout)
     }
 
     /// A real trace: fork+exec and vfork+exec of /bin/true, SIGCHLDs, loader ENOENTs, user stacks.
@@ -19,12 +19,23 @@ final class ExportTests: TemporaryDirectoryTestCase {
         let out = dir.appendingPathComponent("t.jsonl")
         let r = try stackcross(["trace", "-f", "--stack", "-o", out.path, "--", try fixture("trace_forkexec").path], timeout: 120)
         XCTAssertEqual(r.status, 0, r.stderr)
+        traceClockOffset = try headerOffset(out)
         return (out, try records(out))
     }
 
+    /// The fixture trace's wall-clock offset from its header.
+    var traceClockOffset: Int64?
+
+    /// Whole records (stacks and registers resolved), as the exporters see them.
     func records(_ url: URL) throws -> [TraceRecord] {
-        let dec = JSONDecoder()
-        return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { try dec.decode(TraceRecord.self, from: Data($0.utf8)) }
+        try TraceFile.records(Array(try Data(contentsOf: url)), file: url.path, judged: false)
+    }
+
+    /// The header's clock pair: wall-clock ns = monotonic ns + this.
+    func headerOffset(_ url: URL) throws -> Int64 {
+        let first = try XCTUnwrap(String(contentsOf: url, encoding: .utf8).split(separator: "\n").first)
+        let h = try JSONDecoder().decode(TraceHeader.self, from: Data(first.utf8))
+        return Int64(bitPattern: h.startWallNs &- h.startMonoNs)
     }
 
     func jsonLines(_ url: URL) throws -> [[String: Any]] {
@@ -96,7 +107,8 @@ final class ExportTests: TemporaryDirectoryTestCase {
             XCTAssertEqual((s["resource"] as? [String: Any])?["os.type"] as? String, "linux", file: file, line: line)
             XCTAssertNotNil((s["resource"] as? [String: Any])?["host.name"] as? String, file: file, line: line)
         }
-        // The wall clock is this machine's (the trace was made here, since boot).
+        // Dates come from the header's clock pair (and so are near this machine's wall clock).
+        XCTAssertEqual(offset, traceClockOffset, "span times are the header's startWallNs + (entryNs - startMonoNs)", file: file, line: line)
         XCTAssertLessThan(abs((offset ?? 0) - Self.wallClockOffsetNow()), 2_000_000_000, file: file, line: line)
 
         // Signals are events of the process spans; forks link the child's process span to the parent's.
@@ -163,7 +175,7 @@ final class ExportTests: TemporaryDirectoryTestCase {
 
         // A longer trace goes out in several requests of at most 1024 spans each.
         let big = dir.appendingPathComponent("big.jsonl")
-        let g = try run("/bin/sh", ["-c", "python3 '\(Self.helpers.path)/gen_trace.py' 3000 > '\(big.path)'"])
+        let g = try InspectorTests.run("/bin/sh", ["-c", "python3 '\(Self.helpers.path)/gen_trace.py' 3000 > '\(big.path)'"])
         XCTAssertEqual(g.status, 0, g.stderr)
         let got2 = dir.appendingPathComponent("got2.jsonl")
         let (url2, _) = try startReceiver("ok", out: got2)
@@ -295,8 +307,8 @@ final class ExportTests: TemporaryDirectoryTestCase {
     func testMillionRecordExportStaysUnder64MB() throws {
         for format in ["otlp", "perfetto"] {
             let out = dir.appendingPathComponent("out.\(format)")
-            let r = try run("/bin/sh", ["-c", """
-                python3 '\(Self.helpers.path)/gen_trace.py' 1000000 | /usr/bin/time -f 'peakKB=%M' \
+            let r = try InspectorTests.run("/bin/sh", ["-c", """
+                python3 '\(Self.helpers.path)/gen_trace.py' 1000000 16 | /usr/bin/time -f 'peakKB=%M' \
                 '\(stackcrossBinary.path)' report - --format \(format) -o '\(out.path)'
                 """], timeout: 900)
             XCTAssertEqual(r.status, 0, r.stderr)
@@ -312,7 +324,7 @@ final class ExportTests: TemporaryDirectoryTestCase {
     /// resolves every callstack, and more than one SEQ_INCREMENTAL_STATE_CLEARED appears.
     func testPerfettoInterningResetsStayDecodable() throws {
         let big = dir.appendingPathComponent("big.jsonl")
-        let g = try run("/bin/sh", ["-c", "python3 '\(Self.helpers.path)/gen_trace.py' 20000 > '\(big.path)'"])
+        let g = try InspectorTests.run("/bin/sh", ["-c", "python3 '\(Self.helpers.path)/gen_trace.py' 20000 > '\(big.path)'"])
         XCTAssertEqual(g.status, 0, g.stderr)
         let pf = dir.appendingPathComponent("t.pftrace")
         let r = try stackcross(["report", big.path, "--format", "perfetto", "-o", pf.path, "--perfetto-max-interned", "50"])
