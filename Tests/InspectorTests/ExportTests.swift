@@ -146,7 +146,7 @@ final class ExportTests: TemporaryDirectoryTestCase {
 
     /// A receiver started here; returns its URL and the process.
     func startReceiver(_ mode: String, out: URL) throws -> (String, Process) {
-        let portFile = dir.appendingPathComponent("port-\(mode.replacingOccurrences(of: ":", with: "_"))")
+        let portFile = dir.appendingPathComponent("port-\(UUID().uuidString)")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", Self.helpers.appendingPathComponent("otlp_tool.py").path, "serve", portFile.path, mode, out.path]
