@@ -127,8 +127,13 @@ struct ReportCommand: ParsableCommand {
 
     /// `--otlp-endpoint`: the spans go to a collector; the trace file is only read.
     private func send(to url: String, from inFile: FileHandle) throws {
-        guard case .success(let endpoint) = OTLPEndpoint.parse(url) else { throw ValidationError("bad --otlp-endpoint") }
-        let sink = OTLPHTTPSink(endpoint: endpoint, attempts: otlpAttempts, timeout: otlpTimeout)
+        try Self.sendOTLP(input: input, from: inFile, to: url, timeout: otlpTimeout, attempts: otlpAttempts, command: "report")
+    }
+
+    /// Reads a trace and POSTs its spans to an OTLP/HTTP endpoint (also `trace --otlp-endpoint`).
+    static func sendOTLP(input: String, from inFile: FileHandle, to url: String, timeout: Double, attempts: Int, command: String) throws {
+        guard case .success(let endpoint) = OTLPEndpoint.parse(url) else { throw ValidationError("bad --otlp-endpoint \(url)") }
+        let sink = OTLPHTTPSink(endpoint: endpoint, attempts: attempts, timeout: timeout)
         let exporter = OTLPExporter(sink: sink)
         let reader = ReportReader(file: input == "-" ? "<stdin>" : input, exporter: exporter)
         do {
@@ -139,9 +144,9 @@ struct ReportCommand: ParsableCommand {
             }
             try reader.finish()
         } catch {
-            if let e = error as? ReportInputError { throw RuntimeFailure("report: \(e)") }
-            throw RuntimeFailure("report: \(error) (the trace \(input) is unchanged)")
+            if let e = error as? ReportInputError { throw RuntimeFailure("\(command): \(e)") }
+            throw RuntimeFailure("\(command): \(error) (the trace \(input) is unchanged)")
         }
-        try? OutputFile.standardError.write("report: sent \(exporter.spansSent) spans in \(sink.requestsSent) requests to \(endpoint)\n")
+        try? OutputFile.standardError.write("\(command): sent \(exporter.spansSent) spans in \(sink.requestsSent) requests to \(endpoint)\n")
     }
 }

@@ -239,6 +239,25 @@ final class ExportTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(r2.status, 0, r2.stderr)
     }
 
+    func testTraceWithOTLPEndpointWritesTheFileThenSendsIt() throws {
+        let got = dir.appendingPathComponent("got.jsonl")
+        let (url, _) = try startReceiver("ok", out: got)
+        let out = dir.appendingPathComponent("t.jsonl")
+        let r = try stackcross(["trace", "-f", "-o", out.path, "--otlp-endpoint", url, "--", try fixture("trace_forkexec").path], timeout: 120)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        traceClockOffset = try headerOffset(out)
+        try checkSpans(try jsonLines(got), against: try records(out))
+
+        // Endpoint down: the trace is written whole, the send fails, exit 1.
+        let out2 = dir.appendingPathComponent("t2.jsonl")
+        let down = try stackcross(["trace", "-f", "-o", out2.path, "--otlp-endpoint", "http://127.0.0.1:1", "--", try fixture("trace_forkexec").path], timeout: 120)
+        XCTAssertEqual(down.status, 1, down.stderr)
+        XCTAssertTrue(down.stderr.contains("gave up after 5 attempts"), down.stderr)
+        XCTAssertEqual(Self.syscalls(try records(out2)).count, Self.syscalls(try records(out)).count, "the trace file is complete")
+        let noFile = try stackcross(["trace", "--otlp-endpoint", url, "--", "/bin/true"])
+        XCTAssertEqual(noFile.status, 64, noFile.stderr)
+    }
+
     // MARK: Perfetto
 
     func testPerfettoSlicesMatchEverySyscallWithInternedCallstacks() throws {
