@@ -10,6 +10,11 @@ struct AttachCommand: ParsableCommand {
         discussion: """
             Kernel stacks come from /proc/PID/task/TID/stack, read before each thread is stopped \
             (root only). The process runs on afterwards exactly as before.
+
+            EXAMPLES:
+              stackcross attach 1234
+              stackcross attach 1234 --json -o snap.json
+              stackcross attach 1234 --no-kernel --max-frames 16
             """)
 
     @Argument(help: "The process to snapshot.")

@@ -7,7 +7,15 @@ struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Print the simulated kernel stack of one kind of crossing (pt_regs slots, stack switch, C frames).",
-        discussion: "KIND is one of: \(CrossingKind.names). The configuration (THREAD_SIZE, FRED, random kstack offset, CPU vendor) is read from the running kernel where it can be.")
+        discussion: """
+        KIND is one of: \(CrossingKind.names). The configuration (THREAD_SIZE, FRED, random kstack offset, \
+        CPU vendor) is read from the running kernel where it can be.
+
+        EXAMPLES:
+          stackcross model --entry syscall
+          stackcross model --entry int80-32 --vendor intel
+          stackcross model --entry signal --fred --json
+        """)
 
     @Option(name: .long, help: ArgumentHelp("The way in to lay out.", valueName: "KIND"))
     var entry: String = "syscall"

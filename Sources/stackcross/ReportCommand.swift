@@ -14,14 +14,23 @@ struct ReportCommand: ParsableCommand {
         Formats: text (strace-like lines with stacks), html (one self-contained page), chrome \
         (trace-event JSON for Perfetto), folded (frame;frame count lines), flamegraph (SVG), \
         summary (strace -c table with check totals), otlp (OpenTelemetry ExportTraceServiceRequest \
-        protobuf), perfetto (native Perfetto trace). The input is read as a stream. With \
-        --otlp-endpoint the spans are POSTed to an OTLP/HTTP collector instead.
+        protobuf), perfetto (native Perfetto trace). The input is read as a stream. \
+        Without --format: text. With --otlp-endpoint the spans are POSTed to an OTLP/HTTP collector.
+
+        EXAMPLES:
+          stackcross report trace.jsonl
+          stackcross report trace.jsonl --format html -o trace.html
+          stackcross report trace.jsonl --format chrome -o trace.json
+          stackcross report trace.jsonl --format flamegraph -o flame.svg
+          stackcross report trace.jsonl --format perfetto -o trace.pftrace
+          stackcross report trace.jsonl --otlp-endpoint http://localhost:4318
+          stackcross attach 1234 --json | stackcross report - --format summary
         """)
 
     @Argument(help: "A trace written by `stackcross trace -o`, or a snapshot from `stackcross attach --json`; - for stdin.")
     var input: String
 
-    @Option(name: .long, help: "The view to make (not needed with --otlp-endpoint).")
+    @Option(name: .long, help: "The view to make (default: text; with --otlp-endpoint: otlp).")
     var format: ReportFormat?
 
     @Option(name: .long, help: ArgumentHelp("Send the trace as OTLP spans to this OTLP/HTTP collector (POST URL/v1/traces).", valueName: "http://host:port"))
@@ -59,8 +68,6 @@ struct ReportCommand: ParsableCommand {
             if format != nil && format != .otlp { throw ValidationError("--otlp-endpoint sends otlp; --format \(format!.rawValue) cannot go with it") }
             if output != nil { throw ValidationError("--otlp-endpoint and -o: choose one") }
             if !(otlpTimeout > 0) || otlpAttempts < 1 { throw ValidationError("--otlp-timeout must be > 0 and --otlp-attempts >= 1") }
-        } else if format == nil {
-            throw ValidationError("missing --format (or --otlp-endpoint)")
         }
     }
 
@@ -98,7 +105,7 @@ struct ReportCommand: ParsableCommand {
         options.maxChromeEventsPerThread = maxEventsPerThread
         options.perfettoMaxInterned = perfettoMaxInterned
         let title = input == "-" ? "stdin" : URL(fileURLWithPath: input).lastPathComponent
-        let exporter = format!.makeExporter(writer: writer, title: title, options: options)
+        let exporter = (format ?? .text).makeExporter(writer: writer, title: title, options: options)
         let reader = ReportReader(file: input == "-" ? "<stdin>" : input, exporter: exporter)
         do {
             while true {

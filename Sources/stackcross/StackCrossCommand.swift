@@ -1,11 +1,21 @@
 import ArgumentParser
 import Logging
+import StackCross
 
 @main
 struct StackCrossCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stackcross",
         abstract: "Live inspector of Linux x86_64 process stacks: user, kernel, and the crossings between them.",
+        discussion: """
+        EXAMPLES:
+          stackcross attach 1234
+          stackcross trace -f -o trace.jsonl -- make -j4
+          stackcross report trace.jsonl
+          stackcross check trace.jsonl
+          stackcross model --entry syscall
+        """,
+        version: "stackcross " + StackCrossVersion.string,
         subcommands: [AttachCommand.self, TraceCommand.self, ReportCommand.self, CheckCommand.self, ModelCommand.self])
 
     /// Before any command runs: a broken pipe or a closed stdout becomes a write error, never a crash.

@@ -8,11 +8,30 @@ struct TraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trace",
         abstract: "Trace the syscalls of a program or of running processes, like strace, with registers and crossings.",
+        usage: """
+            stackcross trace [<options>] -- <program> [<arg> ...]
+            stackcross trace [<options>] -p <pid> [-p <pid> ...]
+            """,
         discussion: """
             Without -o, strace-like lines go to stderr as the program runs. With -o FILE the records \
             (syscall, signal, exec, clone, exit, attach, detach) go to FILE as JSON Lines instead. \
             The exit status is the program's (128+N when it was killed by signal N). With -p, \
             SIGINT, SIGTERM or SIGHUP detach from every thread and the processes run on.
+
+            -e takes strace's trace expressions: syscall names, %classes (%file, %desc, %process, \
+            %network, %signal, %ipc, %memory, %creds, %clock, %%stat…), /regex, all, none, a \
+            leading ! to negate; several -e add up.
+
+            EXAMPLES:
+              stackcross trace -- ls -l /tmp
+              stackcross trace -f -o trace.jsonl -- make -j4
+              stackcross trace -e trace=openat,read -- cat /etc/hostname
+              stackcross trace -e trace=%file -- ls
+              stackcross trace -e 'trace=!%memory' -- ls
+              stackcross trace -e trace=/^open -e trace=%process,%signal -- ls
+              stackcross trace -c -- python3 -c 'print(1)'
+              stackcross trace -f -p 1234 -p 1240
+              stackcross trace --stack -o trace.jsonl -- ./a.out
             """)
 
     @Flag(name: .customShort("f"), help: "Follow threads, forks and vforks.")

@@ -10,7 +10,7 @@ final class CountingSink: TraceSink {
     var wantsCrossings: Bool { true }
     var wantsText: Bool { false }
     func syscallEntered(_ record: SyscallRecord) {}
-    func syscallExited(_ record: SyscallRecord, observed: SyscallObservations?, returnText: String?) { calls[record.name, default: 0] += 1 }
+    func syscallExited(_ record: SyscallRecord, observed: SyscallObservations?) { calls[record.name, default: 0] += 1 }
     func signal(_ record: SignalRecord, observed: SignalObservations?, siginfoFields: [(String, String)]) {}
     func emit(_ record: TraceRecord) {}
     func flush() {}

@@ -111,8 +111,6 @@ extension ReportCLITests {
         let input = try writeSampleTrace(calls: 3)
         let bad = try stackcross(["report", input.path, "--format", "pdf"])
         XCTAssertEqual(bad.status, 64, bad.stderr)
-        let none = try stackcross(["report", input.path])
-        XCTAssertEqual(none.status, 64, none.stderr)
         let before = try Data(contentsOf: input)
         let same = try stackcross(["report", input.path, "--format", "text", "-o", input.path])
         XCTAssertEqual(same.status, 64, same.stderr)

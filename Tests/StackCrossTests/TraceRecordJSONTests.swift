@@ -22,7 +22,8 @@ final class TraceRecordJSONTests: XCTestCase {
                            syscall: SyscallCall(abi: .i386, nr: 4, name: "write", args: [1, 2, 3]),
                            userRsp: 0x7FFC_0000, userStackMapping: "[stack]",
                            checks: [Check(name: "rcx==rip", ok: false, expected: "0x1", actual: "0x2"),
-                                    Check(name: "cs", ok: true, expected: "0x33", actual: "0x33")]))
+                                    Check(name: "cs", ok: true, expected: "0x33", actual: "0x33")]),
+        retPath: TraceeString(bytes: [0x2F, 0x74, 0xFF, 0x0A, 0x3C]))
 
     static var samples: [TraceRecord] {
         [

@@ -160,7 +160,7 @@ extension SyscallTracer {
         let nr = call.record.nr
         let f = flags(abi, nr)
         let mem = memory(t)
-        let rawArgs = f.contains(.decodeAtExit) || wantsText ? call.record.rawArgs.map { $0.rawValue } : []
+        let rawArgs = f.contains(.decodeAtExit) ? call.record.rawArgs.map { $0.rawValue } : []
         if f.contains(.decodeAtExit) {
             let d = SyscallDecoder.decode(abi: abi, nr: nr, args: rawArgs, memory: mem,
                                           stringLimit: options.stringLimit, at: .exit(ret),
@@ -176,10 +176,19 @@ extension SyscallTracer {
             for e in extensions { e.observe(&obs, at: at) }
             t.exitObservation = obs
         }
-        if wantsText {
-            call.returnText = SyscallDecoder.decodeReturn(abi: abi, nr: nr, ret: ret, args: rawArgs, memory: mem)
-        }
+        // The returned fd's path goes into the record: every view renders `3</path>` from it (ReturnRendering).
+        call.record.retPath = Self.returnedPath(abi: abi, nr: nr, ret: ret, rawArgs: call.record.rawArgs, memory: mem)
         return call
+    }
+
+    /// `SyscallRecord.retPath`: the path of the fd a call returned; the common calls skip the work.
+    static func returnedPath(abi: SyscallABI, nr: Int64, ret: Int64, rawArgs: [Address], memory: TraceeMemory) -> TraceeString? {
+        switch ReturnRendering.kind(abi: abi, nr: nr) {
+        case .fd, .fcntl: guard ret >= 0 else { return nil }
+        default: return nil
+        }
+        return SyscallDecoder.returnedFDPath(abi: abi, nr: nr, ret: ret, args: rawArgs.map(\.rawValue), memory: memory)
+            .map { TraceeString(bytes: $0) }
     }
 
     func exitObservation(_ t: TracedTask, _ call: ReportedCall, info: sc_syscall_info, regs: Registers) -> StopObservation {
@@ -220,9 +229,8 @@ extension SyscallTracer {
                                       stringLimit: options.stringLimit, at: .exit(ret))
         rec.args = d.args
         if !d.strings.isEmpty { rec.strings = d.strings }
-        let text = wantsText
-            ? SyscallDecoder.decodeReturn(abi: abi, nr: nr, ret: ret, args: raw.map(\.rawValue), memory: mem) : nil
-        output.submit(.exited(ReportedCall(rec, returnText: text)))
+        rec.retPath = Self.returnedPath(abi: abi, nr: nr, ret: ret, rawArgs: raw, memory: mem)
+        output.submit(.exited(ReportedCall(rec)))
     }
 
     /// A task died (or is about to) inside a syscall: its record goes out without a return value.

@@ -12,7 +12,7 @@ public protocol TraceSink: AnyObject {
     func syscallEntered(_ record: SyscallRecord)
     /// Every reported syscall once, at its exit stop or when its task died inside it (`ret` nil).
     /// `observed`: the stops the record keeps for the model (nil when crossings are not judged).
-    func syscallExited(_ record: SyscallRecord, observed: SyscallObservations?, returnText: String?)
+    func syscallExited(_ record: SyscallRecord, observed: SyscallObservations?)
     /// A signal-delivery stop; `siginfoFields` (si_pid…) only when `wantsText`.
     /// `observed`: the signal's stops for the model (nil when crossings are not judged).
     func signal(_ record: SignalRecord, observed: SignalObservations?, siginfoFields: [(String, String)])

@@ -57,7 +57,7 @@ public final class TraceOutput: TraceSink {
         writer.header(h(), to: json)
     }
 
-    public func syscallExited(_ record: SyscallRecord, observed: SyscallObservations?, returnText: String?) {
+    public func syscallExited(_ record: SyscallRecord, observed: SyscallObservations?) {
         switch mode {
         case .jsonLines:
             beginJSON()
@@ -72,9 +72,9 @@ public final class TraceOutput: TraceSink {
             let shown = lineContext.shown(record)
             if openLine == record.tid {
                 openLine = nil
-                line(SyscallLine.formatExit(record: shown, returnText: returnText))
+                line(SyscallLine.formatExit(record: shown))
             } else {
-                line(SyscallLine.formatResumed(record: shown, showPid: showPid, returnText: returnText))
+                line(SyscallLine.formatResumed(record: shown, showPid: showPid))
             }
             lineContext.exited(record)
             // --stack: the frames under the call, as strace -k prints them.

@@ -7,9 +7,8 @@ final class ReportedCall: @unchecked Sendable {
     var record: SyscallRecord
     var entry: StopObservation?
     var exit: StopObservation?
-    var returnText: String?
-    init(_ record: SyscallRecord, entry: StopObservation? = nil, exit: StopObservation? = nil, returnText: String? = nil) {
-        self.record = record; self.entry = entry; self.exit = exit; self.returnText = returnText
+    init(_ record: SyscallRecord, entry: StopObservation? = nil, exit: StopObservation? = nil) {
+        self.record = record; self.entry = entry; self.exit = exit
     }
 }
 
@@ -135,7 +134,7 @@ final class TraceOutputThread: @unchecked Sendable {
             sink.syscallEntered(rec)
         case .exited(let call):
             guard judgeCrossings else {
-                sink.syscallExited(call.record, observed: nil, returnText: call.returnText)
+                sink.syscallExited(call.record, observed: nil)
                 return
             }
             // The model judges the observations as the record keeps them, so `stackcross check` judging the
@@ -143,7 +142,7 @@ final class TraceOutputThread: @unchecked Sendable {
             // after: its checks are then freed while they are hot, and the record is not copied.
             let observed = SyscallObservations(entry: call.entry?.recorded(), exit: call.exit?.recorded())
             call.record.crossing = model.crossing(for: observed)
-            sink.syscallExited(call.record, observed: observed, returnText: call.returnText)
+            sink.syscallExited(call.record, observed: observed)
             call.record.crossing = nil
         case .signal(var rec, let fields, let stops):
             var observed: SignalObservations?

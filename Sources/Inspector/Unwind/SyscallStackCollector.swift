@@ -223,16 +223,16 @@ public final class SyscallStackCollector: TraceSink, TraceExtension {
 
     public func syscallEntered(_ record: SyscallRecord) { downstream.syscallEntered(record) }
 
-    public func syscallExited(_ record: SyscallRecord, observed: SyscallObservations?, returnText: String?) {
+    public func syscallExited(_ record: SyscallRecord, observed: SyscallObservations?) {
         let key = RecordKey(tid: record.tid, entryNs: record.entryNs)
         guard let job = lock.withLock({ jobs.removeValue(forKey: key) }) else {
-            downstream.syscallExited(record, observed: observed, returnText: returnText)
+            downstream.syscallExited(record, observed: observed)
             return
         }
         var r = record
         if let done = job.frames {
             r.userStack = done
-            downstream.syscallExited(r, observed: observed, returnText: returnText)
+            downstream.syscallExited(r, observed: observed)
             return
         }
         let t0 = monotonicSeconds()
@@ -245,7 +245,7 @@ public final class SyscallStackCollector: TraceSink, TraceExtension {
         if dt > 0.002 {
             logger.debug("slow unwind", metadata: ["us": "\(Int(dt * 1e6))", "syscall": "\(record.name)", "tracee.tid": "\(record.tid)"])
         }
-        downstream.syscallExited(r, observed: observed, returnText: returnText)
+        downstream.syscallExited(r, observed: observed)
     }
 
     public func signal(_ record: SignalRecord, observed: SignalObservations?, siginfoFields: [(String, String)]) {

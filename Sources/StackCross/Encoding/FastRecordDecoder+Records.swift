@@ -178,7 +178,7 @@ extension FastRecordDecoder.Cursor {
         var strings: [String: TraceeString]?, ret: Int64?, error: String?, entryNs: UInt64?, exitNs: UInt64?
         var entryRegs: Registers?, exitRegs: Registers?, userStack: [Frame]?, kernelStack: [Frame]?, crossing: Crossing?
         var signo: Int32?, codeName: String?, codeNumber: Int32?, timeNs: UInt64?, formerTid: Int32?, path: TraceeString?
-        var child: Int32?, kind: CloneRecord.Kind?, signal: String?, handlerStepped: Bool?
+        var child: Int32?, kind: CloneRecord.Kind?, signal: String?, handlerStepped: Bool?, retPath: TraceeString?
         var extras = RecordExtras()
         var v2 = false
         var seen: UInt64 = 0
@@ -224,10 +224,11 @@ extension FastRecordDecoder.Cursor {
             case "kind": try Self.first(&seen, 24); kind = try c.cloneKind()
             case "signal": try Self.first(&seen, 25); signal = try c.optional { try $0.string() }
             case "handlerStepped": try Self.first(&seen, 26); handlerStepped = try c.optional { try $0.bool() }
-            case "key": try Self.first(&seen, 27); extras.key = try c.bool(); v2 = true
-            case "siCode": try Self.first(&seen, 28); extras.siCode = try c.int32(); v2 = true
-            case "entryStop", "deliveryStop": try Self.first(&seen, 29); extras.first = try c.stopPatch(); v2 = true
-            case "exitStop", "handlerStop": try Self.first(&seen, 30); extras.second = try c.stopPatch(); v2 = true
+            case "retPath": try Self.first(&seen, 27); retPath = try c.optional { try $0.traceeString() }
+            case "key": try Self.first(&seen, 28); extras.key = try c.bool(); v2 = true
+            case "siCode": try Self.first(&seen, 29); extras.siCode = try c.int32(); v2 = true
+            case "entryStop", "deliveryStop": try Self.first(&seen, 30); extras.first = try c.stopPatch(); v2 = true
+            case "exitStop", "handlerStop": try Self.first(&seen, 31); extras.second = try c.stopPatch(); v2 = true
             default: try c.skip()
             }
         }
@@ -245,7 +246,7 @@ extension FastRecordDecoder.Cursor {
             return .syscall(SyscallRecord(
                 pid: pid, tid: tid, abi: abi, nr: nr, name: name, args: args, rawArgs: rawArgs ?? [], strings: strings,
                 ret: ret, error: error, entryNs: entryNs, exitNs: exitNs, entryRegs: entryRegs, exitRegs: exitRegs,
-                userStack: userStack, kernelStack: kernelStack, crossing: crossing))
+                userStack: userStack, kernelStack: kernelStack, crossing: crossing, retPath: retPath))
         case "signal":
             guard let signo, let name, let timeNs, codeNumber == nil else { throw FastRecordDecoder.Unsupported() }
             return .signal(SignalRecord(pid: pid, tid: tid, signo: signo, name: name, code: codeName, timeNs: timeNs, crossing: crossing,

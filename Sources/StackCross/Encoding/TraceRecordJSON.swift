@@ -83,6 +83,7 @@ public enum TraceRecordJSON {
         }
         if let v = r.ret { w.field("ret", int: v) }
         if let e = r.error { w.field("error", string: e) }
+        if let p = r.retPath { w.key("retPath"); w.traceeString(p) }
         w.field("entryNs", uint: r.entryNs)
         if let x = r.exitNs { w.field("exitNs", uint: x) }
         if let g = r.entryRegs { w.key("entryRegs"); registers(g, &w) }

@@ -101,6 +101,7 @@ public final class TraceWriter {
             }
             if let v = r.ret { w.field("ret", int: v) }
             if let e = r.error { w.field("error", string: e) }
+            if let p = r.retPath { w.key("retPath"); w.traceeString(p) }
             w.field("entryNs", uint: r.entryNs)
             if let x = r.exitNs { w.field("exitNs", uint: x) }
             if key { w.field("key", bool: true) }

@@ -15,6 +15,9 @@ public struct SyscallRecord: Codable, Hashable, Sendable {
     public var ret: Int64?
     /// errno name when `ret` is in [-4095, -1], else nil.
     public var error: String?
+    /// The path of the fd the call returned (open, dup, socket…), exact bytes; nil for other calls
+    /// or an unknown path. What `ReturnRendering` shows as `3</path>`.
+    public var retPath: TraceeString?
     /// CLOCK_MONOTONIC at the entry and exit stops, ns.
     public var entryNs: UInt64
     public var exitNs: UInt64?
@@ -29,11 +32,13 @@ public struct SyscallRecord: Codable, Hashable, Sendable {
     public init(pid: Int32, tid: Int32, abi: SyscallABI, nr: Int64, name: String, args: [String], rawArgs: [Address],
                 strings: [String: TraceeString]? = nil, ret: Int64? = nil, error: String? = nil,
                 entryNs: UInt64, exitNs: UInt64? = nil, entryRegs: Registers? = nil, exitRegs: Registers? = nil,
-                userStack: [Frame]? = nil, kernelStack: [Frame]? = nil, crossing: Crossing? = nil) {
+                userStack: [Frame]? = nil, kernelStack: [Frame]? = nil, crossing: Crossing? = nil,
+                retPath: TraceeString? = nil) {
         self.pid = pid; self.tid = tid; self.abi = abi; self.nr = nr; self.name = name; self.args = args
         self.rawArgs = rawArgs; self.strings = strings; self.ret = ret; self.error = error
         self.entryNs = entryNs; self.exitNs = exitNs; self.entryRegs = entryRegs; self.exitRegs = exitRegs
         self.userStack = userStack; self.kernelStack = kernelStack; self.crossing = crossing
+        self.retPath = retPath
     }
 }
 

@@ -89,6 +89,7 @@ public final class ChromeTraceExporter: ReportExporter {
             var args = JSONObject()
             args.raw("args", r.args.map { Escape.json($0) }.jsonArray)
             if let ret = r.ret { args.int("ret", ret) } else { args.bool("unfinished", true) }
+            args.string("return", ReturnRendering.text(r))
             args.string("error", r.error)
             args.int("nr", r.nr)
             args.string("abi", r.abi.rawValue)

@@ -27,6 +27,8 @@ public final class HTMLExporter: ReportExporter {
         var args: [String]
         var ret: Int64?
         var error: String?
+        /// ReturnRendering's text (`-1 ENOENT (…)`, `3</path>`); nil for a snapshot's thread.
+        var returnText: String?
         var entryNs: UInt64, exitNs: UInt64?
         var userStack: Int?, kernelStack: Int?
         var regs: Registers?
@@ -178,7 +180,7 @@ public final class HTMLExporter: ReportExporter {
             if keep {
                 t.kept += 1
                 kept.append(Kept(index: syscallIndex, pid: r.pid, tid: r.tid, name: r.name, args: r.args, ret: r.ret,
-                                 error: r.error, entryNs: r.entryNs, exitNs: r.exitNs,
+                                 error: r.error, returnText: ReturnRendering.text(r), entryNs: r.entryNs, exitNs: r.exitNs,
                                  userStack: intern(r.userStack), kernelStack: intern(r.kernelStack),
                                  regs: r.entryRegs, exitRegs: r.exitRegs, crossing: r.crossing, abi: r.abi))
             } else {
@@ -242,6 +244,7 @@ public final class HTMLExporter: ReportExporter {
         o.raw("args", k.args.map(json).jsonArray)
         o.int("ret", k.ret)
         o.string("err", k.error)
+        o.string("rt", k.returnText)
         o.string("abi", k.abi?.rawValue)
         if snapshot == nil {
             o.int("t", k.entryNs >= t0 ? k.entryNs - t0 : 0)

@@ -187,7 +187,7 @@ enum HTMLTemplate {
 
       function callText(c) {
         var s = c.name + "(" + (c.args || []).join(", ") + ")";
-        if (!isSnap) s += " = " + (c.ret === undefined ? "?" : c.ret) + (c.err ? " " + c.err : "");
+        if (!isSnap) s += " = " + (c.rt === undefined ? "?" : c.rt);
         return s;
       }
 

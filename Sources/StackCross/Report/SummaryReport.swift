@@ -54,10 +54,17 @@ public final class SummaryExporter: ReportExporter {
     private let out: ReportWriter
     private var totals = ReportTotals()
     private var snapshot = false
+    /// Failed calls by `name = error` as ReturnRendering writes it; bounded by names × errnos.
+    private var failures: [String: Int] = [:]
 
     public init(writer: ReportWriter) { self.out = writer }
 
-    public func consume(_ record: TraceRecord) throws { totals.add(record) }
+    public func consume(_ record: TraceRecord) throws {
+        totals.add(record)
+        if case .syscall(let r) = record, r.ret != nil, r.error != nil {
+            failures[r.name + " = " + ReturnRendering.text(r), default: 0] += 1
+        }
+    }
 
     public func consume(_ snapshot: Snapshot) throws {
         self.snapshot = true
@@ -66,6 +73,13 @@ public final class SummaryExporter: ReportExporter {
 
     public func finish() throws {
         if !snapshot { out.write(totals.syscalls.format()) }
+        if !failures.isEmpty {
+            out.write("\nfailed calls:\n")
+            for (line, n) in failures.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
+                let c = String(n)
+                out.write(String(repeating: " ", count: max(0, 9 - c.count)) + c + "  " + line + "\n")
+            }
+        }
         out.write("\n")
         let checks = totals.orderedChecks
         if checks.isEmpty {

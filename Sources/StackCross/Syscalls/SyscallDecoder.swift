@@ -248,36 +248,20 @@ public enum SyscallDecoder {
         }
     }
 
-    static let fdReturning: Set<String> = [
-        "open", "openat", "openat2", "creat", "dup", "dup2", "dup3", "socket", "accept", "accept4", "epoll_create",
-        "epoll_create1", "eventfd", "eventfd2", "memfd_create", "pidfd_open", "timerfd_create", "signalfd",
-        "signalfd4", "inotify_init", "inotify_init1", "fanotify_init", "open_by_handle_at", "perf_event_open",
-        "userfaultfd", "pidfd_getfd", "open_tree", "fsopen", "fsmount", "fspick", "io_uring_setup", "memfd_secret",
-        "mq_open", "bpf",
-    ]
-    static let hexReturning: Set<String> = ["mmap", "mmap2", "brk", "mremap", "shmat", "set_tid_address"]
-
-    /// The return value as strace shows it after `= `: `3</etc/passwd>`, `0x7f…` for mmap and brk,
-    /// `-1 ENOENT (No such file or directory)`, `? ERESTARTSYS (To be restarted if SA_RESTART is set)`.
+    /// The return value as strace shows it after `= ` (ReturnRendering.text), with an fd's path read
+    /// from the live tracee; a thin wrapper so that live decoding and the views share one rendering.
     public static func decodeReturn(abi: SyscallABI, nr: Int64, ret: Int64, args: [UInt64] = [],
                                     memory: TraceeMemory?) -> String {
-        let name = SyscallTable.for(abi: abi).name(nr) ?? ""
-        let r = abi == .i386 ? Int64(Int32(truncatingIfNeeded: ret)) : ret
-        if let err = Errno.name(forReturn: r) {
-            let text = Errno.description(forReturn: r) ?? ""
-            return (Errno.isRestart(r) ? "? " : "-1 ") + "\(err) (\(text))"
-        }
-        if hexReturning.contains(name) { return hex(UInt64(bitPattern: r), abi: abi) }
-        if fdReturning.contains(name) || (name.hasPrefix("fcntl") && args.count > 1 && [0, 1030].contains(args[1])) {
-            return fdString(Int32(truncatingIfNeeded: r), memory: memory)
-        }
-        if name.hasPrefix("fcntl"), args.count > 1 {
-            switch args[1] {
-            case 1: return "0x\(String(r, radix: 16)) (flags \(Flags.fdFlags.format(UInt64(bitPattern: r))))"
-            case 3: return "0x\(String(r, radix: 16)) (flags \(Flags.open(UInt64(bitPattern: r))))"
-            default: break
-            }
-        }
-        return String(r)
+        ReturnRendering.text(abi: abi, nr: nr, ret: ret, args: args,
+                             retPath: returnedFDPath(abi: abi, nr: nr, ret: ret, args: args, memory: memory))
+    }
+
+    /// The path of the fd a call returned (what `SyscallRecord.retPath` holds), when it returned one.
+    public static func returnedFDPath(abi: SyscallABI, nr: Int64, ret: Int64, args: [UInt64],
+                                      memory: TraceeMemory?) -> [UInt8]? {
+        let fd = Int32(truncatingIfNeeded: ret)
+        guard let memory, fd >= 0, Int64(fd) == ret || abi == .i386,
+              ReturnRendering.returnsFD(abi: abi, nr: nr, args: args) else { return nil }
+        return memory.fdPathBytes(fd)
     }
 }

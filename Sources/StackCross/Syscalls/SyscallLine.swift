@@ -19,13 +19,8 @@ public enum SyscallLine {
         return min(k, argCount)
     }
 
-    /// The return value text after `= `: the decoder's when the engine has it (fd paths need the live
-    /// tracee), else one from the record alone; `?` when the call never returned.
-    public static func returnText(record: SyscallRecord) -> String {
-        guard let ret = record.ret else { return "?" }
-        return SyscallDecoder.decodeReturn(abi: record.abi, nr: record.nr, ret: ret,
-                                           args: record.rawArgs.map(\.rawValue), memory: nil)
-    }
+    /// The return value text after `= ` (ReturnRendering, from the record alone); `?` when the call never returned.
+    public static func returnText(record: SyscallRecord) -> String { ReturnRendering.text(record) }
 
     /// The part strace prints at the entry stop: `[pid 12] read(3, ` (ends where the exit part starts).
     public static func formatEntry(record: SyscallRecord, showPid: Bool) -> String {
