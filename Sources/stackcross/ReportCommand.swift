@@ -23,7 +23,6 @@ struct ReportCommand: ParsableCommand {
           stackcross report trace.jsonl --format chrome -o trace.json
           stackcross report trace.jsonl --format flamegraph -o flame.svg
           stackcross report trace.jsonl --format perfetto -o trace.pftrace
-          stackcross report trace.jsonl --otlp-endpoint http://localhost:4318
           stackcross attach 1234 --json | stackcross report - --format summary
         """)
 
