@@ -35,6 +35,12 @@ let package = Package(
             providers: [.apt(["libzstd-dev"])]),
         // Pure Swift: records, model, checks, tables, exporters. No tracing syscalls.
         .target(name: "StackCross", path: "Sources/StackCross"),
+        // Exporters to other engines' wire formats (OTLP, Perfetto): swift-protobuf and its generated
+        // code live here so the pure core does not pay for them.
+        .target(
+            name: "StackCrossExport",
+            dependencies: ["StackCross", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Sources/StackCrossExport"),
         // The live side: ptrace, /proc, tracee memory, unwinding.
         .target(
             name: "Inspector",
@@ -53,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "stackcross",
             dependencies: [
-                "StackCross", "Inspector", "PprofExport",
+                "StackCross", "Inspector", "PprofExport", "StackCrossExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

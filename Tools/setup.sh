@@ -9,4 +9,6 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update
 $SUDO apt-get install -y --no-install-recommends $(cat .ci/packages)
+# The export tests decode OTLP and Perfetto output with the official definitions (PyPI packages).
+python3 -m pip install --quiet --break-system-packages opentelemetry-proto perfetto
 swift build -c release

@@ -3,6 +3,7 @@ import Foundation
 import Inspector
 import PprofExport
 import StackCross
+import StackCrossExport
 
 extension ReportFormat: ExpressibleByArgument {}
 
@@ -13,22 +14,34 @@ struct ReportCommand: ParsableCommand {
         discussion: """
         Formats: text (strace-like lines with stacks), html (one self-contained page), chrome \
         (trace-event JSON for Perfetto), folded (frame;frame count lines), flamegraph (SVG), \
-        summary (strace -c table with check totals); for a `stackcross profile`: folded, flamegraph, \
-        pprof (gzipped profile.proto), speedscope. The input is read as a stream. Without --format: text.
+        summary (strace -c table with check totals), otlp (OpenTelemetry ExportTraceServiceRequest \
+        protobuf), perfetto (native Perfetto trace); for a `stackcross profile`: folded, flamegraph, \
+        pprof (gzipped profile.proto), speedscope. The input is read as a stream. Without --format: text. \
+        With --otlp-endpoint the spans are POSTed to an OTLP/HTTP collector.
 
         EXAMPLES:
           stackcross report trace.jsonl
           stackcross report trace.jsonl --format html -o trace.html
           stackcross report trace.jsonl --format chrome -o trace.json
           stackcross report trace.jsonl --format flamegraph -o flame.svg
+          stackcross report trace.jsonl --format perfetto -o trace.pftrace
           stackcross attach 1234 --json | stackcross report - --format summary
         """)
 
     @Argument(help: "A trace written by `stackcross trace -o`, or a snapshot from `stackcross attach --json`; - for stdin.")
     var input: String
 
-    @Option(name: .long, help: "The view to make.")
-    var format: ReportFormat = .text
+    @Option(name: .long, help: "The view to make (default: text; with --otlp-endpoint: otlp).")
+    var format: ReportFormat?
+
+    @Option(name: .long, help: ArgumentHelp("Send the trace as OTLP spans to this OTLP/HTTP collector (POST URL/v1/traces).", valueName: "http://host:port"))
+    var otlpEndpoint: String?
+
+    @Option(name: .long, help: "otlp endpoint: seconds to wait for each answer.")
+    var otlpTimeout: Double = 10
+
+    @Option(name: .long, help: "otlp endpoint: tries per batch (backoff between them) before giving up.")
+    var otlpAttempts: Int = 5
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the view to FILE instead of stdout.", valueName: "file"))
     var output: String?
@@ -45,11 +58,20 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Profiles (folded, flamegraph, speedscope): the thread state ([R], [S], …) as each stack's root frame.")
     var stateRoot = false
 
+    @Option(name: .long, help: .hidden)
+    var perfettoMaxInterned: Int = 100_000
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         if crossingsPerThread < 0 || crossingsTotal < 0 || maxEventsPerThread < 0 {
             throw ValidationError("limits must not be negative")
+        }
+        if let otlpEndpoint {
+            if case .failure(let e) = OTLPEndpoint.parse(otlpEndpoint) { throw ValidationError(e.description) }
+            if format != nil && format != .otlp { throw ValidationError("--otlp-endpoint sends otlp; --format \(format!.rawValue) cannot go with it") }
+            if output != nil { throw ValidationError("--otlp-endpoint and -o: choose one") }
+            if !(otlpTimeout > 0) || otlpAttempts < 1 { throw ValidationError("--otlp-timeout must be > 0 and --otlp-attempts >= 1") }
         }
     }
 
@@ -68,6 +90,8 @@ struct ReportCommand: ParsableCommand {
                 throw ValidationError("-o \(output) is the input file")
             }
         }
+        ExportFormats.register()
+        if let otlpEndpoint { return try send(to: otlpEndpoint, from: inFile) }
         let outFile = try OutputFile.open(output, command: "report")
 
         var writeError: OutputWriteError?
@@ -79,8 +103,10 @@ struct ReportCommand: ParsableCommand {
         options.htmlCrossingsPerThread = crossingsPerThread
         options.htmlCrossingsTotal = crossingsTotal
         options.maxChromeEventsPerThread = maxEventsPerThread
+        options.perfettoMaxInterned = perfettoMaxInterned
         let title = input == "-" ? "stdin" : URL(fileURLWithPath: input).lastPathComponent
         let name = input == "-" ? "<stdin>" : input
+        let format = self.format ?? .text
         do {
             // A profile (its `profile` record comes first) has views of its own: the first chunk decides.
             var feed: ((UnsafeRawBufferPointer) throws -> Void)?
@@ -126,13 +152,35 @@ struct ReportCommand: ParsableCommand {
 
     /// The view of a profile; text, html, chrome and summary are views of traces.
     func profileConsumer(writer: ReportWriter, title: String) throws -> ProfileConsumer {
+        let format = self.format ?? .text
         switch format {
         case .folded: return ProfileFoldedExporter(writer: writer, stateRoot: stateRoot)
         case .flamegraph: return ProfileFlameGraphExporter(writer: writer, title: title, stateRoot: stateRoot)
         case .speedscope: return ProfileSpeedscopeExporter(writer: writer, stateRoot: stateRoot)
         case .pprof: return PprofExporter(writer: writer)
-        case .text, .html, .chrome, .summary:
+        case .text, .html, .chrome, .summary, .otlp, .perfetto:
             throw RuntimeFailure("report: --format \(format.rawValue) is a view of traces; a profile has folded, flamegraph, pprof, speedscope")
         }
+    }
+
+    /// `--otlp-endpoint`: the spans go to a collector; the trace file is only read.
+    private func send(to url: String, from inFile: TraceInput) throws {
+        try Self.sendOTLP(input: input, from: inFile, to: url, timeout: otlpTimeout, attempts: otlpAttempts, command: "report")
+    }
+
+    /// Reads a trace and POSTs its spans to an OTLP/HTTP endpoint (also `trace --otlp-endpoint`).
+    static func sendOTLP(input: String, from inFile: TraceInput, to url: String, timeout: Double, attempts: Int, command: String) throws {
+        guard case .success(let endpoint) = OTLPEndpoint.parse(url) else { throw ValidationError("bad --otlp-endpoint \(url)") }
+        let sink = OTLPHTTPSink(endpoint: endpoint, attempts: attempts, timeout: timeout)
+        let exporter = OTLPExporter(sink: sink)
+        let reader = ReportReader(file: input == "-" ? "<stdin>" : input, exporter: exporter)
+        do {
+            try inFile.forEachChunk { try reader.feed($0) }
+            try reader.finish()
+        } catch {
+            if let e = error as? ReportInputError { throw RuntimeFailure("\(command): \(e)") }
+            throw RuntimeFailure("\(command): \(error) (the trace \(input) is unchanged)")
+        }
+        try? OutputFile.standardError.write("\(command): sent \(exporter.spansSent) spans in \(sink.requestsSent) requests to \(endpoint)\n")
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Inspector
 import StackCross
+import StackCrossExport
 
 struct TraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -84,6 +85,9 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .customLong("debug-peak-rss"), help: .hidden)
     var debugPeakRSS = false
 
+    @Option(name: .customLong("otlp-endpoint"), help: ArgumentHelp("With -o: when the trace ends, send it as OTLP spans to this OTLP/HTTP collector (as `report --otlp-endpoint`).", valueName: "http://host:port"))
+    var otlpEndpoint: String?
+
     @OptionGroup var global: GlobalOptions
 
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The program and its arguments (after --).", valueName: "program"))
@@ -117,6 +121,11 @@ struct TraceCommand: ParsableCommand {
         if stringLimit < 0 { throw ValidationError("-s must be at least 0") }
         if stackBytes < 64 || stackBytes > 1 << 24 { throw ValidationError("--stack-bytes must be between 64 and 16777216") }
         for p in pids where p <= 0 { throw ValidationError("-p: not a process id: \(p)") }
+        if let otlpEndpoint {
+            // The file comes first: the trace is kept whatever the endpoint does.
+            guard let output, output != "-", !summary else { throw ValidationError("--otlp-endpoint needs -o FILE (the trace is written, then sent)") }
+            if case .failure(let e) = OTLPEndpoint.parse(otlpEndpoint) { throw ValidationError(e.description) }
+        }
         _ = try parsedFilter()
     }
 
@@ -188,6 +197,10 @@ struct TraceCommand: ParsableCommand {
         do { try outFile?.close() } catch { sink.failed(error) }
         if let failure = sink.writeFailure { throw RuntimeFailure(failure) }
         if debugPeakRSS, let hwm = ProcFS.peakRSS() { try OutputFile.standardError.write("stackcross: VmHWM \(hwm)\n") }
+        if let otlpEndpoint, let output, let file = try? TraceInput.open(output) {
+            defer { file.close() }
+            try ReportCommand.sendOTLP(input: output, from: file, to: otlpEndpoint, timeout: 10, attempts: 5, command: "stackcross trace")
+        }
         if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
     }
 

@@ -54,7 +54,7 @@ final class CLIFrictionTests: TemporaryDirectoryTestCase {
         for l in try examples(["model"]) + examples(["report"]) where !l.contains("|") {
             let args = l.split(separator: " ").dropFirst().map { w -> String in
                 let s = String(w)
-                return s.hasSuffix(".jsonl") || s.hasSuffix(".html") || s.hasSuffix(".json") || s.hasSuffix(".svg")
+                return s.hasSuffix(".jsonl") || s.hasSuffix(".html") || s.hasSuffix(".json") || s.hasSuffix(".svg") || s.hasSuffix(".pftrace")
                     ? (s == "trace.jsonl" ? trace.path : dir.appendingPathComponent(s).path) : s
             }
             let r = try stackcross(args)

@@ -375,7 +375,7 @@ final class ReportExporterTests: XCTestCase {
         }
         recs.append(.signal(SignalRecord(pid: 1, tid: 1, signo: -1, name: "", timeNs: maxNs)))
         recs.append(.exec(ExecRecord(pid: 1, tid: 1, path: TraceeString(bytes: [0xff, 0, 0x3c], truncated: true), timeNs: 0)))
-        for format in ReportFormat.allCases where !format.isProfileOnly {
+        for format in ReportFormat.allCases where format.isBuiltIn {
             let out = try ReportSamples.export(format, recs)
             XCTAssertFalse(out.isEmpty, "\(format)")
             if format == .chrome { XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(out)), "chrome output is JSON") }
