@@ -48,6 +48,36 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .customShort("c"), help: "Count calls, errors and time per syscall; print a summary at the end.")
     var summary = false
 
+    @Flag(name: .customShort("C"), help: "Like -c, but also print the lines (with -o: the records, and the summary on stderr).")
+    var summaryAndLines = false
+
+    @Option(name: .customShort("S"), help: ArgumentHelp("With -c/-C: sort the summary by time, calls, errors, name, avg-time, min-time, max-time or nothing.", valueName: "sortby"))
+    var summarySort: String = "time"
+
+    @Option(name: .customShort("U"), help: ArgumentHelp("With -c/-C: the summary's columns, e.g. name,calls,min-time,max-time,avg-time,total-time,time-percent,errors.", valueName: "columns"))
+    var summaryColumns: String?
+
+    @Flag(name: .customShort("w"), help: "With -c/-C: summarise wall-clock time in calls (stackcross always does).")
+    var summaryWallClock = false
+
+    @Flag(name: .customShort("t"), help: "Prefix lines with the time of day; -tt with microseconds; -ttt as seconds since the epoch.")
+    var absoluteTimestamps: Int
+
+    @Option(name: [.customLong("absolute-timestamps"), .customLong("timestamps")], help: ArgumentHelp("The -t prefix: [format:]none|time|unix and/or [precision:]s|ms|us|ns, comma-separated.", valueName: "spec"))
+    var absoluteTimestampsSpec: String?
+
+    @Flag(name: .customShort("r"), help: "Prefix lines with the time since the previous line.")
+    var relativeTimestamps = false
+
+    @Option(name: .customLong("relative-timestamps"), help: ArgumentHelp("-r with this precision: s, ms, us or ns.", valueName: "precision"))
+    var relativeTimestampsSpec: String?
+
+    @Flag(name: .customShort("T"), help: "Show the time spent in each call: <0.000123>.")
+    var syscallTimes = false
+
+    @Option(name: .customLong("syscall-times"), help: ArgumentHelp("-T with this precision: s, ms, us or ns.", valueName: "precision"))
+    var syscallTimesSpec: String?
+
     @Flag(name: .customShort("q"), help: "Suppress attach, detach and exit messages.")
     var quiet = false
 
@@ -118,6 +148,33 @@ struct TraceCommand: ParsableCommand {
         if stackBytes < 64 || stackBytes > 1 << 24 { throw ValidationError("--stack-bytes must be between 64 and 16777216") }
         for p in pids where p <= 0 { throw ValidationError("-p: not a process id: \(p)") }
         _ = try parsedFilter()
+        _ = try textOptions()
+    }
+
+    /// -t/-r/-T, -C/-S/-U as strace spells them.
+    func textOptions() throws -> TraceTextOptions {
+        var o = TraceTextOptions()
+        do {
+            if absoluteTimestamps > 0 && absoluteTimestampsSpec != nil {
+                throw ValidationError("-t and --absolute-timestamps cannot be provided simultaneously")
+            }
+            o.timestamps.setT(count: absoluteTimestamps)
+            if let spec = absoluteTimestampsSpec { try o.timestamps.parseAbsolute(spec) }
+            if relativeTimestamps { o.timestamps.relative = .us }
+            if let spec = relativeTimestampsSpec {
+                o.timestamps.relative = try StraceTimestamps.precision(spec, option: "--relative-timestamps")
+            }
+            if syscallTimes { o.timestamps.syscallTimes = .us }
+            if let spec = syscallTimesSpec { o.timestamps.syscallTimes = try StraceTimestamps.precision(spec, option: "--syscall-times") }
+            o.summarySort = try SyscallSummary.sortKey(summarySort)
+            if let c = summaryColumns { o.summaryColumns = try SyscallSummary.columns(c) }
+        } catch let e as StraceTimestamps.ParseError {
+            throw ValidationError(e.message)
+        } catch let e as SyscallSummary.ParseError {
+            throw ValidationError(e.message)
+        }
+        o.linesAndSummary = summaryAndLines
+        return o
     }
 
     func parsedFilter() throws -> SyscallFilter {
@@ -150,7 +207,8 @@ struct TraceCommand: ParsableCommand {
         let sink = TraceOutput(mode: mode, out: outFile ?? .standardError, quiet: quiet, crossings: crossings,
                                writerOptions: writerOptions,
                                header: { facts.header(command: commandLine, kernel: crossings ? loader?.model.config : nil,
-                                                      options: writerOptions) })
+                                                      options: writerOptions) },
+                               text: try textOptions())
         // Extensions run at each stop in this order: the model's probe, then --stack's collector.
         var extensions: [TraceExtension] = []
         // The probe gathers what the model's checks need; without crossings only --kernel-stack wants it.
