@@ -148,6 +148,7 @@ struct TraceCommand: ParsableCommand {
         if stackBytes < 64 || stackBytes > 1 << 24 { throw ValidationError("--stack-bytes must be between 64 and 16777216") }
         for p in pids where p <= 0 { throw ValidationError("-p: not a process id: \(p)") }
         _ = try parsedFilter()
+        _ = try parsedInjections()
         _ = try textOptions()
     }
 
@@ -177,9 +178,20 @@ struct TraceCommand: ParsableCommand {
         return o
     }
 
+    /// -e inject=/fault= go to the injection rules, the others to the trace filter.
+    static func isInjection(_ e: String) -> Bool { e.hasPrefix("inject=") || e.hasPrefix("fault=") }
+
+    func parsedInjections() throws -> [SyscallInjection] {
+        do {
+            return try expressions.compactMap { try SyscallInjection.parse($0) }
+        } catch let e as SyscallInjection.ParseError {
+            throw ValidationError(e.message)
+        }
+    }
+
     func parsedFilter() throws -> SyscallFilter {
         do {
-            return try SyscallFilter.parse(expressions)
+            return try SyscallFilter.parse(expressions.filter { !Self.isInjection($0) })
         } catch let e as SyscallFilter.ParseError {
             throw ValidationError(e.message)
         }
@@ -191,6 +203,7 @@ struct TraceCommand: ParsableCommand {
         options.followForks = follow
         options.stringLimit = stringLimit
         options.filter = try parsedFilter()
+        options.injections = try parsedInjections()
 
         let outFile = try output.map { try OutputFile.open($0, command: "stackcross trace") }
         defer { try? outFile?.close() }

@@ -45,6 +45,8 @@ public struct TraceOptions {
     /// Syscalls that must stop the tracee even when -e does not report them (--stack watches the
     /// ones that change the address space); they reach `TraceExtension.syscallExited` only.
     public var alsoStop: SyscallFilter = .none
+    /// -e inject=/fault=: tampering rules, the last matching one wins (applied to traced calls only, as strace does).
+    public var injections: [SyscallInjection] = []
     /// How often a tracer blocked in waitpid wakes to flush buffered output.
     public var flushIntervalMs: Int32 = 100
     public init() {}

@@ -102,6 +102,14 @@ public final class TraceWriter {
             if let v = r.ret { w.field("ret", int: v) }
             if let e = r.error { w.field("error", string: e) }
             if let p = r.retPath { w.key("retPath"); w.traceeString(p) }
+            if let j = r.injected {
+                w.key("injected"); w.open()
+                if let v = j.ret { w.field("ret", int: v) }
+                if let s = j.signal { w.field("signal", int: Int64(s)) }
+                if let d = j.delayEnterUs { w.field("delayEnterUs", uint: d) }
+                if let d = j.delayExitUs { w.field("delayExitUs", uint: d) }
+                w.close()
+            }
             w.field("entryNs", uint: r.entryNs)
             if let x = r.exitNs { w.field("exitNs", uint: x) }
             if key { w.field("key", bool: true) }
@@ -222,6 +230,7 @@ public final class TraceWriter {
             if let s = o.procSyscall { w.field("procSyscall", string: s) }
             if let s = o.procSyscallAtStop { w.field("procSyscallAtStop", string: s) }
             if let f = o.sigreturnFrameWords { w.key("frameWords"); words(f, &w) }
+            if let v = o.injectedReturn { w.field("injected", int: v) }
             if o.signo != signo { w.key("signo"); if let s = o.signo { w.int(Int64(s)) } else { w.null() } }
             derivedFields(o, from: derived, &w)
             if o.saHandler != nil || o.saFlags != nil || o.saRestorer != nil {

@@ -28,6 +28,8 @@ public struct SyscallRecord: Codable, Hashable, Sendable {
     /// With `--kernel-stack`: /proc/TID/stack at the entry stop.
     public var kernelStack: [Frame]?
     public var crossing: Crossing?
+    /// -e inject=/fault=: what the tracer did to this call (`ret` then holds the injected value).
+    public var injected: InjectedCall?
 
     public init(pid: Int32, tid: Int32, abi: SyscallABI, nr: Int64, name: String, args: [String], rawArgs: [Address],
                 strings: [String: TraceeString]? = nil, ret: Int64? = nil, error: String? = nil,
