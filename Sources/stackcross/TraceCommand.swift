@@ -78,8 +78,20 @@ struct TraceCommand: ParsableCommand {
     @Option(name: .customLong("syscall-times"), help: ArgumentHelp("-T with this precision: s, ms, us or ns.", valueName: "precision"))
     var syscallTimesSpec: String?
 
-    @Flag(name: .customShort("q"), help: "Suppress attach, detach and exit messages.")
-    var quiet = false
+    @Flag(name: .customShort("q"), help: "Suppress attach and detach messages; -qq also exit messages; -qqq all of them.")
+    var quiet: Int
+
+    @Option(name: [.customShort("P"), .customLong("trace-path")], help: ArgumentHelp("Trace only calls touching PATH (path arguments, and fds resolved through the fd table); repeatable.", valueName: "path"))
+    var tracePaths: [String] = []
+
+    @Flag(name: [.customShort("z"), .customLong("successful-only")], help: "Show only calls that succeeded (-e status=successful).")
+    var successfulOnly = false
+
+    @Flag(name: [.customShort("Z"), .customLong("failed-only")], help: "Show only calls that failed (-e status=failed).")
+    var failedOnly = false
+
+    @Option(name: .customLong("syscall-limit"), help: ArgumentHelp("Detach from every process after N traced calls returned; the program runs on.", valueName: "n"))
+    var syscallLimit: Int?
 
     @Option(name: .customShort("p"), help: ArgumentHelp("Attach to a running process (repeatable).", valueName: "pid"))
     var pids: [Int32] = []
@@ -145,6 +157,8 @@ struct TraceCommand: ParsableCommand {
         if program.isEmpty && pids.isEmpty { throw ValidationError("give a program to run (after --) or -p PID") }
         if !program.isEmpty && !pids.isEmpty { throw ValidationError("give either a program or -p PID, not both") }
         if stringLimit < 0 { throw ValidationError("-s must be at least 0") }
+        if let n = syscallLimit, n <= 0 { throw ValidationError("--syscall-limit must be at least 1") }
+        if successfulOnly && failedOnly { throw ValidationError("-z and -Z cannot be given together") }
         if stackBytes < 64 || stackBytes > 1 << 24 { throw ValidationError("--stack-bytes must be between 64 and 16777216") }
         for p in pids where p <= 0 { throw ValidationError("-p: not a process id: \(p)") }
         _ = try parsedFilter()
@@ -175,11 +189,27 @@ struct TraceCommand: ParsableCommand {
             throw ValidationError(e.message)
         }
         o.linesAndSummary = summaryAndLines
+        do {
+            o.selection.setQ(count: quiet)
+            // Raw bytes of -P as given: a path need not be UTF-8.
+            o.selection.paths = tracePaths.map { Array($0.utf8) }
+            if successfulOnly { o.selection.statuses = [.successful] }
+            if failedOnly { o.selection.statuses = [.failed] }
+            for e in expressions where !Self.isInjection(e) { _ = try o.selection.apply(e) }
+        } catch let e as TraceSelection.ParseError {
+            throw ValidationError(e.message)
+        }
         return o
     }
 
     /// -e inject=/fault= go to the injection rules, the others to the trace filter.
     static func isInjection(_ e: String) -> Bool { e.hasPrefix("inject=") || e.hasPrefix("fault=") }
+
+    /// -e status=/signal=/quiet=/trace-fds= expressions (TraceSelection's), the others stay for the filter.
+    static func isSelection(_ e: String) -> Bool {
+        var probe = TraceSelection()
+        return (try? probe.apply(e)) ?? true
+    }
 
     func parsedInjections() throws -> [SyscallInjection] {
         do {
@@ -191,7 +221,7 @@ struct TraceCommand: ParsableCommand {
 
     func parsedFilter() throws -> SyscallFilter {
         do {
-            return try SyscallFilter.parse(expressions.filter { !Self.isInjection($0) })
+            return try SyscallFilter.parse(expressions.filter { !Self.isInjection($0) && !Self.isSelection($0) })
         } catch let e as SyscallFilter.ParseError {
             throw ValidationError(e.message)
         }
@@ -204,6 +234,7 @@ struct TraceCommand: ParsableCommand {
         options.stringLimit = stringLimit
         options.filter = try parsedFilter()
         options.injections = try parsedInjections()
+        options.syscallLimit = syscallLimit
 
         let outFile = try output.map { try OutputFile.open($0, command: "stackcross trace") }
         defer { try? outFile?.close() }
@@ -217,11 +248,12 @@ struct TraceCommand: ParsableCommand {
         writerOptions.regsFull = regs == .full
         let facts = TraceHeaderFacts()
         let commandLine = CommandLine.arguments
-        let sink = TraceOutput(mode: mode, out: outFile ?? .standardError, quiet: quiet, crossings: crossings,
+        let text = try textOptions()
+        let sink = TraceOutput(mode: mode, out: outFile ?? .standardError, quiet: false, crossings: crossings,
                                writerOptions: writerOptions,
                                header: { facts.header(command: commandLine, kernel: crossings ? loader?.model.config : nil,
                                                       options: writerOptions) },
-                               text: try textOptions())
+                               text: text)
         // Extensions run at each stop in this order: the model's probe, then --stack's collector.
         var extensions: [TraceExtension] = []
         // The probe gathers what the model's checks need; without crossings only --kernel-stack wants it.
@@ -253,6 +285,10 @@ struct TraceCommand: ParsableCommand {
         } catch let e as TraceError {
             sink.flush()
             throw RuntimeFailure(e.description)
+        }
+        if outcome.limitReached, !text.selection.quiet.contains(.attach) {
+            sink.flush()
+            do { try OutputFile.standardError.write("stackcross: System call limit has been reached, detaching tracees\n") } catch { sink.failed(error) }
         }
         sink.finish()
         // The tracees are gone or detached by now: a failed last write or close only fails the exit status.

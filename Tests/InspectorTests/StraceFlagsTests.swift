@@ -7,7 +7,7 @@ import XCTest
 final class StraceFlagsTests: XCTestCase {
     /// stderr lines of `stackcross trace ARGS -- PROGRAM` and of `strace -y ARGS -- PROGRAM`
     /// (stackcross shows fd paths by default, as strace -y does).
-    func both(_ args: [String], _ program: [String], ours extra: [String] = [], status: Int32 = 0,
+    static func both(_ args: [String], _ program: [String], ours extra: [String] = [], status: Int32 = 0,
               file: StaticString = #filePath, line: UInt = #line) throws -> (ours: [String], strace: [String]) {
         let ours = try stackcross(["trace"] + args + extra + ["--"] + program, timeout: 60)
         XCTAssertEqual(ours.status, status, ours.stderr, file: file, line: line)
@@ -32,7 +32,7 @@ final class StraceFlagsTests: XCTestCase {
     }
 
     func assertSameLines(_ args: [String], _ program: [String], file: StaticString = #filePath, line: UInt = #line) throws {
-        let b = try both(args, program, file: file, line: line)
+        let b = try Self.both(args, program, file: file, line: line)
         let runs = args.contains("-c") || args.contains("-C")
         XCTAssertEqual(b.ours.map { Self.normalized($0, digitRuns: runs) }, b.strace.map { Self.normalized($0, digitRuns: runs) },
                        "ours:\n\(b.ours.joined(separator: "\n"))\nstrace:\n\(b.strace.joined(separator: "\n"))", file: file, line: line)
@@ -154,5 +154,68 @@ final class FaultInjectionTests: TemporaryDirectoryTestCase {
             let r = try stackcross(["trace", "-e", e, "--", "/bin/true"])
             XCTAssertEqual(r.status, 64, "\(e): \(r.stderr)")
         }
+    }
+}
+
+/// -P, -z/-Z, -e status=, -e signal=, -q/-qq/-qqq and -e quiet=, --syscall-limit.
+final class TraceSelectionFlagTests: XCTestCase {
+    /// Each call line as (name, return value): what the filters decide, whatever the argument decoding.
+    static func calls(_ lines: [String]) -> [String] {
+        // strace aligns ` = ` at column 40: squeeze the spaces first.
+        lines.map { $0.replacingOccurrences(of: #" +"#, with: " ", options: .regularExpression) }.compactMap { l in
+            guard let paren = l.firstIndex(of: "("), let eq = l.range(of: ") = ", options: .backwards) else {
+                return l.hasPrefix("+++") || l.hasPrefix("---") ? StraceFlagsTests.normalized(l) : nil
+            }
+            let ret = l[eq.upperBound...].replacingOccurrences(of: #"<[^>]*>"#, with: "", options: .regularExpression)
+            return String(l[..<paren]) + " = " + ret
+        }
+    }
+
+    func assertSameCalls(_ args: [String], _ program: [String], status: Int32 = 0, minimum: Int = 1,
+                         file: StaticString = #filePath, line: UInt = #line) throws {
+        let b = try StraceFlagsTests.both(args, program, status: status, file: file, line: line)
+        let ours = Self.calls(b.ours), theirs = Self.calls(b.strace)
+        XCTAssertEqual(ours, theirs, "\(args)\nours:\n\(b.ours.joined(separator: "\n"))\nstrace:\n\(b.strace.joined(separator: "\n"))", file: file, line: line)
+        XCTAssertGreaterThanOrEqual(ours.count, minimum, "\(args): too few lines to compare", file: file, line: line)
+    }
+
+    func testPathFilterResolvesFdsThroughTheFdTable() throws {
+        // strace -P: the openat by path, then every call on the fd it returned (fstat, read, close).
+        try assertSameCalls(["-P", "/etc/hostname"], [try fixture("inject").path, "/etc/hostname"], minimum: 6)
+        try assertSameCalls(["-P", "/etc/hostname"], ["/bin/cat", "/etc/hostname"], minimum: 4)
+    }
+
+    func testStatusFilters() throws {
+        let missing = [try fixture("inject").path, "/nonexistent-stackcross/x"]
+        try assertSameCalls(["-Z", "-e", "trace=openat,close"], missing, minimum: 4)
+        try assertSameCalls(["-z", "-e", "trace=openat,close"], missing, minimum: 4)
+        try assertSameCalls(["-e", "status=failed,unfinished", "-e", "trace=openat,exit_group"], missing, minimum: 5)
+        try assertSameCalls(["-e", "status=!successful", "-e", "trace=openat,exit_group"], missing, minimum: 5)
+    }
+
+    func testSignalAndQuietSets() throws {
+        let killsItself = ["/bin/sh", "-c", "kill -USR1 $$"]
+        // Nothing at all: not even `+++ killed by SIGUSR1 +++`.
+        try assertSameCalls(["-e", "signal=none", "-e", "trace=none"], killsItself, status: 128 + SIGUSR1, minimum: 0)
+        try assertSameCalls(["-e", "signal=SIGUSR1", "-e", "trace=none"], killsItself, status: 128 + SIGUSR1, minimum: 2)
+        let exits = ["/bin/sh", "-c", "exit 3"]
+        for q in [["-q"], ["-qq"], ["-qqq"], ["-e", "quiet=exit"], ["-e", "quiet=none"], ["-e", "quiet=!attach"]] {
+            let b = try StraceFlagsTests.both(q + ["-e", "trace=none"], exits, status: 3)
+            XCTAssertEqual(b.ours.map { StraceFlagsTests.normalized($0) }, b.strace.map { StraceFlagsTests.normalized($0) }, "\(q)")
+        }
+    }
+
+    /// strace's --syscall-limit (6.7, newer than the strace here): N calls, then every task is detached and the
+    /// program runs on. With -f and -e trace= no seccomp filter may stay behind: sh's later writes must work.
+    func testSyscallLimitDetachesAndTheProgramRunsOn() throws {
+        let r = try stackcross(["trace", "-f", "--syscall-limit=2", "-e", "trace=write", "--",
+                                "/bin/sh", "-c", "echo a; echo b; echo c; /bin/sleep 0.2; echo d"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "a\nb\nc\nd\n", "the program lost output after the detach: \(r.stderr)")
+        let writes = r.stderr.split(separator: "\n").filter { $0.hasPrefix("write(") }
+        XCTAssertEqual(writes.count, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("System call limit has been reached, detaching tracees"), r.stderr)
+        let bad = try stackcross(["trace", "--syscall-limit=0", "--", "/bin/true"])
+        XCTAssertEqual(bad.status, 64, bad.stderr)
     }
 }

@@ -15,7 +15,8 @@ extension SyscallTracer {
         let stopFilter = options.filter.union(options.alsoStop)
         // Without -f a child the program forks is not traced: a SECCOMP_RET_TRACE filter it inherited would
         // fail its filtered calls with ENOSYS. So, as strace drops --seccomp-bpf without -f, the tracer filters.
-        seccompMode = options.followForks && SeccompProgram.isNeeded(for: stopFilter)
+        // Nor with --syscall-limit, which leaves the processes untraced (strace turns --seccomp-bpf off too).
+        seccompMode = options.followForks && options.syscallLimit == nil && SeccompProgram.isNeeded(for: stopFilter)
         var filter = seccompMode
             ? SeccompProgram.make(filter: stopFilter).map { sc_sock_filter(code: $0.code, jt: $0.jt, jf: $0.jf, k: $0.k) }
             : []

@@ -160,6 +160,7 @@ extension SyscallTracer {
             return nil
         }
         t.entry = nil
+        reportedCalls += 1
         // The record is changed in its box, never copied out.
         // An injected call returns what the tracer wrote (the kernel's -ENOSYS stays in the observation's info).
         if let v = t.injection?.ret { ret = v }

@@ -47,6 +47,9 @@ public struct TraceOptions {
     public var alsoStop: SyscallFilter = .none
     /// -e inject=/fault=: tampering rules, the last matching one wins (applied to traced calls only, as strace does).
     public var injections: [SyscallInjection] = []
+    /// --syscall-limit=N: after N reported calls returned, detach from every task and let them run
+    /// (no seccomp filter then: a process must never keep SECCOMP_RET_TRACE without a tracer).
+    public var syscallLimit: Int?
     /// How often a tracer blocked in waitpid wakes to flush buffered output.
     public var flushIntervalMs: Int32 = 100
     public init() {}
@@ -66,6 +69,8 @@ public struct TraceOutcome: Sendable, Equatable {
     public var exitStatus: Int32
     /// The signal (SIGINT/SIGTERM/SIGHUP) that made a -p trace detach, if one did.
     public var detachedOn: Int32?
+    /// --syscall-limit was reached: every task was detached and runs on.
+    public var limitReached = false
 }
 
 public struct TraceError: Error, CustomStringConvertible {

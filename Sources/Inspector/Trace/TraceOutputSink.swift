@@ -11,6 +11,8 @@ public struct TraceTextOptions {
     /// -U and -S.
     public var summaryColumns = SyscallSummary.defaultColumns
     public var summarySort: SyscallSummary.SortKey = .time
+    /// -P, -e trace-fds=, -e status=, -z/-Z, -e signal=, -e quiet=/-q.
+    public var selection = TraceSelection()
     public init() {}
 }
 
@@ -40,7 +42,7 @@ public final class TraceOutput: TraceSink {
     /// A thread whose execve took over its leader's tid → that tid: its `<... execve resumed>` shows under it, as in strace.
     var tookOver: [Int32: Int32] = [:]
     static let bufferLimit = 1 << 16
-    let textOptions: TraceTextOptions
+    var textOptions: TraceTextOptions
     /// CLOCK_REALTIME minus CLOCK_MONOTONIC: the records hold monotonic times, -t shows the wall clock.
     let wallOffsetNs: Int64
     /// -r: the monotonic time of the previous line's start.
@@ -63,6 +65,7 @@ public final class TraceOutput: TraceSink {
         self.wantsCrossings = crossings
         self.out = out
         self.quiet = quiet
+        if quiet { self.textOptions.selection.quiet = Set(TraceSelection.Quiet.allCases) }
         self.text.reserveCapacity(Self.bufferLimit + 8192)
     }
 
@@ -71,7 +74,8 @@ public final class TraceOutput: TraceSink {
     public let wantsCrossings: Bool
 
     public func syscallEntered(_ record: SyscallRecord) {
-        guard mode == .lines else { return }
+        // -P/status=/trace-fds=: the line waits for the exit, which decides (strace's staged output).
+        guard mode == .lines, !textOptions.selection.stagesCalls else { return }
         endOpenLine()
         lineContext.saw(pid: record.pid, tid: record.tid)
         put(stamped(SyscallLine.formatEntry(record: lineContext.shown(record), showPid: showPid),
@@ -87,6 +91,7 @@ public final class TraceOutput: TraceSink {
     }
 
     public func syscallExited(_ record: SyscallRecord, observed: SyscallObservations?) {
+        if textOptions.selection.stagesCalls, !textOptions.selection.selects(record) { return }
         switch mode {
         case .jsonLines:
             beginJSON()
@@ -102,7 +107,9 @@ public final class TraceOutput: TraceSink {
             lineContext.saw(pid: record.pid, tid: record.tid)
             let shown = lineContext.shown(record)
             let took = textOptions.timestamps.suffix(durationNs: record.exitNs.map { $0 >= record.entryNs ? $0 - record.entryNs : 0 })
-            if openLine == record.tid {
+            if textOptions.selection.stagesCalls {
+                line(stamped(SyscallLine.format(record: shown, showPid: showPid), tid: record.tid, at: record.entryNs) + took)
+            } else if openLine == record.tid {
                 openLine = nil
                 line(SyscallLine.formatExit(record: shown) + took)
             } else {
@@ -124,6 +131,7 @@ public final class TraceOutput: TraceSink {
         case .summary: break
         case .lines:
             lineContext.saw(pid: record.pid, tid: record.tid)
+            guard textOptions.selection.showsSignal(record.signo) else { return }
             line(stamped(SyscallLine.formatSignal(record: record, showPid: showPid, fields: siginfoFields),
                          tid: record.tid, at: record.timeNs))
         }
@@ -145,10 +153,12 @@ public final class TraceOutput: TraceSink {
             break
         case .lines:
             switch record {
-            case .exit(let r) where !quiet:
+            // -e signal=SET also hides `+++ killed by SIG… +++` for signals not in it, as in strace.
+            case .exit(let r) where !isQuiet(.exit)
+                    && (r.signal.flatMap(Signals.number(of:)).map(textOptions.selection.showsSignal) ?? true):
                 line(stamped(SyscallLine.formatTermination(record: r, showPid: showPid), tid: r.tid, at: r.timeNs))
-            case .attach(let r) where !quiet: line("stackcross: Process \(r.tid) attached")
-            case .detach(let r) where !quiet: line("stackcross: Process \(r.tid) detached")
+            case .attach(let r) where !isQuiet(.attach): line("stackcross: Process \(r.tid) attached")
+            case .detach(let r) where !isQuiet(.attach): line("stackcross: Process \(r.tid) detached")
             case .exec(let r) where r.formerTid != nil && r.formerTid != r.tid:
                 superseded(r, formerTid: r.formerTid!)
                 return
@@ -162,8 +172,10 @@ public final class TraceOutput: TraceSink {
     func superseded(_ r: ExecRecord, formerTid: Int32) {
         lineContext.apply(.exec(r))
         tookOver[formerTid] = r.tid
-        if !quiet { line(stamped(SyscallLine.formatSuperseded(record: r, formerTid: formerTid, showPid: showPid), tid: r.tid, at: r.timeNs)) }
+        if !isQuiet(.threadExecve) { line(stamped(SyscallLine.formatSuperseded(record: r, formerTid: formerTid, showPid: showPid), tid: r.tid, at: r.timeNs)) }
     }
+
+    func isQuiet(_ q: TraceSelection.Quiet) -> Bool { textOptions.selection.quiet.contains(q) }
 
     /// A line with strace's timestamps after its `[pid N] ` prefix (-t, -r); `ns` is when the line starts (monotonic).
     func stamped(_ s: String, tid: Int32, at ns: UInt64) -> String {
