@@ -3,9 +3,9 @@ import Inspector
 
 extension OutputFile {
     /// `-o FILE` when given, else stdout; a file that cannot be opened is the command's runtime failure.
-    static func open(_ path: String?, command: String) throws -> OutputFile {
+    static func open(_ path: String?, command: String, append: Bool = false) throws -> OutputFile {
         guard let path else { return standardOutput }
-        do { return try OutputFile(path) } catch { throw RuntimeFailure("\(command): \(error)") }
+        do { return try OutputFile(path, append: append) } catch { throw RuntimeFailure("\(command): \(error)") }
     }
 }
 

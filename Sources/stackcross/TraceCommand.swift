@@ -90,6 +90,21 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: [.customShort("Z"), .customLong("failed-only")], help: "Show only calls that failed (-e status=failed).")
     var failedOnly = false
 
+    @Flag(name: .customShort("A"), help: "With -o: append to FILE instead of truncating it.")
+    var append = false
+
+    @Flag(name: .customShort("n"), help: "Print the syscall number before each line: [ 257].")
+    var syscallNumbers = false
+
+    @Flag(name: .customShort("i"), help: "Print the instruction pointer at each call: [00007f1c2a4b3c5d].")
+    var instructionPointer = false
+
+    @Flag(name: .customShort("y"), help: "Show fd paths (the default; -yy's socket endpoints are not supported yet).")
+    var decodeFdsFlag: Int
+
+    @Option(name: .customLong("decode-fds"), help: ArgumentHelp("none: bare fd numbers (as strace without -y); path, all: paths (the default).", valueName: "none|path|all"))
+    var decodeFds: String?
+
     @Option(name: .customLong("syscall-limit"), help: ArgumentHelp("Detach from every process after N traced calls returned; the program runs on.", valueName: "n"))
     var syscallLimit: Int?
 
@@ -99,7 +114,7 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .customLong("kernel-stack"), help: "Read /proc/TID/stack at every stop, record it and check it against the model's path.")
     var kernelStack = false
 
-    @Flag(help: "Record the user stack of every syscall (like strace -k), unwound from a copy off the tracee's critical path.")
+    @Flag(name: [.customLong("stack"), .customShort("k"), .customLong("stack-traces")], help: "Record the user stack of every syscall (-k as in strace), unwound from a copy off the tracee's critical path.")
     var stack = false
 
     @Option(help: "With --stack: bytes of user stack copied at each syscall entry.")
@@ -158,6 +173,10 @@ struct TraceCommand: ParsableCommand {
         if !program.isEmpty && !pids.isEmpty { throw ValidationError("give either a program or -p PID, not both") }
         if stringLimit < 0 { throw ValidationError("-s must be at least 0") }
         if let n = syscallLimit, n <= 0 { throw ValidationError("--syscall-limit must be at least 1") }
+        if decodeFdsFlag > 1 { throw ValidationError("-yy (socket endpoints) is not supported yet; -y is the default") }
+        if let d = decodeFds, !["none", "path", "all"].contains(d) {
+            throw ValidationError("--decode-fds: '\(d)' is not supported (none, path or all)")
+        }
         if successfulOnly && failedOnly { throw ValidationError("-z and -Z cannot be given together") }
         if stackBytes < 64 || stackBytes > 1 << 24 { throw ValidationError("--stack-bytes must be between 64 and 16777216") }
         for p in pids where p <= 0 { throw ValidationError("-p: not a process id: \(p)") }
@@ -189,6 +208,9 @@ struct TraceCommand: ParsableCommand {
             throw ValidationError(e.message)
         }
         o.linesAndSummary = summaryAndLines
+        o.showSyscallNumber = syscallNumbers
+        o.showInstructionPointer = instructionPointer
+        o.bareFds = decodeFds == "none"
         do {
             o.selection.setQ(count: quiet)
             // Raw bytes of -P as given: a path need not be UTF-8.
@@ -236,7 +258,7 @@ struct TraceCommand: ParsableCommand {
         options.injections = try parsedInjections()
         options.syscallLimit = syscallLimit
 
-        let outFile = try output.map { try OutputFile.open($0, command: "stackcross trace") }
+        let outFile = try output.map { try OutputFile.open($0, command: "stackcross trace", append: append) }
         defer { try? outFile?.close() }
 
         let mode: TraceOutput.Mode = summary ? .summary : (outFile != nil ? .jsonLines : .lines)

@@ -7,12 +7,12 @@ import XCTest
 final class StraceFlagsTests: XCTestCase {
     /// stderr lines of `stackcross trace ARGS -- PROGRAM` and of `strace -y ARGS -- PROGRAM`
     /// (stackcross shows fd paths by default, as strace -y does).
-    static func both(_ args: [String], _ program: [String], ours extra: [String] = [], status: Int32 = 0,
+    static func both(_ args: [String], _ program: [String], ours extra: [String] = [], status: Int32 = 0, fdPaths: Bool = true,
               file: StaticString = #filePath, line: UInt = #line) throws -> (ours: [String], strace: [String]) {
         let ours = try stackcross(["trace"] + args + extra + ["--"] + program, timeout: 60)
         XCTAssertEqual(ours.status, status, ours.stderr, file: file, line: line)
         // strace warns that -y does nothing with -c.
-        let y = args.contains("-c") ? [] : ["-y"]
+        let y = args.contains("-c") || !fdPaths ? [] : ["-y"]
         let theirs = try InspectorTests.run("/usr/bin/strace", y + args + ["--"] + program, timeout: 60)
         XCTAssertEqual(theirs.status, status, "strace: \(theirs.stderr)", file: file, line: line)
         return (ours.stderr.split(separator: "\n").map(String.init), theirs.stderr.split(separator: "\n").map(String.init))
@@ -74,6 +74,37 @@ final class StraceFlagsTests: XCTestCase {
         try assertSameLines(["-c", "-w", "-S", "name", "-U", "calls,errors", "-e", "trace=write,openat"], try writes)
         // -C: the lines, then the table.
         try assertSameLines(["-C", "-S", "calls", "-e", "trace=write,close"], try writes)
+    }
+
+    /// -n `[ nr] ` and -i `[ip] ` (`[????????????????]` where there is no call), after the timestamps.
+    func testSyscallNumberAndInstructionPointer() throws {
+        let b = try Self.both(["-t", "-n", "-i", "-e", "trace=write,exit_group"], try writes)
+        func ips(_ l: String) -> String {
+            Self.normalized(l.replacingOccurrences(of: #"\[[0-9a-f]{16}\]"#, with: "[IP]", options: .regularExpression))
+        }
+        XCTAssertEqual(b.ours.map(ips), b.strace.map(ips), b.ours.joined(separator: "\n"))
+        XCTAssertTrue(b.ours.last?.contains("[????????????????] +++ exited") ?? false, b.ours.joined(separator: "\n"))
+    }
+
+    /// --decode-fds=none: bare fds, as strace prints them without -y (the strace-suite comparison runs so).
+    func testDecodeFdsNone() throws {
+        let b = try Self.both(["--decode-fds=none", "-e", "trace=openat,write,close"], try writes, fdPaths: false)
+        XCTAssertEqual(b.ours.map { Self.normalized($0) }, b.strace.map { Self.normalized($0) })
+        XCTAssertFalse(b.ours.contains { $0.contains("</") }, b.ours.joined(separator: "\n"))
+    }
+
+    func testAppendAndStackSpelledLikeStrace() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("sc-append-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: out) }
+        for args in [["-o", out.path], ["-A", "-o", out.path]] {
+            let r = try stackcross(["trace"] + args + ["-e", "trace=write", "--", try fixture("trace_writes").path, "1"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        let headers = try String(contentsOf: out, encoding: .utf8).split(separator: "\n").filter { $0.contains("\"type\":\"header\"") }
+        XCTAssertEqual(headers.count, 2, "-A appends")
+        let k = try stackcross(["trace", "-k", "-e", "trace=write", "--", try fixture("trace_writes").path, "1"])
+        XCTAssertEqual(k.status, 0, k.stderr)
+        XCTAssertTrue(k.stderr.contains(" > "), "-k prints the stack under each call: \(k.stderr)")
     }
 
     func testBadTimeAndSummarySpecsAreUsageErrors() throws {

@@ -29,8 +29,9 @@ public final class OutputFile: @unchecked Sendable {
     private let owned: Bool
     private var closed = false
 
-    public init(_ path: String) throws(OutputWriteError) {
-        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// `append`: strace's -A (O_APPEND instead of truncating).
+    public init(_ path: String, append: Bool = false) throws(OutputWriteError) {
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw OutputWriteError(path: path, code: errno, action: "open") }
         var st = stat()
         self.path = path

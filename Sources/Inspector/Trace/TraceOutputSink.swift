@@ -11,6 +11,11 @@ public struct TraceTextOptions {
     /// -U and -S.
     public var summaryColumns = SyscallSummary.defaultColumns
     public var summarySort: SyscallSummary.SortKey = .time
+    /// -n: `[ nr] ` before each line; -i: `[ip] ` (the instruction pointer after the call's instruction).
+    public var showSyscallNumber = false
+    public var showInstructionPointer = false
+    /// --decode-fds=none: bare fd numbers, no `<path>` (strace without -y).
+    public var bareFds = false
     /// -P, -e trace-fds=, -e status=, -z/-Z, -e signal=, -e quiet=/-q.
     public var selection = TraceSelection()
     public init() {}
@@ -47,6 +52,8 @@ public final class TraceOutput: TraceSink {
     let wallOffsetNs: Int64
     /// -r: the monotonic time of the previous line's start.
     var lastLineNs: UInt64?
+    /// -n: each task's last call number (strace shows it on the task's other lines too).
+    var lastNr: [Int32: Int64] = [:]
     /// -C with -o: where the summary goes (the records fill the file).
     let summaryOut: OutputFile
 
@@ -78,8 +85,8 @@ public final class TraceOutput: TraceSink {
         guard mode == .lines, !textOptions.selection.stagesCalls else { return }
         endOpenLine()
         lineContext.saw(pid: record.pid, tid: record.tid)
-        put(stamped(SyscallLine.formatEntry(record: lineContext.shown(record), showPid: showPid),
-                    tid: record.tid, at: record.entryNs))
+        put(stamped(SyscallLine.formatEntry(record: shownFds(lineContext.shown(record)), showPid: showPid),
+                    tid: record.tid, at: record.entryNs, call: record))
         openLine = record.tid
     }
 
@@ -105,16 +112,16 @@ public final class TraceOutput: TraceSink {
             var record = record
             if let leader = tookOver.removeValue(forKey: record.tid) { record.tid = leader }
             lineContext.saw(pid: record.pid, tid: record.tid)
-            let shown = lineContext.shown(record)
+            let shown = shownFds(lineContext.shown(record))
             let took = textOptions.timestamps.suffix(durationNs: record.exitNs.map { $0 >= record.entryNs ? $0 - record.entryNs : 0 })
             if textOptions.selection.stagesCalls {
-                line(stamped(SyscallLine.format(record: shown, showPid: showPid), tid: record.tid, at: record.entryNs) + took)
+                line(stamped(SyscallLine.format(record: shown, showPid: showPid), tid: record.tid, at: record.entryNs, call: record) + took)
             } else if openLine == record.tid {
                 openLine = nil
                 line(SyscallLine.formatExit(record: shown) + took)
             } else {
                 line(stamped(SyscallLine.formatResumed(record: shown, showPid: showPid), tid: record.tid,
-                             at: record.exitNs ?? record.entryNs) + took)
+                             at: record.exitNs ?? record.entryNs, call: record) + took)
             }
             lineContext.exited(record)
             // --stack: the frames under the call, as strace -k prints them.
@@ -175,16 +182,43 @@ public final class TraceOutput: TraceSink {
         if !isQuiet(.threadExecve) { line(stamped(SyscallLine.formatSuperseded(record: r, formerTid: formerTid, showPid: showPid), tid: r.tid, at: r.timeNs)) }
     }
 
+    /// --decode-fds=none: the fd arguments and the returned fd without their `<path>`.
+    func shownFds(_ r: SyscallRecord) -> SyscallRecord {
+        guard textOptions.bareFds else { return r }
+        var s = r
+        s.retPath = nil
+        let kinds = SyscallDecoder.argKinds(abi: r.abi, nr: r.nr)
+        for (k, kind) in kinds.enumerated() where k < s.args.count && (kind == .fd || kind == .dirfd) {
+            if let lt = s.args[k].firstIndex(of: "<"), s.args[k].hasSuffix(">") { s.args[k] = String(s.args[k][..<lt]) }
+        }
+        return s
+    }
+
     func isQuiet(_ q: TraceSelection.Quiet) -> Bool { textOptions.selection.quiet.contains(q) }
 
     /// A line with strace's timestamps after its `[pid N] ` prefix (-t, -r); `ns` is when the line starts (monotonic).
-    func stamped(_ s: String, tid: Int32, at ns: UInt64) -> String {
+    /// With -n/-i, `call` is the line's syscall (other lines show the task's last call number and `?` for the ip).
+    func stamped(_ s: String, tid: Int32, at ns: UInt64, call: SyscallRecord? = nil) -> String {
         let ts = textOptions.timestamps
-        guard ts.absolute != .none || ts.relative != nil else { return s }
-        let since = lastLineNs.map { ns >= $0 ? ns - $0 : 0 } ?? 0
-        lastLineNs = ns
-        let wall = UInt64(clamping: Int64(bitPattern: ns) &+ wallOffsetNs)
-        let lead = ts.prefix(wallNs: wall, sinceLastNs: since)
+        if let c = call { lastNr[tid] = c.nr }
+        let n = textOptions.showSyscallNumber, i = textOptions.showInstructionPointer
+        guard ts.absolute != .none || ts.relative != nil || n || i else { return s }
+        var lead = ""
+        if ts.absolute != .none || ts.relative != nil {
+            let since = lastLineNs.map { ns >= $0 ? ns - $0 : 0 } ?? 0
+            lastLineNs = ns
+            let wall = UInt64(clamping: Int64(bitPattern: ns) &+ wallOffsetNs)
+            lead = ts.prefix(wallNs: wall, sinceLastNs: since)
+        }
+        // strace's `[%4u] ` and `[%016lx] `.
+        if n, let nr = lastNr[tid] {
+            let t = String(nr)
+            lead += "[" + String(repeating: " ", count: max(0, 4 - t.count)) + t + "] "
+        }
+        if i {
+            let ip = (call?.exitRegs ?? call?.entryRegs).map { String($0.rip.rawValue, radix: 16) }
+            lead += ip.map { "[" + String(repeating: "0", count: max(0, 16 - $0.count)) + $0 + "] " } ?? "[????????????????] "
+        }
         let p = SyscallLine.prefix(tid: tid, showPid: showPid)
         guard s.hasPrefix(p) else { return lead + s }
         return p + lead + s.dropFirst(p.count)
