@@ -19,7 +19,9 @@ struct TraceCommand: ParsableCommand {
 
             -e takes strace's trace expressions: syscall names, %classes (%file, %desc, %process, \
             %network, %signal, %ipc, %memory, %creds, %clock, %%stat…), /regex, all, none, a \
-            leading ! to negate; several -e add up.
+            leading ! to negate; several -e add up. -e also takes inject=SET:error=ERRNO|retval=N\
+            [:signal=SIG][:delay_enter=USEC][:delay_exit=USEC][:when=FIRST[..LAST][+STEP]], fault=SET[:error=ERRNO], \
+            status=SET, signal=SET, quiet=SET and trace-fds=SET, as strace does.
 
             EXAMPLES:
               stackcross trace -- ls -l /tmp
@@ -31,6 +33,21 @@ struct TraceCommand: ParsableCommand {
               stackcross trace -c -- python3 -c 'print(1)'
               stackcross trace -f -p 1234 -p 1240
               stackcross trace --stack -o trace.jsonl -- ./a.out
+              stackcross trace -tt -T -e trace=openat -- cat /etc/hostname
+              stackcross trace -r -e trace=%file -- ls
+              stackcross trace --absolute-timestamps=format:unix,precision:ns -- true
+              stackcross trace -c -S calls -U name,calls,min-time,max-time,avg-time -- ls
+              stackcross trace -C -w -- ls
+              stackcross trace -e inject=openat:error=ENOENT:when=3 -- cat /etc/hostname
+              stackcross trace -e inject=getpid:retval=42 -e fault=write:when=2+ -- ./a.out
+              stackcross trace -e inject=read:signal=SIGUSR1:delay_exit=1000 -- ./a.out
+              stackcross trace -P /etc/hostname -- cat /etc/hostname
+              stackcross trace -z -e trace=%file -- ls          (successful calls only; -Z: failed)
+              stackcross trace -e status=failed,unfinished -e signal=none -qq -- ./a.out
+              stackcross trace -e trace-fds=3,4 -- ./a.out
+              stackcross trace -f --syscall-limit=100 -- make
+              stackcross trace -n -i --decode-fds=none -- true
+              stackcross trace -A -o trace.jsonl -- ./a.out
             """)
 
     @Flag(name: .customShort("f"), help: "Follow threads, forks and vforks.")
