@@ -40,9 +40,10 @@ struct TraceCommand: ParsableCommand {
               stackcross trace -C -w -- ls
               stackcross trace -e inject=openat:error=ENOENT:when=3 -- cat /etc/hostname
               stackcross trace -e inject=getpid:retval=42 -e fault=write:when=2+ -- ./a.out
-              stackcross trace -e inject=read:signal=SIGUSR1:delay_exit=1000 -- ./a.out
+              stackcross trace -e inject=read:delay_exit=1000 -- ./a.out
+              stackcross trace -e inject=kill:error=EPERM:signal=USR1 -- ./a.out
               stackcross trace -P /etc/hostname -- cat /etc/hostname
-              stackcross trace -z -e trace=%file -- ls          (successful calls only; -Z: failed)
+              stackcross trace -z -e trace=%file -- ls
               stackcross trace -e status=failed,unfinished -e signal=none -qq -- ./a.out
               stackcross trace -e trace-fds=3,4 -- ./a.out
               stackcross trace -f --syscall-limit=100 -- make
@@ -122,6 +123,15 @@ struct TraceCommand: ParsableCommand {
     @Option(name: .customLong("decode-fds"), help: ArgumentHelp("none: bare fd numbers (as strace without -y); path, all: paths (the default).", valueName: "none|path|all"))
     var decodeFds: String?
 
+    @Option(name: [.customShort("E"), .customLong("env")], help: ArgumentHelp("Run the program with VAR=VAL in its environment, or without VAR (repeatable; the bytes as given).", valueName: "var[=val]"))
+    var environment: [String] = []
+
+    @Option(name: [.customShort("u"), .customLong("user")], help: ArgumentHelp("Run the program as USER (uid, gid and groups; needs root).", valueName: "user"))
+    var user: String?
+
+    @Option(name: [.customShort("b"), .customLong("detach-on")], help: ArgumentHelp("Detach from a process when it calls execve (not the program's first): execve is the only one.", valueName: "syscall"))
+    var detachOn: String?
+
     @Option(name: .customLong("syscall-limit"), help: ArgumentHelp("Detach from every process after N traced calls returned; the program runs on.", valueName: "n"))
     var syscallLimit: Int?
 
@@ -179,6 +189,47 @@ struct TraceCommand: ParsableCommand {
         return raw
     }
 
+    /// The values of a repeatable option as the exact bytes of this process's argv (`-E X=\xff` stays
+    /// bytes); the parsed Strings when argv does not hold them (tests call the parser directly).
+    func rawOptionValues(short: Character, long: String, count: Int) -> [[UInt8]] {
+        let argc = Int(CommandLine.argc)
+        let args: [[UInt8]] = (0..<argc).map { i in
+            CommandLine.unsafeArgv[i].map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
+        }
+        var out: [[UInt8]] = []
+        var i = 1
+        let s = Array("-\(short)".utf8), l = Array("--\(long)".utf8)
+        while i < argc - program.count {
+            let a = args[i]
+            if a == Array("--".utf8) { break }
+            if (a == s || a == l), i + 1 < argc { out.append(args[i + 1]); i += 2; continue }
+            if a.starts(with: l + [UInt8(ascii: "=")]) { out.append(Array(a.dropFirst(l.count + 1))) }
+            else if a.starts(with: s), a.count > s.count { out.append(Array(a.dropFirst(s.count))) }
+            i += 1
+        }
+        guard out.count == count, zip(out, environment).allSatisfy({ String(decoding: $0, as: UTF8.self) == $1 }) else {
+            return environment.map { Array($0.utf8) }
+        }
+        return out
+    }
+
+    /// This process's environment with strace's -E applied: VAR=VAL sets, VAR removes; all as bytes.
+    static func environment(applying changes: [[UInt8]]) -> [[UInt8]] {
+        var env: [[UInt8]] = []
+        var p = environ
+        while let e = p.pointee {
+            env.append(Array(UnsafeRawBufferPointer(start: e, count: strlen(e))))
+            p += 1
+        }
+        func name(_ e: [UInt8]) -> ArraySlice<UInt8> { e.prefix { $0 != UInt8(ascii: "=") } }
+        for c in changes {
+            let n = name(c)
+            env.removeAll { name($0) == n }
+            if c.contains(UInt8(ascii: "=")) { env.append(c) }
+        }
+        return env
+    }
+
     func validate() throws {
         // The passthrough argument swallows everything after the options, --help included.
         if let first = command.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
@@ -190,6 +241,9 @@ struct TraceCommand: ParsableCommand {
         if !program.isEmpty && !pids.isEmpty { throw ValidationError("give either a program or -p PID, not both") }
         if stringLimit < 0 { throw ValidationError("-s must be at least 0") }
         if let n = syscallLimit, n <= 0 { throw ValidationError("--syscall-limit must be at least 1") }
+        if let d = detachOn, d != "execve" { throw ValidationError("-b: only execve is supported, not '\(d)'") }
+        if !pids.isEmpty && (!environment.isEmpty || user != nil) { throw ValidationError("-E and -u apply to a program to run, not to -p") }
+        for e in environment where e.isEmpty || e.hasPrefix("=") { throw ValidationError("-E: not VAR or VAR=VAL: '\(e)'") }
         if decodeFdsFlag > 1 { throw ValidationError("-yy (socket endpoints) is not supported yet; -y is the default") }
         if let d = decodeFds, !["none", "path", "all"].contains(d) {
             throw ValidationError("--decode-fds: '\(d)' is not supported (none, path or all)")
@@ -274,6 +328,12 @@ struct TraceCommand: ParsableCommand {
         options.filter = try parsedFilter()
         options.injections = try parsedInjections()
         options.syscallLimit = syscallLimit
+        options.detachOnExecve = detachOn == "execve"
+        if !environment.isEmpty { options.environment = Self.environment(applying: rawOptionValues(short: "E", long: "env", count: environment.count)) }
+        if let user {
+            guard let pw = getpwnam(user) else { throw RuntimeFailure("cannot find user '\(user)'") }
+            options.runAs = (uid: pw.pointee.pw_uid, gid: pw.pointee.pw_gid, name: user)
+        }
 
         let outFile = try output.map { try OutputFile.open($0, command: "stackcross trace", append: append) }
         defer { try? outFile?.close() }

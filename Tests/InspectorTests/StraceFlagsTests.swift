@@ -250,3 +250,46 @@ final class TraceSelectionFlagTests: XCTestCase {
         XCTAssertEqual(bad.status, 64, bad.stderr)
     }
 }
+
+/// -E, -u, -b execve: how the program is started and let go.
+final class TraceLaunchFlagTests: XCTestCase {
+    /// -E VAR=VAL reaches the program byte for byte (\377 is no UTF-8), -E VAR removes VAR.
+    func testEnvironmentBytes() throws {
+        let script = #"exec "$0" trace -e trace=none -qq -E "SC_BYTES=$(printf 'a\377b')" -E HOME -- /usr/bin/env"#
+        let r = try InspectorTests.run("/bin/sh", ["-c", script, stackcrossBinary.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdoutData.split(separator: UInt8(ascii: "\n")).map(Array.init)
+        XCTAssertTrue(lines.contains(Array("SC_BYTES=a".utf8) + [0xFF] + Array("b".utf8)), r.stdout)
+        XCTAssertFalse(lines.contains { $0.starts(with: Array("HOME=".utf8)) }, r.stdout)
+        XCTAssertTrue(lines.contains { $0.starts(with: Array("PATH=".utf8)) }, "the rest of the environment stays")
+    }
+
+    func testRunAsUserLikeStrace() throws {
+        let ours = try stackcross(["trace", "-e", "trace=none", "-u", "nobody", "--", "/usr/bin/id"])
+        let theirs = try InspectorTests.run("/usr/bin/strace", ["-e", "trace=none", "-u", "nobody", "--", "/usr/bin/id"])
+        XCTAssertEqual(ours.status, 0, ours.stderr)
+        XCTAssertEqual(ours.stdout, theirs.stdout)
+        XCTAssertTrue(ours.stdout.hasPrefix("uid=65534"), ours.stdout)
+        let missing = try stackcross(["trace", "-u", "no-such-user-sc", "--", "/bin/true"])
+        XCTAssertEqual(missing.status, 1, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("no-such-user-sc"), missing.stderr)
+    }
+
+    /// -b execve: the child that runs /bin/echo is let go at its execve (strace does the same); the shell's
+    /// own first exec is traced, its later write too.
+    func testDetachAtExecve() throws {
+        let program = ["/bin/sh", "-c", "/bin/echo hi; echo done"]
+        let ours = try stackcross(["trace", "-f", "-b", "execve", "-e", "trace=execve,write", "--"] + program)
+        let theirs = try InspectorTests.run("/usr/bin/strace", ["-f", "-b", "execve", "-e", "trace=execve,write", "--"] + program)
+        XCTAssertEqual(ours.status, 0, ours.stderr)
+        XCTAssertEqual(ours.stdout, "hi\ndone\n")
+        XCTAssertEqual(ours.stdout, theirs.stdout)
+        func traced(_ s: String) -> [String] {
+            s.replacingOccurrences(of: #" +"#, with: " ", options: .regularExpression).split(separator: "\n").filter { $0.contains(") = ") }.map { String($0.prefix { $0 != "(" }) + ":" + ($0.contains("\"done\\n\"") ? "done" : "") }
+        }
+        XCTAssertEqual(traced(ours.stderr), traced(theirs.stderr), ours.stderr)
+        XCTAssertEqual(traced(ours.stderr), ["execve:", "write:done"], ours.stderr)
+        let bad = try stackcross(["trace", "-b", "clone", "--", "/bin/true"])
+        XCTAssertEqual(bad.status, 64, bad.stderr)
+    }
+}

@@ -41,6 +41,7 @@ extension SyscallTracer {
         }
         switch Int(info.op) {
         case Int(SC_SYSCALL_INFO_ENTRY):
+            if detachAtExecve(t, nr: Int64(bitPattern: info.u.entry.nr), arch: info.arch) { return }
             let a = info.u.entry.args
             let reported = syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.entry.nr),
                                         args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
@@ -206,6 +207,19 @@ extension SyscallTracer {
                                 bytesBeforeIP: t.exitBytesBeforeIP, entryRegs: call.record.entryRegs)
         o.injectedReturn = call.record.injected?.ret
         return o
+    }
+
+    /// -b execve: at the entry of an execve other than the program's first, the task is let go (it is
+    /// stopped at the entry, so PTRACE_DETACH works) and runs the new program untraced. Returns whether it was.
+    func detachAtExecve(_ t: TracedTask, nr: Int64, arch: UInt32) -> Bool {
+        guard options.detachOnExecve, execSeen else { return false }
+        let i386 = arch == SyscallInfo.auditArchI386
+        guard nr == (i386 ? 11 : 59) || nr == (i386 ? 358 : 322) else { return false }
+        t.inSyscall = false
+        detach(t, signal: 0)
+        removeTask(t)
+        output.submit(.record(.detach(AttachRecord(pid: t.process.pid, tid: t.tid, timeNs: sc_monotonic_ns()))))
+        return true
     }
 
     // MARK: Fault injection (-e inject=)

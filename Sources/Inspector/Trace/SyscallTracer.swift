@@ -98,7 +98,9 @@ public final class SyscallTracer {
         if !execSeen, spawnErrorFD >= 0 {
             var stage: Int32 = 0, err: Int32 = 0
             if sc_spawn_read_failure(spawnErrorFD, &stage, &err) == 1 {
-                let what = stage == Int32(SC_SPAWN_FAILED_SECCOMP) ? "cannot install the seccomp filter" : "cannot run \(target.programName)"
+                let what = stage == Int32(SC_SPAWN_FAILED_SECCOMP) ? "cannot install the seccomp filter"
+                    : stage == Int32(SC_SPAWN_FAILED_USER) ? "cannot run \(target.programName) as \(options.runAs?.name ?? "")"
+                    : "cannot run \(target.programName)"
                 throw TraceError("\(what): \(String(cString: strerror(err)))")
             }
         }

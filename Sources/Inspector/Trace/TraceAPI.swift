@@ -47,6 +47,12 @@ public struct TraceOptions {
     public var alsoStop: SyscallFilter = .none
     /// -e inject=/fault=: tampering rules, the last matching one wins (applied to traced calls only, as strace does).
     public var injections: [SyscallInjection] = []
+    /// -E: the program's whole environment as exact bytes (`NAME=VALUE` each); nil: this process's environ.
+    public var environment: [[UInt8]]?
+    /// -u USER: run the program as this user (uid, gid, name for initgroups).
+    public var runAs: (uid: UInt32, gid: UInt32, name: String)?
+    /// -b execve: detach from a task at its execve (not the program's first, as strace); no seccomp filter then.
+    public var detachOnExecve = false
     /// --syscall-limit=N: after N reported calls returned, detach from every task and let them run
     /// (no seccomp filter then: a process must never keep SECCOMP_RET_TRACE without a tracer).
     public var syscallLimit: Int?

@@ -102,14 +102,7 @@ public final class TraceWriter {
             if let v = r.ret { w.field("ret", int: v) }
             if let e = r.error { w.field("error", string: e) }
             if let p = r.retPath { w.key("retPath"); w.traceeString(p) }
-            if let j = r.injected {
-                w.key("injected"); w.open()
-                if let v = j.ret { w.field("ret", int: v) }
-                if let s = j.signal { w.field("signal", int: Int64(s)) }
-                if let d = j.delayEnterUs { w.field("delayEnterUs", uint: d) }
-                if let d = j.delayExitUs { w.field("delayExitUs", uint: d) }
-                w.close()
-            }
+            if let j = r.injected { w.key("injected"); TraceRecordJSON.injected(j, &w) }
             w.field("entryNs", uint: r.entryNs)
             if let x = r.exitNs { w.field("exitNs", uint: x) }
             if key { w.field("key", bool: true) }

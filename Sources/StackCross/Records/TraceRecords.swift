@@ -35,12 +35,13 @@ public struct SyscallRecord: Codable, Hashable, Sendable {
                 strings: [String: TraceeString]? = nil, ret: Int64? = nil, error: String? = nil,
                 entryNs: UInt64, exitNs: UInt64? = nil, entryRegs: Registers? = nil, exitRegs: Registers? = nil,
                 userStack: [Frame]? = nil, kernelStack: [Frame]? = nil, crossing: Crossing? = nil,
-                retPath: TraceeString? = nil) {
+                retPath: TraceeString? = nil, injected: InjectedCall? = nil) {
         self.pid = pid; self.tid = tid; self.abi = abi; self.nr = nr; self.name = name; self.args = args
         self.rawArgs = rawArgs; self.strings = strings; self.ret = ret; self.error = error
         self.entryNs = entryNs; self.exitNs = exitNs; self.entryRegs = entryRegs; self.exitRegs = exitRegs
         self.userStack = userStack; self.kernelStack = kernelStack; self.crossing = crossing
         self.retPath = retPath
+        self.injected = injected
     }
 }
 
