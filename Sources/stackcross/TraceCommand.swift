@@ -49,10 +49,13 @@ struct TraceCommand: ParsableCommand {
               stackcross trace -f --syscall-limit=100 -- make
               stackcross trace -n -i --decode-fds=none -- true
               stackcross trace -A -o trace.jsonl -- ./a.out
+              stackcross trace -ff -o trace -- make
+              stackcross trace -E LANG=C -E HOME -u nobody -- id
+              stackcross trace -f -b execve -- sh -c 'ls; echo done'
             """)
 
-    @Flag(name: .customShort("f"), help: "Follow threads, forks and vforks.")
-    var follow = false
+    @Flag(name: .customShort("f"), help: "Follow threads, forks and vforks; -ff with -o PREFIX: one file per process, PREFIX.PID.")
+    var follow: Int
 
     @Option(name: .customShort("e"), help: ArgumentHelp("trace=SET: syscall names, %classes (%file, %process, %network…), !negation.", valueName: "expr"))
     var expressions: [String] = []
@@ -323,7 +326,7 @@ struct TraceCommand: ParsableCommand {
     func run() throws {
         let logger = global.makeLogger("stackcross.trace")
         var options = TraceOptions()
-        options.followForks = follow
+        options.followForks = follow > 0
         options.stringLimit = stringLimit
         options.filter = try parsedFilter()
         options.injections = try parsedInjections()
@@ -335,10 +338,12 @@ struct TraceCommand: ParsableCommand {
             options.runAs = (uid: pw.pointee.pw_uid, gid: pw.pointee.pw_gid, name: user)
         }
 
-        let outFile = try output.map { try OutputFile.open($0, command: "stackcross trace", append: append) }
+        // -ff -o PREFIX: PREFIX.PID per process (PerProcessOutput opens them); -o is no file then.
+        let perProcess = follow >= 2 && output != nil && !summary
+        let outFile = perProcess ? nil : try output.map { try OutputFile.open($0, command: "stackcross trace", append: append) }
         defer { try? outFile?.close() }
 
-        let mode: TraceOutput.Mode = summary ? .summary : (outFile != nil ? .jsonLines : .lines)
+        let mode: TraceOutput.Mode = summary ? .summary : (output != nil ? .jsonLines : .lines)
         let crossings = mode == .jsonLines && !noCrossings
         // The kernel's config is read when the model is first needed.
         let loader = crossings || kernelStack ? TraceModelLoader { KernelStackModel(config: KernelConfigReader.load()) } : nil
@@ -353,6 +358,12 @@ struct TraceCommand: ParsableCommand {
                                header: { facts.header(command: commandLine, kernel: crossings ? loader?.model.config : nil,
                                                       options: writerOptions) },
                                text: text)
+        let split = perProcess ? PerProcessOutput(prefix: output ?? "", crossings: crossings, text: false) { f in
+            TraceOutput(mode: .jsonLines, out: f, quiet: false, crossings: crossings, writerOptions: writerOptions,
+                        header: { facts.header(command: commandLine, kernel: crossings ? loader?.model.config : nil,
+                                               options: writerOptions) },
+                        text: text)
+        } : nil
         // Extensions run at each stop in this order: the model's probe, then --stack's collector.
         var extensions: [TraceExtension] = []
         // The probe gathers what the model's checks need; without crossings only --kernel-stack wants it.
@@ -361,7 +372,7 @@ struct TraceCommand: ParsableCommand {
             extensions.append(LazyCrossingProbe(loader: loader, readKernelStack: kernelStack,
                                                 stepIntoHandlers: !noHandlerStep && sink.wantsCrossings))
         }
-        var tracerSink: TraceSink = sink
+        var tracerSink: TraceSink = split ?? sink
         var stacks: SyscallStackCollector?
         defer { stacks?.logTimings() }
         if stack {
@@ -369,7 +380,7 @@ struct TraceCommand: ParsableCommand {
             so.stackBytes = stackBytes
             so.unwinder = unwinder
             so.maxWaitingCopies = max(0, stackMaxCopies)
-            let collector = SyscallStackCollector(options: so, downstream: sink, logger: logger)
+            let collector = SyscallStackCollector(options: so, downstream: split ?? sink, logger: logger)
             extensions.append(collector)
             options.alsoStop = collector.alsoStop
             tracerSink = collector
@@ -382,8 +393,14 @@ struct TraceCommand: ParsableCommand {
         do {
             outcome = try tracer.run(target)
         } catch let e as TraceError {
-            sink.flush()
+            if let split { split.finish() } else { sink.flush() }
             throw RuntimeFailure(e.description)
+        }
+        if let split {
+            split.finish()
+            if let failure = split.writeFailure { throw RuntimeFailure(failure) }
+            if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
+            return
         }
         if outcome.limitReached, !text.selection.quiet.contains(.attach) {
             sink.flush()

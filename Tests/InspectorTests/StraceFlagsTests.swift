@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import StackCross
 
 /// strace's daily flags (#15), each held against strace's own output for the same fixture run.
 /// Times, addresses and pids differ between runs: `normalized` turns every digit into 9 (so widths
@@ -291,5 +292,35 @@ final class TraceLaunchFlagTests: XCTestCase {
         XCTAssertEqual(traced(ours.stderr), ["execve:", "write:done"], ours.stderr)
         let bad = try stackcross(["trace", "-b", "clone", "--", "/bin/true"])
         XCTAssertEqual(bad.status, 64, bad.stderr)
+    }
+}
+
+/// -ff -o PREFIX: one file per process, PREFIX.PID, as strace writes them (stackcross's hold JSON records).
+final class PerProcessFilesTests: TemporaryDirectoryTestCase {
+    func testOneFilePerProcessLikeStrace() throws {
+        let program = ["/bin/sh", "-c", "/bin/echo hi; /bin/echo ho; echo done"]
+        let ours = try stackcross(["trace", "-ff", "-o", dir.appendingPathComponent("sc").path, "-e", "trace=execve,write", "--"] + program)
+        XCTAssertEqual(ours.status, 0, ours.stderr)
+        XCTAssertEqual(ours.stdout, "hi\nho\ndone\n")
+        let theirs = try InspectorTests.run("/usr/bin/strace", ["-ff", "-o", dir.appendingPathComponent("st").path,
+                                                                 "-e", "trace=execve,write", "--"] + program)
+        XCTAssertEqual(theirs.status, 0, theirs.stderr)
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        let oursFiles = names.filter { $0.hasPrefix("sc.") }, theirFiles = names.filter { $0.hasPrefix("st.") }
+        XCTAssertEqual(oursFiles.count, 3, "\(names)")
+        XCTAssertEqual(oursFiles.count, theirFiles.count, "\(names)")
+        var writes: [String] = []
+        for f in oursFiles {
+            let pid = try XCTUnwrap(Int32(f.dropFirst(3)))
+            let path = dir.appendingPathComponent(f).path
+            let records = try TraceFile.records([UInt8](Data(contentsOf: URL(fileURLWithPath: path))))
+            let syscalls = TraceTests.syscalls(records)
+            XCTAssertFalse(syscalls.isEmpty, f)
+            XCTAssertTrue(syscalls.allSatisfy { $0.pid == pid }, "\(f) holds another process's calls")
+            writes += syscalls.filter { $0.name == "write" }.compactMap { $0.strings?["1"].map { String(decoding: $0.bytes, as: UTF8.self) } }
+            let check = try stackcross(["check", path])
+            XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        }
+        XCTAssertEqual(writes.sorted(), ["done\n", "hi\n", "ho\n"])
     }
 }
