@@ -21,7 +21,7 @@ struct TraceCommand: ParsableCommand {
             %network, %signal, %ipc, %memory, %creds, %clock, %%stat…), /regex, all, none, a \
             leading ! to negate; several -e add up. -e also takes inject=SET:error=ERRNO|retval=N\
             [:signal=SIG][:delay_enter=USEC][:delay_exit=USEC][:when=FIRST[..LAST][+STEP]], fault=SET[:error=ERRNO], \
-            status=SET, signal=SET, quiet=SET and trace-fds=SET, as strace does.
+            status=SET, signal=SET, quiet=SET, trace-fds=SET, read=FDS and write=FDS, as strace does.
 
             EXAMPLES:
               stackcross trace -- ls -l /tmp
@@ -48,6 +48,7 @@ struct TraceCommand: ParsableCommand {
               stackcross trace -e trace-fds=3,4 -- ./a.out
               stackcross trace -f --syscall-limit=100 -- make
               stackcross trace -n -i --decode-fds=none -- true
+              stackcross trace -e trace=read,write -e read=3 -e write=1 -- cat /etc/hostname
               stackcross trace -A -o trace.jsonl -- ./a.out
               stackcross trace -ff -o trace -- make
               stackcross trace -E LANG=C -E HOME -u nobody -- id
@@ -256,6 +257,7 @@ struct TraceCommand: ParsableCommand {
         for p in pids where p <= 0 { throw ValidationError("-p: not a process id: \(p)") }
         _ = try parsedFilter()
         _ = try parsedInjections()
+        for e in expressions { _ = try Self.dumpSet(e) }
         _ = try textOptions()
     }
 
@@ -291,7 +293,7 @@ struct TraceCommand: ParsableCommand {
             o.selection.paths = tracePaths.map { Array($0.utf8) }
             if successfulOnly { o.selection.statuses = [.successful] }
             if failedOnly { o.selection.statuses = [.failed] }
-            for e in expressions where !Self.isInjection(e) { _ = try o.selection.apply(e) }
+            for e in expressions where !Self.isInjection(e) && (try? Self.dumpSet(e)) == nil { _ = try o.selection.apply(e) }
         } catch let e as TraceSelection.ParseError {
             throw ValidationError(e.message)
         }
@@ -300,6 +302,24 @@ struct TraceCommand: ParsableCommand {
 
     /// -e inject=/fault= go to the injection rules, the others to the trace filter.
     static func isInjection(_ e: String) -> Bool { e.hasPrefix("inject=") || e.hasPrefix("fault=") }
+
+    /// -e read=FD,… / -e write=FD,… (and strace's reads=, r=, writes=, w=): (is a write, the fds); nil otherwise.
+    static func dumpSet(_ e: String) throws -> (write: Bool, fds: Set<Int32>)? {
+        guard let eq = e.firstIndex(of: "=") else { return nil }
+        let key = e[..<eq], value = e[e.index(after: eq)...]
+        let write: Bool
+        switch key {
+        case "read", "reads", "r": write = false
+        case "write", "writes", "w": write = true
+        default: return nil
+        }
+        var fds = Set<Int32>()
+        for item in value.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let fd = Int32(item), fd >= 0 else { throw ValidationError("-e \(e): not a file descriptor: '\(item)'") }
+            fds.insert(fd)
+        }
+        return (write, fds)
+    }
 
     /// -e status=/signal=/quiet=/trace-fds= expressions (TraceSelection's), the others stay for the filter.
     static func isSelection(_ e: String) -> Bool {
@@ -317,7 +337,9 @@ struct TraceCommand: ParsableCommand {
 
     func parsedFilter() throws -> SyscallFilter {
         do {
-            return try SyscallFilter.parse(expressions.filter { !Self.isInjection($0) && !Self.isSelection($0) })
+            return try SyscallFilter.parse(expressions.filter {
+                !Self.isInjection($0) && !Self.isSelection($0) && (try? Self.dumpSet($0)) == nil
+            })
         } catch let e as SyscallFilter.ParseError {
             throw ValidationError(e.message)
         }
@@ -331,6 +353,10 @@ struct TraceCommand: ParsableCommand {
         options.filter = try parsedFilter()
         options.injections = try parsedInjections()
         options.syscallLimit = syscallLimit
+        for e in expressions {
+            guard let d = try Self.dumpSet(e) else { continue }
+            if d.write { options.dumpWrites.formUnion(d.fds) } else { options.dumpReads.formUnion(d.fds) }
+        }
         options.detachOnExecve = detachOn == "execve"
         if !environment.isEmpty { options.environment = Self.environment(applying: rawOptionValues(short: "E", long: "env", count: environment.count)) }
         if let user {

@@ -94,6 +94,18 @@ final class StraceFlagsTests: XCTestCase {
         XCTAssertFalse(b.ours.contains { $0.contains("</") }, b.ours.joined(separator: "\n"))
     }
 
+    /// -e write=FD / -e read=FD: strace's hex dump under each call on the fd; the JSON record keeps the bytes.
+    func testReadWriteDumps() throws {
+        try assertSameLines(["-e", "trace=write", "-e", "write=3"], try writes)
+        let b = try Self.both(["-e", "trace=write", "-e", "write=3"], try writes)
+        XCTAssertEqual(b.ours.filter { $0.hasPrefix(" | 00000  78 0a ") }.count, 3, b.ours.joined(separator: "\n"))
+        let r = try stackcross(["trace", "-o", "/dev/stdout", "-e", "trace=write", "-e", "write=3", "--", try fixture("trace_writes").path, "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let records = try TraceFile.records(Array(r.stdoutData))
+        XCTAssertEqual(TraceTests.syscalls(records).first { $0.name == "write" }?.dump?.bytes, [0x78, 0x0A])
+        XCTAssertEqual(StraceDump.lines(Array(0..<17)).last, " | 00010  10                                                .                |")
+    }
+
     func testAppendAndStackSpelledLikeStrace() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("sc-append-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: out) }

@@ -187,6 +187,7 @@ extension SyscallTracer {
             for e in extensions { e.observe(&obs, at: at) }
             t.exitObservation = obs
         }
+        if !options.dumpReads.isEmpty || !options.dumpWrites.isEmpty { call.record.dump = dumped(call.record, ret: ret, memory: mem) }
         // The returned fd's path goes into the record: every view renders `3</path>` from it (ReturnRendering).
         call.record.retPath = Self.returnedPath(abi: abi, nr: nr, ret: ret, rawArgs: call.record.rawArgs, memory: mem)
         return call
@@ -220,6 +221,28 @@ extension SyscallTracer {
         removeTask(t)
         output.submit(.record(.detach(AttachRecord(pid: t.process.pid, tid: t.tid, timeNs: sc_monotonic_ns()))))
         return true
+    }
+
+    /// -e read=/write=: the call's whole buffer (what it read, or all it was given to write), read while stopped.
+    func dumped(_ r: SyscallRecord, ret: Int64, memory: StoppedTraceeMemory) -> TraceeString? {
+        guard r.rawArgs.count > 2, let dir = StraceDump.direction(of: r.name) else { return nil }
+        let fd = Int32(truncatingIfNeeded: r.rawArgs[0].rawValue)
+        let count: UInt64
+        switch dir {
+        case .read:
+            guard options.dumpReads.contains(fd), ret > 0 else { return nil }
+            count = UInt64(ret)
+        case .write:
+            guard options.dumpWrites.contains(fd) else { return nil }
+            count = r.abi.word(r.rawArgs[2].rawValue)
+        }
+        // At most 1 MiB: the rest of a huge buffer is cut (marked truncated).
+        let n = Int(min(count, 1 << 20))
+        guard n > 0 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: n)
+        let got = bytes.withUnsafeMutableBytes { memory.reader.read(into: $0.baseAddress!, r.rawArgs[1].rawValue, count: n) }
+        guard got > 0 else { return nil }
+        return TraceeString(bytes: Array(bytes.prefix(got)), truncated: UInt64(got) < count)
     }
 
     // MARK: Fault injection (-e inject=)

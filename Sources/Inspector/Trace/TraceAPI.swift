@@ -47,6 +47,9 @@ public struct TraceOptions {
     public var alsoStop: SyscallFilter = .none
     /// -e inject=/fault=: tampering rules, the last matching one wins (applied to traced calls only, as strace does).
     public var injections: [SyscallInjection] = []
+    /// -e read=FD / -e write=FD: the fds whose read / write buffers are copied whole into the record (`dump`).
+    public var dumpReads: Set<Int32> = []
+    public var dumpWrites: Set<Int32> = []
     /// -E: the program's whole environment as exact bytes (`NAME=VALUE` each); nil: this process's environ.
     public var environment: [[UInt8]]?
     /// -u USER: run the program as this user (uid, gid, name for initgroups).

@@ -124,6 +124,8 @@ public final class TraceOutput: TraceSink {
                              at: record.exitNs ?? record.entryNs, call: record) + took)
             }
             lineContext.exited(record)
+            // -e read=/write=: strace's hex dump under the line.
+            if let d = record.dump { for l in StraceDump.lines(d.bytes) { line(l) } }
             // --stack: the frames under the call, as strace -k prints them.
             if let frames = record.userStack { stackText.append(frames, to: &text) }
         }

@@ -195,7 +195,7 @@ extension FastRecordDecoder.Cursor {
         var entryRegs: Registers?, exitRegs: Registers?, userStack: [Frame]?, kernelStack: [Frame]?, crossing: Crossing?
         var signo: Int32?, codeName: String?, codeNumber: Int32?, timeNs: UInt64?, formerTid: Int32?, path: TraceeString?
         var child: Int32?, kind: CloneRecord.Kind?, signal: String?, handlerStepped: Bool?, retPath: TraceeString?
-        var injected: InjectedCall?
+        var injected: InjectedCall?, dump: TraceeString?
         var extras = RecordExtras()
         var v2 = false
         var seen: UInt64 = 0
@@ -247,6 +247,7 @@ extension FastRecordDecoder.Cursor {
             case "entryStop", "deliveryStop": try Self.first(&seen, 30); extras.first = try c.stopPatch(); v2 = true
             case "exitStop", "handlerStop": try Self.first(&seen, 31); extras.second = try c.stopPatch(); v2 = true
             case "injected": try Self.first(&seen, 32); injected = try c.optional { try $0.injectedCall() }
+            case "dump": try Self.first(&seen, 33); dump = try c.optional { try $0.traceeString() }
             default: try c.skip()
             }
         }
@@ -266,6 +267,7 @@ extension FastRecordDecoder.Cursor {
                 ret: ret, error: error, entryNs: entryNs, exitNs: exitNs, entryRegs: entryRegs, exitRegs: exitRegs,
                 userStack: userStack, kernelStack: kernelStack, crossing: crossing, retPath: retPath)
             r.injected = injected
+            r.dump = dump
             return .syscall(r)
         case "signal":
             guard let signo, let name, let timeNs, codeNumber == nil else { throw FastRecordDecoder.Unsupported() }

@@ -103,6 +103,7 @@ public final class TraceWriter {
             if let e = r.error { w.field("error", string: e) }
             if let p = r.retPath { w.key("retPath"); w.traceeString(p) }
             if let j = r.injected { w.key("injected"); TraceRecordJSON.injected(j, &w) }
+            if let d = r.dump { w.key("dump"); w.traceeString(d) }
             w.field("entryNs", uint: r.entryNs)
             if let x = r.exitNs { w.field("exitNs", uint: x) }
             if key { w.field("key", bool: true) }
