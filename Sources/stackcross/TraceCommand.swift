@@ -48,7 +48,7 @@ struct TraceCommand: ParsableCommand {
               stackcross trace -e trace-fds=3,4 -- ./a.out
               stackcross trace -f --syscall-limit=100 -- make
               stackcross trace -n -i --decode-fds=none -- true
-              stackcross trace -e trace=read,write -e read=3 -e write=1 -- cat /etc/hostname
+              stackcross trace -e trace=read,write -e read=3 -e write=1 -- cat /etc/motd
               stackcross trace -A -o trace.jsonl -- ./a.out
               stackcross trace -ff -o trace -- make
               stackcross trace -E LANG=C -E HOME -u nobody -- id
