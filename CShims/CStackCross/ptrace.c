@@ -90,6 +90,7 @@ long sc_ptrace_syscall(pid_t pid, int signal) { return ptrace(PTRACE_SYSCALL, pi
 long sc_ptrace_listen(pid_t pid) { return ptrace(PTRACE_LISTEN, pid, 0, 0); }
 long sc_ptrace_singlestep(pid_t pid, int signal) { return ptrace(PTRACE_SINGLESTEP, pid, 0, (void *)(long)signal); }
 long sc_ptrace_getregs(pid_t pid, sc_user_regs *regs) { return ptrace(PTRACE_GETREGS, pid, 0, regs); }
+long sc_ptrace_setregs(pid_t pid, const sc_user_regs *regs) { return ptrace(PTRACE_SETREGS, pid, 0, regs); }
 long sc_ptrace_geteventmsg(pid_t pid, unsigned long *msg) { return ptrace(PTRACE_GETEVENTMSG, pid, 0, msg); }
 long sc_ptrace_getsiginfo(pid_t pid, void *siginfo128) { return ptrace(PTRACE_GETSIGINFO, pid, 0, siginfo128); }
 long sc_ptrace_get_syscall_info(pid_t pid, sc_syscall_info *info) {

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <signal.h>
@@ -25,6 +26,11 @@ static void report_and_exit(int fd, int stage, int err) {
 
 pid_t sc_spawn_stopped(const char *path, char *const argv[], const sc_sock_filter *filter,
                        unsigned short filter_len, int *error_fd) {
+    return sc_spawn_stopped_as(path, argv, filter, filter_len, NULL, error_fd);
+}
+
+pid_t sc_spawn_stopped_as(const char *path, char *const argv[], const sc_sock_filter *filter,
+                          unsigned short filter_len, const sc_spawn_launch *launch, int *error_fd) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) return -1;
     pid_t pid = fork();
@@ -37,6 +43,10 @@ pid_t sc_spawn_stopped(const char *path, char *const argv[], const sc_sock_filte
     }
     if (pid == 0) {
         close(fds[0]);
+        if (launch && launch->run_as_user) {
+            if (initgroups(launch->user_name, launch->gid) != 0 || setgid(launch->gid) != 0 || setuid(launch->uid) != 0)
+                report_and_exit(fds[1], SC_SPAWN_FAILED_USER, errno);
+        }
         // A raw kill, so the first syscall the tracer sees after the stop is ours, not libc's raise() cleanup.
         syscall(SYS_kill, getpid(), SIGSTOP);
         if (filter_len > 0) {
@@ -50,7 +60,8 @@ pid_t sc_spawn_stopped(const char *path, char *const argv[], const sc_sock_filte
                     report_and_exit(fds[1], SC_SPAWN_FAILED_SECCOMP, errno);
             }
         }
-        execv(path, argv);
+        if (launch && launch->envp) execve(path, argv, launch->envp);
+        else execv(path, argv);
         report_and_exit(fds[1], SC_SPAWN_FAILED_EXEC, errno);
     }
     close(fds[1]);

@@ -3,10 +3,10 @@ import Inspector
 
 extension OutputFile {
     /// `-o FILE` when given, else stdout; a file that cannot be opened is the command's runtime failure.
-    /// With `zstdByName`, a FILE ending in `.zst` is written as a zstd stream.
-    static func open(_ path: String?, command: String, zstdByName: Bool = false) throws -> OutputFile {
+    /// With `zstdByName`, a FILE ending in `.zst` is written as a zstd stream; `append`: strace's -A.
+    static func open(_ path: String?, command: String, zstdByName: Bool = false, append: Bool = false) throws -> OutputFile {
         guard let path else { return standardOutput }
-        do { return try OutputFile(path, zstd: zstdByName && isZstdName(path)) } catch { throw RuntimeFailure("\(command): \(error)") }
+        do { return try OutputFile(path, zstd: zstdByName && isZstdName(path), append: append) } catch { throw RuntimeFailure("\(command): \(error)") }
     }
 
     /// `-o FILE.zst` asks for zstd.

@@ -20,7 +20,9 @@ struct TraceCommand: ParsableCommand {
 
             -e takes strace's trace expressions: syscall names, %classes (%file, %desc, %process, \
             %network, %signal, %ipc, %memory, %creds, %clock, %%stat…), /regex, all, none, a \
-            leading ! to negate; several -e add up.
+            leading ! to negate; several -e add up. -e also takes inject=SET:error=ERRNO|retval=N\
+            [:signal=SIG][:delay_enter=USEC][:delay_exit=USEC][:when=FIRST[..LAST][+STEP]], fault=SET[:error=ERRNO], \
+            status=SET, signal=SET, quiet=SET, trace-fds=SET, read=FDS and write=FDS, as strace does.
 
             EXAMPLES:
               stackcross trace -- ls -l /tmp
@@ -32,10 +34,30 @@ struct TraceCommand: ParsableCommand {
               stackcross trace -c -- python3 -c 'print(1)'
               stackcross trace -f -p 1234 -p 1240
               stackcross trace --stack -o trace.jsonl -- ./a.out
+              stackcross trace -tt -T -e trace=openat -- cat /etc/hostname
+              stackcross trace -r -e trace=%file -- ls
+              stackcross trace --absolute-timestamps=format:unix,precision:ns -- true
+              stackcross trace -c -S calls -U name,calls,min-time,max-time,avg-time -- ls
+              stackcross trace -C -w -- ls
+              stackcross trace -e inject=openat:error=ENOENT:when=3 -- cat /etc/hostname
+              stackcross trace -e inject=getpid:retval=42 -e fault=write:when=2+ -- ./a.out
+              stackcross trace -e inject=read:delay_exit=1000 -- ./a.out
+              stackcross trace -e inject=kill:error=EPERM:signal=USR1 -- ./a.out
+              stackcross trace -P /etc/hostname -- cat /etc/hostname
+              stackcross trace -z -e trace=%file -- ls
+              stackcross trace -e status=failed,unfinished -e signal=none -qq -- ./a.out
+              stackcross trace -e trace-fds=3,4 -- ./a.out
+              stackcross trace -f --syscall-limit=100 -- make
+              stackcross trace -n -i --decode-fds=none -- true
+              stackcross trace -e trace=read,write -e read=3 -e write=1 -- cat /etc/motd
+              stackcross trace -A -o trace.jsonl -- ./a.out
+              stackcross trace -ff -o trace -- make
+              stackcross trace -E LANG=C -E HOME -u nobody -- id
+              stackcross trace -f -b execve -- sh -c 'ls; echo done'
             """)
 
-    @Flag(name: .customShort("f"), help: "Follow threads, forks and vforks.")
-    var follow = false
+    @Flag(name: .customShort("f"), help: "Follow threads, forks and vforks; -ff with -o PREFIX: one file per process, PREFIX.PID.")
+    var follow: Int
 
     @Option(name: .customShort("e"), help: ArgumentHelp("trace=SET: syscall names, %classes (%file, %process, %network…), !negation.", valueName: "expr"))
     var expressions: [String] = []
@@ -49,8 +71,74 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .customShort("c"), help: "Count calls, errors and time per syscall; print a summary at the end.")
     var summary = false
 
-    @Flag(name: .customShort("q"), help: "Suppress attach, detach and exit messages.")
-    var quiet = false
+    @Flag(name: .customShort("C"), help: "Like -c, but also print the lines (with -o: the records, and the summary on stderr).")
+    var summaryAndLines = false
+
+    @Option(name: .customShort("S"), help: ArgumentHelp("With -c/-C: sort the summary by time, calls, errors, name, avg-time, min-time, max-time or nothing.", valueName: "sortby"))
+    var summarySort: String = "time"
+
+    @Option(name: .customShort("U"), help: ArgumentHelp("With -c/-C: the summary's columns, e.g. name,calls,min-time,max-time,avg-time,total-time,time-percent,errors.", valueName: "columns"))
+    var summaryColumns: String?
+
+    @Flag(name: .customShort("w"), help: "With -c/-C: summarise wall-clock time in calls (stackcross always does).")
+    var summaryWallClock = false
+
+    @Flag(name: .customShort("t"), help: "Prefix lines with the time of day; -tt with microseconds; -ttt as seconds since the epoch.")
+    var absoluteTimestamps: Int
+
+    @Option(name: [.customLong("absolute-timestamps"), .customLong("timestamps")], help: ArgumentHelp("The -t prefix: [format:]none|time|unix and/or [precision:]s|ms|us|ns, comma-separated.", valueName: "spec"))
+    var absoluteTimestampsSpec: String?
+
+    @Flag(name: .customShort("r"), help: "Prefix lines with the time since the previous line.")
+    var relativeTimestamps = false
+
+    @Option(name: .customLong("relative-timestamps"), help: ArgumentHelp("-r with this precision: s, ms, us or ns.", valueName: "precision"))
+    var relativeTimestampsSpec: String?
+
+    @Flag(name: .customShort("T"), help: "Show the time spent in each call: <0.000123>.")
+    var syscallTimes = false
+
+    @Option(name: .customLong("syscall-times"), help: ArgumentHelp("-T with this precision: s, ms, us or ns.", valueName: "precision"))
+    var syscallTimesSpec: String?
+
+    @Flag(name: .customShort("q"), help: "Suppress attach and detach messages; -qq also exit messages; -qqq all of them.")
+    var quiet: Int
+
+    @Option(name: [.customShort("P"), .customLong("trace-path")], help: ArgumentHelp("Trace only calls touching PATH (path arguments, and fds resolved through the fd table); repeatable.", valueName: "path"))
+    var tracePaths: [String] = []
+
+    @Flag(name: [.customShort("z"), .customLong("successful-only")], help: "Show only calls that succeeded (-e status=successful).")
+    var successfulOnly = false
+
+    @Flag(name: [.customShort("Z"), .customLong("failed-only")], help: "Show only calls that failed (-e status=failed).")
+    var failedOnly = false
+
+    @Flag(name: .customShort("A"), help: "With -o: append to FILE instead of truncating it.")
+    var append = false
+
+    @Flag(name: .customShort("n"), help: "Print the syscall number before each line: [ 257].")
+    var syscallNumbers = false
+
+    @Flag(name: .customShort("i"), help: "Print the instruction pointer at each call: [00007f1c2a4b3c5d].")
+    var instructionPointer = false
+
+    @Flag(name: .customShort("y"), help: "Show fd paths (the default; -yy's socket endpoints are not supported yet).")
+    var decodeFdsFlag: Int
+
+    @Option(name: .customLong("decode-fds"), help: ArgumentHelp("none: bare fd numbers (as strace without -y); path, all: paths (the default).", valueName: "none|path|all"))
+    var decodeFds: String?
+
+    @Option(name: [.customShort("E"), .customLong("env")], help: ArgumentHelp("Run the program with VAR=VAL in its environment, or without VAR (repeatable; the bytes as given).", valueName: "var[=val]"))
+    var environment: [String] = []
+
+    @Option(name: [.customShort("u"), .customLong("user")], help: ArgumentHelp("Run the program as USER (uid, gid and groups; needs root).", valueName: "user"))
+    var user: String?
+
+    @Option(name: [.customShort("b"), .customLong("detach-on")], help: ArgumentHelp("Detach from a process when it calls execve (not the program's first): execve is the only one.", valueName: "syscall"))
+    var detachOn: String?
+
+    @Option(name: .customLong("syscall-limit"), help: ArgumentHelp("Detach from every process after N traced calls returned; the program runs on.", valueName: "n"))
+    var syscallLimit: Int?
 
     @Option(name: .customShort("p"), help: ArgumentHelp("Attach to a running process (repeatable).", valueName: "pid"))
     var pids: [Int32] = []
@@ -58,7 +146,7 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .customLong("kernel-stack"), help: "Read /proc/TID/stack at every stop, record it and check it against the model's path.")
     var kernelStack = false
 
-    @Flag(help: "Record the user stack of every syscall (like strace -k), unwound from a copy off the tracee's critical path.")
+    @Flag(name: [.customLong("stack"), .customShort("k"), .customLong("stack-traces")], help: "Record the user stack of every syscall (-k as in strace), unwound from a copy off the tracee's critical path.")
     var stack = false
 
     @Option(help: "With --stack: bytes of user stack copied at each syscall entry.")
@@ -109,6 +197,47 @@ struct TraceCommand: ParsableCommand {
         return raw
     }
 
+    /// The values of a repeatable option as the exact bytes of this process's argv (`-E X=\xff` stays
+    /// bytes); the parsed Strings when argv does not hold them (tests call the parser directly).
+    func rawOptionValues(short: Character, long: String, count: Int) -> [[UInt8]] {
+        let argc = Int(CommandLine.argc)
+        let args: [[UInt8]] = (0..<argc).map { i in
+            CommandLine.unsafeArgv[i].map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
+        }
+        var out: [[UInt8]] = []
+        var i = 1
+        let s = Array("-\(short)".utf8), l = Array("--\(long)".utf8)
+        while i < argc - program.count {
+            let a = args[i]
+            if a == Array("--".utf8) { break }
+            if (a == s || a == l), i + 1 < argc { out.append(args[i + 1]); i += 2; continue }
+            if a.starts(with: l + [UInt8(ascii: "=")]) { out.append(Array(a.dropFirst(l.count + 1))) }
+            else if a.starts(with: s), a.count > s.count { out.append(Array(a.dropFirst(s.count))) }
+            i += 1
+        }
+        guard out.count == count, zip(out, environment).allSatisfy({ String(decoding: $0, as: UTF8.self) == $1 }) else {
+            return environment.map { Array($0.utf8) }
+        }
+        return out
+    }
+
+    /// This process's environment with strace's -E applied: VAR=VAL sets, VAR removes; all as bytes.
+    static func environment(applying changes: [[UInt8]]) -> [[UInt8]] {
+        var env: [[UInt8]] = []
+        var p = environ
+        while let e = p.pointee {
+            env.append(Array(UnsafeRawBufferPointer(start: e, count: strlen(e))))
+            p += 1
+        }
+        func name(_ e: [UInt8]) -> ArraySlice<UInt8> { e.prefix { $0 != UInt8(ascii: "=") } }
+        for c in changes {
+            let n = name(c)
+            env.removeAll { name($0) == n }
+            if c.contains(UInt8(ascii: "=")) { env.append(c) }
+        }
+        return env
+    }
+
     func validate() throws {
         // The passthrough argument swallows everything after the options, --help included.
         if let first = command.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
@@ -119,6 +248,15 @@ struct TraceCommand: ParsableCommand {
         if program.isEmpty && pids.isEmpty { throw ValidationError("give a program to run (after --) or -p PID") }
         if !program.isEmpty && !pids.isEmpty { throw ValidationError("give either a program or -p PID, not both") }
         if stringLimit < 0 { throw ValidationError("-s must be at least 0") }
+        if let n = syscallLimit, n <= 0 { throw ValidationError("--syscall-limit must be at least 1") }
+        if let d = detachOn, d != "execve" { throw ValidationError("-b: only execve is supported, not '\(d)'") }
+        if !pids.isEmpty && (!environment.isEmpty || user != nil) { throw ValidationError("-E and -u apply to a program to run, not to -p") }
+        for e in environment where e.isEmpty || e.hasPrefix("=") { throw ValidationError("-E: not VAR or VAR=VAL: '\(e)'") }
+        if decodeFdsFlag > 1 { throw ValidationError("-yy (socket endpoints) is not supported yet; -y is the default") }
+        if let d = decodeFds, !["none", "path", "all"].contains(d) {
+            throw ValidationError("--decode-fds: '\(d)' is not supported (none, path or all)")
+        }
+        if successfulOnly && failedOnly { throw ValidationError("-z and -Z cannot be given together") }
         if stackBytes < 64 || stackBytes > 1 << 24 { throw ValidationError("--stack-bytes must be between 64 and 16777216") }
         for p in pids where p <= 0 { throw ValidationError("-p: not a process id: \(p)") }
         if let otlpEndpoint {
@@ -127,11 +265,90 @@ struct TraceCommand: ParsableCommand {
             if case .failure(let e) = OTLPEndpoint.parse(otlpEndpoint) { throw ValidationError(e.description) }
         }
         _ = try parsedFilter()
+        _ = try parsedInjections()
+        for e in expressions { _ = try Self.dumpSet(e) }
+        _ = try textOptions()
+    }
+
+    /// -t/-r/-T, -C/-S/-U as strace spells them.
+    func textOptions() throws -> TraceTextOptions {
+        var o = TraceTextOptions()
+        do {
+            if absoluteTimestamps > 0 && absoluteTimestampsSpec != nil {
+                throw ValidationError("-t and --absolute-timestamps cannot be provided simultaneously")
+            }
+            o.timestamps.setT(count: absoluteTimestamps)
+            if let spec = absoluteTimestampsSpec { try o.timestamps.parseAbsolute(spec) }
+            if relativeTimestamps { o.timestamps.relative = .us }
+            if let spec = relativeTimestampsSpec {
+                o.timestamps.relative = try StraceTimestamps.precision(spec, option: "--relative-timestamps")
+            }
+            if syscallTimes { o.timestamps.syscallTimes = .us }
+            if let spec = syscallTimesSpec { o.timestamps.syscallTimes = try StraceTimestamps.precision(spec, option: "--syscall-times") }
+            o.summarySort = try SyscallSummary.sortKey(summarySort)
+            if let c = summaryColumns { o.summaryColumns = try SyscallSummary.columns(c) }
+        } catch let e as StraceTimestamps.ParseError {
+            throw ValidationError(e.message)
+        } catch let e as SyscallSummary.ParseError {
+            throw ValidationError(e.message)
+        }
+        o.linesAndSummary = summaryAndLines
+        o.showSyscallNumber = syscallNumbers
+        o.showInstructionPointer = instructionPointer
+        o.bareFds = decodeFds == "none"
+        do {
+            o.selection.setQ(count: quiet)
+            // Raw bytes of -P as given: a path need not be UTF-8.
+            o.selection.paths = tracePaths.map { Array($0.utf8) }
+            if successfulOnly { o.selection.statuses = [.successful] }
+            if failedOnly { o.selection.statuses = [.failed] }
+            for e in expressions where !Self.isInjection(e) && (try? Self.dumpSet(e)) == nil { _ = try o.selection.apply(e) }
+        } catch let e as TraceSelection.ParseError {
+            throw ValidationError(e.message)
+        }
+        return o
+    }
+
+    /// -e inject=/fault= go to the injection rules, the others to the trace filter.
+    static func isInjection(_ e: String) -> Bool { e.hasPrefix("inject=") || e.hasPrefix("fault=") }
+
+    /// -e read=FD,… / -e write=FD,… (and strace's reads=, r=, writes=, w=): (is a write, the fds); nil otherwise.
+    static func dumpSet(_ e: String) throws -> (write: Bool, fds: Set<Int32>)? {
+        guard let eq = e.firstIndex(of: "=") else { return nil }
+        let key = e[..<eq], value = e[e.index(after: eq)...]
+        let write: Bool
+        switch key {
+        case "read", "reads", "r": write = false
+        case "write", "writes", "w": write = true
+        default: return nil
+        }
+        var fds = Set<Int32>()
+        for item in value.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let fd = Int32(item), fd >= 0 else { throw ValidationError("-e \(e): not a file descriptor: '\(item)'") }
+            fds.insert(fd)
+        }
+        return (write, fds)
+    }
+
+    /// -e status=/signal=/quiet=/trace-fds= expressions (TraceSelection's), the others stay for the filter.
+    static func isSelection(_ e: String) -> Bool {
+        var probe = TraceSelection()
+        return (try? probe.apply(e)) ?? true
+    }
+
+    func parsedInjections() throws -> [SyscallInjection] {
+        do {
+            return try expressions.compactMap { try SyscallInjection.parse($0) }
+        } catch let e as SyscallInjection.ParseError {
+            throw ValidationError(e.message)
+        }
     }
 
     func parsedFilter() throws -> SyscallFilter {
         do {
-            return try SyscallFilter.parse(expressions)
+            return try SyscallFilter.parse(expressions.filter {
+                !Self.isInjection($0) && !Self.isSelection($0) && (try? Self.dumpSet($0)) == nil
+            })
         } catch let e as SyscallFilter.ParseError {
             throw ValidationError(e.message)
         }
@@ -140,14 +357,28 @@ struct TraceCommand: ParsableCommand {
     func run() throws {
         let logger = global.makeLogger("stackcross.trace")
         var options = TraceOptions()
-        options.followForks = follow
+        options.followForks = follow > 0
         options.stringLimit = stringLimit
         options.filter = try parsedFilter()
+        options.injections = try parsedInjections()
+        options.syscallLimit = syscallLimit
+        for e in expressions {
+            guard let d = try Self.dumpSet(e) else { continue }
+            if d.write { options.dumpWrites.formUnion(d.fds) } else { options.dumpReads.formUnion(d.fds) }
+        }
+        options.detachOnExecve = detachOn == "execve"
+        if !environment.isEmpty { options.environment = Self.environment(applying: rawOptionValues(short: "E", long: "env", count: environment.count)) }
+        if let user {
+            guard let pw = getpwnam(user) else { throw RuntimeFailure("cannot find user '\(user)'") }
+            options.runAs = (uid: pw.pointee.pw_uid, gid: pw.pointee.pw_gid, name: user)
+        }
 
-        let outFile = try output.map { try OutputFile.open($0, command: "stackcross trace", zstdByName: true) }
+        // -ff -o PREFIX: PREFIX.PID per process (PerProcessOutput opens them); -o is no file then.
+        let perProcess = follow >= 2 && output != nil && !summary
+        let outFile = perProcess ? nil : try output.map { try OutputFile.open($0, command: "stackcross trace", zstdByName: true, append: append) }
         defer { try? outFile?.close() }
 
-        let mode: TraceOutput.Mode = summary ? .summary : (outFile != nil ? .jsonLines : .lines)
+        let mode: TraceOutput.Mode = summary ? .summary : (output != nil ? .jsonLines : .lines)
         let crossings = mode == .jsonLines && !noCrossings
         // The kernel's config is read when the model is first needed.
         let loader = crossings || kernelStack ? TraceModelLoader { KernelStackModel(config: KernelConfigReader.load()) } : nil
@@ -156,10 +387,18 @@ struct TraceCommand: ParsableCommand {
         writerOptions.regsFull = regs == .full
         let facts = TraceHeaderFacts()
         let commandLine = CommandLine.arguments
-        let sink = TraceOutput(mode: mode, out: outFile ?? .standardError, quiet: quiet, crossings: crossings,
+        let text = try textOptions()
+        let sink = TraceOutput(mode: mode, out: outFile ?? .standardError, quiet: false, crossings: crossings,
                                writerOptions: writerOptions,
                                header: { facts.header(command: commandLine, kernel: crossings ? loader?.model.config : nil,
-                                                      options: writerOptions) })
+                                                      options: writerOptions) },
+                               text: text)
+        let split = perProcess ? PerProcessOutput(prefix: output ?? "", crossings: crossings, text: false) { f in
+            TraceOutput(mode: .jsonLines, out: f, quiet: false, crossings: crossings, writerOptions: writerOptions,
+                        header: { facts.header(command: commandLine, kernel: crossings ? loader?.model.config : nil,
+                                               options: writerOptions) },
+                        text: text)
+        } : nil
         // Extensions run at each stop in this order: the model's probe, then --stack's collector.
         var extensions: [TraceExtension] = []
         // The probe gathers what the model's checks need; without crossings only --kernel-stack wants it.
@@ -168,7 +407,7 @@ struct TraceCommand: ParsableCommand {
             extensions.append(LazyCrossingProbe(loader: loader, readKernelStack: kernelStack,
                                                 stepIntoHandlers: !noHandlerStep && sink.wantsCrossings))
         }
-        var tracerSink: TraceSink = sink
+        var tracerSink: TraceSink = split ?? sink
         var stacks: SyscallStackCollector?
         defer { stacks?.logTimings() }
         if stack {
@@ -176,7 +415,7 @@ struct TraceCommand: ParsableCommand {
             so.stackBytes = stackBytes
             so.unwinder = unwinder
             so.maxWaitingCopies = max(0, stackMaxCopies)
-            let collector = SyscallStackCollector(options: so, downstream: sink, logger: logger)
+            let collector = SyscallStackCollector(options: so, downstream: split ?? sink, logger: logger)
             extensions.append(collector)
             options.alsoStop = collector.alsoStop
             tracerSink = collector
@@ -189,8 +428,18 @@ struct TraceCommand: ParsableCommand {
         do {
             outcome = try tracer.run(target)
         } catch let e as TraceError {
-            sink.flush()
+            if let split { split.finish() } else { sink.flush() }
             throw RuntimeFailure(e.description)
+        }
+        if let split {
+            split.finish()
+            if let failure = split.writeFailure { throw RuntimeFailure(failure) }
+            if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
+            return
+        }
+        if outcome.limitReached, !text.selection.quiet.contains(.attach) {
+            sink.flush()
+            do { try OutputFile.standardError.write("stackcross: System call limit has been reached, detaching tracees\n") } catch { sink.failed(error) }
         }
         sink.finish()
         // The tracees are gone or detached by now: a failed last write or close only fails the exit status.

@@ -452,7 +452,8 @@ final class TraceTests: XCTestCase {
         XCTAssertEqual(cut.status, 0, cut.stderr)
         XCTAssertTrue(cut.stderr.split(separator: "\n").contains { $0.hasPrefix("write(1") && $0.contains("\"hello\"...") },
                       "-s 5 cuts the buffer: \(cut.stderr)")
-        let quiet = try stackcross(["trace", "-q", "--", bin.path, "1"])
+        // strace's -qq (-q leaves the exit line, as strace's does).
+        let quiet = try stackcross(["trace", "-qq", "--", bin.path, "1"])
         XCTAssertFalse(quiet.stderr.contains("+++ exited"), quiet.stderr)
     }
 

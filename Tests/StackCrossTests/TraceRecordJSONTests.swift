@@ -23,7 +23,8 @@ final class TraceRecordJSONTests: XCTestCase {
                            userRsp: 0x7FFC_0000, userStackMapping: "[stack]",
                            checks: [Check(name: "rcx==rip", ok: false, expected: "0x1", actual: "0x2"),
                                     Check(name: "cs", ok: true, expected: "0x33", actual: "0x33")]),
-        retPath: TraceeString(bytes: [0x2F, 0x74, 0xFF, 0x0A, 0x3C]))
+        retPath: TraceeString(bytes: [0x2F, 0x74, 0xFF, 0x0A, 0x3C]), injected: InjectedCall(ret: -13, signal: 10, delayEnterUs: 5, delayExitUs: 7),
+        dump: TraceeString(bytes: [0x00, 0xFF, 0x76, 0x0A]))
 
     static var samples: [TraceRecord] {
         [

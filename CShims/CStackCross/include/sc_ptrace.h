@@ -64,6 +64,8 @@ long sc_ptrace_syscall(pid_t pid, int signal);
 long sc_ptrace_listen(pid_t pid);
 long sc_ptrace_singlestep(pid_t pid, int signal);
 long sc_ptrace_getregs(pid_t pid, sc_user_regs *regs);
+/* PTRACE_SETREGS: fault injection writes orig_rax at the entry stop and rax at the exit stop. */
+long sc_ptrace_setregs(pid_t pid, const sc_user_regs *regs);
 long sc_ptrace_geteventmsg(pid_t pid, unsigned long *msg);
 long sc_ptrace_getsiginfo(pid_t pid, void *siginfo128);
 // Returns the number of bytes the kernel filled (0 when not in a syscall stop), or -1.

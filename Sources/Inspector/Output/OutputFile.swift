@@ -32,8 +32,9 @@ public final class OutputFile: @unchecked Sendable {
     private var compressor: ZstdCompressor?
 
     /// With `zstd`, the bytes written are compressed into one zstd frame, ended at `close()`.
-    public init(_ path: String, zstd: Bool = false) throws(OutputWriteError) {
-        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// `append`: strace's -A (O_APPEND instead of truncating).
+    public init(_ path: String, zstd: Bool = false, append: Bool = false) throws(OutputWriteError) {
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw OutputWriteError(path: path, code: errno, action: "open") }
         var st = stat()
         self.path = path

@@ -118,6 +118,13 @@ public struct Ptrace: Sendable {
         return r
     }
 
+    /// PTRACE_SETREGS (fault injection: orig_rax at the entry stop, rax at the exit stop).
+    func setRawRegisters(_ tid: Int32, _ r: sc_user_regs) throws(PtraceError) {
+        checkThread()
+        var r = r
+        try check(sc_ptrace_setregs(tid, &r), "PTRACE_SETREGS", tid)
+    }
+
     public func registers(_ tid: Int32) throws(PtraceError) -> Registers {
         Registers(try rawRegisters(tid))
     }

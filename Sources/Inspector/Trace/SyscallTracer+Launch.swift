@@ -15,7 +15,9 @@ extension SyscallTracer {
         let stopFilter = options.filter.union(options.alsoStop)
         // Without -f a child the program forks is not traced: a SECCOMP_RET_TRACE filter it inherited would
         // fail its filtered calls with ENOSYS. So, as strace drops --seccomp-bpf without -f, the tracer filters.
-        seccompMode = options.followForks && SeccompProgram.isNeeded(for: stopFilter)
+        // Nor with --syscall-limit, which leaves the processes untraced (strace turns --seccomp-bpf off too).
+        seccompMode = options.followForks && options.syscallLimit == nil && !options.detachOnExecve
+            && SeccompProgram.isNeeded(for: stopFilter)
         var filter = seccompMode
             ? SeccompProgram.make(filter: stopFilter).map { sc_sock_filter(code: $0.code, jt: $0.jt, jf: $0.jf, k: $0.k) }
             : []
@@ -25,8 +27,19 @@ extension SyscallTracer {
         let cPath = ProgramPath.cString(path)
         defer { cPath.deallocate() }
         var errFD: Int32 = -1
+        // -E: the environment as bytes; -u: the user.
+        var cEnv: [UnsafeMutablePointer<CChar>?] = (options.environment ?? []).map(ProgramPath.cString) + [nil]
+        defer { for p in cEnv { p?.deallocate() } }
+        let userName = ProgramPath.cString(Array((options.runAs?.name ?? "").utf8))
+        defer { userName.deallocate() }
         let pid = filter.withUnsafeMutableBufferPointer { f in
-            sc_spawn_stopped(cPath, &cArgs, f.baseAddress, UInt16(f.count), &errFD)
+            cEnv.withUnsafeMutableBufferPointer { e in
+                var launch = sc_spawn_launch(envp: options.environment == nil ? nil : e.baseAddress,
+                                             run_as_user: options.runAs == nil ? 0 : 1,
+                                             uid: options.runAs?.uid ?? 0, gid: options.runAs?.gid ?? 0,
+                                             user_name: userName)
+                return sc_spawn_stopped_as(cPath, &cArgs, f.baseAddress, UInt16(f.count), &launch, &errFD)
+            }
         }
         guard pid > 0 else { throw TraceError("cannot start \(shown): \(String(cString: strerror(errno)))") }
         spawnErrorFD = errFD

@@ -88,6 +88,7 @@ extension SyscallTracer {
                 let a = info.u.seccomp.args
                 let reported = syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.seccomp.nr),
                                             args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
+                // A signal passed on from an event stop is dropped: an injected one waits for the exit stop.
                 restart(t, .syscall(signal: 0))
                 if reported { completeEntry(t, info: info, regs: regs) }
             } else {

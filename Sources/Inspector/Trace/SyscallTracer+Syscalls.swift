@@ -41,14 +41,19 @@ extension SyscallTracer {
         }
         switch Int(info.op) {
         case Int(SC_SYSCALL_INFO_ENTRY):
+            if detachAtExecve(t, nr: Int64(bitPattern: info.u.entry.nr), arch: info.arch) { return }
             let a = info.u.entry.args
             let reported = syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.entry.nr),
                                         args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
-            resume(t)
+            resume(t, signal: t.injectSignal)
+            t.injectSignal = 0
             if reported { completeEntry(t, info: info, regs: regs) }
         case Int(SC_SYSCALL_INFO_EXIT):
+            if t.injection != nil, t.entry != nil { tamperAtExit(t, &regs) }
             let done = syscallExit(t, info: info, regs: regs)
-            resume(t)
+            // signal= of an injection whose entry was a seccomp stop (a signal given there is dropped).
+            resume(t, signal: t.injectSignal)
+            t.injectSignal = 0
             if let call = done { completeExit(t, call, info: info, regs: regs) }
         default:
             resume(t)
@@ -100,9 +105,11 @@ extension SyscallTracer {
         t.inSyscall = true
         t.entryArch = info.arch
         t.entry = nil
+        t.injection = nil
         let abi = (SyscallABI(auditArch: info.arch) ?? .x86_64)
         let f = flags(abi, nr)
         if !tracesAll, !f.contains(.traced) { return false }
+        if !options.injections.isEmpty { tamperAtEntry(t, abi: abi, nr: nr, regs: regs) }
         let now = sc_monotonic_ns()
         if observing { t.entryBytesBeforeIP = bytesBeforeIP(t, regs.rip) }
         let raw = [Address(args.0), Address(args.1), Address(args.2), Address(args.3), Address(args.4), Address(args.5)]
@@ -145,7 +152,7 @@ extension SyscallTracer {
     func syscallExit(_ t: TracedTask, info: sc_syscall_info, regs: sc_user_regs) -> ReportedCall? {
         let wasIn = t.inSyscall
         t.inSyscall = false
-        let ret = info.u.exit.rval
+        var ret = info.u.exit.rval
         let abi = (SyscallABI(auditArch: info.arch) ?? .x86_64)
         let at = stop(t)
         for e in extensions { e.syscallExited(abi: abi, nr: Int64(bitPattern: regs.orig_rax), ret: ret, at: at) }
@@ -154,7 +161,11 @@ extension SyscallTracer {
             return nil
         }
         t.entry = nil
+        reportedCalls += 1
         // The record is changed in its box, never copied out.
+        // An injected call returns what the tracer wrote (the kernel's -ENOSYS stays in the observation's info).
+        if let v = t.injection?.ret { ret = v }
+        call.record.injected = t.injection.take()
         call.record.ret = ret
         call.record.exitNs = sc_monotonic_ns()
         let nr = call.record.nr
@@ -176,6 +187,7 @@ extension SyscallTracer {
             for e in extensions { e.observe(&obs, at: at) }
             t.exitObservation = obs
         }
+        if !options.dumpReads.isEmpty || !options.dumpWrites.isEmpty { call.record.dump = dumped(call.record, ret: ret, memory: mem) }
         // The returned fd's path goes into the record: every view renders `3</path>` from it (ReturnRendering).
         call.record.retPath = Self.returnedPath(abi: abi, nr: nr, ret: ret, rawArgs: call.record.rawArgs, memory: mem)
         return call
@@ -192,8 +204,87 @@ extension SyscallTracer {
     }
 
     func exitObservation(_ t: TracedTask, _ call: ReportedCall, info: sc_syscall_info, regs: Registers) -> StopObservation {
-        StopObservation(kind: .syscallExit, tid: t.tid, regs: regs, syscallInfo: SyscallInfo(info),
-                        bytesBeforeIP: t.exitBytesBeforeIP, entryRegs: call.record.entryRegs)
+        var o = StopObservation(kind: .syscallExit, tid: t.tid, regs: regs, syscallInfo: SyscallInfo(info),
+                                bytesBeforeIP: t.exitBytesBeforeIP, entryRegs: call.record.entryRegs)
+        o.injectedReturn = call.record.injected?.ret
+        return o
+    }
+
+    /// -b execve: at the entry of an execve other than the program's first, the task is let go (it is
+    /// stopped at the entry, so PTRACE_DETACH works) and runs the new program untraced. Returns whether it was.
+    func detachAtExecve(_ t: TracedTask, nr: Int64, arch: UInt32) -> Bool {
+        guard options.detachOnExecve, execSeen else { return false }
+        let i386 = arch == SyscallInfo.auditArchI386
+        guard nr == (i386 ? 11 : 59) || nr == (i386 ? 358 : 322) else { return false }
+        t.inSyscall = false
+        detach(t, signal: 0)
+        removeTask(t)
+        output.submit(.record(.detach(AttachRecord(pid: t.process.pid, tid: t.tid, timeNs: sc_monotonic_ns()))))
+        return true
+    }
+
+    /// -e read=/write=: the call's whole buffer (what it read, or all it was given to write), read while stopped.
+    func dumped(_ r: SyscallRecord, ret: Int64, memory: StoppedTraceeMemory) -> TraceeString? {
+        guard r.rawArgs.count > 2, let dir = StraceDump.direction(of: r.name) else { return nil }
+        let fd = Int32(truncatingIfNeeded: r.rawArgs[0].rawValue)
+        let count: UInt64
+        switch dir {
+        case .read:
+            guard options.dumpReads.contains(fd), ret > 0 else { return nil }
+            count = UInt64(ret)
+        case .write:
+            guard options.dumpWrites.contains(fd) else { return nil }
+            count = r.abi.word(r.rawArgs[2].rawValue)
+        }
+        // At most 1 MiB: the rest of a huge buffer is cut (marked truncated).
+        let n = Int(min(count, 1 << 20))
+        guard n > 0 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: n)
+        let got = bytes.withUnsafeMutableBytes { memory.reader.read(into: $0.baseAddress!, r.rawArgs[1].rawValue, count: n) }
+        guard got > 0 else { return nil }
+        return TraceeString(bytes: Array(bytes.prefix(got)), truncated: UInt64(got) < count)
+    }
+
+    // MARK: Fault injection (-e inject=)
+
+    /// At a reported call's entry stop: counts the invocation and, when a rule hits it, skips the call
+    /// (orig_rax = -1, as strace does), holds the task (delay_enter) and picks the signal to send.
+    func tamperAtEntry(_ t: TracedTask, abi: SyscallABI, nr: Int64, regs: sc_user_regs) {
+        guard let rule = options.injections.last(where: { $0.set.contains(abi: abi, nr: nr) }) else { return }
+        let key = nr + (abi == .i386 ? 1 << 32 : 0)
+        let n = (t.injectCounts[key] ?? 0) &+ 1
+        t.injectCounts[key] = n
+        guard rule.hits(invocation: n) else { return }
+        var j = InjectedCall(ret: rule.returnValue, signal: rule.signal, delayEnterUs: rule.delayEnterUs,
+                             delayExitUs: rule.delayExitUs)
+        if rule.returnValue != nil {
+            var r = regs
+            r.orig_rax = UInt64.max
+            do { try ptrace.setRawRegisters(t.tid, r) } catch {
+                logger.warning("cannot inject", metadata: ["tracee.tid": "\(t.tid)", "error": "\(error)"])
+                j.ret = nil
+            }
+        }
+        if let us = rule.delayEnterUs { usleep(UInt32(clamping: us)) }
+        t.injectSignal = rule.signal ?? 0
+        t.injection = j
+    }
+
+    /// At the exit stop of an injected call: rax = the injected value (the kernel ran no call); `regs`
+    /// become what the task resumes with, as the record and the model's observation show them.
+    func tamperAtExit(_ t: TracedTask, _ regs: inout sc_user_regs) {
+        guard let j = t.injection else { return }
+        if let us = j.delayExitUs { usleep(UInt32(clamping: us)) }
+        guard let v = j.ret else { return }
+        var r = regs
+        r.rax = UInt64(bitPattern: v)
+        do {
+            try ptrace.setRawRegisters(t.tid, r)
+            regs = r
+        } catch {
+            logger.warning("cannot inject", metadata: ["tracee.tid": "\(t.tid)", "error": "\(error)"])
+            t.injection?.ret = nil
+        }
     }
 
     /// After the exit stop, task running: exit registers, and the record goes to the output thread.

@@ -24,6 +24,9 @@ public final class SyscallTracer {
     var seccompMode = false
     var spawnErrorFD: Int32 = -1
     var execSeen = false
+    /// --syscall-limit: reported calls that returned so far.
+    var reportedCalls = 0
+    var limitReached: Bool { options.syscallLimit.map { reportedCalls >= $0 } ?? false }
     var awaitingStartupSIGCONT = false
     lazy var tracesAll = options.filter.tracesAll
     /// Whether some extension observes stops (the model's probe).
@@ -90,11 +93,14 @@ public final class SyscallTracer {
             throw error
         }
         if let sig = detachedOn { return TraceOutcome(exitStatus: 0, detachedOn: sig) }
+        if limitReached { return TraceOutcome(exitStatus: 0, detachedOn: nil, limitReached: true) }
         if attachedMode { return TraceOutcome(exitStatus: 0, detachedOn: nil) }
         if !execSeen, spawnErrorFD >= 0 {
             var stage: Int32 = 0, err: Int32 = 0
             if sc_spawn_read_failure(spawnErrorFD, &stage, &err) == 1 {
-                let what = stage == Int32(SC_SPAWN_FAILED_SECCOMP) ? "cannot install the seccomp filter" : "cannot run \(target.programName)"
+                let what = stage == Int32(SC_SPAWN_FAILED_SECCOMP) ? "cannot install the seccomp filter"
+                    : stage == Int32(SC_SPAWN_FAILED_USER) ? "cannot run \(target.programName) as \(options.runAs?.name ?? "")"
+                    : "cannot run \(target.programName)"
                 throw TraceError("\(what): \(String(cString: strerror(err)))")
             }
         }
@@ -132,6 +138,11 @@ public final class SyscallTracer {
             if let failure = output.failure {
                 if attachedMode { detachAll(reason: nil) } else { killOwnProcesses() }
                 throw TraceError(failure)
+            }
+            // --syscall-limit: let every task go, as strace does (the program runs on untraced).
+            if limitReached {
+                detachAll(reason: nil)
+                return nil
             }
             if let sig = signals.take() {
                 if attachedMode {

@@ -45,6 +45,20 @@ public struct TraceOptions {
     /// Syscalls that must stop the tracee even when -e does not report them (--stack watches the
     /// ones that change the address space); they reach `TraceExtension.syscallExited` only.
     public var alsoStop: SyscallFilter = .none
+    /// -e inject=/fault=: tampering rules, the last matching one wins (applied to traced calls only, as strace does).
+    public var injections: [SyscallInjection] = []
+    /// -e read=FD / -e write=FD: the fds whose read / write buffers are copied whole into the record (`dump`).
+    public var dumpReads: Set<Int32> = []
+    public var dumpWrites: Set<Int32> = []
+    /// -E: the program's whole environment as exact bytes (`NAME=VALUE` each); nil: this process's environ.
+    public var environment: [[UInt8]]?
+    /// -u USER: run the program as this user (uid, gid, name for initgroups).
+    public var runAs: (uid: UInt32, gid: UInt32, name: String)?
+    /// -b execve: detach from a task at its execve (not the program's first, as strace); no seccomp filter then.
+    public var detachOnExecve = false
+    /// --syscall-limit=N: after N reported calls returned, detach from every task and let them run
+    /// (no seccomp filter then: a process must never keep SECCOMP_RET_TRACE without a tracer).
+    public var syscallLimit: Int?
     /// How often a tracer blocked in waitpid wakes to flush buffered output.
     public var flushIntervalMs: Int32 = 100
     public init() {}
@@ -64,6 +78,8 @@ public struct TraceOutcome: Sendable, Equatable {
     public var exitStatus: Int32
     /// The signal (SIGINT/SIGTERM/SIGHUP) that made a -p trace detach, if one did.
     public var detachedOn: Int32?
+    /// --syscall-limit was reached: every task was detached and runs on.
+    public var limitReached = false
 }
 
 public struct TraceError: Error, CustomStringConvertible {

@@ -1,4 +1,25 @@
+import CStackCross
+import Glibc
 import StackCross
+
+/// How the text lines and the summary look (strace's -t/-r/-T, -C, -S, -U).
+public struct TraceTextOptions {
+    /// -t/-tt/-ttt/-r/-T and their long forms.
+    public var timestamps = StraceTimestamps()
+    /// -C: the lines, then the summary (with -o FILE: the JSON records, then the summary on stderr).
+    public var linesAndSummary = false
+    /// -U and -S.
+    public var summaryColumns = SyscallSummary.defaultColumns
+    public var summarySort: SyscallSummary.SortKey = .time
+    /// -n: `[ nr] ` before each line; -i: `[ip] ` (the instruction pointer after the call's instruction).
+    public var showSyscallNumber = false
+    public var showInstructionPointer = false
+    /// --decode-fds=none: bare fd numbers, no `<path>` (strace without -y).
+    public var bareFds = false
+    /// -P, -e trace-fds=, -e status=, -z/-Z, -e signal=, -e quiet=/-q.
+    public var selection = TraceSelection()
+    public init() {}
+}
 
 /// The trace's own sink: strace-like lines, JSON Lines, or a -c summary, arranged from the pure core's
 /// formatters; buffered, written to its `OutputFile` when full or idle (on the output thread).
@@ -26,16 +47,33 @@ public final class TraceOutput: TraceSink {
     /// A thread whose execve took over its leader's tid → that tid: its `<... execve resumed>` shows under it, as in strace.
     var tookOver: [Int32: Int32] = [:]
     static let bufferLimit = 1 << 16
+    var textOptions: TraceTextOptions
+    /// CLOCK_REALTIME minus CLOCK_MONOTONIC: the records hold monotonic times, -t shows the wall clock.
+    let wallOffsetNs: Int64
+    /// -r: the monotonic time of the previous line's start.
+    var lastLineNs: UInt64?
+    /// -n: each task's last call number (strace shows it on the task's other lines too).
+    var lastNr: [Int32: Int64] = [:]
+    /// -C with -o: where the summary goes (the records fill the file).
+    let summaryOut: OutputFile
 
     public init(mode: Mode, out: OutputFile, quiet: Bool, crossings: Bool,
-                writerOptions: TraceWriterOptions = TraceWriterOptions(), header: (() -> TraceHeader)? = nil) {
+                writerOptions: TraceWriterOptions = TraceWriterOptions(), header: (() -> TraceHeader)? = nil,
+                text: TraceTextOptions = TraceTextOptions(), summaryOut: OutputFile = .standardError) {
         self.mode = mode
+        self.textOptions = text
+        self.summaryOut = summaryOut
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let mono = Int64(bitPattern: sc_monotonic_ns())
+        self.wallOffsetNs = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) - mono
         self.writer = TraceWriter(options: writerOptions)
         self.header = header
         self.wantsCrossings = crossings
         self.out = out
         self.quiet = quiet
-        text.reserveCapacity(Self.bufferLimit + 8192)
+        if quiet { self.textOptions.selection.quiet = Set(TraceSelection.Quiet.allCases) }
+        self.text.reserveCapacity(Self.bufferLimit + 8192)
     }
 
     public var wantsText: Bool { mode == .lines }
@@ -43,10 +81,12 @@ public final class TraceOutput: TraceSink {
     public let wantsCrossings: Bool
 
     public func syscallEntered(_ record: SyscallRecord) {
-        guard mode == .lines else { return }
+        // -P/status=/trace-fds=: the line waits for the exit, which decides (strace's staged output).
+        guard mode == .lines, !textOptions.selection.stagesCalls else { return }
         endOpenLine()
         lineContext.saw(pid: record.pid, tid: record.tid)
-        put(SyscallLine.formatEntry(record: lineContext.shown(record), showPid: showPid))
+        put(stamped(SyscallLine.formatEntry(record: shownFds(lineContext.shown(record)), showPid: showPid),
+                    tid: record.tid, at: record.entryNs, call: record))
         openLine = record.tid
     }
 
@@ -58,25 +98,34 @@ public final class TraceOutput: TraceSink {
     }
 
     public func syscallExited(_ record: SyscallRecord, observed: SyscallObservations?) {
+        if textOptions.selection.stagesCalls, !textOptions.selection.selects(record) { return }
         switch mode {
         case .jsonLines:
             beginJSON()
             writer.syscall(record, observed: observed, to: json)
+            if textOptions.linesAndSummary { summary.add(record) }
             if json.count >= Self.bufferLimit { flush() }
         case .summary:
             summary.add(record)
         case .lines:
+            if textOptions.linesAndSummary { summary.add(record) }
             var record = record
             if let leader = tookOver.removeValue(forKey: record.tid) { record.tid = leader }
             lineContext.saw(pid: record.pid, tid: record.tid)
-            let shown = lineContext.shown(record)
-            if openLine == record.tid {
+            let shown = shownFds(lineContext.shown(record))
+            let took = textOptions.timestamps.suffix(durationNs: record.exitNs.map { $0 >= record.entryNs ? $0 - record.entryNs : 0 })
+            if textOptions.selection.stagesCalls {
+                line(stamped(SyscallLine.format(record: shown, showPid: showPid), tid: record.tid, at: record.entryNs, call: record) + took)
+            } else if openLine == record.tid {
                 openLine = nil
-                line(SyscallLine.formatExit(record: shown))
+                line(SyscallLine.formatExit(record: shown) + took)
             } else {
-                line(SyscallLine.formatResumed(record: shown, showPid: showPid))
+                line(stamped(SyscallLine.formatResumed(record: shown, showPid: showPid), tid: record.tid,
+                             at: record.exitNs ?? record.entryNs, call: record) + took)
             }
             lineContext.exited(record)
+            // -e read=/write=: strace's hex dump under the line.
+            if let d = record.dump { for l in StraceDump.lines(d.bytes) { line(l) } }
             // --stack: the frames under the call, as strace -k prints them.
             if let frames = record.userStack { stackText.append(frames, to: &text) }
         }
@@ -91,14 +140,16 @@ public final class TraceOutput: TraceSink {
         case .summary: break
         case .lines:
             lineContext.saw(pid: record.pid, tid: record.tid)
-            line(SyscallLine.formatSignal(record: record, showPid: showPid, fields: siginfoFields))
+            guard textOptions.selection.showsSignal(record.signo) else { return }
+            line(stamped(SyscallLine.formatSignal(record: record, showPid: showPid, fields: siginfoFields),
+                         tid: record.tid, at: record.timeNs))
         }
     }
 
     public func groupStop(pid: Int32, tid: Int32, signal: String) {
         guard mode == .lines else { return }
         lineContext.saw(pid: pid, tid: tid)
-        line(SyscallLine.formatGroupStop(tid: tid, signal: signal, showPid: showPid))
+        line(stamped(SyscallLine.formatGroupStop(tid: tid, signal: signal, showPid: showPid), tid: tid, at: sc_monotonic_ns()))
     }
 
     public func emit(_ record: TraceRecord) {
@@ -111,9 +162,12 @@ public final class TraceOutput: TraceSink {
             break
         case .lines:
             switch record {
-            case .exit(let r) where !quiet: line(SyscallLine.formatTermination(record: r, showPid: showPid))
-            case .attach(let r) where !quiet: line("stackcross: Process \(r.tid) attached")
-            case .detach(let r) where !quiet: line("stackcross: Process \(r.tid) detached")
+            // -e signal=SET also hides `+++ killed by SIG… +++` for signals not in it, as in strace.
+            case .exit(let r) where !isQuiet(.exit)
+                    && (r.signal.flatMap(Signals.number(of:)).map(textOptions.selection.showsSignal) ?? true):
+                line(stamped(SyscallLine.formatTermination(record: r, showPid: showPid), tid: r.tid, at: r.timeNs))
+            case .attach(let r) where !isQuiet(.attach): line("stackcross: Process \(r.tid) attached")
+            case .detach(let r) where !isQuiet(.attach): line("stackcross: Process \(r.tid) detached")
             case .exec(let r) where r.formerTid != nil && r.formerTid != r.tid:
                 superseded(r, formerTid: r.formerTid!)
                 return
@@ -127,7 +181,49 @@ public final class TraceOutput: TraceSink {
     func superseded(_ r: ExecRecord, formerTid: Int32) {
         lineContext.apply(.exec(r))
         tookOver[formerTid] = r.tid
-        if !quiet { line(SyscallLine.formatSuperseded(record: r, formerTid: formerTid, showPid: showPid)) }
+        if !isQuiet(.threadExecve) { line(stamped(SyscallLine.formatSuperseded(record: r, formerTid: formerTid, showPid: showPid), tid: r.tid, at: r.timeNs)) }
+    }
+
+    /// --decode-fds=none: the fd arguments and the returned fd without their `<path>`.
+    func shownFds(_ r: SyscallRecord) -> SyscallRecord {
+        guard textOptions.bareFds else { return r }
+        var s = r
+        s.retPath = nil
+        let kinds = SyscallDecoder.argKinds(abi: r.abi, nr: r.nr)
+        for (k, kind) in kinds.enumerated() where k < s.args.count && (kind == .fd || kind == .dirfd) {
+            if let lt = s.args[k].firstIndex(of: "<"), s.args[k].hasSuffix(">") { s.args[k] = String(s.args[k][..<lt]) }
+        }
+        return s
+    }
+
+    func isQuiet(_ q: TraceSelection.Quiet) -> Bool { textOptions.selection.quiet.contains(q) }
+
+    /// A line with strace's timestamps after its `[pid N] ` prefix (-t, -r); `ns` is when the line starts (monotonic).
+    /// With -n/-i, `call` is the line's syscall (other lines show the task's last call number and `?` for the ip).
+    func stamped(_ s: String, tid: Int32, at ns: UInt64, call: SyscallRecord? = nil) -> String {
+        let ts = textOptions.timestamps
+        if let c = call { lastNr[tid] = c.nr }
+        let n = textOptions.showSyscallNumber, i = textOptions.showInstructionPointer
+        guard ts.absolute != .none || ts.relative != nil || n || i else { return s }
+        var lead = ""
+        if ts.absolute != .none || ts.relative != nil {
+            let since = lastLineNs.map { ns >= $0 ? ns - $0 : 0 } ?? 0
+            lastLineNs = ns
+            let wall = UInt64(clamping: Int64(bitPattern: ns) &+ wallOffsetNs)
+            lead = ts.prefix(wallNs: wall, sinceLastNs: since)
+        }
+        // strace's `[%4u] ` and `[%016lx] `.
+        if n, let nr = lastNr[tid] {
+            let t = String(nr)
+            lead += "[" + String(repeating: " ", count: max(0, 4 - t.count)) + t + "] "
+        }
+        if i {
+            let ip = (call?.exitRegs ?? call?.entryRegs).map { String($0.rip.rawValue, radix: 16) }
+            lead += ip.map { "[" + String(repeating: "0", count: max(0, 16 - $0.count)) + $0 + "] " } ?? "[????????????????] "
+        }
+        let p = SyscallLine.prefix(tid: tid, showPid: showPid)
+        guard s.hasPrefix(p) else { return lead + s }
+        return p + lead + s.dropFirst(p.count)
     }
 
     /// Another task's line comes: the open one is cut as strace does (`<unfinished ...>`).
@@ -171,7 +267,21 @@ public final class TraceOutput: TraceSink {
     public func finish() {
         if mode == .jsonLines { beginJSON() }
         endOpenLine()
-        if mode == .summary { put(summary.format()) }
+        if mode == .summary || (mode == .lines && textOptions.linesAndSummary) { putSummary() }
         flush()
+        // -C with -o: the summary after the records, on its own output.
+        if mode == .jsonLines, textOptions.linesAndSummary, writeFailure == nil {
+            let table = summaryTable()
+            do { try summaryOut.write(table) } catch { failed(error) }
+        }
+    }
+
+    func summaryTable() -> String {
+        summary.format(columns: textOptions.summaryColumns, sortedBy: textOptions.summarySort)
+    }
+
+    /// strace prints no table when no call was counted.
+    func putSummary() {
+        if !summary.isEmpty { put(summaryTable()) }
     }
 }

@@ -20,6 +20,11 @@ final class TracedTask {
     /// Whether `inSyscall` is known to say which kind the next syscall stop is: false until a stop read
     /// with GET_SYSCALL_INFO (a task's first stop after an attach can be the exit of a call in progress).
     var syscallStateKnown = false
+    /// -e inject=: invocations seen per syscall (key: nr, i386 offset by 1 << 32), counted as strace counts them.
+    var injectCounts: [Int64: UInt32] = [:]
+    /// -e inject=: what was done at this call's entry stop (finished at its exit stop), and the signal to send.
+    var injection: InjectedCall?
+    var injectSignal: Int32 = 0
 
     init(tid: Int32, process: TracedProcess) {
         self.tid = tid

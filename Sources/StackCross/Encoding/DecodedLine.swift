@@ -84,4 +84,6 @@ struct StopPatch: Sendable {
     var saFlags: UInt64?
     var saRestorer: Address?
     var words: [UInt64]?
+    /// StopObservation.injectedReturn.
+    var injected: Int64?
 }

@@ -155,6 +155,22 @@ extension FastRecordDecoder.Cursor {
         return x
     }
 
+    /// A syscall record's `"injected":{"ret","signal","delayEnterUs","delayExitUs"}`.
+    mutating func injectedCall() throws -> InjectedCall {
+        var j = InjectedCall()
+        var seen: UInt64 = 0
+        try object { c, k in
+            switch k {
+            case "ret": try Self.first(&seen, 0); j.ret = try c.int64()
+            case "signal": try Self.first(&seen, 1); j.signal = try c.int32()
+            case "delayEnterUs": try Self.first(&seen, 2); j.delayEnterUs = try c.uint64()
+            case "delayExitUs": try Self.first(&seen, 3); j.delayExitUs = try c.uint64()
+            default: try c.skip()
+            }
+        }
+        return j
+    }
+
     mutating func syscallCall() throws -> SyscallCall {
         var abi: SyscallABI?, nr: Int64?, name: String?, args: [Address]?
         var seen: UInt64 = 0
@@ -179,6 +195,7 @@ extension FastRecordDecoder.Cursor {
         var entryRegs: Registers?, exitRegs: Registers?, userStack: [Frame]?, kernelStack: [Frame]?, crossing: Crossing?
         var signo: Int32?, codeName: String?, codeNumber: Int32?, timeNs: UInt64?, formerTid: Int32?, path: TraceeString?
         var child: Int32?, kind: CloneRecord.Kind?, signal: String?, handlerStepped: Bool?, retPath: TraceeString?
+        var injected: InjectedCall?, dump: TraceeString?
         var extras = RecordExtras()
         var v2 = false
         var seen: UInt64 = 0
@@ -229,6 +246,8 @@ extension FastRecordDecoder.Cursor {
             case "siCode": try Self.first(&seen, 29); extras.siCode = try c.int32(); v2 = true
             case "entryStop", "deliveryStop": try Self.first(&seen, 30); extras.first = try c.stopPatch(); v2 = true
             case "exitStop", "handlerStop": try Self.first(&seen, 31); extras.second = try c.stopPatch(); v2 = true
+            case "injected": try Self.first(&seen, 32); injected = try c.optional { try $0.injectedCall() }
+            case "dump": try Self.first(&seen, 33); dump = try c.optional { try $0.traceeString() }
             default: try c.skip()
             }
         }
@@ -243,10 +262,13 @@ extension FastRecordDecoder.Cursor {
             guard let abi, let nr, let name, let args, let entryNs, rawArgs != nil || extras.first != nil else {
                 throw FastRecordDecoder.Unsupported()
             }
-            return .syscall(SyscallRecord(
+            var r = SyscallRecord(
                 pid: pid, tid: tid, abi: abi, nr: nr, name: name, args: args, rawArgs: rawArgs ?? [], strings: strings,
                 ret: ret, error: error, entryNs: entryNs, exitNs: exitNs, entryRegs: entryRegs, exitRegs: exitRegs,
-                userStack: userStack, kernelStack: kernelStack, crossing: crossing, retPath: retPath))
+                userStack: userStack, kernelStack: kernelStack, crossing: crossing, retPath: retPath)
+            r.injected = injected
+            r.dump = dump
+            return .syscall(r)
         case "signal":
             guard let signo, let name, let timeNs, codeNumber == nil else { throw FastRecordDecoder.Unsupported() }
             return .signal(SignalRecord(pid: pid, tid: tid, signo: signo, name: name, code: codeName, timeNs: timeNs, crossing: crossing,

@@ -126,6 +126,7 @@ extension FastRecordDecoder.Cursor {
                 }
             case "words": try Self.first(&seen, 19); s.words = try c.words()
             case "noObs": try Self.first(&seen, 20); s.noObservation = try c.bool()
+            case "injected": try Self.first(&seen, 21); s.injected = try c.int64()
             default: try c.skip()
             }
         }

@@ -84,6 +84,8 @@ public enum TraceRecordJSON {
         if let v = r.ret { w.field("ret", int: v) }
         if let e = r.error { w.field("error", string: e) }
         if let p = r.retPath { w.key("retPath"); w.traceeString(p) }
+        if let j = r.injected { w.key("injected"); injected(j, &w) }
+        if let d = r.dump { w.key("dump"); w.traceeString(d) }
         w.field("entryNs", uint: r.entryNs)
         if let x = r.exitNs { w.field("exitNs", uint: x) }
         if let g = r.entryRegs { w.key("entryRegs"); registers(g, &w) }
@@ -91,6 +93,16 @@ public enum TraceRecordJSON {
         if let f = r.userStack { w.key("userStack"); frames(f, &w) }
         if let f = r.kernelStack { w.key("kernelStack"); frames(f, &w) }
         if let c = r.crossing { w.key("crossing"); crossing(c, &w) }
+    }
+
+    /// `{"ret":-2,"signal":10,"delayEnterUs":5,"delayExitUs":7}`, each only when set.
+    static func injected(_ j: InjectedCall, _ w: inout JSONBytes) {
+        w.open()
+        if let v = j.ret { w.field("ret", int: v) }
+        if let s = j.signal { w.field("signal", int: Int64(s)) }
+        if let d = j.delayEnterUs { w.field("delayEnterUs", uint: d) }
+        if let d = j.delayExitUs { w.field("delayExitUs", uint: d) }
+        w.close()
     }
 
     static func signal(_ r: SignalRecord, _ w: inout JSONBytes) {

@@ -178,6 +178,7 @@ public final class TraceResolver {
         o.saFlags = p.saFlags
         o.saRestorer = p.saRestorer
         o.handlerStackWords = p.words
+        o.injectedReturn = p.injected
         return (regs, o)
     }
 

@@ -103,6 +103,8 @@ public final class TraceWriter {
             if let v = r.ret { w.field("ret", int: v) }
             if let e = r.error { w.field("error", string: e) }
             if let p = r.retPath { w.key("retPath"); w.traceeString(p) }
+            if let j = r.injected { w.key("injected"); TraceRecordJSON.injected(j, &w) }
+            if let d = r.dump { w.key("dump"); w.traceeString(d) }
             w.field("entryNs", uint: r.entryNs)
             if let x = r.exitNs { w.field("exitNs", uint: x) }
             if key { w.field("key", bool: true) }
@@ -224,6 +226,7 @@ public final class TraceWriter {
             if let s = o.procSyscall { w.field("procSyscall", string: s) }
             if let s = o.procSyscallAtStop { w.field("procSyscallAtStop", string: s) }
             if let f = o.sigreturnFrameWords { w.key("frameWords"); words(f, &w) }
+            if let v = o.injectedReturn { w.field("injected", int: v) }
             if o.signo != signo { w.key("signo"); if let s = o.signo { w.int(Int64(s)) } else { w.null() } }
             derivedFields(o, from: derived, &w)
             if o.saHandler != nil || o.saFlags != nil || o.saRestorer != nil {

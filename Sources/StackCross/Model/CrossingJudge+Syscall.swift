@@ -111,6 +111,11 @@ extension CrossingJudge {
         // i386 syscalls return a 32-bit value in EAX.
         let r = is32 ? Int64(Int32(truncatingIfNeeded: ret)) : ret
         let inErrorRange = Errno.isError(r)
+        // Fault injection: the kernel ran no call (orig_rax -1 returns -ENOSYS), then the tracer wrote rax.
+        if let injected = obs.injectedReturn {
+            injectedExitChecks(injected, r: r)
+            return
+        }
         if let i = info, i.op == .exit {
             if let e = i.isError {
                 add("exit.is_error", e == inErrorRange,
@@ -159,6 +164,25 @@ extension CrossingJudge {
             p.append((.ax, .returnValue(v)))
         }
         compareRegs("pt_regs", p, note: "predicted: the entry stop's pt_regs with ax = the return value")
+    }
+
+    /// An exit stop after the tracer set orig_rax to -1 at the entry (`-e inject=`): the kernel skipped the
+    /// call and returned -ENOSYS (GET_SYSCALL_INFO's rval), the tracer then wrote the injected value into rax;
+    /// every other register is as at the entry stop, orig_rax is -1.
+    mutating func injectedExitChecks(_ injected: Int64, r: Int64) {
+        let enosys: Int64 = -38
+        if let i = info, i.op == .exit, let v = i.rval {
+            add("inject.kernel_rval", v == enosys, expected: "-38 (ENOSYS: orig_rax -1 runs no call)", actual: decimalText("", v, " (GET_SYSCALL_INFO rval)"))
+        }
+        add("inject.rax", r == injected || regs.rax.signed == injected, expected: decimalText("", injected, " (written by the tracer)"),
+            actual: decimalText("", r, " (rax)"))
+        guard let e = obs.entryRegs else { return }
+        var p: [(PtRegsSlot, SlotExpectation)] = []
+        p.reserveCapacity(21)
+        for s in PtRegsSlot.allCases where s != .ax && s != .origAx { p.append((s, .value(s.value(in: e).rawValue))) }
+        p.append((.origAx, .value(UInt64.max)))
+        p.append((.ax, .value(UInt64(bitPattern: injected))))
+        compareRegs("pt_regs", p, note: "predicted: the entry stop's pt_regs, orig_ax -1 (skipped), ax = the injected value")
     }
 
     /// A sleep that returned 0 went through __schedule: the task switched out (inactive task frame at

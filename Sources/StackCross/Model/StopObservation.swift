@@ -80,6 +80,9 @@ public struct StopObservation: Sendable {
     /// voluntary/nonvoluntary_ctxt_switches of /proc/PID/task/TID/status at this stop, and at the entry stop.
     public var contextSwitches: ContextSwitchCount? = nil
     public var entryContextSwitches: ContextSwitchCount? = nil
+    /// At an exit stop of a call skipped by fault injection (orig_rax set to -1 at its entry): the value
+    /// the tracer wrote into rax. `regs` hold it; `syscallInfo` is what the kernel returned (-ENOSYS).
+    public var injectedReturn: Int64? = nil
 
     public init(kind: Kind, tid: Int32, regs: Registers, syscallInfo: SyscallInfo? = nil, bytesBeforeIP: [UInt8]? = nil,
                 procSyscall: String? = nil, kernelStack: [Frame]? = nil, kernelStackReadAtStop: Bool = true,

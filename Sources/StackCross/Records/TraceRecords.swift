@@ -28,17 +28,23 @@ public struct SyscallRecord: Codable, Hashable, Sendable {
     /// With `--kernel-stack`: /proc/TID/stack at the entry stop.
     public var kernelStack: [Frame]?
     public var crossing: Crossing?
+    /// -e inject=/fault=: what the tracer did to this call (`ret` then holds the injected value).
+    public var injected: InjectedCall?
+    /// -e read=FD / -e write=FD: the whole buffer the call read (its return value's worth) or wrote, exact bytes.
+    public var dump: TraceeString?
 
     public init(pid: Int32, tid: Int32, abi: SyscallABI, nr: Int64, name: String, args: [String], rawArgs: [Address],
                 strings: [String: TraceeString]? = nil, ret: Int64? = nil, error: String? = nil,
                 entryNs: UInt64, exitNs: UInt64? = nil, entryRegs: Registers? = nil, exitRegs: Registers? = nil,
                 userStack: [Frame]? = nil, kernelStack: [Frame]? = nil, crossing: Crossing? = nil,
-                retPath: TraceeString? = nil) {
+                retPath: TraceeString? = nil, injected: InjectedCall? = nil, dump: TraceeString? = nil) {
         self.pid = pid; self.tid = tid; self.abi = abi; self.nr = nr; self.name = name; self.args = args
         self.rawArgs = rawArgs; self.strings = strings; self.ret = ret; self.error = error
         self.entryNs = entryNs; self.exitNs = exitNs; self.entryRegs = entryRegs; self.exitRegs = exitRegs
         self.userStack = userStack; self.kernelStack = kernelStack; self.crossing = crossing
         self.retPath = retPath
+        self.injected = injected
+        self.dump = dump
     }
 }
 

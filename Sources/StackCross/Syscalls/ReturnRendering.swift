@@ -59,7 +59,10 @@ public enum ReturnRendering {
     /// A record's return value text: `?` when the call never returned.
     public static func text(_ r: SyscallRecord) -> String {
         guard let ret = r.ret else { return "?" }
-        return text(abi: r.abi, nr: r.nr, ret: ret, args: r.rawArgs.map(\.rawValue), retPath: r.retPath?.bytes)
+        let t = text(abi: r.abi, nr: r.nr, ret: ret, args: r.rawArgs.map(\.rawValue), retPath: r.retPath?.bytes)
+        // -e inject=: strace's ` (INJECTED)` / ` (DELAYED)` after the value.
+        guard let j = r.injected else { return t }
+        return t + j.note
     }
 
     /// `3</etc/passwd>`, `0x7f…`, `-1 ENOENT (No such file or directory)`,

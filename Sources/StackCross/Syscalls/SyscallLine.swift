@@ -3,7 +3,7 @@ public enum SyscallLine {
     public static let unfinished = " <unfinished ...>"
 
     /// strace's `[pid %5u] ` (the tid right-aligned in five columns).
-    static func prefix(tid: Int32, showPid: Bool) -> String {
+    public static func prefix(tid: Int32, showPid: Bool) -> String {
         guard showPid else { return "" }
         let t = String(tid)
         return "[pid " + String(repeating: " ", count: max(0, 5 - t.count)) + t + "] "

@@ -1,0 +1,338 @@
+import Foundation
+import XCTest
+import StackCross
+
+/// strace's daily flags (#15), each held against strace's own output for the same fixture run.
+/// Times, addresses and pids differ between runs: `normalized` turns every digit into 9 (so widths
+/// and precisions still count) and squeezes runs of spaces (strace aligns ` = ` at column 40).
+final class StraceFlagsTests: XCTestCase {
+    /// stderr lines of `stackcross trace ARGS -- PROGRAM` and of `strace -y ARGS -- PROGRAM`
+    /// (stackcross shows fd paths by default, as strace -y does).
+    static func both(_ args: [String], _ program: [String], ours extra: [String] = [], status: Int32 = 0, fdPaths: Bool = true,
+              file: StaticString = #filePath, line: UInt = #line) throws -> (ours: [String], strace: [String]) {
+        let ours = try stackcross(["trace"] + args + extra + ["--"] + program, timeout: 60)
+        XCTAssertEqual(ours.status, status, ours.stderr, file: file, line: line)
+        // strace warns that -y does nothing with -c.
+        let y = args.contains("-c") || !fdPaths ? [] : ["-y"]
+        let theirs = try InspectorTests.run("/usr/bin/strace", y + args + ["--"] + program, timeout: 60)
+        XCTAssertEqual(theirs.status, status, "strace: \(theirs.stderr)", file: file, line: line)
+        return (ours.stderr.split(separator: "\n").map(String.init), theirs.stderr.split(separator: "\n").map(String.init))
+    }
+
+    /// `digitRuns`: a whole number becomes one 9 (a summary's times and their widths differ from run to run).
+    static func normalized(_ line: String, digitRuns: Bool = false) -> String {
+        var out = "", lastSpace = false, lastDigit = false
+        for c in line {
+            if c == " " { if !lastSpace { out.append(c) }; lastSpace = true; lastDigit = false; continue }
+            lastSpace = false
+            let digit = c.isASCII && c.isNumber
+            if !(digit && digitRuns && lastDigit) { out.append(digit ? "9" : c) }
+            lastDigit = digit
+        }
+        return out
+    }
+
+    func assertSameLines(_ args: [String], _ program: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let b = try Self.both(args, program, file: file, line: line)
+        let runs = args.contains("-c") || args.contains("-C")
+        XCTAssertEqual(b.ours.map { Self.normalized($0, digitRuns: runs) }, b.strace.map { Self.normalized($0, digitRuns: runs) },
+                       "ours:\n\(b.ours.joined(separator: "\n"))\nstrace:\n\(b.strace.joined(separator: "\n"))", file: file, line: line)
+    }
+
+    var writes: [String] { get throws { [try fixture("trace_writes").path, "3"] } }
+
+    func testAbsoluteTimestampsAndTimeInCalls() throws {
+        try assertSameLines(["-tt", "-T", "-e", "trace=write,close"], try writes)
+        try assertSameLines(["-t", "-e", "trace=write"], try writes)
+        try assertSameLines(["-ttt", "-e", "trace=close"], try writes)
+        try assertSameLines(["--absolute-timestamps=format:unix,precision:ns", "-e", "trace=write"], try writes)
+        try assertSameLines(["--absolute-timestamps=precision:ms", "--syscall-times=ns", "-e", "trace=write"], try writes)
+    }
+
+    func testRelativeTimestamps() throws {
+        try assertSameLines(["-r", "-e", "trace=write"], try writes)
+        try assertSameLines(["-t", "-r", "-e", "trace=write,close"], try writes)
+        try assertSameLines(["--relative-timestamps=ns", "-T", "-e", "trace=write"], try writes)
+        try assertSameLines(["--relative-timestamps=s", "-e", "trace=close"], try writes)
+    }
+
+    /// The -r value is the time since the previous line: the sum of a run's values is its length.
+    func testRelativeTimestampsAddUp() throws {
+        let ours = try stackcross(["trace", "-r", "-e", "trace=write", "--", try fixture("trace_writes").path, "3"])
+        let values = ours.stderr.split(separator: "\n").compactMap { Double($0.split(separator: " ").first ?? "") }
+        XCTAssertEqual(values.count, 4, ours.stderr)
+        XCTAssertEqual(values.first, 0)
+        XCTAssertTrue(values.allSatisfy { $0 >= 0 && $0 < 5 }, ours.stderr)
+    }
+
+    func testSummarySortedAndColumns() throws {
+        // -S calls and -S name give one order; ties go by syscall number as in strace (close before openat).
+        for sort in ["calls", "name", "errors"] {
+            try assertSameLines(["-c", "-S", sort, "-e", "trace=write,close,openat"], try writes)
+        }
+        try assertSameLines(["-c", "-S", "calls", "-U", "name,calls,min-time,max-time,avg-time,total-time,time-percent,errors",
+                             "-e", "trace=write,close,openat"], try writes)
+        try assertSameLines(["-c", "-w", "-S", "name", "-U", "calls,errors", "-e", "trace=write,openat"], try writes)
+        // -C: the lines, then the table.
+        try assertSameLines(["-C", "-S", "calls", "-e", "trace=write,close"], try writes)
+    }
+
+    /// -n `[ nr] ` and -i `[ip] ` (`[????????????????]` where there is no call), after the timestamps.
+    func testSyscallNumberAndInstructionPointer() throws {
+        let b = try Self.both(["-t", "-n", "-i", "-e", "trace=write,exit_group"], try writes)
+        func ips(_ l: String) -> String {
+            Self.normalized(l.replacingOccurrences(of: #"\[[0-9a-f]{16}\]"#, with: "[IP]", options: .regularExpression))
+        }
+        XCTAssertEqual(b.ours.map(ips), b.strace.map(ips), b.ours.joined(separator: "\n"))
+        XCTAssertTrue(b.ours.last?.contains("[????????????????] +++ exited") ?? false, b.ours.joined(separator: "\n"))
+    }
+
+    /// --decode-fds=none: bare fds, as strace prints them without -y (the strace-suite comparison runs so).
+    func testDecodeFdsNone() throws {
+        let b = try Self.both(["--decode-fds=none", "-e", "trace=openat,write,close"], try writes, fdPaths: false)
+        XCTAssertEqual(b.ours.map { Self.normalized($0) }, b.strace.map { Self.normalized($0) })
+        XCTAssertFalse(b.ours.contains { $0.contains("</") }, b.ours.joined(separator: "\n"))
+    }
+
+    /// -e write=FD / -e read=FD: strace's hex dump under each call on the fd; the JSON record keeps the bytes.
+    func testReadWriteDumps() throws {
+        try assertSameLines(["-e", "trace=write", "-e", "write=3"], try writes)
+        let b = try Self.both(["-e", "trace=write", "-e", "write=3"], try writes)
+        XCTAssertEqual(b.ours.filter { $0.hasPrefix(" | 00000  78 0a ") }.count, 3, b.ours.joined(separator: "\n"))
+        let r = try stackcross(["trace", "-o", "/dev/stdout", "-e", "trace=write", "-e", "write=3", "--", try fixture("trace_writes").path, "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let records = try TraceFile.records(Array(r.stdoutData))
+        XCTAssertEqual(TraceTests.syscalls(records).first { $0.name == "write" }?.dump?.bytes, [0x78, 0x0A])
+        XCTAssertEqual(StraceDump.lines(Array(0..<17)).last, " | 00010  10                                                .                |")
+    }
+
+    func testAppendAndStackSpelledLikeStrace() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("sc-append-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: out) }
+        for args in [["-o", out.path], ["-A", "-o", out.path]] {
+            let r = try stackcross(["trace"] + args + ["-e", "trace=write", "--", try fixture("trace_writes").path, "1"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        let headers = try String(contentsOf: out, encoding: .utf8).split(separator: "\n").filter { $0.contains("\"type\":\"header\"") }
+        XCTAssertEqual(headers.count, 2, "-A appends")
+        let k = try stackcross(["trace", "-k", "-e", "trace=write", "--", try fixture("trace_writes").path, "1"])
+        XCTAssertEqual(k.status, 0, k.stderr)
+        XCTAssertTrue(k.stderr.contains(" > "), "-k prints the stack under each call: \(k.stderr)")
+    }
+
+    func testBadTimeAndSummarySpecsAreUsageErrors() throws {
+        for args in [["-S", "bogus"], ["-U", "calls,calls"], ["-U", "nope"], ["--syscall-times=fs"],
+                     ["--absolute-timestamps=format:bogus"], ["-t", "--absolute-timestamps=unix"]] {
+            let r = try stackcross(["trace"] + args + ["--", "/bin/true"])
+            XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")
+            XCTAssertFalse(r.stderr.isEmpty)
+        }
+    }
+}
+
+/// -e inject= / -e fault=, held against strace on the same program: the same calls fail the same way.
+final class FaultInjectionTests: TemporaryDirectoryTestCase {
+    static let rules = ["-e", "inject=openat:error=EACCES:when=4", "-e", "inject=getppid:retval=42", "-e", "fault=write:when=2"]
+
+    func testSameCallsFailTheSameWayAsUnderStrace() throws {
+        let program = [try fixture("inject").path, "/etc/hostname"]
+        let args = ["-e", "trace=openat,getppid,write"] + Self.rules
+        let ours = try stackcross(["trace"] + args + ["--"] + program)
+        let theirs = try InspectorTests.run("/usr/bin/strace", args + ["--"] + program)
+        XCTAssertEqual(ours.status, theirs.status, ours.stderr)
+        // The program saw the same results: the 2nd open EACCES, getppid 42, the 2nd write ENOSYS.
+        XCTAssertEqual(ours.stdout, theirs.stdout)
+        XCTAssertEqual(ours.stdout, "open 0 ok\nopen -1 Permission denied\nopen 0 ok\ngetppid 42\nwrite -1 Function not implemented\n")
+        func injected(_ s: String) -> [String] {
+            s.split(separator: "\n").filter { $0.contains("(INJECTED)") }.map {
+                // stackcross shows fd paths (strace -y): drop them for the comparison.
+                StraceFlagsTests.normalized(String($0).replacingOccurrences(of: #"<[^>]*>"#, with: "", options: .regularExpression))
+            }
+        }
+        XCTAssertEqual(injected(ours.stderr), injected(theirs.stderr), ours.stderr)
+        XCTAssertEqual(injected(ours.stderr).count, 3, ours.stderr)
+    }
+
+    /// The JSON records carry `"injected"`, the return value is the injected one, and the model knows the
+    /// exit registers differ by design (orig_rax -1, rax written): no failed check, and `stackcross check` agrees.
+    func testRecordsCarryTheInjectionAndTheModelExpectsIt() throws {
+        let out = dir.appendingPathComponent("t.jsonl").path
+        let r = try stackcross(["trace", "-o", out, "-e", "trace=openat,getppid,write"] + Self.rules
+                               + ["--", try fixture("inject").path, "/etc/hostname"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        let injected = lines.filter { $0.contains("\"injected\":{") }
+        XCTAssertEqual(injected.count, 3, lines.joined(separator: "\n"))
+        XCTAssertTrue(injected.contains { $0.contains("\"name\":\"getppid\"") && $0.contains("\"ret\":42,") && $0.contains("\"injected\":{\"ret\":42}") })
+        XCTAssertTrue(injected.contains { $0.contains("\"name\":\"openat\"") && $0.contains("\"error\":\"EACCES\"") })
+        for l in injected {
+            XCTAssertTrue(l.contains("\"failed\":[]"), "an injected call failed the model's checks: \(l)")
+            XCTAssertTrue(l.contains("\"origRax\":\"0xffffffffffffffff\""), "exit stop without orig_rax -1: \(l)")
+        }
+        let check = try stackcross(["check", out])
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        XCTAssertTrue((check.stdout + check.stderr).contains("every verdict agrees"), check.stdout + check.stderr)
+        XCTAssertTrue((check.stdout + check.stderr).contains("exit.inject.rax"), check.stdout + check.stderr)
+    }
+
+    /// signal= is sent as the injected call enters: the program dies of it as under strace, with -f too
+    /// (there the entry stop is a seccomp stop, whose restart signal the kernel drops: it goes at the exit stop).
+    func testInjectedSignalKillsLikeUnderStrace() throws {
+        let program = [try fixture("inject").path, "/etc/hostname"]
+        let args = ["-e", "trace=getppid", "-e", "inject=getppid:retval=42:signal=SIGUSR2"]
+        let theirs = try InspectorTests.run("/usr/bin/strace", args + ["--"] + program)
+        XCTAssertEqual(theirs.status, 128 + SIGUSR2)
+        for follow in [[], ["-f"]] {
+            let ours = try stackcross(["trace"] + follow + args + ["--"] + program)
+            XCTAssertEqual(ours.status, theirs.status, "\(follow): \(ours.stderr)")
+            XCTAssertEqual(ours.stdout, theirs.stdout)
+            XCTAssertEqual(ours.stderr.split(separator: "\n").map { StraceFlagsTests.normalized(String($0)) },
+                           theirs.stderr.split(separator: "\n").map { StraceFlagsTests.normalized(String($0)) })
+        }
+    }
+
+    func testBadInjectionsAreUsageErrors() throws {
+        for e in ["inject=openat", "inject=openat:error=EBOGUS", "inject=openat:error=EACCES:retval=1",
+                  "inject=openat:when=0:error=EACCES", "inject=nosuchcall:error=EACCES", "fault=openat:retval=1",
+                  "inject=openat:signal=SIGNOPE", "inject=openat:error=EIO:when=3..2"] {
+            let r = try stackcross(["trace", "-e", e, "--", "/bin/true"])
+            XCTAssertEqual(r.status, 64, "\(e): \(r.stderr)")
+        }
+    }
+}
+
+/// -P, -z/-Z, -e status=, -e signal=, -q/-qq/-qqq and -e quiet=, --syscall-limit.
+final class TraceSelectionFlagTests: XCTestCase {
+    /// Each call line as (name, return value): what the filters decide, whatever the argument decoding.
+    static func calls(_ lines: [String]) -> [String] {
+        // strace aligns ` = ` at column 40: squeeze the spaces first.
+        lines.map { $0.replacingOccurrences(of: #" +"#, with: " ", options: .regularExpression) }.compactMap { l in
+            guard let paren = l.firstIndex(of: "("), let eq = l.range(of: ") = ", options: .backwards) else {
+                return l.hasPrefix("+++") || l.hasPrefix("---") ? StraceFlagsTests.normalized(l) : nil
+            }
+            let ret = l[eq.upperBound...].replacingOccurrences(of: #"<[^>]*>"#, with: "", options: .regularExpression)
+            return String(l[..<paren]) + " = " + ret
+        }
+    }
+
+    func assertSameCalls(_ args: [String], _ program: [String], status: Int32 = 0, minimum: Int = 1,
+                         file: StaticString = #filePath, line: UInt = #line) throws {
+        let b = try StraceFlagsTests.both(args, program, status: status, file: file, line: line)
+        let ours = Self.calls(b.ours), theirs = Self.calls(b.strace)
+        XCTAssertEqual(ours, theirs, "\(args)\nours:\n\(b.ours.joined(separator: "\n"))\nstrace:\n\(b.strace.joined(separator: "\n"))", file: file, line: line)
+        XCTAssertGreaterThanOrEqual(ours.count, minimum, "\(args): too few lines to compare", file: file, line: line)
+    }
+
+    func testPathFilterResolvesFdsThroughTheFdTable() throws {
+        // strace -P: the openat by path, then every call on the fd it returned (fstat, read, close).
+        try assertSameCalls(["-P", "/etc/hostname"], [try fixture("inject").path, "/etc/hostname"], minimum: 6)
+        try assertSameCalls(["-P", "/etc/hostname"], ["/bin/cat", "/etc/hostname"], minimum: 4)
+    }
+
+    func testStatusFilters() throws {
+        let missing = [try fixture("inject").path, "/nonexistent-stackcross/x"]
+        try assertSameCalls(["-Z", "-e", "trace=openat,close"], missing, minimum: 4)
+        try assertSameCalls(["-z", "-e", "trace=openat,close"], missing, minimum: 4)
+        try assertSameCalls(["-e", "status=failed,unfinished", "-e", "trace=openat,exit_group"], missing, minimum: 5)
+        try assertSameCalls(["-e", "status=!successful", "-e", "trace=openat,exit_group"], missing, minimum: 5)
+    }
+
+    func testSignalAndQuietSets() throws {
+        let killsItself = ["/bin/sh", "-c", "kill -USR1 $$"]
+        // Nothing at all: not even `+++ killed by SIGUSR1 +++`.
+        try assertSameCalls(["-e", "signal=none", "-e", "trace=none"], killsItself, status: 128 + SIGUSR1, minimum: 0)
+        try assertSameCalls(["-e", "signal=SIGUSR1", "-e", "trace=none"], killsItself, status: 128 + SIGUSR1, minimum: 2)
+        let exits = ["/bin/sh", "-c", "exit 3"]
+        for q in [["-q"], ["-qq"], ["-qqq"], ["-e", "quiet=exit"], ["-e", "quiet=none"], ["-e", "quiet=!attach"]] {
+            let b = try StraceFlagsTests.both(q + ["-e", "trace=none"], exits, status: 3)
+            XCTAssertEqual(b.ours.map { StraceFlagsTests.normalized($0) }, b.strace.map { StraceFlagsTests.normalized($0) }, "\(q)")
+        }
+    }
+
+    /// strace's --syscall-limit (6.7, newer than the strace here): N calls, then every task is detached and the
+    /// program runs on. With -f and -e trace= no seccomp filter may stay behind: sh's later writes must work.
+    func testSyscallLimitDetachesAndTheProgramRunsOn() throws {
+        let r = try stackcross(["trace", "-f", "--syscall-limit=2", "-e", "trace=write", "--",
+                                "/bin/sh", "-c", "echo a; echo b; echo c; /bin/sleep 0.2; echo d"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "a\nb\nc\nd\n", "the program lost output after the detach: \(r.stderr)")
+        let writes = r.stderr.split(separator: "\n").filter { $0.hasPrefix("write(") }
+        XCTAssertEqual(writes.count, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("System call limit has been reached, detaching tracees"), r.stderr)
+        let bad = try stackcross(["trace", "--syscall-limit=0", "--", "/bin/true"])
+        XCTAssertEqual(bad.status, 64, bad.stderr)
+    }
+}
+
+/// -E, -u, -b execve: how the program is started and let go.
+final class TraceLaunchFlagTests: XCTestCase {
+    /// -E VAR=VAL reaches the program byte for byte (\377 is no UTF-8), -E VAR removes VAR.
+    func testEnvironmentBytes() throws {
+        let script = #"exec "$0" trace -e trace=none -qq -E "SC_BYTES=$(printf 'a\377b')" -E HOME -- /usr/bin/env"#
+        let r = try InspectorTests.run("/bin/sh", ["-c", script, stackcrossBinary.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdoutData.split(separator: UInt8(ascii: "\n")).map(Array.init)
+        XCTAssertTrue(lines.contains(Array("SC_BYTES=a".utf8) + [0xFF] + Array("b".utf8)), r.stdout)
+        XCTAssertFalse(lines.contains { $0.starts(with: Array("HOME=".utf8)) }, r.stdout)
+        XCTAssertTrue(lines.contains { $0.starts(with: Array("PATH=".utf8)) }, "the rest of the environment stays")
+    }
+
+    func testRunAsUserLikeStrace() throws {
+        let ours = try stackcross(["trace", "-e", "trace=none", "-u", "nobody", "--", "/usr/bin/id"])
+        let theirs = try InspectorTests.run("/usr/bin/strace", ["-e", "trace=none", "-u", "nobody", "--", "/usr/bin/id"])
+        XCTAssertEqual(ours.status, 0, ours.stderr)
+        XCTAssertEqual(ours.stdout, theirs.stdout)
+        XCTAssertTrue(ours.stdout.hasPrefix("uid=65534"), ours.stdout)
+        let missing = try stackcross(["trace", "-u", "no-such-user-sc", "--", "/bin/true"])
+        XCTAssertEqual(missing.status, 1, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("no-such-user-sc"), missing.stderr)
+    }
+
+    /// -b execve: the child that runs /bin/echo is let go at its execve (strace does the same); the shell's
+    /// own first exec is traced, its later write too.
+    func testDetachAtExecve() throws {
+        let program = ["/bin/sh", "-c", "/bin/echo hi; echo done"]
+        let ours = try stackcross(["trace", "-f", "-b", "execve", "-e", "trace=execve,write", "--"] + program)
+        let theirs = try InspectorTests.run("/usr/bin/strace", ["-f", "-b", "execve", "-e", "trace=execve,write", "--"] + program)
+        XCTAssertEqual(ours.status, 0, ours.stderr)
+        XCTAssertEqual(ours.stdout, "hi\ndone\n")
+        XCTAssertEqual(ours.stdout, theirs.stdout)
+        func traced(_ s: String) -> [String] {
+            s.replacingOccurrences(of: #" +"#, with: " ", options: .regularExpression).split(separator: "\n").filter { $0.contains(") = ") }.map { String($0.prefix { $0 != "(" }) + ":" + ($0.contains("\"done\\n\"") ? "done" : "") }
+        }
+        XCTAssertEqual(traced(ours.stderr), traced(theirs.stderr), ours.stderr)
+        XCTAssertEqual(traced(ours.stderr), ["execve:", "write:done"], ours.stderr)
+        let bad = try stackcross(["trace", "-b", "clone", "--", "/bin/true"])
+        XCTAssertEqual(bad.status, 64, bad.stderr)
+    }
+}
+
+/// -ff -o PREFIX: one file per process, PREFIX.PID, as strace writes them (stackcross's hold JSON records).
+final class PerProcessFilesTests: TemporaryDirectoryTestCase {
+    func testOneFilePerProcessLikeStrace() throws {
+        let program = ["/bin/sh", "-c", "/bin/echo hi; /bin/echo ho; echo done"]
+        let ours = try stackcross(["trace", "-ff", "-o", dir.appendingPathComponent("sc").path, "-e", "trace=execve,write", "--"] + program)
+        XCTAssertEqual(ours.status, 0, ours.stderr)
+        XCTAssertEqual(ours.stdout, "hi\nho\ndone\n")
+        let theirs = try InspectorTests.run("/usr/bin/strace", ["-ff", "-o", dir.appendingPathComponent("st").path,
+                                                                 "-e", "trace=execve,write", "--"] + program)
+        XCTAssertEqual(theirs.status, 0, theirs.stderr)
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        let oursFiles = names.filter { $0.hasPrefix("sc.") }, theirFiles = names.filter { $0.hasPrefix("st.") }
+        XCTAssertEqual(oursFiles.count, 3, "\(names)")
+        XCTAssertEqual(oursFiles.count, theirFiles.count, "\(names)")
+        var writes: [String] = []
+        for f in oursFiles {
+            let pid = try XCTUnwrap(Int32(f.dropFirst(3)))
+            let path = dir.appendingPathComponent(f).path
+            let records = try TraceFile.records([UInt8](Data(contentsOf: URL(fileURLWithPath: path))))
+            let syscalls = TraceTests.syscalls(records)
+            XCTAssertFalse(syscalls.isEmpty, f)
+            XCTAssertTrue(syscalls.allSatisfy { $0.pid == pid }, "\(f) holds another process's calls")
+            writes += syscalls.filter { $0.name == "write" }.compactMap { $0.strings?["1"].map { String(decoding: $0.bytes, as: UTF8.self) } }
+            let check = try stackcross(["check", path])
+            XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        }
+        XCTAssertEqual(writes.sorted(), ["done\n", "hi\n", "ho\n"])
+    }
+}
