@@ -66,7 +66,7 @@ public final class ReportReader {
     }
 
     /// The trace's header, once read.
-    public var header: TraceHeader? { resolver.header }
+    public private(set) var header: TraceHeader?
 
     /// Feeds the next chunk of the input.
     public func feed(_ chunk: UnsafeRawBufferPointer) throws {
@@ -199,6 +199,7 @@ public final class ReportReader {
             throw ReportInputError(file: file, line: line, message: "a second header: two traces joined into one file?")
         }
         version = .two
+        header = h
         if judge { model = KernelStackModel(config: h.kernel ?? .default) }
     }
 
