@@ -8,10 +8,11 @@ final class TraceSchemaTests: TemporaryDirectoryTestCase {
     override class var dirPrefix: String { "trace-schema" }
 
     static let schema = packageRoot.appendingPathComponent("schema/trace.schema.json")
+    static let snapshotSchema = packageRoot.appendingPathComponent("schema/snapshot.schema.json")
     static let validator = packageRoot.appendingPathComponent("Tests/Scripts/validate_trace.py")
 
-    func validate(_ traces: [URL], file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
-        try InspectorTests.run("/usr/bin/python3", [Self.validator.path, Self.schema.path] + traces.map(\.path), timeout: 120)
+    func validate(_ traces: [URL], schema: URL = TraceSchemaTests.schema) throws -> RunResult {
+        try InspectorTests.run("/usr/bin/python3", [Self.validator.path, schema.path] + traces.map(\.path), timeout: 120)
     }
 
     /// The fixtures' traces (threads, signals and their handlers, int $0x80, 32-bit code, exec from a
@@ -110,5 +111,31 @@ final class TraceSchemaTests: TemporaryDirectoryTestCase {
             .filter { $0.contains(#""name":"write""#) }.map(\.utf8.count).sorted()
         XCTAssertGreaterThan(sizes.count, 1000)
         XCTAssertLessThanOrEqual(sizes[sizes.count / 2], 450, "median write record")
+    }
+
+    /// `attach --json` (64- and 32-bit, with and without kernel stacks, grouped) fits
+    /// schema/snapshot.schema.json, and the schema rejects a snapshot that breaks it.
+    func testAttachSnapshotsFitTheirSchema() throws {
+        var files: [URL] = []
+        for (variant, flags) in [(FixtureVariant.normal, []), (.m32, []), (.normal, ["--no-kernel"]), (.normal, ["--group"])] as [(FixtureVariant, [String])] {
+            let fx = try RunningFixture(try fixture("threads", variant))
+            defer { fx.stop() }
+            let out = dir.appendingPathComponent("snap-\(files.count).json")
+            let r = try stackcross(["attach", String(fx.pid), "--json", "-o", out.path] + flags)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            files.append(out)
+        }
+        let v = try validate(files, schema: Self.snapshotSchema)
+        XCTAssertEqual(v.status, 0, v.stdout + v.stderr)
+        XCTAssertTrue(v.stdout.contains(#"{"snapshot": 3, "snapshotGroups": 1}"#), v.stdout)
+        // A thread without its state, and a frame whose module is an id (the trace's spelling): both refused.
+        var broken = try String(contentsOf: files[0], encoding: .utf8)
+        broken = broken.replacingOccurrences(of: #""state":"#, with: #""stateLetter":"#)
+        let bad = dir.appendingPathComponent("bad-snap.json")
+        try (broken + #"{"type":"snapshot","pid":1,"exe":"x","threads":[{"tid":1,"name":"x","state":"S","userStack":[{"pc":"0x1","module":3}],"kernelStack":[]}]}"# + "\n")
+            .write(to: bad, atomically: true, encoding: .utf8)
+        let b = try validate([bad], schema: Self.snapshotSchema)
+        XCTAssertEqual(b.status, 1)
+        XCTAssertEqual(b.stdout.split(separator: "\n").filter { $0.contains("bad-snap.json:") }.count, 2, b.stdout)
     }
 }
