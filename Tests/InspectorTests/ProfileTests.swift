@@ -245,3 +245,28 @@ final class ProfileViewTests: TemporaryDirectoryTestCase {
         }
     }
 }
+
+/// `profile --top` on a real fixture, stdout a pipe: one plain table per second, then a clean end.
+final class ProfileTopTests: TemporaryDirectoryTestCase {
+    override class var dirPrefix: String { "sc-profile-top" }
+
+    func testTopWithoutATerminalPrintsPlainTablesNamingTheSpinnerAndDetaches() throws {
+        let fx = try RunningFixture(try fixture("profile_mix"), ["30"])
+        defer { fx.stop() }
+        let t0 = Date()
+        let r = try stackcross(["profile", "\(fx.pid)", "--top", "--duration", "2.5"], timeout: 30)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(t0), 10)
+        XCTAssertFalse(r.stdout.contains("\u{1b}"), "escape codes on a pipe")
+        let tables = r.stdout.components(separatedBy: "stackcross profile --top: pid \(fx.pid)").count - 1
+        XCTAssertGreaterThanOrEqual(tables, 2, "a table per second: \(r.stdout)")
+        let spinner = r.stdout.split(separator: "\n").filter { $0.contains("profile_spin_work < spinner") && $0.contains("R:") }
+        XCTAssertFalse(spinner.isEmpty, "the spinner's stack is not in the table: \(r.stdout)")
+        XCTAssertTrue(r.stdout.contains("profile_wait_forever"), r.stdout)
+        for t in taskIDs(fx.pid) {
+            XCTAssertEqual(procStatus(fx.pid, tid: t)["TracerPid"], "0", "thread \(t) left traced")
+        }
+        let bad = try stackcross(["profile", "\(fx.pid)", "--top", "-o", dir.appendingPathComponent("x").path])
+        XCTAssertEqual(bad.status, 64, bad.stderr)
+    }
+}
