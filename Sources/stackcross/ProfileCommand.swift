@@ -35,6 +35,9 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Unwind at most N user frames per sample.")
     var maxFrames = 256
 
+    @Flag(help: "Live view: every second, the heaviest merged stacks with counts, percent and thread states (redrawn on a terminal; one plain table per second otherwise).")
+    var top = false
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -43,6 +46,7 @@ struct ProfileCommand: ParsableCommand {
         if let duration, !(duration > 0 && duration.isFinite) { throw ValidationError("--duration must be a positive number of seconds") }
         guard maxFrames > 0 else { throw ValidationError("--max-frames must be at least 1") }
         _ = try threadSet()
+        if top && output != nil { throw ValidationError("--top shows the profile live on stdout; it takes no -o") }
     }
 
     func threadSet() throws -> Set<Int32>? {
@@ -64,7 +68,9 @@ struct ProfileCommand: ParsableCommand {
         options.kernelStacks = !noKernel
         options.maxFrames = maxFrames
         let file = try OutputFile.open(output, command: "stackcross profile")
+        let live = top ? LiveTop(pid: pid, file: file) : nil
         let sampler = ProfileSampler(pid: pid, options: options, logger: logger) { bytes in
+            if let live { return live.feed(bytes) }
             do throws(OutputWriteError) { try file.write(bytes); return nil } catch { return "\(error)" }
         }
         let result: ProfileResult
@@ -74,7 +80,7 @@ struct ProfileCommand: ParsableCommand {
             file.discard()
             throw RuntimeFailure("stackcross profile: \(e)")
         }
-        if let f = result.writeFailure {
+        if let f = result.writeFailure ?? live?.finish() {
             file.discard()
             throw RuntimeFailure("stackcross profile: \(f)")
         }
@@ -89,5 +95,44 @@ struct ProfileCommand: ParsableCommand {
         // A profile has no crossings nor registers: the checks/regs fields keep the trace defaults.
         ProfileHeader(TraceHeaderFacts().header(command: CommandLine.arguments,
                                                 kernel: nil, options: TraceWriterOptions()))
+    }
+}
+
+/// `--top`: the profile's records read back as they are made; a table every second on stdout
+/// (cleared and redrawn on a terminal, appended plainly otherwise). Runs on the profile's worker thread.
+final class LiveTop {
+    private let view = ProfileTopView()
+    private let reader: ProfileReader
+    private let file: OutputFile
+    private let tty = isatty(STDOUT_FILENO) == 1
+    private let title: String
+    private let started = Date()
+    private var last = Date()
+    private var pendingSamples = false
+
+    init(pid: Int32, file: OutputFile) {
+        self.file = file
+        reader = ProfileReader(file: "<profile>", consumer: view)
+        title = "stackcross profile --top: pid \(pid) \(ProcFS.exe(pid) ?? "?")"
+    }
+
+    /// One batch of JSON lines; returns a failure message, if any.
+    func feed(_ bytes: [UInt8]) -> String? {
+        do { try bytes.withUnsafeBytes { try reader.feed($0) } } catch { return "\(error)" }
+        pendingSamples = true
+        guard Date().timeIntervalSince(last) >= 1 else { return nil }
+        return draw()
+    }
+
+    /// The last interval's table, once the profile ended.
+    func finish() -> String? { pendingSamples ? draw() : nil }
+
+    private func draw() -> String? {
+        last = Date()
+        pendingSamples = false
+        let table = view.table(elapsed: last.timeIntervalSince(started), title: title)
+        // Home and clear on a terminal; a pipe or file gets plain tables separated by a blank line.
+        let text = tty ? "\u{1b}[H\u{1b}[2J" + table : table + "\n"
+        do throws(OutputWriteError) { try file.write(Array(text.utf8)); return nil } catch { return "\(error)" }
     }
 }

@@ -16,7 +16,7 @@ struct ReportCommand: ParsableCommand {
         (trace-event JSON for Perfetto), folded (frame;frame count lines), flamegraph (SVG), \
         summary (strace -c table with check totals), otlp (OpenTelemetry ExportTraceServiceRequest \
         protobuf), perfetto (native Perfetto trace); for a `stackcross profile`: folded, flamegraph, \
-        pprof (gzipped profile.proto), speedscope. The input is read as a stream. Without --format: text. \
+        html (per-thread state timeline with stacks on click, and a flame graph), pprof (gzipped profile.proto), speedscope. The input is read as a stream. Without --format: text. \
         With --otlp-endpoint the spans are POSTed to an OTLP/HTTP collector.
 
         EXAMPLES:
@@ -55,7 +55,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "chrome: syscall slices written per thread (the rest are counted).")
     var maxEventsPerThread: Int = ChromeTraceExporter.defaultMaxEventsPerThread
 
-    @Flag(help: "Profiles (folded, flamegraph, speedscope): the thread state ([R], [S], …) as each stack's root frame.")
+    @Flag(help: "Profiles (folded, flamegraph, html, speedscope): the thread state ([R], [S], …) as each stack's root frame.")
     var stateRoot = false
 
     @Option(name: .long, help: .hidden)
@@ -150,7 +150,7 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    /// The view of a profile; text, html, chrome and summary are views of traces.
+    /// The view of a profile; text, chrome and summary are views of traces.
     func profileConsumer(writer: ReportWriter, title: String) throws -> ProfileConsumer {
         let format = self.format ?? .text
         switch format {
@@ -158,8 +158,9 @@ struct ReportCommand: ParsableCommand {
         case .flamegraph: return ProfileFlameGraphExporter(writer: writer, title: title, stateRoot: stateRoot)
         case .speedscope: return ProfileSpeedscopeExporter(writer: writer, stateRoot: stateRoot)
         case .pprof: return PprofExporter(writer: writer)
-        case .text, .html, .chrome, .summary, .otlp, .perfetto:
-            throw RuntimeFailure("report: --format \(format.rawValue) is a view of traces; a profile has folded, flamegraph, pprof, speedscope")
+        case .html: return ProfileHTMLExporter(writer: writer, title: title, stateRoot: stateRoot)
+        case .text, .chrome, .summary, .otlp, .perfetto:
+            throw RuntimeFailure("report: --format \(format.rawValue) is a view of traces; a profile has folded, flamegraph, html, pprof, speedscope")
         }
     }
 

@@ -185,3 +185,87 @@ final class ProfileTests: TemporaryDirectoryTestCase {
         XCTAssertTrue(eventually(timeout: 5) { Set(taskIDs(fx.pid)).isDisjoint(with: Set(before.filter { $0 != fx.pid })) })
     }
 }
+
+/// `report --format html` and `go tool pprof` on real profiles.
+final class ProfileViewTests: TemporaryDirectoryTestCase {
+    override class var dirPrefix: String { "sc-profile-views" }
+
+    /// The comm a hostile link name gives the main thread: markup and a terminal escape (no `/` in a file name).
+    static let hostileLink = "<img src=x>\u{1b}"
+
+    func profile(_ fx: RunningFixture) throws -> URL {
+        let out = dir.appendingPathComponent("p.jsonl")
+        let r = try stackcross(["profile", "\(fx.pid)", "--duration", "1", "-o", out.path], timeout: 30)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return out
+    }
+
+    func testHTMLHasATimelineRowPerThreadTheFunctionsAndEscapesAHostileThreadName() throws {
+        let link = dir.appendingPathComponent(Self.hostileLink)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: try fixture("profile_mix"))
+        let fx = try RunningFixture(link, ["30"])
+        defer { fx.stop() }
+        XCTAssertEqual(try String(contentsOfFile: "/proc/\(fx.pid)/comm"), Self.hostileLink + "\n", "the main thread's comm is the hostile name")
+        let out = try profile(fx)
+        let page = dir.appendingPathComponent("p.html")
+        let r = try stackcross(["report", out.path, "--format", "html", "-o", page.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let raw = try Data(contentsOf: page)
+        XCTAssertFalse(raw.contains(0x1b), "raw ESC in the page")
+        let text = String(decoding: raw, as: UTF8.self)
+        XCTAssertFalse(text.contains("<img"), "the hostile name arrived as markup")
+        for f in ["profile_spin_work", "profile_sleep_forever", "profile_wait_forever", "futex_wait_[k]"] {
+            XCTAssertTrue(text.contains(f), "\(f) missing from the page")
+        }
+        // Rendered: one timeline row per sampled thread, the name as text, a stack shown, the flame graph drawn.
+        let dom = try renderedHTML(page: page, workDir: dir)
+        let rows = dom.components(separatedBy: "class=\"row\" data-tid=").count - 1
+        XCTAssertEqual(rows, 23, "1 main + spinner + sleeper + 20 waiters")
+        XCTAssertTrue(dom.contains("&lt;img src=x&gt;"), "hostile name not shown as text")
+        XCTAssertFalse(dom.contains("<img"), "hostile name became an element")
+        let stack = try XCTUnwrap(dom.range(of: "id=\"stack\"").map { dom[$0.upperBound...].prefix(2000) })
+        XCTAssertTrue(stack.contains("state "), "no sample selected: \(stack)")
+        XCTAssertTrue(dom.contains("data-p=\"-1\""), "no flame graph")
+    }
+
+    /// Debian's golang-go (in .ci/packages) must be there: this test fails, not skips, without it.
+    func testGoToolPprofReadsOurPprofAndNamesTheFixturesFunctions() throws {
+        let fx = try RunningFixture(try fixture("profile_mix"), ["30"])
+        defer { fx.stop() }
+        let out = try profile(fx)
+        let pb = dir.appendingPathComponent("p.pb.gz")
+        let r = try stackcross(["report", out.path, "--format", "pprof", "-o", pb.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let go = try XCTUnwrap(["/usr/bin/go", "/usr/lib/go/bin/go"].first { FileManager.default.isExecutableFile(atPath: $0) },
+                               "go is not installed (Debian package golang-go, listed in .ci/packages)")
+        let top = try InspectorTests.run(go, ["tool", "pprof", "-top", "-nodecount=1000", pb.path], timeout: 120)
+        XCTAssertEqual(top.status, 0, top.stderr)
+        for f in ["profile_spin_work", "profile_sleep_forever", "profile_wait_forever", "futex_wait_[k]"] {
+            XCTAssertTrue(top.stdout.contains(f), "go tool pprof -top does not name \(f): \(top.stdout)")
+        }
+    }
+}
+
+/// `profile --top` on a real fixture, stdout a pipe: one plain table per second, then a clean end.
+final class ProfileTopTests: TemporaryDirectoryTestCase {
+    override class var dirPrefix: String { "sc-profile-top" }
+
+    func testTopWithoutATerminalPrintsPlainTablesNamingTheSpinnerAndDetaches() throws {
+        let fx = try RunningFixture(try fixture("profile_mix"), ["30"])
+        defer { fx.stop() }
+        let t0 = Date()
+        let r = try stackcross(["profile", "\(fx.pid)", "--top", "--duration", "2.5"], timeout: 30)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(t0), 10)
+        XCTAssertFalse(r.stdout.contains("\u{1b}"), "escape codes on a pipe")
+        let tables = r.stdout.components(separatedBy: "stackcross profile --top: pid \(fx.pid)").count - 1
+        XCTAssertGreaterThanOrEqual(tables, 2, "a table per second: \(r.stdout)")
+        let spinner = r.stdout.split(separator: "\n").filter { $0.contains("profile_spin_work < spinner") && $0.contains("R:") }
+        XCTAssertFalse(spinner.isEmpty, "the spinner's stack is not in the table: \(r.stdout)")
+        for t in taskIDs(fx.pid) {
+            XCTAssertEqual(procStatus(fx.pid, tid: t)["TracerPid"], "0", "thread \(t) left traced")
+        }
+        let bad = try stackcross(["profile", "\(fx.pid)", "--top", "-o", dir.appendingPathComponent("x").path])
+        XCTAssertEqual(bad.status, 64, bad.stderr)
+    }
+}
