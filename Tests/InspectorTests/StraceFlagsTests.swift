@@ -49,6 +49,24 @@ final class StraceFlagsTests: XCTestCase {
         try assertSameLines(["--absolute-timestamps=precision:ms", "--syscall-times=ns", "-e", "trace=write"], try writes)
     }
 
+    /// ` = ` at column 40 as strace pads it, counting `[pid N] ` prefixes and timestamps: the lines
+    /// compared with their spaces (digits as 9: the pids, times and paths here have stable widths).
+    func testReturnColumnAlignedAsStrace() throws {
+        func digits(_ l: String) -> String { String(l.map { $0.isASCII && $0.isNumber ? "9" : $0 }) }
+        for (args, program) in [(["-e", "trace=write,close,exit_group"], try writes),
+                                (["-tt", "-e", "trace=close,exit_group"], try writes),
+                                (["-r", "-T", "-e", "trace=close"], try writes),
+                                (["-f", "-e", "trace=close,exit_group"], [try fixture("trace_forkexec").path]),
+                                (["-f", "-t", "-e", "trace=close,exit_group"], [try fixture("trace_forkexec").path])] {
+            let b = try Self.both(args, program)
+            // strace's `Process N attached` for each fork (stackcross prints attach lines for -p only).
+            func kept(_ l: String) -> Bool { !l.hasPrefix("child exit") && !l.hasSuffix(" attached") }
+            let ours = b.ours.filter(kept), theirs = b.strace.filter(kept)
+            XCTAssertEqual(ours.map(digits), theirs.map(digits), "\(args)\nours:\n\(ours.joined(separator: "\n"))\nstrace:\n\(theirs.joined(separator: "\n"))")
+            XCTAssertTrue(ours.contains { $0.contains("    = ") }, "some line is padded: \(ours)")
+        }
+    }
+
     func testRelativeTimestamps() throws {
         try assertSameLines(["-r", "-e", "trace=write"], try writes)
         try assertSameLines(["-t", "-r", "-e", "trace=write,close"], try writes)

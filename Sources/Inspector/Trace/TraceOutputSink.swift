@@ -42,6 +42,8 @@ public final class TraceOutput: TraceSink {
     /// kernel facts may still be loading when the trace starts).
     var header: (() -> TraceHeader)?
     var summary = SyscallSummary()
+    /// Bytes on the current text line so far (strace's curcol: where ` = ` is aligned from).
+    var column = 0
     /// The task whose entry part is on the current, unfinished line.
     var openLine: Int32?
     /// A thread whose execve took over its leader's tid → that tid: its `<... execve resumed>` shows under it, as in strace.
@@ -114,14 +116,17 @@ public final class TraceOutput: TraceSink {
             lineContext.saw(pid: record.pid, tid: record.tid)
             let shown = shownFds(lineContext.shown(record))
             let took = textOptions.timestamps.suffix(durationNs: record.exitNs.map { $0 >= record.entryNs ? $0 - record.entryNs : 0 })
+            // The exit part starts after the head on the line (` = ` is aligned from the line's start, as strace's curcol).
             if textOptions.selection.stagesCalls {
-                line(stamped(SyscallLine.format(record: shown, showPid: showPid), tid: record.tid, at: record.entryNs, call: record) + took)
+                let head = stamped(SyscallLine.formatEntry(record: shown, showPid: showPid), tid: record.tid, at: record.entryNs, call: record)
+                line(head + exitPart(shown, column: head.utf8.count) + took)
             } else if openLine == record.tid {
                 openLine = nil
-                line(SyscallLine.formatExit(record: shown) + took)
+                line(exitPart(shown, column: column) + took)
             } else {
-                line(stamped(SyscallLine.formatResumed(record: shown, showPid: showPid), tid: record.tid,
-                             at: record.exitNs ?? record.entryNs, call: record) + took)
+                let head = stamped(SyscallLine.formatResumedHead(record: shown, showPid: showPid), tid: record.tid,
+                                   at: record.exitNs ?? record.entryNs, call: record)
+                line(head + exitPart(shown, column: head.utf8.count) + took)
             }
             lineContext.exited(record)
             // -e read=/write=: strace's hex dump under the line.
@@ -196,6 +201,11 @@ public final class TraceOutput: TraceSink {
         return s
     }
 
+    /// The exit part of a call's line, ` = ` aligned at strace's column unless the text is unaligned.
+    func exitPart(_ r: SyscallRecord, column: Int) -> String {
+        SyscallLine.formatExit(record: r, column: column)
+    }
+
     func isQuiet(_ q: TraceSelection.Quiet) -> Bool { textOptions.selection.quiet.contains(q) }
 
     /// A line with strace's timestamps after its `[pid N] ` prefix (-t, -r); `ns` is when the line starts (monotonic).
@@ -232,16 +242,22 @@ public final class TraceOutput: TraceSink {
         openLine = nil
         put(SyscallLine.unfinished)
         text.append(UInt8(ascii: "\n"))
+        column = 0
     }
 
     func line(_ s: String) {
         endOpenLine()
         put(s)
         text.append(UInt8(ascii: "\n"))
+        column = 0
         if text.count >= Self.bufferLimit { flush() }
     }
 
-    func put(_ s: String) { text.append(contentsOf: s.utf8) }
+    /// Appends to the current line (no newline inside: the lines are escaped) and moves the column.
+    func put(_ s: String) {
+        text.append(contentsOf: s.utf8)
+        column += s.utf8.count
+    }
 
     public func flush() {
         if !json.isEmpty {
