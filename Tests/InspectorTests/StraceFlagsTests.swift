@@ -67,6 +67,13 @@ final class StraceFlagsTests: XCTestCase {
         }
     }
 
+    /// strace -y shows the cwd after AT_FDCWD: `openat(AT_FDCWD</tmp>, …)`.
+    func testDirfdShowsTheWorkingDirectory() throws {
+        try assertSameLines(["-e", "trace=openat,newfstatat"], try writes)
+        let b = try Self.both(["-e", "trace=openat"], try writes)
+        XCTAssertTrue(b.ours.allSatisfy { !$0.hasPrefix("openat(") || $0.hasPrefix("openat(AT_FDCWD</") }, b.ours.joined(separator: "\n"))
+    }
+
     func testRelativeTimestamps() throws {
         try assertSameLines(["-r", "-e", "trace=write"], try writes)
         try assertSameLines(["-t", "-r", "-e", "trace=write,close"], try writes)

@@ -52,6 +52,8 @@ public struct StoppedTraceeMemory: TraceeMemory {
     }
 
     public func fdPathBytes(_ fd: Int32) -> [UInt8]? {
+        // AT_FDCWD: the thread's cwd, read at every call as strace -y does (chdir changes no fd).
+        if fd == Flags.atFDCWD { return ProcFS.readLinkBytes("/proc/\(tid)/cwd") }
         guard fd >= 0 else { return nil }
         return fds?.path(fd) ?? ProcFS.readLinkBytes("/proc/\(tid)/fd/\(fd)")
     }
