@@ -54,6 +54,8 @@ struct TraceCommand: ParsableCommand {
               stackcross trace -ff -o trace -- make
               stackcross trace -E LANG=C -E HOME -u nobody -- id
               stackcross trace -f -b execve -- sh -c 'ls; echo done'
+              stackcross trace -f -Y -e trace=kill,wait4 -- sh -c 'sleep 1 & kill $!'
+              stackcross trace -xx -X verbose -e trace=openat,write -- ./a.out
             """)
 
     @Flag(name: .customShort("f"), help: "Follow threads, forks and vforks; -ff with -o PREFIX: one file per process, PREFIX.PID.")
@@ -124,6 +126,21 @@ struct TraceCommand: ParsableCommand {
 
     @Flag(name: .customShort("y"), help: "Show fd paths (the default; -yy's socket endpoints are not supported yet).")
     var decodeFdsFlag: Int
+
+    @Flag(name: .customShort("Y"), help: "Show pids with their command names: [pid 12<sh>], kill(12<sh>, SIGTERM).")
+    var decodePidsFlag = false
+
+    @Option(name: .customLong("decode-pids"), help: ArgumentHelp("comm: as -Y; none: bare pids.", valueName: "comm|none"))
+    var decodePids: String?
+
+    @Flag(name: .customShort("x"), help: "Print strings with non-ASCII bytes in hex (\\x61\\xff); -xx every string.")
+    var hexStrings: Int
+
+    @Option(name: .customLong("strings-in-hex"), help: ArgumentHelp("none, non-ascii (as -x) or all (as -xx).", valueName: "none|non-ascii|all"))
+    var stringsInHex: String?
+
+    @Option(name: [.customShort("X"), .customLong("const-print-style")], help: ArgumentHelp("Constants as names (abbrev, the default), as numbers (raw), or both (verbose: 0x1 /* MCL_CURRENT */).", valueName: "raw|abbrev|verbose"))
+    var constStyle: String?
 
     @Option(name: .customLong("decode-fds"), help: ArgumentHelp("none: bare fd numbers (as strace without -y); path, all: paths (the default).", valueName: "none|path|all"))
     var decodeFds: String?
@@ -253,6 +270,12 @@ struct TraceCommand: ParsableCommand {
         if !pids.isEmpty && (!environment.isEmpty || user != nil) { throw ValidationError("-E and -u apply to a program to run, not to -p") }
         for e in environment where e.isEmpty || e.hasPrefix("=") { throw ValidationError("-E: not VAR or VAR=VAL: '\(e)'") }
         if decodeFdsFlag > 1 { throw ValidationError("-yy (socket endpoints) is not supported yet; -y is the default") }
+        if let d = decodePids, !["comm", "none"].contains(d) { throw ValidationError("--decode-pids: '\(d)' is not supported (comm or none)") }
+        if let x = stringsInHex, !["none", "non-ascii", "all"].contains(x) {
+            throw ValidationError("--strings-in-hex: '\(x)' is not none, non-ascii or all")
+        }
+        if hexStrings > 0 && stringsInHex != nil { throw ValidationError("-x and --strings-in-hex cannot be given together") }
+        if let x = constStyle, !["raw", "abbrev", "verbose"].contains(x) { throw ValidationError("-X: '\(x)' is not raw, abbrev or verbose") }
         if let d = decodeFds, !["none", "path", "all"].contains(d) {
             throw ValidationError("--decode-fds: '\(d)' is not supported (none, path or all)")
         }
@@ -296,6 +319,17 @@ struct TraceCommand: ParsableCommand {
         o.showSyscallNumber = syscallNumbers
         o.showInstructionPointer = instructionPointer
         o.bareFds = decodeFds == "none"
+        o.decodePidComm = decodePidsFlag || decodePids == "comm"
+        switch (hexStrings, stringsInHex) {
+        case (1, _), (_, "non-ascii"): o.hexStrings = .nonASCII
+        case (2..., _), (_, "all"): o.hexStrings = .all
+        default: o.hexStrings = .none
+        }
+        switch constStyle {
+        case "raw": o.constants = .raw
+        case "verbose": o.constants = .verbose
+        default: o.constants = .abbrev
+        }
         do {
             o.selection.setQ(count: quiet)
             // Raw bytes of -P as given: a path need not be UTF-8.

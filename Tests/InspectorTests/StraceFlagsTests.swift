@@ -74,6 +74,46 @@ final class StraceFlagsTests: XCTestCase {
         XCTAssertTrue(b.ours.allSatisfy { !$0.hasPrefix("openat(") || $0.hasPrefix("openat(AT_FDCWD</") }, b.ours.joined(separator: "\n"))
     }
 
+    /// -x (strings and fd paths with a non-ASCII or control byte in hex, the others as before) and -xx
+    /// (all in hex), on writes of "a\377b" and "ok\t\n" and on the fixture's fd paths.
+    func testHexStrings() throws {
+        let sh = ["/bin/sh", "-c", #"printf 'a\377b' >/dev/null; printf 'ok\t\n' >/dev/null"#]
+        for x in ["-x", "-xx"] {
+            try assertSameLines([x, "-e", "trace=write"], sh)
+            try assertSameLines([x, "-e", "trace=openat,write,close"], try writes)
+        }
+        let b = try Self.both(["-xx", "-e", "trace=write"], try writes)
+        XCTAssertTrue(b.ours.contains { $0.hasPrefix(#"write(3<\x2f\x64\x65\x76\x2f\x6e\x75\x6c\x6c>, "\x78\x0a", 2)"#) }, b.ours.joined(separator: "\n"))
+        XCTAssertEqual(StraceLineStyles.hex(#"f("a\377b", "ok\t")"#, .nonASCII), #"f("\x61\xff\x62", "ok\t")"#)
+        XCTAssertEqual(StraceLineStyles.hex(#"3</a\"b> "\1""#, .all), #"3<\x2f\x61\x22\x62> "\x01""#)
+        XCTAssertEqual(try stackcross(["trace", "--strings-in-hex=some", "--", "true"]).status, 64)
+    }
+
+    /// -X raw: constants as numbers (0x80000, -100 for AT_FDCWD, 0 for none); -X verbose: both.
+    func testConstantStyles() throws {
+        for x in ["raw", "verbose", "abbrev"] {
+            let b = try Self.both(["-X", x, "-e", "trace=openat,access,mprotect,arch_prctl,exit_group"], try writes)
+            func norm(_ l: String) -> String {
+                Self.normalized(l.replacingOccurrences(of: #"0x[0-9a-f]{6,}"#, with: "ADDR", options: .regularExpression))
+            }
+            XCTAssertEqual(b.ours.map(norm), b.strace.map(norm), "-X \(x)\nours:\n\(b.ours.joined(separator: "\n"))\nstrace:\n\(b.strace.joined(separator: "\n"))")
+        }
+        XCTAssertEqual(try stackcross(["trace", "-X", "loud", "--", "true"]).status, 64)
+    }
+
+    /// -Y: `[pid N<comm>]`, pids in arguments and returned pids with the comm, reaped children without.
+    func testDecodePidsComm() throws {
+        // (wait4's lines and SIGCHLD's si_pid race with the children's exits, in strace too.)
+        for args in [["-f", "-Y", "-e", "trace=exit_group,getpid", "-e", "signal=none"],
+                     ["-f", "--decode-pids=comm", "-e", "trace=exit_group", "-e", "signal=none"]] {
+            let b = try Self.both(args, [try fixture("trace_forkexec").path])
+            func kept(_ l: String) -> Bool { !l.hasPrefix("child exit") && !l.hasSuffix(" attached") }
+            XCTAssertEqual(b.ours.filter(kept).map { Self.normalized($0) }, b.strace.filter(kept).map { Self.normalized($0) },
+                           "ours:\n\(b.ours.joined(separator: "\n"))\nstrace:\n\(b.strace.joined(separator: "\n"))")
+            XCTAssertTrue(b.ours.contains { $0.contains("<true>] exit_group(0)") }, b.ours.joined(separator: "\n"))
+        }
+    }
+
     func testRelativeTimestamps() throws {
         try assertSameLines(["-r", "-e", "trace=write"], try writes)
         try assertSameLines(["-t", "-r", "-e", "trace=write,close"], try writes)

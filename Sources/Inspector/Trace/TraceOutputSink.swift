@@ -16,6 +16,11 @@ public struct TraceTextOptions {
     public var showInstructionPointer = false
     /// --decode-fds=none: bare fd numbers, no `<path>` (strace without -y).
     public var bareFds = false
+    /// -x/-xx and -X raw|abbrev|verbose (restyled lines; the JSON records keep the decoder's text).
+    public var hexStrings: StraceLineStyles.HexStrings = .none
+    public var constants: StraceLineStyles.Constants = .abbrev
+    /// -Y/--decode-pids=comm: `[pid 12<sh>]`, pid arguments and returned pids with the task's comm.
+    public var decodePidComm = false
     /// -P, -e trace-fds=, -e status=, -z/-Z, -e signal=, -e quiet=/-q.
     public var selection = TraceSelection()
     public init() {}
@@ -42,6 +47,8 @@ public final class TraceOutput: TraceSink {
     /// kernel facts may still be loading when the trace starts).
     var header: (() -> TraceHeader)?
     var summary = SyscallSummary()
+    /// -Y: each task's comm as it changes with clone and execve.
+    var comms = StracePidComms()
     /// Bytes on the current text line so far (strace's curcol: where ` = ` is aligned from).
     var column = 0
     /// The task whose entry part is on the current, unfinished line.
@@ -87,7 +94,7 @@ public final class TraceOutput: TraceSink {
         guard mode == .lines, !textOptions.selection.stagesCalls else { return }
         endOpenLine()
         lineContext.saw(pid: record.pid, tid: record.tid)
-        put(stamped(SyscallLine.formatEntry(record: shownFds(lineContext.shown(record)), showPid: showPid),
+        put(stamped(SyscallLine.formatEntry(record: displayed(lineContext.shown(record)), showPid: showPid),
                     tid: record.tid, at: record.entryNs, call: record))
         openLine = record.tid
     }
@@ -114,7 +121,7 @@ public final class TraceOutput: TraceSink {
             var record = record
             if let leader = tookOver.removeValue(forKey: record.tid) { record.tid = leader }
             lineContext.saw(pid: record.pid, tid: record.tid)
-            let shown = shownFds(lineContext.shown(record))
+            let shown = displayed(lineContext.shown(record))
             let took = textOptions.timestamps.suffix(durationNs: record.exitNs.map { $0 >= record.entryNs ? $0 - record.entryNs : 0 })
             // The exit part starts after the head on the line (` = ` is aligned from the line's start, as strace's curcol).
             if textOptions.selection.stagesCalls {
@@ -146,6 +153,12 @@ public final class TraceOutput: TraceSink {
         case .lines:
             lineContext.saw(pid: record.pid, tid: record.tid)
             guard textOptions.selection.showsSignal(record.signo) else { return }
+            var siginfoFields = siginfoFields
+            if textOptions.decodePidComm {
+                for (k, f) in siginfoFields.enumerated() where f.0 == "si_pid" {
+                    if let pid = Int32(f.1) { siginfoFields[k].1 += comms.suffix(pid) }
+                }
+            }
             line(stamped(SyscallLine.formatSignal(record: record, showPid: showPid, fields: siginfoFields),
                          tid: record.tid, at: record.timeNs))
         }
@@ -179,12 +192,14 @@ public final class TraceOutput: TraceSink {
             default: break
             }
             lineContext.apply(record)
+            if textOptions.decodePidComm { comms.apply(record) }
         }
     }
 
     /// A non-leader thread's execve: the other threads are gone, and its call resumes under the leader's tid.
     func superseded(_ r: ExecRecord, formerTid: Int32) {
         lineContext.apply(.exec(r))
+        if textOptions.decodePidComm { comms.apply(.exec(r)) }
         tookOver[formerTid] = r.tid
         if !isQuiet(.threadExecve) { line(stamped(SyscallLine.formatSuperseded(record: r, formerTid: formerTid, showPid: showPid), tid: r.tid, at: r.timeNs)) }
     }
@@ -201,9 +216,28 @@ public final class TraceOutput: TraceSink {
         return s
     }
 
-    /// The exit part of a call's line, ` = ` aligned at strace's column unless the text is unaligned.
+    /// The exit part of a call's line, ` = ` aligned at strace's column; the return value as -x/-Y show it.
     func exitPart(_ r: SyscallRecord, column: Int) -> String {
-        SyscallLine.formatExit(record: r, column: column)
+        var ret = StraceLineStyles.hex(SyscallLine.returnText(record: r), textOptions.hexStrings)
+        if textOptions.decodePidComm, let p = r.ret, p > 0, StracePidComms.returnsPid(r.name) {
+            // A pid a wait returned is reaped: strace finds no comm for it.
+            if StracePidComms.reaps(r.name) { comms.reaped(Int32(truncatingIfNeeded: p)) }
+            ret += comms.suffix(Int32(truncatingIfNeeded: p))
+        }
+        return SyscallLine.formatExit(record: r, returnText: ret, column: column)
+    }
+
+    /// The record as the line shows it: --decode-fds=none, -X, -Y's pid arguments, -x/-xx.
+    func displayed(_ r: SyscallRecord) -> SyscallRecord {
+        var s = StraceLineStyles.constants(shownFds(r), textOptions.constants)
+        if textOptions.decodePidComm {
+            for k in StracePidComms.pidArguments(s.name) where k < s.args.count && k < s.rawArgs.count {
+                let pid = Int32(truncatingIfNeeded: s.rawArgs[k].rawValue)
+                if pid > 0, s.args[k] == String(pid) { s.args[k] += comms.suffix(pid) }
+            }
+        }
+        if textOptions.hexStrings != .none { s.args = s.args.map { StraceLineStyles.hex($0, textOptions.hexStrings) } }
+        return s
     }
 
     func isQuiet(_ q: TraceSelection.Quiet) -> Bool { textOptions.selection.quiet.contains(q) }
@@ -214,7 +248,7 @@ public final class TraceOutput: TraceSink {
         let ts = textOptions.timestamps
         if let c = call { lastNr[tid] = c.nr }
         let n = textOptions.showSyscallNumber, i = textOptions.showInstructionPointer
-        guard ts.absolute != .none || ts.relative != nil || n || i else { return s }
+        guard ts.absolute != .none || ts.relative != nil || n || i || textOptions.decodePidComm else { return s }
         var lead = ""
         if ts.absolute != .none || ts.relative != nil {
             let since = lastLineNs.map { ns >= $0 ? ns - $0 : 0 } ?? 0
@@ -233,7 +267,9 @@ public final class TraceOutput: TraceSink {
         }
         let p = SyscallLine.prefix(tid: tid, showPid: showPid)
         guard s.hasPrefix(p) else { return lead + s }
-        return p + lead + s.dropFirst(p.count)
+        // -Y: `[pid 12<sh>] `.
+        let shownPrefix = textOptions.decodePidComm && !p.isEmpty ? String(p.dropLast(2)) + comms.suffix(tid) + "] " : p
+        return shownPrefix + lead + s.dropFirst(p.count)
     }
 
     /// Another task's line comes: the open one is cut as strace does (`<unfinished ...>`).
