@@ -51,6 +51,7 @@ struct TraceCommand: ParsableCommand {
               stackcross trace -n -i --decode-fds=none -- true
               stackcross trace -e trace=read,write -e read=3 -e write=1 -- cat /etc/motd
               stackcross trace -A -o trace.jsonl -- ./a.out
+              stackcross trace -f -o trace.txt --output-format text -- make
               stackcross trace -ff -o trace -- make
               stackcross trace -E LANG=C -E HOME -u nobody -- id
               stackcross trace -f -b execve -- sh -c 'ls; echo done'
@@ -69,6 +70,9 @@ struct TraceCommand: ParsableCommand {
 
     @Option(name: .customShort("o"), help: ArgumentHelp("Write the records as JSON Lines to FILE (with -c: the summary).", valueName: "file"))
     var output: String?
+
+    @Option(name: .customLong("output-format"), help: ArgumentHelp("With -o: jsonl (the records, the default) or text (strace's lines, as strace -o writes them).", valueName: "jsonl|text"))
+    var outputFormat: String?
 
     @Flag(name: .customShort("c"), help: "Count calls, errors and time per syscall; print a summary at the end.")
     var summary = false
@@ -270,6 +274,8 @@ struct TraceCommand: ParsableCommand {
         if !pids.isEmpty && (!environment.isEmpty || user != nil) { throw ValidationError("-E and -u apply to a program to run, not to -p") }
         for e in environment where e.isEmpty || e.hasPrefix("=") { throw ValidationError("-E: not VAR or VAR=VAL: '\(e)'") }
         if decodeFdsFlag > 1 { throw ValidationError("-yy (socket endpoints) is not supported yet; -y is the default") }
+        if let f = outputFormat, !["jsonl", "text"].contains(f) { throw ValidationError("--output-format: '\(f)' is not jsonl or text") }
+        if outputFormat != nil && output == nil { throw ValidationError("--output-format needs -o FILE") }
         if let d = decodePids, !["comm", "none"].contains(d) { throw ValidationError("--decode-pids: '\(d)' is not supported (comm or none)") }
         if let x = stringsInHex, !["none", "non-ascii", "all"].contains(x) {
             throw ValidationError("--strings-in-hex: '\(x)' is not none, non-ascii or all")
@@ -412,7 +418,8 @@ struct TraceCommand: ParsableCommand {
         let outFile = perProcess ? nil : try output.map { try OutputFile.open($0, command: "stackcross trace", zstdByName: true, append: append) }
         defer { try? outFile?.close() }
 
-        let mode: TraceOutput.Mode = summary ? .summary : (output != nil ? .jsonLines : .lines)
+        let textFile = outputFormat == "text"
+        let mode: TraceOutput.Mode = summary ? .summary : (output != nil && !textFile ? .jsonLines : .lines)
         let crossings = mode == .jsonLines && !noCrossings
         // The kernel's config is read when the model is first needed.
         let loader = crossings || kernelStack ? TraceModelLoader { KernelStackModel(config: KernelConfigReader.load()) } : nil
@@ -421,14 +428,16 @@ struct TraceCommand: ParsableCommand {
         writerOptions.regsFull = regs == .full
         let facts = TraceHeaderFacts()
         let commandLine = CommandLine.arguments
-        let text = try textOptions()
+        var text = try textOptions()
+        // strace -o FILE: the pid column with -f (or while several tasks are traced); -ff files have none.
+        if textFile, !perProcess { text.pidColumn = follow > 0 }
         let sink = TraceOutput(mode: mode, out: outFile ?? .standardError, quiet: false, crossings: crossings,
                                writerOptions: writerOptions,
                                header: { facts.header(command: commandLine, kernel: crossings ? loader?.model.config : nil,
                                                       options: writerOptions) },
                                text: text)
-        let split = perProcess ? PerProcessOutput(prefix: output ?? "", crossings: crossings, text: false) { f in
-            TraceOutput(mode: .jsonLines, out: f, quiet: false, crossings: crossings, writerOptions: writerOptions,
+        let split = perProcess ? PerProcessOutput(prefix: output ?? "", crossings: crossings, text: textFile) { f in
+            TraceOutput(mode: textFile ? .lines : .jsonLines, out: f, quiet: false, crossings: crossings, writerOptions: writerOptions,
                         header: { facts.header(command: commandLine, kernel: crossings ? loader?.model.config : nil,
                                                options: writerOptions) },
                         text: text)

@@ -67,6 +67,27 @@ final class StraceFlagsTests: XCTestCase {
         }
     }
 
+    /// -o FILE --output-format text: strace -o's lines, with its `%-5d ` pid column under -f (counted
+    /// in the ` = ` alignment); -ff: one text file per process without it.
+    func testTextOutputFileLikeStraceO() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sc-text-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func digits(_ l: Substring) -> String { String(l.map { $0.isASCII && $0.isNumber ? "9" : $0 }) }
+        for args in [["-e", "trace=close,exit_group"], ["-f", "-e", "trace=close,exit_group", "-e", "signal=none"],
+                     ["-f", "-tt", "-e", "trace=close"]] {
+            let program = [try fixture("trace_forkexec").path]
+            let ours = try stackcross(["trace", "-o", dir.path + "/ours", "--output-format", "text"] + args + ["--"] + program)
+            XCTAssertEqual(ours.status, 0, ours.stderr)
+            let theirs = try InspectorTests.run("/usr/bin/strace", ["-y", "-o", dir.path + "/strace"] + args + ["--"] + program)
+            XCTAssertEqual(theirs.status, 0, theirs.stderr)
+            let a = try String(contentsOf: dir.appendingPathComponent("ours"), encoding: .utf8).split(separator: "\n").map(digits)
+            let b = try String(contentsOf: dir.appendingPathComponent("strace"), encoding: .utf8).split(separator: "\n").map(digits)
+            XCTAssertEqual(a, b, "\(args)\nours:\n\(a.joined(separator: "\n"))\nstrace:\n\(b.joined(separator: "\n"))")
+        }
+        XCTAssertEqual(try stackcross(["trace", "--output-format", "text", "--", "true"]).status, 64)
+    }
+
     /// strace -y shows the cwd after AT_FDCWD: `openat(AT_FDCWD</tmp>, …)`.
     func testDirfdShowsTheWorkingDirectory() throws {
         try assertSameLines(["-e", "trace=openat,newfstatat"], try writes)

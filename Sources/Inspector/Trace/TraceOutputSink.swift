@@ -16,6 +16,9 @@ public struct TraceTextOptions {
     public var showInstructionPointer = false
     /// --decode-fds=none: bare fd numbers, no `<path>` (strace without -y).
     public var bareFds = false
+    /// Text to a file (-o): strace's `%-5d ` pid column instead of `[pid N] `, on every line with -f
+    /// (true), or while more than one task is traced (false); nil: the `[pid N] ` prefix.
+    public var pidColumn: Bool?
     /// -x/-xx and -X raw|abbrev|verbose (restyled lines; the JSON records keep the decoder's text).
     public var hexStrings: StraceLineStyles.HexStrings = .none
     public var constants: StraceLineStyles.Constants = .abbrev
@@ -37,7 +40,7 @@ public final class TraceOutput: TraceSink {
     public private(set) var writeFailure: String?
     /// Which tasks are traced and their last calls, as strace's lines show them.
     var lineContext = StraceLineContext()
-    var showPid: Bool { lineContext.showPid }
+    var showPid: Bool { textOptions.pidColumn == nil && lineContext.showPid }
     var text: [UInt8] = []
     let stackText = StackTextRenderer()
     let json = JSONLineBuffer(capacity: 1 << 17)
@@ -248,7 +251,8 @@ public final class TraceOutput: TraceSink {
         let ts = textOptions.timestamps
         if let c = call { lastNr[tid] = c.nr }
         let n = textOptions.showSyscallNumber, i = textOptions.showInstructionPointer
-        guard ts.absolute != .none || ts.relative != nil || n || i || textOptions.decodePidComm else { return s }
+        let column = textOptions.pidColumn.map { $0 || lineContext.showPid } ?? false
+        guard ts.absolute != .none || ts.relative != nil || n || i || textOptions.decodePidComm || column else { return s }
         var lead = ""
         if ts.absolute != .none || ts.relative != nil {
             let since = lastLineNs.map { ns >= $0 ? ns - $0 : 0 } ?? 0
@@ -265,6 +269,8 @@ public final class TraceOutput: TraceSink {
             let ip = (call?.exitRegs ?? call?.entryRegs).map { String($0.rip.rawValue, radix: 16) }
             lead += ip.map { "[" + String(repeating: "0", count: max(0, 16 - $0.count)) + $0 + "] " } ?? "[????????????????] "
         }
+        // strace -o FILE with -f: `1234  ` (the tid left-aligned in five columns) before everything.
+        if column { let t = String(tid); lead = t + String(repeating: " ", count: max(0, 5 - t.count)) + " " + lead }
         let p = SyscallLine.prefix(tid: tid, showPid: showPid)
         guard s.hasPrefix(p) else { return lead + s }
         // -Y: `[pid 12<sh>] `.
