@@ -91,6 +91,8 @@ final class SyscallDecoderTests: XCTestCase {
         XCTAssertEqual(SyscallDecoder.quote(Array("a\"b\\c\t\r\u{b}\u{c}".utf8)), #""a\"b\\c\t\r\v\f""#)
         XCTAssertEqual(SyscallDecoder.quote([0, 65]), #""\0A""#)
         XCTAssertEqual(SyscallDecoder.quote([0, 0x35]), #""\0005""#)
+        // 8 and 9 are no octal digits: strace keeps the short form before them (libgcc_s's `\08\2`).
+        XCTAssertEqual(SyscallDecoder.quote([0, 0x38, 2]), #""\08\2""#)
         XCTAssertEqual(SyscallDecoder.quote([0x1B, 0x5B]), #""\33[""#)
         XCTAssertEqual(SyscallDecoder.quote([0xC3, 0xA9]), #""\303\251""#)
         XCTAssertEqual(SyscallDecoder.quote([], truncated: true), "\"\"...")

@@ -67,7 +67,8 @@ extension SyscallDecoder {
             case 0x20 ..< 0x3C, 0x3D, 0x3F ..< 0x7F: out.append(c)
             default:
                 out.append(92)
-                let nextIsDigit = next.map { (48 ... 57).contains($0) } ?? false
+                // Only an octal digit after the escape would be read as part of it (strace's test).
+                let nextIsDigit = next.map { (48 ... 55).contains($0) } ?? false
                 if nextIsDigit || c >> 6 != 0 {
                     out += [48 + (c >> 6), 48 + ((c >> 3) & 7)]
                 } else if c >> 3 != 0 {
