@@ -128,7 +128,7 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .customShort("i"), help: "Print the instruction pointer at each call: [00007f1c2a4b3c5d].")
     var instructionPointer = false
 
-    @Flag(name: .customShort("y"), help: "Show fd paths (the default; -yy's socket endpoints are not supported yet).")
+    @Flag(name: .customShort("y"), help: "Show fd paths (the default); -yy: sockets by their endpoints, TCP:[127.0.0.1:41234->127.0.0.1:80].")
     var decodeFdsFlag: Int
 
     @Flag(name: .customShort("Y"), help: "Show pids with their command names: [pid 12<sh>], kill(12<sh>, SIGTERM).")
@@ -146,7 +146,7 @@ struct TraceCommand: ParsableCommand {
     @Option(name: [.customShort("X"), .customLong("const-print-style")], help: ArgumentHelp("Constants as names (abbrev, the default), as numbers (raw), or both (verbose: 0x1 /* MCL_CURRENT */).", valueName: "raw|abbrev|verbose"))
     var constStyle: String?
 
-    @Option(name: .customLong("decode-fds"), help: ArgumentHelp("none: bare fd numbers (as strace without -y); path, all: paths (the default).", valueName: "none|path|all"))
+    @Option(name: .customLong("decode-fds"), help: ArgumentHelp("none: bare fd numbers (as strace without -y); path: paths (the default); socket, all: paths and socket endpoints (-yy).", valueName: "none|path|socket|all"))
     var decodeFds: String?
 
     @Option(name: [.customShort("E"), .customLong("env")], help: ArgumentHelp("Run the program with VAR=VAL in its environment, or without VAR (repeatable; the bytes as given).", valueName: "var[=val]"))
@@ -273,7 +273,6 @@ struct TraceCommand: ParsableCommand {
         if let d = detachOn, d != "execve" { throw ValidationError("-b: only execve is supported, not '\(d)'") }
         if !pids.isEmpty && (!environment.isEmpty || user != nil) { throw ValidationError("-E and -u apply to a program to run, not to -p") }
         for e in environment where e.isEmpty || e.hasPrefix("=") { throw ValidationError("-E: not VAR or VAR=VAL: '\(e)'") }
-        if decodeFdsFlag > 1 { throw ValidationError("-yy (socket endpoints) is not supported yet; -y is the default") }
         if let f = outputFormat, !["jsonl", "text"].contains(f) { throw ValidationError("--output-format: '\(f)' is not jsonl or text") }
         if outputFormat != nil && output == nil { throw ValidationError("--output-format needs -o FILE") }
         if let d = decodePids, !["comm", "none"].contains(d) { throw ValidationError("--decode-pids: '\(d)' is not supported (comm or none)") }
@@ -282,8 +281,8 @@ struct TraceCommand: ParsableCommand {
         }
         if hexStrings > 0 && stringsInHex != nil { throw ValidationError("-x and --strings-in-hex cannot be given together") }
         if let x = constStyle, !["raw", "abbrev", "verbose"].contains(x) { throw ValidationError("-X: '\(x)' is not raw, abbrev or verbose") }
-        if let d = decodeFds, !["none", "path", "all"].contains(d) {
-            throw ValidationError("--decode-fds: '\(d)' is not supported (none, path or all)")
+        if let d = decodeFds, !["none", "path", "socket", "all"].contains(d) {
+            throw ValidationError("--decode-fds: '\(d)' is not supported (none, path, socket or all)")
         }
         if successfulOnly && failedOnly { throw ValidationError("-z and -Z cannot be given together") }
         if stackBytes < 64 || stackBytes > 1 << 24 { throw ValidationError("--stack-bytes must be between 64 and 16777216") }
@@ -399,6 +398,7 @@ struct TraceCommand: ParsableCommand {
         var options = TraceOptions()
         options.followForks = follow > 0
         options.stringLimit = stringLimit
+        options.socketEndpoints = decodeFdsFlag > 1 || decodeFds == "socket" || decodeFds == "all"
         options.filter = try parsedFilter()
         options.injections = try parsedInjections()
         options.syscallLimit = syscallLimit

@@ -88,6 +88,42 @@ final class StraceFlagsTests: XCTestCase {
         XCTAssertEqual(try stackcross(["trace", "--output-format", "text", "--", "true"]).status, 64)
     }
 
+    /// -yy / --decode-fds=socket: sockets by their endpoints, as strace spells them (connected TCP, a unix
+    /// socketpair, a bound UDP socket), on one Python run of each.
+    func testSocketEndpoints() throws {
+        let script = """
+            import socket
+            s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+            c = socket.socket(); c.connect(s.getsockname()); a, _ = s.accept()
+            c.send(b"hi"); a.recv(2)
+            u1, u2 = socket.socketpair(); u1.send(b"x"); u2.recv(1)
+            d = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); d.bind(("127.0.0.1", 0)); d.sendto(b"x", d.getsockname())
+            """
+        for yy in [["-yy"], ["--decode-fds=socket"]] {
+            let ours = try stackcross(["trace"] + yy + ["-e", "trace=sendto,recvfrom", "--", "/usr/bin/python3", "-c", script])
+            XCTAssertEqual(ours.status, 0, ours.stderr)
+            let theirs = try InspectorTests.run("/usr/bin/strace", ["-yy", "-e", "trace=sendto,recvfrom", "--", "/usr/bin/python3", "-c", script])
+            XCTAssertEqual(theirs.status, 0, theirs.stderr)
+            let a = ours.stderr.split(separator: "\n").map { Self.normalized(String($0)) }
+            let b = theirs.stderr.split(separator: "\n").map { Self.normalized(String($0)) }
+            XCTAssertEqual(a, b, "ours:\n\(ours.stderr)\nstrace:\n\(theirs.stderr)")
+            XCTAssertTrue(ours.stderr.contains("<TCP:[127.0.0.1:") && ours.stderr.contains("<UNIX-STREAM:[")
+                          && ours.stderr.contains("<UDP:[127.0.0.1:"), ours.stderr)
+        }
+        XCTAssertEqual(ProcNetSockets.inet("""
+              sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+               0: 0100007F:0050 0100007F:A0E2 01 00000000:00000000 00:00000000 00000000     0        0 4242 1
+            """, proto: "TCP", v6: false, inode: 4242), "TCP:[127.0.0.1:80->127.0.0.1:41186]")
+        XCTAssertEqual(ProcNetSockets.inet("""
+              sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+               0: 00000000000000000000000001000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 77 1
+            """, proto: "TCPv6", v6: true, inode: 77), "TCPv6:[[::1]:8080]")
+        XCTAssertEqual(ProcNetSockets.unix("""
+            Num       RefCount Protocol Flags    Type St Inode Path
+            0000000000000000: 00000002 00000000 00010000 0001 01 55 /run/a b.sock
+            """, inode: 55, peer: 56), #"UNIX-STREAM:[55->56,"/run/a b.sock"]"#)
+    }
+
     /// strace -y shows the cwd after AT_FDCWD: `openat(AT_FDCWD</tmp>, …)`.
     func testDirfdShowsTheWorkingDirectory() throws {
         try assertSameLines(["-e", "trace=openat,newfstatat"], try writes)

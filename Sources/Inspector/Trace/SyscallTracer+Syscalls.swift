@@ -344,6 +344,8 @@ extension SyscallTracer {
     }
 
     func memory(_ t: TracedTask) -> StoppedTraceeMemory {
-        StoppedTraceeMemory(tid: t.tid, ptrace: ptrace, fds: fdCacheIsComplete ? t.process.fds : nil)
+        var m = StoppedTraceeMemory(tid: t.tid, ptrace: ptrace, fds: fdCacheIsComplete ? t.process.fds : nil)
+        m.socketEndpoints = options.socketEndpoints
+        return m
     }
 }
