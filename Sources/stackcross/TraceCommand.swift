@@ -131,6 +131,9 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .customShort("y"), help: "Show fd paths (the default); -yy: sockets by their endpoints, TCP:[127.0.0.1:41234->127.0.0.1:80].")
     var decodeFdsFlag: Int
 
+    @Flag(name: [.customShort("v"), .customLong("no-abbrev")], help: "Unabbreviated: execve's argv and environment whole, struct stat field by field.")
+    var verbose = false
+
     @Flag(name: .customShort("Y"), help: "Show pids with their command names: [pid 12<sh>], kill(12<sh>, SIGTERM).")
     var decodePidsFlag = false
 
@@ -398,6 +401,7 @@ struct TraceCommand: ParsableCommand {
         var options = TraceOptions()
         options.followForks = follow > 0
         options.stringLimit = stringLimit
+        options.verbose = verbose
         options.socketEndpoints = decodeFdsFlag > 1 || decodeFds == "socket" || decodeFds == "all"
         options.filter = try parsedFilter()
         options.injections = try parsedInjections()

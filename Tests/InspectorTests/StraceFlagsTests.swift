@@ -124,6 +124,23 @@ final class StraceFlagsTests: XCTestCase {
             """, inode: 55, peer: 56), #"UNIX-STREAM:[55->56,"/run/a b.sock"]"#)
     }
 
+    /// -v: execve's argv and environment whole, struct stat field by field with its times (also a device's).
+    func testVerboseDecoding() throws {
+        try assertSameLines(["-v", "-e", "trace=newfstatat,fstat"], [try fixture("trace_writes").path, "1", "/dev/null"])
+        // The environment's order differs between the two children (the test's Process), its entries do not.
+        let b = try Self.both(["-v", "-e", "trace=execve"], try writes)
+        func entries(_ l: String?) -> [String] {
+            let env = (l ?? "").components(separatedBy: "], [").last?.components(separatedBy: "])").first ?? ""
+            return env.components(separatedBy: ", ").sorted()
+        }
+        XCTAssertEqual(entries(b.ours.first), entries(b.strace.first))
+        XCTAssertTrue(b.ours.first?.contains("\"PATH=") ?? false, "the environment is shown: \(b.ours)")
+        XCTAssertFalse(b.ours.first?.contains(" vars */") ?? true)
+        let stat = try Self.both(["-v", "-e", "trace=newfstatat"], ["/bin/cat", "/dev/null"])
+        XCTAssertEqual(stat.ours.map { Self.normalized($0) }, stat.strace.map { Self.normalized($0) })
+        XCTAssertTrue(stat.ours.contains { $0.contains("st_rdev=makedev(0x1, 0x3), st_atime=") }, stat.ours.joined(separator: "\n"))
+    }
+
     /// strace -y shows the cwd after AT_FDCWD: `openat(AT_FDCWD</tmp>, …)`.
     func testDirfdShowsTheWorkingDirectory() throws {
         try assertSameLines(["-e", "trace=openat,newfstatat"], try writes)
