@@ -29,7 +29,7 @@ final class TraceLinesTests: XCTestCase {
             guard names.contains(where: { body.hasPrefix($0 + "(") }) else { return nil }
             if let eq = body.range(of: " = ") { body = body[..<eq.upperBound] }
             // ` = ` is padded to column 40 as strace does; the call's text is what counts here.
-            return (tid != nil, String(body).replacingOccurrences(of: #") +="#, with: ") =", options: .regularExpression))
+            return (tid != nil, String(body).replacingOccurrences(of: #"\) += "#, with: ") = ", options: .regularExpression))
         }
     }
 
