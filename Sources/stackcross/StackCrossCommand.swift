@@ -30,7 +30,8 @@ struct StackCrossCommand: ParsableCommand {
 
 /// Flags every subcommand shares.
 struct GlobalOptions: ParsableArguments {
-    @Flag(name: .shortAndLong, help: "Log what stackcross itself does (to stderr).")
+    // Long only: `trace -v` is strace's -v (unabbreviated decoding).
+    @Flag(name: .long, help: "Log what stackcross itself does (to stderr).")
     var verbose = false
 
     func makeLogger(_ label: String) -> Logger {

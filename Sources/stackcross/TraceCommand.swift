@@ -51,9 +51,12 @@ struct TraceCommand: ParsableCommand {
               stackcross trace -n -i --decode-fds=none -- true
               stackcross trace -e trace=read,write -e read=3 -e write=1 -- cat /etc/motd
               stackcross trace -A -o trace.jsonl -- ./a.out
+              stackcross trace -f -o trace.txt --output-format text -- make
               stackcross trace -ff -o trace -- make
               stackcross trace -E LANG=C -E HOME -u nobody -- id
               stackcross trace -f -b execve -- sh -c 'ls; echo done'
+              stackcross trace -f -Y -e trace=kill,wait4 -- sh -c 'sleep 1 & kill $!'
+              stackcross trace -xx -X verbose -e trace=openat,write -- ./a.out
             """)
 
     @Flag(name: .customShort("f"), help: "Follow threads, forks and vforks; -ff with -o PREFIX: one file per process, PREFIX.PID.")
@@ -67,6 +70,9 @@ struct TraceCommand: ParsableCommand {
 
     @Option(name: .customShort("o"), help: ArgumentHelp("Write the records as JSON Lines to FILE (with -c: the summary).", valueName: "file"))
     var output: String?
+
+    @Option(name: .customLong("output-format"), help: ArgumentHelp("With -o: jsonl (the records, the default) or text (strace's lines, as strace -o writes them).", valueName: "jsonl|text"))
+    var outputFormat: String?
 
     @Flag(name: .customShort("c"), help: "Count calls, errors and time per syscall; print a summary at the end.")
     var summary = false
@@ -122,10 +128,28 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .customShort("i"), help: "Print the instruction pointer at each call: [00007f1c2a4b3c5d].")
     var instructionPointer = false
 
-    @Flag(name: .customShort("y"), help: "Show fd paths (the default; -yy's socket endpoints are not supported yet).")
+    @Flag(name: .customShort("y"), help: "Show fd paths (the default); -yy: sockets by their endpoints, TCP:[127.0.0.1:41234->127.0.0.1:80].")
     var decodeFdsFlag: Int
 
-    @Option(name: .customLong("decode-fds"), help: ArgumentHelp("none: bare fd numbers (as strace without -y); path, all: paths (the default).", valueName: "none|path|all"))
+    @Flag(name: [.customShort("v"), .customLong("no-abbrev")], help: "Unabbreviated: execve's argv and environment whole, struct stat field by field.")
+    var verbose = false
+
+    @Flag(name: .customShort("Y"), help: "Show pids with their command names: [pid 12<sh>], kill(12<sh>, SIGTERM).")
+    var decodePidsFlag = false
+
+    @Option(name: .customLong("decode-pids"), help: ArgumentHelp("comm: as -Y; none: bare pids.", valueName: "comm|none"))
+    var decodePids: String?
+
+    @Flag(name: .customShort("x"), help: "Print strings with non-ASCII bytes in hex (\\x61\\xff); -xx every string.")
+    var hexStrings: Int
+
+    @Option(name: .customLong("strings-in-hex"), help: ArgumentHelp("none, non-ascii (as -x) or all (as -xx).", valueName: "none|non-ascii|all"))
+    var stringsInHex: String?
+
+    @Option(name: [.customShort("X"), .customLong("const-print-style")], help: ArgumentHelp("Constants as names (abbrev, the default), as numbers (raw), or both (verbose: 0x1 /* MCL_CURRENT */).", valueName: "raw|abbrev|verbose"))
+    var constStyle: String?
+
+    @Option(name: .customLong("decode-fds"), help: ArgumentHelp("none: bare fd numbers (as strace without -y); path: paths (the default); socket, all: paths and socket endpoints (-yy).", valueName: "none|path|socket|all"))
     var decodeFds: String?
 
     @Option(name: [.customShort("E"), .customLong("env")], help: ArgumentHelp("Run the program with VAR=VAL in its environment, or without VAR (repeatable; the bytes as given).", valueName: "var[=val]"))
@@ -252,9 +276,16 @@ struct TraceCommand: ParsableCommand {
         if let d = detachOn, d != "execve" { throw ValidationError("-b: only execve is supported, not '\(d)'") }
         if !pids.isEmpty && (!environment.isEmpty || user != nil) { throw ValidationError("-E and -u apply to a program to run, not to -p") }
         for e in environment where e.isEmpty || e.hasPrefix("=") { throw ValidationError("-E: not VAR or VAR=VAL: '\(e)'") }
-        if decodeFdsFlag > 1 { throw ValidationError("-yy (socket endpoints) is not supported yet; -y is the default") }
-        if let d = decodeFds, !["none", "path", "all"].contains(d) {
-            throw ValidationError("--decode-fds: '\(d)' is not supported (none, path or all)")
+        if let f = outputFormat, !["jsonl", "text"].contains(f) { throw ValidationError("--output-format: '\(f)' is not jsonl or text") }
+        if outputFormat != nil && output == nil { throw ValidationError("--output-format needs -o FILE") }
+        if let d = decodePids, !["comm", "none"].contains(d) { throw ValidationError("--decode-pids: '\(d)' is not supported (comm or none)") }
+        if let x = stringsInHex, !["none", "non-ascii", "all"].contains(x) {
+            throw ValidationError("--strings-in-hex: '\(x)' is not none, non-ascii or all")
+        }
+        if hexStrings > 0 && stringsInHex != nil { throw ValidationError("-x and --strings-in-hex cannot be given together") }
+        if let x = constStyle, !["raw", "abbrev", "verbose"].contains(x) { throw ValidationError("-X: '\(x)' is not raw, abbrev or verbose") }
+        if let d = decodeFds, !["none", "path", "socket", "all"].contains(d) {
+            throw ValidationError("--decode-fds: '\(d)' is not supported (none, path, socket or all)")
         }
         if successfulOnly && failedOnly { throw ValidationError("-z and -Z cannot be given together") }
         if stackBytes < 64 || stackBytes > 1 << 24 { throw ValidationError("--stack-bytes must be between 64 and 16777216") }
@@ -296,6 +327,17 @@ struct TraceCommand: ParsableCommand {
         o.showSyscallNumber = syscallNumbers
         o.showInstructionPointer = instructionPointer
         o.bareFds = decodeFds == "none"
+        o.decodePidComm = decodePidsFlag || decodePids == "comm"
+        switch (hexStrings, stringsInHex) {
+        case (1, _), (_, "non-ascii"): o.hexStrings = .nonASCII
+        case (2..., _), (_, "all"): o.hexStrings = .all
+        default: o.hexStrings = .none
+        }
+        switch constStyle {
+        case "raw": o.constants = .raw
+        case "verbose": o.constants = .verbose
+        default: o.constants = .abbrev
+        }
         do {
             o.selection.setQ(count: quiet)
             // Raw bytes of -P as given: a path need not be UTF-8.
@@ -359,6 +401,8 @@ struct TraceCommand: ParsableCommand {
         var options = TraceOptions()
         options.followForks = follow > 0
         options.stringLimit = stringLimit
+        options.verbose = verbose
+        options.socketEndpoints = decodeFdsFlag > 1 || decodeFds == "socket" || decodeFds == "all"
         options.filter = try parsedFilter()
         options.injections = try parsedInjections()
         options.syscallLimit = syscallLimit
@@ -378,7 +422,8 @@ struct TraceCommand: ParsableCommand {
         let outFile = perProcess ? nil : try output.map { try OutputFile.open($0, command: "stackcross trace", zstdByName: true, append: append) }
         defer { try? outFile?.close() }
 
-        let mode: TraceOutput.Mode = summary ? .summary : (output != nil ? .jsonLines : .lines)
+        let textFile = outputFormat == "text"
+        let mode: TraceOutput.Mode = summary ? .summary : (output != nil && !textFile ? .jsonLines : .lines)
         let crossings = mode == .jsonLines && !noCrossings
         // The kernel's config is read when the model is first needed.
         let loader = crossings || kernelStack ? TraceModelLoader { KernelStackModel(config: KernelConfigReader.load()) } : nil
@@ -387,14 +432,16 @@ struct TraceCommand: ParsableCommand {
         writerOptions.regsFull = regs == .full
         let facts = TraceHeaderFacts()
         let commandLine = CommandLine.arguments
-        let text = try textOptions()
+        var text = try textOptions()
+        // strace -o FILE: the pid column with -f (or while several tasks are traced); -ff files have none.
+        if textFile, !perProcess { text.pidColumn = follow > 0 }
         let sink = TraceOutput(mode: mode, out: outFile ?? .standardError, quiet: false, crossings: crossings,
                                writerOptions: writerOptions,
                                header: { facts.header(command: commandLine, kernel: crossings ? loader?.model.config : nil,
                                                       options: writerOptions) },
                                text: text)
-        let split = perProcess ? PerProcessOutput(prefix: output ?? "", crossings: crossings, text: false) { f in
-            TraceOutput(mode: .jsonLines, out: f, quiet: false, crossings: crossings, writerOptions: writerOptions,
+        let split = perProcess ? PerProcessOutput(prefix: output ?? "", crossings: crossings, text: textFile) { f in
+            TraceOutput(mode: textFile ? .lines : .jsonLines, out: f, quiet: false, crossings: crossings, writerOptions: writerOptions,
                         header: { facts.header(command: commandLine, kernel: crossings ? loader?.model.config : nil,
                                                options: writerOptions) },
                         text: text)

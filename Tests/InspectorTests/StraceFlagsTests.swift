@@ -49,6 +49,145 @@ final class StraceFlagsTests: XCTestCase {
         try assertSameLines(["--absolute-timestamps=precision:ms", "--syscall-times=ns", "-e", "trace=write"], try writes)
     }
 
+    /// ` = ` at column 40 as strace pads it, counting `[pid N] ` prefixes and timestamps: the lines
+    /// compared with their spaces (digits as 9: the pids, times and paths here have stable widths).
+    func testReturnColumnAlignedAsStrace() throws {
+        func digits(_ l: String) -> String { String(l.map { $0.isASCII && $0.isNumber ? "9" : $0 }) }
+        for (args, program) in [(["-e", "trace=write,close,exit_group"], try writes),
+                                (["-tt", "-e", "trace=close,exit_group"], try writes),
+                                (["-r", "-T", "-e", "trace=close"], try writes),
+                                (["-f", "-e", "trace=close,exit_group"], [try fixture("trace_forkexec").path]),
+                                (["-f", "-t", "-e", "trace=close,exit_group"], [try fixture("trace_forkexec").path])] {
+            let b = try Self.both(args, program)
+            // strace's `Process N attached` for each fork (stackcross prints attach lines for -p only).
+            func kept(_ l: String) -> Bool { !l.hasPrefix("child exit") && !l.hasSuffix(" attached") }
+            let ours = b.ours.filter(kept), theirs = b.strace.filter(kept)
+            XCTAssertEqual(ours.map(digits), theirs.map(digits), "\(args)\nours:\n\(ours.joined(separator: "\n"))\nstrace:\n\(theirs.joined(separator: "\n"))")
+            XCTAssertTrue(ours.contains { $0.contains("    = ") }, "some line is padded: \(ours)")
+        }
+    }
+
+    /// -o FILE --output-format text: strace -o's lines, with its `%-5d ` pid column under -f (counted
+    /// in the ` = ` alignment); -ff: one text file per process without it.
+    func testTextOutputFileLikeStraceO() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sc-text-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func digits(_ l: Substring) -> String { String(l.map { $0.isASCII && $0.isNumber ? "9" : $0 }) }
+        for args in [["-e", "trace=close,exit_group"], ["-f", "-e", "trace=close,exit_group", "-e", "signal=none"],
+                     ["-f", "-tt", "-e", "trace=close"]] {
+            let program = [try fixture("trace_forkexec").path]
+            let ours = try stackcross(["trace", "-o", dir.path + "/ours", "--output-format", "text"] + args + ["--"] + program)
+            XCTAssertEqual(ours.status, 0, ours.stderr)
+            let theirs = try InspectorTests.run("/usr/bin/strace", ["-y", "-o", dir.path + "/strace"] + args + ["--"] + program)
+            XCTAssertEqual(theirs.status, 0, theirs.stderr)
+            let a = try String(contentsOf: dir.appendingPathComponent("ours"), encoding: .utf8).split(separator: "\n").map(digits)
+            let b = try String(contentsOf: dir.appendingPathComponent("strace"), encoding: .utf8).split(separator: "\n").map(digits)
+            XCTAssertEqual(a, b, "\(args)\nours:\n\(a.joined(separator: "\n"))\nstrace:\n\(b.joined(separator: "\n"))")
+        }
+        XCTAssertEqual(try stackcross(["trace", "--output-format", "text", "--", "true"]).status, 64)
+    }
+
+    /// -yy / --decode-fds=socket: sockets by their endpoints, as strace spells them (connected TCP, a unix
+    /// socketpair, a bound UDP socket), on one Python run of each.
+    func testSocketEndpoints() throws {
+        let script = """
+            import socket
+            s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+            c = socket.socket(); c.connect(s.getsockname()); a, _ = s.accept()
+            c.send(b"hi"); a.recv(2)
+            u1, u2 = socket.socketpair(); u1.send(b"x"); u2.recv(1)
+            d = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); d.bind(("127.0.0.1", 0)); d.sendto(b"x", d.getsockname())
+            """
+        for yy in [["-yy"], ["--decode-fds=socket"]] {
+            let ours = try stackcross(["trace"] + yy + ["-e", "trace=sendto,recvfrom", "--", "/usr/bin/python3", "-c", script])
+            XCTAssertEqual(ours.status, 0, ours.stderr)
+            let theirs = try InspectorTests.run("/usr/bin/strace", ["-yy", "-e", "trace=sendto,recvfrom", "--", "/usr/bin/python3", "-c", script])
+            XCTAssertEqual(theirs.status, 0, theirs.stderr)
+            let a = ours.stderr.split(separator: "\n").map { Self.normalized(String($0)) }
+            let b = theirs.stderr.split(separator: "\n").map { Self.normalized(String($0)) }
+            XCTAssertEqual(a, b, "ours:\n\(ours.stderr)\nstrace:\n\(theirs.stderr)")
+            XCTAssertTrue(ours.stderr.contains("<TCP:[127.0.0.1:") && ours.stderr.contains("<UNIX-STREAM:[")
+                          && ours.stderr.contains("<UDP:[127.0.0.1:"), ours.stderr)
+        }
+        XCTAssertEqual(ProcNetSockets.inet("""
+              sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+               0: 0100007F:0050 0100007F:A0E2 01 00000000:00000000 00:00000000 00000000     0        0 4242 1
+            """, proto: "TCP", v6: false, inode: 4242), "TCP:[127.0.0.1:80->127.0.0.1:41186]")
+        XCTAssertEqual(ProcNetSockets.inet("""
+              sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+               0: 00000000000000000000000001000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 77 1
+            """, proto: "TCPv6", v6: true, inode: 77), "TCPv6:[[::1]:8080]")
+        XCTAssertEqual(ProcNetSockets.unix("""
+            Num       RefCount Protocol Flags    Type St Inode Path
+            0000000000000000: 00000002 00000000 00010000 0001 01 55 /run/a b.sock
+            """, inode: 55, peer: 56), #"UNIX-STREAM:[55->56,"/run/a b.sock"]"#)
+    }
+
+    /// -v: execve's argv and environment whole, struct stat field by field with its times (also a device's).
+    func testVerboseDecoding() throws {
+        try assertSameLines(["-v", "-e", "trace=newfstatat,fstat"], [try fixture("trace_writes").path, "1", "/dev/null"])
+        // The environment's order differs between the two children (the test's Process), its entries do not.
+        let b = try Self.both(["-v", "-e", "trace=execve"], try writes)
+        func entries(_ l: String?) -> [String] {
+            let env = (l ?? "").components(separatedBy: "], [").last?.components(separatedBy: "])").first ?? ""
+            return env.components(separatedBy: ", ").sorted()
+        }
+        XCTAssertEqual(entries(b.ours.first), entries(b.strace.first))
+        XCTAssertTrue(b.ours.first?.contains("\"PATH=") ?? false, "the environment is shown: \(b.ours)")
+        XCTAssertFalse(b.ours.first?.contains(" vars */") ?? true)
+        let stat = try Self.both(["-v", "-e", "trace=newfstatat"], ["/bin/cat", "/dev/null"])
+        XCTAssertEqual(stat.ours.map { Self.normalized($0) }, stat.strace.map { Self.normalized($0) })
+        XCTAssertTrue(stat.ours.contains { $0.contains("st_rdev=makedev(0x1, 0x3), st_atime=") }, stat.ours.joined(separator: "\n"))
+    }
+
+    /// strace -y shows the cwd after AT_FDCWD: `openat(AT_FDCWD</tmp>, …)`.
+    func testDirfdShowsTheWorkingDirectory() throws {
+        try assertSameLines(["-e", "trace=openat,newfstatat"], try writes)
+        let b = try Self.both(["-e", "trace=openat"], try writes)
+        XCTAssertTrue(b.ours.allSatisfy { !$0.hasPrefix("openat(") || $0.hasPrefix("openat(AT_FDCWD</") }, b.ours.joined(separator: "\n"))
+    }
+
+    /// -x (strings and fd paths with a non-ASCII or control byte in hex, the others as before) and -xx
+    /// (all in hex), on writes of "a\377b" and "ok\t\n" and on the fixture's fd paths.
+    func testHexStrings() throws {
+        let sh = ["/bin/sh", "-c", #"printf 'a\377b' >/dev/null; printf 'ok\t\n' >/dev/null"#]
+        for x in ["-x", "-xx"] {
+            try assertSameLines([x, "-e", "trace=write"], sh)
+            try assertSameLines([x, "-e", "trace=openat,write,close"], try writes)
+        }
+        let b = try Self.both(["-xx", "-e", "trace=write"], try writes)
+        XCTAssertTrue(b.ours.contains { $0.hasPrefix(#"write(3<\x2f\x64\x65\x76\x2f\x6e\x75\x6c\x6c>, "\x78\x0a", 2)"#) }, b.ours.joined(separator: "\n"))
+        XCTAssertEqual(StraceLineStyles.hex(#"f("a\377b", "ok\t")"#, .nonASCII), #"f("\x61\xff\x62", "ok\t")"#)
+        XCTAssertEqual(StraceLineStyles.hex(#"3</a\"b> "\1""#, .all), #"3<\x2f\x61\x22\x62> "\x01""#)
+        XCTAssertEqual(try stackcross(["trace", "--strings-in-hex=some", "--", "true"]).status, 64)
+    }
+
+    /// -X raw: constants as numbers (0x80000, -100 for AT_FDCWD, 0 for none); -X verbose: both.
+    func testConstantStyles() throws {
+        for x in ["raw", "verbose", "abbrev"] {
+            let b = try Self.both(["-X", x, "-e", "trace=openat,access,mprotect,arch_prctl,exit_group"], try writes)
+            func norm(_ l: String) -> String {
+                Self.normalized(l.replacingOccurrences(of: #"0x[0-9a-f]{6,}"#, with: "ADDR", options: .regularExpression))
+            }
+            XCTAssertEqual(b.ours.map(norm), b.strace.map(norm), "-X \(x)\nours:\n\(b.ours.joined(separator: "\n"))\nstrace:\n\(b.strace.joined(separator: "\n"))")
+        }
+        XCTAssertEqual(try stackcross(["trace", "-X", "loud", "--", "true"]).status, 64)
+    }
+
+    /// -Y: `[pid N<comm>]`, pids in arguments and returned pids with the comm, reaped children without.
+    func testDecodePidsComm() throws {
+        // (wait4's lines and SIGCHLD's si_pid race with the children's exits, in strace too.)
+        for args in [["-f", "-Y", "-e", "trace=exit_group,getpid", "-e", "signal=none"],
+                     ["-f", "--decode-pids=comm", "-e", "trace=exit_group", "-e", "signal=none"]] {
+            let b = try Self.both(args, [try fixture("trace_forkexec").path])
+            func kept(_ l: String) -> Bool { !l.hasPrefix("child exit") && !l.hasSuffix(" attached") }
+            XCTAssertEqual(b.ours.filter(kept).map { Self.normalized($0) }, b.strace.filter(kept).map { Self.normalized($0) },
+                           "ours:\n\(b.ours.joined(separator: "\n"))\nstrace:\n\(b.strace.joined(separator: "\n"))")
+            XCTAssertTrue(b.ours.contains { $0.contains("<true>] exit_group(0)") }, b.ours.joined(separator: "\n"))
+        }
+    }
+
     func testRelativeTimestamps() throws {
         try assertSameLines(["-r", "-e", "trace=write"], try writes)
         try assertSameLines(["-t", "-r", "-e", "trace=write,close"], try writes)

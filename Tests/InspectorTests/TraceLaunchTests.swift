@@ -74,7 +74,7 @@ final class TraceLaunchTests: XCTestCase {
     // MARK: Options and the program
 
     func testUnknownOptionBeforeTheProgramIsAUsageError() throws {
-        for args in [["--bogus", "--", "/bin/true"], ["-q", "--bogus", "/bin/true"], ["-x", "/bin/true"]] {
+        for args in [["--bogus", "--", "/bin/true"], ["-q", "--bogus", "/bin/true"], ["-J", "/bin/true"]] {
             let r = try stackcross(["trace"] + args)
             XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")
             XCTAssertTrue(r.stderr.contains("Unknown option '\(args.first { $0.hasPrefix("-") && $0 != "-q" }!)'"), "\(args): \(r.stderr)")

@@ -42,6 +42,8 @@ final class ReturnRenderingTests: XCTestCase {
         XCTAssertEqual(ReturnRendering.text(abi: .x86_64, nr: f, ret: 1, args: [3, 1]), "0x1 (flags FD_CLOEXEC)")
         XCTAssertEqual(ReturnRendering.text(abi: .x86_64, nr: f, ret: 0x8002, args: [3, 3]), "0x8002 (flags O_RDWR|O_LARGEFILE)")
         XCTAssertEqual(ReturnRendering.text(abi: .x86_64, nr: f, ret: 0, args: [3, 2, 1]), "0", "F_SETFD")
+        XCTAssertEqual(ReturnRendering.text(abi: .x86_64, nr: f, ret: 0, args: [3, 1]), "0", "F_GETFD without flags, as strace")
+        XCTAssertEqual(ReturnRendering.text(abi: .x86_64, nr: f, ret: 0, args: [3, 3]), "0 (flags O_RDONLY)", "F_GETFL of O_RDONLY")
         XCTAssertTrue(ReturnRendering.returnsFD(abi: .x86_64, nr: f, args: [3, 0, 10]))
         XCTAssertFalse(ReturnRendering.returnsFD(abi: .x86_64, nr: f, args: [3, 1]))
         XCTAssertTrue(ReturnRendering.returnsFD(abi: .i386, nr: nr("fcntl64", .i386), args: [3, 1030, 0]))

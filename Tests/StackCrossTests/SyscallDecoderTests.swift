@@ -91,6 +91,8 @@ final class SyscallDecoderTests: XCTestCase {
         XCTAssertEqual(SyscallDecoder.quote(Array("a\"b\\c\t\r\u{b}\u{c}".utf8)), #""a\"b\\c\t\r\v\f""#)
         XCTAssertEqual(SyscallDecoder.quote([0, 65]), #""\0A""#)
         XCTAssertEqual(SyscallDecoder.quote([0, 0x35]), #""\0005""#)
+        // 8 and 9 are no octal digits: strace keeps the short form before them (libgcc_s's `\08\2`).
+        XCTAssertEqual(SyscallDecoder.quote([0, 0x38, 2]), #""\08\2""#)
         XCTAssertEqual(SyscallDecoder.quote([0x1B, 0x5B]), #""\33[""#)
         XCTAssertEqual(SyscallDecoder.quote([0xC3, 0xA9]), #""\303\251""#)
         XCTAssertEqual(SyscallDecoder.quote([], truncated: true), "\"\"...")
@@ -175,6 +177,13 @@ final class SyscallDecoderTests: XCTestCase {
         m.put(0x6500, FakeMemory.words([0], size: 4))
         let fs = SyscallDecoder.decode(abi: .x86_64, nr: 5, args: [3, 0x6000], memory: m, at: .exit(0))
         XCTAssertEqual(fs.args[1], "{st_mode=S_IFREG|0644, st_size=12345, ...}")
+        // A character device (/dev/null, 1:3): its number instead of its size, as strace prints it.
+        var chr = st
+        chr[24] = 0xB6; chr[25] = 0x21  // st_mode 0o20666
+        chr[40] = 0x03; chr[41] = 0x01  // st_rdev 0x103
+        m.put(0x7000, chr)
+        XCTAssertEqual(SyscallDecoder.decode(abi: .x86_64, nr: 5, args: [1, 0x7000], memory: m, at: .exit(0)).args[1],
+                       "{st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}")
         let p = SyscallDecoder.decode(abi: .x86_64, nr: nr("pipe2"), args: [0x6200, 0o2000000], memory: m, at: .exit(0))
         XCTAssertEqual(p.args, ["[3, 4]", "O_CLOEXEC"])
         let ns = SyscallDecoder.decode(abi: .x86_64, nr: 35, args: [0x6300, 0], memory: m, at: .entry)

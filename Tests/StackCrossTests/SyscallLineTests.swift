@@ -35,6 +35,23 @@ final class SyscallLineTests: XCTestCase {
                        SyscallLine.format(record: w, showPid: false))
     }
 
+    /// strace pads the call to column 40 before `= ` (its tabto()), counting everything on the line.
+    func testReturnColumnAlignedAsStrace() {
+        let close = record("close", ["3</dev/null>"], ret: 0)
+        XCTAssertEqual(SyscallLine.format(record: close, showPid: false, aligned: true),
+                       "close(3</dev/null>)" + String(repeating: " ", count: 21) + "= 0")
+        XCTAssertEqual(SyscallLine.format(record: close, showPid: true, aligned: true),
+                       "[pid  1234] close(3</dev/null>)" + String(repeating: " ", count: 9) + "= 0")
+        let open = record("openat", ["AT_FDCWD", #""/etc/passwd""#, "O_RDONLY|O_CLOEXEC"], ret: 3)
+        XCTAssertEqual(SyscallLine.format(record: open, showPid: false, aligned: true),
+                       #"openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3"#)
+        // The exit part of a line whose head is 38 columns long: `) ` reaches 40, no padding; from 37, one space.
+        XCTAssertEqual(SyscallLine.formatExit(record: record("exit_group", ["0"], ret: nil), column: 38), ") = ?")
+        XCTAssertEqual(SyscallLine.formatExit(record: record("exit_group", ["0"], ret: nil), column: 37), ")  = ?")
+        XCTAssertEqual(SyscallLine.formatResumed(record: record("write", ["1", #""hi""#, "2"], ret: 2), showPid: false, aligned: true),
+                       "<... write resumed>) " + String(repeating: " ", count: 19) + "= 2")
+    }
+
     func testSignalAndExitLines() {
         let s = SignalRecord(pid: 5, tid: 5, signo: 17, name: "SIGCHLD", code: "CLD_EXITED", timeNs: 0)
         XCTAssertEqual(SyscallLine.formatSignal(record: s, showPid: false, fields: [("si_pid", "6"), ("si_status", "0")]),

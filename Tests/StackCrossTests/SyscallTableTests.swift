@@ -143,6 +143,10 @@ final class SyscallTableTests: XCTestCase {
         XCTAssertEqual(chld.code, 1)
         XCTAssertEqual(chld.fields.map { "\($0.0)=\($0.1)" },
                        ["si_pid=4321", "si_uid=0", "si_status=3", "si_utime=0", "si_stime=0"])
+        // Nonzero clock ticks carry their seconds, as strace prints them (gcc's children).
+        si[32] = 1; si[40] = 123
+        XCTAssertEqual(Signals.siginfoFields(si).fields.suffix(2).map { "\($0.0)=\($0.1)" },
+                       ["si_utime=1 /* 0.01 s */", "si_stime=123 /* 1.23 s */"])
         var segv = [UInt8](repeating: 0, count: 128)
         segv[0] = 11; segv[8] = 1
         XCTAssertEqual(Signals.siginfoFields(segv).fields.map { "\($0.0)=\($0.1)" }, ["si_addr=NULL"])

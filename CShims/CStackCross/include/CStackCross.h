@@ -5,3 +5,4 @@
 #include "sc_ptrace.h"
 #include "sc_spawn.h"
 #include "sc_trace.h"
+#include "sc_net.h"

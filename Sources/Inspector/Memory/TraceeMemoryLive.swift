@@ -1,3 +1,4 @@
+import CStackCross
 import Glibc
 import StackCross
 
@@ -28,6 +29,8 @@ final class FdPathCache {
 public struct StoppedTraceeMemory: TraceeMemory {
     let reader: TraceeMemoryReader
     let fds: FdPathCache?
+    /// -yy: sockets shown by their endpoints (`TCP:[127.0.0.1:41234->127.0.0.1:80]`), read at each use.
+    var socketEndpoints = false
 
     public var tid: Int32 { reader.tid }
 
@@ -52,7 +55,32 @@ public struct StoppedTraceeMemory: TraceeMemory {
     }
 
     public func fdPathBytes(_ fd: Int32) -> [UInt8]? {
+        // AT_FDCWD: the thread's cwd, read at every call as strace -y does (chdir changes no fd).
+        if fd == Flags.atFDCWD { return ProcFS.readLinkBytes("/proc/\(tid)/cwd") }
         guard fd >= 0 else { return nil }
-        return fds?.path(fd) ?? ProcFS.readLinkBytes("/proc/\(tid)/fd/\(fd)")
+        let path = fds?.path(fd) ?? ProcFS.readLinkBytes("/proc/\(tid)/fd/\(fd)")
+        if socketEndpoints, let p = path, let inode = ProcNetSockets.inode(ofLink: p) {
+            return Array(SocketEndpoints.describe(tid: tid, fd: fd, inode: inode).utf8)
+        }
+        return path
+    }
+}
+
+/// -yy's lookups on the live system: the tracee's own network namespace tables, then the
+/// socket's protocol name (strace's fallback `TCP:[inode]` for a socket not bound yet).
+enum SocketEndpoints {
+    static func describe(tid: Int32, fd: Int32, inode: UInt64) -> String {
+        for t in ProcNetSockets.inetTables {
+            if let table = ProcFS.read("/proc/\(tid)/net/\(t.file)"),
+               let s = ProcNetSockets.inet(table, proto: t.proto, v6: t.v6, inode: inode) { return s }
+        }
+        if let table = ProcFS.read("/proc/\(tid)/net/unix") {
+            var peer: UInt32 = 0
+            let hasPeer = inode <= UInt64(UInt32.max) && sc_unix_peer(UInt32(inode), &peer) == 1
+            if let s = ProcNetSockets.unix(table, inode: inode, peer: hasPeer ? UInt64(peer) : nil) { return s }
+        }
+        var buf = [CChar](repeating: 0, count: 64)
+        guard sc_sock_proto_name("/proc/\(tid)/fd/\(fd)", &buf, 64) > 0 else { return "socket:[\(inode)]" }
+        return "\(String(cString: buf)):[\(inode)]"
     }
 }

@@ -119,6 +119,11 @@ extension SyscallTracer {
                                       memory: memory(t), stringLimit: options.stringLimit, at: .entry,
                                       stackPointer: regs.rsp)
         rec.args = d.args
+        // -v: execve's arrays whole.
+        if options.verbose {
+            rec.args = SyscallDecoder.verbose(abi: abi, nr: nr, rawArgs: raw.map(\.rawValue), args: rec.args, memory: memory(t),
+                                              stringLimit: options.stringLimit, at: .entry)
+        }
         if !d.strings.isEmpty { rec.strings = d.strings }
         rec.entryRegs = Registers(regs)
         let at = stop(t)
@@ -178,6 +183,11 @@ extension SyscallTracer {
                                           entry: (call.record.args, call.record.strings ?? [:]))
             call.record.args = d.args
             call.record.strings = d.strings.isEmpty ? nil : d.strings
+            // -v: structs in full.
+            if options.verbose {
+                call.record.args = SyscallDecoder.verbose(abi: abi, nr: nr, rawArgs: rawArgs, args: d.args, memory: mem,
+                                                          stringLimit: options.stringLimit, at: .exit(ret))
+            }
         }
         if f.contains(.changesFds), !Errno.isError(ret) { t.process.fds.invalidate() }
         if f.contains(.remapsCode), !Errno.isError(ret) { t.process.bytesBeforeIP.removeAll(keepingCapacity: true) }
@@ -318,7 +328,10 @@ extension SyscallTracer {
         let mem = memory(t)
         let d = SyscallDecoder.decode(abi: abi, nr: nr, args: raw.map(\.rawValue), memory: mem,
                                       stringLimit: options.stringLimit, at: .exit(ret))
-        rec.args = d.args
+        rec.args = options.verbose
+            ? SyscallDecoder.verbose(abi: abi, nr: nr, rawArgs: raw.map(\.rawValue), args: d.args, memory: mem,
+                                     stringLimit: options.stringLimit, at: .exit(ret))
+            : d.args
         if !d.strings.isEmpty { rec.strings = d.strings }
         rec.retPath = Self.returnedPath(abi: abi, nr: nr, ret: ret, rawArgs: raw, memory: mem)
         output.submit(.exited(ReportedCall(rec)))
@@ -344,6 +357,8 @@ extension SyscallTracer {
     }
 
     func memory(_ t: TracedTask) -> StoppedTraceeMemory {
-        StoppedTraceeMemory(tid: t.tid, ptrace: ptrace, fds: fdCacheIsComplete ? t.process.fds : nil)
+        var m = StoppedTraceeMemory(tid: t.tid, ptrace: ptrace, fds: fdCacheIsComplete ? t.process.fds : nil)
+        m.socketEndpoints = options.socketEndpoints
+        return m
     }
 }

@@ -38,6 +38,10 @@ public struct TraceOptions {
     public var followForks = false
     /// -s: longest string or buffer shown.
     public var stringLimit = 32
+    /// -yy: fd paths of sockets as their endpoints (strace's `TCP:[a:p->b:q]`).
+    public var socketEndpoints = false
+    /// -v: execve's arrays and stat structs unabbreviated.
+    public var verbose = false
     /// -e trace=SET: the syscalls reported. With -f a spawned child gets a seccomp filter so that the others never stop it.
     public var filter: SyscallFilter = .all
     /// The model that judges crossings, built when first needed (see TraceModelLoader).

@@ -16,6 +16,14 @@ public struct TraceTextOptions {
     public var showInstructionPointer = false
     /// --decode-fds=none: bare fd numbers, no `<path>` (strace without -y).
     public var bareFds = false
+    /// Text to a file (-o): strace's `%-5d ` pid column instead of `[pid N] `, on every line with -f
+    /// (true), or while more than one task is traced (false); nil: the `[pid N] ` prefix.
+    public var pidColumn: Bool?
+    /// -x/-xx and -X raw|abbrev|verbose (restyled lines; the JSON records keep the decoder's text).
+    public var hexStrings: StraceLineStyles.HexStrings = .none
+    public var constants: StraceLineStyles.Constants = .abbrev
+    /// -Y/--decode-pids=comm: `[pid 12<sh>]`, pid arguments and returned pids with the task's comm.
+    public var decodePidComm = false
     /// -P, -e trace-fds=, -e status=, -z/-Z, -e signal=, -e quiet=/-q.
     public var selection = TraceSelection()
     public init() {}
@@ -32,7 +40,7 @@ public final class TraceOutput: TraceSink {
     public private(set) var writeFailure: String?
     /// Which tasks are traced and their last calls, as strace's lines show them.
     var lineContext = StraceLineContext()
-    var showPid: Bool { lineContext.showPid }
+    var showPid: Bool { textOptions.pidColumn == nil && lineContext.showPid }
     var text: [UInt8] = []
     let stackText = StackTextRenderer()
     let json = JSONLineBuffer(capacity: 1 << 17)
@@ -42,6 +50,10 @@ public final class TraceOutput: TraceSink {
     /// kernel facts may still be loading when the trace starts).
     var header: (() -> TraceHeader)?
     var summary = SyscallSummary()
+    /// -Y: each task's comm as it changes with clone and execve.
+    var comms = StracePidComms()
+    /// Bytes on the current text line so far (strace's curcol: where ` = ` is aligned from).
+    var column = 0
     /// The task whose entry part is on the current, unfinished line.
     var openLine: Int32?
     /// A thread whose execve took over its leader's tid → that tid: its `<... execve resumed>` shows under it, as in strace.
@@ -85,7 +97,7 @@ public final class TraceOutput: TraceSink {
         guard mode == .lines, !textOptions.selection.stagesCalls else { return }
         endOpenLine()
         lineContext.saw(pid: record.pid, tid: record.tid)
-        put(stamped(SyscallLine.formatEntry(record: shownFds(lineContext.shown(record)), showPid: showPid),
+        put(stamped(SyscallLine.formatEntry(record: displayed(lineContext.shown(record)), showPid: showPid),
                     tid: record.tid, at: record.entryNs, call: record))
         openLine = record.tid
     }
@@ -112,16 +124,19 @@ public final class TraceOutput: TraceSink {
             var record = record
             if let leader = tookOver.removeValue(forKey: record.tid) { record.tid = leader }
             lineContext.saw(pid: record.pid, tid: record.tid)
-            let shown = shownFds(lineContext.shown(record))
+            let shown = displayed(lineContext.shown(record))
             let took = textOptions.timestamps.suffix(durationNs: record.exitNs.map { $0 >= record.entryNs ? $0 - record.entryNs : 0 })
+            // The exit part starts after the head on the line (` = ` is aligned from the line's start, as strace's curcol).
             if textOptions.selection.stagesCalls {
-                line(stamped(SyscallLine.format(record: shown, showPid: showPid), tid: record.tid, at: record.entryNs, call: record) + took)
+                let head = stamped(SyscallLine.formatEntry(record: shown, showPid: showPid), tid: record.tid, at: record.entryNs, call: record)
+                line(head + exitPart(shown, column: head.utf8.count) + took)
             } else if openLine == record.tid {
                 openLine = nil
-                line(SyscallLine.formatExit(record: shown) + took)
+                line(exitPart(shown, column: column) + took)
             } else {
-                line(stamped(SyscallLine.formatResumed(record: shown, showPid: showPid), tid: record.tid,
-                             at: record.exitNs ?? record.entryNs, call: record) + took)
+                let head = stamped(SyscallLine.formatResumedHead(record: shown, showPid: showPid), tid: record.tid,
+                                   at: record.exitNs ?? record.entryNs, call: record)
+                line(head + exitPart(shown, column: head.utf8.count) + took)
             }
             lineContext.exited(record)
             // -e read=/write=: strace's hex dump under the line.
@@ -141,6 +156,12 @@ public final class TraceOutput: TraceSink {
         case .lines:
             lineContext.saw(pid: record.pid, tid: record.tid)
             guard textOptions.selection.showsSignal(record.signo) else { return }
+            var siginfoFields = siginfoFields
+            if textOptions.decodePidComm {
+                for (k, f) in siginfoFields.enumerated() where f.0 == "si_pid" {
+                    if let pid = Int32(f.1) { siginfoFields[k].1 += comms.suffix(pid) }
+                }
+            }
             line(stamped(SyscallLine.formatSignal(record: record, showPid: showPid, fields: siginfoFields),
                          tid: record.tid, at: record.timeNs))
         }
@@ -174,12 +195,14 @@ public final class TraceOutput: TraceSink {
             default: break
             }
             lineContext.apply(record)
+            if textOptions.decodePidComm { comms.apply(record) }
         }
     }
 
     /// A non-leader thread's execve: the other threads are gone, and its call resumes under the leader's tid.
     func superseded(_ r: ExecRecord, formerTid: Int32) {
         lineContext.apply(.exec(r))
+        if textOptions.decodePidComm { comms.apply(.exec(r)) }
         tookOver[formerTid] = r.tid
         if !isQuiet(.threadExecve) { line(stamped(SyscallLine.formatSuperseded(record: r, formerTid: formerTid, showPid: showPid), tid: r.tid, at: r.timeNs)) }
     }
@@ -196,6 +219,30 @@ public final class TraceOutput: TraceSink {
         return s
     }
 
+    /// The exit part of a call's line, ` = ` aligned at strace's column; the return value as -x/-Y show it.
+    func exitPart(_ r: SyscallRecord, column: Int) -> String {
+        var ret = StraceLineStyles.hex(SyscallLine.returnText(record: r), textOptions.hexStrings)
+        if textOptions.decodePidComm, let p = r.ret, p > 0, StracePidComms.returnsPid(r.name) {
+            // A pid a wait returned is reaped: strace finds no comm for it.
+            if StracePidComms.reaps(r.name) { comms.reaped(Int32(truncatingIfNeeded: p)) }
+            ret += comms.suffix(Int32(truncatingIfNeeded: p))
+        }
+        return SyscallLine.formatExit(record: r, returnText: ret, column: column)
+    }
+
+    /// The record as the line shows it: --decode-fds=none, -X, -Y's pid arguments, -x/-xx.
+    func displayed(_ r: SyscallRecord) -> SyscallRecord {
+        var s = StraceLineStyles.constants(shownFds(r), textOptions.constants)
+        if textOptions.decodePidComm {
+            for k in StracePidComms.pidArguments(s.name) where k < s.args.count && k < s.rawArgs.count {
+                let pid = Int32(truncatingIfNeeded: s.rawArgs[k].rawValue)
+                if pid > 0, s.args[k] == String(pid) { s.args[k] += comms.suffix(pid) }
+            }
+        }
+        if textOptions.hexStrings != .none { s.args = s.args.map { StraceLineStyles.hex($0, textOptions.hexStrings) } }
+        return s
+    }
+
     func isQuiet(_ q: TraceSelection.Quiet) -> Bool { textOptions.selection.quiet.contains(q) }
 
     /// A line with strace's timestamps after its `[pid N] ` prefix (-t, -r); `ns` is when the line starts (monotonic).
@@ -204,7 +251,8 @@ public final class TraceOutput: TraceSink {
         let ts = textOptions.timestamps
         if let c = call { lastNr[tid] = c.nr }
         let n = textOptions.showSyscallNumber, i = textOptions.showInstructionPointer
-        guard ts.absolute != .none || ts.relative != nil || n || i else { return s }
+        let column = textOptions.pidColumn.map { $0 || lineContext.showPid } ?? false
+        guard ts.absolute != .none || ts.relative != nil || n || i || textOptions.decodePidComm || column else { return s }
         var lead = ""
         if ts.absolute != .none || ts.relative != nil {
             let since = lastLineNs.map { ns >= $0 ? ns - $0 : 0 } ?? 0
@@ -221,9 +269,13 @@ public final class TraceOutput: TraceSink {
             let ip = (call?.exitRegs ?? call?.entryRegs).map { String($0.rip.rawValue, radix: 16) }
             lead += ip.map { "[" + String(repeating: "0", count: max(0, 16 - $0.count)) + $0 + "] " } ?? "[????????????????] "
         }
+        // strace -o FILE with -f: `1234  ` (the tid left-aligned in five columns) before everything.
+        if column { let t = String(tid); lead = t + String(repeating: " ", count: max(0, 5 - t.count)) + " " + lead }
         let p = SyscallLine.prefix(tid: tid, showPid: showPid)
         guard s.hasPrefix(p) else { return lead + s }
-        return p + lead + s.dropFirst(p.count)
+        // -Y: `[pid 12<sh>] `.
+        let shownPrefix = textOptions.decodePidComm && !p.isEmpty ? String(p.dropLast(2)) + comms.suffix(tid) + "] " : p
+        return shownPrefix + lead + s.dropFirst(p.count)
     }
 
     /// Another task's line comes: the open one is cut as strace does (`<unfinished ...>`).
@@ -232,16 +284,22 @@ public final class TraceOutput: TraceSink {
         openLine = nil
         put(SyscallLine.unfinished)
         text.append(UInt8(ascii: "\n"))
+        column = 0
     }
 
     func line(_ s: String) {
         endOpenLine()
         put(s)
         text.append(UInt8(ascii: "\n"))
+        column = 0
         if text.count >= Self.bufferLimit { flush() }
     }
 
-    func put(_ s: String) { text.append(contentsOf: s.utf8) }
+    /// Appends to the current line (no newline inside: the lines are escaped) and moves the column.
+    func put(_ s: String) {
+        text.append(contentsOf: s.utf8)
+        column += s.utf8.count
+    }
 
     public func flush() {
         if !json.isEmpty {

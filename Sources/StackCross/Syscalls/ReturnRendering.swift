@@ -89,8 +89,9 @@ public enum ReturnRendering {
             let cmd = args.count > 1 ? abi.word(args[1]) : UInt64.max
             if fcntlDupCommands.contains(cmd) { return fd(r, path: retPath) }
             switch cmd {
-            case 1: return "0x\(String(r, radix: 16)) (flags \(Flags.fdFlags.format(UInt64(bitPattern: r))))"  // F_GETFD
-            case 3: return "0x\(String(r, radix: 16)) (flags \(Flags.open(UInt64(bitPattern: r))))"  // F_GETFL
+            // strace: no flags note for F_GETFD's 0; `%#x` prints 0 as `0`.
+            case 1: return r == 0 ? "0" : "0x\(String(r, radix: 16)) (flags \(Flags.fdFlags.format(UInt64(bitPattern: r))))"  // F_GETFD
+            case 3: return "\(r == 0 ? "0" : "0x" + String(r, radix: 16)) (flags \(Flags.open(UInt64(bitPattern: r))))"  // F_GETFL
             default: return String(r)
             }
         }

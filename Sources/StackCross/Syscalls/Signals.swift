@@ -67,6 +67,14 @@ public enum Signals {
 
     /// The fields of a siginfo_t (x86_64 layout, 128 bytes) after si_signo and si_code, strace style:
     /// si_pid/si_uid for a signal a process sent, si_status… for SIGCHLD, si_addr for a fault.
+    /// A clock_t as strace prints it: the ticks, and when nonzero the seconds (USER_HZ is 100): `1 /* 0.01 s */`.
+    static func clockTicks(_ v: UInt64) -> String {
+        let t = Int64(bitPattern: v)
+        guard t > 0 else { return String(t) }
+        let cs = t % 100
+        return "\(t) /* \(t / 100).\(cs < 10 ? "0" : "")\(cs) s */"
+    }
+
     public static func siginfoFields(_ b: [UInt8]) -> (signo: Int32, code: Int32, fields: [(String, String)]) {
         func u(_ off: Int, _ n: Int) -> UInt64 {
             var v: UInt64 = 0
@@ -80,7 +88,7 @@ public enum Signals {
         if signo == 17, code > 0 {
             let status = code == 1 ? String(i32(24)) : displayName(i32(24))
             f = [("si_pid", String(i32(16))), ("si_uid", String(u(20, 4))), ("si_status", status),
-                 ("si_utime", String(Int64(bitPattern: u(32, 8)))), ("si_stime", String(Int64(bitPattern: u(40, 8))))]
+                 ("si_utime", clockTicks(u(32, 8))), ("si_stime", clockTicks(u(40, 8)))]
         } else if code == 0 || code == -6 || code == -1 {
             // SI_USER, SI_TKILL, SI_QUEUE: who sent it.
             f = [("si_pid", String(i32(16))), ("si_uid", String(u(20, 4)))]

@@ -15,6 +15,8 @@ extension SyscallDecoder {
     /// A path shown inside `<…>` as strace -y shows it: quoted like a string but without the quotes,
     /// `<` and `>` in octal too, so every byte can be read back and the line stays one line.
     public static func escapePath(_ path: [UInt8]) -> String {
+        // -yy's socket endpoints (`TCP:[a:p->b:q]`, `UNIX-STREAM:[1->2,"/x"]`) come already quoted.
+        if ProcNetSockets.isEndpoint(path) { return String(decoding: path, as: UTF8.self) }
         if path.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C && $0 != 0x3C && $0 != 0x3E }) {
             return String(decoding: path, as: UTF8.self)
         }
@@ -67,7 +69,8 @@ extension SyscallDecoder {
             case 0x20 ..< 0x3C, 0x3D, 0x3F ..< 0x7F: out.append(c)
             default:
                 out.append(92)
-                let nextIsDigit = next.map { (48 ... 57).contains($0) } ?? false
+                // Only an octal digit after the escape would be read as part of it (strace's test).
+                let nextIsDigit = next.map { (48 ... 55).contains($0) } ?? false
                 if nextIsDigit || c >> 6 != 0 {
                     out += [48 + (c >> 6), 48 + ((c >> 3) & 7)]
                 } else if c >> 3 != 0 {

@@ -163,8 +163,8 @@ extension SyscallDecoder {
             case .outTimeval:
                 guard let b = read(v, 2 * wordSize) else { return nil }
                 return "{tv_sec=\(signed(b, 0, wordSize)), tv_usec=\(signed(b, wordSize, wordSize))}"
-            case .outStat: return is32 ? stat32(v) : stat64Layout(v, modeAt: 24, modeSize: 4, sizeAt: 48)
-            case .outStat64: return stat64Layout(v, modeAt: 16, modeSize: 4, sizeAt: 44)
+            case .outStat: return is32 ? stat32(v) : stat64Layout(v, modeAt: 24, modeSize: 4, rdevAt: 40, sizeAt: 48)
+            case .outStat64: return stat64Layout(v, modeAt: 16, modeSize: 4, rdevAt: 32, sizeAt: 44)
             case .outStatx: return statx(v)
             case .outFdPair:
                 guard let b = read(v, 8) else { return nil }
@@ -323,9 +323,20 @@ extension SyscallDecoder {
             return "{rlim_cur=\(lim(le(b, 0, n))), rlim_max=\(lim(le(b, n, n)))}"
         }
 
-        func stat64Layout(_ addr: UInt64, modeAt: Int, modeSize: Int, sizeAt: Int) -> String? {
+        func stat64Layout(_ addr: UInt64, modeAt: Int, modeSize: Int, rdevAt: Int, sizeAt: Int) -> String? {
             guard let b = read(addr, sizeAt + 8) else { return nil }
-            return "{st_mode=\(Flags.fileMode(le(b, modeAt, modeSize))), st_size=\(signed(b, sizeAt, 8)), ...}"
+            let mode = le(b, modeAt, modeSize)
+            // strace shows a device's number instead of its size: st_rdev=makedev(0x1, 0x3).
+            let type = mode & 0o170000
+            let tail = type == 0o020000 || type == 0o060000 ? "st_rdev=\(Self.makedev(le(b, rdevAt, 8)))" : "st_size=\(signed(b, sizeAt, 8))"
+            return "{st_mode=\(Flags.fileMode(mode)), \(tail), ...}"
+        }
+
+        /// A dev_t as strace prints it: `makedev(0x1, 0x3)` (the kernel's major/minor split; `%#x`, so 0 is `0`).
+        static func makedev(_ dev: UInt64) -> String {
+            let major = (dev >> 8) & 0xFFF | (dev >> 32) & ~0xFFF, minor = dev & 0xFF | (dev >> 12) & ~0xFF
+            func hex(_ v: UInt64) -> String { v == 0 ? "0" : "0x" + String(v, radix: 16) }
+            return "makedev(\(hex(major)), \(hex(minor & 0xFFFF_FFFF)))"
         }
 
         func stat32(_ addr: UInt64) -> String? {

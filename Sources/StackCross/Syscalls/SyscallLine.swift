@@ -31,15 +31,28 @@ public enum SyscallLine {
         return s
     }
 
-    /// The part strace prints at the exit stop: `"abc", 4096) = 3`.
-    public static func formatExit(record: SyscallRecord, returnText: String? = nil) -> String {
+    /// strace's column for ` = ` (its default `-a 40`).
+    public static let returnColumn = 40
+
+    /// The part strace prints at the exit stop: `"abc", 4096) = 3`. With `column` (where this part
+    /// starts on its line), `= ` is padded out to `returnColumn` as strace's tabto() does.
+    public static func formatExit(record: SyscallRecord, returnText: String? = nil, column: Int? = nil) -> String {
         let k = entryArgumentCount(abi: record.abi, nr: record.nr, argCount: record.args.count)
-        return record.args[k...].joined(separator: ", ") + ") = " + (returnText ?? self.returnText(record: record))
+        var s = record.args[k...].joined(separator: ", ") + ") "
+        if let column { s += padding(from: column + s.utf8.count) }
+        return s + "= " + (returnText ?? self.returnText(record: record))
     }
 
-    /// A whole line: `[pid 1234] openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3</etc/passwd>`.
-    public static func format(record: SyscallRecord, showPid: Bool, returnText: String? = nil) -> String {
-        formatEntry(record: record, showPid: showPid) + formatExit(record: record, returnText: returnText)
+    /// The spaces that take a line from `column` to `returnColumn` (none past it); columns count bytes, as strace's curcol.
+    public static func padding(from column: Int) -> String {
+        String(repeating: " ", count: max(0, returnColumn - column))
+    }
+
+    /// A whole line: `[pid 1234] openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3</etc/passwd>`;
+    /// `aligned`: ` = ` at column 40 when the call is shorter, as strace prints it.
+    public static func format(record: SyscallRecord, showPid: Bool, returnText: String? = nil, aligned: Bool = false) -> String {
+        let head = formatEntry(record: record, showPid: showPid)
+        return head + formatExit(record: record, returnText: returnText, column: aligned ? head.utf8.count : nil)
     }
 
     /// When another thread's line came in between: `[pid 12] read(3,  <unfinished ...>`.
@@ -48,9 +61,14 @@ public enum SyscallLine {
     }
 
     /// The rest of an interrupted line: `[pid 12] <... read resumed>"abc", 4096) = 3`.
-    public static func formatResumed(record: SyscallRecord, showPid: Bool, returnText: String? = nil) -> String {
+    public static func formatResumed(record: SyscallRecord, showPid: Bool, returnText: String? = nil, aligned: Bool = false) -> String {
+        let head = formatResumedHead(record: record, showPid: showPid)
+        return head + formatExit(record: record, returnText: returnText, column: aligned ? head.utf8.count : nil)
+    }
+
+    /// `[pid 12] <... read resumed>`: the start of an interrupted call's exit line.
+    public static func formatResumedHead(record: SyscallRecord, showPid: Bool) -> String {
         prefix(tid: record.tid, showPid: showPid) + "<... \(record.name) resumed>"
-            + formatExit(record: record, returnText: returnText)
     }
 
     /// `--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=12, …} ---`; `fields` are the
