@@ -6,13 +6,13 @@ final class DecodeLinesTests: XCTestCase {
     static let calls = ["setfsuid", "dup3", "mlockall", "syslog", "getgroups", "sched_setaffinity", "sched_getaffinity",
                         "fadvise64", "chdir", "sendmsg"]
 
-    /// The traced calls' lines with the -a padding before ` = ` and mmap-area addresses normalised.
+    /// The traced calls' lines with the -a padding before ` = ` and mmap-area addresses (0x7… of 12 digits) normalised.
     func normalised(_ text: String) -> [String] {
         text.split(separator: "\n").map(String.init)
             .filter { line in Self.calls.contains { line.hasPrefix($0 + "(") } }
             .map { line in
                 line.replacingOccurrences(of: #"\)\s+= "#, with: ") = ", options: .regularExpression)
-                    .replacingOccurrences(of: #"0x7f[0-9a-f]{10}"#, with: "0xADDR", options: .regularExpression)
+                    .replacingOccurrences(of: #"0x7[0-9a-f]{11}"#, with: "0xADDR", options: .regularExpression)
             }
     }
 
