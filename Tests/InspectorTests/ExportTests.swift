@@ -261,15 +261,21 @@ final class ExportTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(noFile.status, 64, noFile.stderr)
     }
 
-    /// `trace --otlp-endpoint … -- otlp_stream` in the background, its stdin a pipe the test holds:
-    /// the fixture makes its getppid calls, then waits for a byte on that pipe.
+    /// Runs stackcross as a parent that blocks SIGALRM would (a GCD worker thread does): the tracer's
+    /// idle flush tick must still come.
+    static let withSIGALRMBlocked = ["python3", "-c",
+        "import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM}); os.execv(sys.argv[1], sys.argv[1:])",
+        stackcrossBinary.path]
+
+    /// `trace --otlp-endpoint … -- otlp_stream` in the background (SIGALRM blocked), its stdin a pipe the
+    /// test holds: the fixture makes its getppid calls, then waits for a byte on that pipe.
     final class HeldTrace: @unchecked Sendable {
         let pipe = Pipe()
         let done = DispatchSemaphore(value: 0)
         var result: Result<RunResult, Error>?
         init(_ args: [String]) {
             DispatchQueue.global().async { [self] in
-                result = Result { try InspectorTests.run(stackcrossBinary.path, args, timeout: 120, stdin: pipe.fileHandleForReading) }
+                result = Result { try InspectorTests.run("/usr/bin/env", withSIGALRMBlocked + args, timeout: 120, stdin: pipe.fileHandleForReading) }
                 done.signal()
             }
         }
@@ -310,6 +316,13 @@ final class ExportTests: TemporaryDirectoryTestCase {
         try checkSpans(all, against: rs)
         XCTAssertEqual(spans(named: "getuid", in: got), 5)
         XCTAssertGreaterThanOrEqual(try jsonLines(URL(fileURLWithPath: got.path + ".requests")).count, 2, "sent in parts")
+    }
+
+    /// The tracer unblocks SIGALRM for its flush tick, but the program runs with the mask it was given.
+    func testTracedProgramKeepsTheCallersSignalMask() throws {
+        let r = try InspectorTests.run("/usr/bin/env", Self.withSIGALRMBlocked + ["trace", "-o", "/dev/null", "--", "/bin/grep", "SigBlk", "/proc/self/status"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "SigBlk:\t0000000000002000", "SIGALRM (14) stays blocked in the program")
     }
 
     /// The endpoint dies mid-trace: the trace runs to its end, the file is whole, stderr says how many
