@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "sc_spawn.h"
+#include "sc_trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +44,7 @@ pid_t sc_spawn_stopped_as(const char *path, char *const argv[], const sc_sock_fi
     }
     if (pid == 0) {
         close(fds[0]);
+        sc_tracer_child_sigmask();
         if (launch && launch->run_as_user) {
             if (initgroups(launch->user_name, launch->gid) != 0 || setgid(launch->gid) != 0 || setuid(launch->uid) != 0)
                 report_and_exit(fds[1], SC_SPAWN_FAILED_USER, errno);

@@ -2,6 +2,7 @@
 #include "sc_trace.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/time.h>
@@ -37,6 +38,14 @@ static void on_alarm(int sig) {
     errno = saved;
 }
 
+// The tracer thread's mask before it unblocked SIGALRM (a parent may have started us with it blocked).
+static sigset_t caller_mask;
+static volatile sig_atomic_t caller_mask_saved = 0;
+
+void sc_tracer_child_sigmask(void) {
+    if (caller_mask_saved) sigprocmask(SIG_SETMASK, &caller_mask, NULL);
+}
+
 int sc_install_tracer_signals(int alarm_interval_ms) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -51,6 +60,12 @@ int sc_install_tracer_signals(int alarm_interval_ms) {
     if (alarm_interval_ms > 0) {
         sa.sa_handler = on_alarm;
         if (sigaction(SIGALRM, &sa, NULL) != 0) return -1;
+        // A SIGALRM blocked by whoever started us would never tick: the idle flushes would never come.
+        sigset_t alrm;
+        sigemptyset(&alrm);
+        sigaddset(&alrm, SIGALRM);
+        if (pthread_sigmask(SIG_UNBLOCK, &alrm, &caller_mask) != 0) return -1;
+        caller_mask_saved = 1;
         struct itimerval it;
         it.it_interval.tv_sec = alarm_interval_ms / 1000;
         it.it_interval.tv_usec = (alarm_interval_ms % 1000) * 1000;
@@ -65,6 +80,10 @@ void sc_restore_tracer_signals(void) {
     struct itimerval off;
     memset(&off, 0, sizeof off);
     setitimer(ITIMER_REAL, &off, NULL);
+    if (caller_mask_saved) {
+        pthread_sigmask(SIG_SETMASK, &caller_mask, NULL);
+        caller_mask_saved = 0;
+    }
     signal(SIGALRM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);

@@ -238,6 +238,12 @@ public final class OTLPExporter: ReportExporter {
         return r
     }
 
+    /// Spans made and not yet handed to the sink.
+    public var pendingSpanCount: Int { pendingSpans }
+
+    /// Hands the pending spans to the sink now (a live trace sends what it has every second or so).
+    public func sendPending() throws { try flush() }
+
     /// Sends the pending spans as one ExportTraceServiceRequest.
     private func flush() throws {
         guard pendingSpans > 0 else { return }
@@ -385,6 +391,9 @@ public final class OTLPExporter: ReportExporter {
         }
         try add(s, to: img, bytes: size)
     }
+
+    /// `consume(.syscall(r))` without wrapping the record (a live trace hands over each call).
+    public func consume(syscall r: SyscallRecord) throws { try syscall(r) }
 
     public func consume(_ snapshot: Snapshot) throws {
         throw ReportInputError(file: "otlp", line: 1, message: "otlp exports a trace, not an attach snapshot")

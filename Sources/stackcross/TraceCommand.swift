@@ -197,7 +197,7 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .customLong("debug-peak-rss"), help: .hidden)
     var debugPeakRSS = false
 
-    @Option(name: .customLong("otlp-endpoint"), help: ArgumentHelp("With -o: when the trace ends, send it as OTLP spans to this OTLP/HTTP collector (as `report --otlp-endpoint`).", valueName: "http://host:port"))
+    @Option(name: .customLong("otlp-endpoint"), help: ArgumentHelp("With -o: send the calls as OTLP spans to this OTLP/HTTP collector while tracing (batches at least every second; the -o file is written whole whatever the endpoint does).", valueName: "http://host:port"))
     var otlpEndpoint: String?
 
     @OptionGroup var global: GlobalOptions
@@ -292,7 +292,7 @@ struct TraceCommand: ParsableCommand {
         for p in pids where p <= 0 { throw ValidationError("-p: not a process id: \(p)") }
         if let otlpEndpoint {
             // The file comes first: the trace is kept whatever the endpoint does.
-            guard let output, output != "-", !summary else { throw ValidationError("--otlp-endpoint needs -o FILE (the trace is written, then sent)") }
+            guard let output, output != "-", !summary else { throw ValidationError("--otlp-endpoint needs -o FILE (the trace file is kept whatever the endpoint does)") }
             if case .failure(let e) = OTLPEndpoint.parse(otlpEndpoint) { throw ValidationError(e.description) }
         }
         _ = try parsedFilter()
@@ -446,6 +446,16 @@ struct TraceCommand: ParsableCommand {
                                                options: writerOptions) },
                         text: text)
         } : nil
+        // --otlp-endpoint: the records also become spans, sent while tracing (the file gets them all first).
+        let fileSink: TraceSink = split ?? sink
+        var stream: OTLPStreamSink?
+        if let otlpEndpoint {
+            guard case .success(let endpoint) = OTLPEndpoint.parse(otlpEndpoint) else { throw ValidationError("bad --otlp-endpoint \(otlpEndpoint)") }
+            stream = OTLPStreamSink(downstream: fileSink, endpoint: endpoint,
+                                    wallClockOffsetNs: Int64(bitPattern: facts.startWallNs &- facts.startMonoNs),
+                                    selection: text.selection)
+        }
+        let recordSink: TraceSink = stream ?? fileSink
         // Extensions run at each stop in this order: the model's probe, then --stack's collector.
         var extensions: [TraceExtension] = []
         // The probe gathers what the model's checks need; without crossings only --kernel-stack wants it.
@@ -454,7 +464,7 @@ struct TraceCommand: ParsableCommand {
             extensions.append(LazyCrossingProbe(loader: loader, readKernelStack: kernelStack,
                                                 stepIntoHandlers: !noHandlerStep && sink.wantsCrossings))
         }
-        var tracerSink: TraceSink = split ?? sink
+        var tracerSink: TraceSink = recordSink
         var stacks: SyscallStackCollector?
         defer { stacks?.logTimings() }
         if stack {
@@ -462,7 +472,7 @@ struct TraceCommand: ParsableCommand {
             so.stackBytes = stackBytes
             so.unwinder = unwinder
             so.maxWaitingCopies = max(0, stackMaxCopies)
-            let collector = SyscallStackCollector(options: so, downstream: split ?? sink, logger: logger)
+            let collector = SyscallStackCollector(options: so, downstream: recordSink, logger: logger)
             extensions.append(collector)
             options.alsoStop = collector.alsoStop
             tracerSink = collector
@@ -481,6 +491,7 @@ struct TraceCommand: ParsableCommand {
         if let split {
             split.finish()
             if let failure = split.writeFailure { throw RuntimeFailure(failure) }
+            try finishStream(stream)
             if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
             return
         }
@@ -493,11 +504,16 @@ struct TraceCommand: ParsableCommand {
         do { try outFile?.close() } catch { sink.failed(error) }
         if let failure = sink.writeFailure { throw RuntimeFailure(failure) }
         if debugPeakRSS, let hwm = ProcFS.peakRSS() { try OutputFile.standardError.write("stackcross: VmHWM \(hwm)\n") }
-        if let otlpEndpoint, let output, let file = try? TraceInput.open(output) {
-            defer { file.close() }
-            try ReportCommand.sendOTLP(input: output, from: file, to: otlpEndpoint, timeout: 10, attempts: 5, command: "stackcross trace")
-        }
+        try finishStream(stream)
         if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
+    }
+
+    /// --otlp-endpoint, after the file is complete: the last spans go out; any span not sent is exit 1.
+    func finishStream(_ stream: OTLPStreamSink?) throws {
+        guard let stream else { return }
+        let (message, complete) = stream.finish(command: "stackcross trace", traceFile: output ?? "")
+        do { try OutputFile.standardError.write(message) } catch {}
+        if !complete { throw ExitCode(1) }
     }
 
 }

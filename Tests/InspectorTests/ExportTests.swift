@@ -239,23 +239,148 @@ final class ExportTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(r2.status, 0, r2.stderr)
     }
 
-    func testTraceWithOTLPEndpointWritesTheFileThenSendsIt() throws {
+    func testTraceWithOTLPEndpointSendsEverySpanAndKeepsTheFileWhenTheEndpointIsDown() throws {
         let got = dir.appendingPathComponent("got.jsonl")
         let (url, _) = try startReceiver("ok", out: got)
         let out = dir.appendingPathComponent("t.jsonl")
         let r = try stackcross(["trace", "-f", "-o", out.path, "--otlp-endpoint", url, "--", try fixture("trace_forkexec").path], timeout: 120)
         XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("stackcross trace: sent "), r.stderr)
         traceClockOffset = try headerOffset(out)
         try checkSpans(try jsonLines(got), against: try records(out))
 
-        // Endpoint down: the trace is written whole, the send fails, exit 1.
+        // Endpoint down from the start: the trace is written whole, nothing is sent, exit 1.
         let out2 = dir.appendingPathComponent("t2.jsonl")
         let down = try stackcross(["trace", "-f", "-o", out2.path, "--otlp-endpoint", "http://127.0.0.1:1", "--", try fixture("trace_forkexec").path], timeout: 120)
         XCTAssertEqual(down.status, 1, down.stderr)
-        XCTAssertTrue(down.stderr.contains("gave up after 5 attempts"), down.stderr)
+        XCTAssertTrue(down.stderr.contains("cannot connect: Connection refused (gave up after 5 attempts"), down.stderr)
+        XCTAssertTrue(down.stderr.contains("spans not sent to http://127.0.0.1:1/v1/traces"), down.stderr)
+        XCTAssertTrue(down.stderr.contains("the trace \(out2.path) is complete"), down.stderr)
         XCTAssertEqual(Self.syscalls(try records(out2)).count, Self.syscalls(try records(out)).count, "the trace file is complete")
         let noFile = try stackcross(["trace", "--otlp-endpoint", url, "--", "/bin/true"])
         XCTAssertEqual(noFile.status, 64, noFile.stderr)
+    }
+
+    /// Runs stackcross as a parent that blocks SIGALRM would (a GCD worker thread does): the tracer's
+    /// idle flush tick must still come.
+    static let withSIGALRMBlocked = ["python3", "-c",
+        "import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM}); os.execv(sys.argv[1], sys.argv[1:])",
+        stackcrossBinary.path]
+
+    /// `trace --otlp-endpoint … -- otlp_stream` in the background (SIGALRM blocked), its stdin a pipe the
+    /// test holds: the fixture makes its getppid calls, then waits for a byte on that pipe.
+    final class HeldTrace: @unchecked Sendable {
+        let pipe = Pipe()
+        let done = DispatchSemaphore(value: 0)
+        var result: Result<RunResult, Error>?
+        init(_ args: [String]) {
+            DispatchQueue.global().async { [self] in
+                result = Result { try InspectorTests.run("/usr/bin/env", withSIGALRMBlocked + args, timeout: 120, stdin: pipe.fileHandleForReading) }
+                done.signal()
+            }
+        }
+        var finished: Bool { result != nil }
+        /// Lets the fixture go on (one byte, then EOF) and waits for the trace's end.
+        func release() throws -> RunResult {
+            var b: UInt8 = UInt8(ascii: "x")
+            _ = write(pipe.fileHandleForWriting.fileDescriptor, &b, 1)
+            try pipe.fileHandleForWriting.close()
+            XCTAssertEqual(done.wait(timeout: .now() + 130), .success, "the trace ended")
+            return try XCTUnwrap(result).get()
+        }
+    }
+
+    func spans(named name: String, in url: URL) -> Int {
+        ((try? jsonLines(url)) ?? []).filter { $0["name"] as? String == name }.count
+    }
+
+    /// The spans of the calls made so far reach the receiver while the traced program still runs
+    /// (it waits on a pipe that is only written once they are there), and match the file.
+    func testTraceStreamsSpansToTheEndpointWhileTheProgramRuns() throws {
+        let got = dir.appendingPathComponent("got.jsonl")
+        let (url, _) = try startReceiver("ok", out: got)
+        let out = dir.appendingPathComponent("t.jsonl")
+        let held = HeldTrace(["trace", "-o", out.path, "--otlp-endpoint", url, "--", try fixture("otlp_stream").path, "25", "5"])
+        let arrived = eventually(timeout: 20) { spans(named: "getppid", in: got) >= 25 }
+        XCTAssertTrue(arrived, "the getppid spans arrived while the program waits")
+        XCTAssertFalse(held.finished, "the trace was still running when they arrived")
+        XCTAssertEqual(spans(named: "getuid", in: got), 0, "nothing after the wait yet")
+        let r = try held.release()
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("stackcross trace: sent "), r.stderr)
+        traceClockOffset = try headerOffset(out)
+        let rs = try records(out)
+        XCTAssertEqual(Self.syscalls(rs).filter { $0.name == "getppid" }.count, 25)
+        XCTAssertEqual(Self.syscalls(rs).filter { $0.name == "getuid" }.count, 5)
+        let all = try jsonLines(got)
+        try checkSpans(all, against: rs)
+        XCTAssertEqual(spans(named: "getuid", in: got), 5)
+        XCTAssertGreaterThanOrEqual(try jsonLines(URL(fileURLWithPath: got.path + ".requests")).count, 2, "sent in parts")
+    }
+
+    /// The tracer unblocks SIGALRM for its flush tick, but the program runs with the mask it was given.
+    func testTracedProgramKeepsTheCallersSignalMask() throws {
+        let r = try InspectorTests.run("/usr/bin/env", Self.withSIGALRMBlocked + ["trace", "-o", "/dev/null", "--", "/bin/grep", "SigBlk", "/proc/self/status"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "SigBlk:\t0000000000002000", "SIGALRM (14) stays blocked in the program")
+    }
+
+    /// The endpoint dies mid-trace: the trace runs to its end, the file is whole, stderr says how many
+    /// spans were not sent, exit 1.
+    func testTraceStreamingToAnEndpointThatDiesMidTraceKeepsTheFileAndFails() throws {
+        let got = dir.appendingPathComponent("got.jsonl")
+        let (url, receiver) = try startReceiver("ok", out: got)
+        let out = dir.appendingPathComponent("t.jsonl")
+        let held = HeldTrace(["trace", "-o", out.path, "--otlp-endpoint", url, "--", try fixture("otlp_stream").path, "25", "5"])
+        XCTAssertTrue(eventually(timeout: 20) { spans(named: "getppid", in: got) >= 25 })
+        kill(receiver.processIdentifier, SIGKILL)
+        receiver.waitUntilExit()
+        let r = try held.release()
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("cannot connect: Connection refused"), r.stderr)
+        XCTAssertTrue(r.stderr.range(of: #"\d+ of \d+ spans not sent"#, options: .regularExpression) != nil, r.stderr)
+        XCTAssertTrue(r.stderr.contains("is complete"), r.stderr)
+        let calls = Self.syscalls(try records(out))
+        XCTAssertEqual(calls.filter { $0.name == "getuid" }.count, 5, "the file has the calls after the endpoint died")
+        XCTAssertEqual(calls.filter { $0.name == "getppid" }.count, 25)
+        XCTAssertEqual(spans(named: "getuid", in: got), 0)
+    }
+
+    func testTraceStreamingRetriesA503AndThenSendsEverySpan() throws {
+        let got = dir.appendingPathComponent("got.jsonl")
+        let (url, _) = try startReceiver("503then200", out: got)
+        let out = dir.appendingPathComponent("t.jsonl")
+        let r = try stackcross(["trace", "-f", "--stack", "-o", out.path, "--otlp-endpoint", url, "--", try fixture("trace_forkexec").path], timeout: 120)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let requests = try jsonLines(URL(fileURLWithPath: got.path + ".requests"))
+        XCTAssertEqual(requests.first?["answered"] as? Int, 503)
+        XCTAssertEqual(requests.dropFirst().map { $0["answered"] as? Int }, Array(repeating: 200, count: requests.count - 1))
+        XCTAssertEqual(requests.first?["bytes"] as? Int, requests.dropFirst().first?["bytes"] as? Int, "the same batch was sent again")
+        traceClockOffset = try headerOffset(out)
+        try checkSpans(try jsonLines(got), against: try records(out))
+    }
+
+    /// An endpoint slower than the trace: batches are dropped (counted, reported, exit 1) rather than
+    /// the tracee slowed; the file has every call. Sent one by one, 40 batches would take 40 s here;
+    /// this way the trace plus the drain of the 8 queued batches.
+    func testTraceStreamingToASlowEndpointDropsBatchesInsteadOfSlowingTheTrace() throws {
+        let got = dir.appendingPathComponent("got.jsonl")
+        let (url, _) = try startReceiver("slow:1", out: got)
+        let out = dir.appendingPathComponent("t.jsonl")
+        let started = Date()
+        let r = try stackcross(["trace", "-o", out.path, "--no-crossings", "--otlp-endpoint", url, "--",
+                                try fixture("otlp_stream").path, "40000", "0"], timeout: 120)
+        let took = Date().timeIntervalSince(started)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("because the endpoint was slower than the trace"), r.stderr)
+        XCTAssertLessThan(took, 35, "the trace did not wait for the endpoint (40 batches one by one: 40 s or more)")
+        XCTAssertEqual(Self.syscalls(try records(out)).filter { $0.name == "getppid" }.count, 40000, "the file has every call")
+        // What arrived and what is reported lost add up to every span made.
+        let re = try NSRegularExpression(pattern: #"(\d+) of (\d+) spans not sent"#)
+        let m = try XCTUnwrap(re.firstMatch(in: r.stderr, range: NSRange(r.stderr.startIndex..., in: r.stderr)), r.stderr)
+        let number = { (i: Int) in Int((r.stderr as NSString).substring(with: m.range(at: i)))! }
+        XCTAssertEqual(try jsonLines(got).count + number(1), number(2))
+        XCTAssertGreaterThan(number(1), 0)
     }
 
     // MARK: Perfetto

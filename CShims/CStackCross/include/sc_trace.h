@@ -12,6 +12,9 @@ pid_t sc_waitpid_interruptible(pid_t pid, int *status, int flags);
 int sc_install_tracer_signals(int alarm_interval_ms);
 // Restores the default dispositions and stops the timer.
 void sc_restore_tracer_signals(void);
+// In a child forked by the tracer thread, before exec: the signal mask stackcross was started with
+// (the tracer thread unblocks SIGALRM for its flush tick; the program must not inherit that).
+void sc_tracer_child_sigmask(void);
 // The first of SIGINT/SIGTERM/SIGHUP caught since the last call (then cleared), or 0.
 int sc_tracer_take_stop_signal(void);
 
