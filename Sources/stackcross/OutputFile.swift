@@ -5,7 +5,8 @@ extension OutputFile {
     /// `-o FILE` when given, else stdout; a file that cannot be opened is the command's runtime failure.
     /// With `zstdByName`, a FILE ending in `.zst` is written as a zstd stream; `append`: strace's -A.
     static func open(_ path: String?, command: String, zstdByName: Bool = false, append: Bool = false) throws -> OutputFile {
-        guard let path else { return standardOutput }
+        // "-" is stdout, as it is stdin for `report -` and `check -`.
+        guard let path, path != "-" else { return standardOutput }
         do { return try OutputFile(path, zstd: zstdByName && isZstdName(path), append: append) } catch { throw RuntimeFailure("\(command): \(error)") }
     }
 

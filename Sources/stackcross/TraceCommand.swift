@@ -278,6 +278,7 @@ struct TraceCommand: ParsableCommand {
         for e in environment where e.isEmpty || e.hasPrefix("=") { throw ValidationError("-E: not VAR or VAR=VAL: '\(e)'") }
         if let f = outputFormat, !["jsonl", "text"].contains(f) { throw ValidationError("--output-format: '\(f)' is not jsonl or text") }
         if outputFormat != nil && output == nil { throw ValidationError("--output-format needs -o FILE") }
+        if follow >= 2 && output == "-" { throw ValidationError("-ff needs -o PREFIX: one file per process, PREFIX.PID (not -)") }
         if let d = decodePids, !["comm", "none"].contains(d) { throw ValidationError("--decode-pids: '\(d)' is not supported (comm or none)") }
         if let x = stringsInHex, !["none", "non-ascii", "all"].contains(x) {
             throw ValidationError("--strings-in-hex: '\(x)' is not none, non-ascii or all")

@@ -79,4 +79,18 @@ final class CLIFrictionTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(plain.stdout, text.stdout)
         XCTAssertTrue(plain.stdout.contains("[pid  4000] write(1, "), plain.stdout)
     }
+
+    /// `-o -` is stdout (the records, ready for `report -`), never a file named "-".
+    func testDashOutputIsStandardOutput() throws {
+        let dash = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("-")
+        try? FileManager.default.removeItem(at: dash)
+        let t = try stackcross(["trace", "-o", "-", "--", "/bin/true"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertTrue(t.stdout.hasPrefix(#"{"type":"header","schema":"stackcross.trace/2""#), String(t.stdout.prefix(200)))
+        XCTAssertTrue(t.stdout.contains(#""name":"exit_group""#))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dash.path), "trace -o - wrote a file named -")
+        let ff = try stackcross(["trace", "-ff", "-o", "-", "--", "/bin/true"])
+        XCTAssertEqual(ff.status, 64, ff.stderr)
+        XCTAssertTrue(ff.stderr.contains("-ff needs -o PREFIX"), ff.stderr)
+    }
 }

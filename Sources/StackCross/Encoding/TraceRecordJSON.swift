@@ -7,17 +7,6 @@ public enum TraceRecordJSON {
         appending(to: buffer) { write(record, &$0) }
     }
 
-    /// `appendLine(.syscall(record), to:)` without wrapping the record in a TraceRecord (a copy of
-    /// about a kilobyte per traced call).
-    public static func appendLine(syscall record: SyscallRecord, to buffer: JSONLineBuffer) {
-        appending(to: buffer) { w in
-            w.open()
-            w.field("type", string: "syscall")
-            syscall(record, &w)
-            endLine(&w)
-        }
-    }
-
     @inline(__always)
     static func appending(to buffer: JSONLineBuffer, _ body: (inout JSONBytes) -> Void) {
         var w = JSONBytes(p: buffer.base, n: buffer.count, cap: buffer.capacity)
@@ -138,16 +127,22 @@ public enum TraceRecordJSON {
     /// Room for `registers`: the key texts (under 16 bytes each) and 16 hex digits per register.
     static let registersMaxBytes = 27 * (16 + 16) + 4
 
-    static func frames(_ frames: [Frame], _ w: inout JSONBytes) {
+    /// One frame writer for every frame list: with `moduleIds` (an interned stack record) a frame names
+    /// its module by id and its build-id lives in the module record; without, the path and build-id inline.
+    static func frames(_ frames: [Frame], moduleIds: [Int?]? = nil, _ w: inout JSONBytes) {
         w.openArray()
-        for f in frames {
+        for (i, f) in frames.enumerated() {
             w.open()
             w.hexField("pc", f.pc)
             if let s = f.symbol { w.field("symbol", string: s) }
             if let v = f.offset { w.field("offset", uint: v) }
             if let v = f.length { w.field("length", uint: v) }
-            if let s = f.module { w.field("module", string: s) }
-            if let s = f.buildId { w.field("buildId", string: s) }
+            if let ids = moduleIds {
+                if let m = ids[i] { w.field("module", int: Int64(m)) } else if let b = f.buildId { w.field("buildId", string: b) }
+            } else {
+                if let s = f.module { w.field("module", string: s) }
+                if let s = f.buildId { w.field("buildId", string: s) }
+            }
             if let s = f.file { w.field("file", string: s) }
             if let v = f.line { w.field("line", int: Int64(v)) }
             if let b = f.inlined { w.field("inlined", bool: b) }

@@ -122,9 +122,9 @@ public final class TraceResolver {
             if p.regs.isEmpty {
                 regs = g
             } else {
-                var v = g.values
-                for (i, x) in p.regs { v[i] = x }
-                regs = Registers(values: v)
+                var r = g
+                for (i, x) in p.regs { r[index: i] = x }
+                regs = r
             }
         } else if p.regs.count == 27 {
             var v = [UInt64](repeating: 0, count: 27)

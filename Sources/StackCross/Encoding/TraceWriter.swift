@@ -270,10 +270,9 @@ public final class TraceWriter {
 
     func registerDelta(from a: Registers, to b: Registers, _ w: inout JSONBytes) {
         w.open()
-        let av = a.values, bv = b.values
-        for i in 0..<27 where av[i] != bv[i] {
-            w.key(Self.registerKeys[i])
-            w.hex(bv[i])
+        for i in 0..<27 {
+            let v = b[index: i]
+            if v != a[index: i] { w.key(Self.registerKeys[i]); w.hex(v) }
         }
         w.close()
     }
@@ -357,22 +356,7 @@ public final class TraceWriter {
         TraceRecordJSON.appending(to: buffer) { w in
             w.open()
             w.field("type", string: "stack"); w.field("id", int: Int64(id))
-            w.key("frames"); w.openArray()
-            for (f, m) in zip(frames, moduleIds) {
-                w.open()
-                w.hexField("pc", f.pc)
-                if let s = f.symbol { w.field("symbol", string: s) }
-                if let v = f.offset { w.field("offset", uint: v) }
-                if let v = f.length { w.field("length", uint: v) }
-                if let m { w.field("module", int: Int64(m)) } else if let b = f.buildId { w.field("buildId", string: b) }
-                if let s = f.file { w.field("file", string: s) }
-                if let v = f.line { w.field("line", int: Int64(v)) }
-                if let b = f.inlined { w.field("inlined", bool: b) }
-                if let b = f.isActivation { w.field("isActivation", bool: b) }
-                if let s = f.note { w.field("note", string: s) }
-                w.close()
-            }
-            w.closeArray()
+            w.key("frames"); TraceRecordJSON.frames(frames, moduleIds: moduleIds, &w)
             TraceRecordJSON.endLine(&w)
         }
         return id

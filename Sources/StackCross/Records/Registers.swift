@@ -36,6 +36,75 @@ public struct Registers: Codable, Hashable, Sendable {
          rip, cs, eflags, rsp, ss, fsBase, gsBase, ds, es, fs, gs].map(\.rawValue)
     }
 
+    /// The value at user_regs_struct index `i` (0..<27), without building the 27-element array
+    /// (register deltas are written and read on every stop).
+    public subscript(index i: Int) -> UInt64 {
+        get {
+            switch i {
+            case 0: return r15.rawValue
+            case 1: return r14.rawValue
+            case 2: return r13.rawValue
+            case 3: return r12.rawValue
+            case 4: return rbp.rawValue
+            case 5: return rbx.rawValue
+            case 6: return r11.rawValue
+            case 7: return r10.rawValue
+            case 8: return r9.rawValue
+            case 9: return r8.rawValue
+            case 10: return rax.rawValue
+            case 11: return rcx.rawValue
+            case 12: return rdx.rawValue
+            case 13: return rsi.rawValue
+            case 14: return rdi.rawValue
+            case 15: return origRax.rawValue
+            case 16: return rip.rawValue
+            case 17: return cs.rawValue
+            case 18: return eflags.rawValue
+            case 19: return rsp.rawValue
+            case 20: return ss.rawValue
+            case 21: return fsBase.rawValue
+            case 22: return gsBase.rawValue
+            case 23: return ds.rawValue
+            case 24: return es.rawValue
+            case 25: return fs.rawValue
+            case 26: return gs.rawValue
+            default: preconditionFailure("user_regs_struct has 27 fields")
+            }
+        }
+        set {
+            switch i {
+            case 0: r15 = Address(newValue)
+            case 1: r14 = Address(newValue)
+            case 2: r13 = Address(newValue)
+            case 3: r12 = Address(newValue)
+            case 4: rbp = Address(newValue)
+            case 5: rbx = Address(newValue)
+            case 6: r11 = Address(newValue)
+            case 7: r10 = Address(newValue)
+            case 8: r9 = Address(newValue)
+            case 9: r8 = Address(newValue)
+            case 10: rax = Address(newValue)
+            case 11: rcx = Address(newValue)
+            case 12: rdx = Address(newValue)
+            case 13: rsi = Address(newValue)
+            case 14: rdi = Address(newValue)
+            case 15: origRax = Address(newValue)
+            case 16: rip = Address(newValue)
+            case 17: cs = Address(newValue)
+            case 18: eflags = Address(newValue)
+            case 19: rsp = Address(newValue)
+            case 20: ss = Address(newValue)
+            case 21: fsBase = Address(newValue)
+            case 22: gsBase = Address(newValue)
+            case 23: ds = Address(newValue)
+            case 24: es = Address(newValue)
+            case 25: fs = Address(newValue)
+            case 26: gs = Address(newValue)
+            default: preconditionFailure("user_regs_struct has 27 fields")
+            }
+        }
+    }
+
     /// The registers that carry a syscall's six arguments under `abi`, as the kernel reads them.
     public func syscallArguments(_ abi: SyscallABI) -> [Address] {
         abi == .i386 ? [rbx, rcx, rdx, rsi, rdi, rbp] : [rdi, rsi, rdx, r10, r8, r9]

@@ -69,10 +69,10 @@ public final class CrossingCheckTally: CrossingAudit, ReportExporter {
     public func format(file: String) -> String {
         var out = ""
         let width = max(24, order.map(\.count).max() ?? 0)
-        out += "check".padding(width) + "   passed   failed\n"
+        out += "check".rightPadded(width) + "   passed   failed\n"
         for name in order {
             let t = totals[name]!
-            out += name.padding(width) + " " + String(t.passed).leftPadded(8) + " " + String(t.failed).leftPadded(8) + "\n"
+            out += name.rightPadded(width) + " " + String(t.passed).leftPadded(8) + " " + String(t.failed).leftPadded(8) + "\n"
         }
         out += "\(file): \(judgedCount) crossings judged again in \(records) records; "
         out += differenceCount == 0 ? "every verdict agrees with the recorded one\n"
@@ -83,9 +83,4 @@ public final class CrossingCheckTally: CrossingAudit, ReportExporter {
         if differenceCount > differences.count { out += "  … and \(differenceCount - differences.count) more\n" }
         return out
     }
-}
-
-extension String {
-    func padding(_ n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
-    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
 }

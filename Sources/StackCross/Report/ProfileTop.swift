@@ -37,14 +37,14 @@ public final class ProfileTopView: ProfileConsumer {
     /// The table of the interval since the last call (then the interval starts again); `elapsed` in seconds.
     public func table(elapsed: Double, title: String) -> String {
         var out = SyscallDecoder.escaped(title) + " · \(String(format: "%.0f", elapsed)) s · \(samplesNow) samples this second, \(samplesTotal) in all\n"
-        out += pad("%NOW", 6) + pad("NOW", 7) + pad("TOTAL", 9) + pad("THREADS", 8) + " " + padRight("STATES", 14) + " STACK (user innermost first | kernel)\n"
+        out += "%NOW".leftPadded(6) + "NOW".leftPadded(7) + "TOTAL".leftPadded(9) + "THREADS".leftPadded(8) + " " + "STATES".rightPadded(14) + " STACK (user innermost first | kernel)\n"
         let top = rows.sorted { ($0.value.now, $0.value.total, $1.key) > ($1.value.now, $1.value.total, $0.key) }.prefix(lines)
         for (key, r) in top {
             let pct = samplesNow > 0 ? Double(r.now) * 100 / Double(samplesNow) : 0
             let states = r.states.keys.sorted().map { "\($0):\(r.states[$0]!)" }.joined(separator: " ")
             let stack = shown[key] ?? ""
-            var line = pad(String(format: "%.1f", pct), 6) + pad(String(r.now), 7) + pad(String(r.total), 9)
-                + pad(String(r.threads.count), 8) + " " + padRight(SyscallDecoder.escaped(states), 14) + " " + stack
+            var line = String(format: "%.1f", pct).leftPadded(6) + String(r.now).leftPadded(7) + String(r.total).leftPadded(9)
+                + String(r.threads.count).leftPadded(8) + " " + SyscallDecoder.escaped(states).rightPadded(14) + " " + stack
             if line.count > width { line = String(line.prefix(width - 1)) + "…" }
             out += line + "\n"
         }
@@ -53,6 +53,4 @@ public final class ProfileTopView: ProfileConsumer {
         return out
     }
 
-    private func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
-    private func padRight(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
 }

@@ -86,14 +86,13 @@ public final class SummaryExporter: ReportExporter {
             out.write("checks: none recorded (\(totals.crossings) crossings)\n")
         } else {
             let width = max(5, checks.map { $0.0.count }.max() ?? 5)
-            func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
             out.write("check" + String(repeating: " ", count: width - 5) + "     passed     failed\n")
             var p = 0, f = 0
             for (name, t) in checks {
-                out.write(name + String(repeating: " ", count: width - name.count) + " " + pad(String(t.passed), 10) + " " + pad(String(t.failed), 10) + "\n")
+                out.write(name.rightPadded(width) + " " + String(t.passed).leftPadded(10) + " " + String(t.failed).leftPadded(10) + "\n")
                 p += t.passed; f += t.failed
             }
-            out.write("total" + String(repeating: " ", count: width - 5) + " " + pad(String(p), 10) + " " + pad(String(f), 10) + "\n")
+            out.write("total".rightPadded(width) + " " + String(p).leftPadded(10) + " " + String(f).leftPadded(10) + "\n")
             out.write("crossings: \(totals.crossings), with a failed check: \(totals.failedCrossings)\n")
         }
         out.write("\nrecords: " + totals.orderedRecordCounts.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + "\n")

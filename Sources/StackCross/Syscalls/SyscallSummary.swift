@@ -180,8 +180,7 @@ public struct SyscallSummary: Sendable, Equatable {
                 if i > 0 { s += " " }
                 let last = i == columns.count - 1
                 // The name is the one left-aligned column, not padded when last.
-                s += c == .name ? (last ? cells[i] : cells[i] + String(repeating: " ", count: max(0, widths[i] - cells[i].count)))
-                    : Self.pad(cells[i], widths[i])
+                s += c == .name ? (last ? cells[i] : cells[i].rightPadded(widths[i])) : cells[i].leftPadded(widths[i])
             }
             return s
         }
@@ -214,13 +213,9 @@ public struct SyscallSummary: Sendable, Equatable {
     /// The default table's line for a row (`%6.2f %11.6f %11lu %9u %9.u %s`).
     public static func line(_ r: Row, of totalNs: UInt64) -> String {
         let pct = totalNs == 0 ? 0 : Double(r.totalNs) * 100 / Double(totalNs)
-        return pad(fixed(pct, 2), 6) + " " + pad(fixed(Double(r.totalNs) / 1e9, 6), 11) + " "
-            + pad(String(r.usecsPerCall), 11) + " " + pad(String(r.calls), 9) + " "
-            + pad(r.errors == 0 ? "" : String(r.errors), 9) + " " + r.name
-    }
-
-    static func pad(_ s: String, _ width: Int) -> String {
-        s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
+        return fixed(pct, 2).leftPadded(6) + " " + fixed(Double(r.totalNs) / 1e9, 6).leftPadded(11) + " "
+            + String(r.usecsPerCall).leftPadded(11) + " " + String(r.calls).leftPadded(9) + " "
+            + (r.errors == 0 ? "" : String(r.errors)).leftPadded(9) + " " + r.name
     }
 
     /// printf("%.Nf") without Foundation: rounds half away from zero.
