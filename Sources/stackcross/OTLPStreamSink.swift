@@ -34,6 +34,7 @@ final class OTLPStreamSink: TraceSink {
     static func nowNs() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
     var wantsCrossings: Bool { downstream.wantsCrossings }
+    var crossingDetail: CrossingDetail { downstream.crossingDetail }
     var wantsText: Bool { downstream.wantsText }
     var writeFailure: String? { downstream.writeFailure }
 

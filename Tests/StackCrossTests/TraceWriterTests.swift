@@ -238,4 +238,32 @@ final class TraceWriterTests: XCTestCase {
         TraceWriter(options: all).syscall(rec, observed: nil, to: b2)
         XCTAssertTrue(String(decoding: b2.bytes, as: UTF8.self).contains(#""checks":[{"name":"a","ok":true"#))
     }
+
+    /// The compact judge (what `trace -o` records) spells out only failures and counts the rest: on random
+    /// observations (most checks fail on them, some hold) it gives exactly the full judge's failures and count.
+    func testCompactJudgeIsTheFullJudgeReduced() {
+        let model = KernelStackModel(config: .default)
+        var judged = 0, failures = 0, passes = 0
+        for seed in 1...3 as ClosedRange<UInt64> {
+            for (_, so, go) in Self.trace(seed: seed, count: 400) {
+                let pairs: [(Crossing?, Crossing?)] = [
+                    so.map { (model.crossing(for: $0), model.crossing(for: $0, detail: .failures)) } ?? (nil, nil),
+                    go.map { (model.crossing(for: $0), model.crossing(for: $0, detail: .failures)) } ?? (nil, nil),
+                ]
+                for case let (full?, compact?) in pairs {
+                    judged += 1
+                    XCTAssertEqual(compact.checks, full.failedChecks)
+                    XCTAssertEqual(compact.passed, full.checks.filter(\.ok).count)
+                    XCTAssertEqual(compact.checkCount, full.checkCount)
+                    XCTAssertEqual(compact.entry, full.entry)
+                    XCTAssertEqual(compact.phase, full.phase)
+                    failures += compact.checks.count
+                    passes += compact.passed ?? 0
+                }
+            }
+        }
+        XCTAssertGreaterThan(judged, 500)
+        XCTAssertGreaterThan(failures, 100, "the random observations must exercise failing checks")
+        XCTAssertGreaterThan(passes, 1000)
+    }
 }

@@ -5,6 +5,8 @@ import StackCross
 public protocol TraceSink: AnyObject {
     /// Whether syscall records should carry the model's crossing (the checks cost time per call).
     var wantsCrossings: Bool { get }
+    /// How much of each verdict the sink needs: a compact verdict only counts the checks that held.
+    var crossingDetail: CrossingDetail { get }
     /// Whether the sink shows strace-like text: the engine then also renders return values (fd paths
     /// need the stopped tracee) and siginfo fields for it.
     var wantsText: Bool { get }
@@ -29,6 +31,7 @@ public protocol TraceSink: AnyObject {
 
 extension TraceSink {
     public var wantsCrossings: Bool { true }
+    public var crossingDetail: CrossingDetail { .all }
     public var writeFailure: String? { nil }
 }
 

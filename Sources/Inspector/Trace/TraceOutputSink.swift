@@ -91,6 +91,7 @@ public final class TraceOutput: TraceSink {
     public var wantsText: Bool { mode == .lines }
     /// Only the JSON records carry crossings (lines and the summary never show them), unless --no-crossings.
     public let wantsCrossings: Bool
+    public var crossingDetail: CrossingDetail { writer.options.checksAll ? .all : .failures }
 
     public func syscallEntered(_ record: SyscallRecord) {
         // -P/status=/trace-fds=: the line waits for the exit, which decides (strace's staged output).

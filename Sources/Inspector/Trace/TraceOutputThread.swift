@@ -37,6 +37,7 @@ final class TraceOutputThread: @unchecked Sendable {
     private lazy var model: KernelStackModel = models.model
     /// Whether records carry crossings (JSON does; lines and -c do not show them).
     let judgeCrossings: Bool
+    let crossingDetail: CrossingDetail
 
     private let cond = NSCondition()
     private var queue: [[TraceWork]] = []
@@ -56,6 +57,7 @@ final class TraceOutputThread: @unchecked Sendable {
         self.sink = sink
         self.models = model
         self.judgeCrossings = sink.wantsCrossings
+        self.crossingDetail = sink.crossingDetail
         batch.reserveCapacity(Self.batchSize)
     }
 
@@ -141,14 +143,14 @@ final class TraceOutputThread: @unchecked Sendable {
             // file sees the same input. The crossing goes into the box for the write and out again right
             // after: its checks are then freed while they are hot, and the record is not copied.
             let observed = SyscallObservations(entry: call.entry?.recorded(), exit: call.exit?.recorded())
-            call.record.crossing = model.crossing(for: observed)
+            call.record.crossing = model.crossing(for: observed, detail: crossingDetail)
             sink.syscallExited(call.record, observed: observed)
             call.record.crossing = nil
         case .signal(var rec, let fields, let stops):
             var observed: SignalObservations?
             if let stops, judgeCrossings {
                 let o = SignalObservations(delivery: stops.delivery.recorded(), handlerEntry: stops.handlerEntry?.recorded())
-                rec.crossing = model.crossing(for: o)
+                rec.crossing = model.crossing(for: o, detail: crossingDetail)
                 observed = o
             }
             sink.signal(rec, observed: observed, siginfoFields: fields)

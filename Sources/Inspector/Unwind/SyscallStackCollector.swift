@@ -219,6 +219,7 @@ public final class SyscallStackCollector: TraceSink, TraceExtension {
     // MARK: The sink (output thread, in stop order)
 
     public var wantsCrossings: Bool { downstream.wantsCrossings }
+    public var crossingDetail: CrossingDetail { downstream.crossingDetail }
     public var wantsText: Bool { downstream.wantsText }
 
     public func syscallEntered(_ record: SyscallRecord) { downstream.syscallEntered(record) }

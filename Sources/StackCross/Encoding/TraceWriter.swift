@@ -318,7 +318,7 @@ public final class TraceWriter {
         if options.checksAll { TraceRecordJSON.crossing(c, &w); return }
         w.open()
         w.field("entry", string: c.entry.rawValue)
-        var passed = 0
+        var passed = c.passed ?? 0
         for k in c.checks where k.ok { passed += 1 }
         w.field("passed", int: Int64(passed))
         w.key("failed"); w.openArray()

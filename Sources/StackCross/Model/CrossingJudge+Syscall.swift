@@ -36,6 +36,11 @@ extension CrossingJudge {
     /// Expected lists `slot=prediction` pairs then `(note)`; actual lists `slot=value (predicted …)` per mismatch
     /// (PtRegsView in the report parses both).
     mutating func compareRegs(_ name: String, _ predicted: [(PtRegsSlot, SlotExpectation)], note: String) {
+        // A compact verdict needs only whether every slot holds: no text at all.
+        if detail == .failures, predicted.allSatisfy({ $0.1.holds($0.0.value(in: regs).rawValue) }) {
+            verdict.passed += 1
+            return
+        }
         // Built in place: this runs twice per traced syscall.
         var exp = TextBytes(capacity: predicted.count * 24 + note.utf8.count + 4)
         var bad = TextBytes(capacity: 0)

@@ -2,14 +2,21 @@
 struct CrossingJudge {
     let model: KernelStackModel
     let obs: StopObservation
-    var checks: [Check] = []
+    /// The verdict so far, in a box: `add` then reads the judge while it records (its texts are closures).
+    let verdict = Verdict()
     let config: KernelConfig
     let regs: Registers
     let info: SyscallInfo?
     let _frameNames: [String]
+    let detail: CrossingDetail
+    final class Verdict {
+        var checks: [Check] = []
+        /// With `.failures`: the checks that held, counted and never spelled out.
+        var passed = 0
+    }
 
-    init(model: KernelStackModel, obs: StopObservation) {
-        self.model = model; self.obs = obs
+    init(model: KernelStackModel, obs: StopObservation, detail: CrossingDetail = .all) {
+        self.model = model; self.obs = obs; self.detail = detail
         config = model.config; regs = obs.regs; info = obs.syscallInfo
         var names = (obs.kernelStack ?? []).compactMap(\.symbol)
         // A kernel stack read before the stop describes these registers only if the thread has not
@@ -20,14 +27,16 @@ struct CrossingJudge {
             if !stayed { names = [] }
         }
         _frameNames = names
-        checks.reserveCapacity(32)
+        verdict.checks.reserveCapacity(detail == .all ? 32 : 2)
     }
 
     /// One check. A record carries entry and exit checks together, so an exit stop's checks say so in
     /// their name (`exit.pt_regs`), unless it names its own family (`execve.`, `sigreturn.`, `switch.`).
-    mutating func add(_ name: String, _ ok: Bool, expected: String, actual: String) {
+    /// The texts are built only for a check that is listed: a compact verdict only counts those that hold.
+    func add(_ name: String, _ ok: Bool, expected: @autoclosure () -> String, actual: @autoclosure () -> String) {
+        if ok && detail == .failures { verdict.passed += 1; return }
         let named = obs.kind == .syscallExit && !Self.namesItsExitFamily(name) ? "exit." + name : name
-        checks.append(Check(name: named, ok: ok, expected: expected, actual: actual))
+        verdict.checks.append(Check(name: named, ok: ok, expected: expected(), actual: actual()))
     }
 
     /// Spelled out, not a loop over a list: this runs for every check of every traced exit.
@@ -213,8 +222,10 @@ struct CrossingJudge {
         case .handlerEntry: .handlerEntry
         case .snapshot: (proc?.running ?? false) ? .running : (inSyscall ? .blocked : .interrupted)
         }
-        return Crossing(entry: obs.kind == .handlerEntry ? .signal : entry, phase: phase, syscall: syscall,
-                        userRsp: regs.rsp, userStackMapping: mapping, checks: checks)
+        var crossing = Crossing(entry: obs.kind == .handlerEntry ? .signal : entry, phase: phase, syscall: syscall,
+                                userRsp: regs.rsp, userStackMapping: mapping, checks: verdict.checks)
+        if detail == .failures { crossing.passed = verdict.passed }
+        return crossing
     }
 
 }

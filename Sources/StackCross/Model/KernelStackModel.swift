@@ -21,8 +21,8 @@ public struct KernelStackModel: Sendable {
     public var layout: KernelStackLayout { KernelStackLayout(config: config) }
 
     /// The crossing a stop shows, with every check the model can make on it.
-    public func crossing(for obs: StopObservation) -> Crossing {
-        var judge = CrossingJudge(model: self, obs: obs)
+    public func crossing(for obs: StopObservation, detail: CrossingDetail = .all) -> Crossing {
+        var judge = CrossingJudge(model: self, obs: obs, detail: detail)
         return judge.run()
     }
 

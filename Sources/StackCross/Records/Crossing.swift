@@ -56,6 +56,10 @@ public enum CrossingPhase: String, Codable, Hashable, Sendable, CaseIterable {
     case running, blocked, interrupted
 }
 
+/// How much of a verdict the judge spells out: every check with its texts (views, `--checks all`), or
+/// only the failures with a count of the checks that held (the compact verdict a trace records).
+public enum CrossingDetail: Sendable { case all, failures }
+
 /// A user→kernel→user crossing: how the thread got in, and the checks that hold the model
 /// against what was seen.
 public struct Crossing: Codable, Hashable, Sendable {
@@ -75,6 +79,11 @@ public struct Crossing: Codable, Hashable, Sendable {
         self.userStackMapping = userStackMapping; self.checks = checks
     }
     public var failedChecks: [Check] { checks.filter { !$0.ok } }
+    /// Another stop's checks added to this verdict (a syscall's exit after its entry), counts included.
+    public mutating func append(_ other: Crossing) {
+        checks += other.checks
+        if passed != nil || other.passed != nil { passed = (passed ?? 0) + (other.passed ?? 0) }
+    }
     /// How many checks the crossing has, listed or (in a compact verdict) only counted.
     public var checkCount: Int { checks.count + (passed ?? 0) }
 }
