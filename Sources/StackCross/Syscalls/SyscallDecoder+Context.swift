@@ -8,6 +8,8 @@ extension SyscallDecoder {
         let limit: Int
         let stop: DecodeStop
         var captured: TraceeString?
+        /// The arguments as shown at entry (at exit), for in/out values such as `[5 => 4]`.
+        var entryArgs: [String]?
 
         init(abi: SyscallABI, name: String, args: [UInt64], memory: TraceeMemory?, limit: Int, stop: DecodeStop) {
             self.abi = abi; self.name = name; self.args = args; self.memory = memory; self.limit = limit
@@ -48,8 +50,13 @@ extension SyscallDecoder {
 
         mutating func render(_ kind: ArgKind, _ i: Int) -> String {
             let v = raw(i)
+            if kind.isOutput, stop == .entry, let s = renderSuite(kind, i) { return s }
+            if kind.isOutput, successfulReturn == nil, let e = entryArgs, i < e.count, !e[i].isEmpty,
+               [ArgKind.inOutLen, .sockOptVal].contains(kind) { return e[i] }
+            if !kind.isOutput, let s = renderSuite(kind, i) { return s }
             if kind.isOutput {
                 guard let ret = successfulReturn, v != 0, memory != nil else { return ptr(v) }
+                if let s = renderSuiteOutput(kind, i, ret: ret) { return s }
                 return renderOutput(kind, i, ret: ret) ?? ptr(v)
             }
             switch kind {
@@ -81,7 +88,7 @@ extension SyscallDecoder {
                 return memory?.fdPathBytes(Flags.atFDCWD).map { "AT_FDCWD<\(SyscallDecoder.escapePath($0))>" } ?? "AT_FDCWD"
             case .path: return cString(v, limit: SyscallDecoder.pathLimit)
             case .str: return cString(v, limit: limit)
-            case .mode: return v & 0o170000 != 0 ? Flags.fileMode(v & 0o177777) : Flags.octal(v & 0o7777)
+            case .mode: return Flags.octal(v & 0o177777)
             case .signal: return Signals.name(int32(i)) ?? String(int32(i))
             case .openFlags: return Flags.open(v & 0xFFFF_FFFF)
             case .openMode: return Flags.octal(v & 0o7777)
@@ -163,8 +170,8 @@ extension SyscallDecoder {
             case .outTimeval:
                 guard let b = read(v, 2 * wordSize) else { return nil }
                 return "{tv_sec=\(signed(b, 0, wordSize)), tv_usec=\(signed(b, wordSize, wordSize))}"
-            case .outStat: return is32 ? stat32(v) : stat64Layout(v, modeAt: 24, modeSize: 4, sizeAt: 48)
-            case .outStat64: return stat64Layout(v, modeAt: 16, modeSize: 4, sizeAt: 44)
+            case .outStat: return is32 ? stat32(v) : stat64Layout(v, modeAt: 24, modeSize: 4, rdevAt: 40, sizeAt: 48)
+            case .outStat64: return stat64Layout(v, modeAt: 16, modeSize: 4, rdevAt: 32, sizeAt: 44)
             case .outStatx: return statx(v)
             case .outFdPair:
                 guard let b = read(v, 8) else { return nil }
@@ -196,7 +203,12 @@ extension SyscallDecoder {
             case .outSockaddr:
                 // The length is in/out through the next argument's pointer.
                 guard let lb = read(raw(i + 1), 4) else { return nil }
-                return sockaddr(v, length: Int(le(lb, 0, 4)))
+                var n = Int(Int32(truncatingIfNeeded: le(lb, 0, 4)))
+                // Only as many bytes as the caller offered were written (`[2 => 25]` shows sa_family alone).
+                if let e = entryArgs, i + 1 < e.count, e[i + 1].hasPrefix("["), let before = Int(e[i + 1].dropFirst().prefix { $0 != "]" && $0 != " " }) {
+                    n = min(n, before)
+                }
+                return sockaddr(v, length: n)
             default: return nil
             }
         }
@@ -308,7 +320,8 @@ extension SyscallDecoder {
             guard addr != 0 else { return "NULL" }
             let n = time64 ? 8 : 4
             guard let b = read(addr, 2 * n) else { return ptr(addr) }
-            return "{tv_sec=\(signed(b, 0, n)), tv_nsec=\(signed(b, n, n))}"
+            // strace prints tv_nsec unsigned (an invalid one shows as it is).
+            return "{tv_sec=\(signed(b, 0, n)), tv_nsec=\(n == 8 ? String(le(b, n, n)) : String(signed(b, n, n)))}"
         }
 
         func rlimit(_ addr: UInt64) -> String {
@@ -323,9 +336,20 @@ extension SyscallDecoder {
             return "{rlim_cur=\(lim(le(b, 0, n))), rlim_max=\(lim(le(b, n, n)))}"
         }
 
-        func stat64Layout(_ addr: UInt64, modeAt: Int, modeSize: Int, sizeAt: Int) -> String? {
+        func stat64Layout(_ addr: UInt64, modeAt: Int, modeSize: Int, rdevAt: Int, sizeAt: Int) -> String? {
             guard let b = read(addr, sizeAt + 8) else { return nil }
-            return "{st_mode=\(Flags.fileMode(le(b, modeAt, modeSize))), st_size=\(signed(b, sizeAt, 8)), ...}"
+            let mode = le(b, modeAt, modeSize)
+            // strace shows a device's number instead of its size: st_rdev=makedev(0x1, 0x3).
+            let type = mode & 0o170000
+            let tail = type == 0o020000 || type == 0o060000 ? "st_rdev=\(Self.makedev(le(b, rdevAt, 8)))" : "st_size=\(signed(b, sizeAt, 8))"
+            return "{st_mode=\(Flags.fileMode(mode)), \(tail), ...}"
+        }
+
+        /// A dev_t as strace prints it: `makedev(0x1, 0x3)` (the kernel's major/minor split; `%#x`, so 0 is `0`).
+        static func makedev(_ dev: UInt64) -> String {
+            let major = (dev >> 8) & 0xFFF | (dev >> 32) & ~0xFFF, minor = dev & 0xFF | (dev >> 12) & ~0xFF
+            func hex(_ v: UInt64) -> String { v == 0 ? "0" : "0x" + String(v, radix: 16) }
+            return "makedev(\(hex(major)), \(hex(minor & 0xFFFF_FFFF)))"
         }
 
         func stat32(_ addr: UInt64) -> String? {
@@ -360,9 +384,11 @@ extension SyscallDecoder {
             guard n >= 2, let b = read(addr, n) else { return ptr(addr) }
             let family = Int64(le(b, 0, 2))
             let fam = Flags.addressFamilies.format(family)
+            if n == 2 { return "{sa_family=\(fam)}" }
             switch family {
             case 1:
-                let path = Array(b[2...])
+                // sun_path is 108 bytes, whatever length the caller passed.
+                let path = Array(b[2 ..< min(n, 110)])
                 if path.first == 0, path.count > 1 {
                     return "{sa_family=AF_UNIX, sun_path=@\(SyscallDecoder.quote(path.dropFirst()))}"
                 }

@@ -1,0 +1,276 @@
+/// Decodings of the call families strace 6.1's own tests check (Benchmarks/strace-suite.sh): named
+/// constants from strace's xlat tables, in/out lengths, int pointers, timers and socket options.
+public struct StraceTable: Sendable {
+    public let pairs: [(UInt64, String)]
+    /// strace's note for an unknown value (`KCMP_???`).
+    public let unknown: String?
+    public init(_ pairs: [(UInt64, String)], unknown: String?) { self.pairs = pairs; self.unknown = unknown }
+
+    /// printflags: `A|B|0x40`, `0x7 /* O_??? */` when no bit is known, `0` for none.
+    public func flags(_ v: UInt64) -> String {
+        FlagSet(pairs, unknown: unknown).format(v)
+    }
+
+    /// printxval: the name, else `0x7 /* X_??? */` (0 reads `0`).
+    public func value(_ v: UInt64) -> String {
+        if let n = pairs.first(where: { $0.0 == v })?.1 { return n }
+        let number = v == 0 ? "0" : "0x" + String(v, radix: 16)
+        return number + (unknown.map { " /* \($0) */" } ?? "")
+    }
+}
+
+extension SyscallDecoder {
+    /// Tables by the name ArgKind.flagsOf/.valueOf carries.
+    static let suiteTables: [String: StraceTable] = [
+        "fan_init": StraceTable(StraceXlat.fanInitFlags, unknown: "FAN_???"),
+        "fan_class": StraceTable(StraceXlat.fanClasses, unknown: "FAN_CLASS_???"),
+        "module_init": StraceTable(StraceXlat.moduleInitFlags, unknown: "MODULE_INIT_???"),
+        "fsopen": StraceTable(StraceXlat.fsopenFlags, unknown: "FSOPEN_???"),
+        "pidfd_open": StraceTable(StraceXlat.pidfdOpenFlags, unknown: "PIDFD_???"),
+        "open_cloexec": StraceTable(StraceXlat.memfdSecretFlags, unknown: "O_???"),
+        "o_flags": StraceTable([(0o4000, "O_NONBLOCK"), (0o2000000, "O_CLOEXEC")], unknown: "O_???"),
+        "mlock": StraceTable(StraceXlat.mlockFlags, unknown: "MLOCK_???"),
+        "sync_file_range": StraceTable(StraceXlat.syncFileRangeFlags, unknown: "SYNC_FILE_RANGE_???"),
+        "splice": StraceTable(StraceXlat.spliceFlags, unknown: "SPLICE_F_???"),
+        "falloc": StraceTable(StraceXlat.fallocFlags, unknown: "FALLOC_FL_???"),
+        "flock": StraceTable(StraceXlat.flockcmds, unknown: "LOCK_???"),
+        "setns": StraceTable(StraceXlat.setnsTypes, unknown: "CLONE_NEW???"),
+        "unshare": StraceTable(StraceXlat.unshareFlags, unknown: "CLONE_???"),
+        "shm": StraceTable(StraceXlat.shmFlags, unknown: "SHM_???"),
+        "landlock_ruleset": StraceTable(StraceXlat.landlockCreateRulesetFlags, unknown: "LANDLOCK_CREATE_RULESET_???"),
+        "landlock_rule": StraceTable([(1, "LANDLOCK_RULE_PATH_BENEATH")], unknown: "LANDLOCK_RULE_???"),
+        "kexec_file": StraceTable(StraceXlat.kexecFileLoadFlags, unknown: "KEXEC_FILE_???"),
+        "kcmp": StraceTable([(0, "KCMP_FILE"), (1, "KCMP_VM"), (2, "KCMP_FILES"), (3, "KCMP_FS"), (4, "KCMP_SIGHAND"),
+                             (5, "KCMP_IO"), (6, "KCMP_SYSVSEM"), (7, "KCMP_EPOLL_TFD")], unknown: "KCMP_???"),
+        "mpol": StraceTable([(0, "MPOL_DEFAULT"), (1, "MPOL_PREFERRED"), (2, "MPOL_BIND"), (3, "MPOL_INTERLEAVE"),
+                             (4, "MPOL_LOCAL"), (5, "MPOL_PREFERRED_MANY")], unknown: "MPOL_???"),
+        "mbind": StraceTable([(1, "MPOL_MF_STRICT"), (2, "MPOL_MF_MOVE"), (4, "MPOL_MF_MOVE_ALL")], unknown: "MPOL_MF_???"),
+        "get_mempolicy": StraceTable(StraceXlat.getMempolicyFlags, unknown: "MPOL_F_???"),
+        "membarrier_cmd": StraceTable(StraceXlat.membarrierCmds, unknown: "MEMBARRIER_CMD_???"),
+        "membarrier_flags": StraceTable(StraceXlat.membarrierFlags, unknown: "MEMBARRIER_CMD_FLAG_???"),
+        "perf_event_open": StraceTable(StraceXlat.perfEventOpenFlags, unknown: "PERF_FLAG_???"),
+        "pkey": StraceTable(StraceXlat.pkeyAccess, unknown: "PKEY_???"),
+        "priority": StraceTable([(0, "PRIO_PROCESS"), (1, "PRIO_PGRP"), (2, "PRIO_USER")], unknown: "PRIO_???"),
+        "epoll_ctl": StraceTable(StraceXlat.epollctls, unknown: "EPOLL_CTL_???"),
+        "epoll_flags": StraceTable(StraceXlat.epollflags, unknown: "EPOLL_???"),
+        "memfd_create": StraceTable(StraceXlat.memfdCreateFlags, unknown: "MFD_???"),
+        "sfd": StraceTable(StraceXlat.sfdFlags, unknown: "SFD_???"),
+        "tfd_create": StraceTable([(0o2000000, "TFD_CLOEXEC"), (0o4000, "TFD_NONBLOCK")], unknown: "TFD_???"),
+        "tfd_settime": StraceTable([(1, "TFD_TIMER_ABSTIME"), (2, "TFD_TIMER_CANCEL_ON_SET")], unknown: "TFD_TIMER_???"),
+        "itimer": StraceTable(StraceXlat.itimerWhich, unknown: "ITIMER_???"),
+        "xattr": StraceTable(StraceXlat.xattrflags, unknown: "XATTR_???"),
+        "clock": StraceTable(StraceXlat.clocknames, unknown: "CLOCK_???"),
+        "timer_flags": StraceTable([(1, "TIMER_ABSTIME")], unknown: "TIMER_???"),
+        "swap": StraceTable(StraceXlat.swapFlags, unknown: "SWAP_FLAG_???"),
+        "madvise": StraceTable(StraceXlat.madviseCmds, unknown: "MADV_???"),
+        "boot1": StraceTable(StraceXlat.bootflags1, unknown: "LINUX_REBOOT_MAGIC_???"),
+        "boot2": StraceTable(StraceXlat.bootflags2, unknown: "LINUX_REBOOT_MAGIC_???"),
+        "boot3": StraceTable(StraceXlat.bootflags3, unknown: "LINUX_REBOOT_CMD_???"),
+        "socketlayer": StraceTable(StraceXlat.socketlayers, unknown: "SOL_???"),
+        "sock_flags": StraceTable([(0o2000000, "SOCK_CLOEXEC"), (0o4000, "SOCK_NONBLOCK")], unknown: "SOCK_???"),
+        "mount": StraceTable(StraceXlat.mountFlags, unknown: "MS_???"),
+    ]
+
+    /// Signatures of the calls the suite's families add (consulted after `signatures`).
+    static let suiteSignatures: [String: [ArgKind]] = [
+        "fanotify_init": [.fanInitFlags, .openFlags],
+        "delete_module": [.str, .flagsOf("o_flags")], "finit_module": [.fd, .str, .flagsOf("module_init")],
+        "fsopen": [.str, .flagsOf("fsopen")], "pidfd_open": [.int, .flagsOf("pidfd_open")],
+        "userfaultfd": [.flagsOf("o_flags")], "memfd_secret": [.flagsOf("open_cloexec")],
+        "mlock2": [.ptr, .ulong, .flagsOf("mlock")],
+        "sync_file_range": [.fd, .long, .long, .flagsOf("sync_file_range")],
+        "splice": [.fd, .loff, .fd, .loff, .ulong, .flagsOf("splice")],
+        "copy_file_range": [.fd, .loff, .fd, .loff, .ulong, .uint],
+        "tee": [.fd, .fd, .ulong, .flagsOf("splice")],
+        "fallocate": [.fd, .flagsOf("falloc"), .long, .long], "flock": [.fd, .flagsOf("flock")],
+        "swapon": [.path, .swapFlags], "setns": [.fd, .flagsOf("setns")], "unshare": [.flagsOf("unshare")],
+        "shmat": [.int, .ptr, .flagsOf("shm")],
+        "landlock_create_ruleset": [.ptr, .ulong, .flagsOf("landlock_ruleset")],
+        "landlock_add_rule": [.fd, .valueOf("landlock_rule"), .ptr, .hex],
+        "kexec_file_load": [.fd, .fd, .ulong, .str, .flagsOf("kexec_file")],
+        "kexec_load": [.hex, .ulong, .ptr, .kexecFlags],
+        "reboot": [.valueOf("boot1"), .valueOf("boot2"), .valueOf("boot3"), .str],
+        "kcmp": [.int, .int, .valueOf("kcmp"), .ulong, .ulong],
+        "mbind": [.ptr, .ulong, .mpolMode, .ptr, .ulong, .flagsOf("mbind")],
+        "set_mempolicy": [.mpolMode, .ptr, .ulong],
+        "membarrier": [.valueOf("membarrier_cmd"), .flagsOf("membarrier_flags"), .int],
+        "perf_event_open": [.ptr, .int, .int, .int, .flagsOf("perf_event_open")],
+        "pkey_alloc": [.hex, .flagsOf("pkey")],
+        "getpriority": [.valueOf("priority"), .int], "setpriority": [.valueOf("priority"), .int, .int],
+        "epoll_ctl": [.fd, .valueOf("epoll_ctl"), .fd, .ptr], "epoll_create1": [.flagsOf("epoll_flags")],
+        "memfd_create": [.str, .flagsOf("memfd_create")],
+        "signalfd4": [.fd, .sigset, .ulong, .flagsOf("sfd")],
+        "timerfd_create": [.valueOf("clock"), .flagsOf("tfd_create")],
+        "timerfd_settime": [.fd, .flagsOf("tfd_settime"), .itimerspec, .outItimerspec],
+        "timerfd_gettime": [.fd, .outItimerspec],
+        "timer_settime": [.int, .flagsOf("timer_flags"), .itimerspec, .outItimerspec],
+        "timer_gettime": [.int, .outItimerspec],
+        "timer_create": [.valueOf("clock"), .ptr, .outInt],
+        "setitimer": [.valueOf("itimer"), .itimerval, .outItimerval], "getitimer": [.valueOf("itimer"), .outItimerval],
+        "clock_settime": [.clockID, .timespec], "clock_adjtime": [.clockID, .ptr],
+        "settimeofday": [.timeval, .timezone], "gettimeofday": [.outTimeval, .outTimezone],
+        "getresuid": [.outUid, .outUid, .outUid], "getresgid": [.outUid, .outUid, .outUid],
+        "getcpu": [.outUint, .outUint, .ptr],
+        "fsetxattr": [.fd, .str, .inBuffer(lenArg: 3), .ulong, .flagsOf("xattr")],
+        "setxattr": [.path, .str, .inBuffer(lenArg: 3), .ulong, .flagsOf("xattr")],
+        "lsetxattr": [.path, .str, .inBuffer(lenArg: 3), .ulong, .flagsOf("xattr")],
+        "process_madvise": [.fd, .inIovec(countArg: 2), .ulong, .valueOf("madvise"), .hex],
+        "mknod": [.path, .fileMode, .dev], "mknodat": [.dirfd, .path, .fileMode, .dev], "ustat": [.dev, .ptr],
+        "getsockopt": [.fd, .sockLevel, .sockOptName, .sockOptVal, .inOutLen],
+        "setsockopt": [.fd, .sockLevel, .sockOptName, .sockOptVal, .int],
+        "accept": [.fd, .outSockaddr, .inOutLen], "accept4": [.fd, .outSockaddr, .inOutLen, .flagsOf("sock_flags")],
+        "getsockname": [.fd, .outSockaddr, .inOutLen], "getpeername": [.fd, .outSockaddr, .inOutLen],
+        "recvfrom": [.fd, .outBuffer, .ulong, .msgFlags, .outSockaddr, .inOutLen],
+    ]
+
+    /// Options of a socket level, for getsockopt/setsockopt's third argument.
+    static func sockOptTable(level: Int32, get: Bool) -> StraceTable {
+        switch level {
+        case 1: return StraceTable(StraceXlat.sockOptions + (get ? StraceXlat.getsockOptions : []), unknown: "SO_???")
+        case 0: return StraceTable(StraceXlat.sockIpOptions + (get ? StraceXlat.getsockIpOptions : []), unknown: "IP_???")
+        case 41: return StraceTable(StraceXlat.sockIpv6Options + (get ? StraceXlat.getsockIpv6Options : []), unknown: "IPV6_???")
+        case 263: return StraceTable(StraceXlat.sockPacketOptions, unknown: "PACKET_???")
+        case 270: return StraceTable(StraceXlat.sockNetlinkOptions, unknown: "NETLINK_???")
+        case 255: return StraceTable(StraceXlat.sockRawOptions, unknown: "RAW_???")
+        case 6: return StraceTable(StraceXlat.sockTcpOptions, unknown: "TCP_???")
+        case 17: return StraceTable(StraceXlat.sockUdpOptions, unknown: "UDP_???")
+        default: return StraceTable([], unknown: nil)
+        }
+    }
+
+    /// Calls whose shown arguments depend on another argument, strace style.
+    static func suiteArguments(_ name: String, _ out: [String], args: [UInt64]) -> [String] {
+        func a(_ i: Int) -> UInt64 { i < args.count ? args[i] : 0 }
+        switch name {
+        case "mknod", "mknodat":
+            // The device number only for character and block devices.
+            let modeAt = name == "mknod" ? 1 : 2
+            let type = a(modeAt) & 0o170000
+            return type == 0o020000 || type == 0o060000 ? out : Array(out.prefix(modeAt + 1))
+        case "reboot":
+            return UInt32(truncatingIfNeeded: a(2)) == 0xA1B2_C3D4 ? out : Array(out.prefix(3))
+        case "kcmp":
+            switch UInt32(truncatingIfNeeded: a(2)) {
+            case 0: return Array(out.prefix(3)) + [String(Int32(truncatingIfNeeded: a(3))), String(Int32(truncatingIfNeeded: a(4)))]
+            case 1 ... 6: return Array(out.prefix(3))
+            case 7: return Array(out.prefix(3)) + [String(Int32(truncatingIfNeeded: a(3))), a(4) == 0 ? "NULL" : "0x" + String(a(4), radix: 16)]
+            default: return Array(out.prefix(3)) + ["0x" + String(a(3), radix: 16), "0x" + String(a(4), radix: 16)]
+            }
+        default: return out
+        }
+    }
+}
+
+extension SyscallDecoder.Context {
+    func table(_ key: String) -> StraceTable { SyscallDecoder.suiteTables[key] ?? StraceTable([], unknown: nil) }
+
+    /// The suite's argument kinds at entry (and for inputs); nil for kinds handled elsewhere.
+    mutating func renderSuite(_ kind: ArgKind, _ i: Int) -> String? {
+        let v = raw(i)
+        switch kind {
+        case .flagsOf(let key):
+            return table(key).flags(SyscallDecoder.longFlagArgs.contains(name) ? v : v & 0xFFFF_FFFF)
+        case .valueOf(let key): return table(key).value(v & 0xFFFF_FFFF)
+        case .fanInitFlags:
+            // The notification class is a 2-bit value inside the flags.
+            let cls = table("fan_class").value(v & 0xC), rest = v & 0xFFFF_FFFF & ~0xC
+            return rest == 0 ? cls : cls + "|" + StraceTable(StraceXlat.fanInitFlags, unknown: cls.contains("???") ? nil : "FAN_???").flags(rest)
+        case .kexecFlags:
+            let arch = v & 0xFFFF_0000, rest = v & ~0xFFFF_0000
+            let a = StraceTable(StraceXlat.kexecArchValues, unknown: "KEXEC_ARCH_???").value(arch)
+            return rest == 0 ? a : a + "|" + StraceTable(StraceXlat.kexecLoadFlags, unknown: "KEXEC_???").flags(rest)
+        case .mpolMode:
+            let mode = v & 0xFFFF_FFFF, flags = mode & 0xE000
+            let m = table("mpol").value(mode & ~0xE000)
+            return flags == 0 ? m : StraceTable(StraceXlat.mpolModeFlags, unknown: nil).flags(flags) + "|" + m
+        case .swapFlags:
+            // SWAP_FLAG_PREFER carries a priority in the low 15 bits.
+            let prio = v & 0x7FFF, f = v & 0xFFFF_FFFF & ~0x7FFF
+            if f & 0x8000 == 0 { return f == 0 ? String(prio) : table("swap").flags(f) + "|" + String(prio) }
+            return table("swap").flags(f) + "|" + String(prio)
+        case .fileMode:
+            let m = v & 0xFFFF
+            return m & 0o170000 != 0 ? Flags.fileMode(m) : Flags.octal(m)
+        case .dev: return SyscallDecoder.makedev(v)
+        case .sockLevel: return table("socketlayer").value(v & 0xFFFF_FFFF)
+        case .sockOptName:
+            return SyscallDecoder.sockOptTable(level: int32(1), get: name == "getsockopt").value(v & 0xFFFF_FFFF)
+        case .sockOptVal:
+            // setsockopt: an int option of at least 4 bytes shows as [value].
+            guard name == "setsockopt" else { return ptr(v) }
+            guard v != 0 else { return "NULL" }
+            guard int32(4) >= 4, let b = read(v, 4) else { return ptr(v) }
+            return "[\(Int32(truncatingIfNeeded: le(b, 0, 4)))]"
+        case .inOutLen:
+            guard v != 0 else { return "NULL" }
+            guard let b = read(v, 4) else { return ptr(v) }
+            return "[\(Int32(truncatingIfNeeded: le(b, 0, 4)))]"
+        case .loff:
+            guard v != 0 else { return "NULL" }
+            guard let b = read(v, 8) else { return ptr(v) }
+            return "[\(Int64(bitPattern: le(b, 0, 8)))]"
+        case .timeval: return timeval(v)
+        case .timezone: return timezone(v)
+        case .itimerval: return pairOf(v, size: 16) { timeval($0) }
+        case .itimerspec: return pairOf(v, size: 16) { timespec($0, time64: true) }
+        default: return nil
+        }
+    }
+
+    /// The suite's output kinds at a successful exit.
+    mutating func renderSuiteOutput(_ kind: ArgKind, _ i: Int, ret: Int64) -> String? {
+        let v = raw(i)
+        switch kind {
+        case .inOutLen:
+            guard let b = read(v, 4) else { return nil }
+            let now = Int32(truncatingIfNeeded: le(b, 0, 4))
+            if let before = entryArgs.flatMap({ i < $0.count ? $0[i] : nil }), before != "[\(now)]", before.hasPrefix("[") {
+                return "[\(before.dropFirst().dropLast()) => \(now)]"
+            }
+            return "[\(now)]"
+        case .sockOptVal:
+            // getsockopt: an int option the kernel filled as 4 bytes.
+            guard let lb = read(raw(4), 4), Int32(truncatingIfNeeded: le(lb, 0, 4)) == 4, let b = read(v, 4) else { return nil }
+            return "[\(Int32(truncatingIfNeeded: le(b, 0, 4)))]"
+        case .outInt, .outUint, .outUid:
+            guard let b = read(v, 4) else { return nil }
+            let x = le(b, 0, 4)
+            if kind == .outInt { return "[\(Int32(truncatingIfNeeded: x))]" }
+            if kind == .outUid { return "[\(SyscallDecoder.uidString(UInt32(truncatingIfNeeded: x)))]" }
+            return "[\(x)]"
+        case .outTimezone: return timezone(v)
+        case .outItimerval: return pairOf(v, size: 16) { timeval($0) }
+        case .outItimerspec: return pairOf(v, size: 16) { timespec($0, time64: true) }
+        default: return nil
+        }
+    }
+
+    func timeval(_ addr: UInt64) -> String {
+        guard addr != 0 else { return "NULL" }
+        guard let b = read(addr, 16) else { return ptr(addr) }
+        return "{tv_sec=\(signed(b, 0, 8)), tv_usec=\(le(b, 8, 8))}"
+    }
+
+    func timezone(_ addr: UInt64) -> String {
+        guard addr != 0 else { return "NULL" }
+        guard let b = read(addr, 8) else { return ptr(addr) }
+        return "{tz_minuteswest=\(signed(b, 0, 4)), tz_dsttime=\(signed(b, 4, 4))}"
+    }
+
+    /// struct itimerval / itimerspec: an interval and a value.
+    func pairOf(_ addr: UInt64, size: Int, _ show: (UInt64) -> String) -> String {
+        guard addr != 0 else { return "NULL" }
+        guard read(addr, 2 * size) != nil else { return ptr(addr) }
+        return "{it_interval=\(show(addr)), it_value=\(show(addr &+ UInt64(size)))}"
+    }
+}
+
+extension SyscallDecoder {
+    /// A dev_t strace style: `makedev(0x1, 0x7)` (glibc's major/minor split).
+    static func makedev(_ d: UInt64) -> String {
+        let major = (d >> 8) & 0xFFF | (d >> 32) & 0xFFFF_F000
+        let minor = d & 0xFF | (d >> 12) & 0xFFFF_FF00
+        func hex(_ v: UInt64) -> String { v == 0 ? "0" : "0x" + String(v, radix: 16) }
+        return "makedev(\(hex(major)), \(hex(minor)))"
+    }
+}

@@ -1,0 +1,94 @@
+import XCTest
+@testable import StackCross
+
+/// The call families of strace 6.1's tests (SyscallDecoder+Suite.swift); expected text from the
+/// tests' own .c expectations (tests/NAME.c in strace's tree).
+final class SyscallDecoderSuiteFamiliesTests: XCTestCase {
+    func nr(_ name: String) -> Int64 { Int64(SyscallTable.x86_64.number(of: name)!) }
+    func args(_ name: String, _ a: [UInt64], _ m: TraceeMemory? = nil, ret: Int64? = nil) -> [String] {
+        let entry = SyscallDecoder.decode(abi: .x86_64, nr: nr(name), args: a, memory: m, at: .entry)
+        guard let ret else { return entry.args }
+        return SyscallDecoder.decode(abi: .x86_64, nr: nr(name), args: a, memory: m, at: .exit(ret), entry: entry).args
+    }
+    func words32(_ v: [Int32]) -> [UInt8] { v.flatMap { x in (0 ..< 4).map { UInt8(truncatingIfNeeded: UInt32(bitPattern: x) >> ($0 * 8)) } } }
+    func words64(_ v: [UInt64]) -> [UInt8] { v.flatMap { x in (0 ..< 8).map { UInt8(truncatingIfNeeded: x >> ($0 * 8)) } } }
+
+    // tests/fanotify_init.c, kcmp.c, reboot.c, membarrier.c, setns.c, kexec_load.c
+    func testNamedConstantsFromStracesTables() {
+        XCTAssertEqual(args("fanotify_init", [0, 1]), ["FAN_CLASS_NOTIF", "O_WRONLY"])
+        XCTAssertEqual(args("fanotify_init", [0xC, 0]), ["0xc /* FAN_CLASS_??? */", "O_RDONLY"])
+        XCTAssertEqual(args("fanotify_init", [0xEFAC_E004, 0]), ["FAN_CLASS_CONTENT|0xeface000 /* FAN_??? */", "O_RDONLY"])
+        XCTAssertEqual(args("kcmp", [1, 2, 0xDA7A_DEAD, 3, 4]),
+                       ["1", "2", "0xda7adead /* KCMP_??? */", "0x3", "0x4"])
+        XCTAssertEqual(args("kcmp", [UInt64(bitPattern: -1), UInt64(bitPattern: -1), 1, 5, 6]), ["-1", "-1", "KCMP_VM"])
+        XCTAssertEqual(args("reboot", [0, 0, 0, 0]),
+                       ["0 /* LINUX_REBOOT_MAGIC_??? */", "0 /* LINUX_REBOOT_MAGIC_??? */", "LINUX_REBOOT_CMD_CAD_OFF"])
+        XCTAssertEqual(args("setns", [3, 0x80]), ["3", "CLONE_NEWTIME"])
+        XCTAssertEqual(args("membarrier", [3, 0xFF, UInt64(bitPattern: -1)]),
+                       ["0x3 /* MEMBARRIER_CMD_??? */", "MEMBARRIER_CMD_FLAG_CPU|0xfe", "-1"])
+        XCTAssertEqual(args("kexec_load", [0, 0, 0, 0x2A_0003]).last, "KEXEC_ARCH_SH|KEXEC_ON_CRASH|KEXEC_PRESERVE_CONTEXT")
+        XCTAssertEqual(args("getpriority", [1, 7]), ["PRIO_PGRP", "7"])
+        XCTAssertEqual(args("epoll_create1", [0o2000000]), ["EPOLL_CLOEXEC"])
+        XCTAssertEqual(args("mbind", [0, 0, 1, 0, 0, 7]).suffix(4), ["MPOL_PREFERRED", "NULL", "0", "MPOL_MF_STRICT|MPOL_MF_MOVE|MPOL_MF_MOVE_ALL"])
+    }
+
+    // tests/umask.c, chmod.c, mknod.c, ustat.c, unlinkat.c
+    func testModesDevicesAndAtFlags() {
+        XCTAssertEqual(args("chmod", [0, 4]), ["NULL", "004"])
+        XCTAssertEqual(args("mkdir", [0, 0o177777]), ["NULL", "0177777"])
+        XCTAssertEqual(SyscallDecoder.decodeReturn(abi: .x86_64, nr: nr("umask"), ret: 0o22, memory: nil), "022")
+        XCTAssertEqual(SyscallDecoder.decodeReturn(abi: .x86_64, nr: nr("umask"), ret: 0o126, memory: nil), "0126")
+        XCTAssertEqual(args("mknod", [0, 0o067777, 0xBADC_0DED]), ["NULL", "S_IFBLK|S_ISUID|S_ISGID|S_ISVTX|0777", "makedev(0xc0d, 0xbaded)"])
+        XCTAssertEqual(args("mknod", [0, 0o020024, 0x107]), ["NULL", "S_IFCHR|024", "makedev(0x1, 0x7)"])
+        XCTAssertEqual(args("mknod", [0, 0, 0xBADC0DED]), ["NULL", "000"])
+        XCTAssertEqual(args("ustat", [0xFFFF_FFFF, 0]), ["makedev(0xfff, 0xfffff)", "NULL"])
+        XCTAssertEqual(args("unlinkat", [UInt64(bitPattern: -100), 0, 0xFFFF_FFFF]).last,
+                       "AT_SYMLINK_NOFOLLOW|AT_REMOVEDIR|AT_SYMLINK_FOLLOW|AT_NO_AUTOMOUNT|AT_EMPTY_PATH|AT_RECURSIVE|0xffff60ff")
+    }
+
+    // tests/sockopt-sol_socket.c, net-packet_mreq.c, accept.c
+    func testSocketOptionsAndInOutLengths() {
+        var m = PagedMemory()
+        m.regions[0x1000] = words32([0])   // optval
+        m.regions[0x2000] = words32([4])   // optlen after the call
+        XCTAssertEqual(args("getsockopt", [3, 1, 1, 0x1000, 0x2000], m, ret: 0), ["3", "SOL_SOCKET", "SO_DEBUG", "[0]", "[4]"])
+        XCTAssertEqual(args("setsockopt", [UInt64(bitPattern: -1), 263, 0xFFFF_FFFF, 0, 0]),
+                       ["-1", "SOL_PACKET", "0xffffffff /* PACKET_??? */", "NULL", "0"])
+        XCTAssertEqual(args("setsockopt", [3, 1, 2, 0x1000, 4], m), ["3", "SOL_SOCKET", "SO_REUSEADDR", "[0]", "4"])
+        // The length in, then out: the entry view is kept and the new value follows.
+        let entry = SyscallDecoder.decode(abi: .x86_64, nr: nr("accept"), args: [3, 0x3000, 0x4000], memory: m, at: .entry)
+        XCTAssertEqual(entry.args, ["3", "0x3000", "0x4000"])
+        var before = PagedMemory()
+        before.regions[0x4000] = words32([2])
+        let e2 = SyscallDecoder.decode(abi: .x86_64, nr: nr("accept"), args: [3, 0x3000, 0x4000], memory: before, at: .entry)
+        XCTAssertEqual(e2.args.last, "[2]")
+        var after = PagedMemory()
+        after.regions[0x4000] = words32([25])
+        after.regions[0x3000] = [1, 0] + Array("accept.socket".utf8) + [0]
+        XCTAssertEqual(SyscallDecoder.decode(abi: .x86_64, nr: nr("accept"), args: [3, 0x3000, 0x4000], memory: after,
+                                             at: .exit(5), entry: e2).args,
+                       ["3", "{sa_family=AF_UNIX}", "[2 => 25]"])
+        XCTAssertEqual(args("accept4", [3, 0, 0, 0o2000000]).last, "SOCK_CLOEXEC")
+    }
+
+    // tests/xetitimer.c, timer_xettime.c, timer_create.c, xettimeofday.c, nanosleep.c, getresuid.c, splice.c
+    func testTimersAndIntPointers() {
+        var m = PagedMemory()
+        m.regions[0x1000] = words64([789985, 789986, 789987, 789988])
+        let itv = "{it_interval={tv_sec=789985, tv_usec=789986}, it_value={tv_sec=789987, tv_usec=789988}}"
+        XCTAssertEqual(args("setitimer", [0, 0x1000, 0], m), ["ITIMER_REAL", itv, "NULL"])
+        XCTAssertEqual(args("getitimer", [0xDEAD_BEEF, 0x1000], m, ret: -22), ["0xdeadbeef /* ITIMER_??? */", "0x1000"])
+        XCTAssertEqual(args("getitimer", [0, 0x1000], m, ret: 0), ["ITIMER_REAL", itv])
+        XCTAssertEqual(args("timer_settime", [0, 1, 0x1000, 0], m),
+                       ["0", "TIMER_ABSTIME", "{it_interval={tv_sec=789985, tv_nsec=789986}, it_value={tv_sec=789987, tv_nsec=789988}}", "NULL"])
+        m.regions[0x2000] = words64([UInt64.max, UInt64.max])
+        XCTAssertEqual(args("nanosleep", [0x2000, 0], m).first, "{tv_sec=-1, tv_nsec=18446744073709551615}")
+        m.regions[0x3000] = words32([2])
+        XCTAssertEqual(args("timer_create", [1, 0, 0x3000], m, ret: 0), ["CLOCK_MONOTONIC", "NULL", "[2]"])
+        XCTAssertEqual(args("getresuid", [0x3000, 0x3000, 0x3000], m, ret: 0), ["[2]", "[2]", "[2]"])
+        XCTAssertEqual(args("clock_settime", [3, 0]), ["CLOCK_THREAD_CPUTIME_ID", "NULL"])
+        m.regions[0x4000] = words64([UInt64(bitPattern: -5)])
+        XCTAssertEqual(args("splice", [UInt64(bitPattern: -1), 0x4000, 2, 0, 7, 15], m),
+                       ["-1", "[-5]", "2", "NULL", "7", "SPLICE_F_MOVE|SPLICE_F_NONBLOCK|SPLICE_F_MORE|SPLICE_F_GIFT"])
+    }
+}
