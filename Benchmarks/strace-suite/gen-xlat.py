@@ -68,9 +68,25 @@ for f in TABLES:
         print(f"    // {f}: absent", file=sys.stderr)
         continue
     pairs, missing = [], []
+    # #if/#elif/#else on other architectures' defines: keep the x86 branch (no such define holds).
+    stack = []  # (this branch taken, some branch taken)
     for line in open(path):
         line = line.split("/*")[0].strip()
-        if not line or line.startswith("#"):
+        cond = re.match(r"#(if|elif|else|endif)\b(.*)", line)
+        if cond:
+            kind, expr = cond.group(1), cond.group(2).strip()
+            holds = expr.startswith("!")
+            if kind == "if":
+                stack.append((holds, holds))
+            elif kind == "elif":
+                taken = stack[-1][1]
+                stack[-1] = (holds and not taken, taken or holds)
+            elif kind == "else":
+                stack[-1] = (not stack[-1][1], True)
+            else:
+                stack.pop()
+            continue
+        if not line or line.startswith("#") or not all(t for t, _ in stack):
             continue
         m = re.match(r"(\w+)(?:\s+(.+))?$", line)
         if not m:

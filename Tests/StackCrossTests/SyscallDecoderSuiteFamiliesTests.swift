@@ -91,4 +91,47 @@ final class SyscallDecoderSuiteFamiliesTests: XCTestCase {
         XCTAssertEqual(args("splice", [UInt64(bitPattern: -1), 0x4000, 2, 0, 7, 15], m),
                        ["-1", "[-5]", "2", "NULL", "7", "SPLICE_F_MOVE|SPLICE_F_NONBLOCK|SPLICE_F_MORE|SPLICE_F_GIFT"])
     }
+
+    // tests/so_linger.c, ip_mreq.c, so_peercred.c: struct options are not ints.
+    func testOnlyIntSocketOptionsShowAValue() {
+        var m = PagedMemory()
+        m.regions[0x1000] = words32([-15, -42])
+        XCTAssertEqual(args("setsockopt", [0, 0, 35, 0x1000, 8], m).suffix(3), ["IP_ADD_MEMBERSHIP", "0x1000", "8"])
+        XCTAssertEqual(args("setsockopt", [3, 1, 13, 0x1000, 8], m).suffix(2), ["0x1000", "8"])
+        m.regions[0x2000] = words32([12])
+        XCTAssertEqual(args("getsockopt", [3, 1, 17, 0x1000, 0x2000], m, ret: 0).suffix(3), ["SO_PEERCRED", "0x1000", "[12]"])
+        XCTAssertEqual(args("getsockopt", [4, 1, 4, 0x1000, 0x2000], m, ret: 0)[2], "SO_ERROR")
+    }
+
+    // tests/pwritev.c (-s7), printstr.c, aio.c, get_mempolicy.c, set_mempolicy.c, ustat.c, seccomp_get_action_avail.c
+    func testIovecsAioMempolicyAndNames() {
+        var m = PagedMemory()
+        m.regions[0x1000] = [0, 1, 2, 3, 4, 5, 6, 7] + [1, 2, 3, 4, 5, 6, 7]
+        m.regions[0x2000] = words64([0x1000, 8, 0x1008, 7])
+        let e = SyscallDecoder.decode(abi: .x86_64, nr: nr("pwritev"), args: [0, 0x2000, 2, 5], memory: m, stringLimit: 7, at: .entry)
+        XCTAssertEqual(e.args[1], "[{iov_base=\"\\0\\1\\2\\3\\4\\5\\6\"..., iov_len=8}, {iov_base=\"\\1\\2\\3\\4\\5\\6\\7\", iov_len=7}]")
+        m.regions[0x3000] = words64([0x1000, UInt64.max])
+        XCTAssertEqual(args("writev", [1, 0x3000, 1], m)[1].hasSuffix("iov_len=18446744073709551615}]"), true)
+        m.regions[0x4000] = words64([0x7F0F_794D_F000])
+        XCTAssertEqual(args("io_setup", [2, 0x4000], m, ret: 0), ["2", "[0x7f0f794df000]"])
+        XCTAssertEqual(args("io_submit", [0xFACE_1E55_DEAD_BEEF, 1, 0])[0], "0xface1e55deadbeef")
+        m.regions[0x5000] = words32([0])
+        XCTAssertEqual(args("get_mempolicy", [0x5000, 0, 0, 0, 2], m, ret: 0), ["[MPOL_DEFAULT]", "NULL", "0", "NULL", "MPOL_F_ADDR"])
+        XCTAssertEqual(args("set_mempolicy", [0x8000, 0, 0])[0], "MPOL_DEFAULT|MPOL_F_STATIC_NODES")
+        XCTAssertEqual(args("ustat", [0xFACE_FEED_FFFF_FFFF, 0])[0], "makedev(0xfff, 0xfffff)")
+        XCTAssertEqual(args("seccomp", [2, 0, 0])[0], "SECCOMP_GET_ACTION_AVAIL")
+        XCTAssertEqual(args("renameat2", [1, 0, 2, 0, 1]).last, "RENAME_NOREPLACE")
+        XCTAssertEqual(args("sched_get_priority_max", [2]), ["SCHED_RR"])
+        XCTAssertEqual(args("inotify_init1", [0xFF96_B77B]), ["0xff96b77b /* IN_??? */"])
+    }
+
+    // tests/net-sockaddr.c, clone3.c
+    func testShortInetAddressAndCloneArgs() {
+        var m = PagedMemory()
+        m.regions[0x1000] = [2, 0] + [UInt8](repeating: 0, count: 6) + [0xFF, 0xFF, 0xFF, 0xFF]
+        XCTAssertEqual(args("connect", [UInt64(bitPattern: -1), 0x1000, 12], m)[1],
+                       "{sa_family=AF_INET, sa_data=\"\\0\\0\\0\\0\\0\\0\\377\\377\\377\\377\"}")
+        m.regions[0x2000] = [UInt8](repeating: 0, count: 64)
+        XCTAssertEqual(args("clone3", [0x2000, 64], m)[0], "{flags=0, exit_signal=0, stack=NULL, stack_size=0}")
+    }
 }

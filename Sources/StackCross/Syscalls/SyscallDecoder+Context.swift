@@ -249,12 +249,13 @@ extension SyscallDecoder {
                 let len = Int(clamping: le(b, k * 2 * wordSize + wordSize, wordSize))
                 let valid = min(len, left)
                 left -= valid
-                let n = min(valid, max(0, limit - all.count))
+                // -s applies to each iov_base, as strace prints them one by one.
+                let n = min(valid, limit)
                 let data = read(base, n)
                 if let data { all += data }
                 if n < valid { cut = true }
                 let shownData = data.map { SyscallDecoder.quote($0, truncated: n < valid) } ?? ptr(base)
-                parts.append("{iov_base=\(shownData), iov_len=\(len)}")
+                parts.append("{iov_base=\(shownData), iov_len=\(le(b, k * 2 * wordSize + wordSize, wordSize))}")
             }
             captured = TraceeString(bytes: all, truncated: cut)
             return "[" + parts.joined(separator: ", ") + (count > shown ? ", ..." : "") + "]"
@@ -393,7 +394,7 @@ extension SyscallDecoder {
                     return "{sa_family=AF_UNIX, sun_path=@\(SyscallDecoder.quote(path.dropFirst()))}"
                 }
                 return "{sa_family=AF_UNIX, sun_path=\(SyscallDecoder.quote(path.prefix { $0 != 0 }))}"
-            case 2 where n >= 8:
+            case 2 where n >= 16:
                 let port = Int(b[2]) << 8 | Int(b[3])
                 return "{sa_family=AF_INET, sin_port=htons(\(port)), sin_addr=inet_addr(\"\(b[4]).\(b[5]).\(b[6]).\(b[7])\")}"
             case 10 where n >= 24:
@@ -423,7 +424,7 @@ extension SyscallDecoder {
             let ptrs: [(String, Int)] = [("pidfd", 8), ("child_tid", 16), ("parent_tid", 24)]
             for (n, off) in ptrs where le(b, off, 8) != 0 { s += ", \(n)=\(ptr(le(b, off, 8)))" }
             s += ", exit_signal=\(exitSignal == 0 ? "0" : Signals.displayName(Int32(truncatingIfNeeded: exitSignal)))"
-            s += ", stack=\(ptr(le(b, 40, 8))), stack_size=0x\(String(le(b, 48, 8), radix: 16))"
+            s += ", stack=\(ptr(le(b, 40, 8))), stack_size=\(le(b, 48, 8) == 0 ? "0" : "0x" + String(le(b, 48, 8), radix: 16))"
             if le(b, 56, 8) != 0 { s += ", tls=\(ptr(le(b, 56, 8)))" }
             return s + "}"
         }

@@ -68,6 +68,12 @@ extension SyscallDecoder {
         "boot3": StraceTable(StraceXlat.bootflags3, unknown: "LINUX_REBOOT_CMD_???"),
         "socketlayer": StraceTable(StraceXlat.socketlayers, unknown: "SOL_???"),
         "sock_flags": StraceTable([(0o2000000, "SOCK_CLOEXEC"), (0o4000, "SOCK_NONBLOCK")], unknown: "SOCK_???"),
+        "seccomp_op": StraceTable([(0, "SECCOMP_SET_MODE_STRICT"), (1, "SECCOMP_SET_MODE_FILTER"),
+                                   (2, "SECCOMP_GET_ACTION_AVAIL"), (3, "SECCOMP_GET_NOTIF_SIZES")], unknown: "SECCOMP_???"),
+        "rename": StraceTable([(1, "RENAME_NOREPLACE"), (2, "RENAME_EXCHANGE"), (4, "RENAME_WHITEOUT")], unknown: "RENAME_???"),
+        "inotify_init": StraceTable([(0o4000, "IN_NONBLOCK"), (0o2000000, "IN_CLOEXEC")], unknown: "IN_???"),
+        "ioprio_who": StraceTable(StraceXlat.ioprioWho, unknown: "IOPRIO_WHO_???"),
+        "sched_policy": StraceTable(StraceXlat.schedulers, unknown: "SCHED_???"),
         "mount": StraceTable(StraceXlat.mountFlags, unknown: "MS_???"),
     ]
 
@@ -88,7 +94,6 @@ extension SyscallDecoder {
         "landlock_create_ruleset": [.ptr, .ulong, .flagsOf("landlock_ruleset")],
         "landlock_add_rule": [.fd, .valueOf("landlock_rule"), .ptr, .hex],
         "kexec_file_load": [.fd, .fd, .ulong, .str, .flagsOf("kexec_file")],
-        "kexec_load": [.hex, .ulong, .ptr, .kexecFlags],
         "reboot": [.valueOf("boot1"), .valueOf("boot2"), .valueOf("boot3"), .str],
         "kcmp": [.int, .int, .valueOf("kcmp"), .ulong, .ulong],
         "mbind": [.ptr, .ulong, .mpolMode, .ptr, .ulong, .flagsOf("mbind")],
@@ -120,6 +125,23 @@ extension SyscallDecoder {
         "setsockopt": [.fd, .sockLevel, .sockOptName, .sockOptVal, .int],
         "accept": [.fd, .outSockaddr, .inOutLen], "accept4": [.fd, .outSockaddr, .inOutLen, .flagsOf("sock_flags")],
         "getsockname": [.fd, .outSockaddr, .inOutLen], "getpeername": [.fd, .outSockaddr, .inOutLen],
+        "seccomp": [.valueOf("seccomp_op"), .hex, .ptr],
+        "renameat2": [.dirfd, .path, .dirfd, .path, .flagsOf("rename")],
+        "inotify_init1": [.flagsOf("inotify_init")],
+        "ioprio_get": [.valueOf("ioprio_who"), .int], "ioprio_set": [.valueOf("ioprio_who"), .int, .int],
+        "sched_setscheduler": [.int, .valueOf("sched_policy"), .ptr],
+        "sched_get_priority_min": [.valueOf("sched_policy")], "sched_get_priority_max": [.valueOf("sched_policy")],
+        "sched_getparam": [.int, .outInt], "sched_setparam": [.int, .intPtr],
+        "get_mempolicy": [.outMpol, .ptr, .ulong, .ptr, .flagsOf("get_mempolicy")],
+        "io_setup": [.uint, .outHexWord], "io_destroy": [.hex], "io_submit": [.hex, .long, .ptr],
+        "io_cancel": [.hex, .ptr, .ptr], "io_getevents": [.hex, .long, .long, .ptr, .timespec],
+        "io_pgetevents": [.hex, .long, .long, .ptr, .timespec, .ptr],
+        "rt_sigpending": [.outSigset, .ulong], "rt_sigtimedwait": [.sigset, .ptr, .timespec, .ulong],
+        "ppoll": [.ptr, .uint, .timespec, .sigset, .ulong],
+        "futex_waitv": [.ptr, .uint, .hex, .timespec, .valueOf("clock")],
+        "mount": [.path, .path, .str, .flagsOf("mount"), .ptr],
+        "mq_open": [.str, .openFlags, .mode, .ptr],
+        "kexec_load": [.ptr, .ulong, .ptr, .kexecFlags],
         "recvfrom": [.fd, .outBuffer, .ulong, .msgFlags, .outSockaddr, .inOutLen],
     ]
 
@@ -182,7 +204,7 @@ extension SyscallDecoder.Context {
         case .mpolMode:
             let mode = v & 0xFFFF_FFFF, flags = mode & 0xE000
             let m = table("mpol").value(mode & ~0xE000)
-            return flags == 0 ? m : StraceTable(StraceXlat.mpolModeFlags, unknown: nil).flags(flags) + "|" + m
+            return flags == 0 ? m : m + "|" + StraceTable(StraceXlat.mpolModeFlags, unknown: nil).flags(flags)
         case .swapFlags:
             // SWAP_FLAG_PREFER carries a priority in the low 15 bits.
             let prio = v & 0x7FFF, f = v & 0xFFFF_FFFF & ~0x7FFF
@@ -191,7 +213,11 @@ extension SyscallDecoder.Context {
         case .fileMode:
             let m = v & 0xFFFF
             return m & 0o170000 != 0 ? Flags.fileMode(m) : Flags.octal(m)
-        case .dev: return SyscallDecoder.makedev(v)
+        case .dev: return SyscallDecoder.makedev(name == "ustat" ? v & 0xFFFF_FFFF : v)
+        case .intPtr:
+            guard v != 0 else { return "NULL" }
+            guard let b = read(v, 4) else { return ptr(v) }
+            return "[\(Int32(truncatingIfNeeded: le(b, 0, 4)))]"
         case .sockLevel: return table("socketlayer").value(v & 0xFFFF_FFFF)
         case .sockOptName:
             return SyscallDecoder.sockOptTable(level: int32(1), get: name == "getsockopt").value(v & 0xFFFF_FFFF)
@@ -199,7 +225,7 @@ extension SyscallDecoder.Context {
             // setsockopt: an int option of at least 4 bytes shows as [value].
             guard name == "setsockopt" else { return ptr(v) }
             guard v != 0 else { return "NULL" }
-            guard int32(4) >= 4, let b = read(v, 4) else { return ptr(v) }
+            guard intOption, int32(4) >= 4, let b = read(v, 4) else { return ptr(v) }
             return "[\(Int32(truncatingIfNeeded: le(b, 0, 4)))]"
         case .inOutLen:
             guard v != 0 else { return "NULL" }
@@ -230,7 +256,7 @@ extension SyscallDecoder.Context {
             return "[\(now)]"
         case .sockOptVal:
             // getsockopt: an int option the kernel filled as 4 bytes.
-            guard let lb = read(raw(4), 4), Int32(truncatingIfNeeded: le(lb, 0, 4)) == 4, let b = read(v, 4) else { return nil }
+            guard intOption, let lb = read(raw(4), 4), Int32(truncatingIfNeeded: le(lb, 0, 4)) == 4, let b = read(v, 4) else { return nil }
             return "[\(Int32(truncatingIfNeeded: le(b, 0, 4)))]"
         case .outInt, .outUint, .outUid:
             guard let b = read(v, 4) else { return nil }
@@ -239,10 +265,22 @@ extension SyscallDecoder.Context {
             if kind == .outUid { return "[\(SyscallDecoder.uidString(UInt32(truncatingIfNeeded: x)))]" }
             return "[\(x)]"
         case .outTimezone: return timezone(v)
+        case .outHexWord:
+            guard let b = read(v, 8) else { return nil }
+            return "[\(ptr(le(b, 0, 8)))]"
+        case .outMpol:
+            guard let b = read(v, 4) else { return nil }
+            return "[\(table("mpol").value(le(b, 0, 4)))]"
         case .outItimerval: return pairOf(v, size: 16) { timeval($0) }
         case .outItimerspec: return pairOf(v, size: 16) { timespec($0, time64: true) }
         default: return nil
         }
+    }
+
+    /// SOL_SOCKET options whose value is an int (not SO_LINGER, SO_PEERCRED, filters, timeouts, names).
+    var intOption: Bool {
+        guard int32(1) == 1 else { return false }
+        return ![13, 17, 20, 21, 22, 23, 24, 25, 26, 28, 31, 48, 50, 51, 52, 57, 59, 66, 67, 68].contains(int32(2))
     }
 
     func timeval(_ addr: UInt64) -> String {
