@@ -134,4 +134,23 @@ final class SyscallDecoderSuiteFamiliesTests: XCTestCase {
         m.regions[0x2000] = [UInt8](repeating: 0, count: 64)
         XCTAssertEqual(args("clone3", [0x2000, 64], m)[0], "{flags=0, exit_signal=0, stack=NULL, stack_size=0}")
     }
+
+    // tests/sendfile.c, userfaultfd.c, mknod.c, ioperm.c, sched_xetscheduler.c
+    func testSendfileOffsetsAndSmallFamilies() {
+        var before = PagedMemory()
+        before.regions[0x1000] = words64([0])
+        let e = SyscallDecoder.decode(abi: .x86_64, nr: nr("sendfile"), args: [4, 5, 0x1000, 35499], memory: before, at: .entry)
+        XCTAssertEqual(e.args[2], "[0]")
+        var after = PagedMemory()
+        after.regions[0x1000] = words64([35499])
+        XCTAssertEqual(SyscallDecoder.decode(abi: .x86_64, nr: nr("sendfile"), args: [4, 5, 0x1000, 35499], memory: after,
+                                             at: .exit(35499), entry: e).args[2], "[0] => [35499]")
+        XCTAssertEqual(args("userfaultfd", [0o4001]), ["UFFD_USER_MODE_ONLY|O_NONBLOCK"])
+        XCTAssertEqual(args("mknod", [0, 0o177777, 0]), ["NULL", "0177777"])
+        XCTAssertEqual(args("mknod", [0, 0o020024, 0xDEAD_BEEF_0000_0107]), ["NULL", "S_IFCHR|024", "makedev(0x1, 0x7)"])
+        XCTAssertEqual(args("ioperm", [0xDEAF_BEEF_FFFF_FFFF, 1, 0]), ["0xdeafbeefffffffff", "0x1", "0"])
+        var m = PagedMemory()
+        m.regions[0x2000] = words32([-1])
+        XCTAssertEqual(args("sched_setscheduler", [1, 0xFACE_DA7A, 0x2000], m), ["1", "0xfaceda7a /* SCHED_??? */", "[-1]"])
+    }
 }

@@ -74,6 +74,7 @@ extension SyscallDecoder {
         "inotify_init": StraceTable([(0o4000, "IN_NONBLOCK"), (0o2000000, "IN_CLOEXEC")], unknown: "IN_???"),
         "ioprio_who": StraceTable(StraceXlat.ioprioWho, unknown: "IOPRIO_WHO_???"),
         "sched_policy": StraceTable(StraceXlat.schedulers, unknown: "SCHED_???"),
+        "uffd": StraceTable([(1, "UFFD_USER_MODE_ONLY"), (0o4000, "O_NONBLOCK"), (0o2000000, "O_CLOEXEC")], unknown: "UFFD_???"),
         "mount": StraceTable(StraceXlat.mountFlags, unknown: "MS_???"),
     ]
 
@@ -82,7 +83,7 @@ extension SyscallDecoder {
         "fanotify_init": [.fanInitFlags, .openFlags],
         "delete_module": [.str, .flagsOf("o_flags")], "finit_module": [.fd, .str, .flagsOf("module_init")],
         "fsopen": [.str, .flagsOf("fsopen")], "pidfd_open": [.int, .flagsOf("pidfd_open")],
-        "userfaultfd": [.flagsOf("o_flags")], "memfd_secret": [.flagsOf("open_cloexec")],
+        "userfaultfd": [.flagsOf("uffd")], "memfd_secret": [.flagsOf("open_cloexec")],
         "mlock2": [.ptr, .ulong, .flagsOf("mlock")],
         "sync_file_range": [.fd, .long, .long, .flagsOf("sync_file_range")],
         "splice": [.fd, .loff, .fd, .loff, .ulong, .flagsOf("splice")],
@@ -129,7 +130,8 @@ extension SyscallDecoder {
         "renameat2": [.dirfd, .path, .dirfd, .path, .flagsOf("rename")],
         "inotify_init1": [.flagsOf("inotify_init")],
         "ioprio_get": [.valueOf("ioprio_who"), .int], "ioprio_set": [.valueOf("ioprio_who"), .int, .int],
-        "sched_setscheduler": [.int, .valueOf("sched_policy"), .ptr],
+        "sched_setscheduler": [.int, .valueOf("sched_policy"), .intPtr],
+        "ioperm": [.hex, .hex, .int], "sendfile": [.fd, .fd, .loffInOut, .ulong],
         "sched_get_priority_min": [.valueOf("sched_policy")], "sched_get_priority_max": [.valueOf("sched_policy")],
         "sched_getparam": [.int, .outInt], "sched_setparam": [.int, .intPtr],
         "get_mempolicy": [.outMpol, .ptr, .ulong, .ptr, .flagsOf("get_mempolicy")],
@@ -212,8 +214,10 @@ extension SyscallDecoder.Context {
             return table("swap").flags(f) + "|" + String(prio)
         case .fileMode:
             let m = v & 0xFFFF
-            return m & 0o170000 != 0 ? Flags.fileMode(m) : Flags.octal(m)
-        case .dev: return SyscallDecoder.makedev(name == "ustat" ? v & 0xFFFF_FFFF : v)
+            // A type strace has no name for shows as plain octal (0177777).
+            return Flags.fileTypes.names[Int64(m & 0o170000)] != nil ? Flags.fileMode(m) : Flags.octal(m)
+        // The kernel takes these dev_t arguments as 32-bit (new_decode_dev).
+        case .dev: return SyscallDecoder.makedev(v & 0xFFFF_FFFF)
         case .intPtr:
             guard v != 0 else { return "NULL" }
             guard let b = read(v, 4) else { return ptr(v) }
@@ -231,7 +235,7 @@ extension SyscallDecoder.Context {
             guard v != 0 else { return "NULL" }
             guard let b = read(v, 4) else { return ptr(v) }
             return "[\(Int32(truncatingIfNeeded: le(b, 0, 4)))]"
-        case .loff:
+        case .loff, .loffInOut:
             guard v != 0 else { return "NULL" }
             guard let b = read(v, 8) else { return ptr(v) }
             return "[\(Int64(bitPattern: le(b, 0, 8)))]"
@@ -265,6 +269,12 @@ extension SyscallDecoder.Context {
             if kind == .outUid { return "[\(SyscallDecoder.uidString(UInt32(truncatingIfNeeded: x)))]" }
             return "[\(x)]"
         case .outTimezone: return timezone(v)
+        case .loffInOut:
+            // sendfile: the offset before, then after the call (`[0] => [35499]`).
+            guard let b = read(v, 8) else { return nil }
+            let now = "[\(Int64(bitPattern: le(b, 0, 8)))]"
+            guard let before = entryArgs.flatMap({ i < $0.count ? $0[i] : nil }), before.hasPrefix("[") else { return now }
+            return "\(before) => \(now)"
         case .outHexWord:
             guard let b = read(v, 8) else { return nil }
             return "[\(ptr(le(b, 0, 8)))]"

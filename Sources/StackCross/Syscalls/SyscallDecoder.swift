@@ -47,7 +47,7 @@ public enum ArgKind: Sendable, Equatable {
     /// in/out lengths (`[5 => 4]`), int and loff_t pointers, timers, socket options.
     case flagsOf(String), valueOf(String)
     case fanInitFlags, kexecFlags, mpolMode, swapFlags, fileMode, dev, sockLevel, sockOptName, sockOptVal
-    case inOutLen, loff, intPtr, timeval, timezone, itimerval, itimerspec
+    case inOutLen, loff, loffInOut, intPtr, timeval, timezone, itimerval, itimerspec
     case outInt, outUint, outUid, outTimezone, outItimerval, outItimerspec, outHexWord, outMpol
     /// Argument not shown (clone's unused pointers on i386 are still shown; this is for ABI padding).
     case skip
@@ -58,7 +58,7 @@ public enum ArgKind: Sendable, Equatable {
         case .outBuffer, .outString, .outIovec, .outSigset, .outSigaction, .outStack, .outTimespec, .outTimeval,
              .outStat, .outStat64, .outStatx, .outFdPair, .outWaitStatus, .outDirents, .outUtsname, .outRlimit,
              .outSysinfo, .outGroups, .outCpuMask, .outMsghdr,
-             .outSockaddr, .inOutLen, .outInt, .outUint, .outUid, .outTimezone, .outItimerval, .outItimerspec, .outHexWord, .outMpol:
+             .outSockaddr, .inOutLen, .outInt, .outUint, .outUid, .outTimezone, .outItimerval, .outItimerspec, .outHexWord, .outMpol, .loffInOut:
             true
         case .sockOptVal: true
         default: false
