@@ -97,7 +97,7 @@ final class SyscallDecoderSuiteFamiliesTests: XCTestCase {
         var m = PagedMemory()
         m.regions[0x1000] = words32([-15, -42])
         XCTAssertEqual(args("setsockopt", [0, 0, 35, 0x1000, 8], m).suffix(3), ["IP_ADD_MEMBERSHIP", "0x1000", "8"])
-        XCTAssertEqual(args("setsockopt", [3, 1, 13, 0x1000, 8], m).suffix(2), ["0x1000", "8"])
+        XCTAssertEqual(args("setsockopt", [3, 1, 13, 0x1000, 4], m).suffix(2), ["0x1000", "4"])
         m.regions[0x2000] = words32([12])
         XCTAssertEqual(args("getsockopt", [3, 1, 17, 0x1000, 0x2000], m, ret: 0).suffix(3), ["SO_PEERCRED", "0x1000", "[12]"])
         XCTAssertEqual(args("getsockopt", [4, 1, 4, 0x1000, 0x2000], m, ret: 0)[2], "SO_ERROR")
@@ -152,5 +152,18 @@ final class SyscallDecoderSuiteFamiliesTests: XCTestCase {
         var m = PagedMemory()
         m.regions[0x2000] = words32([-1])
         XCTAssertEqual(args("sched_setscheduler", [1, 0xFACE_DA7A, 0x2000], m), ["1", "0xfaceda7a /* SCHED_??? */", "[-1]"])
+    }
+
+    // tests/so_linger.c, so_peercred.c, mq_sendrecv.c, rt_sigtimedwait.c, set_mempolicy.c
+    func testSockoptStructsAndConditionalArguments() {
+        var m = PagedMemory()
+        m.regions[0x1000] = words32([-15, -42, 0])
+        XCTAssertEqual(args("setsockopt", [3, 1, 13, 0x1000, 8], m)[3], "{l_onoff=-15, l_linger=-42}")
+        m.regions[0x2000] = words32([12])
+        XCTAssertEqual(args("getsockopt", [3, 1, 17, 0x1000, 0x2000], m, ret: 0)[3], "{pid=-15, uid=4294967254, gid=0}")
+        XCTAssertEqual(args("mq_open", [0, 0, 0o177355, 0]), ["NULL", "O_RDONLY"])
+        XCTAssertEqual(args("rt_sigtimedwait", [0x1000, 0, 0, 128], m)[0], "0x1000")
+        XCTAssertEqual(args("set_mempolicy", [0xFFFF_FFFF, 0, 0])[0],
+                       "MPOL_F_STATIC_NODES|MPOL_F_RELATIVE_NODES|MPOL_F_NUMA_BALANCING|0xffff1fff")
     }
 }

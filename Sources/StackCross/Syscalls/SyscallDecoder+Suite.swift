@@ -171,6 +171,13 @@ extension SyscallDecoder {
             let modeAt = name == "mknod" ? 1 : 2
             let type = a(modeAt) & 0o170000
             return type == 0o020000 || type == 0o060000 ? out : Array(out.prefix(modeAt + 1))
+        case "mq_open":
+            // mode and attr only matter (and are shown) with O_CREAT.
+            return Flags.openTakesMode(a(1)) ? out : Array(out.prefix(2))
+        case "rt_sigtimedwait":
+            // A set of another size than the kernel's sigset_t is shown by address.
+            guard a(3) != 8, out.count == 4 else { return out }
+            return [a(0) == 0 ? "NULL" : "0x" + String(a(0), radix: 16)] + out.dropFirst()
         case "reboot":
             return UInt32(truncatingIfNeeded: a(2)) == 0xA1B2_C3D4 ? out : Array(out.prefix(3))
         case "kcmp":
@@ -205,8 +212,14 @@ extension SyscallDecoder.Context {
             return rest == 0 ? a : a + "|" + StraceTable(StraceXlat.kexecLoadFlags, unknown: "KEXEC_???").flags(rest)
         case .mpolMode:
             let mode = v & 0xFFFF_FFFF, flags = mode & 0xE000
-            let m = table("mpol").value(mode & ~0xE000)
-            return flags == 0 ? m : m + "|" + StraceTable(StraceXlat.mpolModeFlags, unknown: nil).flags(flags)
+            let base = mode & ~0xE000
+            let f = StraceTable(StraceXlat.mpolModeFlags, unknown: nil).flags(flags)
+            // An unknown mode reads as the flags, then the rest in hex (strace's print_mode).
+            if table("mpol").pairs.contains(where: { $0.0 == base }) == false, flags != 0 {
+                return f + (base == 0 ? "" : "|0x" + String(base, radix: 16))
+            }
+            let m = table("mpol").value(base)
+            return flags == 0 ? m : m + "|" + f
         case .swapFlags:
             // SWAP_FLAG_PREFER carries a priority in the low 15 bits.
             let prio = v & 0x7FFF, f = v & 0xFFFF_FFFF & ~0x7FFF
@@ -229,6 +242,7 @@ extension SyscallDecoder.Context {
             // setsockopt: an int option of at least 4 bytes shows as [value].
             guard name == "setsockopt" else { return ptr(v) }
             guard v != 0 else { return "NULL" }
+            if let st = sockOptStruct(v, length: Int(int32(4))) { return st }
             guard intOption, int32(4) >= 4, let b = read(v, 4) else { return ptr(v) }
             return "[\(Int32(truncatingIfNeeded: le(b, 0, 4)))]"
         case .inOutLen:
@@ -260,6 +274,9 @@ extension SyscallDecoder.Context {
             return "[\(now)]"
         case .sockOptVal:
             // getsockopt: an int option the kernel filled as 4 bytes.
+            if let lb = read(raw(4), 4), let st = sockOptStruct(v, length: Int(Int32(truncatingIfNeeded: le(lb, 0, 4)))) {
+                return st
+            }
             guard intOption, let lb = read(raw(4), 4), Int32(truncatingIfNeeded: le(lb, 0, 4)) == 4, let b = read(v, 4) else { return nil }
             return "[\(Int32(truncatingIfNeeded: le(b, 0, 4)))]"
         case .outInt, .outUint, .outUid:
@@ -291,6 +308,20 @@ extension SyscallDecoder.Context {
     var intOption: Bool {
         guard int32(1) == 1 else { return false }
         return ![13, 17, 20, 21, 22, 23, 24, 25, 26, 28, 31, 48, 50, 51, 52, 57, 59, 66, 67, 68].contains(int32(2))
+    }
+
+    /// SO_LINGER's struct linger and SO_PEERCRED's struct ucred, when the length covers them.
+    func sockOptStruct(_ addr: UInt64, length: Int) -> String? {
+        guard int32(1) == 1 else { return nil }
+        switch int32(2) {
+        case 13:
+            guard length >= 8, let b = read(addr, 8) else { return nil }
+            return "{l_onoff=\(signed(b, 0, 4)), l_linger=\(signed(b, 4, 4))}"
+        case 17 where name == "getsockopt":
+            guard length >= 12, let b = read(addr, 12) else { return nil }
+            return "{pid=\(signed(b, 0, 4)), uid=\(le(b, 4, 4)), gid=\(le(b, 8, 4))}"
+        default: return nil
+        }
     }
 
     func timeval(_ addr: UInt64) -> String {
