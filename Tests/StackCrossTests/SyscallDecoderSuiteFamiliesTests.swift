@@ -166,4 +166,15 @@ final class SyscallDecoderSuiteFamiliesTests: XCTestCase {
         XCTAssertEqual(args("set_mempolicy", [0xFFFF_FFFF, 0, 0])[0],
                        "MPOL_F_STATIC_NODES|MPOL_F_RELATIVE_NODES|MPOL_F_NUMA_BALANCING|0xffff1fff")
     }
+
+    // tests/fcntl.c (struct_flock.c)
+    func testFcntlLockStruct() {
+        var m = PagedMemory()
+        m.regions[0x1000] = [0, 0, 0, 0, 0, 0, 0, 0] + words64([0, 4096, 0])
+        m.regions[0x2000] = [0, 0, 0, 0, 0, 0, 0, 0] + words64([0, 4096]) + [0, 0, 0, 0, 0, 0, 0]
+        XCTAssertEqual(args("fcntl", [0, 7, 0x2000], m).last, "0x2000")
+        XCTAssertEqual(args("fcntl", [0, 6, 0x1000], m),
+                       ["0", "F_SETLK", "{l_type=F_RDLCK, l_whence=SEEK_SET, l_start=0, l_len=4096}"])
+        XCTAssertEqual(args("fcntl", [0, 37, 0x9000], m).last, "0x9000")
+    }
 }

@@ -110,7 +110,8 @@ extension SyscallDecoder {
                 case 1, 3, 9, 11, 1025, 1032, 1034: return ""  // F_GETFD, F_GETFL… take no argument
                 case 2: return Flags.fdFlags.format(v & 0xFFFF_FFFF)
                 case 4: return Flags.open(v & 0xFFFF_FFFF)
-                case 5, 6, 7, 12, 13, 14, 36, 37, 38: return ptr(v)
+                case 6, 7, 13, 14, 37, 38: return flock(v)  // F_SETLK*, F_OFD_SETLK*
+                case 5, 12, 36: return ptr(v)
                 default: return String(long(i))
                 }
             case .seekWhence: return Flags.seekWhence.format(Int64(int32(i)))

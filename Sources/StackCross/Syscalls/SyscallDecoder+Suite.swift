@@ -324,6 +324,16 @@ extension SyscallDecoder.Context {
         }
     }
 
+    /// struct flock for fcntl's F_SETLK family: type, whence, start, length.
+    func flock(_ addr: UInt64) -> String {
+        guard addr != 0 else { return "NULL" }
+        // sizeof(struct flock) is 32: strace reads it whole, so a short mapping shows the address.
+        guard let b = read(addr, 32) else { return ptr(addr) }
+        let type = StraceTable([(0, "F_RDLCK"), (1, "F_WRLCK"), (2, "F_UNLCK")], unknown: "F_???").value(le(b, 0, 2))
+        return "{l_type=\(type), l_whence=\(Flags.seekWhence.format(Int64(Int16(truncatingIfNeeded: le(b, 2, 2)))))"
+            + ", l_start=\(signed(b, 8, 8)), l_len=\(signed(b, 16, 8))}"
+    }
+
     func timeval(_ addr: UInt64) -> String {
         guard addr != 0 else { return "NULL" }
         guard let b = read(addr, 16) else { return ptr(addr) }
