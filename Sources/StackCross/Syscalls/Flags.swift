@@ -108,8 +108,7 @@ public enum Flags {
 
     public static let at = FlagSet([
         (0x100, "AT_SYMLINK_NOFOLLOW"), (0x200, "AT_REMOVEDIR"), (0x400, "AT_SYMLINK_FOLLOW"),
-        (0x800, "AT_NO_AUTOMOUNT"), (0x1000, "AT_EMPTY_PATH"), (0x2000, "AT_STATX_FORCE_SYNC"),
-        (0x4000, "AT_STATX_DONT_SYNC"), (0x8000, "AT_RECURSIVE"),
+        (0x800, "AT_NO_AUTOMOUNT"), (0x1000, "AT_EMPTY_PATH"), (0x8000, "AT_RECURSIVE"),
     ])
     /// faccessat2's AT_EACCESS shares AT_REMOVEDIR's bit.
     public static let atAccess = FlagSet([
@@ -261,6 +260,9 @@ public enum Flags {
         parts.append(octal(v & 0o777))
         return parts.joined(separator: "|")
     }
-    /// A mode argument as strace prints it: 0644, 000 for zero.
-    public static func octal(_ v: UInt64) -> String { v == 0 ? "000" : "0" + String(v, radix: 8) }
+    /// A mode argument as strace prints it (`%#03o`): 0644, 004, 000 for zero.
+    public static func octal(_ v: UInt64) -> String {
+        let digits = v == 0 ? "" : "0" + String(v, radix: 8)
+        return String(repeating: "0", count: max(0, 3 - digits.count)) + digits
+    }
 }

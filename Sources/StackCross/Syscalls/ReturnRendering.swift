@@ -13,6 +13,8 @@ public enum ReturnRendering {
         case fd
         /// fcntl/fcntl64: what the command returns (an fd, flags or a number).
         case fcntl
+        /// umask: the old mask in octal (`022`).
+        case octal
     }
 
     /// The calls whose return value is not a plain decimal number, by name.
@@ -27,6 +29,7 @@ public enum ReturnRendering {
             "mq_open", "bpf",
         ] { k[n] = .fd }
         for n in ["fcntl", "fcntl64"] { k[n] = .fcntl }
+        k["umask"] = .octal
         return k
     }()
 
@@ -52,7 +55,7 @@ public enum ReturnRendering {
         switch kind(abi: abi, nr: nr) {
         case .fd: return true
         case .fcntl: return args.count > 1 && fcntlDupCommands.contains(abi.word(args[1]))
-        case .decimal, .address: return false
+        case .decimal, .address, .octal: return false
         }
     }
 
@@ -85,6 +88,7 @@ public enum ReturnRendering {
         case .decimal: return String(r)
         case .address: return SyscallDecoder.hex(UInt64(bitPattern: r), abi: abi)
         case .fd: return fd(r, path: retPath)
+        case .octal: return Flags.octal(UInt64(bitPattern: r) & 0o7777)
         case .fcntl:
             let cmd = args.count > 1 ? abi.word(args[1]) : UInt64.max
             if fcntlDupCommands.contains(cmd) { return fd(r, path: retPath) }

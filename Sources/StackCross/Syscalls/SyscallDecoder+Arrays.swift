@@ -3,7 +3,7 @@ extension SyscallDecoder {
     /// Flag arguments that are `unsigned long` in the kernel (all other generated flag arguments are 32-bit).
     static let longFlagArgs: Set<String> = [
         "unshare", "remap_file_pages", "kexec_load", "kexec_file_load", "mount", "pkey_alloc", "get_mempolicy",
-        "set_mempolicy_home_node",
+        "set_mempolicy_home_node", "io_destroy", "io_submit", "io_cancel", "io_getevents", "io_pgetevents", "ioperm",
     ]
     /// uid_t/gid_t arguments strace shows signed, so (uid_t)-1 reads -1.
     static let uidCalls: Set<String> = [

@@ -8,6 +8,8 @@ extension SyscallDecoder {
         let limit: Int
         let stop: DecodeStop
         var captured: TraceeString?
+        /// The arguments as shown at entry (at exit), for in/out values such as `[5 => 4]`.
+        var entryArgs: [String]?
 
         init(abi: SyscallABI, name: String, args: [UInt64], memory: TraceeMemory?, limit: Int, stop: DecodeStop) {
             self.abi = abi; self.name = name; self.args = args; self.memory = memory; self.limit = limit
@@ -48,8 +50,13 @@ extension SyscallDecoder {
 
         mutating func render(_ kind: ArgKind, _ i: Int) -> String {
             let v = raw(i)
+            if kind.isOutput, stop == .entry, let s = renderSuite(kind, i) { return s }
+            if kind.isOutput, successfulReturn == nil, let e = entryArgs, i < e.count, !e[i].isEmpty,
+               [ArgKind.inOutLen, .sockOptVal, .loffInOut].contains(kind) { return e[i] }
+            if !kind.isOutput, let s = renderSuite(kind, i) { return s }
             if kind.isOutput {
                 guard let ret = successfulReturn, v != 0, memory != nil else { return ptr(v) }
+                if let s = renderSuiteOutput(kind, i, ret: ret) { return s }
                 return renderOutput(kind, i, ret: ret) ?? ptr(v)
             }
             switch kind {
@@ -81,7 +88,7 @@ extension SyscallDecoder {
                 return memory?.fdPathBytes(Flags.atFDCWD).map { "AT_FDCWD<\(SyscallDecoder.escapePath($0))>" } ?? "AT_FDCWD"
             case .path: return cString(v, limit: SyscallDecoder.pathLimit)
             case .str: return cString(v, limit: limit)
-            case .mode: return v & 0o170000 != 0 ? Flags.fileMode(v & 0o177777) : Flags.octal(v & 0o7777)
+            case .mode: return Flags.octal(v & 0o177777)
             case .signal: return Signals.name(int32(i)) ?? String(int32(i))
             case .openFlags: return Flags.open(v & 0xFFFF_FFFF)
             case .openMode: return Flags.octal(v & 0o7777)
@@ -103,7 +110,8 @@ extension SyscallDecoder {
                 case 1, 3, 9, 11, 1025, 1032, 1034: return ""  // F_GETFD, F_GETFL… take no argument
                 case 2: return Flags.fdFlags.format(v & 0xFFFF_FFFF)
                 case 4: return Flags.open(v & 0xFFFF_FFFF)
-                case 5, 6, 7, 12, 13, 14, 36, 37, 38: return ptr(v)
+                case 6, 7, 13, 14, 37, 38: return flock(v)  // F_SETLK*, F_OFD_SETLK*
+                case 5, 12, 36: return ptr(v)
                 default: return String(long(i))
                 }
             case .seekWhence: return Flags.seekWhence.format(Int64(int32(i)))
@@ -196,7 +204,12 @@ extension SyscallDecoder {
             case .outSockaddr:
                 // The length is in/out through the next argument's pointer.
                 guard let lb = read(raw(i + 1), 4) else { return nil }
-                return sockaddr(v, length: Int(le(lb, 0, 4)))
+                var n = Int(Int32(truncatingIfNeeded: le(lb, 0, 4)))
+                // Only as many bytes as the caller offered were written (`[2 => 25]` shows sa_family alone).
+                if let e = entryArgs, i + 1 < e.count, e[i + 1].hasPrefix("["), let before = Int(e[i + 1].dropFirst().prefix { $0 != "]" && $0 != " " }) {
+                    n = min(n, before)
+                }
+                return sockaddr(v, length: n)
             default: return nil
             }
         }
@@ -237,12 +250,13 @@ extension SyscallDecoder {
                 let len = Int(clamping: le(b, k * 2 * wordSize + wordSize, wordSize))
                 let valid = min(len, left)
                 left -= valid
-                let n = min(valid, max(0, limit - all.count))
+                // -s applies to each iov_base, as strace prints them one by one.
+                let n = min(valid, limit)
                 let data = read(base, n)
                 if let data { all += data }
                 if n < valid { cut = true }
                 let shownData = data.map { SyscallDecoder.quote($0, truncated: n < valid) } ?? ptr(base)
-                parts.append("{iov_base=\(shownData), iov_len=\(len)}")
+                parts.append("{iov_base=\(shownData), iov_len=\(le(b, k * 2 * wordSize + wordSize, wordSize))}")
             }
             captured = TraceeString(bytes: all, truncated: cut)
             return "[" + parts.joined(separator: ", ") + (count > shown ? ", ..." : "") + "]"
@@ -308,7 +322,8 @@ extension SyscallDecoder {
             guard addr != 0 else { return "NULL" }
             let n = time64 ? 8 : 4
             guard let b = read(addr, 2 * n) else { return ptr(addr) }
-            return "{tv_sec=\(signed(b, 0, n)), tv_nsec=\(signed(b, n, n))}"
+            // strace prints tv_nsec unsigned (an invalid one shows as it is).
+            return "{tv_sec=\(signed(b, 0, n)), tv_nsec=\(n == 8 ? String(le(b, n, n)) : String(signed(b, n, n)))}"
         }
 
         func rlimit(_ addr: UInt64) -> String {
@@ -371,14 +386,16 @@ extension SyscallDecoder {
             guard n >= 2, let b = read(addr, n) else { return ptr(addr) }
             let family = Int64(le(b, 0, 2))
             let fam = Flags.addressFamilies.format(family)
+            if n == 2 { return "{sa_family=\(fam)}" }
             switch family {
             case 1:
-                let path = Array(b[2...])
+                // sun_path is 108 bytes, whatever length the caller passed.
+                let path = Array(b[2 ..< min(n, 110)])
                 if path.first == 0, path.count > 1 {
                     return "{sa_family=AF_UNIX, sun_path=@\(SyscallDecoder.quote(path.dropFirst()))}"
                 }
                 return "{sa_family=AF_UNIX, sun_path=\(SyscallDecoder.quote(path.prefix { $0 != 0 }))}"
-            case 2 where n >= 8:
+            case 2 where n >= 16:
                 let port = Int(b[2]) << 8 | Int(b[3])
                 return "{sa_family=AF_INET, sin_port=htons(\(port)), sin_addr=inet_addr(\"\(b[4]).\(b[5]).\(b[6]).\(b[7])\")}"
             case 10 where n >= 24:
@@ -408,7 +425,7 @@ extension SyscallDecoder {
             let ptrs: [(String, Int)] = [("pidfd", 8), ("child_tid", 16), ("parent_tid", 24)]
             for (n, off) in ptrs where le(b, off, 8) != 0 { s += ", \(n)=\(ptr(le(b, off, 8)))" }
             s += ", exit_signal=\(exitSignal == 0 ? "0" : Signals.displayName(Int32(truncatingIfNeeded: exitSignal)))"
-            s += ", stack=\(ptr(le(b, 40, 8))), stack_size=0x\(String(le(b, 48, 8), radix: 16))"
+            s += ", stack=\(ptr(le(b, 40, 8))), stack_size=\(le(b, 48, 8) == 0 ? "0" : "0x" + String(le(b, 48, 8), radix: 16))"
             if le(b, 56, 8) != 0 { s += ", tls=\(ptr(le(b, 56, 8)))" }
             return s + "}"
         }

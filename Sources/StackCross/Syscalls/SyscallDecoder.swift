@@ -43,6 +43,12 @@ public enum ArgKind: Sendable, Equatable {
     case sockaddr(lenArg: Int)
     case outSockaddr
     case openHow, cloneArgs
+    /// The suite's families (SyscallDecoder+Suite.swift): a named strace table, special flag layouts,
+    /// in/out lengths (`[5 => 4]`), int and loff_t pointers, timers, socket options.
+    case flagsOf(String), valueOf(String)
+    case fanInitFlags, kexecFlags, mpolMode, swapFlags, fileMode, dev, sockLevel, sockOptName, sockOptVal
+    case inOutLen, loff, loffInOut, intPtr, timeval, timezone, itimerval, itimerspec
+    case outInt, outUint, outUid, outTimezone, outItimerval, outItimerspec, outHexWord, outMpol
     /// Argument not shown (clone's unused pointers on i386 are still shown; this is for ABI padding).
     case skip
 
@@ -52,8 +58,9 @@ public enum ArgKind: Sendable, Equatable {
         case .outBuffer, .outString, .outIovec, .outSigset, .outSigaction, .outStack, .outTimespec, .outTimeval,
              .outStat, .outStat64, .outStatx, .outFdPair, .outWaitStatus, .outDirents, .outUtsname, .outRlimit,
              .outSysinfo, .outGroups, .outCpuMask, .outMsghdr,
-             .outSockaddr:
+             .outSockaddr, .inOutLen, .outInt, .outUint, .outUid, .outTimezone, .outItimerval, .outItimerspec, .outHexWord, .outMpol, .loffInOut:
             true
+        case .sockOptVal: true
         default: false
         }
     }
@@ -156,6 +163,7 @@ public enum SyscallDecoder {
     public static func argKinds(abi: SyscallABI, name: String) -> [ArgKind] {
         // clone's five arguments have the same kinds on both ABIs; cloneArguments orders i386's tls/child_tid.
         if name == "clone" { return [.cloneFlags, .ptr, .ptr, .ptr, .ptr] }
+        if let kinds = suiteSignatures[name] { return kinds }
         if let kinds = signatures[name] { return kinds }
         let generated = generatedArgKinds[name] ?? unknownKinds
         return uidCalls.contains(name) ? generated.map { $0 == .uint ? .uid : $0 } : generated
@@ -175,6 +183,7 @@ public enum SyscallDecoder {
         let name = SyscallTable.for(abi: abi).name(nr) ?? ""
         let kinds = argKinds(abi: abi, nr: nr)
         var ctx = Context(abi: abi, name: name, args: args, memory: memory, limit: max(0, stringLimit), stop: stop)
+        ctx.entryArgs = entry?.args
         var out = [String]()
         var strings = [String: TraceeString]()
         for (i, kind) in kinds.enumerated() {
@@ -202,6 +211,7 @@ public enum SyscallDecoder {
         }
         if name == "prctl", out.count == 5 { out = prctlArguments(out, args: args, abi: abi, ctx: &ctx, strings: &strings) }
         if name == "syslog" { out = syslogArguments(out, args: args, abi: abi) }
+        out = suiteArguments(name, out, args: args)
         if name.hasPrefix("futex"), out.count == 6, args.count >= 6 { out = futexArguments(out, args: args) }
         // open's mode is shown only with O_CREAT/O_TMPFILE, as strace does.
         if name == "open" || name == "openat", let fi = kinds.firstIndex(of: .openFlags), fi < args.count,
