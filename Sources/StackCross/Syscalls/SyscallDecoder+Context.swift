@@ -343,15 +343,8 @@ extension SyscallDecoder {
             let mode = le(b, modeAt, modeSize)
             // strace shows a device's number instead of its size: st_rdev=makedev(0x1, 0x3).
             let type = mode & 0o170000
-            let tail = type == 0o020000 || type == 0o060000 ? "st_rdev=\(Self.makedev(le(b, rdevAt, 8)))" : "st_size=\(signed(b, sizeAt, 8))"
+            let tail = type == 0o020000 || type == 0o060000 ? "st_rdev=\(SyscallDecoder.makedev(le(b, rdevAt, 8)))" : "st_size=\(signed(b, sizeAt, 8))"
             return "{st_mode=\(Flags.fileMode(mode)), \(tail), ...}"
-        }
-
-        /// A dev_t as strace prints it: `makedev(0x1, 0x3)` (the kernel's major/minor split; `%#x`, so 0 is `0`).
-        static func makedev(_ dev: UInt64) -> String {
-            let major = (dev >> 8) & 0xFFF | (dev >> 32) & ~0xFFF, minor = dev & 0xFF | (dev >> 12) & ~0xFF
-            func hex(_ v: UInt64) -> String { v == 0 ? "0" : "0x" + String(v, radix: 16) }
-            return "makedev(\(hex(major)), \(hex(minor & 0xFFFF_FFFF)))"
         }
 
         func stat32(_ addr: UInt64) -> String? {

@@ -47,9 +47,9 @@ extension SyscallDecoder {
         func u(_ off: Int) -> UInt64 { b[off..<(off + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
         func u32(_ off: Int) -> UInt64 { u(off) & 0xFFFF_FFFF }
         let mode = u32(24), type = mode & 0o170000
-        var f = ["st_dev=\(Context.makedev(u(0)))", "st_ino=\(u(8))", "st_mode=\(Flags.fileMode(mode))", "st_nlink=\(u(16))",
+        var f = ["st_dev=\(SyscallDecoder.makedev(u(0)))", "st_ino=\(u(8))", "st_mode=\(Flags.fileMode(mode))", "st_nlink=\(u(16))",
                  "st_uid=\(u32(28))", "st_gid=\(u32(32))", "st_blksize=\(Int64(bitPattern: u(56)))", "st_blocks=\(Int64(bitPattern: u(64)))"]
-        f.append(type == 0o020000 || type == 0o060000 ? "st_rdev=\(Context.makedev(u(40)))" : "st_size=\(Int64(bitPattern: u(48)))")
+        f.append(type == 0o020000 || type == 0o060000 ? "st_rdev=\(SyscallDecoder.makedev(u(40)))" : "st_size=\(Int64(bitPattern: u(48)))")
         for (name, off) in [("st_atime", 72), ("st_mtime", 88), ("st_ctime", 104)] {
             let sec = Int64(bitPattern: u(off)), nsec = u(off + 8)
             f.append("\(name)=\(sec) /* \(timeText(sec: sec, nsec: nsec)) */")
