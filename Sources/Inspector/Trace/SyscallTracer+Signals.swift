@@ -86,6 +86,8 @@ extension SyscallTracer {
             if let info = try? ptrace.rawSyscallInfo(t.tid), info.op == UInt8(SC_SYSCALL_INFO_SECCOMP),
                let regs = try? ptrace.rawRegisters(t.tid) {
                 let a = info.u.seccomp.args
+                t.infoRead = true
+                t.entryInfoRead = true
                 let reported = syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.seccomp.nr),
                                             args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
                 // A signal passed on from an event stop is dropped: an injected one waits for the exit stop.

@@ -33,6 +33,10 @@ public final class SyscallTracer {
     lazy var extensionsObserve = extensions.contains { $0.observesStops }
     /// Whether stops are turned into observations (for the model or an extension); else the bytes before rip are not needed.
     lazy var observing = output.judgeCrossings || extensionsObserve
+    /// Every how many calls of a task the model is given GET_SYSCALL_INFO, the kernel's own view of the
+    /// stop, besides the registers (`readsInfo`): every call when the trace keeps every check.
+    lazy var infoInterval = output.crossingDetail == .all ? 1 : Self.sampledInfoInterval
+    static let sampledInfoInterval = 32
     /// Per-syscall flags by number, for the hot path (see `SyscallFlags`).
     lazy var flagTables = Self.flagTables(filter: options.filter)
     /// The fd-path cache is right only while every change to the fd table stops here: no seccomp
