@@ -175,6 +175,11 @@ public final class TraceOutput: TraceSink {
     }
 
     public func emit(_ record: TraceRecord) {
+        switch record {
+        case .attach(let r): attachMessage("stackcross: Process \(r.tid) attached")
+        case .detach(let r): attachMessage("stackcross: Process \(r.tid) detached")
+        default: break
+        }
         switch mode {
         case .jsonLines:
             beginJSON()
@@ -188,8 +193,6 @@ public final class TraceOutput: TraceSink {
             case .exit(let r) where !isQuiet(.exit)
                     && (r.signal.flatMap(Signals.number(of:)).map(textOptions.selection.showsSignal) ?? true):
                 line(stamped(SyscallLine.formatTermination(record: r, showPid: showPid), tid: r.tid, at: r.timeNs))
-            case .attach(let r) where !isQuiet(.attach): line("stackcross: Process \(r.tid) attached")
-            case .detach(let r) where !isQuiet(.attach): line("stackcross: Process \(r.tid) detached")
             case .exec(let r) where r.formerTid != nil && r.formerTid != r.tid:
                 superseded(r, formerTid: r.formerTid!)
                 return
@@ -197,6 +200,18 @@ public final class TraceOutput: TraceSink {
             }
             lineContext.apply(record)
             if textOptions.decodePidComm { comms.apply(record) }
+        }
+    }
+
+    /// `Process N attached/detached` goes to stderr, as strace's does: among the lines when they go there,
+    /// else on its own (the trace file, JSON or text, keeps only the trace). Its loss on a closed stderr
+    /// loses no record, so a failed write of it does not stop the trace.
+    func attachMessage(_ message: String) {
+        guard !isQuiet(.attach) else { return }
+        if mode == .lines, out.fd == 2 {
+            line(message)
+        } else {
+            try? OutputFile.standardError.write(message + "\n")
         }
     }
 
