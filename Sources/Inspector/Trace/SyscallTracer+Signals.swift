@@ -206,13 +206,14 @@ extension SyscallTracer {
             default:
                 break
             }
-            finishUnreturned(t)
+            finishUnreturned(t, detached: true)
             detach(t, signal: inject)
             removeTask(t)
             output.submit(.record(.detach(AttachRecord(pid: t.process.pid, tid: t.tid, timeNs: sc_monotonic_ns()))))
         }
         // Anything still listed did not stop in time: detach may fail (ESRCH) but is worth a try.
         for t in Array(tasks.values) {
+            finishUnreturned(t, detached: true)
             detach(t, signal: 0)
             removeTask(t)
             output.submit(.record(.detach(AttachRecord(pid: t.process.pid, tid: t.tid, timeNs: sc_monotonic_ns()))))

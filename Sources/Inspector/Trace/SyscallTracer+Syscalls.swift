@@ -354,10 +354,12 @@ extension SyscallTracer {
     }
 
     /// A task died (or is about to) inside a syscall: its record goes out without a return value.
-    func finishUnreturned(_ t: TracedTask) {
+    /// `detached`: the tracer lets the task go inside the call (strace's `<detached ...>`).
+    func finishUnreturned(_ t: TracedTask, detached: Bool = false) {
         t.inSyscall = false
         guard let call = t.entry else { return }
         t.entry = nil
+        if detached { call.record.detached = true }
         call.entry = t.entryObservation.take()
         output.submit(.exited(call))
     }

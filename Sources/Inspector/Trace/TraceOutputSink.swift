@@ -122,6 +122,10 @@ public final class TraceOutput: TraceSink {
             summary.add(record)
         case .lines:
             if textOptions.linesAndSummary { summary.add(record) }
+            if record.detached == true {
+                detachedLine(record)
+                return
+            }
             var record = record
             if let leader = tookOver.removeValue(forKey: record.tid) { record.tid = leader }
             lineContext.saw(pid: record.pid, tid: record.tid)
@@ -301,6 +305,22 @@ public final class TraceOutput: TraceSink {
         put(SyscallLine.unfinished)
         text.append(UInt8(ascii: "\n"))
         column = 0
+    }
+
+    /// A call the tracer let go while it ran: strace ends its open line with ` <detached ...>`; a line cut
+    /// earlier by another task's stays as it was (`<unfinished ...>`).
+    func detachedLine(_ record: SyscallRecord) {
+        if textOptions.selection.stagesCalls {
+            let shown = displayed(lineContext.shown(record))
+            line(stamped(SyscallLine.formatEntry(record: shown, showPid: showPid), tid: record.tid, at: record.entryNs, call: record)
+                 + SyscallLine.detached)
+        } else if openLine == record.tid {
+            openLine = nil
+            put(SyscallLine.detached)
+            text.append(UInt8(ascii: "\n"))
+            column = 0
+        }
+        lineContext.exited(record)
     }
 
     func line(_ s: String) {
