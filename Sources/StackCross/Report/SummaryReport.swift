@@ -49,8 +49,10 @@ struct ReportTotals {
 /// `summary`: per-syscall calls, errors and time like strace -c, then check totals (per check
 /// name: passed/failed) and record counts by type.
 public final class SummaryExporter: ReportExporter {
-    /// Shows every check of a crossing: judged again from a schema 2 record's observations.
+    /// Tallies every check of a crossing: judged again from a schema 2 record's observations.
     public var wantsJudgedCrossings: Bool { true }
+    /// Tallies need each check's name and verdict, never its texts.
+    public var judgedDetail: CrossingDetail { .names }
     private let out: ReportWriter
     private var totals = ReportTotals()
     private var snapshot = false
