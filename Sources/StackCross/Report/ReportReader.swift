@@ -177,9 +177,10 @@ public final class ReportReader {
         // In order: deltas and ids refer to earlier lines.
         var resolved: [(line: Int, record: TraceResolver.Resolved)] = []
         resolved.reserveCapacity(items.count)
-        for (i, r) in results.enumerated() {
+        for i in results.indices {
             let line = items[i].line
-            switch r! {
+            // Moved out, not copied: the line is not needed after it is resolved.
+            switch results[i].take()! {
             case .success(let decoded):
                 if case .header(let h) = decoded.kind {
                     try accept(h, line: line)
