@@ -175,7 +175,7 @@ public final class HTMLExporter: ReportExporter {
             t.last = max(t.last, exit)
             t.calls += 1
             if r.error != nil { t.errors += 1 }
-            let failed = !(r.crossing?.failedChecks.isEmpty ?? true)
+            let failed = r.crossing?.checks.contains(where: { !$0.ok }) ?? false
             if failed { t.failed += 1 }
             t.kernelNs &+= exit - r.entryNs
             t.buckets.add(entry: r.entryNs, exit: exit)
