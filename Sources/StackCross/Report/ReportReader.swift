@@ -148,7 +148,9 @@ public final class ReportReader {
     // Trace lines are decoded in batches on all cores (FastRecordDecoder, JSONDecoder for what it
     // declines, which also words the errors), then
     // handed to the exporter in order; a batch holds at most `batchLines` lines or `batchBytes`.
-    static let batchLines = 512
+    // 256 lines: a schema 2 line resolves and is judged into ~20 KB of records, stops and verdicts in flight
+    // (512 measured 5 MB more peak RSS on a 100k-record trace, at the same speed).
+    static let batchLines = 256
     static let batchBytes = 8 << 20
     private var batch: [(line: Int, data: Data)] = []
     private var batchBytes = 0
