@@ -91,6 +91,35 @@ final class ReportPipelineTests: TemporaryDirectoryTestCase {
         XCTAssertEqual((d["threads"] as? [Any])?.count, 4)
     }
 
+    /// The views judge each crossing at the detail they show (html and summary: names and verdicts, html's
+    /// kept crossings in full; text: failures in words): on real traces (threads, signals with handlers),
+    /// `report` writes the very bytes it wrote when every crossing was judged in full.
+    func testViewsOfARealTraceAreThoseOfTheFullJudge() throws {
+        for name in ["trace_threads", "model_signals"] {
+            let trace = dir.appendingPathComponent("\(name).jsonl")
+            let t = try stackcross(["trace", "-f", "-o", trace.path, "--", try fixture(name).path], timeout: 60)
+            XCTAssertTrue(t.status == 0 || name == "model_signals", "\(name): \(t.stderr)")
+            let bytes = Array(try Data(contentsOf: trace))
+            var limits = ReportOptions()
+            limits.htmlCrossingsPerThread = 3
+            limits.htmlCrossingsTotal = 10
+            for format in [ReportFormat.html, .text, .summary] {
+                let out = dir.appendingPathComponent("\(name).\(format.rawValue)")
+                let r = try stackcross(["report", trace.path, "--format", format.rawValue, "-o", out.path,
+                                        "--crossings-per-thread", "3", "--crossings-total", "10"])
+                XCTAssertEqual(r.status, 0, "\(name) \(format): \(r.stderr)")
+                let (w, text) = ReportWriter.memory()
+                let reader = ReportReader(file: trace.path, exporter: JudgedInFull(
+                    format.makeExporter(writer: w, title: trace.lastPathComponent, options: limits)))
+                try reader.feed(bytes)
+                try reader.finish()
+                let view = try String(contentsOf: out, encoding: .utf8)
+                XCTAssertEqual(view, String(decoding: text(), as: UTF8.self), "\(name) \(format)")
+                if format != .text { XCTAssertTrue(view.contains("entry.kind"), "\(name) \(format): the checks are shown") }
+            }
+        }
+    }
+
     /// trace --kernel-stack: the kernel frames read at each stop fold under the syscall, outermost first.
     func testKernelStacksFromTraceFoldAndPrint() throws {
         let trace = try traceToFile("k.jsonl", flag: "--kernel-stack", fixture: "trace_writes", count: 5)
@@ -164,4 +193,16 @@ enum ReportHTMLIsland {
         let close = try XCTUnwrap(html.range(of: "</script>", range: open.upperBound..<html.endIndex))
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(html[open.upperBound..<close.lowerBound].utf8)) as? [String: Any])
     }
+}
+
+/// A view as it was before judge levels: every crossing judged again in full, whatever the view shows.
+final class JudgedInFull: ReportExporter {
+    let view: ReportExporter
+    init(_ view: ReportExporter) { self.view = view }
+    var wantsJudgedCrossings: Bool { view.wantsJudgedCrossings }
+    var judgedDetail: CrossingDetail { .all }
+    func consume(header: TraceHeader) throws { try view.consume(header: header) }
+    func consume(_ record: TraceRecord) throws { try view.consume(record) }
+    func consume(_ snapshot: Snapshot) throws { try view.consume(snapshot) }
+    func finish() throws { try view.finish() }
 }

@@ -266,4 +266,64 @@ final class TraceWriterTests: XCTestCase {
         XCTAssertGreaterThan(failures, 100, "the random observations must exercise failing checks")
         XCTAssertGreaterThan(passes, 1000)
     }
+
+    /// The names-only judge (what tallies and `check` use) lists every check of the full judge, in order,
+    /// with the same name and verdict and no texts.
+    func testNamesJudgeIsTheFullJudgeWithoutTexts() {
+        let model = KernelStackModel(config: .default)
+        var judged = 0, failures = 0
+        for seed in 1...3 as ClosedRange<UInt64> {
+            for (_, so, go) in Self.trace(seed: seed, count: 400) {
+                let pairs: [(Crossing?, Crossing?)] = [
+                    so.map { (model.crossing(for: $0), model.crossing(for: $0, detail: .names)) } ?? (nil, nil),
+                    go.map { (model.crossing(for: $0), model.crossing(for: $0, detail: .names)) } ?? (nil, nil),
+                ]
+                for case let (full?, names?) in pairs {
+                    judged += 1
+                    var stripped = full
+                    stripped.checks = full.checks.map { Check(name: $0.name, ok: $0.ok, expected: "", actual: "") }
+                    XCTAssertEqual(names, stripped)
+                    failures += full.failedChecks.count
+                }
+            }
+        }
+        XCTAssertGreaterThan(judged, 500)
+        XCTAssertGreaterThan(failures, 100, "the random observations must exercise failing checks")
+    }
+
+    /// The views judge at the detail they show (html and summary: names; text: failures; html's kept
+    /// crossings in full): each gives exactly the bytes it gave when every crossing was judged in full.
+    func testViewsJudgedAtLessDetailGiveTheSameBytes() throws {
+        var limits = ReportOptions()
+        limits.htmlCrossingsPerThread = 20
+        limits.htmlCrossingsTotal = 120
+        for seed in 4...5 as ClosedRange<UInt64> {
+            let bytes = Self.write(Self.trace(seed: seed, count: 600), TraceWriterOptions())
+            for format in [ReportFormat.html, .text, .summary] {
+                func render(inFull: Bool) throws -> String {
+                    let (w, text) = ReportWriter.memory()
+                    let view = format.makeExporter(writer: w, title: "t", options: limits)
+                    let reader = ReportReader(file: "t", exporter: inFull ? JudgedInFull(view) : view)
+                    try reader.feed(bytes)
+                    try reader.finish()
+                    return String(decoding: text(), as: UTF8.self)
+                }
+                let page = try render(inFull: false)
+                XCTAssertEqual(page, try render(inFull: true), "seed \(seed) \(format)")
+                XCTAssertTrue(page.contains("entry.rax"), "seed \(seed) \(format): checks are shown")
+            }
+        }
+    }
+}
+
+/// A view as it was before judge levels: every crossing judged again in full, whatever the view shows.
+final class JudgedInFull: ReportExporter {
+    let view: ReportExporter
+    init(_ view: ReportExporter) { self.view = view }
+    var wantsJudgedCrossings: Bool { view.wantsJudgedCrossings }
+    var judgedDetail: CrossingDetail { .all }
+    func consume(header: TraceHeader) throws { try view.consume(header: header) }
+    func consume(_ record: TraceRecord) throws { try view.consume(record) }
+    func consume(_ snapshot: Snapshot) throws { try view.consume(snapshot) }
+    func finish() throws { try view.finish() }
 }

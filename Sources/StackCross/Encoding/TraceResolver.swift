@@ -7,11 +7,15 @@ public final class TraceResolver {
         public var description: String { message }
     }
 
-    /// A record with the stops its crossing can be judged from.
-    public struct Resolved: Sendable {
+    /// A record with the stops its crossing can be judged from. A reference: the record and its stops
+    /// take kilobytes inline, and the reader passes each through several steps (measured: 24% memmove).
+    public final class Resolved: @unchecked Sendable {
         public var record: TraceRecord
-        public var syscall: SyscallObservations?
-        public var signal: SignalObservations?
+        public let syscall: SyscallObservations?
+        public let signal: SignalObservations?
+        init(record: TraceRecord, syscall: SyscallObservations? = nil, signal: SignalObservations? = nil) {
+            self.record = record; self.syscall = syscall; self.signal = signal
+        }
     }
 
     struct Sticky {

@@ -27,7 +27,7 @@ struct CrossingJudge {
             if !stayed { names = [] }
         }
         _frameNames = names
-        verdict.checks.reserveCapacity(detail == .all ? 32 : 2)
+        verdict.checks.reserveCapacity(detail == .failures ? 2 : 32)
     }
 
     /// One check. A record carries entry and exit checks together, so an exit stop's checks say so in
@@ -36,8 +36,26 @@ struct CrossingJudge {
     func add(_ name: String, _ ok: Bool, expected: @autoclosure () -> String, actual: @autoclosure () -> String) {
         if ok && detail == .failures { verdict.passed += 1; return }
         let named = obs.kind == .syscallExit && !Self.namesItsExitFamily(name) ? "exit." + name : name
-        verdict.checks.append(Check(name: named, ok: ok, expected: expected(), actual: actual()))
+        let spelled = detail != .names
+        verdict.checks.append(Check(name: named, ok: ok, expected: spelled ? expected() : "", actual: spelled ? actual() : ""))
     }
+
+    /// `entry.kind`'s texts, built only when the check is listed with its texts.
+    static func entryKindExpected(_ entry: EntryKind, model kind: CrossingKind) -> String {
+        var expected = TextBytes(capacity: 40)
+        expected.append(entry.rawValue); expected.append(" (model: "); expected.append(kind.rawValue); expected.append(byte: UInt8(ascii: ")"))
+        return expected.string
+    }
+
+    static func entryKindActual(_ set: KindMask, why: String) -> String {
+        var actual = TextBytes(capacity: why.utf8.count + 24)
+        if let only = set.only { actual.append(only.rawValue) } else { actual.append("one of "); actual.append(set.names) }
+        actual.append(" ("); actual.append(why); actual.append(byte: UInt8(ascii: ")"))
+        return actual.string
+    }
+
+    /// Whether a check with this verdict is kept without its texts (so they need not be built).
+    func skipsTexts(ok: Bool) -> Bool { detail == .names || (detail == .failures && ok) }
 
     /// Spelled out, not a loop over a list: this runs for every check of every traced exit.
     @inline(__always)
@@ -202,11 +220,8 @@ struct CrossingJudge {
         case .snapshot: snapshotChecks(kind)
         }
         if obs.kind != .handlerEntry && obs.kind != .syscallExit, let (set, why) = evidence {
-            var expected = TextBytes(capacity: 40), actual = TextBytes(capacity: why.utf8.count + 24)
-            expected.append(way.entry.rawValue); expected.append(" (model: "); expected.append(kind.rawValue); expected.append(byte: UInt8(ascii: ")"))
-            if let only = set.only { actual.append(only.rawValue) } else { actual.append("one of "); actual.append(set.names) }
-            actual.append(" ("); actual.append(why); actual.append(byte: UInt8(ascii: ")"))
-            add("entry.kind", set.contains(way.entry), expected: expected.string, actual: actual.string)
+            add("entry.kind", set.contains(way.entry), expected: Self.entryKindExpected(way.entry, model: kind),
+                actual: Self.entryKindActual(set, why: why))
         }
         if obs.kind != .handlerEntry { kernelFrameChecks(way) }
         let mapping = obs.kind != .syscallExit || exitRewrites ? userStackChecks() : nil

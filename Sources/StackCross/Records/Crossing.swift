@@ -56,9 +56,10 @@ public enum CrossingPhase: String, Codable, Hashable, Sendable, CaseIterable {
     case running, blocked, interrupted
 }
 
-/// How much of a verdict the judge spells out: every check with its texts (views, `--checks all`), or
-/// only the failures with a count of the checks that held (the compact verdict a trace records).
-public enum CrossingDetail: Sendable { case all, failures }
+/// How much of a verdict the judge spells out: every check with its texts (views, `--checks all`),
+/// only the failures with a count of the checks that held (the compact verdict a trace records), or
+/// every check by name and verdict with no texts (what per-check tallies need: summary, html totals, check).
+public enum CrossingDetail: Sendable { case all, failures, names }
 
 /// A user→kernel→user crossing: how the thread got in, and the checks that hold the model
 /// against what was seen.

@@ -21,6 +21,9 @@ public final class CrossingCheckTally: CrossingAudit, ReportExporter {
 
     public init() {}
 
+    /// Only names and verdicts are tallied and compared: no check needs its texts.
+    public var judgedDetail: CrossingDetail { .names }
+
     // MARK: CrossingAudit
 
     public func judged(line: Int, record: TraceRecord, recorded: Crossing?, judged: Crossing) {

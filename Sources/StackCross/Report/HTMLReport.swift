@@ -14,6 +14,8 @@
 public final class HTMLExporter: ReportExporter {
     /// Shows every check of a crossing: judged again from a schema 2 record's observations.
     public var wantsJudgedCrossings: Bool { true }
+    /// Every crossing counts in the totals by name and verdict; only the kept ones are judged in words.
+    public var judgedDetail: CrossingDetail { .names }
     public static let defaultCrossingsPerThread = 1000
     public static let defaultCrossingsTotal = 5000
     public static let bucketCount = 256
@@ -158,6 +160,10 @@ public final class HTMLExporter: ReportExporter {
     }
 
     public func consume(_ record: TraceRecord) throws {
+        try consume(record, fullCrossing: { record.crossing })
+    }
+
+    public func consume(_ record: TraceRecord, fullCrossing: () -> Crossing?) throws {
         totals.add(record)
         switch record {
         case .syscall(let r):
@@ -169,7 +175,7 @@ public final class HTMLExporter: ReportExporter {
             t.last = max(t.last, exit)
             t.calls += 1
             if r.error != nil { t.errors += 1 }
-            let failed = !(r.crossing?.failedChecks.isEmpty ?? true)
+            let failed = r.crossing?.checks.contains(where: { !$0.ok }) ?? false
             if failed { t.failed += 1 }
             t.kernelNs &+= exit - r.entryNs
             t.buckets.add(entry: r.entryNs, exit: exit)
@@ -182,7 +188,7 @@ public final class HTMLExporter: ReportExporter {
                 kept.append(Kept(index: syscallIndex, pid: r.pid, tid: r.tid, name: r.name, args: r.args, ret: r.ret,
                                  error: r.error, returnText: ReturnRendering.text(r), entryNs: r.entryNs, exitNs: r.exitNs,
                                  userStack: intern(r.userStack), kernelStack: intern(r.kernelStack),
-                                 regs: r.entryRegs, exitRegs: r.exitRegs, crossing: r.crossing, abi: r.abi))
+                                 regs: r.entryRegs, exitRegs: r.exitRegs, crossing: fullCrossing(), abi: r.abi))
             } else {
                 omittedCrossings += 1
             }

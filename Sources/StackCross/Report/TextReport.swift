@@ -3,8 +3,10 @@
 /// and its failed checks; a snapshot exactly as `attach` prints it (SnapshotText).
 /// Streams: nothing is kept between records.
 public final class TextExporter: ReportExporter {
-    /// Shows every check of a crossing: judged again from a schema 2 record's observations.
+    /// Shows the failed checks of a crossing: judged again from a schema 2 record's observations.
     public var wantsJudgedCrossings: Bool { true }
+    /// Only failures are written, so the checks that held are only counted.
+    public var judgedDetail: CrossingDetail { .failures }
     private let out: ReportWriter
     /// Each task's last call, which restart_syscall's line names as the live trace's does.
     private var context = StraceLineContext()
