@@ -33,6 +33,8 @@ public final class SyscallTracer {
     lazy var extensionsObserve = extensions.contains { $0.observesStops }
     /// Whether stops are turned into observations (for the model or an extension); else the bytes before rip are not needed.
     lazy var observing = output.judgeCrossings || extensionsObserve
+    /// Whether a signal-delivery stop's observation goes anywhere (the model, or any extension's hooks).
+    lazy var observesSignals = output.judgeCrossings || !extensions.isEmpty
     /// Per-syscall flags by number, for the hot path (see `SyscallFlags`).
     lazy var flagTables = Self.flagTables(filter: options.filter)
     /// The fd-path cache is right only while every change to the fd table stops here: no seccomp
