@@ -200,6 +200,12 @@ struct TraceCommand: ParsableCommand {
     @Option(name: .customLong("otlp-endpoint"), help: ArgumentHelp("With -o: send the calls as OTLP spans to this OTLP/HTTP collector while tracing (batches at least every second; the -o file is written whole whatever the endpoint does).", valueName: "http://host:port"))
     var otlpEndpoint: String?
 
+    @Option(name: .customLong("otlp-timeout"), help: "--otlp-endpoint: seconds to wait for each answer.")
+    var otlpTimeout: Double = 10
+
+    @Option(name: .customLong("otlp-attempts"), help: "--otlp-endpoint: tries per batch (backoff between them) before giving up.")
+    var otlpAttempts: Int = 5
+
     @OptionGroup var global: GlobalOptions
 
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The program and its arguments (after --).", valueName: "program"))
@@ -295,6 +301,7 @@ struct TraceCommand: ParsableCommand {
             // The file comes first: the trace is kept whatever the endpoint does.
             guard let output, output != "-", !summary else { throw ValidationError("--otlp-endpoint needs -o FILE (the trace file is kept whatever the endpoint does)") }
             if case .failure(let e) = OTLPEndpoint.parse(otlpEndpoint) { throw ValidationError(e.description) }
+            if !(otlpTimeout > 0) || otlpAttempts < 1 { throw ValidationError("--otlp-timeout must be > 0 and --otlp-attempts >= 1") }
         }
         _ = try parsedFilter()
         _ = try parsedInjections()
@@ -454,7 +461,7 @@ struct TraceCommand: ParsableCommand {
             guard case .success(let endpoint) = OTLPEndpoint.parse(otlpEndpoint) else { throw ValidationError("bad --otlp-endpoint \(otlpEndpoint)") }
             stream = OTLPStreamSink(downstream: fileSink, endpoint: endpoint,
                                     wallClockOffsetNs: Int64(bitPattern: facts.startWallNs &- facts.startMonoNs),
-                                    selection: text.selection)
+                                    selection: text.selection, timeout: otlpTimeout, attempts: otlpAttempts)
         }
         let recordSink: TraceSink = stream ?? fileSink
         // Extensions run at each stop in this order: the model's probe, then --stack's collector.

@@ -251,14 +251,19 @@ final class ExportTests: TemporaryDirectoryTestCase {
 
         // Endpoint down from the start: the trace is written whole, nothing is sent, exit 1.
         let out2 = dir.appendingPathComponent("t2.jsonl")
-        let down = try stackcross(["trace", "-f", "-o", out2.path, "--otlp-endpoint", "http://127.0.0.1:1", "--", try fixture("trace_forkexec").path], timeout: 120)
+        let down = try stackcross(["trace", "-f", "-o", out2.path, "--otlp-endpoint", "http://127.0.0.1:1", "--otlp-attempts", "2",
+                                   "--otlp-timeout", "3", "--", try fixture("trace_forkexec").path], timeout: 120)
         XCTAssertEqual(down.status, 1, down.stderr)
-        XCTAssertTrue(down.stderr.contains("cannot connect: Connection refused (gave up after 5 attempts"), down.stderr)
+        XCTAssertTrue(down.stderr.contains("cannot connect: Connection refused (gave up after 2 attempts"), down.stderr)
         XCTAssertTrue(down.stderr.contains("spans not sent to http://127.0.0.1:1/v1/traces"), down.stderr)
         XCTAssertTrue(down.stderr.contains("the trace \(out2.path) is complete"), down.stderr)
         XCTAssertEqual(Self.syscalls(try records(out2)).count, Self.syscalls(try records(out)).count, "the trace file is complete")
         let noFile = try stackcross(["trace", "--otlp-endpoint", url, "--", "/bin/true"])
         XCTAssertEqual(noFile.status, 64, noFile.stderr)
+        for bad in [["--otlp-attempts", "0"], ["--otlp-timeout", "0"]] {
+            let r = try stackcross(["trace", "-o", out2.path, "--otlp-endpoint", url] + bad + ["--", "/bin/true"])
+            XCTAssertEqual(r.status, 64, "\(bad): \(r.stderr)")
+        }
     }
 
     /// Runs stackcross as a parent that blocks SIGALRM would (a GCD worker thread does): the tracer's

@@ -403,6 +403,31 @@ final class TraceSelectionFlagTests: XCTestCase {
     }
 }
 
+/// Where strace's own notices go: to stderr, never into the trace file.
+final class TraceNoticeTests: TemporaryDirectoryTestCase {
+    override class var dirPrefix: String { "trace-notice" }
+
+    /// `Process N attached/detached` of -p is on stderr (as strace's), not among the lines of -o FILE nor in
+    /// a JSON file, and -q silences it.
+    func testAttachNoticesGoToStderrNotTheFile() throws {
+        let target = try RunningFixture(try fixture("trace_loop"))
+        defer { target.stop() }
+        for (i, flags) in [["--output-format", "text"], [], ["--output-format", "text", "-q"]].enumerated() {
+            let out = dir.appendingPathComponent("\(i).out")
+            let r = try stackcross(["trace", "-p", String(target.pid), "--syscall-limit=4", "-e", "trace=write"] + flags
+                                   + ["-o", out.path], timeout: 30)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let file = try String(contentsOf: out, encoding: .utf8)
+            XCTAssertFalse(file.contains("attached"), file)
+            XCTAssertFalse(file.contains("detached"), file)
+            XCTAssertTrue(file.contains(flags.isEmpty ? #""name":"write""# : "write("), file)
+            let quiet = flags.contains("-q")
+            XCTAssertEqual(r.stderr.contains("stackcross: Process \(target.pid) attached\n"), !quiet, r.stderr)
+            XCTAssertEqual(r.stderr.contains("stackcross: Process \(target.pid) detached\n"), !quiet, r.stderr)
+        }
+    }
+}
+
 /// -E, -u, -b execve: how the program is started and let go.
 final class TraceLaunchFlagTests: XCTestCase {
     /// -E VAR=VAL reaches the program byte for byte (\377 is no UTF-8), -E VAR removes VAR.

@@ -103,6 +103,33 @@ final class TraceSchemaTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(v.stdout.split(separator: "\n").filter { $0.contains("bad.jsonl:") }.count, 3, v.stdout)
     }
 
+    /// The model is given GET_SYSCALL_INFO (its checks entry.orig_rax, entry.ip, exit.rval) on a sample of
+    /// each thread's calls by default, and on every call with --checks all; `check` agrees with both.
+    func testGetSyscallInfoIsSampledByDefaultAndReadAtEveryCallWithChecksAll() throws {
+        func totals(_ flags: [String]) throws -> (judged: Int, origRax: Int, rval: Int) {
+            let out = dir.appendingPathComponent("info\(flags.count).jsonl")
+            let t = try stackcross(["trace", "-f"] + flags + ["-o", out.path, "--", try fixture("trace_writes").path, "320"])
+            XCTAssertEqual(t.status, 0, t.stderr)
+            let c = try stackcross(["check", out.path])
+            XCTAssertEqual(c.status, 0, c.stdout + c.stderr)
+            func passed(_ check: String) -> Int {
+                c.stdout.split(separator: "\n").first { $0.split(separator: " ").first == Substring(check) }
+                    .flatMap { Int($0.split(separator: " ")[1]) } ?? 0
+            }
+            let judged = c.stdout.split(separator: "\n").last { $0.contains("crossings judged again") }
+                .flatMap { Int($0.split(separator: ":").last!.split(separator: " ").first!) } ?? 0
+            return (judged, passed("entry.orig_rax"), passed("exit.rval"))
+        }
+        let sampled = try totals([])
+        XCTAssertGreaterThan(sampled.judged, 320)
+        let expected = (sampled.judged + 31) / 32
+        XCTAssertTrue((expected - 2...expected + 2).contains(sampled.origRax), "\(sampled)")
+        XCTAssertTrue((expected - 2...expected + 2).contains(sampled.rval), "\(sampled)")
+        let all = try totals(["--checks", "all"])
+        XCTAssertEqual(all.origRax, all.judged, "\(all)")
+        XCTAssertGreaterThanOrEqual(all.rval, all.judged - 2, "\(all)")
+    }
+
     /// A write record of a long loop is small: the registers that changed, the verdict's counts.
     func testAWriteRecordIsSmall() throws {
         let out = dir.appendingPathComponent("w.jsonl")

@@ -493,6 +493,55 @@ final class TraceTests: XCTestCase {
         XCTAssertTrue(sleeper.isRunning)
     }
 
+    /// A call in progress when -p lets the process go: strace's ` <detached ...>` ends its line, the JSON record
+    /// says `"detached":true` (no return value), `report` shows it the same way and `-e status=detached` selects it.
+    func testCallInProgressAtDetachIsShownDetached() throws {
+        let sleeper = Process()
+        sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        sleeper.arguments = ["30"]
+        try sleeper.run()
+        defer { kill(sleeper.processIdentifier, SIGKILL); sleeper.waitUntilExit() }
+        let pid = sleeper.processIdentifier
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sc-detached-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        /// Runs a tracer on the sleeper until it has attached, then SIGINT; its exit status.
+        func traced(_ exe: String, _ args: [String]) throws -> Int32 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: exe)
+            p.arguments = args
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            defer { if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+            XCTAssertTrue(eventually { procStatus(pid)["TracerPid"] == String(p.processIdentifier) }, "\(exe) never attached")
+            usleep(200_000)
+            kill(p.processIdentifier, SIGINT)
+            XCTAssertTrue(eventually { !p.isRunning }, "\(exe) exits after SIGINT")
+            p.waitUntilExit()
+            return p.terminationStatus
+        }
+        let ours = dir.appendingPathComponent("ours.txt"), theirs = dir.appendingPathComponent("strace.txt")
+        let json = dir.appendingPathComponent("t.jsonl"), staged = dir.appendingPathComponent("staged.txt")
+        XCTAssertEqual(try traced(stackcrossBinary.path, ["trace", "-p", String(pid), "--output-format", "text", "-o", ours.path]), 0)
+        _ = try traced("/usr/bin/strace", ["-p", String(pid), "-o", theirs.path])
+        XCTAssertEqual(try traced(stackcrossBinary.path, ["trace", "-p", String(pid), "-o", json.path]), 0)
+        XCTAssertEqual(try traced(stackcrossBinary.path, ["trace", "-p", String(pid), "-e", "status=detached",
+                                                          "--output-format", "text", "-o", staged.path]), 0)
+        let line = "restart_syscall(<... resuming interrupted system call ...> <detached ...>\n"
+        // strace names the call restart_syscall resumes from its own state (here, what it saw before us).
+        let straceLine = try String(contentsOf: theirs, encoding: .utf8)
+        XCTAssertTrue(straceLine.hasPrefix("restart_syscall(<... resuming interrupted ") && straceLine.hasSuffix(" ...> <detached ...>\n"),
+                      "strace's view: \(straceLine)")
+        XCTAssertEqual(try String(contentsOf: ours, encoding: .utf8), line)
+        XCTAssertEqual(try String(contentsOf: staged, encoding: .utf8), line, "-e status=detached")
+        let records = try TraceFile.records(String(contentsOf: json, encoding: .utf8))
+        let call = try XCTUnwrap(Self.syscalls(records).first)
+        XCTAssertEqual(call.detached, true)
+        XCTAssertNil(call.ret)
+        let report = try stackcross(["report", json.path])
+        XCTAssertTrue(report.stdout.contains("restart_syscall(<... resuming interrupted system call ...> <detached ...>"), report.stdout)
+    }
+
     /// A process whose main thread has exited: its leader is a zombie, which PTRACE_SEIZE refuses with EPERM.
     /// `-f -p` traces the threads that live on, and detaches from them.
     func testAttachToAProcessWhoseLeaderHasExited() throws {

@@ -364,6 +364,25 @@ final class ModelTests: XCTestCase {
         assertAllHold(model.crossing(for: o), ["entry.ip", "entry.orig_rax", "pt_regs"])
     }
 
+    /// A stop where the tracer did not read GET_SYSCALL_INFO (it samples it): the checks that need it are
+    /// not made, and what the registers and the entry path alone say is still checked.
+    func testEntryWithoutSyscallInfoChecksWhatTheRegistersShow() {
+        var o = Sample.syscallEntry()
+        o.syscallInfo = nil
+        let c = model.crossing(for: o)
+        XCTAssertEqual(c.entry, .syscall)
+        assertAllHold(c, ["selectors.cs", "entry.rax", "syscall.rcx", "syscall.r11", "entry.bytes", "entry.kind", "pt_regs"])
+        for name in ["entry.orig_rax", "entry.ip", "entry.sp", "entry.arch"] { XCTAssertNil(c.check(name), name) }
+        XCTAssertTrue(c.check("pt_regs")!.expected.contains("GET_SYSCALL_INFO not read"), c.check("pt_regs")!.expected)
+        var v = o.regs.values
+        v[Sample.idx("rcx")] = 0x1234
+        o.regs = Registers(values: v)
+        let bad = model.crossing(for: o)
+        XCTAssertEqual(bad.check("syscall.rcx")?.ok, false)
+        XCTAssertEqual(bad.check("pt_regs")?.ok, false)
+        XCTAssertTrue(bad.check("pt_regs")!.actual.contains("cx=0x1234"), bad.check("pt_regs")!.actual)
+    }
+
     func testSleepSwitchesTheTaskOut() {
         var o = Sample.syscallExit()
         var e = o.entryRegs!.values

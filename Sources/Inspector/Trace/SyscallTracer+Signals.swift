@@ -89,6 +89,8 @@ extension SyscallTracer {
             if let info = try? ptrace.rawSyscallInfo(t.tid), info.op == UInt8(SC_SYSCALL_INFO_SECCOMP),
                let regs = try? ptrace.rawRegisters(t.tid) {
                 let a = info.u.seccomp.args
+                t.infoRead = true
+                t.entryInfoRead = true
                 let reported = syscallEntry(t, info: info, nr: Int64(bitPattern: info.u.seccomp.nr),
                                             args: (a.0, a.1, a.2, a.3, a.4, a.5), regs: regs)
                 // A signal passed on from an event stop is dropped: an injected one waits for the exit stop.
@@ -208,13 +210,14 @@ extension SyscallTracer {
             default:
                 break
             }
-            finishUnreturned(t)
+            finishUnreturned(t, detached: true)
             detach(t, signal: inject)
             removeTask(t)
             output.submit(.record(.detach(AttachRecord(pid: t.process.pid, tid: t.tid, timeNs: sc_monotonic_ns()))))
         }
         // Anything still listed did not stop in time: detach may fail (ESRCH) but is worth a try.
         for t in Array(tasks.values) {
+            finishUnreturned(t, detached: true)
             detach(t, signal: 0)
             removeTask(t)
             output.submit(.record(.detach(AttachRecord(pid: t.process.pid, tid: t.tid, timeNs: sc_monotonic_ns()))))

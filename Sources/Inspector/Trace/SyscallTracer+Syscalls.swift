@@ -12,11 +12,11 @@ extension SyscallTracer {
     func onSyscallStop(_ t: TracedTask) {
         var info = sc_syscall_info()
         var regs = sc_user_regs()
-        // GET_SYSCALL_INFO is read only when the model's checks hold it against the registers. Otherwise,
-        // once the task's syscall state is known, everything it reports follows from the registers (and, for
-        // the entry's ABI, the instruction before rip): one ptrace request less per stop.
+        // Once the task's syscall state is known, everything GET_SYSCALL_INFO reports follows from the
+        // registers (and, for the entry's ABI, the instruction before rip): one ptrace request less per stop.
+        // The model holds the kernel's own view against the registers on a sample of calls (`readsInfo`).
         var derived = false
-        if !observing, t.syscallStateKnown {
+        if t.syscallStateKnown, !readsInfo(t) {
             guard let r = try? ptrace.rawRegisters(t.tid) else {
                 resume(t)
                 return
@@ -39,6 +39,8 @@ extension SyscallTracer {
             (info, regs) = (i, r)
             t.syscallStateKnown = true
         }
+        t.infoRead = !derived
+        if Int(info.op) == Int(SC_SYSCALL_INFO_ENTRY) { t.entryInfoRead = !derived }
         switch Int(info.op) {
         case Int(SC_SYSCALL_INFO_ENTRY):
             if detachAtExecve(t, nr: Int64(bitPattern: info.u.entry.nr), arch: info.arch) { return }
@@ -58,6 +60,20 @@ extension SyscallTracer {
         default:
             resume(t)
         }
+    }
+
+    /// Whether this stop reads GET_SYSCALL_INFO although the registers give it: when the model judges, the
+    /// entry and exit of every `infoInterval`-th call of a task (every call with --checks all), and the exit of
+    /// an injected call (the kernel's -ENOSYS, which rax no longer shows). Counted per call at its entry.
+    func readsInfo(_ t: TracedTask) -> Bool {
+        guard observing else { return false }
+        if t.inSyscall { return t.entryInfoRead || t.injection != nil }
+        guard t.callsUntilInfo <= 0 else {
+            t.callsUntilInfo -= 1
+            return false
+        }
+        t.callsUntilInfo = infoInterval - 1
+        return true
     }
 
     /// Per-syscall facts, looked up by number on the hot path instead of by name.
@@ -139,7 +155,7 @@ extension SyscallTracer {
 
     /// The entry stop's observation for the model.
     func entryObservation(_ t: TracedTask, info: sc_syscall_info, regs: Registers) -> StopObservation {
-        var si = SyscallInfo(info)
+        var si = t.infoRead ? SyscallInfo(info) : nil
         // A seccomp stop is this call's entry stop (same nr and args); the model judges entries.
         if si?.op == .seccomp { si?.op = .entry }
         return StopObservation(kind: .syscallEntry, tid: t.tid, regs: regs, syscallInfo: si,
@@ -214,7 +230,7 @@ extension SyscallTracer {
     }
 
     func exitObservation(_ t: TracedTask, _ call: ReportedCall, info: sc_syscall_info, regs: Registers) -> StopObservation {
-        var o = StopObservation(kind: .syscallExit, tid: t.tid, regs: regs, syscallInfo: SyscallInfo(info),
+        var o = StopObservation(kind: .syscallExit, tid: t.tid, regs: regs, syscallInfo: t.infoRead ? SyscallInfo(info) : nil,
                                 bytesBeforeIP: t.exitBytesBeforeIP, entryRegs: call.record.entryRegs)
         o.injectedReturn = call.record.injected?.ret
         return o
@@ -338,10 +354,12 @@ extension SyscallTracer {
     }
 
     /// A task died (or is about to) inside a syscall: its record goes out without a return value.
-    func finishUnreturned(_ t: TracedTask) {
+    /// `detached`: the tracer lets the task go inside the call (strace's `<detached ...>`).
+    func finishUnreturned(_ t: TracedTask, detached: Bool = false) {
         t.inSyscall = false
         guard let call = t.entry else { return }
         t.entry = nil
+        if detached { call.record.detached = true }
         call.entry = t.entryObservation.take()
         output.submit(.exited(call))
     }

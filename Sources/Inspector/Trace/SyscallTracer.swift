@@ -35,6 +35,10 @@ public final class SyscallTracer {
     lazy var observing = output.judgeCrossings || extensionsObserve
     /// Whether a signal-delivery stop's observation goes anywhere (the model, or any extension's hooks).
     lazy var observesSignals = output.judgeCrossings || !extensions.isEmpty
+    /// Every how many calls of a task the model is given GET_SYSCALL_INFO, the kernel's own view of the
+    /// stop, besides the registers (`readsInfo`): every call when the trace keeps every check.
+    lazy var infoInterval = output.crossingDetail == .all ? 1 : Self.sampledInfoInterval
+    static let sampledInfoInterval = 32
     /// Per-syscall flags by number, for the hot path (see `SyscallFlags`).
     lazy var flagTables = Self.flagTables(filter: options.filter)
     /// The fd-path cache is right only while every change to the fd table stops here: no seccomp

@@ -122,6 +122,10 @@ public final class TraceOutput: TraceSink {
             summary.add(record)
         case .lines:
             if textOptions.linesAndSummary { summary.add(record) }
+            if record.detached == true {
+                detachedLine(record)
+                return
+            }
             var record = record
             if let leader = tookOver.removeValue(forKey: record.tid) { record.tid = leader }
             lineContext.saw(pid: record.pid, tid: record.tid)
@@ -175,6 +179,11 @@ public final class TraceOutput: TraceSink {
     }
 
     public func emit(_ record: TraceRecord) {
+        switch record {
+        case .attach(let r): attachMessage("stackcross: Process \(r.tid) attached")
+        case .detach(let r): attachMessage("stackcross: Process \(r.tid) detached")
+        default: break
+        }
         switch mode {
         case .jsonLines:
             beginJSON()
@@ -188,8 +197,6 @@ public final class TraceOutput: TraceSink {
             case .exit(let r) where !isQuiet(.exit)
                     && (r.signal.flatMap(Signals.number(of:)).map(textOptions.selection.showsSignal) ?? true):
                 line(stamped(SyscallLine.formatTermination(record: r, showPid: showPid), tid: r.tid, at: r.timeNs))
-            case .attach(let r) where !isQuiet(.attach): line("stackcross: Process \(r.tid) attached")
-            case .detach(let r) where !isQuiet(.attach): line("stackcross: Process \(r.tid) detached")
             case .exec(let r) where r.formerTid != nil && r.formerTid != r.tid:
                 superseded(r, formerTid: r.formerTid!)
                 return
@@ -197,6 +204,18 @@ public final class TraceOutput: TraceSink {
             }
             lineContext.apply(record)
             if textOptions.decodePidComm { comms.apply(record) }
+        }
+    }
+
+    /// `Process N attached/detached` goes to stderr, as strace's does: among the lines when they go there,
+    /// else on its own (the trace file, JSON or text, keeps only the trace). Its loss on a closed stderr
+    /// loses no record, so a failed write of it does not stop the trace.
+    func attachMessage(_ message: String) {
+        guard !isQuiet(.attach) else { return }
+        if mode == .lines, out.fd == 2 {
+            line(message)
+        } else {
+            try? OutputFile.standardError.write(message + "\n")
         }
     }
 
@@ -286,6 +305,22 @@ public final class TraceOutput: TraceSink {
         put(SyscallLine.unfinished)
         text.append(UInt8(ascii: "\n"))
         column = 0
+    }
+
+    /// A call the tracer let go while it ran: strace ends its open line with ` <detached ...>`; a line cut
+    /// earlier by another task's stays as it was (`<unfinished ...>`).
+    func detachedLine(_ record: SyscallRecord) {
+        if textOptions.selection.stagesCalls {
+            let shown = displayed(lineContext.shown(record))
+            line(stamped(SyscallLine.formatEntry(record: shown, showPid: showPid), tid: record.tid, at: record.entryNs, call: record)
+                 + SyscallLine.detached)
+        } else if openLine == record.tid {
+            openLine = nil
+            put(SyscallLine.detached)
+            text.append(UInt8(ascii: "\n"))
+            column = 0
+        }
+        lineContext.exited(record)
     }
 
     func line(_ s: String) {

@@ -20,6 +20,13 @@ final class TracedTask {
     /// Whether `inSyscall` is known to say which kind the next syscall stop is: false until a stop read
     /// with GET_SYSCALL_INFO (a task's first stop after an attach can be the exit of a call in progress).
     var syscallStateKnown = false
+    /// Whether this stop's GET_SYSCALL_INFO was read (true) or derived from the registers (false): only a
+    /// read view is handed to the model, which holds it against the registers.
+    var infoRead = false
+    /// Whether the entry of the call in progress read GET_SYSCALL_INFO (its exit then reads it too).
+    var entryInfoRead = false
+    /// Calls until the next whose two stops read GET_SYSCALL_INFO (see `SyscallTracer.infoInterval`).
+    var callsUntilInfo = 0
     /// -e inject=: invocations seen per syscall (key: nr, i386 offset by 1 << 32), counted as strace counts them.
     var injectCounts: [Int64: UInt32] = [:]
     /// -e inject=: what was done at this call's entry stop (finished at its exit stop), and the signal to send.

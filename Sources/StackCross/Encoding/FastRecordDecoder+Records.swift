@@ -195,7 +195,7 @@ extension FastRecordDecoder.Cursor {
         var entryRegs: Registers?, exitRegs: Registers?, userStack: [Frame]?, kernelStack: [Frame]?, crossing: Crossing?
         var signo: Int32?, codeName: String?, codeNumber: Int32?, timeNs: UInt64?, formerTid: Int32?, path: TraceeString?
         var child: Int32?, kind: CloneRecord.Kind?, signal: String?, handlerStepped: Bool?, retPath: TraceeString?
-        var injected: InjectedCall?, dump: TraceeString?
+        var injected: InjectedCall?, dump: TraceeString?, detached: Bool?
         var extras = RecordExtras()
         var v2 = false
         var seen: UInt64 = 0
@@ -248,6 +248,7 @@ extension FastRecordDecoder.Cursor {
             case "exitStop", "handlerStop": try Self.first(&seen, 31); extras.second = try c.stopPatch(); v2 = true
             case "injected": try Self.first(&seen, 32); injected = try c.optional { try $0.injectedCall() }
             case "dump": try Self.first(&seen, 33); dump = try c.optional { try $0.traceeString() }
+            case "detached": try Self.first(&seen, 34); detached = try c.optional { try $0.bool() }
             default: try c.skip()
             }
         }
@@ -268,6 +269,7 @@ extension FastRecordDecoder.Cursor {
                 userStack: userStack, kernelStack: kernelStack, crossing: crossing, retPath: retPath)
             r.injected = injected
             r.dump = dump
+            r.detached = detached
             return .syscall(r)
         case "signal":
             guard let signo, let name, let timeNs, codeNumber == nil else { throw FastRecordDecoder.Unsupported() }

@@ -105,6 +105,7 @@ public final class TraceWriter {
             if let p = r.retPath { w.key("retPath"); w.traceeString(p) }
             if let j = r.injected { w.key("injected"); TraceRecordJSON.injected(j, &w) }
             if let d = r.dump { w.key("dump"); w.traceeString(d) }
+            if r.detached == true { w.field("detached", bool: true) }
             w.field("entryNs", uint: r.entryNs)
             if let x = r.exitNs { w.field("exitNs", uint: x) }
             if key { w.field("key", bool: true) }

@@ -3,30 +3,32 @@
 extension CrossingJudge {
     // MARK: syscall entry
 
-    /// The pt_regs the model predicts at a syscall-entry stop from GET_SYSCALL_INFO and constants.
-    func predictedEntryRegs(_ kind: CrossingKind, _ i: SyscallInfo) -> [(PtRegsSlot, SlotExpectation)] {
+    /// The pt_regs the model predicts at a syscall-entry stop from GET_SYSCALL_INFO and constants. Without
+    /// GET_SYSCALL_INFO (a stop where the tracer did not read it) only what constants and the entry path
+    /// give: the selectors, the flags, -ENOSYS in ax and the registers SYSCALL saved.
+    func predictedEntryRegs(_ kind: CrossingKind, _ i: SyscallInfo?) -> [(PtRegsSlot, SlotExpectation)] {
         var p: [(PtRegsSlot, SlotExpectation)] = []
         let userFlags = SlotExpectation.property("IF|0x2 set, RF clear") {
             $0 & (X86.flagIF | X86.flagFixed) == (X86.flagIF | X86.flagFixed) && $0 & X86.flagRF == 0
         }
         p.append((.ss, .value(X86.userDS)))
-        p.append((.sp, .value(i.stackPointer.rawValue)))
+        if let i { p.append((.sp, .value(i.stackPointer.rawValue))) }
         p.append((.flags, userFlags))
         let cs: UInt64 = [.int80From32, .syscall32, .sysenter].contains(kind) ? X86.userCS32 : X86.userCS64
         p.append((.cs, .value(cs)))
-        p.append((.ip, .value(i.instructionPointer.rawValue)))
-        if let nr = i.nr { p.append((.origAx, .value(UInt64(bitPattern: nr)))) }
+        if let i { p.append((.ip, .value(i.instructionPointer.rawValue))) }
+        if let nr = i?.nr { p.append((.origAx, .value(UInt64(bitPattern: nr)))) }
         p.append((.ax, .value(UInt64(bitPattern: X86.enosys))))
-        let argSlots: [PtRegsSlot] = i.arch == SyscallInfo.auditArchI386 ? [.bx, .cx, .dx, .si, .di, .bp] : [.di, .si, .dx, .r10, .r8, .r9]
-        if let args = i.args {
+        let argSlots: [PtRegsSlot] = i?.arch == SyscallInfo.auditArchI386 ? [.bx, .cx, .dx, .si, .di, .bp] : [.di, .si, .dx, .r10, .r8, .r9]
+        if let args = i?.args {
             for (s, a) in zip(argSlots, args) { p.append((s, .value(a.rawValue))) }
         }
         switch kind {
         case .syscall, .sigreturn, .execve:
-            p.append((.cx, .value(i.instructionPointer.rawValue)))
+            if let i { p.append((.cx, .value(i.instructionPointer.rawValue))) } else { p.append((.cx, .equal(regs.rip.rawValue, "= ip (SYSCALL saved the return address in RCX)"))) }
             p.append((.r11, .equal(regs.eflags.rawValue, "= flags (SYSCALL saved RFLAGS in R11)")))
         case .syscall32:
-            p.append((.r8, .value(i.stackPointer.rawValue & 0xFFFF_FFFF)))
+            p.append((.r8, .value((i?.stackPointer ?? regs.rsp).rawValue & 0xFFFF_FFFF)))
             p.append((.r11, .equal(regs.eflags.rawValue, "= flags (SYSCALL saved EFLAGS in R11)")))
         default: break
         }
@@ -35,14 +37,15 @@ extension CrossingJudge {
 
     /// Expected lists `slot=prediction` pairs then `(note)`; actual lists `slot=value (predicted …)` per mismatch
     /// (PtRegsView in the report parses both).
-    mutating func compareRegs(_ name: String, _ predicted: [(PtRegsSlot, SlotExpectation)], note: String) {
+    mutating func compareRegs(_ name: String, _ predicted: [(PtRegsSlot, SlotExpectation)], note: @autoclosure () -> String) {
         // A compact verdict needs only whether every slot holds: no text at all.
         if detail == .failures, predicted.allSatisfy({ $0.1.holds($0.0.value(in: regs).rawValue) }) {
             verdict.passed += 1
             return
         }
         // Built in place: this runs twice per traced syscall.
-        var exp = TextBytes(capacity: predicted.count * 24 + note.utf8.count + 4)
+        let noteText = note()
+        var exp = TextBytes(capacity: predicted.count * 24 + noteText.utf8.count + 4)
         var bad = TextBytes(capacity: 0)
         for (slot, e) in predicted {
             if !exp.isEmpty { exp.append(byte: 0x20) }
@@ -60,7 +63,7 @@ extension CrossingJudge {
                 bad.append(byte: UInt8(ascii: ")"))
             }
         }
-        exp.append(" ("); exp.append(note); exp.append(byte: UInt8(ascii: ")"))
+        exp.append(" ("); exp.append(noteText); exp.append(byte: UInt8(ascii: ")"))
         let ok = bad.isEmpty
         add(name, ok, expected: exp.string,
             actual: !ok ? bad.string : predicted.count < Self.allSlotsMatch.count ? Self.allSlotsMatch[predicted.count] : "all \(predicted.count) predicted slots match")
@@ -69,17 +72,19 @@ extension CrossingJudge {
     mutating func entryChecks(_ kind: CrossingKind, _ way: WayIn) {
         add("entry.rax", regs.rax.signed == X86.enosys, expected: "-38 (-ENOSYS)", actual: String(regs.rax.signed))
         // A seccomp stop (PTRACE_EVENT_SECCOMP) sees the same entry state as a syscall-entry stop.
-        guard let i = info, i.op == .entry || i.op == .seccomp else {
-            if let i = info {
-                add("entry.syscall_info", false, expected: "GET_SYSCALL_INFO op entry", actual: "op \(i.op)")
-            }
+        if let i = info, i.op != .entry, i.op != .seccomp {
+            add("entry.syscall_info", false, expected: "GET_SYSCALL_INFO op entry", actual: "op \(i.op)")
             return
         }
-        if let nr = i.nr {
-            add("entry.orig_rax", origRax == nr, expected: decimalText("", nr, " (GET_SYSCALL_INFO nr)"), actual: String(origRax))
+        // nil: GET_SYSCALL_INFO was not read at this stop; the checks that need it are not made.
+        let i = info
+        if let i {
+            if let nr = i.nr {
+                add("entry.orig_rax", origRax == nr, expected: decimalText("", nr, " (GET_SYSCALL_INFO nr)"), actual: String(origRax))
+            }
+            add("entry.ip", regs.rip == i.instructionPointer, expected: hexText("", i.instructionPointer.rawValue, " (GET_SYSCALL_INFO)"), actual: hex(regs.rip.rawValue))
+            add("entry.sp", regs.rsp == i.stackPointer, expected: hexText("", i.stackPointer.rawValue, " (GET_SYSCALL_INFO)"), actual: hex(regs.rsp.rawValue))
         }
-        add("entry.ip", regs.rip == i.instructionPointer, expected: hexText("", i.instructionPointer.rawValue, " (GET_SYSCALL_INFO)"), actual: hex(regs.rip.rawValue))
-        add("entry.sp", regs.rsp == i.stackPointer, expected: hexText("", i.stackPointer.rawValue, " (GET_SYSCALL_INFO)"), actual: hex(regs.rsp.rawValue))
         if kind == .syscall || kind == .sigreturn || kind == .execve {
             add("syscall.rcx", regs.rcx == regs.rip, expected: hexText("rcx == rip ", regs.rip.rawValue, " (SYSCALL saved the return address)"), actual: hex(regs.rcx.rawValue))
             add("syscall.r11", regs.r11 == regs.eflags, expected: hexText("r11 == eflags ", regs.eflags.rawValue, " (SYSCALL saved RFLAGS)"), actual: hex(regs.r11.rawValue))
@@ -91,12 +96,14 @@ extension CrossingJudge {
         }
         // Check 6 from evidence independent of the arch: the instruction bytes and the task's CS.
         let byInstruction = SyscallInstruction(bytesBeforeIP: obs.bytesBeforeIP) == .int80 || is32
-        if obs.bytesBeforeIP != nil || obs.is32BitTask != nil || regs.cs.rawValue == X86.userCS32 {
+        if let i, obs.bytesBeforeIP != nil || obs.is32BitTask != nil || regs.cs.rawValue == X86.userCS32 {
             add("entry.arch", (i.arch == SyscallInfo.auditArchI386) == byInstruction,
                 expected: byInstruction ? "i386 (int $0x80 or a 32-bit task)" : "x86_64 (SYSCALL from a 64-bit task)",
                 actual: i.abi.rawValue)
         }
-        compareRegs("pt_regs", predictedEntryRegs(kind, i), note: "predicted from GET_SYSCALL_INFO and the \(kind.rawValue) entry path")
+        compareRegs("pt_regs", predictedEntryRegs(kind, i),
+                    note: i == nil ? "predicted from the \(kind.rawValue) entry path; GET_SYSCALL_INFO not read at this stop"
+                        : "predicted from GET_SYSCALL_INFO and the \(kind.rawValue) entry path")
     }
 
     // MARK: syscall exit

@@ -32,6 +32,8 @@ public struct SyscallRecord: Codable, Hashable, Sendable {
     public var injected: InjectedCall?
     /// -e read=FD / -e write=FD: the whole buffer the call read (its return value's worth) or wrote, exact bytes.
     public var dump: TraceeString?
+    /// true: the tracer let the task go (-p detach, --syscall-limit) while this call ran; `ret` is nil.
+    public var detached: Bool?
 
     public init(pid: Int32, tid: Int32, abi: SyscallABI, nr: Int64, name: String, args: [String], rawArgs: [Address],
                 strings: [String: TraceeString]? = nil, ret: Int64? = nil, error: String? = nil,

@@ -6,13 +6,19 @@ public final class TextExporter: ReportExporter {
     /// Shows every check of a crossing: judged again from a schema 2 record's observations.
     public var wantsJudgedCrossings: Bool { true }
     private let out: ReportWriter
+    /// Each task's last call, which restart_syscall's line names as the live trace's does.
+    private var context = StraceLineContext()
 
     public init(writer: ReportWriter) { self.out = writer }
 
     public func consume(_ record: TraceRecord) throws {
+        defer {
+            context.apply(record)
+            if case .syscall(let r) = record { context.exited(r) }
+        }
         switch record {
         case .syscall(let r):
-            out.write(SyscallLine.format(record: r, showPid: true) + Self.duration(r) + "\n")
+            out.write(SyscallLine.format(record: context.shown(r), showPid: true) + Self.duration(r) + "\n")
             writeStacks(r)
             writeFailedChecks(r.crossing)
         case .signal(let r):

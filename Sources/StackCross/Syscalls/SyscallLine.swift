@@ -1,6 +1,8 @@
 /// strace-style text lines for trace records.
 public enum SyscallLine {
     public static let unfinished = " <unfinished ...>"
+    /// What strace puts after the entry part of a call the tracer let go while it ran.
+    public static let detached = " <detached ...>"
 
     /// strace's `[pid %5u] ` (the tid right-aligned in five columns).
     public static func prefix(tid: Int32, showPid: Bool) -> String {
@@ -52,6 +54,7 @@ public enum SyscallLine {
     /// `aligned`: ` = ` at column 40 when the call is shorter, as strace prints it.
     public static func format(record: SyscallRecord, showPid: Bool, returnText: String? = nil, aligned: Bool = false) -> String {
         let head = formatEntry(record: record, showPid: showPid)
+        if record.detached == true { return head + detached }
         return head + formatExit(record: record, returnText: returnText, column: aligned ? head.utf8.count : nil)
     }
 

@@ -98,7 +98,7 @@ public struct TraceSelection: Sendable, Equatable {
     /// -e status=: a finished call's status.
     public func statusSelects(_ r: SyscallRecord) -> Bool {
         guard let statuses else { return true }
-        guard let ret = r.ret else { return statuses.contains(.unfinished) }
+        guard let ret = r.ret else { return statuses.contains(r.detached == true ? .detached : .unfinished) }
         return statuses.contains(Errno.isError(ret) ? .failed : .successful)
     }
 
