@@ -469,8 +469,8 @@ struct TraceCommand: ParsableCommand {
         // The probe gathers what the model's checks need; without crossings only --kernel-stack wants it.
         if let loader {
             options.model = loader
-            extensions.append(LazyCrossingProbe(loader: loader, readKernelStack: kernelStack,
-                                                stepIntoHandlers: !noHandlerStep && sink.wantsCrossings))
+            extensions.append(CrossingProbe(readKernelStack: kernelStack,
+                                            stepIntoHandlers: !noHandlerStep && sink.wantsCrossings))
         }
         var tracerSink: TraceSink = recordSink
         var stacks: SyscallStackCollector?

@@ -43,7 +43,7 @@ final class CrossingProbeStateTests: XCTestCase {
     func testProbeStateStaysBoundedOverManyShortLivedThreads() throws {
         let bin = try fixture("short_threads")
         let threads = 200
-        let probe = CrossingProbe(model: KernelStackModel(), readKernelStack: true, stepIntoHandlers: false)
+        let probe = CrossingProbe(readKernelStack: true, stepIntoHandlers: false)
         let sink = CountingSink()
         // Sampled at every entry stop, after the probe's own work there.
         let (outcome, most) = try traceSamplingPeak([bin.path, String(threads)], sink: sink, extensions: [probe]) { probe.stateCount }
@@ -54,5 +54,53 @@ final class CrossingProbeStateTests: XCTestCase {
         XCTAssertLessThan(most, 50, "probe state grew with the number of threads ever made")
         XCTAssertGreaterThan(most, 0, "the probe kept no state at all: the bound above proves nothing")
         XCTAssertEqual(probe.stateCount, 0, "every task and the process are gone")
+    }
+}
+
+/// The probe's cost per new process (#12): a forked child's address space is its parent's copy, so the
+/// probe reads no /proc/TID/maps for it, and the probe never makes the tracer wait for the kernel model.
+final class CrossingProbeForkTests: XCTestCase {
+    /// A sink that judges nothing: only the probe could load the model.
+    final class PlainSink: TraceSink {
+        var wantsCrossings: Bool { false }
+        var wantsText: Bool { false }
+        func syscallEntered(_ record: SyscallRecord) {}
+        func syscallExited(_ record: SyscallRecord, observed: SyscallObservations?) {}
+        func signal(_ record: SignalRecord, observed: SignalObservations?, siginfoFields: [(String, String)]) {}
+        func emit(_ record: TraceRecord) {}
+        func flush() {}
+    }
+
+    func trace(_ argv: [String], probe: CrossingProbe, model: TraceModelLoader? = nil) throws -> TraceOutcome {
+        var options = TraceOptions()
+        options.followForks = true
+        if let model { options.model = model }
+        let tracer = SyscallTracer(options: options, sink: PlainSink(), extensions: [probe], logger: Logger(label: "test"))
+        return try tracer.run(.program(argv[0], argv))
+    }
+
+    func testForkedChildrenInheritTheParentsMaps() throws {
+        let children = 40
+        let probe = CrossingProbe(readKernelStack: false, stepIntoHandlers: false)
+        // stress_forks exits 3 by design; every fourth child forks a grandchild (50 processes in all).
+        let outcome = try trace([try fixture("stress_forks").path, String(children)], probe: probe)
+        XCTAssertEqual(outcome.exitStatus, 3)
+        print("maps reads \(probe.mapsReads) for \(children + children / 4 + 1) processes")
+        XCTAssertGreaterThan(probe.mapsReads, 0, "the parent's maps are read")
+        XCTAssertLessThan(probe.mapsReads, children / 2, "a read per forked child")
+    }
+
+    func testTheProbeNeverLoadsTheModel() throws {
+        let loads = NSLock()
+        var loaded = 0
+        let model = TraceModelLoader {
+            loads.lock(); loaded += 1; loads.unlock()
+            return KernelStackModel()
+        }
+        let probe = CrossingProbe(readKernelStack: false, stepIntoHandlers: true)
+        let outcome = try trace([try fixture("trace_signals").path], probe: probe, model: model)
+        XCTAssertEqual(outcome.exitStatus, 0)
+        loads.lock(); defer { loads.unlock() }
+        XCTAssertEqual(loaded, 0, "the tracer thread waited for the kernel's config")
     }
 }

@@ -37,6 +37,13 @@ final class TraceLoopTests: XCTestCase {
             XCTAssertEqual(handlerChecks, s.handlerStepped == true, "frame checks only where stepped")
             XCTAssertEqual(s.crossing?.failedChecks ?? [], [])
         }
+        // The children's stops are judged with the maps they inherited, the signals' with cached code bytes:
+        // nothing fails, and `check` judging the file agrees with every live verdict.
+        let failed = recs.compactMap { if case .syscall(let c) = $0, let f = c.crossing?.failedChecks, !f.isEmpty { "\(c.name) \(f.map(\.name))" } else { nil } }
+        XCTAssertEqual(failed, [])
+        let c = try stackcross(["check", out.path], timeout: 120)
+        XCTAssertEqual(c.status, 0, c.stdout.suffix(800) + c.stderr)
+        XCTAssertTrue(c.stdout.contains("every verdict agrees with the recorded one"), String(c.stdout.suffix(400)))
     }
 
     // MARK: -f -p on threads that come and go

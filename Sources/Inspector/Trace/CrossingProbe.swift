@@ -7,7 +7,6 @@ import StackCross
 /// restores), records rt_sigaction and sigaltstack arguments, and single-steps a caught signal into its
 /// handler to check the frame the kernel wrote. Runs on the tracer thread, with the task stopped.
 public final class CrossingProbe: TraceExtension {
-    let model: KernelStackModel
     /// --kernel-stack: read /proc/TID/stack at every stop.
     public let readKernelStack: Bool
     /// Single-step caught signals into their handlers.
@@ -23,8 +22,8 @@ public final class CrossingProbe: TraceExtension {
     private var lastKernelStack: [Int32: [Frame]] = [:]
     private var entrySwitches: [Int32: ContextSwitchCount?] = [:]
 
-    public init(model: KernelStackModel, readKernelStack: Bool, stepIntoHandlers: Bool = true) {
-        self.model = model
+    /// Needs no model: the tracer thread never waits for the kernel's config (the output thread reads it).
+    public init(readKernelStack: Bool, stepIntoHandlers: Bool = true) {
         self.readKernelStack = readKernelStack
         self.stepIntoHandlers = stepIntoHandlers
     }
@@ -43,6 +42,14 @@ public final class CrossingProbe: TraceExtension {
 
     public func intoHandler(_ record: inout SignalRecord, delivery: StopObservation, at stop: TaskStop) -> HandlerStep {
         stepIntoHandlers ? intoHandler(pid: stop.pid, tid: stop.tid, ptrace: stop.ptrace, record: &record, delivery: delivery) : .notTaken
+    }
+
+    /// A forked child starts with a copy of its parent's address space (shared under vfork and CLONE_VM): its
+    /// maps and ELF class are the parent's, so a short-lived child costs no /proc read (#12). Handlers are not
+    /// copied (CLONE_CLEAR_SIGHAND resets them); a stop the child already made keeps what it read.
+    public func processForked(parent: Int32, child: Int32) {
+        if maps[child] == nil, let m = maps[parent] { maps[child] = m }
+        if elf32[child] == nil, let e = elf32[parent] { elf32[child] = e }
     }
 
     /// Forgets a task that is gone, and its process's state with its last task: a long trace of a
@@ -100,7 +107,8 @@ public final class CrossingProbe: TraceExtension {
             obs.entryAuditArch = entryArch[tid]
             obs.entryContextSwitches = entrySwitches.removeValue(forKey: tid) ?? nil
             obs.sigreturnFrameWords = sigreturnWords.removeValue(forKey: tid)
-        case .signalDelivery:
+        case .signalDelivery where obs.bytesBeforeIP == nil:
+            // The tracer fills them from its per-process cache; read here only for a tracer that did not.
             let rip = obs.regs.rip.rawValue
             obs.bytesBeforeIP = memory.readExactly(rip &- 2, count: 2)
         default: break
@@ -151,6 +159,7 @@ public final class CrossingProbe: TraceExtension {
     func mapsFor(_ pid: Int32, tid: Int32, covering sp: Address, _ ip: Address) -> [MemoryMapping] {
         if let m = maps[pid], m.contains(where: { $0.contains(sp) }), m.contains(where: { $0.contains(ip) }) { return m }
         let m = ProcFS.maps(tid)
+        mapsReads += 1
         maps[pid] = m
         return m
     }
@@ -222,6 +231,8 @@ public final class CrossingProbe: TraceExtension {
     /// After a shape's first step, at most one step per process per this interval: a signal's round trip
     /// must stay shorter than a fast timer's period, or the program never leaves its handlers (#12).
     public var stepSampleIntervalNs: UInt64 = 50_000_000
+    /// /proc/TID/maps reads (tests check that forked children inherit their parent's).
+    private(set) var mapsReads = 0
     /// Steps taken (tests check the bound).
     private(set) var stepsTaken = 0
 

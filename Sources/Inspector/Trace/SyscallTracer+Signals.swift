@@ -28,9 +28,12 @@ extension SyscallTracer {
         // The model judges the stops on the output thread: a signal's round trip through the tracer must stay
         // short, or a fast timer's next signal is always pending when the handler returns (#12).
         var stops: SignalObservations?
-        if let regs = try? ptrace.registers(t.tid) {
+        // Without a model or an extension nothing reads the registers: strace's two requests per signal (#12).
+        if observesSignals, let regs = try? ptrace.registers(t.tid) {
             var obs = StopObservation(kind: .signalDelivery, tid: t.tid, regs: regs, signo: signo)
             obs.signalCode = siCode
+            // The code before rip from the process's cache: a timer's signals land at the same few places.
+            if observing { obs.bytesBeforeIP = bytesBeforeIP(t, regs.rip.rawValue) }
             let at = stop(t)
             for e in extensions { e.observe(&obs, at: at) }
             if output.judgeCrossings { stops = SignalObservations(delivery: obs) }
@@ -109,6 +112,7 @@ extension SyscallTracer {
             let childPid: Int32 = isClone ? (Self.threadGroup(of: child) ?? t.process.pid) : child
             if tasks[child] == nil { addTask(child, process: childPid) }
             let kind: CloneRecord.Kind = vfork ? .vfork : (childPid == t.process.pid ? .thread : .fork)
+            if kind != .thread { for e in extensions { e.processForked(parent: t.process.pid, child: childPid) } }
             output.submit(.record(.clone(CloneRecord(pid: t.process.pid, tid: t.tid, child: child, kind: kind, timeNs: sc_monotonic_ns()))))
         }
         resume(t)

@@ -370,6 +370,8 @@ extension SyscallTracer {
         let n = withUnsafeMutableBytes(of: &two) { memory(t).reader.read(into: $0.baseAddress!, rip &- 2, count: 2) }
         guard n == 2 else { return nil }
         let b = [two.0, two.1]
+        // Signals land anywhere in a busy loop: the cache stays small all the same.
+        if t.process.bytesBeforeIP.count >= 4096 { t.process.bytesBeforeIP.removeAll(keepingCapacity: true) }
         t.process.bytesBeforeIP[rip] = b
         return b
     }

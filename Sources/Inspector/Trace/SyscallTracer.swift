@@ -33,6 +33,8 @@ public final class SyscallTracer {
     lazy var extensionsObserve = extensions.contains { $0.observesStops }
     /// Whether stops are turned into observations (for the model or an extension); else the bytes before rip are not needed.
     lazy var observing = output.judgeCrossings || extensionsObserve
+    /// Whether a signal-delivery stop's observation goes anywhere (the model, or any extension's hooks).
+    lazy var observesSignals = output.judgeCrossings || !extensions.isEmpty
     /// Every how many calls of a task the model is given GET_SYSCALL_INFO, the kernel's own view of the
     /// stop, besides the registers (`readsInfo`): every call when the trace keeps every check.
     lazy var infoInterval = output.crossingDetail == .all ? 1 : Self.sampledInfoInterval

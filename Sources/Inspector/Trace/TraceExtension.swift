@@ -28,6 +28,8 @@ public protocol TraceExtension: AnyObject {
     func signalDelivery(_ record: inout SignalRecord, observation: StopObservation, at stop: TaskStop)
     /// At a signal-delivery stop, last: may deliver the signal itself; the first extension that does wins.
     func intoHandler(_ record: inout SignalRecord, delivery: StopObservation, at stop: TaskStop) -> HandlerStep
+    /// A fork or vfork made process `child` of `parent` (not a thread: same pid). Called at the parent's event stop.
+    func processForked(parent: Int32, child: Int32)
     /// A traced task is gone (exited, killed, ended by an execve, detached); `processGone` with its process's last task.
     func taskGone(pid: Int32, tid: Int32, processGone: Bool)
 }
@@ -39,6 +41,7 @@ extension TraceExtension {
     public func syscallExited(abi: SyscallABI, nr: Int64, ret: Int64, at stop: TaskStop) {}
     public func signalDelivery(_ record: inout SignalRecord, observation: StopObservation, at stop: TaskStop) {}
     public func intoHandler(_ record: inout SignalRecord, delivery: StopObservation, at stop: TaskStop) -> HandlerStep { .notTaken }
+    public func processForked(parent: Int32, child: Int32) {}
     public func taskGone(pid: Int32, tid: Int32, processGone: Bool) {}
 }
 

@@ -1,3 +1,5 @@
+import Glibc
+
 /// The kernel configuration the model depends on (see ../shared/KERNEL-MODEL.md).
 /// Every field has a documented default: the values of this project's machines (Linux 6.18, AMD,
 /// no KASAN, no FRED, random kstack offset on). `KernelConfig.parse` reads the real ones from the
@@ -48,17 +50,9 @@ public struct KernelConfig: Codable, Hashable, Sendable {
         var c = KernelConfig()
         c.source = source
         if let text = configText {
-            var values: [String: String] = [:]
-            for line in text.split(separator: "\n") {
-                if line.hasPrefix("# CONFIG_"), line.hasSuffix(" is not set") {
-                    let name = line.dropFirst(2).dropLast(" is not set".count)
-                    values[String(name)] = "n"
-                } else if line.hasPrefix("CONFIG_"), let eq = line.firstIndex(of: "=") {
-                    values[String(line[..<eq])] = String(line[line.index(after: eq)...])
-                }
-            }
+            let values = optionValues(text, wanted: Self.optionsRead)
             func flag(_ name: String) -> Bool? {
-                guard let v = values["CONFIG_" + name] else { return nil }
+                guard let v = values[name] else { return nil }
                 return v == "y" || v == "m"
             }
             if let k = flag("KASAN") { c.kasan = k }
@@ -97,6 +91,47 @@ public struct KernelConfig: Codable, Hashable, Sendable {
             }
         }
         return c
+    }
+
+    /// The options `parse` reads (without CONFIG_).
+    static let optionsRead: Set<String> = ["KASAN", "X86_FRED", "RANDOMIZE_KSTACK_OFFSET", "RANDOMIZE_KSTACK_OFFSET_DEFAULT",
+                                           "IA32_EMULATION", "VMAP_STACK"]
+
+    /// The values of `wanted` options (names without CONFIG_) in config text: "n" for `# CONFIG_X is not set`;
+    /// the last line wins. Each option is found with memmem: a config has thousands of lines, and splitting
+    /// them as Characters took milliseconds of every trace's start (#12), in a debug build tens.
+    static func optionValues(_ text: String, wanted: Set<String>) -> [String: String] {
+        var values: [String: String] = [:]
+        // strstr needs NUL-terminated text: a config has no NUL (one would only end the search early).
+        text.withCString { c in
+            let base = UnsafeRawPointer(c).assumingMemoryBound(to: UInt8.self)
+            let count = strlen(c)
+            func lineEnd(_ i: Int) -> Int {
+                memchr(base + i, 0x0A, count - i).map { UnsafeRawPointer(base).distance(to: $0) } ?? count
+            }
+            // Where the last whole line starting with `line` starts (`whole`: the line is exactly that).
+            func lastLine(_ line: String, whole: Bool) -> Int? {
+                let length = line.utf8.count
+                var last: Int?, from = 0
+                while from < count, let hit = strstr(c + from, line) {
+                    let at = c.distance(to: hit)
+                    if at == 0 || base[at - 1] == 0x0A, !whole || lineEnd(at) == at + length { last = at }
+                    from = at + 1
+                }
+                return last
+            }
+            for name in wanted {
+                let set = "CONFIG_\(name)="
+                let s = lastLine(set, whole: false), n = lastLine("# CONFIG_\(name) is not set", whole: true)
+                if let s, s > n ?? -1 {
+                    let v = (s + set.utf8.count)..<lineEnd(s)
+                    values[name] = String(decoding: UnsafeBufferPointer(start: base + v.lowerBound, count: v.count), as: UTF8.self)
+                } else if n != nil {
+                    values[name] = "n"
+                }
+            }
+        }
+        return values
     }
 
     private static func configHasOption(_ text: String?, _ name: String) -> Bool {
