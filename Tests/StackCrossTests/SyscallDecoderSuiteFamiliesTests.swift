@@ -201,4 +201,21 @@ final class SyscallDecoderSuiteFamiliesTests: XCTestCase {
         XCTAssertEqual(args("move_pages", [pid, 1, 0x5000, 0x2000, 0, 8], m, ret: -14),
                        ["42", "1", "0x5000", "[-559038751]", "NULL", "0x8 /* MPOL_??? */"])
     }
+
+    // tests/move_pages-Xraw.c, kcmp-Xverbose…: the suite's table constants follow -X raw|verbose too
+    func testSuiteTableConstantsFollowXStyles() {
+        func styled(_ name: String, _ a: [UInt64], _ mode: StraceLineStyles.Constants) -> [String] {
+            let d = SyscallDecoder.decode(abi: .x86_64, nr: nr(name), args: a, memory: nil, at: .entry)
+            let r = SyscallRecord(pid: 1, tid: 1, abi: .x86_64, nr: nr(name), name: name, args: d.args,
+                                  rawArgs: a.map { Address($0) }, ret: 0, entryNs: 0)
+            return StraceLineStyles.constants(r, mode).args
+        }
+        XCTAssertEqual(styled("move_pages", [1, 0, 0, 0, 0, 4], .raw).last, "0x4")
+        XCTAssertEqual(styled("move_pages", [1, 0, 0, 0, 0, 4], .verbose).last, "0x4 /* MPOL_MF_MOVE_ALL */")
+        XCTAssertEqual(styled("kcmp", [1, 2, 1], .raw), ["1", "2", "0x1"])
+        // An unknown value already reads `raw /* X_??? */`: verbose does not wrap it twice.
+        XCTAssertEqual(styled("kcmp", [1, 2, 0xDA7A_DEAD, 3, 4], .verbose)[2], "0xda7adead /* KCMP_??? */")
+        XCTAssertEqual(styled("getrlimit", [16, 0], .verbose)[0], "0x10 /* RLIMIT_??? */")
+        XCTAssertEqual(styled("getrlimit", [0, 0], .raw)[0], "0")
+    }
 }
