@@ -2,9 +2,10 @@
 """Runs strace's own tests under `stackcross trace` and scores the lines (see ../strace-suite.sh).
 
 argv: TREE BIN RESULT_JSON FAMILY SHOW [TEST...]
-A test counts when its gen_tests.in line is a plain run_strace_match_diff (options only) and every
-option is one stackcross accepts. A line matches when it is equal after normalisation (pid
-prefixes, the ` = ` alignment of -a, fd path suffixes stackcross adds); lines are paired in order
+A test counts when its gen_tests.in line is a plain run_strace_match_diff (options, shell
+redirections, QUIRK:START-OF-TEST-OUTPUT and QUIRK:PROG-ARGS) and stackcross accepts every option
+(strace's spellings are translated: --trace=X, -eX, -Xraw, -s3, --trace-path=X …). A line matches when it is equal after normalisation (pid
+prefixes, the ` = ` alignment of -a; a test without -y runs with --decode-fds none); lines are paired in order
 (longest matching subsequence), so an extra or missing line costs only itself."""
 import difflib, json, os, re, shlex, shutil, subprocess, sys
 from concurrent.futures import ThreadPoolExecutor
@@ -52,47 +53,99 @@ def family_of(name, fams):
     return "other"
 
 
-def parse_options(name, args):
-    """stackcross argv for a gen_tests.in option string, or None when an option is unsupported."""
+# strace spellings -> the stackcross form of the same option (its CLI takes `-e Q=V`, `-X V`, `-s N`).
+LONG_QUALIFIERS = ("trace", "signal", "status", "quiet", "trace-fds", "read", "write")
+BARE_DEFAULTS = {"--decode-fds": "path", "--strings-in-hex": "all"}
+REDIRECT = re.compile(r"^(\d*)(>>|>|<)(.+)$")
+
+
+class Plan:
+    """How one gen_tests.in line runs: stackcross options, shell redirections, program args and
+    the QUIRK that drops the log before a marker line."""
+    def __init__(self):
+        self.opts, self.redirects, self.prog_args, self.start_marker = [], [], [], None
+
+
+def expand(args, name, work):
+    return args.replace("${NAME}", name).replace("$NAME", name).replace("$PWD", work)
+
+
+def parse_options(name, args, work="."):
+    """A Plan for a gen_tests.in option string (strace's spelling translated to stackcross's), or
+    None when the line is not a plain run_strace_match_diff (a custom shell function or script).
+    Options stackcross does not accept are passed on: it exits 64 and the test counts as unsupported."""
     try:
-        words = shlex.split(args)
+        words = shlex.split(expand(args, name, work))
     except ValueError:
         return None
-    out, trace, i = [], None, 0
+    if words and not words[0].startswith("-") and not REDIRECT.match(words[0]) \
+            and not words[0].startswith("QUIRK:"):
+        return None  # `test_pidns …`, `. script; …`: a shell function of strace's harness
+    plan, trace, i = Plan(), None, 0
+    out = plan.opts
     while i < len(words):
         w = words[i]
-        if w.startswith("QUIRK:START-OF-TEST-OUTPUT"):
-            return None  # a prefix of the log is ignored by strace's harness; rare, not modelled
-        if re.fullmatch(r"-a\d+", w):
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        r = REDIRECT.match(w)
+        if w.startswith("QUIRK:START-OF-TEST-OUTPUT:"):
+            plan.start_marker = w[len("QUIRK:START-OF-TEST-OUTPUT:"):]
+        elif w.startswith("QUIRK:PROG-ARGS:"):
+            plan.prog_args = w[len("QUIRK:PROG-ARGS:"):].split()
+        elif w.startswith("QUIRK:"):
+            return None  # START-OF-TEST-OUTPUT-REGEX is used by tampering tests only
+        elif r:
+            fd = int(r.group(1)) if r.group(1) else (0 if r.group(2) == "<" else 1)
+            plan.redirects.append((fd, r.group(2), r.group(3)))
+        elif re.fullmatch(r"-a\d+", w) or w.startswith("--columns="):
             pass  # alignment column: normalised away
-        elif w == "-a" and i + 1 < len(words):
+        elif w in ("-a", "--columns") and nxt is not None:
             i += 1
         elif re.fullmatch(r"-s\d+", w):
             out += ["-s", w[2:]]
-        elif w == "-s" and i + 1 < len(words):
-            out += ["-s", words[i + 1]]; i += 1
-        elif w in ("-f", "-q"):
-            out.append(w)
-        elif w.startswith("--trace="):
-            trace = w[len("--trace="):]
-        elif w.startswith("-etrace="):
-            trace = w[len("-etrace="):]
-        elif w == "-e" and i + 1 < len(words) and words[i + 1].startswith("trace="):
-            trace = words[i + 1][len("trace="):]; i += 1
+        elif re.fullmatch(r"-X\w+", w):
+            out += ["-X", w[2:]]
+        elif w in ("-e", "-s", "-X", "-P", "-E", "-u") and nxt is not None:
+            if w == "-e" and nxt.startswith("trace="):
+                trace = nxt[len("trace="):]
+            elif w == "-e" and re.match(r"decode-fds?=", nxt):
+                out += ["--decode-fds", nxt.split("=", 1)[1]]
+            else:
+                out += [w, nxt]
+            i += 1
+        elif w.startswith("-e") and len(w) > 2:
+            q = w[2:]
+            if q.startswith("trace="):
+                trace = q[len("trace="):]
+            elif re.match(r"decode-fds?=", q):
+                out += ["--decode-fds", q.split("=", 1)[1]]
+            else:
+                out += ["-e", q]
+        elif w.startswith("--") and "=" in w and w[2:].split("=", 1)[0] in LONG_QUALIFIERS:
+            q, v = w[2:].split("=", 1)
+            if q == "trace":
+                trace = v
+            else:
+                out += ["-e", f"{q}={v}"]
+        elif w.startswith("--trace-path="):
+            out += ["-P", w.split("=", 1)[1]]
+        elif w in BARE_DEFAULTS:
+            out += [w, BARE_DEFAULTS[w]]
+        elif w.startswith("--") and "=" in w:
+            out += w.split("=", 1)
         else:
-            return None
+            out.append(w)
         i += 1
-    return out + ["-e", "trace=" + (trace if trace is not None else name)]
+    if not any(o in ("-y", "-yy", "--decode-fds") for o in out):
+        out += ["--decode-fds", "none"]  # strace without -y prints bare fds; stackcross shows paths by default
+    plan.opts = out + ["-e", "trace=" + (trace if trace is not None else name)]
+    return plan
 
 
-FD_PATH = re.compile(r'(?<![\w"\\])(-?\d+)<(?:[^<>"]|\\.)*>')
 PID_PREFIX = re.compile(r"^(?:\[pid\s+\d+\]|\d+)\s+")
 
 
-def normalise(line, strip_fd_paths):
+def normalise(line):
     line = PID_PREFIX.sub("", line.rstrip("\n"))
-    if strip_fd_paths:
-        line = FD_PATH.sub(r"\1", line)
     return re.sub(r"\)\s+= ", ") = ", line)
 
 
@@ -111,17 +164,20 @@ def load_tests():
 
 
 def run_test(name, args):
-    opts = parse_options(name, args)
     prog = os.path.join(TESTS, name)
-    if opts is None:
-        return {"status": "unsupported-options", "options": args}
+    work = os.path.join(TESTS, name + ".sc.dir")
+    plan = parse_options(name, args, work)
+    if plan is None:
+        return {"status": "custom-script", "options": args}
     if not os.access(prog, os.X_OK):
         return {"status": "not-built", "options": args}
-    work = os.path.join(TESTS, name + ".sc.dir")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     env = dict(os.environ, STRACE_EXE=BIN)
-    argv = [BIN, "trace"] + opts + ["--", "../" + name]
+    argv = [BIN, "trace"] + plan.opts + ["--", "../" + name] + plan.prog_args
+    if plan.redirects:  # the generated script's `7>>/dev/full` applies to strace and the test alike
+        redir = " ".join(f"{fd}{op}{shlex.quote(path)}" for fd, op, path in plan.redirects)
+        argv = ["bash", "-c", 'exec "$@" ' + redir, "bash"] + argv
     try:
         p = subprocess.run(argv, cwd=work, env=env, capture_output=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -133,8 +189,12 @@ def run_test(name, args):
                 "error": p.stderr.decode("utf-8", "replace")[-300:]}
     if p.returncode == 77:
         return {"status": "skipped", "options": args}
-    exp = [normalise(l, False) for l in p.stdout.decode("utf-8", "replace").splitlines()]
-    got = [normalise(l, True) for l in p.stderr.decode("utf-8", "replace").splitlines()]
+    log = p.stderr.decode("utf-8", "replace").splitlines()
+    if plan.start_marker is not None:  # sed -n '/MARKER/,$p' of the harness
+        first = next((k for k, l in enumerate(log) if plan.start_marker in l), len(log))
+        log = log[first:]
+    exp = [normalise(l) for l in p.stdout.decode("utf-8", "replace").splitlines()]
+    got = [normalise(l) for l in log]
     sm = difflib.SequenceMatcher(None, exp, got, autojunk=False)
     matched = sum(b.size for b in sm.get_matching_blocks())
     res = {"status": "ran", "options": args, "exit": p.returncode, "expected": len(exp),
@@ -192,6 +252,14 @@ def report(ran, results):
     for f, a in list(s["families"].items()) + [("TOTAL", s["total"])]:
         print(f"{f:10} {a['tests']:5} {a['lines']:7} {a['matched']:7} {a['line_rate']:6.1f} {a['mean_test_rate']:6.1f}")
     print("not run: " + ", ".join(f"{k} {v}" for k, v in sorted(others.items())))
+    why = {}  # the option stackcross refused, first line of its message
+    for r in results.values():
+        if r["status"] == "unsupported-options":
+            msg = r.get("error", "").strip().splitlines()
+            key = msg[0][:90] if msg else "?"
+            why[key] = why.get(key, 0) + 1
+    for k, v in sorted(why.items(), key=lambda kv: -kv[1]):
+        print(f"  unsupported {v:3}: {k}")
 
 
 main()

@@ -177,4 +177,45 @@ final class SyscallDecoderSuiteFamiliesTests: XCTestCase {
                        ["0", "F_SETLK", "{l_type=F_RDLCK, l_whence=SEEK_SET, l_start=0, l_len=4096}"])
         XCTAssertEqual(args("fcntl", [0, 37, 0x9000], m).last, "0x9000")
     }
+
+    // tests/getrlimit.c, prlimit64.c: an unknown resource reads 0x10 /* RLIMIT_??? */
+    func testUnknownRlimitResourceIsHexWithNote() {
+        XCTAssertEqual(args("getrlimit", [16, 0]), ["0x10 /* RLIMIT_??? */", "NULL"])
+        XCTAssertEqual(args("prlimit64", [0, 0xDEAD_BEEF_0000_0003, 0, 0]).prefix(2), ["0", "RLIMIT_STACK"])
+    }
+
+    // tests/move_pages.c: pages and nodes as arrays (-s elements), status at exit with errno names
+    func testMovePagesArrays() {
+        var m = PagedMemory()
+        m.regions[0x1000] = words64([0x7000, 0x8000, 0x9000, 0xA000])  // pages
+        m.regions[0x2000] = words32([-559_038_751, 1])                   // nodes (2 only)
+        m.regions[0x3000] = words32([0, -14, 5, Int32.min])              // status after the call
+        let pid = UInt64(42)
+        XCTAssertEqual(args("move_pages", [pid, 0, 0x1000, 0, 0x3000, 2], m, ret: 0),
+                       ["42", "0", "[]", "NULL", "[]", "MPOL_MF_MOVE"])
+        XCTAssertEqual(args("move_pages", [pid, 3, 0x1000, 0, 0x3000, 2], m, ret: 0),
+                       ["42", "3", "[0x7000, 0x8000, 0x9000]", "NULL", "[0, -EFAULT, 5]", "MPOL_MF_MOVE"])
+        XCTAssertEqual(args("move_pages", [pid, 3, 0x1000, 0x2000, 0x3000, 4], m, ret: -19),
+                       ["42", "3", "[0x7000, 0x8000, 0x9000]", "[-559038751, 1, ... /* 0x2008 */]", "0x3000", "MPOL_MF_MOVE_ALL"])
+        XCTAssertEqual(args("move_pages", [pid, 4, 0, 0, 0x3000, 2], m, ret: 0)[4], "[0, -EFAULT, 5, -2147483648]")
+        XCTAssertEqual(args("move_pages", [pid, 1, 0x5000, 0x2000, 0, 8], m, ret: -14),
+                       ["42", "1", "0x5000", "[-559038751]", "NULL", "0x8 /* MPOL_??? */"])
+    }
+
+    // tests/move_pages-Xraw.c, kcmp-Xverbose…: the suite's table constants follow -X raw|verbose too
+    func testSuiteTableConstantsFollowXStyles() {
+        func styled(_ name: String, _ a: [UInt64], _ mode: StraceLineStyles.Constants) -> [String] {
+            let d = SyscallDecoder.decode(abi: .x86_64, nr: nr(name), args: a, memory: nil, at: .entry)
+            let r = SyscallRecord(pid: 1, tid: 1, abi: .x86_64, nr: nr(name), name: name, args: d.args,
+                                  rawArgs: a.map { Address($0) }, ret: 0, entryNs: 0)
+            return StraceLineStyles.constants(r, mode).args
+        }
+        XCTAssertEqual(styled("move_pages", [1, 0, 0, 0, 0, 4], .raw).last, "0x4")
+        XCTAssertEqual(styled("move_pages", [1, 0, 0, 0, 0, 4], .verbose).last, "0x4 /* MPOL_MF_MOVE_ALL */")
+        XCTAssertEqual(styled("kcmp", [1, 2, 1], .raw), ["1", "2", "0x1"])
+        // An unknown value already reads `raw /* X_??? */`: verbose does not wrap it twice.
+        XCTAssertEqual(styled("kcmp", [1, 2, 0xDA7A_DEAD, 3, 4], .verbose)[2], "0xda7adead /* KCMP_??? */")
+        XCTAssertEqual(styled("getrlimit", [16, 0], .verbose)[0], "0x10 /* RLIMIT_??? */")
+        XCTAssertEqual(styled("getrlimit", [0, 0], .raw)[0], "0")
+    }
 }

@@ -223,7 +223,7 @@ public enum Flags {
         (5, "RLIMIT_RSS"), (6, "RLIMIT_NPROC"), (7, "RLIMIT_NOFILE"), (8, "RLIMIT_MEMLOCK"), (9, "RLIMIT_AS"),
         (10, "RLIMIT_LOCKS"), (11, "RLIMIT_SIGPENDING"), (12, "RLIMIT_MSGQUEUE"), (13, "RLIMIT_NICE"),
         (14, "RLIMIT_RTPRIO"), (15, "RLIMIT_RTTIME"),
-    ])
+    ], unknown: "RLIMIT_???")
     public static let getrandom = FlagSet([(1, "GRND_NONBLOCK"), (2, "GRND_RANDOM"), (4, "GRND_INSECURE")])
     public static let waitOptions = FlagSet([
         (1, "WNOHANG"), (2, "WUNTRACED"), (4, "WEXITED"), (8, "WCONTINUED"), (0x0100_0000, "WNOWAIT"),

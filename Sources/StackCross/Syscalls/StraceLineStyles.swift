@@ -96,6 +96,8 @@ public enum StraceLineStyles {
              .archPrctlCode, .prctlOption, .madvise, .mremapFlags, .rlimitResource, .getrandomFlags, .waitOptions,
              .clockID, .timerFlags, .pipeFlags, .cloexecFlags, .mlockallFlags, .syslogAction, .fadviseAdvice:
             true
+        // The suite's families: strace's xlat tables (SyscallDecoder+Suite.swift).
+        case .flagsOf, .valueOf, .fanInitFlags, .kexecFlags, .mpolMode, .sockLevel, .sockOptName: true
         default: false
         }
     }
@@ -115,7 +117,9 @@ public enum StraceLineStyles {
             case .signal where text.first.map { !$0.isNumber && $0 != "-" } ?? false:
                 s.args[k] = styled(raw: String(Int32(bitPattern: v)), name: text, mode)
             case _ where isConstant(kind):
-                s.args[k] = styled(raw: v == 0 ? "0" : "0x" + String(v, radix: 16), name: text, mode)
+                // unsigned long flags (unshare, mount…) keep their upper half.
+                let wide = SyscallDecoder.longFlagArgs.contains(r.name) ? r.rawArgs[k].rawValue : UInt64(v)
+                s.args[k] = styled(raw: wide == 0 ? "0" : "0x" + String(wide, radix: 16), name: text, mode)
             default: break
             }
         }
@@ -124,6 +128,8 @@ public enum StraceLineStyles {
 
     /// raw, or `raw /* name */` when the name says more than the number.
     static func styled(raw: String, name: String, _ mode: Constants) -> String {
-        mode == .raw || name == raw ? raw : "\(raw) /* \(name) */"
+        // An unknown value already reads `0x10 /* RLIMIT_??? */`, as verbose shows it.
+        if mode == .verbose, name.hasPrefix(raw + " /* ") { return name }
+        return mode == .raw || name == raw ? raw : "\(raw) /* \(name) */"
     }
 }

@@ -128,7 +128,8 @@ extension SyscallDecoder {
             case .prctlOption: return Flags.prctl.format(Int64(int32(i)))
             case .madvise: return Flags.madvise.format(Int64(int32(i)))
             case .mremapFlags: return Flags.mremap.format(v & 0xFFFF_FFFF)
-            case .rlimitResource: return Flags.rlimitResources.format(Int64(int32(i)))
+            // The resource is unsigned: an unknown one reads 0x10 /* RLIMIT_??? */.
+            case .rlimitResource: return Flags.rlimitResources.format(Int64(UInt32(truncatingIfNeeded: raw(i))), hex: true)
             case .getrandomFlags: return Flags.getrandom.format(v & 0xFFFF_FFFF)
             case .waitOptions: return Flags.waitOptions.format(v & 0xFFFF_FFFF)
             case .clockID: return Flags.clocks.format(Int64(int32(i)))

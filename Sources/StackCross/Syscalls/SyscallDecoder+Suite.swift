@@ -45,6 +45,7 @@ extension SyscallDecoder {
         "mpol": StraceTable([(0, "MPOL_DEFAULT"), (1, "MPOL_PREFERRED"), (2, "MPOL_BIND"), (3, "MPOL_INTERLEAVE"),
                              (4, "MPOL_LOCAL"), (5, "MPOL_PREFERRED_MANY")], unknown: "MPOL_???"),
         "mbind": StraceTable([(1, "MPOL_MF_STRICT"), (2, "MPOL_MF_MOVE"), (4, "MPOL_MF_MOVE_ALL")], unknown: "MPOL_MF_???"),
+        "move_pages": StraceTable([(2, "MPOL_MF_MOVE"), (4, "MPOL_MF_MOVE_ALL")], unknown: "MPOL_???"),
         "get_mempolicy": StraceTable(StraceXlat.getMempolicyFlags, unknown: "MPOL_F_???"),
         "membarrier_cmd": StraceTable(StraceXlat.membarrierCmds, unknown: "MEMBARRIER_CMD_???"),
         "membarrier_flags": StraceTable(StraceXlat.membarrierFlags, unknown: "MEMBARRIER_CMD_FLAG_???"),
@@ -145,6 +146,8 @@ extension SyscallDecoder {
         "mq_open": [.str, .openFlags, .mode, .ptr],
         "kexec_load": [.ptr, .ulong, .ptr, .kexecFlags],
         "recvfrom": [.fd, .outBuffer, .ulong, .msgFlags, .outSockaddr, .inOutLen],
+        "move_pages": [.int, .ulong, .ptrArray(countArg: 1), .intArray(countArg: 1), .outErrnoArray(countArg: 1),
+                       .flagsOf("move_pages")],
     ]
 
     /// Options of a socket level, for getsockopt/setsockopt's third argument.
@@ -257,6 +260,10 @@ extension SyscallDecoder.Context {
         case .timezone: return timezone(v)
         case .itimerval: return pairOf(v, size: 16) { timeval($0) }
         case .itimerspec: return pairOf(v, size: 16) { timespec($0, time64: true) }
+        case .ptrArray(let c):
+            return array(v, count: Int(clamping: min(raw(c), 1 << 20)), elemSize: wordSize) { ptr(le($0, 0, wordSize)) }
+        case .intArray(let c):
+            return array(v, count: Int(clamping: min(raw(c), 1 << 20)), elemSize: 4) { String(signed($0, 0, 4)) }
         default: return nil
         }
     }
@@ -300,6 +307,12 @@ extension SyscallDecoder.Context {
             return "[\(table("mpol").value(le(b, 0, 4)))]"
         case .outItimerval: return pairOf(v, size: 16) { timeval($0) }
         case .outItimerspec: return pairOf(v, size: 16) { timespec($0, time64: true) }
+        case .outErrnoArray(let c):
+            // move_pages' status: a negative errno by name (-EFAULT), else the node number.
+            return array(v, count: Int(clamping: min(raw(c), 1 << 20)), elemSize: 4) { b in
+                let s = Int32(truncatingIfNeeded: le(b, 0, 4))
+                return s < 0 && s > -4096 ? Errno.name(-s).map { "-" + $0 } ?? String(s) : String(s)
+            }
         default: return nil
         }
     }

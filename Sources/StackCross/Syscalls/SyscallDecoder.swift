@@ -49,6 +49,8 @@ public enum ArgKind: Sendable, Equatable {
     case fanInitFlags, kexecFlags, mpolMode, swapFlags, fileMode, dev, sockLevel, sockOptName, sockOptVal
     case inOutLen, loff, loffInOut, intPtr, timeval, timezone, itimerval, itimerspec
     case outInt, outUint, outUid, outTimezone, outItimerval, outItimerspec, outHexWord, outMpol
+    /// print_array of `countArg` elements: pointers, ints, and (filled in by the call) -errno or int statuses.
+    case ptrArray(countArg: Int), intArray(countArg: Int), outErrnoArray(countArg: Int)
     /// Argument not shown (clone's unused pointers on i386 are still shown; this is for ABI padding).
     case skip
 
@@ -58,7 +60,7 @@ public enum ArgKind: Sendable, Equatable {
         case .outBuffer, .outString, .outIovec, .outSigset, .outSigaction, .outStack, .outTimespec, .outTimeval,
              .outStat, .outStat64, .outStatx, .outFdPair, .outWaitStatus, .outDirents, .outUtsname, .outRlimit,
              .outSysinfo, .outGroups, .outCpuMask, .outMsghdr,
-             .outSockaddr, .inOutLen, .outInt, .outUint, .outUid, .outTimezone, .outItimerval, .outItimerspec, .outHexWord, .outMpol, .loffInOut:
+             .outSockaddr, .inOutLen, .outInt, .outUint, .outUid, .outTimezone, .outItimerval, .outItimerspec, .outHexWord, .outMpol, .loffInOut, .outErrnoArray:
             true
         case .sockOptVal: true
         default: false
