@@ -7,7 +7,7 @@ final class TraceRecordJSONTests: XCTestCase {
     static let regs = Registers(values: (0..<27).map { $0 == 10 ? UInt64.max : UInt64($0) &* 0x1111_1111_1111 })
 
     /// A syscall record with every field set (a new field left nil here fails `testSampleSetsEveryField`).
-    static let fullSyscall = SyscallRecord(
+    static let fullSyscall = { var r = SyscallRecord(
         pid: 100, tid: 101, abi: .x86_64, nr: 1, name: "write",
         args: ["1", "\"he said \\\"hi\\\"\\n\"", "5", "tab\there", "ctl\u{01}\u{1f}", "é✓😀"],
         rawArgs: [1, 0x7FFD_1234, 5, 0, Address(UInt64.max), 0x8000_0000_0000_0000],
@@ -25,6 +25,9 @@ final class TraceRecordJSONTests: XCTestCase {
                                     Check(name: "cs", ok: true, expected: "0x33", actual: "0x33")]),
         retPath: TraceeString(bytes: [0x2F, 0x74, 0xFF, 0x0A, 0x3C]), injected: InjectedCall(ret: -13, signal: 10, delayEnterUs: 5, delayExitUs: 7),
         dump: TraceeString(bytes: [0x00, 0xFF, 0x76, 0x0A]))
+        r.detached = true
+        return r
+    }()
 
     static var samples: [TraceRecord] {
         [
