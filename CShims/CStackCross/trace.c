@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/time.h>
@@ -94,6 +95,13 @@ int sc_tracer_take_stop_signal(void) {
     int s = stop_signal;
     stop_signal = 0;
     return s;
+}
+
+int sc_allowed_cpus(void) {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+    int n = CPU_COUNT(&set);
+    return n > 0 ? n : 1;
 }
 
 uint64_t sc_monotonic_ns(void) {

@@ -1,3 +1,4 @@
+import CStackCross
 import Foundation
 import StackCross
 import XCTest
@@ -44,6 +45,21 @@ final class TraceLoopTests: XCTestCase {
         let c = try stackcross(["check", out.path], timeout: 120)
         XCTAssertEqual(c.status, 0, c.stdout.suffix(800) + c.stderr)
         XCTAssertTrue(c.stdout.contains("every verdict agrees with the recorded one"), String(c.stdout.suffix(400)))
+    }
+
+    /// The wait loop polls for the next stop only when the tracer has more than one CPU: the count it
+    /// goes by is the affinity's (as nproc's), and on a single CPU (taskset) it blocks at once, and the
+    /// fast timer's program still runs to its end.
+    func testWaitLoopOnOneCPUBlocksAndStillFinishes() throws {
+        let nproc = try InspectorTests.run("/usr/bin/nproc", [])
+        XCTAssertEqual(Int(nproc.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), Int(sc_allowed_cpus()))
+        let one = try InspectorTests.run("/usr/bin/taskset", ["-c", "0", "/usr/bin/nproc"])
+        XCTAssertEqual(one.stdout, "1\n", "taskset leaves one CPU")
+        let bin = try fixture("timer_fork")
+        let r = try InspectorTests.run("/usr/bin/taskset", ["-c", "0", stackcrossBinary.path, "trace", "-f", "-o", "/dev/null", "--", bin.path],
+                                       timeout: 45)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("forks 100 "), r.stdout)
     }
 
     // MARK: -f -p on threads that come and go

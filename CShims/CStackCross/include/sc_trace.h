@@ -20,3 +20,5 @@ int sc_tracer_take_stop_signal(void);
 
 // CLOCK_MONOTONIC in ns.
 uint64_t sc_monotonic_ns(void);
+// How many CPUs this thread may run on (CPU_COUNT of sched_getaffinity), at least 1.
+int sc_allowed_cpus(void);

@@ -158,7 +158,7 @@ public final class SyscallTracer {
                 // Our own child: pass the signal on and trace what it does with it.
                 kill(rootPid, sig)
             }
-            switch ptrace.waitAny(blocking: true) {
+            switch nextStop() {
             case .stop(let tid, let stop): handle(tid: tid, stop: stop)
             case .interrupted: output.flush()  // the flush tick, or a signal to look at
             case .nothing: continue
@@ -166,6 +166,27 @@ public final class SyscallTracer {
             }
         }
         return nil
+    }
+
+    /// How long `nextStop` polls before it blocks: 0 when the tracer has a single CPU to run on.
+    lazy var pollBeforeBlockingNs: UInt64 = sc_allowed_cpus() > 1 ? Self.pollNs : 0
+    static let pollNs: UInt64 = 50_000
+
+    /// The next wait result. With a CPU to spare, the tracer polls (WNOHANG) for up to 50 µs before it
+    /// blocks: a tracee usually stops again within microseconds, while a tracer that blocks lets its CPU
+    /// go idle, and waking an idle CPU (an IPI; a VM exit under a hypervisor) costs more than the poll, at
+    /// every stop. A program whose signal cycle must beat its own timer (#12's timer_fork) is starved by
+    /// that latency. On one CPU the poll would only keep the tracee from running, so it blocks at once.
+    func nextStop() -> Ptrace.AnyWait {
+        if pollBeforeBlockingNs > 0 {
+            let until = sc_monotonic_ns() &+ pollBeforeBlockingNs
+            repeat {
+                let w = ptrace.waitAny(blocking: false)
+                if case .nothing = w { continue }
+                return w
+            } while sc_monotonic_ns() < until
+        }
+        return ptrace.waitAny(blocking: true)
     }
 
     func handle(tid: Int32, stop: WaitStop) {
