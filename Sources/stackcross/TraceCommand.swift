@@ -348,8 +348,8 @@ struct TraceCommand: ParsableCommand {
         }
         do {
             o.selection.setQ(count: quiet)
-            // Raw bytes of -P as given: a path need not be UTF-8.
-            o.selection.paths = tracePaths.map { Array($0.utf8) }
+            // Raw bytes of -P as given (a path need not be UTF-8), and its canonical form as strace adds it.
+            o.selection.paths = tracePaths.flatMap(Self.tracePathForms)
             if successfulOnly { o.selection.statuses = [.successful] }
             if failedOnly { o.selection.statuses = [.failed] }
             for e in expressions where !Self.isInjection(e) && (try? Self.dumpSet(e)) == nil { _ = try o.selection.apply(e) }
@@ -360,6 +360,17 @@ struct TraceCommand: ParsableCommand {
     }
 
     /// -e inject=/fault= go to the injection rules, the others to the trace filter.
+    /// -P PATH as strace takes it: the path as given and, when it exists at the start, its realpath if that
+    /// differs, so the calls on an fd whose /proc link names the absolute path match a relative -P.
+    static func tracePathForms(_ path: String) -> [[UInt8]] {
+        var forms = [Array(path.utf8)]
+        guard let r = realpath(path, nil) else { return forms }
+        defer { free(r) }
+        let resolved = Array(UnsafeRawBufferPointer(start: r, count: strlen(r)))
+        if resolved != forms[0] { forms.append(resolved) }
+        return forms
+    }
+
     static func isInjection(_ e: String) -> Bool { e.hasPrefix("inject=") || e.hasPrefix("fault=") }
 
     /// -e read=FD,… / -e write=FD,… (and strace's reads=, r=, writes=, w=): (is a write, the fds); nil otherwise.

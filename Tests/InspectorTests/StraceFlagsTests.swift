@@ -366,6 +366,9 @@ final class TraceSelectionFlagTests: XCTestCase {
         // strace -P: the openat by path, then every call on the fd it returned (fstat, read, close).
         try assertSameCalls(["-P", "/etc/hostname"], [try fixture("inject").path, "/etc/hostname"], minimum: 6)
         try assertSameCalls(["-P", "/etc/hostname"], ["/bin/cat", "/etc/hostname"], minimum: 4)
+        // A relative -P also names its realpath (as strace's does): the calls on the fd match it.
+        let up = String(repeating: "../", count: FileManager.default.currentDirectoryPath.split(separator: "/").count)
+        try assertSameCalls(["-P", up + "etc/hostname"], ["/bin/cat", "/etc/hostname"], minimum: 4)
     }
 
     func testStatusFilters() throws {
