@@ -243,6 +243,13 @@ final class StraceFlagsTests: XCTestCase {
         let records = try TraceFile.records(Array(r.stdoutData))
         XCTAssertEqual(TraceTests.syscalls(records).first { $0.name == "write" }?.dump?.bytes, [0x78, 0x0A])
         XCTAssertEqual(StraceDump.lines(Array(0..<17)).last, " | 00010  10                                                .                |")
+        // Past 1 MiB the whole buffer is dumped, with strace's wider offset column (here 65,537 lines).
+        let dd = ["/bin/dd", "if=/dev/zero", "of=/dev/null", "bs=1048577", "count=1", "status=none"]
+        let big = try Self.both(["-e", "trace=write", "-e", "write=1"], dd)
+        let ourDump = big.ours.filter { $0.hasPrefix(" | ") }, theirDump = big.strace.filter { $0.hasPrefix(" | ") }
+        XCTAssertEqual(theirDump.count, 65_537, "strace's view")
+        XCTAssertEqual(ourDump.count, theirDump.count)
+        XCTAssertEqual(ourDump.last, theirDump.last)
     }
 
     func testAppendAndStackSpelledLikeStrace() throws {

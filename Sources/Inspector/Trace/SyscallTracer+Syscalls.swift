@@ -249,6 +249,8 @@ extension SyscallTracer {
         return true
     }
 
+    static let maxDumpBytes: UInt64 = 1 << 24
+
     /// -e read=/write=: the call's whole buffer (what it read, or all it was given to write), read while stopped.
     func dumped(_ r: SyscallRecord, ret: Int64, memory: StoppedTraceeMemory) -> TraceeString? {
         guard r.rawArgs.count > 2, let dir = StraceDump.direction(of: r.name) else { return nil }
@@ -262,8 +264,8 @@ extension SyscallTracer {
             guard options.dumpWrites.contains(fd) else { return nil }
             count = r.abi.word(r.rawArgs[2].rawValue)
         }
-        // At most 1 MiB: the rest of a huge buffer is cut (marked truncated).
-        let n = Int(min(count, 1 << 20))
+        // At most 16 MiB (strace has no bound; the record must have one): the rest is cut, marked truncated.
+        let n = Int(min(count, Self.maxDumpBytes))
         guard n > 0 else { return nil }
         var bytes = [UInt8](repeating: 0, count: n)
         let got = bytes.withUnsafeMutableBytes { memory.reader.read(into: $0.baseAddress!, r.rawArgs[1].rawValue, count: n) }
