@@ -359,7 +359,6 @@ struct TraceCommand: ParsableCommand {
         return o
     }
 
-    /// -e inject=/fault= go to the injection rules, the others to the trace filter.
     /// -P PATH as strace takes it: the path as given and, when it exists at the start, its realpath if that
     /// differs, so the calls on an fd whose /proc link names the absolute path match a relative -P.
     static func tracePathForms(_ path: String) -> [[UInt8]] {
@@ -371,6 +370,7 @@ struct TraceCommand: ParsableCommand {
         return forms
     }
 
+    /// -e inject=/fault= go to the injection rules, the others to the trace filter.
     static func isInjection(_ e: String) -> Bool { e.hasPrefix("inject=") || e.hasPrefix("fault=") }
 
     /// -e read=FD,… / -e write=FD,… (and strace's reads=, r=, writes=, w=): (is a write, the fds); nil otherwise.

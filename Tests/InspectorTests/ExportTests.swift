@@ -38,9 +38,14 @@ final class ExportTests: TemporaryDirectoryTestCase {
         return Int64(bitPattern: h.startWallNs &- h.startMonoNs)
     }
 
+    /// The complete lines of a JSON Lines file: one the receiver is still writing may end mid-line
+    /// (the tests poll it), and that piece is not a record yet.
     func jsonLines(_ url: URL) throws -> [[String: Any]] {
         guard FileManager.default.fileExists(atPath: url.path) else { return [] }
-        return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        var lines = text.split(separator: "\n")
+        if !text.isEmpty, !text.hasSuffix("\n") { lines.removeLast() }
+        return try lines.map {
             try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
         }
     }
