@@ -160,8 +160,8 @@ final class TraceLoopTests: XCTestCase {
         let pairs = Self.unfinishedPairs(threads.stderr)
         XCTAssertFalse(pairs.isEmpty, "the joining main thread's futex is cut at least")
         for p in pairs { XCTAssertTrue(p.otherBetween, "cut with no other task's line before it resumed: \(p.line)") }
-        let wholeWrites = threads.stderr.split(separator: "\n").filter { $0.contains("] write(") && $0.hasSuffix(") = 2") }
-        XCTAssertFalse(wholeWrites.isEmpty, "a busy thread's calls print whole when nothing comes between")
+        // How many writes print whole depends on how the three threads' calls interleave on two CPUs (all of
+        // them can be cut, rightly, when the threads run in step): the pairs above are what must hold.
 
         let single = try stackcross(["trace", "-f", "--", try fixture("trace_writes").path, "50"])
         XCTAssertEqual(single.status, 0, single.stderr)
