@@ -33,6 +33,9 @@ public final class TraceWriter {
     var stacks: [[Frame]: Int] = [:]
     var modules: [ModuleKey: Int] = [:]
     var mappings: [MemoryMapping: Int] = [:]
+    /// The mappings interned last and their ids (held, so that the array's storage is not reused).
+    var lastMaps: [MemoryMapping] = []
+    var lastMapIds: [Int] = []
 
     struct ModuleKey: Hashable { var path: String; var buildId: String? }
 
@@ -343,6 +346,7 @@ public final class TraceWriter {
         }
         if mappings.count >= options.internCapacity {
             mappings.removeAll(keepingCapacity: true)
+            (lastMaps, lastMapIds) = ([], [])
             // A thread's remembered `maps` ids may now name other mappings: each writes its maps again.
             for k in threads.keys { threads[k]?.sticky = nil }
         }
@@ -377,6 +381,15 @@ public final class TraceWriter {
     }
 
     func internMaps(_ maps: [MemoryMapping], _ buffer: JSONLineBuffer) -> [Int] {
+        // The live trace hands the same kept array at stop after stop (RecordedMaps): its ids are known
+        // without hashing each mapping (its path too) again.
+        if !maps.isEmpty, RecordedMaps.sameStorage(maps, lastMaps) { return lastMapIds }
+        let ids = internEachMapping(maps, buffer)
+        (lastMaps, lastMapIds) = (maps, ids)
+        return ids
+    }
+
+    func internEachMapping(_ maps: [MemoryMapping], _ buffer: JSONLineBuffer) -> [Int] {
         maps.map { m in
             if let id = mappings[m] { return id }
             let id = mappings.count
