@@ -203,7 +203,7 @@ struct CrossingJudge {
 
     // MARK: run
 
-    mutating func run() -> Crossing {
+    func run() -> Crossing {
         let kind = predictedKind()
         let way = model.ways[kind] ?? model.wayIn(kind)
         let evidence = evidenceKinds()
