@@ -38,6 +38,8 @@ final class TraceOutputThread: @unchecked Sendable {
     /// Whether records carry crossings (JSON does; lines and -c do not show them).
     let judgeCrossings: Bool
     let crossingDetail: CrossingDetail
+    /// `StopObservation.recorded()` for every judged stop, without a new array per stop.
+    private let recordedMaps = RecordedMaps()
 
     private let cond = NSCondition()
     private var queue: [[TraceWork]] = []
@@ -142,14 +144,19 @@ final class TraceOutputThread: @unchecked Sendable {
             // The model judges the observations as the record keeps them, so `stackcross check` judging the
             // file sees the same input. The crossing goes into the box for the write and out again right
             // after: its checks are then freed while they are hot, and the record is not copied.
-            let observed = SyscallObservations(entry: call.entry?.recorded(), exit: call.exit?.recorded())
+            // In place: the box holds the only reference to each observation, so nothing is copied.
+            if call.entry != nil { recordedMaps.record(&call.entry!) }
+            if call.exit != nil { recordedMaps.record(&call.exit!) }
+            let observed = SyscallObservations(entry: call.entry, exit: call.exit)
             call.record.crossing = model.crossing(for: observed, detail: crossingDetail)
             sink.syscallExited(call.record, observed: observed)
             call.record.crossing = nil
         case .signal(var rec, let fields, let stops):
             var observed: SignalObservations?
             if let stops, judgeCrossings {
-                let o = SignalObservations(delivery: stops.delivery.recorded(), handlerEntry: stops.handlerEntry?.recorded())
+                var o = stops
+                recordedMaps.record(&o.delivery)
+                if o.handlerEntry != nil { recordedMaps.record(&o.handlerEntry!) }
                 rec.crossing = model.crossing(for: o, detail: crossingDetail)
                 observed = o
             }

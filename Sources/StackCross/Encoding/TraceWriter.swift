@@ -23,7 +23,8 @@ public final class TraceWriter {
         var altSize: UInt64?
     }
 
-    struct ThreadView {
+    /// A class: `stop` changes it in place at every stop instead of copying it (its registers) out and back.
+    final class ThreadView {
         var regs: Registers?
         var sticky: Sticky?
         var sinceKey = 0
@@ -33,6 +34,9 @@ public final class TraceWriter {
     var stacks: [[Frame]: Int] = [:]
     var modules: [ModuleKey: Int] = [:]
     var mappings: [MemoryMapping: Int] = [:]
+    /// The mappings interned last and their ids (held, so that the array's storage is not reused).
+    var lastMaps: [MemoryMapping] = []
+    var lastMapIds: [Int] = []
 
     struct ModuleKey: Hashable { var path: String; var buildId: String? }
 
@@ -177,18 +181,24 @@ public final class TraceWriter {
 
     /// Whether this record of `tid` is a key record (its first stop written in full), and counts it.
     func beginRecord(_ tid: Int32) -> Bool {
-        var t = threads[tid] ?? ThreadView()
+        let t = view(tid)
         let key = t.regs == nil || t.sinceKey + 1 >= options.keyInterval
         if key { t.regs = nil; t.sticky = nil; t.sinceKey = 0 } else { t.sinceKey += 1 }
-        threads[tid] = t
         return key
+    }
+
+    func view(_ tid: Int32) -> ThreadView {
+        if let v = threads[tid] { return v }
+        let v = ThreadView()
+        threads[tid] = v
+        return v
     }
 
     /// One stop. `derived`: the stop its derived fields come from (the entry stop for an exit, the
     /// delivery for a handler entry).
     func stop(_ tid: Int32, regs g: Registers, obs: StopObservation?, abi: SyscallABI, maps: [Int]?, kstack: Int?,
               derived: StopObservation?, signo: Int32? = nil, judged: Bool, _ w: inout JSONBytes) {
-        var view = threads[tid] ?? ThreadView()
+        let view = view(tid)
         w.open()
         w.key("regs")
         if options.regsFull || view.regs == nil {
@@ -239,7 +249,6 @@ public final class TraceWriter {
             }
             if let words = o.handlerStackWords { w.key("words"); self.words(words, &w) }
         }
-        threads[tid] = view
         w.close()
     }
 
@@ -343,8 +352,9 @@ public final class TraceWriter {
         }
         if mappings.count >= options.internCapacity {
             mappings.removeAll(keepingCapacity: true)
+            (lastMaps, lastMapIds) = ([], [])
             // A thread's remembered `maps` ids may now name other mappings: each writes its maps again.
-            for k in threads.keys { threads[k]?.sticky = nil }
+            for v in threads.values { v.sticky = nil }
         }
     }
 
@@ -377,6 +387,15 @@ public final class TraceWriter {
     }
 
     func internMaps(_ maps: [MemoryMapping], _ buffer: JSONLineBuffer) -> [Int] {
+        // The live trace hands the same kept array at stop after stop (RecordedMaps): its ids are known
+        // without hashing each mapping (its path too) again.
+        if !maps.isEmpty, RecordedMaps.sameStorage(maps, lastMaps) { return lastMapIds }
+        let ids = internEachMapping(maps, buffer)
+        (lastMaps, lastMapIds) = (maps, ids)
+        return ids
+    }
+
+    func internEachMapping(_ maps: [MemoryMapping], _ buffer: JSONLineBuffer) -> [Int] {
         maps.map { m in
             if let id = mappings[m] { return id }
             let id = mappings.count

@@ -7,7 +7,7 @@ extension CrossingJudge {
     /// "all N predicted slots match", made once per N.
     static let allSlotsMatch = (0...PtRegsSlot.allCases.count).map { "all \($0) predicted slots match" }
 
-    mutating func selectorChecks(_ kind: CrossingKind) {
+    func selectorChecks(_ kind: CrossingKind) {
         // Runs at every stop: the texts are literals where they can be, built once where they cannot.
         let cs = regs.cs.rawValue
         add("selectors.cpl", cs & 3 == 3, expected: "CS & 3 == 3 (user mode)", actual: cs & 3 == 3 ? hexText("CS ", cs, " → CPL 3") : "CS \(hex(cs)) → CPL \(cs & 3)")
@@ -29,7 +29,7 @@ extension CrossingJudge {
     }
 
     /// Check 12: user RSP in a user stack mapping, never in kernel space.
-    mutating func userStackChecks() -> String? {
+    func userStackChecks() -> String? {
         let sp = regs.rsp.rawValue
         add("user_rsp.user_space", sp < X86.userSpaceEnd, expected: Self.userHalfText, actual: hex(sp))
         var where_: String?
@@ -50,7 +50,7 @@ extension CrossingJudge {
     }
 
     /// Check 11: the /proc kernel stack against the predicted path.
-    mutating func kernelFrameChecks(_ way: WayIn) {
+    func kernelFrameChecks(_ way: WayIn) {
         let names = frameNames
         guard !names.isEmpty else { return }
         if obs.kernelStackReadAtStop {

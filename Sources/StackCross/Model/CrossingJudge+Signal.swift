@@ -4,11 +4,11 @@ extension CrossingJudge {
     // MARK: stops outside syscall stops
 
     /// Check 10 where independent evidence says the thread was not in a syscall.
-    mutating func outsideSyscallCheck(_ why: String) {
+    func outsideSyscallCheck(_ why: String) {
         add("stop.orig_rax", origRax == -1, expected: "-1 (\(why))", actual: String(origRax))
     }
 
-    mutating func signalStopChecks(_ kind: CrossingKind) {
+    func signalStopChecks(_ kind: CrossingKind) {
         guard let s = obs.signo else { return }
         if signalIsFromCPU(s) {
             outsideSyscallCheck("signal \(s) raised by a CPU exception")
@@ -33,7 +33,7 @@ extension CrossingJudge {
         procSyscallCheck()
     }
 
-    mutating func snapshotChecks(_ kind: CrossingKind) {
+    func snapshotChecks(_ kind: CrossingKind) {
         let atStop = obs.procSyscallAtStop.flatMap(ProcSyscallLine.parse)
         if let p = proc, p.running {
             // Read "running" before the stop: the stop interrupted user code, unless the thread entered a
@@ -58,7 +58,7 @@ extension CrossingJudge {
 
     /// The /proc/TID/syscall line against the registers (nr, sp, pc): the one read at the stop when
     /// there is one; a line read before the stop only while the thread has not moved since.
-    mutating func procSyscallCheck() {
+    func procSyscallCheck() {
         let atStop = obs.kind == .snapshot ? obs.procSyscallAtStop : nil
         guard let line = atStop ?? obs.procSyscall else { return }
         guard let p = ProcSyscallLine.parse(line) else {
@@ -79,7 +79,7 @@ extension CrossingJudge {
 
     // MARK: handler entry (check 9)
 
-    mutating func handlerChecks() {
+    func handlerChecks() {
         guard let before = obs.interruptedRegs else { return }
         if is32 { return handlerChecks32(before: before) }
         handlerRegisterChecks(before: before)
@@ -97,7 +97,7 @@ extension CrossingJudge {
     }
 
     /// An i386 handler: the frame's placement and the arguments it passes on the stack.
-    mutating func handlerChecks32(before: Registers) {
+    func handlerChecks32(before: Registers) {
         let sp = regs.rsp.rawValue
         add("signal.below", sp < before.rsp.rawValue || (altstack?.contains(sp) ?? false),
             expected: "frame below the interrupted esp \(before.rsp) or on the sigaltstack", actual: hex(sp))
@@ -120,7 +120,7 @@ extension CrossingJudge {
     }
 
     /// A 64-bit handler's registers: its three arguments, rax, alignment, flags and ip.
-    mutating func handlerRegisterChecks(before: Registers) {
+    func handlerRegisterChecks(before: Registers) {
         let sp = regs.rsp.rawValue
         if let s = obs.signo {
             add("signal.rdi", regs.rdi.rawValue == UInt64(s), expected: "\(s) (signo)", actual: String(regs.rdi.signed))
@@ -159,7 +159,7 @@ extension CrossingJudge {
 
     /// get_sigframe(): the frame sits at the sigaltstack top under SA_ONSTACK (when not already on it),
     /// else below the interrupted rsp's red zone. Returns where the XSAVE area should be.
-    mutating func handlerPlacementChecks(before: Registers, frame: SignalFrameLayout) -> UInt64? {
+    func handlerPlacementChecks(before: Registers, frame: SignalFrameLayout) -> UInt64? {
         let sp = regs.rsp.rawValue
         let onstackKnown = obs.saFlags.map { $0 & SigactionFlags.onstack != 0 }
         let alt = altstack
@@ -194,7 +194,7 @@ extension CrossingJudge {
     }
 
     /// uc_mcontext.fpstate: the 64-byte aligned XSAVE area where the placement puts it.
-    mutating func handlerFpstateCheck(_ words: [UInt64], fpPtr: UInt64?, want: UInt64?) {
+    func handlerFpstateCheck(_ words: [UInt64], fpPtr: UInt64?, want: UInt64?) {
         if let fp = fpPtr {
             add("signal.fpstate", fp % 64 == 0 && want.map { $0 == fp } ?? true,
                 expected: (want.map(hex) ?? "64-byte aligned") + " (XSAVE area, 64-byte aligned)", actual: hex(fp))
@@ -206,7 +206,7 @@ extension CrossingJudge {
 
     /// The words the kernel wrote: the return address, the saved sp/ip/ax (with the syscall-restart
     /// rewrites), siginfo and uc_stack.
-    mutating func handlerSavedContextChecks(before: Registers, words: [UInt64]) {
+    func handlerSavedContextChecks(before: Registers, words: [UInt64]) {
         if let r = obs.saRestorer {
             add("signal.restorer", words[0] == r.rawValue, expected: "\(r) (sa_restorer)", actual: hex(words[0]))
         } else if let maps = obs.maps {

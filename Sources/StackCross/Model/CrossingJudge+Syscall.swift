@@ -37,7 +37,7 @@ extension CrossingJudge {
 
     /// Expected lists `slot=prediction` pairs then `(note)`; actual lists `slot=value (predicted …)` per mismatch
     /// (PtRegsView in the report parses both).
-    mutating func compareRegs(_ name: String, _ predicted: [(PtRegsSlot, SlotExpectation)], note: @autoclosure () -> String) {
+    func compareRegs(_ name: String, _ predicted: [(PtRegsSlot, SlotExpectation)], note: @autoclosure () -> String) {
         // A compact verdict needs only whether every slot holds (no text when they do); a names-only one never has text.
         if detail != .all {
             let holds = predicted.allSatisfy({ $0.1.holds($0.0.value(in: regs).rawValue) })
@@ -69,7 +69,7 @@ extension CrossingJudge {
             actual: !ok ? bad.string : predicted.count < Self.allSlotsMatch.count ? Self.allSlotsMatch[predicted.count] : "all \(predicted.count) predicted slots match")
     }
 
-    mutating func entryChecks(_ kind: CrossingKind, _ way: WayIn) {
+    func entryChecks(_ kind: CrossingKind, _ way: WayIn) {
         add("entry.rax", regs.rax.signed == X86.enosys, expected: "-38 (-ENOSYS)", actual: String(regs.rax.signed))
         // A seccomp stop (PTRACE_EVENT_SECCOMP) sees the same entry state as a syscall-entry stop.
         if let i = info, i.op != .entry, i.op != .seccomp {
@@ -137,7 +137,7 @@ extension CrossingJudge {
         add("exit.unchanged", changed.isEmpty, expected: expected.string, actual: changed.isEmpty ? "unchanged" : changed.string)
     }
 
-    mutating func exitChecks(_ kind: CrossingKind) {
+    func exitChecks(_ kind: CrossingKind) {
         let ret = regs.rax.signed
         // i386 syscalls return a 32-bit value in EAX.
         let r = is32 ? Int64(Int32(truncatingIfNeeded: ret)) : ret
@@ -189,7 +189,7 @@ extension CrossingJudge {
     /// An exit stop after the tracer set orig_rax to -1 at the entry (`-e inject=`): the kernel skipped the
     /// call and returned -ENOSYS (GET_SYSCALL_INFO's rval), the tracer then wrote the injected value into rax;
     /// every other register is as at the entry stop, orig_rax is -1.
-    mutating func injectedExitChecks(_ injected: Int64, r: Int64) {
+    func injectedExitChecks(_ injected: Int64, r: Int64) {
         let enosys: Int64 = -38
         if let i = info, i.op == .exit, let v = i.rval {
             add("inject.kernel_rval", v == enosys, expected: "-38 (ENOSYS: orig_rax -1 runs no call)", actual: decimalText("", v, " (GET_SYSCALL_INFO rval)"))
@@ -207,7 +207,7 @@ extension CrossingJudge {
 
     /// A sleep that returned 0 went through __schedule: the task switched out (inactive task frame at
     /// thread.sp, user registers left in pt_regs) and voluntary_ctxt_switches grew.
-    mutating func switchCheck(nr: Int64, i386: Bool, ret: Int64) {
+    func switchCheck(nr: Int64, i386: Bool, ret: Int64) {
         guard let a = obs.entryContextSwitches, let b = obs.contextSwitches, ret == 0 else { return }
         let sleeps: Set<Int64> = i386 ? [162, 267, 407] : [35, 230]  // nanosleep, clock_nanosleep(_time64)
         guard sleeps.contains(nr) else { return }
@@ -216,7 +216,7 @@ extension CrossingJudge {
             actual: "\(b.voluntary) (nonvoluntary \(a.nonvoluntary) → \(b.nonvoluntary))")
     }
 
-    mutating func execveExitChecks() {
+    func execveExitChecks() {
         let cs = regs.cs.rawValue
         let nr: UInt64 = cs == X86.userCS32 ? 11 : 59
         var p: [(PtRegsSlot, SlotExpectation)] = [
@@ -235,7 +235,7 @@ extension CrossingJudge {
         }
     }
 
-    mutating func sigreturnExitChecks(entry e: Registers) {
+    func sigreturnExitChecks(entry e: Registers) {
         add("sigreturn.orig_rax", origRax == -1, expected: "-1 (restore_sigcontext)", actual: String(origRax))
         if let w = obs.sigreturnFrameWords, w.count > 22 {
             // At rt_sigreturn entry rsp = frame + 8, so uc_mcontext field k is word 5 + k.

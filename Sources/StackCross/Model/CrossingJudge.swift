@@ -5,8 +5,9 @@ struct CrossingJudge {
     /// The verdict so far, in a box: `add` then reads the judge while it records (its texts are closures).
     let verdict = Verdict()
     let config: KernelConfig
-    let regs: Registers
-    let info: SyscallInfo?
+    /// Read through `obs` (a shared box), not copied into the judge: it is made at every judged stop.
+    var regs: Registers { obs.regs }
+    var info: SyscallInfo? { obs.syscallInfo }
     let _frameNames: [String]
     let detail: CrossingDetail
     final class Verdict {
@@ -17,7 +18,7 @@ struct CrossingJudge {
 
     init(model: KernelStackModel, obs: StopObservation, detail: CrossingDetail = .all) {
         self.model = model; self.obs = obs; self.detail = detail
-        config = model.config; regs = obs.regs; info = obs.syscallInfo
+        config = model.config
         var names = (obs.kernelStack ?? []).compactMap(\.symbol)
         // A kernel stack read before the stop describes these registers only if the thread has not
         // moved since: the /proc syscall line read with it must still match them.
@@ -202,7 +203,7 @@ struct CrossingJudge {
 
     // MARK: run
 
-    mutating func run() -> Crossing {
+    func run() -> Crossing {
         let kind = predictedKind()
         let way = model.ways[kind] ?? model.wayIn(kind)
         let evidence = evidenceKinds()

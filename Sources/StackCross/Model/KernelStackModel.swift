@@ -22,7 +22,7 @@ public struct KernelStackModel: Sendable {
 
     /// The crossing a stop shows, with every check the model can make on it.
     public func crossing(for obs: StopObservation, detail: CrossingDetail = .all) -> Crossing {
-        var judge = CrossingJudge(model: self, obs: obs, detail: detail)
+        let judge = CrossingJudge(model: self, obs: obs, detail: detail)
         return judge.run()
     }
 

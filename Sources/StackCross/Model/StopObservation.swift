@@ -39,61 +39,183 @@ public struct StopObservation: Sendable {
         case handlerEntry
     }
 
-    public var kind: Kind
-    public var tid: Int32
-    public var regs: Registers
-    public var syscallInfo: SyscallInfo?
+    // The fields live in a box shared by copies until one of them changes (copy-on-write): an observation
+    // is about a kilobyte (three register sets) and is handed from the tracer to the judge and the writer.
+    @usableFromInline final class Box: @unchecked Sendable {
+        @usableFromInline var fields: Fields
+        @usableFromInline init(_ fields: Fields) { self.fields = fields }
+    }
+
+    @usableFromInline struct Fields {
+        @usableFromInline var kind: Kind
+        @usableFromInline var tid: Int32
+        @usableFromInline var regs: Registers
+        @usableFromInline var syscallInfo: SyscallInfo?
+        @usableFromInline var bytesBeforeIP: [UInt8]?
+        @usableFromInline var procSyscall: String?
+        @usableFromInline var kernelStack: [Frame]?
+        @usableFromInline var kernelStackReadAtStop: Bool
+        @usableFromInline var maps: [MemoryMapping]?
+        @usableFromInline var sigaltstack: (base: Address, size: UInt64)?
+        @usableFromInline var entryRegs: Registers?
+        @usableFromInline var interruptedRegs: Registers?
+        @usableFromInline var signo: Int32?
+        @usableFromInline var saFlags: UInt64?
+        @usableFromInline var saRestorer: Address?
+        @usableFromInline var handlerStackWords: [UInt64]?
+        @usableFromInline var is32BitTask: Bool? = nil
+        @usableFromInline var signalCode: Int32? = nil
+        @usableFromInline var saHandler: Address? = nil
+        @usableFromInline var sigreturnFrameWords: [UInt64]? = nil
+        @usableFromInline var procSyscallAtStop: String? = nil
+        @usableFromInline var entryAuditArch: UInt32? = nil
+        @usableFromInline var contextSwitches: ContextSwitchCount? = nil
+        @usableFromInline var entryContextSwitches: ContextSwitchCount? = nil
+        @usableFromInline var injectedReturn: Int64? = nil
+    }
+
+    @usableFromInline var box: Box
+
+    @inlinable mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+    }
+
+    public var kind: Kind {
+        @inlinable get { box.fields.kind }
+        @inlinable _modify { makeUnique(); yield &box.fields.kind }
+    }
+    public var tid: Int32 {
+        @inlinable get { box.fields.tid }
+        @inlinable _modify { makeUnique(); yield &box.fields.tid }
+    }
+    public var regs: Registers {
+        @inlinable get { box.fields.regs }
+        @inlinable _modify { makeUnique(); yield &box.fields.regs }
+    }
+    public var syscallInfo: SyscallInfo? {
+        @inlinable get { box.fields.syscallInfo }
+        @inlinable _modify { makeUnique(); yield &box.fields.syscallInfo }
+    }
     /// The two bytes before rip, read from the tracee (`0f 05` SYSCALL, `cd 80` int $0x80).
-    public var bytesBeforeIP: [UInt8]?
+    public var bytesBeforeIP: [UInt8]? {
+        @inlinable get { box.fields.bytesBeforeIP }
+        @inlinable _modify { makeUnique(); yield &box.fields.bytesBeforeIP }
+    }
     /// /proc/PID/task/TID/syscall, read at this stop (or before stopping, for a snapshot).
-    public var procSyscall: String?
+    public var procSyscall: String? {
+        @inlinable get { box.fields.procSyscall }
+        @inlinable _modify { makeUnique(); yield &box.fields.procSyscall }
+    }
     /// /proc/PID/task/TID/stack, innermost first.
-    public var kernelStack: [Frame]?
+    public var kernelStack: [Frame]? {
+        @inlinable get { box.fields.kernelStack }
+        @inlinable _modify { makeUnique(); yield &box.fields.kernelStack }
+    }
     /// Whether `kernelStack` was read while the thread was stopped by ptrace (innermost ptrace_stop)
     /// or before stopping it (the stack it was blocked in).
-    public var kernelStackReadAtStop: Bool
-    public var maps: [MemoryMapping]?
+    public var kernelStackReadAtStop: Bool {
+        @inlinable get { box.fields.kernelStackReadAtStop }
+        @inlinable _modify { makeUnique(); yield &box.fields.kernelStackReadAtStop }
+    }
+    public var maps: [MemoryMapping]? {
+        @inlinable get { box.fields.maps }
+        @inlinable _modify { makeUnique(); yield &box.fields.maps }
+    }
     /// The thread's sigaltstack (ss_sp, ss_size) when one is set.
-    public var sigaltstack: (base: Address, size: UInt64)?
+    public var sigaltstack: (base: Address, size: UInt64)? {
+        @inlinable get { box.fields.sigaltstack }
+        @inlinable _modify { makeUnique(); yield &box.fields.sigaltstack }
+    }
     /// At an exit stop: the registers seen at the matching entry stop.
-    public var entryRegs: Registers?
+    public var entryRegs: Registers? {
+        @inlinable get { box.fields.entryRegs }
+        @inlinable _modify { makeUnique(); yield &box.fields.entryRegs }
+    }
     /// At a handler-entry stop: the registers at the signal-delivery stop just before.
-    public var interruptedRegs: Registers?
+    public var interruptedRegs: Registers? {
+        @inlinable get { box.fields.interruptedRegs }
+        @inlinable _modify { makeUnique(); yield &box.fields.interruptedRegs }
+    }
     /// At a handler-entry stop: the signal and the handler's sa_flags / restorer where known.
-    public var signo: Int32?
-    public var saFlags: UInt64?
-    public var saRestorer: Address?
+    public var signo: Int32? {
+        @inlinable get { box.fields.signo }
+        @inlinable _modify { makeUnique(); yield &box.fields.signo }
+    }
+    public var saFlags: UInt64? {
+        @inlinable get { box.fields.saFlags }
+        @inlinable _modify { makeUnique(); yield &box.fields.saFlags }
+    }
+    public var saRestorer: Address? {
+        @inlinable get { box.fields.saRestorer }
+        @inlinable _modify { makeUnique(); yield &box.fields.saRestorer }
+    }
     /// Words read from the new user stack at handler entry, starting at rsp.
-    public var handlerStackWords: [UInt64]?
+    public var handlerStackWords: [UInt64]? {
+        @inlinable get { box.fields.handlerStackWords }
+        @inlinable _modify { makeUnique(); yield &box.fields.handlerStackWords }
+    }
     /// Whether the task runs a 32-bit image (ELF class of /proc/PID/exe), when known.
-    public var is32BitTask: Bool? = nil
+    public var is32BitTask: Bool? {
+        @inlinable get { box.fields.is32BitTask }
+        @inlinable _modify { makeUnique(); yield &box.fields.is32BitTask }
+    }
     /// At a signal-delivery or handler-entry stop: si_code (> 0 kernel-generated, ≤ 0 sent by a process).
-    public var signalCode: Int32? = nil
+    public var signalCode: Int32? {
+        @inlinable get { box.fields.signalCode }
+        @inlinable _modify { makeUnique(); yield &box.fields.signalCode }
+    }
     /// At a handler-entry stop: sa_handler where known (from the recorded rt_sigaction).
-    public var saHandler: Address? = nil
+    public var saHandler: Address? {
+        @inlinable get { box.fields.saHandler }
+        @inlinable _modify { makeUnique(); yield &box.fields.saHandler }
+    }
     /// At an rt_sigreturn entry or exit stop: words read at the entry rsp (the ucontext the kernel restores).
-    public var sigreturnFrameWords: [UInt64]? = nil
+    public var sigreturnFrameWords: [UInt64]? {
+        @inlinable get { box.fields.sigreturnFrameWords }
+        @inlinable _modify { makeUnique(); yield &box.fields.sigreturnFrameWords }
+    }
     /// /proc/PID/task/TID/syscall read while the thread was stopped (`procSyscall` may predate the stop).
-    public var procSyscallAtStop: String? = nil
+    public var procSyscallAtStop: String? {
+        @inlinable get { box.fields.procSyscallAtStop }
+        @inlinable _modify { makeUnique(); yield &box.fields.procSyscallAtStop }
+    }
     /// At an exit stop: GET_SYSCALL_INFO's arch at the matching entry stop.
-    public var entryAuditArch: UInt32? = nil
+    public var entryAuditArch: UInt32? {
+        @inlinable get { box.fields.entryAuditArch }
+        @inlinable _modify { makeUnique(); yield &box.fields.entryAuditArch }
+    }
     /// voluntary/nonvoluntary_ctxt_switches of /proc/PID/task/TID/status at this stop, and at the entry stop.
-    public var contextSwitches: ContextSwitchCount? = nil
-    public var entryContextSwitches: ContextSwitchCount? = nil
+    public var contextSwitches: ContextSwitchCount? {
+        @inlinable get { box.fields.contextSwitches }
+        @inlinable _modify { makeUnique(); yield &box.fields.contextSwitches }
+    }
+    public var entryContextSwitches: ContextSwitchCount? {
+        @inlinable get { box.fields.entryContextSwitches }
+        @inlinable _modify { makeUnique(); yield &box.fields.entryContextSwitches }
+    }
     /// At an exit stop of a call skipped by fault injection (orig_rax set to -1 at its entry): the value
     /// the tracer wrote into rax. `regs` hold it; `syscallInfo` is what the kernel returned (-ENOSYS).
-    public var injectedReturn: Int64? = nil
+    public var injectedReturn: Int64? {
+        @inlinable get { box.fields.injectedReturn }
+        @inlinable _modify { makeUnique(); yield &box.fields.injectedReturn }
+    }
 
     public init(kind: Kind, tid: Int32, regs: Registers, syscallInfo: SyscallInfo? = nil, bytesBeforeIP: [UInt8]? = nil,
                 procSyscall: String? = nil, kernelStack: [Frame]? = nil, kernelStackReadAtStop: Bool = true,
                 maps: [MemoryMapping]? = nil, sigaltstack: (base: Address, size: UInt64)? = nil,
                 entryRegs: Registers? = nil, interruptedRegs: Registers? = nil, signo: Int32? = nil,
                 saFlags: UInt64? = nil, saRestorer: Address? = nil, handlerStackWords: [UInt64]? = nil) {
-        self.kind = kind; self.tid = tid; self.regs = regs; self.syscallInfo = syscallInfo
-        self.bytesBeforeIP = bytesBeforeIP; self.procSyscall = procSyscall; self.kernelStack = kernelStack
-        self.kernelStackReadAtStop = kernelStackReadAtStop; self.maps = maps; self.sigaltstack = sigaltstack
-        self.entryRegs = entryRegs; self.interruptedRegs = interruptedRegs; self.signo = signo
-        self.saFlags = saFlags; self.saRestorer = saRestorer; self.handlerStackWords = handlerStackWords
+        box = Box(Fields(kind: kind, tid: tid, regs: regs, syscallInfo: syscallInfo, bytesBeforeIP: bytesBeforeIP,
+                         procSyscall: procSyscall, kernelStack: kernelStack, kernelStackReadAtStop: kernelStackReadAtStop,
+                         maps: maps, sigaltstack: sigaltstack, entryRegs: entryRegs, interruptedRegs: interruptedRegs,
+                         signo: signo, saFlags: saFlags, saRestorer: saRestorer, handlerStackWords: handlerStackWords))
+    }
+}
+
+extension StopObservation: CustomReflectable {
+    /// The fields, as a plain struct would show them (tests compare observations by their dump).
+    public var customMirror: Mirror {
+        Mirror(self, children: Mirror(reflecting: box.fields).children, displayStyle: .struct)
     }
 }
 

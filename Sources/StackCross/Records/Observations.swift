@@ -30,4 +30,57 @@ extension StopObservation {
         copy.maps = maps.filter { m in m.path == "[vdso]" || probes.contains { m.contains($0) } }
         return copy
     }
+
+    /// The addresses whose mappings a record keeps (besides the vDSO): sp, ip, the signal frame's return address.
+    var mappingProbes: (UInt64, UInt64, UInt64?) {
+        (regs.rsp.rawValue, regs.rip.rawValue, handlerStackWords?.first)
+    }
+}
+
+/// `recorded()` for a stream of stops, in place and without a new array per stop: the tracer hands every
+/// stop of a process the same map (one array until it re-reads /proc), and the kept mappings are mostly the
+/// same ones, so the kept array of the previous stop is given again (the writer then knows their ids by it).
+public final class RecordedMaps {
+    /// The last full map seen, held so that its storage (its identity) is not reused by another array.
+    private var full: [MemoryMapping] = []
+    private var isVdso: [Bool] = []
+    /// The indices in `full` kept at the last stop, and those mappings.
+    private var keptIndices: [Int] = []
+    private var kept: [MemoryMapping] = []
+    private var scratch: [Int] = []
+
+    public init() {}
+
+    /// `obs = obs.recorded()`, with the same mappings in the same order.
+    public func record(_ obs: inout StopObservation) {
+        guard let maps = obs.maps, maps.count > 1 else { return }
+        if !Self.sameStorage(maps, full) {
+            full = maps
+            isVdso = maps.map { $0.path == "[vdso]" }
+            keptIndices = []
+            kept = []
+        }
+        let (sp, ip, ret) = obs.mappingProbes
+        scratch.removeAll(keepingCapacity: true)
+        full.withUnsafeBufferPointer { m in
+            for i in m.indices {
+                let s = m[i].start.rawValue, e = m[i].end.rawValue
+                var keep = isVdso[i] || (sp >= s && sp < e) || (ip >= s && ip < e)
+                if !keep, let w = ret {
+                    let lo = w & 0xFFFF_FFFF
+                    keep = (w >= s && w < e) || (lo >= s && lo < e)
+                }
+                if keep { scratch.append(i) }
+            }
+        }
+        if scratch != keptIndices {
+            swap(&scratch, &keptIndices)
+            kept = keptIndices.map { full[$0] }
+        }
+        obs.maps = kept
+    }
+
+    static func sameStorage(_ a: [MemoryMapping], _ b: [MemoryMapping]) -> Bool {
+        a.count == b.count && a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in pa.baseAddress == pb.baseAddress } }
+    }
 }
