@@ -14,6 +14,8 @@ extension SyscallDecoder {
         "time": [.procOut("time")],
         "rt_sigqueueinfo": [.int, .signal, .procIn("siginfo")],
         "rt_tgsigqueueinfo": [.int, .int, .signal, .procIn("siginfo")],
+        // clone3's struct is read at entry and again after the call (`=> {parent_tid=[N]}`).
+        "clone3": [.procOut("clone3"), .ulong],
         "seccomp": [.valueOf("seccomp_op"), .procIn("seccomp_flags"), .procIn("seccomp_arg")],
     ]
 
@@ -223,7 +225,10 @@ extension SyscallDecoder.Context {
         let v = raw(i)
         switch tag {
         case "siginfo": return read(v, 128).map(SyscallDecoder.siginfoText)
-        case "rusage": return read(v, 144).map { SyscallDecoder.rusageText($0, verbose: false) }
+        case "rusage":
+            // wait4 shows the usage only when it returned a child.
+            if name == "wait4", ret <= 0 { return nil }
+            return read(v, 144).map { SyscallDecoder.rusageText($0, verbose: false) }
         case "tms":
             guard let b = read(v, 32) else { return nil }
             let f = ["tms_utime", "tms_stime", "tms_cutime", "tms_cstime"].enumerated()
@@ -376,5 +381,176 @@ extension SyscallDecoder.Context {
             } else { s += ", ???" }
         }
         return s + "}"
+    }
+}
+
+extension SyscallDecoder {
+    /// clone_flags then clone3_flags, strace's order (CLONE_DETACHED is ignored by the kernel and not named).
+    static let clone3Flags = StraceTable([
+        (0x100, "CLONE_VM"), (0x200, "CLONE_FS"), (0x400, "CLONE_FILES"), (0x800, "CLONE_SIGHAND"), (0x1000, "CLONE_PIDFD"),
+        (0x2000, "CLONE_PTRACE"), (0x4000, "CLONE_VFORK"), (0x8000, "CLONE_PARENT"), (0x10000, "CLONE_THREAD"),
+        (0x20000, "CLONE_NEWNS"), (0x40000, "CLONE_SYSVSEM"), (0x80000, "CLONE_SETTLS"), (0x100000, "CLONE_PARENT_SETTID"),
+        (0x200000, "CLONE_CHILD_CLEARTID"), (0x800000, "CLONE_UNTRACED"), (0x1000000, "CLONE_CHILD_SETTID"),
+        (0x2000000, "CLONE_NEWCGROUP"), (0x4000000, "CLONE_NEWUTS"), (0x8000000, "CLONE_NEWIPC"), (0x10000000, "CLONE_NEWUSER"),
+        (0x20000000, "CLONE_NEWPID"), (0x40000000, "CLONE_NEWNET"), (0x80000000, "CLONE_IO"), (0x80, "CLONE_NEWTIME"),
+        (0x1_0000_0000, "CLONE_CLEAR_SIGHAND"), (0x2_0000_0000, "CLONE_INTO_CGROUP"),
+    ], unknown: "CLONE_???")
+}
+
+extension SyscallDecoder.Context {
+    /// clone3's struct clone_args (strace's SYS_FUNC(clone3)): at entry the fields its flags use, after
+    /// a successful call `=> {pidfd=[N], parent_tid=[N]}`; bytes past the known struct when not zero.
+    func clone3Arguments(_ out: [String]) -> [String] {
+        let addr = raw(0), size = raw(1)
+        let fetch = Int(min(size, 88))
+        let entryText = entryArgs?.first ?? clone3Entry(addr, size: size, fetch: fetch)
+        guard case .exit = stop, successfulReturn != nil, fetch >= 64 else { return [entryText] + out.dropFirst() }
+        guard let b = read(addr, fetch) else { return [entryText + " => " + ptr(addr)] + out.dropFirst() }
+        let flags = le(b, 0, 8)
+        var f = [String]()
+        func num(_ p: UInt64) -> String {
+            guard p != 0 else { return "NULL" }
+            guard let v = read(p, 4) else { return ptr(p) }
+            return "[\(Int32(truncatingIfNeeded: le(v, 0, 4)))]"
+        }
+        if flags & 0x1000 != 0 { f.append("pidfd=" + num(le(b, 8, 8))) }
+        if flags & 0x100000 != 0 { f.append("parent_tid=" + num(le(b, 24, 8))) }
+        if let tail = nonzeroTail(addr, from: fetch, size: size) { f.append(tail) }
+        return [f.isEmpty ? entryText : entryText + " => {" + f.joined(separator: ", ") + "}"] + out.dropFirst()
+    }
+
+    func clone3Entry(_ addr: UInt64, size: UInt64, fetch: Int) -> String {
+        guard fetch >= 64, let b = read(addr, fetch) else { return ptr(addr) }
+        func u(_ off: Int) -> UInt64 { off + 8 <= b.count ? le(b, off, 8) : 0 }
+        let flags = u(0), exitSignal = u(32)
+        var f = ["flags=" + SyscallDecoder.clone3Flags.flags(flags)]
+        if flags & 0x1000 != 0 { f.append("pidfd=" + ptr(u(8))) }
+        if flags & 0x1200000 != 0 { f.append("child_tid=" + ptr(u(16))) }
+        if flags & 0x100000 != 0 { f.append("parent_tid=" + ptr(u(24))) }
+        f.append("exit_signal=" + (exitSignal < UInt64(Int32.max) ? Signals.displayName(Int32(exitSignal)) : String(exitSignal)))
+        f += ["stack=" + ptr(u(40)), "stack_size=" + SyscallDecoder.xval(u(48))]
+        if flags & 0x80000 != 0 { f.append("tls=" + ptr(u(56))) }
+        let setTid = u(64), setTidSize = u(72)
+        if setTid != 0 || setTidSize != 0 {
+            if setTid == 0 || setTidSize == 0 || setTidSize > 32 {
+                f.append("set_tid=" + ptr(setTid))
+            } else if let t = read(setTid, Int(setTidSize) * 4) {
+                let items = (0 ..< Int(setTidSize)).map { String(Int32(truncatingIfNeeded: le(t, $0 * 4, 4))) }
+                f.append("set_tid=[" + items.joined(separator: ", ") + "]")
+            } else {
+                f.append("set_tid=" + ptr(setTid))
+            }
+            f.append("set_tid_size=\(setTidSize)")
+        }
+        if fetch > 80, u(80) != 0 || flags & 0x2_0000_0000 != 0 { f.append("cgroup=\(u(80))") }
+        if let tail = nonzeroTail(addr, from: fetch, size: size) { f.append(tail) }
+        return "{" + f.joined(separator: ", ") + "}"
+    }
+
+    /// print_nonzero_bytes: the bytes from `from` up to `size` (at most a page), unless all zero; `???` when unreadable.
+    func nonzeroTail(_ addr: UInt64, from: Int, size: UInt64) -> String? {
+        let total = Int(min(size, 4096))
+        guard total > from else { return nil }
+        guard let b = read(addr &+ UInt64(from), total - from) else { return "???" }
+        if b.allSatisfy({ $0 == 0 }) { return nil }
+        let shown = min(b.count, limit)
+        return "/* bytes \(from)..\(total - 1) */ " + SyscallDecoder.quote(b.prefix(shown), truncated: shown < b.count, hex: true)
+    }
+}
+
+extension StraceLineStyles {
+    /// Calls whose structs carry named constants -X restyles (the rest of `constants` sees top-level arguments only).
+    static let procStyledCalls: Set<String> = ["ptrace", "waitid", "rt_sigqueueinfo", "rt_tgsigqueueinfo"]
+
+    /// -X raw|verbose for the process family: ptrace's request (all 64 bits), register set type, signal
+    /// and options, and the constants inside siginfo_t and ptrace_syscall_info (`si_signo=10 /* SIGUSR1 */`).
+    static func procConstants(_ original: SyscallRecord, _ restyled: SyscallRecord, _ mode: Constants) -> SyscallRecord {
+        var s = restyled
+        let raw = original.rawArgs.map(\.rawValue), names = original.args
+        if original.name == "ptrace", let req = raw.first, !names.isEmpty {
+            s.args[0] = styled(raw: SyscallDecoder.xval(req), name: names[0], mode)
+            if names.count > 3, raw.count > 3 {
+                let data = raw[3], text = names[3]
+                switch req {
+                case 0x4204, 0x4205: s.args[2] = styled(raw: SyscallDecoder.xval(raw[2] & 0xFFFF_FFFF), name: names[2], mode)
+                case 7, 0x11, 0x18, 9, 0x21, 0x1f, 0x20: s.args[3] = styled(raw: String(Int32(truncatingIfNeeded: data)), name: text, mode)
+                case 0x4206, 0x4200, 0x15: s.args[3] = styled(raw: SyscallDecoder.xval(data), name: text, mode)
+                case 0x420a, 0x420b: s.args[3] = sigsetStyled(text, mode)
+                default: break
+                }
+            }
+        }
+        s.args = s.args.map { nestedStyled($0, mode) }
+        return s
+    }
+
+    /// `[USR1 USR2]` as `[10 12]` or `[10 /* USR1 */ 12 /* USR2 */]`.
+    static func sigsetStyled(_ text: String, _ mode: Constants) -> String {
+        guard text.hasPrefix("["), text.hasSuffix("]") else { return text }
+        let items = text.dropFirst().dropLast().split(separator: " ").map { n -> String in
+            guard let v = Signals.number(of: "SIG" + n) else { return String(n) }
+            return styled(raw: String(v), name: String(n), mode)
+        }
+        return "[" + items.joined(separator: " ") + "]"
+    }
+
+    static let nestedFields: Set<String> = ["si_signo", "si_status", "si_code", "si_errno", "si_arch", "arch", "si_syscall", "nr", "op", "flags"]
+
+    static let siCodeNumbers: [String: Int32] = {
+        var m = [String: Int32]()
+        for (v, n) in SyscallDecoder.siginfoCodes { m[n] = v }
+        for (_, names) in SyscallDecoder.signalCodes { for (k, n) in names.enumerated() where !n.isEmpty { m[n] = Int32(k + 1) } }
+        return m
+    }()
+
+    /// The number a nested field's name stands for, as strace prints it raw.
+    static func nestedRaw(field: String, name: String) -> String? {
+        switch field {
+        case "si_signo", "si_status": return Signals.number(of: name).map { String($0) }
+        case "si_code": return siCodeNumbers[name].map { SyscallDecoder.xval(UInt64(UInt32(bitPattern: $0))) }
+        case "si_errno": return Errno.number(of: name).map { String($0) }
+        case "si_arch", "arch": return ["AUDIT_ARCH_X86_64": "0xc000003e", "AUDIT_ARCH_I386": "0x40000003"][name]
+        case "si_syscall", "nr":
+            guard name.hasPrefix("__NR_") else { return nil }
+            return SyscallTable.x86_64.number(of: String(name.dropFirst(5))).map { String($0) }
+        case "op":
+            let ops = ["PTRACE_SYSCALL_INFO_NONE", "PTRACE_SYSCALL_INFO_ENTRY", "PTRACE_SYSCALL_INFO_EXIT", "PTRACE_SYSCALL_INFO_SECCOMP"]
+            return ops.firstIndex(of: name).map { SyscallDecoder.xval(UInt64($0)) }
+        case "flags": return name == "PTRACE_PEEKSIGINFO_SHARED" ? "0x1" : nil
+        default: return nil
+        }
+    }
+
+    /// Each `field=NAME` of `nestedFields` restyled; in raw mode ` /* X_??? */` notes dropped.
+    static func nestedStyled(_ text: String, _ mode: Constants) -> String {
+        guard text.contains("=") else { return text }
+        let b = Array(text.utf8)
+        func isWord(_ c: UInt8) -> Bool { c == 95 || (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122) }
+        var out = [UInt8](), i = 0
+        while i < b.count {
+            // A comment strace adds for an unknown value: `0x7 /* X_??? */`.
+            if mode == .raw, b[i] == 32, b[i...].starts(with: Array(" /* ".utf8)),
+               let end = b[i...].firstRange(of: Array(" */".utf8)), b[(i + 4) ..< end.lowerBound].allSatisfy({ isWord($0) || $0 == 63 }),
+               b[(i + 4) ..< end.lowerBound].suffix(3).elementsEqual(Array("???".utf8)) {
+                i = end.upperBound
+                continue
+            }
+            guard b[i] == 61, let fieldStart = (0 ..< i).reversed().first(where: { !isWord(b[$0]) }).map({ $0 + 1 }) ?? (i > 0 ? 0 : nil),
+                  fieldStart < i, i + 1 < b.count, isWord(b[i + 1]), !(b[i + 1] >= 48 && b[i + 1] <= 57) else {
+                out.append(b[i]); i += 1; continue
+            }
+            let field = String(decoding: b[fieldStart ..< i], as: UTF8.self)
+            var j = i + 1
+            while j < b.count, isWord(b[j]) || b[j] == 124 { j += 1 }
+            let name = String(decoding: b[(i + 1) ..< j], as: UTF8.self)
+            out.append(61)
+            if nestedFields.contains(field), let raw = nestedRaw(field: field, name: name) {
+                out += Array(styled(raw: raw, name: name, mode).utf8)
+            } else {
+                out += b[(i + 1) ..< j]
+            }
+            i = j
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -218,6 +218,7 @@ public enum SyscallDecoder {
         if name == "syslog" { out = syslogArguments(out, args: args, abi: abi) }
         out = suiteArguments(name, out, args: args)
         if name == "ptrace", abi == .x86_64 { out = ctx.ptraceArguments(out) }
+        if name == "clone3", abi == .x86_64 { out = ctx.clone3Arguments(out) }
         if name.hasPrefix("futex"), out.count == 6, args.count >= 6 { out = futexArguments(out, args: args) }
         // open's mode is shown only with O_CREAT/O_TMPFILE, as strace does.
         if name == "open" || name == "openat", let fi = kinds.firstIndex(of: .openFlags), fi < args.count,
