@@ -226,9 +226,9 @@ public enum Flags {
     ], unknown: "RLIMIT_???")
     public static let getrandom = FlagSet([(1, "GRND_NONBLOCK"), (2, "GRND_RANDOM"), (4, "GRND_INSECURE")])
     public static let waitOptions = FlagSet([
-        (1, "WNOHANG"), (2, "WUNTRACED"), (4, "WEXITED"), (8, "WCONTINUED"), (0x0100_0000, "WNOWAIT"),
-        (0x2000_0000, "__WNOTHREAD"), (0x4000_0000, "__WALL"), (0x8000_0000, "__WCLONE"),
-    ])
+        (1, "WNOHANG"), (4, "WEXITED"), (2, "WSTOPPED"), (8, "WCONTINUED"), (0x0100_0000, "WNOWAIT"),
+        (0x8000_0000, "__WCLONE"), (0x4000_0000, "__WALL"), (0x2000_0000, "__WNOTHREAD"),
+    ], unknown: "W???")
     public static let clocks = ValueNames([
         (0, "CLOCK_REALTIME"), (1, "CLOCK_MONOTONIC"), (2, "CLOCK_PROCESS_CPUTIME_ID"),
         (3, "CLOCK_THREAD_CPUTIME_ID"), (4, "CLOCK_MONOTONIC_RAW"), (5, "CLOCK_REALTIME_COARSE"),

@@ -15,6 +15,8 @@ public enum ReturnRendering {
         case fcntl
         /// umask: the old mask in octal (`022`).
         case octal
+        /// time: the seconds and their date (`1796514012 (2026-12-05T23:40:12+0000)`).
+        case time
     }
 
     /// The calls whose return value is not a plain decimal number, by name.
@@ -30,6 +32,7 @@ public enum ReturnRendering {
         ] { k[n] = .fd }
         for n in ["fcntl", "fcntl64"] { k[n] = .fcntl }
         k["umask"] = .octal
+        k["time"] = .time
         return k
     }()
 
@@ -55,7 +58,7 @@ public enum ReturnRendering {
         switch kind(abi: abi, nr: nr) {
         case .fd: return true
         case .fcntl: return args.count > 1 && fcntlDupCommands.contains(abi.word(args[1]))
-        case .decimal, .address, .octal: return false
+        case .decimal, .address, .octal, .time: return false
         }
     }
 
@@ -89,6 +92,7 @@ public enum ReturnRendering {
         case .address: return SyscallDecoder.hex(UInt64(bitPattern: r), abi: abi)
         case .fd: return fd(r, path: retPath)
         case .octal: return Flags.octal(UInt64(bitPattern: r) & 0o7777)
+        case .time: return "\(r) (\(SyscallDecoder.timeText(sec: r, nsec: 0)))"
         case .fcntl:
             let cmd = args.count > 1 ? abi.word(args[1]) : UInt64.max
             if fcntlDupCommands.contains(cmd) { return fd(r, path: retPath) }

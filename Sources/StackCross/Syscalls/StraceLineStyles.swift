@@ -123,6 +123,7 @@ public enum StraceLineStyles {
             default: break
             }
         }
+        if procStyledCalls.contains(r.name) { s = procConstants(r, s, mode) }
         return s
     }
 

@@ -54,8 +54,10 @@ extension SyscallDecoder {
             if kind.isOutput, successfulReturn == nil, let e = entryArgs, i < e.count, !e[i].isEmpty,
                [ArgKind.inOutLen, .sockOptVal, .loffInOut].contains(kind) { return e[i] }
             if !kind.isOutput, let s = renderSuite(kind, i) { return s }
+            if case .procIn(let tag) = kind { return renderProc(tag, i) }
             if kind.isOutput {
                 guard let ret = successfulReturn, v != 0, memory != nil else { return ptr(v) }
+                if case .procOut(let tag) = kind { return renderProcOutput(tag, i, ret: ret) ?? ptr(v) }
                 if let s = renderSuiteOutput(kind, i, ret: ret) { return s }
                 return renderOutput(kind, i, ret: ret) ?? ptr(v)
             }

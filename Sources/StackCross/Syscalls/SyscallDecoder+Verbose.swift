@@ -16,6 +16,8 @@ extension SyscallDecoder {
             switch (kind, stop) {
             case (.argv, .entry), (.envp, .entry):
                 if let s = stringArray(rawArgs[k], abi: abi, memory: memory, stringLimit: stringLimit) { out[k] = s }
+            case (.procOut("rusage"), .exit(let r)) where abi == .x86_64 && !Errno.isError(r) && (r > 0 || SyscallTable.for(abi: abi).name(nr) != "wait4"):
+                if let b = memory?.read(rawArgs[k], count: 144), b.count == 144 { out[k] = rusageText(b, verbose: true) }
             case (.outStat, .exit(0)) where abi == .x86_64:
                 if let s = stat(rawArgs[k], memory: memory) { out[k] = s }
             default: break
