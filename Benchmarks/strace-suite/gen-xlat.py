@@ -18,11 +18,18 @@ TABLES = ["sock_options", "getsock_options", "sock_ip_options", "getsock_ip_opti
           "fsmount_flags", "falloc_flags", "madvise_cmds", "splice_flags", "fsopen_flags", "setns_types",
           "unshare_flags", "landlock_create_ruleset_flags", "landlock_rule_types", "kexec_file_load_flags",
           "kexec_load_flags", "kcmp_types", "policies", "mbindflags", "priorities", "memfd_create_flags",
-          "sfd_flags", "tfd_flags", "epollflags", "pidfd_open_flags", "memfd_secret_flags", "timerfdflags"]
+          "sfd_flags", "tfd_flags", "epollflags", "pidfd_open_flags", "memfd_secret_flags", "timerfdflags",
+          # dec-net: sockaddr families (src/sockaddr.c) and socket options.
+          "addrfams", "arp_hardware_types", "ethernet_protocols", "af_packet_types", "rxrpc_services", "socktypes",
+          "ieee802154_addr_types", "ieee802154_pan_ids", "ieee802154_addrs", "alg_sockaddr_flags",
+          "nfc_sockaddr_protocols", "nfc_saps", "vsock_cids", "vsock_ports", "vsock_flags", "qipcrtr_nodes",
+          "qipcrtr_ports", "xdp_sockaddr_flags", "mctp_addrs", "mctp_nets", "hci_channels", "bdaddr_types",
+          "packet_mreq_type"]
 # Headers that define the constants whose .in lines carry no value (read back through the C compiler).
 HEADERS = ["fcntl.h", "sched.h", "sys/mman.h", "sys/socket.h", "sys/quota.h", "sys/resource.h", "sys/timerfd.h",
            "sys/signalfd.h", "sys/epoll.h", "linux/netlink.h", "linux/icmp.h", "linux/kexec.h", "linux/falloc.h",
-           "linux/mempolicy.h", "linux/kcmp.h", "linux/landlock.h", "linux/mount.h", "linux/memfd.h", "linux/sched.h"]
+           "linux/mempolicy.h", "linux/kcmp.h", "linux/landlock.h", "linux/mount.h", "linux/memfd.h", "linux/sched.h",
+           "linux/qrtr.h"]
 ALIASES = {"O_CLOEXEC": 0o2000000, "O_NONBLOCK": 0o4000}
 
 
@@ -72,10 +79,12 @@ for f in TABLES:
     stack = []  # (this branch taken, some branch taken)
     for line in open(path):
         line = line.split("/*")[0].strip()
-        cond = re.match(r"#(if|elif|else|endif)\b(.*)", line)
+        cond = re.match(r"#(ifdef|ifndef|if|elif|else|endif)\b(.*)", line)
         if cond:
             kind, expr = cond.group(1), cond.group(2).strip()
-            holds = expr.startswith("!")
+            # Other architectures' defines (__mips__…) do not hold on x86.
+            holds = expr.startswith("!") or kind == "ifndef"
+            kind = "if" if kind in ("ifdef", "ifndef") else kind
             if kind == "if":
                 stack.append((holds, holds))
             elif kind == "elif":

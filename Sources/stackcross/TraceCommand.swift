@@ -421,6 +421,7 @@ struct TraceCommand: ParsableCommand {
         options.followForks = follow > 0
         options.stringLimit = stringLimit
         options.verbose = verbose
+        options.constants = constStyle == "raw" ? .raw : constStyle == "verbose" ? .verbose : .abbrev
         options.socketEndpoints = decodeFdsFlag > 1 || decodeFds == "socket" || decodeFds == "all"
         options.filter = try parsedFilter()
         options.injections = try parsedInjections()

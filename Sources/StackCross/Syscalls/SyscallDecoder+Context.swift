@@ -10,6 +10,8 @@ extension SyscallDecoder {
         var captured: TraceeString?
         /// The arguments as shown at entry (at exit), for in/out values such as `[5 => 4]`.
         var entryArgs: [String]?
+        /// -X: how constants inside structs show (top-level ones are restyled by StraceLineStyles).
+        var constants: StraceLineStyles.Constants = .abbrev
 
         init(abi: SyscallABI, name: String, args: [UInt64], memory: TraceeMemory?, limit: Int, stop: DecodeStop) {
             self.abi = abi; self.name = name; self.args = args; self.memory = memory; self.limit = limit
@@ -380,28 +382,8 @@ extension SyscallDecoder {
             guard addr != 0 else { return "NULL" }
             let n = min(max(length, 0), 128)
             guard n >= 2, let b = read(addr, n) else { return ptr(addr) }
-            let family = Int64(le(b, 0, 2))
-            let fam = Flags.addressFamilies.format(family)
-            if n == 2 { return "{sa_family=\(fam)}" }
-            switch family {
-            case 1:
-                // sun_path is 108 bytes, whatever length the caller passed.
-                let path = Array(b[2 ..< min(n, 110)])
-                if path.first == 0, path.count > 1 {
-                    return "{sa_family=AF_UNIX, sun_path=@\(SyscallDecoder.quote(path.dropFirst()))}"
-                }
-                return "{sa_family=AF_UNIX, sun_path=\(SyscallDecoder.quote(path.prefix { $0 != 0 }))}"
-            case 2 where n >= 16:
-                let port = Int(b[2]) << 8 | Int(b[3])
-                return "{sa_family=AF_INET, sin_port=htons(\(port)), sin_addr=inet_addr(\"\(b[4]).\(b[5]).\(b[6]).\(b[7])\")}"
-            case 10 where n >= 24:
-                let port = Int(b[2]) << 8 | Int(b[3])
-                let a = SyscallDecoder.ipv6(Array(b[8 ..< 24]))
-                return "{sa_family=AF_INET6, sin6_port=htons(\(port)), sin6_flowinfo=htonl(\(le(b, 4, 4).byteSwapped >> 32)), "
-                    + "inet_pton(AF_INET6, \"\(a)\", &sin6_addr), sin6_scope_id=\(le(b, 24, 4))}"
-            default:
-                return "{sa_family=\(fam), sa_data=\(SyscallDecoder.quote(b.dropFirst(2)))}"
-            }
+            let memory = memory
+            return SockaddrPrinter(bytes: b, mode: constants) { SyscallDecoder.fdString($0, memory: memory) }.text()
         }
 
         func openHow(_ addr: UInt64) -> String {

@@ -182,13 +182,14 @@ public enum SyscallDecoder {
     public static func decode(abi: SyscallABI, nr: Int64, args: [UInt64], memory: TraceeMemory?, stringLimit: Int = 32,
                               at stop: DecodeStop,
                               entry: (args: [String], strings: [String: TraceeString])? = nil,
-                              stackPointer: UInt64? = nil)
+                              stackPointer: UInt64? = nil, constants: StraceLineStyles.Constants = .abbrev)
         -> (args: [String], strings: [String: TraceeString])
     {
         let name = SyscallTable.for(abi: abi).name(nr) ?? ""
         let kinds = argKinds(abi: abi, nr: nr)
         var ctx = Context(abi: abi, name: name, args: args, memory: memory, limit: max(0, stringLimit), stop: stop)
         ctx.entryArgs = entry?.args
+        ctx.constants = constants
         var out = [String]()
         var strings = [String: TraceeString]()
         for (i, kind) in kinds.enumerated() {
