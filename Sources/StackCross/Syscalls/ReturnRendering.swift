@@ -15,6 +15,8 @@ public enum ReturnRendering {
         case fcntl
         /// umask: the old mask in octal (`022`).
         case octal
+        /// ioprio_get: the priority's class and data (`0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))`).
+        case ioprio
     }
 
     /// The calls whose return value is not a plain decimal number, by name.
@@ -30,6 +32,7 @@ public enum ReturnRendering {
         ] { k[n] = .fd }
         for n in ["fcntl", "fcntl64"] { k[n] = .fcntl }
         k["umask"] = .octal
+        k["ioprio_get"] = .ioprio
         return k
     }()
 
@@ -55,7 +58,7 @@ public enum ReturnRendering {
         switch kind(abi: abi, nr: nr) {
         case .fd: return true
         case .fcntl: return args.count > 1 && fcntlDupCommands.contains(abi.word(args[1]))
-        case .decimal, .address, .octal: return false
+        case .decimal, .address, .octal, .ioprio: return false
         }
     }
 
@@ -89,6 +92,7 @@ public enum ReturnRendering {
         case .address: return SyscallDecoder.hex(UInt64(bitPattern: r), abi: abi)
         case .fd: return fd(r, path: retPath)
         case .octal: return Flags.octal(UInt64(bitPattern: r) & 0o7777)
+        case .ioprio: return SyscallDecoder.ioprioReturn(r)
         case .fcntl:
             let cmd = args.count > 1 ? abi.word(args[1]) : UInt64.max
             if fcntlDupCommands.contains(cmd) { return fd(r, path: retPath) }

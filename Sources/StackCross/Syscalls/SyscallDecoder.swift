@@ -51,6 +51,8 @@ public enum ArgKind: Sendable, Equatable {
     case outInt, outUint, outUid, outTimezone, outItimerval, outItimerspec, outHexWord, outMpol
     /// print_array of `countArg` elements: pointers, ints, and (filled in by the call) -errno or int statuses.
     case ptrArray(countArg: Int), intArray(countArg: Int), outErrnoArray(countArg: Int)
+    /// The dec-io family's decodings (SyscallDecoder+IO.swift), by key; they follow -X themselves.
+    case io(String)
     /// Argument not shown (clone's unused pointers on i386 are still shown; this is for ABI padding).
     case skip
 
@@ -165,6 +167,7 @@ public enum SyscallDecoder {
     public static func argKinds(abi: SyscallABI, name: String) -> [ArgKind] {
         // clone's five arguments have the same kinds on both ABIs; cloneArguments orders i386's tls/child_tid.
         if name == "clone" { return [.cloneFlags, .ptr, .ptr, .ptr, .ptr] }
+        if let kinds = ioSignatures[name] { return kinds }
         if let kinds = suiteSignatures[name] { return kinds }
         if let kinds = signatures[name] { return kinds }
         let generated = generatedArgKinds[name] ?? unknownKinds
