@@ -24,12 +24,17 @@ TABLES = ["sock_options", "getsock_options", "sock_ip_options", "getsock_ip_opti
           "ieee802154_addr_types", "ieee802154_pan_ids", "ieee802154_addrs", "alg_sockaddr_flags",
           "nfc_sockaddr_protocols", "nfc_saps", "vsock_cids", "vsock_ports", "vsock_flags", "qipcrtr_nodes",
           "qipcrtr_ports", "xdp_sockaddr_flags", "mctp_addrs", "mctp_nets", "hci_channels", "bdaddr_types",
-          "packet_mreq_type"]
+          "packet_mreq_type",
+          "uring_register_opcodes", "uring_ops", "uring_op_flags", "uring_sqe_flags", "uring_restriction_opcodes",
+          "uring_register_rsrc_flags", "uring_files_update_fds", "uring_iowq_acct", "uring_setup_flags",
+          "uring_setup_features", "uring_enter_flags", "mmap_flags", "mmap_prot"]
 # Headers that define the constants whose .in lines carry no value (read back through the C compiler).
 HEADERS = ["fcntl.h", "sched.h", "sys/mman.h", "sys/socket.h", "sys/quota.h", "sys/resource.h", "sys/timerfd.h",
            "sys/signalfd.h", "sys/epoll.h", "linux/netlink.h", "linux/icmp.h", "linux/kexec.h", "linux/falloc.h",
            "linux/mempolicy.h", "linux/kcmp.h", "linux/landlock.h", "linux/mount.h", "linux/memfd.h", "linux/sched.h",
-           "linux/qrtr.h"]
+           "linux/qrtr.h",
+           "linux/io_uring.h"]
+ENUM_START = {"landlock_rule_types": 1}
 ALIASES = {"O_CLOEXEC": 0o2000000, "O_NONBLOCK": 0o4000}
 
 
@@ -75,6 +80,8 @@ for f in TABLES:
         print(f"    // {f}: absent", file=sys.stderr)
         continue
     pairs, missing = [], []
+    # A #value_indexed table lists enum constants (no #define to read back) in value order from 0.
+    indexed = any(l.strip() == "#value_indexed" for l in open(path))
     # #if/#elif/#else on other architectures' defines: keep the x86 branch (no such define holds).
     stack = []  # (this branch taken, some branch taken)
     for line in open(path):
@@ -103,6 +110,12 @@ for f in TABLES:
         v = value(m.group(2)) if m.group(2) else None
         pairs.append((v, m.group(1)))
     known = c_values([n for v, n in pairs if v is None])
+    if indexed:
+        # enum constants (no #define): each is the one before plus 1, from 0 (or ENUM_START's value).
+        prev = ENUM_START.get(f, 0) - 1
+        for k, (v, n) in enumerate(pairs):
+            v = v if v is not None else known.get(n, prev + 1)
+            pairs[k], prev = (v, n), v
     missing = [n for v, n in pairs if v is None and n not in known]
     pairs = [(v if v is not None else known[n], n) for v, n in pairs if v is not None or n in known]
     if missing:

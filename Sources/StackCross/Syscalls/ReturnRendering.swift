@@ -17,6 +17,8 @@ public enum ReturnRendering {
         case octal
         /// time: the seconds and their date (`1796514012 (2026-12-05T23:40:12+0000)`).
         case time
+        /// ioprio_get: the priority's class and data (`0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))`).
+        case ioprio
     }
 
     /// The calls whose return value is not a plain decimal number, by name.
@@ -33,6 +35,7 @@ public enum ReturnRendering {
         for n in ["fcntl", "fcntl64"] { k[n] = .fcntl }
         k["umask"] = .octal
         k["time"] = .time
+        k["ioprio_get"] = .ioprio
         return k
     }()
 
@@ -58,7 +61,7 @@ public enum ReturnRendering {
         switch kind(abi: abi, nr: nr) {
         case .fd: return true
         case .fcntl: return args.count > 1 && fcntlDupCommands.contains(abi.word(args[1]))
-        case .decimal, .address, .octal, .time: return false
+        case .decimal, .address, .octal, .time, .ioprio: return false
         }
     }
 
@@ -93,6 +96,7 @@ public enum ReturnRendering {
         case .fd: return fd(r, path: retPath)
         case .octal: return Flags.octal(UInt64(bitPattern: r) & 0o7777)
         case .time: return "\(r) (\(SyscallDecoder.timeText(sec: r, nsec: 0)))"
+        case .ioprio: return SyscallDecoder.ioprioReturn(r)
         case .fcntl:
             let cmd = args.count > 1 ? abi.word(args[1]) : UInt64.max
             if fcntlDupCommands.contains(cmd) { return fd(r, path: retPath) }

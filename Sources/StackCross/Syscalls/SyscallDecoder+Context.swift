@@ -55,6 +55,7 @@ extension SyscallDecoder {
             if kind.isOutput, stop == .entry, let s = renderSuite(kind, i) { return s }
             if kind.isOutput, successfulReturn == nil, let e = entryArgs, i < e.count, !e[i].isEmpty,
                [ArgKind.inOutLen, .sockOptVal, .loffInOut].contains(kind) { return e[i] }
+            if case .io(let key) = kind { return renderIO(key, i) }
             if !kind.isOutput, let s = renderSuite(kind, i) { return s }
             if case .procIn(let tag) = kind { return renderProc(tag, i) }
             if kind.isOutput {

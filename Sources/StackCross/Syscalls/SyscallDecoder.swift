@@ -53,6 +53,8 @@ public enum ArgKind: Sendable, Equatable {
     case ptrArray(countArg: Int), intArray(countArg: Int), outErrnoArray(countArg: Int)
     /// The process family's structs (SyscallDecoder+Proc.swift): read at entry, or after a successful call.
     case procIn(String), procOut(String)
+    /// The dec-io family's decodings (SyscallDecoder+IO.swift), by key; they follow -X themselves.
+    case io(String)
     /// Argument not shown (clone's unused pointers on i386 are still shown; this is for ABI padding).
     case skip
 
@@ -168,6 +170,7 @@ public enum SyscallDecoder {
         // clone's five arguments have the same kinds on both ABIs; cloneArguments orders i386's tls/child_tid.
         if name == "clone" { return [.cloneFlags, .ptr, .ptr, .ptr, .ptr] }
         if let kinds = procSignatures[name] { return kinds }
+        if let kinds = ioSignatures[name] { return kinds }
         if let kinds = suiteSignatures[name] { return kinds }
         if let kinds = signatures[name] { return kinds }
         let generated = generatedArgKinds[name] ?? unknownKinds
