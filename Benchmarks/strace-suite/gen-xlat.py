@@ -18,11 +18,15 @@ TABLES = ["sock_options", "getsock_options", "sock_ip_options", "getsock_ip_opti
           "fsmount_flags", "falloc_flags", "madvise_cmds", "splice_flags", "fsopen_flags", "setns_types",
           "unshare_flags", "landlock_create_ruleset_flags", "landlock_rule_types", "kexec_file_load_flags",
           "kexec_load_flags", "kcmp_types", "policies", "mbindflags", "priorities", "memfd_create_flags",
-          "sfd_flags", "tfd_flags", "epollflags", "pidfd_open_flags", "memfd_secret_flags", "timerfdflags"]
+          "sfd_flags", "tfd_flags", "epollflags", "pidfd_open_flags", "memfd_secret_flags", "timerfdflags",
+          "open_resolve_flags", "quota_formats", "xfs_quota_flags", "xfs_dqblk_flags", "if_dqblk_valid",
+          "if_dqinfo_flags", "if_dqinfo_valid", "fsconfig_cmds", "fsmount_attr_flags", "move_mount_flags",
+          "open_tree_flags", "fspick_flags", "mount_setattr_flags", "mount_attr_propagation"]
 # Headers that define the constants whose .in lines carry no value (read back through the C compiler).
 HEADERS = ["fcntl.h", "sched.h", "sys/mman.h", "sys/socket.h", "sys/quota.h", "sys/resource.h", "sys/timerfd.h",
            "sys/signalfd.h", "sys/epoll.h", "linux/netlink.h", "linux/icmp.h", "linux/kexec.h", "linux/falloc.h",
-           "linux/mempolicy.h", "linux/kcmp.h", "linux/landlock.h", "linux/mount.h", "linux/memfd.h", "linux/sched.h"]
+           "linux/mempolicy.h", "linux/kcmp.h", "linux/landlock.h", "linux/mount.h", "linux/memfd.h", "linux/sched.h",
+           "linux/openat2.h", "linux/dqblk_xfs.h"]
 ALIASES = {"O_CLOEXEC": 0o2000000, "O_NONBLOCK": 0o4000}
 
 

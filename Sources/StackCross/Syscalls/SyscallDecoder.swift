@@ -51,6 +51,8 @@ public enum ArgKind: Sendable, Equatable {
     case outInt, outUint, outUid, outTimezone, outItimerval, outItimerspec, outHexWord, outMpol
     /// print_array of `countArg` elements: pointers, ints, and (filled in by the call) -errno or int statuses.
     case ptrArray(countArg: Int), intArray(countArg: Int), outErrnoArray(countArg: Int)
+    /// The file-system family's own layouts (SyscallDecoder+Mount.swift).
+    case fs(FsArg)
     /// Argument not shown (clone's unused pointers on i386 are still shown; this is for ABI padding).
     case skip
 
@@ -63,6 +65,7 @@ public enum ArgKind: Sendable, Equatable {
              .outSockaddr, .inOutLen, .outInt, .outUint, .outUid, .outTimezone, .outItimerval, .outItimerspec, .outHexWord, .outMpol, .loffInOut, .outErrnoArray:
             true
         case .sockOptVal: true
+        case .fs(let k): k.isOutput
         default: false
         }
     }
@@ -165,6 +168,7 @@ public enum SyscallDecoder {
     public static func argKinds(abi: SyscallABI, name: String) -> [ArgKind] {
         // clone's five arguments have the same kinds on both ABIs; cloneArguments orders i386's tls/child_tid.
         if name == "clone" { return [.cloneFlags, .ptr, .ptr, .ptr, .ptr] }
+        if let kinds = fsSignatures[name] { return kinds }
         if let kinds = suiteSignatures[name] { return kinds }
         if let kinds = signatures[name] { return kinds }
         let generated = generatedArgKinds[name] ?? unknownKinds
@@ -214,6 +218,7 @@ public enum SyscallDecoder {
         if name == "prctl", out.count == 5 { out = prctlArguments(out, args: args, abi: abi, ctx: &ctx, strings: &strings) }
         if name == "syslog" { out = syslogArguments(out, args: args, abi: abi) }
         out = suiteArguments(name, out, args: args)
+        out = fsArguments(name, out, args: args)
         if name.hasPrefix("futex"), out.count == 6, args.count >= 6 { out = futexArguments(out, args: args) }
         // open's mode is shown only with O_CREAT/O_TMPFILE, as strace does.
         if name == "open" || name == "openat", let fi = kinds.firstIndex(of: .openFlags), fi < args.count,
