@@ -21,12 +21,13 @@ TABLES = ["sock_options", "getsock_options", "sock_ip_options", "getsock_ip_opti
           "sfd_flags", "tfd_flags", "epollflags", "pidfd_open_flags", "memfd_secret_flags", "timerfdflags",
           "open_resolve_flags", "quota_formats", "xfs_quota_flags", "xfs_dqblk_flags", "if_dqblk_valid",
           "if_dqinfo_flags", "if_dqinfo_valid", "fsconfig_cmds", "fsmount_attr_flags", "move_mount_flags",
-          "open_tree_flags", "fspick_flags", "mount_setattr_flags", "mount_attr_propagation"]
+          "open_tree_flags", "fspick_flags", "mount_setattr_flags", "mount_attr_propagation", "fsmagic",
+          "statfs_flags", "dirent_types"]
 # Headers that define the constants whose .in lines carry no value (read back through the C compiler).
 HEADERS = ["fcntl.h", "sched.h", "sys/mman.h", "sys/socket.h", "sys/quota.h", "sys/resource.h", "sys/timerfd.h",
            "sys/signalfd.h", "sys/epoll.h", "linux/netlink.h", "linux/icmp.h", "linux/kexec.h", "linux/falloc.h",
            "linux/mempolicy.h", "linux/kcmp.h", "linux/landlock.h", "linux/mount.h", "linux/memfd.h", "linux/sched.h",
-           "linux/openat2.h", "linux/dqblk_xfs.h"]
+           "linux/openat2.h", "linux/dqblk_xfs.h", "dirent.h"]
 ALIASES = {"O_CLOEXEC": 0o2000000, "O_NONBLOCK": 0o4000}
 
 

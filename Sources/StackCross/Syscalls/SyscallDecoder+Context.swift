@@ -87,7 +87,8 @@ extension SyscallDecoder {
                 guard int32(i) == Flags.atFDCWD else { return SyscallDecoder.fdString(int32(i), memory: memory) }
                 // strace -y shows the cwd after AT_FDCWD when the memory source knows it.
                 return memory?.fdPathBytes(Flags.atFDCWD).map { "AT_FDCWD<\(SyscallDecoder.escapePath($0))>" } ?? "AT_FDCWD"
-            case .path: return cString(v, limit: SyscallDecoder.pathLimit)
+            // strace reads PATH_MAX bytes: a path with no NUL in them shows its first 4095 and `...`.
+            case .path: return cString(v, limit: SyscallDecoder.pathLimit - 1)
             case .str: return cString(v, limit: limit)
             case .mode: return Flags.octal(v & 0o177777)
             case .signal: return Signals.name(int32(i)) ?? String(int32(i))

@@ -9,6 +9,20 @@ public enum FsArg: Sendable, Equatable {
     case fsconfigCmd, fsconfigKey, fsconfigValue, fsconfigAux
     /// mount_setattr's struct mount_attr of the size in argument `sizeArg`.
     case mountAttr(sizeArg: Int)
+    /// mount's filesystemtype, mountflags (MS_MGC_VAL apart) and data, shown as its flags say.
+    case mountType, mountFlags, mountData
+    /// struct statfs, filled in by statfs/fstatfs.
+    case outStatfs
+    /// _sysctl's struct __sysctl_args.
+    case sysctlArgs
+    /// kexec_file_load's cmdline: exactly `lenArg` bytes.
+    case lengthString(lenArg: Int)
+    /// A NUL-terminated string read as at most `max` bytes (reboot's RESTART2 argument).
+    case boundedString(max: Int)
+    /// An xattr value of `sizeArg` bytes (set*), or as long as the return (get*); listxattr's list.
+    case xattrValue(sizeArg: Int), outXattrValue, outXattrList
+    /// utimes/futimesat's timeval pair and utimensat's timespec pair, with their time comments.
+    case utimeval, utimespec
 
     /// Output-like: rendered again at exit (quotactl's gets fill their data then).
     var isOutput: Bool { true }
@@ -25,6 +39,22 @@ extension SyscallDecoder {
         "open_tree": [.dirfd, .path, .flagsOf("open_tree")],
         "fspick": [.dirfd, .path, .flagsOf("fspick")],
         "mount_setattr": [.dirfd, .path, .flagsOf("mount_setattr"), .fs(.mountAttr(sizeArg: 4)), .ulong],
+        "mount": [.path, .path, .fs(.mountType), .fs(.mountFlags), .fs(.mountData)],
+        "statfs": [.path, .fs(.outStatfs)], "fstatfs": [.fd, .fs(.outStatfs)],
+        "_sysctl": [.fs(.sysctlArgs)],
+        "delete_module": [.str, .flagsOf("delete_module")],
+        "kexec_file_load": [.fd, .fd, .ulong, .fs(.lengthString(lenArg: 2)), .flagsOf("kexec_file")],
+        "reboot": [.valueOf("boot1"), .valueOf("boot2"), .valueOf("boot3"), .fs(.boundedString(max: 255))],
+        "setxattr": [.path, .str, .fs(.xattrValue(sizeArg: 3)), .ulong, .flagsOf("xattr")],
+        "lsetxattr": [.path, .str, .fs(.xattrValue(sizeArg: 3)), .ulong, .flagsOf("xattr")],
+        "fsetxattr": [.fd, .str, .fs(.xattrValue(sizeArg: 3)), .ulong, .flagsOf("xattr")],
+        "getxattr": [.path, .str, .fs(.outXattrValue), .ulong], "lgetxattr": [.path, .str, .fs(.outXattrValue), .ulong],
+        "fgetxattr": [.fd, .str, .fs(.outXattrValue), .ulong],
+        "listxattr": [.path, .fs(.outXattrList), .ulong], "llistxattr": [.path, .fs(.outXattrList), .ulong],
+        "flistxattr": [.fd, .fs(.outXattrList), .ulong],
+        "removexattr": [.path, .str], "lremovexattr": [.path, .str], "fremovexattr": [.fd, .str],
+        "utimes": [.path, .fs(.utimeval)], "futimesat": [.dirfd, .path, .fs(.utimeval)],
+        "utimensat": [.dirfd, .path, .fs(.utimespec), .atFlags],
     ]
 
     /// Tables by the name ArgKind.flagsOf/.valueOf carries (after the suite's).
@@ -35,6 +65,8 @@ extension SyscallDecoder {
         "open_tree": StraceTable(StraceXlat.openTreeFlags, unknown: "OPEN_TREE_???"),
         "fspick": StraceTable(StraceXlat.fspickFlags, unknown: "FSPICK_???"),
         "mount_setattr": StraceTable(StraceXlat.mountSetattrFlags, unknown: "AT_???"),
+        // delete_module.c's own table: O_NONBLOCK and O_TRUNC.
+        "delete_module": StraceTable([(0o4000, "O_NONBLOCK"), (0o1000, "O_TRUNC")], unknown: "O_???"),
     ]
 
     static let quotaCmds = StraceTable(StraceXlat.quotacmds, unknown: "Q_???")
@@ -81,6 +113,13 @@ extension SyscallDecoder {
     /// -X raw / verbose for this family's constants that are not plain xlat values (quotactl's QCMD is
     /// a decimal number with the macro as its comment); nil when the generic restyling applies.
     static func fsConstants(_ r: SyscallRecord, _ mode: StraceLineStyles.Constants) -> SyscallRecord? {
+        if r.name == "openat2", r.args.count > 2 {
+            // open_how's flags and resolve are constants too (the struct text names them reversibly).
+            var s = StraceLineStyles.constants(r, mode, generic: true)
+            let open = Flags.openAccess.names.map { (UInt64($0.key), $0.value) } + Flags.openBits.bits
+            s.args[2] = restyleFields(s.args[2], [("flags", open), ("resolve", StraceXlat.openResolveFlags)], mode)
+            return s
+        }
         guard r.name == "quotactl" || r.name == "quotactl_fd" else { return nil }
         var s = r
         let at = r.name == "quotactl" ? 0 : 1
@@ -92,7 +131,49 @@ extension SyscallDecoder {
             let f = UInt32(truncatingIfNeeded: r.rawArgs[2].rawValue)
             s.args[2] = StraceLineStyles.styled(raw: f == 0 ? "0" : "0x" + String(f, radix: 16), name: s.args[2], mode)
         }
+        if let last = s.args.last, last.hasPrefix("{") {
+            s.args[s.args.count - 1] = restyleFields(last, [
+                ("dqi_flags", StraceXlat.ifDqinfoFlags), ("dqi_valid", StraceXlat.ifDqinfoValid),
+                ("dqb_valid", StraceXlat.ifDqblkValid), ("d_flags", StraceXlat.xfsDqblkFlags),
+            ], mode)
+        }
         return s
+    }
+
+    /// `name=A|B|0x40` fields of a struct's text as -X shows them: raw `0x43`, verbose `0x43 /* A|B|0x40 */`.
+    /// The names are read back through `pairs`; a field whose text does not parse is left alone.
+    static func restyleFields(_ text: String, _ fields: [(String, [(UInt64, String)])], _ mode: StraceLineStyles.Constants) -> String {
+        var out = text
+        for (field, pairs) in fields {
+            guard let r = out.range(of: (out.hasPrefix("{" + field + "=") ? "{" : " ") + field + "=") else { continue }
+            let start = r.upperBound
+            let end = out[start...].firstIndex { $0 == "," || $0 == "}" } ?? out.endIndex
+            let shown = String(out[start..<end])
+            guard let v = flagValue(shown, pairs) else { continue }
+            out.replaceSubrange(start..<end, with: StraceLineStyles.styled(raw: v == 0 ? "0" : "0x" + String(v, radix: 16), name: shown, mode))
+        }
+        return out
+    }
+
+    /// The number behind `A|B|0x40` (or `0x7 /* X_??? */`); nil for a name not in `pairs`.
+    static func flagValue(_ shown: String, _ pairs: [(UInt64, String)]) -> UInt64? {
+        var v: UInt64 = 0
+        let bare = shown.range(of: " /* ").map { String(shown[..<$0.lowerBound]) } ?? shown
+        for part in bare.split(separator: "|") {
+            if part.hasPrefix("0x"), let x = UInt64(part.dropFirst(2), radix: 16) { v |= x; continue }
+            if part == "0" { continue }
+            guard let n = pairs.first(where: { $0.1 == part })?.0 else { return nil }
+            v |= n
+        }
+        return v
+    }
+
+    /// strace's sprinttime_ex: local time, then `.` and the fraction in `width` digits when there is one.
+    static func timeComment(sec: Int64, part: UInt64, width: Int) -> String {
+        let full = timeText(sec: sec, nsec: 0)
+        guard part > 0, full.count > 5 else { return full }
+        let digits = String(part), frac = String(repeating: "0", count: max(0, width - digits.count)) + digits
+        return String(full.dropLast(5)) + "." + frac + String(full.suffix(5))
     }
 
     /// -v: quotactl's structs whole (their times and valid bits, not `...`).
@@ -125,7 +206,7 @@ extension SyscallDecoder.Context {
             let aux = int32(4)
             switch UInt32(truncatingIfNeeded: raw(1)) {
             case 1: return boundedString(v, max: 256)
-            case 3, 4: return cString(v, limit: SyscallDecoder.pathLimit)
+            case 3, 4: return cString(v, limit: SyscallDecoder.pathLimit - 1)
             case 2 where aux >= 0 && aux <= 1 << 20:
                 // The blob: aux bytes, in hex, cut at -s.
                 guard v != 0 else { return "NULL" }
@@ -144,7 +225,96 @@ extension SyscallDecoder.Context {
             default: return String(aux)
             }
         case .mountAttr(let sizeArg): return mountAttr(v, size: raw(sizeArg))
+        case .mountType:
+            // A remount, bind, move or propagation change ignores the type: its address only.
+            return mountIgnores().type ? ptr(v) : cString(v, limit: limit)
+        case .mountData: return mountIgnores().data ? ptr(v) : cString(v, limit: limit)
+        case .mountFlags:
+            // The old magic in the upper half is named apart: `MS_MGC_VAL|MS_RDONLY`.
+            var f = v
+            let magic = f & 0xFFFF_0000 == 0xC0ED_0000
+            if magic { f &= ~0xFFFF_0000 }
+            let flags = table("mount").flags(f)
+            return magic ? (f == 0 ? "MS_MGC_VAL" : "MS_MGC_VAL|" + flags) : flags
+        case .outStatfs:
+            guard case .exit = stop, successfulReturn != nil else { return ptr(v) }
+            return statfs(v)
+        case .sysctlArgs:
+            guard let b = read(v, 80) else { return ptr(v) }
+            return "{name=\(ptr(le(b, 0, 8))), nlen=\(signed(b, 8, 4)), oldval=\(ptr(le(b, 16, 8))), "
+                + "oldlenp=\(ptr(le(b, 24, 8))), newval=\(ptr(le(b, 32, 8))), newlen=\(le(b, 40, 8))}"
+        case .lengthString(let lenArg):
+            // printstrn: all `len` bytes (NULs too) or the address; -s cuts them.
+            guard v != 0 else { return "NULL" }
+            let len = Int(clamping: raw(lenArg)), n = min(len, limit)
+            guard let b = read(v, n) else { return ptr(v) }
+            captured = TraceeString(bytes: b, truncated: len > n)
+            return SyscallDecoder.quote(b, truncated: len > n)
+        case .boundedString(let max): return boundedString(v, max: max)
+        case .xattrValue(let sizeArg): return xattrValue(v, size: raw(sizeArg))
+        case .outXattrValue:
+            guard let ret = successfulReturn else { return ptr(v) }
+            return xattrValue(v, size: UInt64(ret))
+        case .outXattrList:
+            guard let ret = successfulReturn, raw(i + 1) != 0 else { return ptr(v) }
+            guard v != 0 else { return "NULL" }
+            let n = min(Int(ret), limit)
+            guard let b = read(v, n) else { return ptr(v) }
+            return SyscallDecoder.quote(b, truncated: Int(ret) > n)
+        case .utimeval: return timePair(v, unit: 6)
+        case .utimespec: return timePair(v, unit: 9)
         }
+    }
+
+    /// mount's filesystemtype and data are ignored (shown as addresses) for these flags (strace's mount.c).
+    func mountIgnores() -> (type: Bool, data: Bool) {
+        var f = raw(3)
+        if f & 0xFFFF_0000 == 0xC0ED_0000 { f &= ~0xFFFF_0000 }
+        if f & 32 != 0 { return (true, false) }  // MS_REMOUNT
+        let moves: UInt64 = 4096 | 8192 | 1 << 20 | 1 << 18 | 1 << 19 | 1 << 17  // BIND, MOVE, propagation
+        return f & moves != 0 ? (true, true) : (false, false)
+    }
+
+    /// x86_64 struct statfs (120 bytes); f_flags only when ST_VALID says they are.
+    func statfs(_ addr: UInt64) -> String {
+        guard let b = read(addr, 88) else { return ptr(addr) }
+        let type = le(b, 0, 8)
+        let t = StraceXlat.fsmagic.first { $0.0 == type }?.1 ?? hexOrZero(type)
+        var s = "{f_type=\(t), f_bsize=\(le(b, 8, 8)), f_blocks=\(le(b, 16, 8)), f_bfree=\(le(b, 24, 8)), "
+            + "f_bavail=\(le(b, 32, 8)), f_files=\(le(b, 40, 8)), f_ffree=\(le(b, 48, 8)), "
+            + "f_fsid={val=[\(hexOrZero(le(b, 56, 4))), \(hexOrZero(le(b, 60, 4)))]}, f_namelen=\(le(b, 64, 8)), f_frsize=\(le(b, 72, 8))"
+        let flags = le(b, 80, 8)
+        if flags & 0x20 != 0 { s += ", f_flags=\(StraceTable(StraceXlat.statfsFlags, unknown: "ST_???").flags(flags))" }
+        return s + "}"
+    }
+
+    /// print_xattr_val: the address past XATTR_SIZE_MAX, else the bytes (-s cut) without a trailing NUL.
+    mutating func xattrValue(_ addr: UInt64, size: UInt64) -> String {
+        guard size <= 65536 else { return ptr(addr) }
+        guard addr != 0 else { return "NULL" }
+        let n = min(Int(size), limit)
+        guard var b = read(addr, n) else { return ptr(addr) }
+        captured = TraceeString(bytes: b, truncated: Int(size) > n)
+        let cut = Int(size) > n
+        if !cut, b.last == 0 { b.removeLast() }
+        return SyscallDecoder.quote(b, truncated: cut)
+    }
+
+    /// A pair of times (utimes' timevals, `unit` 6; utimensat's timespecs, 9) with strace's time comments;
+    /// utimensat's UTIME_NOW and UTIME_OMIT by name.
+    func timePair(_ addr: UInt64, unit: Int) -> String {
+        guard addr != 0 else { return "NULL" }
+        guard let b = read(addr, 32) else { return ptr(addr) }
+        let field = unit == 6 ? "tv_usec" : "tv_nsec", max: UInt64 = unit == 6 ? 999_999 : 999_999_999
+        let items = [0, 16].map { off -> String in
+            let sec = signed(b, off, 8), part = le(b, off + 8, 8)
+            if unit == 9, part == (1 << 30) - 1 { return "UTIME_NOW" }
+            if unit == 9, part == (1 << 30) - 2 { return "UTIME_OMIT" }
+            let t = "{tv_sec=\(sec), \(field)=\(part)}"
+            guard !(sec == 0 && part == 0), part <= max else { return t }
+            return t + " /* \(SyscallDecoder.timeComment(sec: sec, part: part, width: unit)) */"
+        }
+        return "[" + items.joined(separator: ", ") + "]"
     }
 
     /// printstr_ex(addr, max, QUOTE_0_TERMINATED): up to the NUL, at most `max` and -s bytes, `...` when cut.
@@ -153,8 +323,10 @@ extension SyscallDecoder.Context {
         let n = min(max, limit)
         guard let m = memory, let r = m.readCString(addr, limit: n) else { return ptr(addr) }
         if r.truncated, r.bytes.count < n { return ptr(addr) }
-        captured = TraceeString(bytes: r.bytes, truncated: r.truncated)
-        return SyscallDecoder.quote(r.bytes, truncated: r.truncated)
+        // No NUL among the bytes read: `...`, even when the NUL comes next (strace's umoven of n bytes).
+        let cut = r.bytes.count >= n
+        captured = TraceeString(bytes: r.bytes, truncated: cut)
+        return SyscallDecoder.quote(r.bytes, truncated: cut)
     }
 
     /// quotactl's addr for the command in its cmd argument, strace's decode_cmd_data.
@@ -167,7 +339,7 @@ extension SyscallDecoder.Context {
             guard successfulReturn != nil else { return ptr(v) }
         }
         switch cmd {
-        case 0x800002: return cString(v, limit: SyscallDecoder.pathLimit)  // Q_QUOTAON: the quota file
+        case 0x800002: return cString(v, limit: SyscallDecoder.pathLimit - 1)  // Q_QUOTAON: the quota file
         case 0x800007, 0x800008: return dqblk(v, next: false, verbose: verbose)
         case 0x800009: return dqblk(v, next: true, verbose: verbose)
         case 0x5803, 0x5809, 0x5804: return xfsDiskQuota(v, verbose: verbose)
