@@ -120,6 +120,18 @@ extension SyscallDecoder {
             s.args[2] = restyleFields(s.args[2], [("flags", open), ("resolve", StraceXlat.openResolveFlags)], mode)
             return s
         }
+        if r.name == "mount", r.args.count > 3, r.rawArgs.count > 3 {
+            // The old magic and the flags are two constants: `0xc0ed0000|0xf`.
+            var s = StraceLineStyles.constants(r, mode, generic: true)
+            var f = r.rawArgs[3].rawValue
+            let magic = f & 0xFFFF_0000 == 0xC0ED_0000
+            if magic { f &= ~0xFFFF_0000 }
+            let text = r.args[3], rest = magic ? String(text.dropFirst("MS_MGC_VAL".count).drop { $0 == "|" }) : text
+            let flags = StraceLineStyles.styled(raw: f == 0 ? "0" : "0x" + String(f, radix: 16), name: rest, mode)
+            let m = StraceLineStyles.styled(raw: "0xc0ed0000", name: "MS_MGC_VAL", mode)
+            s.args[3] = magic ? (f == 0 ? m : m + "|" + flags) : flags
+            return s
+        }
         guard r.name == "quotactl" || r.name == "quotactl_fd" else { return nil }
         var s = r
         let at = r.name == "quotactl" ? 0 : 1
@@ -179,6 +191,13 @@ extension SyscallDecoder {
     /// -v: quotactl's structs whole (their times and valid bits, not `...`).
     static func fsVerbose(abi: SyscallABI, name: String, rawArgs: [UInt64], args: [String], memory: TraceeMemory?,
                           at stop: DecodeStop) -> [String]? {
+        if name == "getdents" || name == "getdents64", abi == .x86_64, case .exit(let ret) = stop, args.count == 3, rawArgs.count > 2 {
+            // The entries one by one (strace's decode_dents); a failed call keeps its address.
+            guard ret >= 0, UInt64(ret) <= rawArgs[2] & 0xFFFF_FFFF else { return nil }
+            let ctx = Context(abi: abi, name: name, args: rawArgs, memory: memory, limit: 32, stop: stop)
+            guard let s = ctx.direntList(rawArgs[1], length: Int(ret), is64: name == "getdents64") else { return nil }
+            return [args[0], s, args[2]]
+        }
         guard name == "quotactl" || name == "quotactl_fd", let last = args.last, last.hasPrefix("{") else { return nil }
         var ctx = Context(abi: abi, name: name, args: rawArgs, memory: memory, limit: 32, stop: stop)
         var out = args
@@ -264,6 +283,32 @@ extension SyscallDecoder.Context {
         case .utimeval: return timePair(v, unit: 6)
         case .utimespec: return timePair(v, unit: 9)
         }
+    }
+
+    /// getdents/getdents64 -v: `[{d_ino=…, d_off=…, d_reclen=…, d_name="…", d_type=DT_DIR}, …]` (64: d_type first).
+    func direntList(_ addr: UInt64, length: Int, is64: Bool) -> String? {
+        guard length > 0 else { return "[]" }
+        guard let b = read(addr, min(length, 1 << 20)) else { return nil }
+        let header = is64 ? 19 : 18
+        var items = [String](), off = 0
+        while off + header <= b.count {
+            let reclen = max(Int(le(b, off + 16, 2)), header)
+            let end = min(off + reclen, b.count)
+            var f = "{d_ino=\(le(b, off, 8)), d_off=\(le(b, off + 8, 8)), d_reclen=\(le(b, off + 16, 2))"
+            let types = StraceTable(StraceXlat.direntTypes, unknown: "DT_???")
+            // linux_dirent: the name, then d_type in the record's last byte; linux_dirent64: d_type, then the name.
+            let nameStart = off + header, nameEnd = is64 ? end : end - 1
+            let nameBytes = nameStart < nameEnd ? Array(b[nameStart..<min(nameEnd, nameStart + 255)].prefix { $0 != 0 }) : []
+            let name = SyscallDecoder.quote(nameBytes)
+            if is64 {
+                f += ", d_type=\(types.value(UInt64(b[off + 18]))), d_name=\(name)}"
+            } else {
+                f += ", d_name=\(name), d_type=\(types.value(UInt64(b[end - 1])))}"
+            }
+            items.append(f)
+            off += reclen
+        }
+        return "[" + items.joined(separator: ", ") + "]"
     }
 
     /// mount's filesystemtype and data are ignored (shown as addresses) for these flags (strace's mount.c).
