@@ -27,13 +27,16 @@ TABLES = ["sock_options", "getsock_options", "sock_ip_options", "getsock_ip_opti
           "packet_mreq_type",
           "uring_register_opcodes", "uring_ops", "uring_op_flags", "uring_sqe_flags", "uring_restriction_opcodes",
           "uring_register_rsrc_flags", "uring_files_update_fds", "uring_iowq_acct", "uring_setup_flags",
-          "uring_setup_features", "uring_enter_flags", "mmap_flags", "mmap_prot"]
+          "uring_setup_features", "uring_enter_flags", "mmap_flags", "mmap_prot",
+          "open_resolve_flags", "quota_formats", "xfs_quota_flags", "xfs_dqblk_flags", "if_dqblk_valid",
+          "if_dqinfo_flags", "if_dqinfo_valid", "fsconfig_cmds", "fsmount_attr_flags", "move_mount_flags",
+          "open_tree_flags", "fspick_flags", "mount_setattr_flags", "mount_attr_propagation", "fsmagic",
+          "statfs_flags", "dirent_types"]
 # Headers that define the constants whose .in lines carry no value (read back through the C compiler).
 HEADERS = ["fcntl.h", "sched.h", "sys/mman.h", "sys/socket.h", "sys/quota.h", "sys/resource.h", "sys/timerfd.h",
            "sys/signalfd.h", "sys/epoll.h", "linux/netlink.h", "linux/icmp.h", "linux/kexec.h", "linux/falloc.h",
            "linux/mempolicy.h", "linux/kcmp.h", "linux/landlock.h", "linux/mount.h", "linux/memfd.h", "linux/sched.h",
-           "linux/qrtr.h",
-           "linux/io_uring.h"]
+           "linux/qrtr.h", "linux/io_uring.h", "linux/openat2.h", "linux/dqblk_xfs.h", "dirent.h"]
 ENUM_START = {"landlock_rule_types": 1}
 ALIASES = {"O_CLOEXEC": 0o2000000, "O_NONBLOCK": 0o4000}
 

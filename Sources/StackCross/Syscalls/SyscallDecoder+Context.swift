@@ -52,6 +52,7 @@ extension SyscallDecoder {
 
         mutating func render(_ kind: ArgKind, _ i: Int) -> String {
             let v = raw(i)
+            if case .fs(let k) = kind { return renderFs(k, i) }
             if kind.isOutput, stop == .entry, let s = renderSuite(kind, i) { return s }
             if kind.isOutput, successfulReturn == nil, let e = entryArgs, i < e.count, !e[i].isEmpty,
                [ArgKind.inOutLen, .sockOptVal, .loffInOut].contains(kind) { return e[i] }
@@ -91,7 +92,8 @@ extension SyscallDecoder {
                 guard int32(i) == Flags.atFDCWD else { return SyscallDecoder.fdString(int32(i), memory: memory) }
                 // strace -y shows the cwd after AT_FDCWD when the memory source knows it.
                 return memory?.fdPathBytes(Flags.atFDCWD).map { "AT_FDCWD<\(SyscallDecoder.escapePath($0))>" } ?? "AT_FDCWD"
-            case .path: return cString(v, limit: SyscallDecoder.pathLimit)
+            // strace reads PATH_MAX bytes: a path with no NUL in them shows its first 4095 and `...`.
+            case .path: return cString(v, limit: SyscallDecoder.pathLimit - 1)
             case .str: return cString(v, limit: limit)
             case .mode: return Flags.octal(v & 0o177777)
             case .signal: return Signals.name(int32(i)) ?? String(int32(i))
@@ -153,7 +155,7 @@ extension SyscallDecoder {
             case .timespec: return timespec(v, time64: !is32 || name.hasSuffix("_time64"))
             case .rlimit: return rlimit(v)
             case .sockaddr(let lenArg): return sockaddr(v, length: Int(clamping: raw(lenArg)))
-            case .openHow: return openHow(v)
+            case .openHow: return openHow(v, size: raw(i + 1))
             case .cloneArgs: return cloneArgs(v)
             default: return ptr(v)
             }
@@ -387,13 +389,16 @@ extension SyscallDecoder {
             return SockaddrPrinter(bytes: b, mode: constants) { SyscallDecoder.fdString($0, memory: memory) }.text()
         }
 
-        func openHow(_ addr: UInt64) -> String {
-            guard addr != 0 else { return "NULL" }
+        /// struct open_how as strace's print_open_how: the address when `size` is below its 24 bytes,
+        /// mode when set or taken, resolve by name, then any non-zero bytes past the struct.
+        func openHow(_ addr: UInt64, size: UInt64) -> String {
+            guard addr != 0, size >= 24 else { return ptr(addr) }
             guard let b = read(addr, 24) else { return ptr(addr) }
             let flags = le(b, 0, 8), mode = le(b, 8, 8), resolve = le(b, 16, 8)
             var s = "{flags=\(Flags.open(flags))"
-            if Flags.openTakesMode(flags) { s += ", mode=\(Flags.octal(mode))" }
-            return s + ", resolve=\(resolve == 0 ? "0" : SyscallDecoder.hex(resolve, abi: .x86_64))}"
+            if Flags.openTakesMode(flags) || mode != 0 { s += ", mode=\(Flags.octal(mode))" }
+            s += ", resolve=\(StraceTable(StraceXlat.openResolveFlags, unknown: "RESOLVE_???").flags(resolve))"
+            return s + nonzeroTail(addr, from: 24, size: size) + "}"
         }
 
         func cloneArgs(_ addr: UInt64) -> String {

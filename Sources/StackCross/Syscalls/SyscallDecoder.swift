@@ -55,6 +55,8 @@ public enum ArgKind: Sendable, Equatable {
     case procIn(String), procOut(String)
     /// The dec-io family's decodings (SyscallDecoder+IO.swift), by key; they follow -X themselves.
     case io(String)
+    /// The file-system family's own layouts (SyscallDecoder+Mount.swift).
+    case fs(FsArg)
     /// Argument not shown (clone's unused pointers on i386 are still shown; this is for ABI padding).
     case skip
 
@@ -67,6 +69,7 @@ public enum ArgKind: Sendable, Equatable {
              .outSockaddr, .inOutLen, .outInt, .outUint, .outUid, .outTimezone, .outItimerval, .outItimerspec, .outHexWord, .outMpol, .loffInOut, .outErrnoArray:
             true
         case .sockOptVal, .procOut: true
+        case .fs(let k): k.isOutput
         default: false
         }
     }
@@ -171,6 +174,7 @@ public enum SyscallDecoder {
         if name == "clone" { return [.cloneFlags, .ptr, .ptr, .ptr, .ptr] }
         if let kinds = procSignatures[name] { return kinds }
         if let kinds = ioSignatures[name] { return kinds }
+        if let kinds = fsSignatures[name] { return kinds }
         if let kinds = suiteSignatures[name] { return kinds }
         if let kinds = signatures[name] { return kinds }
         let generated = generatedArgKinds[name] ?? unknownKinds
@@ -223,6 +227,7 @@ public enum SyscallDecoder {
         out = suiteArguments(name, out, args: args)
         if name == "ptrace", abi == .x86_64 { out = ctx.ptraceArguments(out) }
         if name == "clone3", abi == .x86_64 { out = ctx.clone3Arguments(out) }
+        out = fsArguments(name, out, args: args)
         if name.hasPrefix("futex"), out.count == 6, args.count >= 6 { out = futexArguments(out, args: args) }
         // open's mode is shown only with O_CREAT/O_TMPFILE, as strace does.
         if name == "open" || name == "openat", let fi = kinds.firstIndex(of: .openFlags), fi < args.count,
