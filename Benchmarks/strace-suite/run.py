@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 TREE, BIN, RESULT, FAMILY, SHOW = sys.argv[1:6]
 ONLY = sys.argv[6:]
 TESTS = os.path.join(TREE, "tests")
-TIMEOUT = 30
+TIMEOUT = 120  # read-write writes 340k lines: ~28 s on a loaded 2-core machine
 
 # strace's syscall classes (syscallent.h) -> benchmark families, first match wins.
 CLASSES = [("TN", "net"), ("TI", "ipc"), ("TS", "signal"), ("TM", "memory"), ("TC", "creds"),
