@@ -211,8 +211,13 @@ public final class TraceWriter {
         view.regs = g
         if obs == nil && judged { w.field("noObs", bool: true) }
         if let o = obs {
-            let predicted = StopDerivation.predictedInfo(o.kind, regs: g, abi: abi)
-            if o.syscallInfo != predicted { w.key("info"); info(o.syscallInfo, predicted: predicted, &w) }
+            if let si = o.syscallInfo {
+                let predicted = StopDerivation.predictedInfo(o.kind, regs: g, abi: abi)
+                if si != predicted { w.key("info"); info(si, predicted: predicted, &w) }
+            } else if o.kind == .syscallEntry || o.kind == .syscallExit {
+                // Not read at this stop (sampled): said without building the prediction it would differ from.
+                w.key("info"); w.null()
+            }
             let now = Sticky(insn: o.bytesBeforeIP, maps: maps, elf32: o.is32BitTask,
                              altBase: o.sigaltstack?.base.rawValue, altSize: o.sigaltstack?.size)
             let was = view.sticky
