@@ -188,3 +188,56 @@ extension SyscallDecoderProcTests {
                        "{op=0x1 /* PTRACE_SYSCALL_INFO_ENTRY */, arch=0xda7a1057 /* AUDIT_ARCH_??? */, instruction_pointer=0x10, stack_pointer=0x20, entry={nr=80}}")
     }
 }
+
+extension SyscallDecoderProcTests {
+    // tests/nanosleep.c, clock_nanosleep.c, rt_sigtimedwait.c, pidfd_send_signal.c, xet_robust_list.c, timer_create.c, adjtimex.c
+    func testTimesSignalsAndTimersOfTheFamily() {
+        var m = PagedMemory()
+        m.regions[0x1000] = le(0, 8) + le(888_922_455, 8)
+        XCTAssertEqual(args("nanosleep", [0x1000, 0x1000], m, ret: -516)[1], "{tv_sec=0, tv_nsec=888922455}")
+        XCTAssertEqual(args("nanosleep", [0x1000, 0x1000], m, ret: -22)[1], "0x1000")
+        XCTAssertEqual(args("clock_nanosleep", [0, 0, 0x1000, 0x1000], m, ret: -516)[3], "{tv_sec=0, tv_nsec=888922455}")
+        XCTAssertEqual(args("clock_nanosleep", [0, 1, 0x1000, 0x1000], m, ret: -516)[3], "0x1000")
+        m.regions[0x2000] = siginfo([(0, 14, 4), (8, UInt64(UInt32(bitPattern: -6)), 4), (16, 7, 4)])
+        m.regions[0x3000] = le(0x4001, 8)
+        XCTAssertEqual(args("rt_sigtimedwait", [0x3000, 0x2000, 0, 8], m, ret: 14),
+                       ["[HUP ALRM]", "{si_signo=SIGALRM, si_code=SI_TKILL, si_pid=7, si_uid=0}", "NULL", "8"])
+        XCTAssertEqual(SyscallDecoder.decodeReturn(abi: .x86_64, nr: nr("rt_sigtimedwait"), ret: 14, memory: nil), "14 (SIGALRM)")
+        m.regions[0x4000] = siginfo([(0, 10, 4), (4, 0xFFFF_FFFF, 4), (8, UInt64(UInt32.max), 4), (16, 5, 4), (20, 0xFFFF_FFFF, 4),
+                                     (24, UInt64.max, 8)])
+        XCTAssertEqual(args("pidfd_send_signal", [3, 12, 0x4000, 0xFFFF_FFFF], m, ret: -22),
+                       ["3", "SIGUSR2", "{si_signo=SIGUSR1, si_code=SI_QUEUE, si_errno=4294967295, si_pid=5, si_uid=-1, si_int=-1, si_ptr=0xffffffffffffffff}",
+                        "0xffffffff"])
+        m.regions[0x5000] = le(0x7fb7_e0fb_9a20, 8) + le(24, 8)
+        XCTAssertEqual(args("get_robust_list", [42, 0x5000, 0x5008], m, ret: 0), ["42", "[0x7fb7e0fb9a20]", "[24]"])
+        XCTAssertEqual(args("get_robust_list", [42, 0x5000, 0x5008], m, ret: -3), ["42", "0x5000", "0x5008"])
+        m.regions[0x6000] = le(0xdead_beef_badc_0ded, 8) + le(14, 4) + le(4, 4) + le(99, 4) + le(0, 12)
+        XCTAssertEqual(args("timer_create", [1, 0x6000, 0], m, ret: -22)[1],
+                       "{sigev_value={sival_int=-1159983635, sival_ptr=0xdeadbeefbadc0ded}, sigev_signo=SIGALRM, sigev_notify=SIGEV_THREAD_ID, sigev_notify_thread_id=99}")
+        m.regions[0x6000] = le(0, 8) + le(0xface_f00d, 4) + le(0xdefaced, 4) + le(0, 16)
+        XCTAssertEqual(args("timer_create", [0, 0x6000, 0], m, ret: -22)[1],
+                       "{sigev_signo=4207866381, sigev_notify=0xdefaced /* SIGEV_??? */}")
+        var tx = [UInt8](repeating: 0, count: 208)
+        tx.replaceSubrange(40 ..< 44, with: le(0x2040, 4)); tx.replaceSubrange(88 ..< 96, with: le(10000, 8))
+        m.regions[0x7000] = tx
+        XCTAssertEqual(args("adjtimex", [0x7000], m, ret: 5),
+                       ["{modes=0, offset=0, freq=0, maxerror=0, esterror=0, status=STA_UNSYNC|STA_NANO, constant=0, precision=0, tolerance=0, "
+                        + "time={tv_sec=0, tv_usec=0}, tick=10000, ppsfreq=0, jitter=0, shift=0, stabil=0, jitcnt=0, calcnt=0, errcnt=0, stbcnt=0, tai=0}"])
+        XCTAssertEqual(SyscallDecoder.decodeReturn(abi: .x86_64, nr: nr("adjtimex"), ret: 5, memory: nil), "5 (TIME_ERROR)")
+    }
+
+    // tests/rt_sigpending.c, rt_sigprocmask.c, rt_sigsuspend.c, seccomp_get_action_avail.c: sets of the size given.
+    func testSigsetsOfTheGivenSizeAndSeccompActions() {
+        var m = PagedMemory()
+        m.regions[0x1000] = le(0x3, 8)
+        XCTAssertEqual(args("rt_sigpending", [0x1000, 1], m, ret: 0), ["[HUP INT]", "1"])
+        XCTAssertEqual(args("rt_sigpending", [0x1000, 9], m, ret: -22), ["0x1000", "9"])
+        XCTAssertEqual(args("rt_sigprocmask", [1, 0x1000, 0x1000, 4], m, ret: -22), ["SIG_UNBLOCK", "0x1000", "0x1000", "4"])
+        XCTAssertEqual(args("rt_sigprocmask", [2, 0x1000, 0, 8], m, ret: 0), ["SIG_SETMASK", "[HUP INT]", "NULL", "8"])
+        XCTAssertEqual(args("rt_sigsuspend", [0x1000, 8], m, ret: -514), ["[HUP INT]", "8"])
+        m.regions[0x2000] = le(0x7ffc_0000, 4)
+        XCTAssertEqual(args("seccomp", [2, 0, 0x2000], m, ret: 0), ["SECCOMP_GET_ACTION_AVAIL", "0", "[SECCOMP_RET_LOG]"])
+        m.regions[0x2000] = le(0xFFFF_FFFF, 4)
+        XCTAssertEqual(args("seccomp", [2, 0, 0x2000], m, ret: -95)[2], "[0xffffffff /* SECCOMP_RET_??? */]")
+    }
+}

@@ -16,6 +16,17 @@ extension SyscallDecoder {
         "rt_tgsigqueueinfo": [.int, .int, .signal, .procIn("siginfo")],
         // clone3's struct is read at entry and again after the call (`=> {parent_tid=[N]}`).
         "clone3": [.procOut("clone3"), .ulong],
+        "nanosleep": [.timespec, .procOut("rem")],
+        "clock_nanosleep": [.clockID, .timerFlags, .timespec, .procOut("rem")],
+        "rt_sigtimedwait": [.procIn("sigset@3"), .procOut("siginfo"), .timespec, .ulong],
+        // Sets of the size the call was given (print_sigset_addr_len): up to 8 bytes, at least a word (rt_sigpending: a byte).
+        "rt_sigprocmask": [.sigprocmaskHow, .procIn("sigset@3"), .procOut("sigset@3"), .ulong],
+        "rt_sigpending": [.procOut("sigset@1:1"), .ulong],
+        "rt_sigsuspend": [.procIn("sigset@1"), .ulong],
+        "pidfd_send_signal": [.fd, .signal, .procIn("siginfo"), .hex],
+        "get_robust_list": [.int, .procOut("ptrnum"), .procOut("ulongnum")],
+        "timer_create": [.valueOf("clock"), .procIn("sigevent"), .outInt],
+        "adjtimex": [.procOut("timex")],
         "seccomp": [.valueOf("seccomp_op"), .procIn("seccomp_flags"), .procIn("seccomp_arg")],
     ]
 
@@ -88,7 +99,7 @@ extension SyscallDecoder {
     static func pval(_ v: UInt64) -> String { v == 0 ? "NULL" : "0x" + String(v, radix: 16) }
 
     /// printsiginfo: a 128-byte x86_64 siginfo_t, `{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=…}`.
-    static func siginfoText(_ b: [UInt8]) -> String {
+    static func siginfoText(_ b: [UInt8], fd: (Int32) -> String = { String($0) }) -> String {
         func u(_ off: Int, _ n: Int) -> UInt64 { littleEndian(b, at: off, count: n) }
         func i32(_ off: Int) -> Int32 { Int32(truncatingIfNeeded: u(off, 4)) }
         let signo = i32(0), errno = i32(4), code = i32(8)
@@ -99,13 +110,14 @@ extension SyscallDecoder {
         }
         var f = ["si_signo=" + Signals.displayName(signo), "si_code=" + (codeName ?? xval(UInt64(UInt32(bitPattern: code))))]
         if errno != 0 { f.append("si_errno=" + (Errno.name(errno) ?? String(UInt32(bitPattern: errno)))) }
-        let source = ["si_pid=\(i32(16))", "si_uid=\(u(20, 4))"]
+        // PRINT_FIELD_ID: (uid_t) -1 reads -1.
+        let source = ["si_pid=\(i32(16))", "si_uid=" + (u(20, 4) == 0xFFFF_FFFF ? "-1" : String(u(20, 4)))]
         let sigval = ["si_int=\(i32(24))", "si_ptr=\(pval(u(24, 8)))"]
         if code <= 0 {
             switch code {
             case 0, -6: f += source
             case -2: f += ["si_timerid=\(xval(u(16, 4)))", "si_overrun=\(i32(20))"] + sigval
-            case -5: f += ["si_band=\(Int64(bitPattern: u(16, 8)))", "si_fd=\(i32(24))"]
+            case -5: f += ["si_band=\(Int64(bitPattern: u(16, 8)))", "si_fd=" + fd(i32(24))]
             default: f += source + (u(24, 8) != 0 ? sigval : [])
             }
             return "{" + f.joined(separator: ", ") + "}"
@@ -123,7 +135,7 @@ extension SyscallDecoder {
             if code == 3 { f += ["si_lower=" + pval(u(32, 8)), "si_upper=" + pval(u(40, 8))] }
             if code == 4 { f.append("si_pkey=\(u(32, 4))") }
         case 29:
-            if (1 ... 6).contains(code) { f += ["si_band=\(Int64(bitPattern: u(16, 8)))", "si_fd=\(i32(24))"] }
+            if (1 ... 6).contains(code) { f += ["si_band=\(Int64(bitPattern: u(16, 8)))", "si_fd=" + fd(i32(24))] }
         case 31:
             let arch = UInt32(truncatingIfNeeded: u(28, 4)), nr = u(24, 4)
             let abi: SyscallABI? = arch == 0xC000_003E ? .x86_64 : arch == 0x4000_0003 ? .i386 : nil
@@ -135,6 +147,42 @@ extension SyscallDecoder {
             if u(16, 4) != 0 || u(20, 4) != 0 { f += source }
             if u(24, 8) != 0 { f += sigval }
         }
+        return "{" + f.joined(separator: ", ") + "}"
+    }
+
+    /// print_sigevent: the value when set, the signal (by name when one is delivered), how, and its target.
+    static func sigeventText(_ b: [UInt8]) -> String {
+        func u(_ off: Int, _ n: Int) -> UInt64 { littleEndian(b, at: off, count: n) }
+        let value = u(0, 8), signo = UInt32(truncatingIfNeeded: u(8, 4)), notify = UInt32(truncatingIfNeeded: u(12, 4))
+        var f = [String]()
+        if value != 0 { f.append("sigev_value={sival_int=\(Int32(truncatingIfNeeded: value)), sival_ptr=\(pval(value))}") }
+        // SIGEV_SIGNAL, SIGEV_THREAD, SIGEV_THREAD_ID deliver a signal.
+        f.append("sigev_signo=" + ([0, 2, 4].contains(notify) ? Signals.displayName(Int32(bitPattern: signo)) : String(signo)))
+        f.append("sigev_notify=" + StraceTable([(0, "SIGEV_SIGNAL"), (1, "SIGEV_NONE"), (2, "SIGEV_THREAD"), (4, "SIGEV_THREAD_ID")],
+                                               unknown: "SIGEV_???").value(UInt64(notify)))
+        if notify == 4 { f.append("sigev_notify_thread_id=\(Int32(truncatingIfNeeded: u(16, 4)))") }
+        if notify == 2 { f += ["sigev_notify_function=" + pval(u(16, 8)), "sigev_notify_attributes=" + pval(u(24, 8))] }
+        return "{" + f.joined(separator: ", ") + "}"
+    }
+
+    /// print_timex: x86_64 struct timex (208 bytes).
+    static func timexText(_ b: [UInt8]) -> String {
+        func d(_ off: Int) -> String { String(Int64(bitPattern: littleEndian(b, at: off, count: 8))) }
+        func i(_ off: Int) -> String { String(Int32(truncatingIfNeeded: littleEndian(b, at: off, count: 4))) }
+        let modes = StraceTable([(0xa001, "ADJ_OFFSET_SS_READ"), (0x8001, "ADJ_OFFSET_SINGLESHOT"), (1, "ADJ_OFFSET"), (2, "ADJ_FREQUENCY"),
+                                 (4, "ADJ_MAXERROR"), (8, "ADJ_ESTERROR"), (0x10, "ADJ_STATUS"), (0x20, "ADJ_TIMECONST"),
+                                 (0x80, "ADJ_TAI"), (0x100, "ADJ_SETOFFSET"), (0x1000, "ADJ_MICRO"), (0x2000, "ADJ_NANO"),
+                                 (0x4000, "ADJ_TICK")], unknown: "ADJ_???")
+        let status = StraceTable([(1, "STA_PLL"), (2, "STA_PPSFREQ"), (4, "STA_PPSTIME"), (8, "STA_FLL"), (0x10, "STA_INS"),
+                                  (0x20, "STA_DEL"), (0x40, "STA_UNSYNC"), (0x80, "STA_FREQHOLD"), (0x100, "STA_PPSSIGNAL"),
+                                  (0x200, "STA_PPSJITTER"), (0x400, "STA_PPSWANDER"), (0x800, "STA_PPSERROR"),
+                                  (0x1000, "STA_CLOCKERR"), (0x2000, "STA_NANO"), (0x4000, "STA_MODE"), (0x8000, "STA_CLK")],
+                                 unknown: "STA_???")
+        let f = ["modes=" + modes.flags(littleEndian(b, at: 0, count: 4)), "offset=" + d(8), "freq=" + d(16), "maxerror=" + d(24),
+                 "esterror=" + d(32), "status=" + status.flags(littleEndian(b, at: 40, count: 4)), "constant=" + d(48),
+                 "precision=" + d(56), "tolerance=" + d(64), "time={tv_sec=\(d(72)), tv_usec=\(littleEndian(b, at: 80, count: 8))}",
+                 "tick=" + d(88), "ppsfreq=" + d(96), "jitter=" + d(104), "shift=" + i(112), "stabil=" + d(120),
+                 "jitcnt=" + d(128), "calcnt=" + d(136), "errcnt=" + d(144), "stbcnt=" + d(152), "tai=" + i(160)]
         return "{" + f.joined(separator: ", ") + "}"
     }
 
@@ -199,18 +247,45 @@ extension SyscallDecoder {
 }
 
 extension SyscallDecoder.Context {
+    /// An fd inside a struct, with its path under -y.
+    func fdText(_ fd: Int32) -> String { SyscallDecoder.fdString(fd, memory: memory) }
+
+    /// print_sigset_addr_len_limit: a set of `sigset@LENARG[:MIN]` bytes, by address when the size is off.
+    func sigsetOfSize(_ tag: String, _ i: Int) -> String {
+        let spec = tag.dropFirst("sigset@".count).split(separator: ":")
+        let len = raw(Int(spec.first ?? "") ?? 0), minLen = spec.count > 1 ? UInt64(spec[1]) ?? 8 : 8
+        let v = raw(i)
+        guard v != 0 else { return "NULL" }
+        guard len >= minLen, len <= 8, let b = read(v, Int(len)) else { return ptr(v) }
+        return SyscallDecoder.sigsetString(le(b + [UInt8](repeating: 0, count: 8 - b.count), 0, 8))
+    }
+
     /// The process family's input structs (shown at entry).
     mutating func renderProc(_ tag: String, _ i: Int) -> String {
         let v = raw(i)
+        if tag.hasPrefix("sigset@") { return sigsetOfSize(tag, i) }
         switch tag {
         case "siginfo":
             guard v != 0 else { return "NULL" }
             guard let b = read(v, 128) else { return ptr(v) }
             return SyscallDecoder.siginfoText(b)
+        case "sigevent":
+            guard v != 0 else { return "NULL" }
+            guard let b = read(v, 32) else { return ptr(v) }
+            return SyscallDecoder.sigeventText(b)
         case "seccomp_flags":
             // SECCOMP_SET_MODE_FILTER takes filter flags; the other operations a plain number.
             return int32(0) == 1 ? SyscallDecoder.procTable("seccomp_filter").flags(v & 0xFFFF_FFFF) : String(UInt32(truncatingIfNeeded: v))
         case "seccomp_arg":
+            if int32(0) == 2 {
+                // SECCOMP_GET_ACTION_AVAIL: the action asked about.
+                guard v != 0 else { return "NULL" }
+                guard let b = read(v, 4) else { return ptr(v) }
+                return "[" + StraceTable([(0x8000_0000, "SECCOMP_RET_KILL_PROCESS"), (0, "SECCOMP_RET_KILL_THREAD"), (0x30000, "SECCOMP_RET_TRAP"),
+                                          (0x50000, "SECCOMP_RET_ERRNO"), (0x7fc0_0000, "SECCOMP_RET_USER_NOTIF"),
+                                          (0x7ff0_0000, "SECCOMP_RET_TRACE"), (0x7ffc_0000, "SECCOMP_RET_LOG"),
+                                          (0x7fff_0000, "SECCOMP_RET_ALLOW")], unknown: "SECCOMP_RET_???").value(le(b, 0, 4)) + "]"
+            }
             guard int32(0) == 1 else { return ptr(v) }
             // struct sock_fprog: the filter's length and address (the instructions are shown with -v).
             guard v != 0 else { return "NULL" }
@@ -220,11 +295,20 @@ extension SyscallDecoder.Context {
         }
     }
 
+    /// Outputs a failed call still fills in: nanosleep's remaining time when a signal interrupted it.
+    mutating func renderProcExit(_ tag: String, _ i: Int, ret: Int64) -> String? {
+        guard tag == "rem", (-516 ... -512).contains(ret) else { return nil }
+        // clock_nanosleep with TIMER_ABSTIME leaves it alone.
+        if name == "clock_nanosleep", raw(1) != 0 { return nil }
+        return timespec(raw(i), time64: true)
+    }
+
     /// The process family's output structs, at a successful exit.
     mutating func renderProcOutput(_ tag: String, _ i: Int, ret: Int64) -> String? {
         let v = raw(i)
+        if tag.hasPrefix("sigset@") { return sigsetOfSize(tag, i) }
         switch tag {
-        case "siginfo": return read(v, 128).map(SyscallDecoder.siginfoText)
+        case "siginfo": return read(v, 128).map { SyscallDecoder.siginfoText($0, fd: fdText) }
         case "rusage":
             // wait4 shows the usage only when it returned a child.
             if name == "wait4", ret <= 0 { return nil }
@@ -234,6 +318,13 @@ extension SyscallDecoder.Context {
             let f = ["tms_utime", "tms_stime", "tms_cutime", "tms_cstime"].enumerated()
                 .map { "\($1)=\(Signals.clockTicks(le(b, $0 * 8, 8)))" }
             return "{" + f.joined(separator: ", ") + "}"
+        case "ptrnum":
+            guard let b = read(v, 8) else { return nil }
+            return "[" + ptr(le(b, 0, 8)) + "]"
+        case "ulongnum":
+            guard let b = read(v, 8) else { return nil }
+            return "[\(le(b, 0, 8))]"
+        case "timex": return read(v, 208).map(SyscallDecoder.timexText)
         case "time":
             guard let b = read(v, 8) else { return nil }
             let t = Int64(bitPattern: le(b, 0, 8))
@@ -261,7 +352,7 @@ extension SyscallDecoder.Context {
         }
         func siginfoAt(_ p: UInt64) -> String {
             guard p != 0 else { return "NULL" }
-            return read(p, 128).map(SyscallDecoder.siginfoText) ?? ptr(p)
+            return read(p, 128).map { SyscallDecoder.siginfoText($0, fd: fdText) } ?? ptr(p)
         }
         func num(_ p: UInt64, hex: Bool) -> String {
             guard ok, p != 0, let w = word(p) else { return ptr(p) }
@@ -304,7 +395,7 @@ extension SyscallDecoder.Context {
             var items = [String]()
             for k in 0 ..< Int(min(r, 1024)) {
                 guard let b = read(data &+ UInt64(k * 128), 128) else { items.append("..."); break }
-                items.append(SyscallDecoder.siginfoText(b))
+                items.append(SyscallDecoder.siginfoText(b, fd: fdText))
             }
             d = "[" + items.joined(separator: ", ") + "]"
         default: d = ptr(data)
@@ -460,7 +551,8 @@ extension SyscallDecoder.Context {
 
 extension StraceLineStyles {
     /// Calls whose structs carry named constants -X restyles (the rest of `constants` sees top-level arguments only).
-    static let procStyledCalls: Set<String> = ["ptrace", "waitid", "rt_sigqueueinfo", "rt_tgsigqueueinfo"]
+    static let procStyledCalls: Set<String> = ["ptrace", "waitid", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "clone3", "rt_sigtimedwait",
+                                               "pidfd_send_signal", "timer_create"]
 
     /// -X raw|verbose for the process family: ptrace's request (all 64 bits), register set type, signal
     /// and options, and the constants inside siginfo_t and ptrace_syscall_info (`si_signo=10 /* SIGUSR1 */`).
@@ -494,7 +586,8 @@ extension StraceLineStyles {
         return "[" + items.joined(separator: " ") + "]"
     }
 
-    static let nestedFields: Set<String> = ["si_signo", "si_status", "si_code", "si_errno", "si_arch", "arch", "si_syscall", "nr", "op", "flags"]
+    static let nestedFields: Set<String> = ["si_signo", "si_status", "si_code", "si_errno", "si_arch", "arch", "si_syscall", "nr", "op", "flags",
+                                            "exit_signal", "rval", "sigev_signo", "sigev_notify"]
 
     static let siCodeNumbers: [String: Int32] = {
         var m = [String: Int32]()
@@ -506,7 +599,9 @@ extension StraceLineStyles {
     /// The number a nested field's name stands for, as strace prints it raw.
     static func nestedRaw(field: String, name: String) -> String? {
         switch field {
-        case "si_signo", "si_status": return Signals.number(of: name).map { String($0) }
+        case "si_signo", "si_status", "exit_signal", "sigev_signo": return Signals.number(of: name).map { String($0) }
+        case "rval": return name.hasPrefix("-") ? Errno.number(of: String(name.dropFirst())).map { "-\($0)" } : nil
+        case "sigev_notify": return ["SIGEV_SIGNAL": "0", "SIGEV_NONE": "0x1", "SIGEV_THREAD": "0x2", "SIGEV_THREAD_ID": "0x4"][name]
         case "si_code": return siCodeNumbers[name].map { SyscallDecoder.xval(UInt64(UInt32(bitPattern: $0))) }
         case "si_errno": return Errno.number(of: name).map { String($0) }
         case "si_arch", "arch": return ["AUDIT_ARCH_X86_64": "0xc000003e", "AUDIT_ARCH_I386": "0x40000003"][name]
@@ -516,7 +611,16 @@ extension StraceLineStyles {
         case "op":
             let ops = ["PTRACE_SYSCALL_INFO_NONE", "PTRACE_SYSCALL_INFO_ENTRY", "PTRACE_SYSCALL_INFO_EXIT", "PTRACE_SYSCALL_INFO_SECCOMP"]
             return ops.firstIndex(of: name).map { SyscallDecoder.xval(UInt64($0)) }
-        case "flags": return name == "PTRACE_PEEKSIGINFO_SHARED" ? "0x1" : nil
+        case "flags":
+            if name == "PTRACE_PEEKSIGINFO_SHARED" { return "0x1" }
+            // clone3's flags: known names and a hex rest.
+            var v: UInt64 = 0
+            for part in name.split(separator: "|") {
+                if part.hasPrefix("0x"), let x = UInt64(part.dropFirst(2), radix: 16) { v |= x; continue }
+                guard let x = SyscallDecoder.clone3Flags.pairs.first(where: { $0.1 == part })?.0 else { return nil }
+                v |= x
+            }
+            return SyscallDecoder.xval(v)
         default: return nil
         }
     }
@@ -536,11 +640,13 @@ extension StraceLineStyles {
                 continue
             }
             guard b[i] == 61, let fieldStart = (0 ..< i).reversed().first(where: { !isWord(b[$0]) }).map({ $0 + 1 }) ?? (i > 0 ? 0 : nil),
-                  fieldStart < i, i + 1 < b.count, isWord(b[i + 1]), !(b[i + 1] >= 48 && b[i + 1] <= 57) else {
+                  fieldStart < i, i + 1 < b.count, isWord(b[i + 1]) || (b[i + 1] == 45 && i + 2 < b.count && isWord(b[i + 2])),
+                  !(b[i + 1] >= 48 && b[i + 1] <= 57), !(b[i + 1] == 45 && b[i + 2] >= 48 && b[i + 2] <= 57) else {
                 out.append(b[i]); i += 1; continue
             }
             let field = String(decoding: b[fieldStart ..< i], as: UTF8.self)
             var j = i + 1
+            if b[j] == 45 { j += 1 }
             while j < b.count, isWord(b[j]) || b[j] == 124 { j += 1 }
             let name = String(decoding: b[(i + 1) ..< j], as: UTF8.self)
             out.append(61)
