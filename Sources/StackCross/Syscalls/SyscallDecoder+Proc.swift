@@ -275,7 +275,7 @@ extension SyscallDecoder.Context {
             return SyscallDecoder.sigeventText(b)
         case "seccomp_flags":
             // SECCOMP_SET_MODE_FILTER takes filter flags; the other operations a plain number.
-            return int32(0) == 1 ? SyscallDecoder.procTable("seccomp_filter").flags(v & 0xFFFF_FFFF) : String(UInt32(truncatingIfNeeded: v))
+            return int32(0) == 1 ? SyscallDecoder.procTable("seccomp_filter").flags(v & 0xFFFF_FFFF) : SyscallDecoder.xval(v & 0xFFFF_FFFF)
         case "seccomp_arg":
             if int32(0) == 2 {
                 // SECCOMP_GET_ACTION_AVAIL: the action asked about.
