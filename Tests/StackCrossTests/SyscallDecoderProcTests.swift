@@ -241,3 +241,14 @@ extension SyscallDecoderProcTests {
         XCTAssertEqual(args("seccomp", [2, 0, 0x2000], m, ret: -95)[2], "[0xffffffff /* SECCOMP_RET_??? */]")
     }
 }
+
+extension SyscallDecoderProcTests {
+    // tests/seccomp_get_notif_sizes.c, seccomp_get_action_avail.c: the other operations' flags in hex, the sizes after the call.
+    func testSeccompOtherOperations() {
+        var m = PagedMemory()
+        m.regions[0x1000] = le(0x50, 2) + le(0x18, 2) + le(0x40, 2)
+        XCTAssertEqual(args("seccomp", [3, 0, 0x1000], m, ret: 0), ["SECCOMP_GET_NOTIF_SIZES", "0", "{seccomp_notif=80, seccomp_notif_resp=24, seccomp_data=64}"])
+        XCTAssertEqual(args("seccomp", [3, 0xdead_c0de, 0x1000], m, ret: -22), ["SECCOMP_GET_NOTIF_SIZES", "0xdeadc0de", "0x1000"])
+        XCTAssertEqual(args("seccomp", [2, 0xcafe_f00d, 0], m, ret: -22), ["SECCOMP_GET_ACTION_AVAIL", "0xcafef00d", "NULL"])
+    }
+}

@@ -27,7 +27,8 @@ extension SyscallDecoder {
         "get_robust_list": [.int, .procOut("ptrnum"), .procOut("ulongnum")],
         "timer_create": [.valueOf("clock"), .procIn("sigevent"), .outInt],
         "adjtimex": [.procOut("timex")],
-        "seccomp": [.valueOf("seccomp_op"), .procIn("seccomp_flags"), .procIn("seccomp_arg")],
+        // seccomp's third argument: read at exit (SECCOMP_GET_NOTIF_SIZES fills it in).
+        "seccomp": [.valueOf("seccomp_op"), .procIn("seccomp_flags"), .procOut("seccomp_arg")],
     ]
 
     static let procTables: [String: StraceTable] = [
@@ -297,6 +298,12 @@ extension SyscallDecoder.Context {
 
     /// Outputs a failed call still fills in: nanosleep's remaining time when a signal interrupted it.
     mutating func renderProcExit(_ tag: String, _ i: Int, ret: Int64) -> String? {
+        if tag == "seccomp_arg" {
+            guard int32(0) == 3 else { return renderProc(tag, i) }
+            // SECCOMP_GET_NOTIF_SIZES: three sizes after a successful call.
+            guard successfulReturn != nil, let b = read(raw(i), 6) else { return ptr(raw(i)) }
+            return "{seccomp_notif=\(le(b, 0, 2)), seccomp_notif_resp=\(le(b, 2, 2)), seccomp_data=\(le(b, 4, 2))}"
+        }
         guard tag == "rem", (-516 ... -512).contains(ret) else { return nil }
         // clock_nanosleep with TIMER_ABSTIME leaves it alone.
         if name == "clock_nanosleep", raw(1) != 0 { return nil }
