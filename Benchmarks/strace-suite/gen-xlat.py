@@ -18,11 +18,26 @@ TABLES = ["sock_options", "getsock_options", "sock_ip_options", "getsock_ip_opti
           "fsmount_flags", "falloc_flags", "madvise_cmds", "splice_flags", "fsopen_flags", "setns_types",
           "unshare_flags", "landlock_create_ruleset_flags", "landlock_rule_types", "kexec_file_load_flags",
           "kexec_load_flags", "kcmp_types", "policies", "mbindflags", "priorities", "memfd_create_flags",
-          "sfd_flags", "tfd_flags", "epollflags", "pidfd_open_flags", "memfd_secret_flags", "timerfdflags"]
+          "sfd_flags", "tfd_flags", "epollflags", "pidfd_open_flags", "memfd_secret_flags", "timerfdflags",
+          # dec-net: sockaddr families (src/sockaddr.c) and socket options.
+          "addrfams", "arp_hardware_types", "ethernet_protocols", "af_packet_types", "rxrpc_services", "socktypes",
+          "ieee802154_addr_types", "ieee802154_pan_ids", "ieee802154_addrs", "alg_sockaddr_flags",
+          "nfc_sockaddr_protocols", "nfc_saps", "vsock_cids", "vsock_ports", "vsock_flags", "qipcrtr_nodes",
+          "qipcrtr_ports", "xdp_sockaddr_flags", "mctp_addrs", "mctp_nets", "hci_channels", "bdaddr_types",
+          "packet_mreq_type",
+          "uring_register_opcodes", "uring_ops", "uring_op_flags", "uring_sqe_flags", "uring_restriction_opcodes",
+          "uring_register_rsrc_flags", "uring_files_update_fds", "uring_iowq_acct", "uring_setup_flags",
+          "uring_setup_features", "uring_enter_flags", "mmap_flags", "mmap_prot",
+          "open_resolve_flags", "quota_formats", "xfs_quota_flags", "xfs_dqblk_flags", "if_dqblk_valid",
+          "if_dqinfo_flags", "if_dqinfo_valid", "fsconfig_cmds", "fsmount_attr_flags", "move_mount_flags",
+          "open_tree_flags", "fspick_flags", "mount_setattr_flags", "mount_attr_propagation", "fsmagic",
+          "statfs_flags", "dirent_types"]
 # Headers that define the constants whose .in lines carry no value (read back through the C compiler).
 HEADERS = ["fcntl.h", "sched.h", "sys/mman.h", "sys/socket.h", "sys/quota.h", "sys/resource.h", "sys/timerfd.h",
            "sys/signalfd.h", "sys/epoll.h", "linux/netlink.h", "linux/icmp.h", "linux/kexec.h", "linux/falloc.h",
-           "linux/mempolicy.h", "linux/kcmp.h", "linux/landlock.h", "linux/mount.h", "linux/memfd.h", "linux/sched.h"]
+           "linux/mempolicy.h", "linux/kcmp.h", "linux/landlock.h", "linux/mount.h", "linux/memfd.h", "linux/sched.h",
+           "linux/qrtr.h", "linux/io_uring.h", "linux/openat2.h", "linux/dqblk_xfs.h", "dirent.h"]
+ENUM_START = {"landlock_rule_types": 1}
 ALIASES = {"O_CLOEXEC": 0o2000000, "O_NONBLOCK": 0o4000}
 
 
@@ -68,14 +83,18 @@ for f in TABLES:
         print(f"    // {f}: absent", file=sys.stderr)
         continue
     pairs, missing = [], []
+    # A #value_indexed table lists enum constants (no #define to read back) in value order from 0.
+    indexed = any(l.strip() == "#value_indexed" for l in open(path))
     # #if/#elif/#else on other architectures' defines: keep the x86 branch (no such define holds).
     stack = []  # (this branch taken, some branch taken)
     for line in open(path):
         line = line.split("/*")[0].strip()
-        cond = re.match(r"#(if|elif|else|endif)\b(.*)", line)
+        cond = re.match(r"#(ifdef|ifndef|if|elif|else|endif)\b(.*)", line)
         if cond:
             kind, expr = cond.group(1), cond.group(2).strip()
-            holds = expr.startswith("!")
+            # Other architectures' defines (__mips__…) do not hold on x86.
+            holds = expr.startswith("!") or kind == "ifndef"
+            kind = "if" if kind in ("ifdef", "ifndef") else kind
             if kind == "if":
                 stack.append((holds, holds))
             elif kind == "elif":
@@ -94,6 +113,12 @@ for f in TABLES:
         v = value(m.group(2)) if m.group(2) else None
         pairs.append((v, m.group(1)))
     known = c_values([n for v, n in pairs if v is None])
+    if indexed:
+        # enum constants (no #define): each is the one before plus 1, from 0 (or ENUM_START's value).
+        prev = ENUM_START.get(f, 0) - 1
+        for k, (v, n) in enumerate(pairs):
+            v = v if v is not None else known.get(n, prev + 1)
+            pairs[k], prev = (v, n), v
     missing = [n for v, n in pairs if v is None and n not in known]
     pairs = [(v if v is not None else known[n], n) for v, n in pairs if v is not None or n in known]
     if missing:

@@ -421,6 +421,7 @@ struct TraceCommand: ParsableCommand {
         options.followForks = follow > 0
         options.stringLimit = stringLimit
         options.verbose = verbose
+        options.constants = constStyle == "raw" ? .raw : constStyle == "verbose" ? .verbose : .abbrev
         options.socketEndpoints = decodeFdsFlag > 1 || decodeFds == "socket" || decodeFds == "all"
         options.filter = try parsedFilter()
         options.injections = try parsedInjections()
@@ -452,6 +453,7 @@ struct TraceCommand: ParsableCommand {
         let facts = TraceHeaderFacts()
         let commandLine = CommandLine.arguments
         var text = try textOptions()
+        SyscallDecoder.constantStyle = text.constants
         // strace -o FILE: the pid column with -f (or while several tasks are traced); -ff files have none.
         if textFile, !perProcess { text.pidColumn = follow > 0 }
         let sink = TraceOutput(mode: mode, out: outFile ?? .standardError, quiet: false, crossings: crossings,

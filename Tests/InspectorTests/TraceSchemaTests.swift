@@ -39,7 +39,7 @@ final class TraceSchemaTests: TemporaryDirectoryTestCase {
         }
         let v = try validate(traces)
         XCTAssertEqual(v.status, 0, v.stdout + v.stderr)
-        for type in ["header", "syscall", "signal", "exec", "clone", "exit", "stack", "module", "mapping"] {
+        for type in ["header", "syscall", "signal", "exec", "clone", "exit", "stack", "frame", "module", "mapping"] {
             XCTAssertTrue(v.stdout.contains("\"\(type)\""), "no \(type) record validated: \(v.stdout)")
         }
     }

@@ -216,6 +216,46 @@ final class TraceWriterTests: XCTestCase {
         }
     }
 
+    func testStacksThatShareFramesWriteEachFrameOnce() throws {
+        // Two calls from one caller chain: the outer frames are the same, only the innermost differ.
+        let outer = (0..<20).map { Frame(pc: Address(UInt64(0x1000 + $0 * 16)), symbol: "f\($0)", module: "/bin/p", buildId: "ff") }
+        let a = [Frame(pc: 0x10, symbol: "read", module: "/lib/libc.so.6")] + outer
+        let b = [Frame(pc: 0x20, symbol: "write", module: "/lib/libc.so.6")] + outer
+        let w = TraceWriter()
+        let buf = JSONLineBuffer()
+        for (i, s) in [a, b, a].enumerated() {
+            w.syscall(SyscallRecord(pid: 1, tid: 1, abi: .x86_64, nr: 0, name: "read", args: [], rawArgs: [], entryNs: UInt64(i),
+                                    userStack: s), observed: nil, to: buf)
+        }
+        let text = String(decoding: buf.bytes, as: UTF8.self)
+        XCTAssertEqual(text.components(separatedBy: #""type":"stack""#).count - 1, 2)
+        XCTAssertEqual(text.components(separatedBy: #""type":"frame""#).count - 1, 22, "20 shared frames and 2 leaves, once each")
+        XCTAssertEqual(text.components(separatedBy: #""type":"module""#).count - 1, 2)
+        XCTAssertEqual(text.components(separatedBy: #""symbol":"f7""#).count - 1, 1)
+        let back = try Self.resolve(Array(buf.bytes)).map { r -> [Frame]? in
+            guard case .syscall(let s) = r.record else { return nil }
+            return s.userStack
+        }
+        XCTAssertEqual(back, [a, b, a])
+    }
+
+    func testAStackOfInlineFramesIsStillRead() throws {
+        // The first schema-2 traces wrote each stack's frames in its own record.
+        let lines = [#"{"type":"module","id":0,"path":"/bin/p"}"#,
+                     #"{"type":"stack","id":0,"frames":[{"pc":"0x10","symbol":"main","module":0,"isActivation":true}]}"#,
+                     #"{"type":"syscall","pid":1,"tid":1,"abi":"x86_64","nr":0,"name":"read","args":[],"rawArgs":[],"entryNs":1,"userStack":0}"#]
+        let r = try Self.resolve(Array(lines.joined(separator: "\n").utf8) + [10])
+        guard case .syscall(let s) = try XCTUnwrap(r.first).record else { return XCTFail() }
+        XCTAssertEqual(s.userStack, [Frame(pc: 0x10, symbol: "main", module: "/bin/p", isActivation: true)])
+    }
+
+    func testAStackNamingAnUndefinedFrameIsAnError() throws {
+        let d = try XCTUnwrap(FastRecordDecoder.decodeLine(Array(#"{"type":"stack","id":3,"frameIds":[0,7]}"#.utf8)))
+        XCTAssertThrowsError(try TraceResolver().resolve(d)) { e in
+            XCTAssertTrue("\(e)".contains("frame 0"), "\(e)")
+        }
+    }
+
     func testAReferenceToAnUndefinedStackIsAnError() throws {
         let line = Array(#"{"type":"syscall","pid":1,"tid":1,"abi":"x86_64","nr":0,"name":"read","args":[],"rawArgs":[],"entryNs":1,"userStack":4}"#.utf8)
         let d = try XCTUnwrap(FastRecordDecoder.decodeLine(line))

@@ -133,7 +133,7 @@ extension SyscallTracer {
                                 name: TraceNames.syscallName(abi: abi, nr: nr), args: [], rawArgs: raw, entryNs: now)
         let d = SyscallDecoder.decode(abi: abi, nr: nr, args: [args.0, args.1, args.2, args.3, args.4, args.5],
                                       memory: memory(t), stringLimit: options.stringLimit, at: .entry,
-                                      stackPointer: regs.rsp)
+                                      stackPointer: regs.rsp, constants: options.constants)
         rec.args = d.args
         // -v: execve's arrays whole.
         if options.verbose {
@@ -196,7 +196,8 @@ extension SyscallTracer {
         if f.contains(.decodeAtExit) {
             let d = SyscallDecoder.decode(abi: abi, nr: nr, args: rawArgs, memory: mem,
                                           stringLimit: options.stringLimit, at: .exit(ret),
-                                          entry: (call.record.args, call.record.strings ?? [:]))
+                                          entry: (call.record.args, call.record.strings ?? [:]),
+                                          constants: options.constants)
             call.record.args = d.args
             call.record.strings = d.strings.isEmpty ? nil : d.strings
             // -v: structs in full.
@@ -345,7 +346,7 @@ extension SyscallTracer {
                                 entryNs: now, exitNs: now, exitRegs: Registers(regs))
         let mem = memory(t)
         let d = SyscallDecoder.decode(abi: abi, nr: nr, args: raw.map(\.rawValue), memory: mem,
-                                      stringLimit: options.stringLimit, at: .exit(ret))
+                                      stringLimit: options.stringLimit, at: .exit(ret), constants: options.constants)
         rec.args = options.verbose
             ? SyscallDecoder.verbose(abi: abi, nr: nr, rawArgs: raw.map(\.rawValue), args: d.args, memory: mem,
                                      stringLimit: options.stringLimit, at: .exit(ret))

@@ -45,6 +45,8 @@ public struct TraceOptions {
     public var socketEndpoints = false
     /// -v: execve's arrays and stat structs unabbreviated.
     public var verbose = false
+    /// -X: how constants inside decoded structs show (sockaddr fields…).
+    public var constants: StraceLineStyles.Constants = .abbrev
     /// -e trace=SET: the syscalls reported. With -f a spawned child gets a seccomp filter so that the others never stop it.
     public var filter: SyscallFilter = .all
     /// The model that judges crossings, built when first needed (see TraceModelLoader).

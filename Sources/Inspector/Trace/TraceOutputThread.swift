@@ -38,6 +38,8 @@ final class TraceOutputThread: @unchecked Sendable {
     /// Whether records carry crossings (JSON does; lines and -c do not show them).
     let judgeCrossings: Bool
     let crossingDetail: CrossingDetail
+    /// Read and changed by the output thread only.
+    private var repeatedCalls = RepeatedCallJudge()
     /// `StopObservation.recorded()` for every judged stop, without a new array per stop.
     private let recordedMaps = RecordedMaps()
 
@@ -148,7 +150,9 @@ final class TraceOutputThread: @unchecked Sendable {
             if call.entry != nil { recordedMaps.record(&call.entry!) }
             if call.exit != nil { recordedMaps.record(&call.exit!) }
             let observed = SyscallObservations(entry: call.entry, exit: call.exit)
-            call.record.crossing = model.crossing(for: observed, detail: crossingDetail)
+            // The compact verdict of a call the thread makes again is the last one's (RepeatedCallJudge says when).
+            call.record.crossing = crossingDetail == .failures ? repeatedCalls.crossing(for: observed, model: model)
+                : model.crossing(for: observed, detail: crossingDetail)
             sink.syscallExited(call.record, observed: observed)
             call.record.crossing = nil
         case .signal(var rec, let fields, let stops):

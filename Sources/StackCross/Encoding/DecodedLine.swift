@@ -8,6 +8,10 @@ public struct DecodedLine: Sendable {
         case header(TraceHeader)
         /// A stack record: frames, and each frame's module id (resolved through module records).
         case stack(id: Int, frames: [Frame], moduleIds: [Int?])
+        /// A stack record that lists frame ids (resolved through frame records).
+        case stackOfFrames(id: Int, frameIds: [Int])
+        /// A frame record: one frame, and its module id.
+        case frame(id: Int, frame: Frame, moduleId: Int?)
         case module(id: Int, path: String, buildId: String?)
         case mapping(id: Int, MemoryMapping)
     }

@@ -207,28 +207,46 @@ extension FastRecordDecoder.Cursor {
             var pc: Address?
             var f = Frame(pc: 0)
             var module: Int?
-            try c.object { c, k in
-                switch k {
-                case "pc": pc = try c.address()
-                case "symbol": f.symbol = try c.optional { try $0.string() }
-                case "offset": f.offset = try c.optional { try $0.uint64() }
-                case "length": f.length = try c.optional { try $0.uint64() }
-                case "module": module = try c.optional { Int(try $0.int64()) }
-                case "buildId": f.buildId = try c.optional { try $0.string() }
-                case "file": f.file = try c.optional { try $0.string() }
-                case "line": f.line = try c.optional { Int(try $0.int64()) }
-                case "inlined": f.inlined = try c.optional { try $0.bool() }
-                case "isActivation": f.isActivation = try c.optional { try $0.bool() }
-                case "note": f.note = try c.optional { try $0.string() }
-                default: try c.skip()
-                }
-            }
+            try c.object { c, k in try c.frameField(k, &f, &pc, &module) }
             guard let pc else { throw Unsupported() }
             f.pc = pc
             frames.append(f)
             ids.append(module)
         }
         return (frames, ids)
+    }
+
+    /// One field of an interned frame (in a `frame` record, or a schema-2 stack record's `frames`).
+    mutating func frameField(_ k: String, _ f: inout Frame, _ pc: inout Address?, _ module: inout Int?) throws {
+        switch k {
+        case "pc": pc = try address()
+        case "symbol": f.symbol = try optional { try $0.string() }
+        case "offset": f.offset = try optional { try $0.uint64() }
+        case "length": f.length = try optional { try $0.uint64() }
+        case "module": module = try optional { Int(try $0.int64()) }
+        case "buildId": f.buildId = try optional { try $0.string() }
+        case "file": f.file = try optional { try $0.string() }
+        case "line": f.line = try optional { Int(try $0.int64()) }
+        case "inlined": f.inlined = try optional { try $0.bool() }
+        case "isActivation": f.isActivation = try optional { try $0.bool() }
+        case "note": f.note = try optional { try $0.string() }
+        default: try skip()
+        }
+    }
+
+    mutating func frameRecord() throws -> DecodedLine {
+        var id: Int?, pc: Address?, module: Int?
+        var f = Frame(pc: 0)
+        try object { c, k in
+            switch k {
+            case "type": try c.skip()
+            case "id": id = Int(try c.int64())
+            default: try c.frameField(k, &f, &pc, &module)
+            }
+        }
+        guard let id, let pc else { throw Unsupported() }
+        f.pc = pc
+        return DecodedLine(.frame(id: id, frame: f, moduleId: module))
     }
 
     mutating func mappingRecord() throws -> DecodedLine {
@@ -250,15 +268,22 @@ extension FastRecordDecoder.Cursor {
     }
 
     mutating func stackRecord() throws -> DecodedLine {
-        var id: Int?, frames: ([Frame], [Int?])?
+        var id: Int?, frames: ([Frame], [Int?])?, frameIds: [Int]?
         try object { c, k in
             switch k {
             case "id": id = Int(try c.int64())
             case "frames": frames = try c.internedFrames()
+            case "frameIds":
+                var ids: [Int] = []
+                try c.array { ids.append(Int(try $0.int64())) }
+                frameIds = ids
             default: try c.skip()
             }
         }
-        guard let id, let frames else { throw Unsupported() }
+        guard let id else { throw Unsupported() }
+        // A stack lists its frames' ids (`frame` records) or, as the first schema-2 traces did, the frames.
+        if let frameIds, frames == nil { return DecodedLine(.stackOfFrames(id: id, frameIds: frameIds)) }
+        guard let frames, frameIds == nil else { throw Unsupported() }
         return DecodedLine(.stack(id: id, frames: frames.0, moduleIds: frames.1))
     }
 

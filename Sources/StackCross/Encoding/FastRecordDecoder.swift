@@ -18,6 +18,7 @@ public enum FastRecordDecoder {
             switch leadingType(bytes) {
             case "header": r = DecodedLine(.header(try c.header()))
             case "stack": r = try c.stackRecord()
+            case "frame": r = try c.frameRecord()
             case "module": r = try c.moduleRecord()
             case "mapping": r = try c.mappingRecord()
             default: r = try c.record()

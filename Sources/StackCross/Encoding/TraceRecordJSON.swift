@@ -134,24 +134,29 @@ public enum TraceRecordJSON {
         w.openArray()
         for (i, f) in frames.enumerated() {
             w.open()
-            w.hexField("pc", f.pc)
-            if let s = f.symbol { w.field("symbol", string: s) }
-            if let v = f.offset { w.field("offset", uint: v) }
-            if let v = f.length { w.field("length", uint: v) }
-            if let ids = moduleIds {
-                if let m = ids[i] { w.field("module", int: Int64(m)) } else if let b = f.buildId { w.field("buildId", string: b) }
-            } else {
-                if let s = f.module { w.field("module", string: s) }
-                if let s = f.buildId { w.field("buildId", string: s) }
-            }
-            if let s = f.file { w.field("file", string: s) }
-            if let v = f.line { w.field("line", int: Int64(v)) }
-            if let b = f.inlined { w.field("inlined", bool: b) }
-            if let b = f.isActivation { w.field("isActivation", bool: b) }
-            if let s = f.note { w.field("note", string: s) }
+            frameFields(f, moduleId: moduleIds?[i], interned: moduleIds != nil, &w)
             w.close()
         }
         w.closeArray()
+    }
+
+    /// One frame's fields. `interned`: the module is named by its id (a `module` record), else by path.
+    static func frameFields(_ f: Frame, moduleId: Int?, interned: Bool, _ w: inout JSONBytes) {
+        w.hexField("pc", f.pc)
+        if let s = f.symbol { w.field("symbol", string: s) }
+        if let v = f.offset { w.field("offset", uint: v) }
+        if let v = f.length { w.field("length", uint: v) }
+        if interned {
+            if let m = moduleId { w.field("module", int: Int64(m)) } else if let b = f.buildId { w.field("buildId", string: b) }
+        } else {
+            if let s = f.module { w.field("module", string: s) }
+            if let s = f.buildId { w.field("buildId", string: s) }
+        }
+        if let s = f.file { w.field("file", string: s) }
+        if let v = f.line { w.field("line", int: Int64(v)) }
+        if let b = f.inlined { w.field("inlined", bool: b) }
+        if let b = f.isActivation { w.field("isActivation", bool: b) }
+        if let s = f.note { w.field("note", string: s) }
     }
 
     static func crossing(_ c: Crossing, _ w: inout JSONBytes) {

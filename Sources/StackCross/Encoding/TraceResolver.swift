@@ -33,6 +33,7 @@ public final class TraceResolver {
     public private(set) var header: TraceHeader?
     var threads: [Int32: ThreadState] = [:]
     var stacks: [Int: [Frame]] = [:]
+    var frames: [Int: Frame] = [:]
     var modules: [Int: (path: String, buildId: String?)] = [:]
     var mappings: [Int: MemoryMapping] = [:]
 
@@ -52,6 +53,20 @@ public final class TraceResolver {
                 frames[i].buildId = mod.buildId
             }
             stacks[id] = frames
+            return nil
+        case .stackOfFrames(let id, let ids):
+            stacks[id] = try ids.map { f in
+                guard let frame = frames[f] else { throw Failure(message: "stack \(id) refers to frame \(f), which no earlier line defines") }
+                return frame
+            }
+            return nil
+        case .frame(let id, var frame, let moduleId):
+            if let m = moduleId {
+                guard let mod = modules[m] else { throw Failure(message: "frame \(id) refers to module \(m), which no earlier line defines") }
+                frame.module = mod.path
+                frame.buildId = mod.buildId
+            }
+            frames[id] = frame
             return nil
         case .module(let id, let path, let buildId):
             modules[id] = (path, buildId)

@@ -32,6 +32,8 @@ public final class TraceWriter {
 
     var threads: [Int32: ThreadView] = [:]
     var stacks: [[Frame]: Int] = [:]
+    /// Each distinct frame, written once as a `frame` record; stacks list frame ids (deep stacks share most frames).
+    var frameIds: [Frame: Int] = [:]
     var modules: [ModuleKey: Int] = [:]
     var mappings: [MemoryMapping: Int] = [:]
     /// The mappings interned last and their ids (held, so that the array's storage is not reused).
@@ -346,8 +348,11 @@ public final class TraceWriter {
     /// Starts the intern tables over when full, before a record and never inside one: ids are reused
     /// from 0, and a record's ids must all name what was defined for it.
     func makeRoom() {
-        if stacks.count >= options.internCapacity || modules.count >= options.internCapacity {
+        // Stacks name frames and frames name modules: the three start over together.
+        if stacks.count >= options.internCapacity || modules.count >= options.internCapacity
+            || frameIds.count >= 4 * options.internCapacity {
             stacks.removeAll(keepingCapacity: true)
+            frameIds.removeAll(keepingCapacity: true)
             modules.removeAll(keepingCapacity: true)
         }
         if mappings.count >= options.internCapacity {
@@ -358,16 +363,31 @@ public final class TraceWriter {
         }
     }
 
-    /// The id of a stack, writing its record (and its modules') first when it is new.
+    /// The id of a stack, writing its record (and its new frames' and modules') first when it is new.
     func intern(_ frames: [Frame], _ buffer: JSONLineBuffer) -> Int {
         if let id = stacks[frames] { return id }
         let id = stacks.count
         stacks[frames] = id
-        let moduleIds = frames.map { f in f.module.map { internModule(ModuleKey(path: $0, buildId: f.buildId), buffer) } }
+        let ids = frames.map { internFrame($0, buffer) }
         TraceRecordJSON.appending(to: buffer) { w in
             w.open()
             w.field("type", string: "stack"); w.field("id", int: Int64(id))
-            w.key("frames"); TraceRecordJSON.frames(frames, moduleIds: moduleIds, &w)
+            w.key("frameIds"); ints(ids, &w)
+            TraceRecordJSON.endLine(&w)
+        }
+        return id
+    }
+
+    /// The id of a frame, writing its record (and its module's) first when it is new.
+    func internFrame(_ f: Frame, _ buffer: JSONLineBuffer) -> Int {
+        if let id = frameIds[f] { return id }
+        let module = f.module.map { internModule(ModuleKey(path: $0, buildId: f.buildId), buffer) }
+        let id = frameIds.count
+        frameIds[f] = id
+        TraceRecordJSON.appending(to: buffer) { w in
+            w.open()
+            w.field("type", string: "frame"); w.field("id", int: Int64(id))
+            TraceRecordJSON.frameFields(f, moduleId: module, interned: true, &w)
             TraceRecordJSON.endLine(&w)
         }
         return id

@@ -19,6 +19,8 @@ public enum ReturnRendering {
         case time
         /// rt_sigtimedwait: the signal taken (`14 (SIGALRM)`); adjtimex: the clock state (`5 (TIME_ERROR)`).
         case signal, clockState
+        /// ioprio_get: the priority's class and data (`0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))`).
+        case ioprio
     }
 
     /// The calls whose return value is not a plain decimal number, by name.
@@ -37,6 +39,7 @@ public enum ReturnRendering {
         k["time"] = .time
         k["rt_sigtimedwait"] = .signal
         k["adjtimex"] = .clockState
+        k["ioprio_get"] = .ioprio
         return k
     }()
 
@@ -62,7 +65,7 @@ public enum ReturnRendering {
         switch kind(abi: abi, nr: nr) {
         case .fd: return true
         case .fcntl: return args.count > 1 && fcntlDupCommands.contains(abi.word(args[1]))
-        case .decimal, .address, .octal, .time, .signal, .clockState: return false
+        case .decimal, .address, .octal, .time, .signal, .clockState, .ioprio: return false
         }
     }
 
@@ -101,6 +104,7 @@ public enum ReturnRendering {
             let states = ["TIME_OK", "TIME_INS", "TIME_DEL", "TIME_OOP", "TIME_WAIT", "TIME_ERROR"]
             return r >= 0 && r < states.count ? "\(r) (\(states[Int(r)]))" : String(r)
         case .time: return "\(r) (\(SyscallDecoder.timeText(sec: r, nsec: 0)))"
+        case .ioprio: return SyscallDecoder.ioprioReturn(r)
         case .fcntl:
             let cmd = args.count > 1 ? abi.word(args[1]) : UInt64.max
             if fcntlDupCommands.contains(cmd) { return fd(r, path: retPath) }

@@ -104,8 +104,9 @@ public enum StraceLineStyles {
 
     /// The record's top-level constant arguments as -X shows them: raw `0x80000`, verbose
     /// `0x80000 /* O_RDONLY|O_CLOEXEC */`; signals in decimal, AT_FDCWD as -100 (its `<cwd>` kept).
-    public static func constants(_ r: SyscallRecord, _ mode: Constants) -> SyscallRecord {
+    public static func constants(_ r: SyscallRecord, _ mode: Constants, generic: Bool = false) -> SyscallRecord {
         guard mode != .abbrev else { return r }
+        if !generic, let s = SyscallDecoder.fsConstants(r, mode) { return s }
         var s = r
         let kinds = SyscallDecoder.argKinds(abi: r.abi, nr: r.nr)
         for (k, kind) in kinds.enumerated() where k < s.args.count && k < r.rawArgs.count {

@@ -10,6 +10,8 @@ extension SyscallDecoder {
         var captured: TraceeString?
         /// The arguments as shown at entry (at exit), for in/out values such as `[5 => 4]`.
         var entryArgs: [String]?
+        /// -X: how constants inside structs show (top-level ones are restyled by StraceLineStyles).
+        var constants: StraceLineStyles.Constants = .abbrev
 
         init(abi: SyscallABI, name: String, args: [UInt64], memory: TraceeMemory?, limit: Int, stop: DecodeStop) {
             self.abi = abi; self.name = name; self.args = args; self.memory = memory; self.limit = limit
@@ -50,9 +52,11 @@ extension SyscallDecoder {
 
         mutating func render(_ kind: ArgKind, _ i: Int) -> String {
             let v = raw(i)
+            if case .fs(let k) = kind { return renderFs(k, i) }
             if kind.isOutput, stop == .entry, let s = renderSuite(kind, i) { return s }
             if kind.isOutput, successfulReturn == nil, let e = entryArgs, i < e.count, !e[i].isEmpty,
                [ArgKind.inOutLen, .sockOptVal, .loffInOut].contains(kind) { return e[i] }
+            if case .io(let key) = kind { return renderIO(key, i) }
             if !kind.isOutput, let s = renderSuite(kind, i) { return s }
             if case .procIn(let tag) = kind { return renderProc(tag, i) }
             if case .procOut(let tag) = kind, case .exit(let r) = stop, let s = renderProcExit(tag, i, ret: r) { return s }
@@ -89,7 +93,8 @@ extension SyscallDecoder {
                 guard int32(i) == Flags.atFDCWD else { return SyscallDecoder.fdString(int32(i), memory: memory) }
                 // strace -y shows the cwd after AT_FDCWD when the memory source knows it.
                 return memory?.fdPathBytes(Flags.atFDCWD).map { "AT_FDCWD<\(SyscallDecoder.escapePath($0))>" } ?? "AT_FDCWD"
-            case .path: return cString(v, limit: SyscallDecoder.pathLimit)
+            // strace reads PATH_MAX bytes: a path with no NUL in them shows its first 4095 and `...`.
+            case .path: return cString(v, limit: SyscallDecoder.pathLimit - 1)
             case .str: return cString(v, limit: limit)
             case .mode: return Flags.octal(v & 0o177777)
             case .signal: return Signals.name(int32(i)) ?? String(int32(i))
@@ -151,7 +156,7 @@ extension SyscallDecoder {
             case .timespec: return timespec(v, time64: !is32 || name.hasSuffix("_time64"))
             case .rlimit: return rlimit(v)
             case .sockaddr(let lenArg): return sockaddr(v, length: Int(clamping: raw(lenArg)))
-            case .openHow: return openHow(v)
+            case .openHow: return openHow(v, size: raw(i + 1))
             case .cloneArgs: return cloneArgs(v)
             default: return ptr(v)
             }
@@ -381,37 +386,20 @@ extension SyscallDecoder {
             guard addr != 0 else { return "NULL" }
             let n = min(max(length, 0), 128)
             guard n >= 2, let b = read(addr, n) else { return ptr(addr) }
-            let family = Int64(le(b, 0, 2))
-            let fam = Flags.addressFamilies.format(family)
-            if n == 2 { return "{sa_family=\(fam)}" }
-            switch family {
-            case 1:
-                // sun_path is 108 bytes, whatever length the caller passed.
-                let path = Array(b[2 ..< min(n, 110)])
-                if path.first == 0, path.count > 1 {
-                    return "{sa_family=AF_UNIX, sun_path=@\(SyscallDecoder.quote(path.dropFirst()))}"
-                }
-                return "{sa_family=AF_UNIX, sun_path=\(SyscallDecoder.quote(path.prefix { $0 != 0 }))}"
-            case 2 where n >= 16:
-                let port = Int(b[2]) << 8 | Int(b[3])
-                return "{sa_family=AF_INET, sin_port=htons(\(port)), sin_addr=inet_addr(\"\(b[4]).\(b[5]).\(b[6]).\(b[7])\")}"
-            case 10 where n >= 24:
-                let port = Int(b[2]) << 8 | Int(b[3])
-                let a = SyscallDecoder.ipv6(Array(b[8 ..< 24]))
-                return "{sa_family=AF_INET6, sin6_port=htons(\(port)), sin6_flowinfo=htonl(\(le(b, 4, 4).byteSwapped >> 32)), "
-                    + "inet_pton(AF_INET6, \"\(a)\", &sin6_addr), sin6_scope_id=\(le(b, 24, 4))}"
-            default:
-                return "{sa_family=\(fam), sa_data=\(SyscallDecoder.quote(b.dropFirst(2)))}"
-            }
+            let memory = memory
+            return SockaddrPrinter(bytes: b, mode: constants) { SyscallDecoder.fdString($0, memory: memory) }.text()
         }
 
-        func openHow(_ addr: UInt64) -> String {
-            guard addr != 0 else { return "NULL" }
+        /// struct open_how as strace's print_open_how: the address when `size` is below its 24 bytes,
+        /// mode when set or taken, resolve by name, then any non-zero bytes past the struct.
+        func openHow(_ addr: UInt64, size: UInt64) -> String {
+            guard addr != 0, size >= 24 else { return ptr(addr) }
             guard let b = read(addr, 24) else { return ptr(addr) }
             let flags = le(b, 0, 8), mode = le(b, 8, 8), resolve = le(b, 16, 8)
             var s = "{flags=\(Flags.open(flags))"
-            if Flags.openTakesMode(flags) { s += ", mode=\(Flags.octal(mode))" }
-            return s + ", resolve=\(resolve == 0 ? "0" : SyscallDecoder.hex(resolve, abi: .x86_64))}"
+            if Flags.openTakesMode(flags) || mode != 0 { s += ", mode=\(Flags.octal(mode))" }
+            s += ", resolve=\(StraceTable(StraceXlat.openResolveFlags, unknown: "RESOLVE_???").flags(resolve))"
+            return s + nonzeroTail(addr, from: 24, size: size) + "}"
         }
 
         func cloneArgs(_ addr: UInt64) -> String {

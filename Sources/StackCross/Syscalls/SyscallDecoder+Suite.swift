@@ -196,7 +196,9 @@ extension SyscallDecoder {
 }
 
 extension SyscallDecoder.Context {
-    func table(_ key: String) -> StraceTable { SyscallDecoder.suiteTables[key] ?? SyscallDecoder.procTable(key) }
+    func table(_ key: String) -> StraceTable {
+        SyscallDecoder.suiteTables[key] ?? SyscallDecoder.fsTables[key] ?? SyscallDecoder.procTable(key)
+    }
 
     /// The suite's argument kinds at entry (and for inputs); nil for kinds handled elsewhere.
     mutating func renderSuite(_ kind: ArgKind, _ i: Int) -> String? {

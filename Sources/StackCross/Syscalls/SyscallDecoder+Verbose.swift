@@ -10,6 +10,8 @@ extension SyscallDecoder {
     /// stop the arguments were decoded at: arrays at the entry, stat structs at a successful exit.
     public static func verbose(abi: SyscallABI, nr: Int64, rawArgs: [UInt64], args: [String], memory: TraceeMemory?,
                                stringLimit: Int, at stop: DecodeStop) -> [String] {
+        if let s = fsVerbose(abi: abi, name: SyscallTable.for(abi: abi).name(nr) ?? "", rawArgs: rawArgs, args: args,
+                             memory: memory, at: stop) { return s }
         var out = args
         let kinds = argKinds(abi: abi, nr: nr)
         for (k, kind) in kinds.enumerated() where k < out.count && k < rawArgs.count {

@@ -53,6 +53,10 @@ public enum ArgKind: Sendable, Equatable {
     case ptrArray(countArg: Int), intArray(countArg: Int), outErrnoArray(countArg: Int)
     /// The process family's structs (SyscallDecoder+Proc.swift): read at entry, or after a successful call.
     case procIn(String), procOut(String)
+    /// The dec-io family's decodings (SyscallDecoder+IO.swift), by key; they follow -X themselves.
+    case io(String)
+    /// The file-system family's own layouts (SyscallDecoder+Mount.swift).
+    case fs(FsArg)
     /// Argument not shown (clone's unused pointers on i386 are still shown; this is for ABI padding).
     case skip
 
@@ -65,6 +69,7 @@ public enum ArgKind: Sendable, Equatable {
              .outSockaddr, .inOutLen, .outInt, .outUint, .outUid, .outTimezone, .outItimerval, .outItimerspec, .outHexWord, .outMpol, .loffInOut, .outErrnoArray:
             true
         case .sockOptVal, .procOut: true
+        case .fs(let k): k.isOutput
         default: false
         }
     }
@@ -168,6 +173,8 @@ public enum SyscallDecoder {
         // clone's five arguments have the same kinds on both ABIs; cloneArguments orders i386's tls/child_tid.
         if name == "clone" { return [.cloneFlags, .ptr, .ptr, .ptr, .ptr] }
         if let kinds = procSignatures[name] { return kinds }
+        if let kinds = ioSignatures[name] { return kinds }
+        if let kinds = fsSignatures[name] { return kinds }
         if let kinds = suiteSignatures[name] { return kinds }
         if let kinds = signatures[name] { return kinds }
         let generated = generatedArgKinds[name] ?? unknownKinds
@@ -182,13 +189,14 @@ public enum SyscallDecoder {
     public static func decode(abi: SyscallABI, nr: Int64, args: [UInt64], memory: TraceeMemory?, stringLimit: Int = 32,
                               at stop: DecodeStop,
                               entry: (args: [String], strings: [String: TraceeString])? = nil,
-                              stackPointer: UInt64? = nil)
+                              stackPointer: UInt64? = nil, constants: StraceLineStyles.Constants = .abbrev)
         -> (args: [String], strings: [String: TraceeString])
     {
         let name = SyscallTable.for(abi: abi).name(nr) ?? ""
         let kinds = argKinds(abi: abi, nr: nr)
         var ctx = Context(abi: abi, name: name, args: args, memory: memory, limit: max(0, stringLimit), stop: stop)
         ctx.entryArgs = entry?.args
+        ctx.constants = constants
         var out = [String]()
         var strings = [String: TraceeString]()
         for (i, kind) in kinds.enumerated() {
@@ -219,6 +227,7 @@ public enum SyscallDecoder {
         out = suiteArguments(name, out, args: args)
         if name == "ptrace", abi == .x86_64 { out = ctx.ptraceArguments(out) }
         if name == "clone3", abi == .x86_64 { out = ctx.clone3Arguments(out) }
+        out = fsArguments(name, out, args: args)
         if name.hasPrefix("futex"), out.count == 6, args.count >= 6 { out = futexArguments(out, args: args) }
         // open's mode is shown only with O_CREAT/O_TMPFILE, as strace does.
         if name == "open" || name == "openat", let fi = kinds.firstIndex(of: .openFlags), fi < args.count,

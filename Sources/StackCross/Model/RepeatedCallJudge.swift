@@ -1,0 +1,87 @@
+/// The live trace's judge for the call a thread makes again and again.
+///
+/// A plain call (SYSCALL from a 64-bit task, GET_SYSCALL_INFO not read at either stop, no kernel stack, no
+/// injection, not execve or rt_sigreturn) is judged from its registers only through relations: rcx = rip,
+/// r11 = flags, rax = -ENOSYS at the entry, the selectors, the mapping that holds rsp, and at the exit every
+/// pt_regs slot but ax as at the entry. When all of them hold and the call has the shape of the thread's last
+/// fully judged plain call, whose checks all passed, the full judge would give that verdict again (with this
+/// call's rsp): it is reused instead of judging. Any other call, and any relation that fails, goes to the full
+/// judge, which then speaks for the failure with its own texts. Only for the compact verdict (`.failures`).
+public struct RepeatedCallJudge {
+    struct Template {
+        let crossing: Crossing
+        /// The maps the template was judged with, and the one of them that held its rsp.
+        let maps: [MemoryMapping]
+        let stackMapping: MemoryMapping
+        let cloneChild: Bool
+    }
+    var templates: [Int32: Template] = [:]
+    /// Calls whose verdict was reused, for tests and benchmarks.
+    public private(set) var reused = 0
+    static let maxThreads = 4096
+
+    public init() {}
+
+    /// The compact verdict of a call, as `model.crossing(for:detail: .failures)` gives it.
+    public mutating func crossing(for call: SyscallObservations, model: KernelStackModel) -> Crossing? {
+        guard let e = call.entry, let x = call.exit, let shape = Self.plainShape(entry: e, exit: x) else {
+            return model.crossing(for: call, detail: .failures)
+        }
+        if let t = templates[e.tid], t.cloneChild == shape.cloneChild, t.stackMapping.contains(e.regs.rsp),
+           Self.relationsHold(entry: e, exit: x), e.maps! == t.maps {
+            reused += 1
+            var c = t.crossing
+            c.userRsp = e.regs.rsp
+            return c
+        }
+        let c = model.crossing(for: call, detail: .failures)
+        remember(c, entry: e, exit: x, cloneChild: shape.cloneChild)
+        return c
+    }
+
+    mutating func remember(_ c: Crossing?, entry e: StopObservation, exit x: StopObservation, cloneChild: Bool) {
+        guard let c, c.checks.isEmpty, c.passed != nil, Self.relationsHold(entry: e, exit: x),
+              let maps = e.maps, let m = maps.first(where: { $0.contains(e.regs.rsp) }) else {
+            templates[e.tid] = nil
+            return
+        }
+        if templates.count >= Self.maxThreads, templates[e.tid] == nil { templates.removeAll(keepingCapacity: true) }
+        templates[e.tid] = Template(crossing: c, maps: maps, stackMapping: m, cloneChild: cloneChild)
+    }
+
+    static let syscallBytes: [UInt8] = [0x0F, 0x05]
+
+    /// Whether the call is one whose checks depend on its registers only through the relations below; with
+    /// whether it is a clone-like call's child side (its exit has one check fewer).
+    static func plainShape(entry e: StopObservation, exit x: StopObservation) -> (nr: Int64, cloneChild: Bool)? {
+        guard e.kind == .syscallEntry, x.kind == .syscallExit,
+              e.syscallInfo == nil, x.syscallInfo == nil,
+              e.kernelStack?.isEmpty ?? true, x.kernelStack?.isEmpty ?? true,
+              e.is32BitTask == false, x.is32BitTask == false,
+              x.injectedReturn == nil, e.injectedReturn == nil,
+              e.sigaltstack == nil, e.maps != nil,
+              e.entryAuditArch == nil, x.entryAuditArch == nil || x.entryAuditArch == SyscallInfo.auditArchX86_64,
+              x.contextSwitches == nil || x.entryContextSwitches == nil,
+              e.bytesBeforeIP == syscallBytes, x.bytesBeforeIP == nil || x.bytesBeforeIP == syscallBytes,
+              x.entryRegs == e.regs
+        else { return nil }
+        let nr = e.regs.origRax.signed
+        guard !SpecialSyscall.isExecve(nr, i386: false), !SpecialSyscall.isSigreturn(nr, i386: false) else { return nil }
+        return (nr, SpecialSyscall.isCloneLike(nr, i386: false) && x.regs.rax.signed == 0)
+    }
+
+    /// Every relation the full judge checks at a plain call's two stops.
+    static func relationsHold(entry e: StopObservation, exit x: StopObservation) -> Bool {
+        let r = e.regs
+        let flags = r.eflags.rawValue
+        guard r.cs.rawValue == X86.userCS64, r.ss.rawValue == X86.userDS,
+              r.ds.rawValue | r.es.rawValue | r.fs.rawValue | r.gs.rawValue == 0,
+              flags & (X86.flagIF | X86.flagFixed) == (X86.flagIF | X86.flagFixed), flags & X86.flagRF == 0,
+              r.rax.signed == X86.enosys, r.rcx == r.rip, r.r11 == r.eflags,
+              r.rsp.rawValue < X86.userSpaceEnd
+        else { return false }
+        let q = x.regs
+        for s in PtRegsSlot.allCases where s != .ax && s.value(in: q) != s.value(in: r) { return false }
+        return true
+    }
+}
