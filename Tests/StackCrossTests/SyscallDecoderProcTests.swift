@@ -199,7 +199,7 @@ extension SyscallDecoderProcTests {
         XCTAssertEqual(args("clock_nanosleep", [0, 0, 0x1000, 0x1000], m, ret: -516)[3], "{tv_sec=0, tv_nsec=888922455}")
         XCTAssertEqual(args("clock_nanosleep", [0, 1, 0x1000, 0x1000], m, ret: -516)[3], "0x1000")
         m.regions[0x2000] = siginfo([(0, 14, 4), (8, UInt64(UInt32(bitPattern: -6)), 4), (16, 7, 4)])
-        m.regions[0x3000] = le(0x4001, 8)
+        m.regions[0x3000] = le(0x2001, 8)
         XCTAssertEqual(args("rt_sigtimedwait", [0x3000, 0x2000, 0, 8], m, ret: 14),
                        ["[HUP ALRM]", "{si_signo=SIGALRM, si_code=SI_TKILL, si_pid=7, si_uid=0}", "NULL", "8"])
         XCTAssertEqual(SyscallDecoder.decodeReturn(abi: .x86_64, nr: nr("rt_sigtimedwait"), ret: 14, memory: nil), "14 (SIGALRM)")
@@ -216,7 +216,7 @@ extension SyscallDecoderProcTests {
                        "{sigev_value={sival_int=-1159983635, sival_ptr=0xdeadbeefbadc0ded}, sigev_signo=SIGALRM, sigev_notify=SIGEV_THREAD_ID, sigev_notify_thread_id=99}")
         m.regions[0x6000] = le(0, 8) + le(0xface_f00d, 4) + le(0xdefaced, 4) + le(0, 16)
         XCTAssertEqual(args("timer_create", [0, 0x6000, 0], m, ret: -22)[1],
-                       "{sigev_signo=4207866381, sigev_notify=0xdefaced /* SIGEV_??? */}")
+                       "{sigev_signo=4207865869, sigev_notify=0xdefaced /* SIGEV_??? */}")
         var tx = [UInt8](repeating: 0, count: 208)
         tx.replaceSubrange(40 ..< 44, with: le(0x2040, 4)); tx.replaceSubrange(88 ..< 96, with: le(10000, 8))
         m.regions[0x7000] = tx
