@@ -252,3 +252,15 @@ extension SyscallDecoderProcTests {
         XCTAssertEqual(args("seccomp", [2, 0xcafe_f00d, 0], m, ret: -22), ["SECCOMP_GET_ACTION_AVAIL", "0xcafef00d", "NULL"])
     }
 }
+
+extension SyscallDecoderProcTests {
+    // tests/times-Xraw.c: clock_t without the seconds comment under -X raw.
+    func testClockTicksUnderXRaw() {
+        var m = PagedMemory()
+        m.regions[0x1000] = le(48, 8) + le(43, 8) + le(0, 8) + le(186, 8)
+        let saved = SyscallDecoder.constantStyle
+        defer { SyscallDecoder.constantStyle = saved }
+        SyscallDecoder.constantStyle = .raw
+        XCTAssertEqual(args("times", [0x1000], m, ret: 100), ["{tms_utime=48, tms_stime=43, tms_cutime=0, tms_cstime=186}"])
+    }
+}

@@ -126,7 +126,7 @@ extension SyscallDecoder {
         switch signo {
         case 17:
             f += source + ["si_status=" + (code == 1 ? String(i32(24)) : Signals.displayName(i32(24))),
-                           "si_utime=" + Signals.clockTicks(u(32, 8)), "si_stime=" + Signals.clockTicks(u(40, 8))]
+                           "si_utime=" + clockText(u(32, 8)), "si_stime=" + clockText(u(40, 8))]
         case 4, 8, 5: f.append("si_addr=" + pval(u(16, 8)))
         case 7:
             f.append("si_addr=" + pval(u(16, 8)))
@@ -185,6 +185,11 @@ extension SyscallDecoder {
                  "tick=" + d(88), "ppsfreq=" + d(96), "jitter=" + d(104), "shift=" + i(112), "stabil=" + d(120),
                  "jitcnt=" + d(128), "calcnt=" + d(136), "errcnt=" + d(144), "stbcnt=" + d(152), "tai=" + i(160)]
         return "{" + f.joined(separator: ", ") + "}"
+    }
+
+    /// print_clock_t: the ticks and their seconds as a comment, which -X raw leaves out.
+    static func clockText(_ v: UInt64) -> String {
+        constantStyle == .raw ? String(Int64(bitPattern: v)) : Signals.clockTicks(v)
     }
 
     /// printrusage: x86_64 struct rusage (144 bytes); abbreviated to the two times unless -v.
@@ -248,8 +253,8 @@ extension SyscallDecoder {
 }
 
 extension SyscallDecoder.Context {
-    /// An fd inside a struct, with its path under -y.
-    func fdText(_ fd: Int32) -> String { SyscallDecoder.fdString(fd, memory: memory) }
+    /// An fd inside a struct: bare, since --decode-fds none strips the paths of top-level fd arguments only.
+    func fdText(_ fd: Int32) -> String { String(fd) }
 
     /// print_sigset_addr_len_limit: a set of `sigset@LENARG[:MIN]` bytes, by address when the size is off.
     func sigsetOfSize(_ tag: String, _ i: Int) -> String {
@@ -323,7 +328,7 @@ extension SyscallDecoder.Context {
         case "tms":
             guard let b = read(v, 32) else { return nil }
             let f = ["tms_utime", "tms_stime", "tms_cutime", "tms_cstime"].enumerated()
-                .map { "\($1)=\(Signals.clockTicks(le(b, $0 * 8, 8)))" }
+                .map { "\($1)=\(SyscallDecoder.clockText(le(b, $0 * 8, 8)))" }
             return "{" + f.joined(separator: ", ") + "}"
         case "ptrnum":
             guard let b = read(v, 8) else { return nil }
