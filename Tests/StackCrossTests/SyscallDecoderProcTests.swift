@@ -264,3 +264,31 @@ extension SyscallDecoderProcTests {
         XCTAssertEqual(args("times", [0x1000], m, ret: 100), ["{tms_utime=48, tms_stime=43, tms_cutime=0, tms_cstime=186}"])
     }
 }
+
+extension SyscallDecoderProcTests {
+    // tests/set_mempolicy.c, mbind.c, get_mempolicy.c, move_pages-Xraw.c: node masks, print_mode, statuses under -X.
+    func testNumaPoliciesAndNodeMasks() {
+        var m = PagedMemory()
+        m.regions[0x1000] = le(0, 8) + le(0xdead, 8)
+        XCTAssertEqual(args("set_mempolicy", [0, 0x1000, 65], m, ret: 0), ["MPOL_DEFAULT", "[0000000000000000]", "65"])
+        XCTAssertEqual(args("set_mempolicy", [0, 0x1000, 66], m, ret: 0), ["MPOL_DEFAULT", "[0000000000000000, 0x000000000000dead]", "66"])
+        XCTAssertEqual(args("set_mempolicy", [0, 0x1000, 200], m, ret: -22)[1], "[0000000000000000, 0x000000000000dead, ... /* 0x1010 */]")
+        XCTAssertEqual(args("set_mempolicy", [0, 0x1000, 0], m, ret: -22)[1], "[]")
+        XCTAssertEqual(args("set_mempolicy", [0, 0x1000, UInt64.max], m, ret: -22)[1], "0x1000")
+        XCTAssertEqual(args("get_mempolicy", [0, 0x1000, 66, 0, 0], m, ret: -22)[1], "[0000000000000000, 0x000000000000dead]")
+        XCTAssertEqual(args("mbind", [0, 0, 0xffff_ffff_0000_0000, 0, 0, 0], ret: 0)[2], "0xffffffff00000000 /* MPOL_??? */")
+        XCTAssertEqual(args("mbind", [0, 0, 0xffff_ffff_ffff_ffff, 0, 0, 0], ret: -22)[2],
+                       "MPOL_F_STATIC_NODES|MPOL_F_RELATIVE_NODES|MPOL_F_NUMA_BALANCING|0xffffffffffff1fff")
+        XCTAssertEqual(args("set_mempolicy", [0x8002, 0, 0], ret: -22)[0], "MPOL_BIND|MPOL_F_STATIC_NODES")
+        let saved = SyscallDecoder.constantStyle
+        defer { SyscallDecoder.constantStyle = saved }
+        SyscallDecoder.constantStyle = .verbose
+        XCTAssertEqual(args("set_mempolicy", [0x8002, 0, 0], ret: -22)[0], "0x8002 /* MPOL_BIND|MPOL_F_STATIC_NODES */")
+        m.regions[0x2000] = le(0x7000, 8)
+        m.regions[0x3000] = le(UInt64(UInt32(bitPattern: -14)), 4)
+        XCTAssertEqual(args("move_pages", [1, 1, 0x2000, 0, 0x3000, 2], m, ret: 0)[4], "[-14 /* -EFAULT */]")
+        SyscallDecoder.constantStyle = .raw
+        XCTAssertEqual(args("move_pages", [1, 1, 0x2000, 0, 0x3000, 2], m, ret: 0)[4], "[-14]")
+        XCTAssertEqual(args("set_mempolicy", [0x8002, 0, 0], ret: -22)[0], "0x8002")
+    }
+}

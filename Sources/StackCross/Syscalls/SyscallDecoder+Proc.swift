@@ -28,6 +28,10 @@ extension SyscallDecoder {
         "timer_create": [.valueOf("clock"), .procIn("sigevent"), .outInt],
         "adjtimex": [.procOut("timex")],
         // seccomp's third argument: read at exit (SECCOMP_GET_NOTIF_SIZES fills it in).
+        // NUMA policies: the mode with its flags (64 bits for mbind), node masks of maxnode bits.
+        "mbind": [.ptr, .ulong, .procIn("mpol64"), .procIn("nodemask@4"), .ulong, .flagsOf("mbind")],
+        "set_mempolicy": [.procIn("mpol32"), .procIn("nodemask@2"), .ulong],
+        "get_mempolicy": [.outMpol, .procOut("nodemask@2"), .ulong, .ptr, .flagsOf("get_mempolicy")],
         "seccomp": [.valueOf("seccomp_op"), .procIn("seccomp_flags"), .procOut("seccomp_arg")],
     ]
 
@@ -187,6 +191,20 @@ extension SyscallDecoder {
         return "{" + f.joined(separator: ", ") + "}"
     }
 
+    /// print_mode (numa.c): the policy, or the policy and its flags, each following -X.
+    static func mpolMode(_ v: UInt64) -> String {
+        let flagsMask: UInt64 = 0xE000, mode = v & ~flagsMask
+        let modes = StraceTable([(0, "MPOL_DEFAULT"), (1, "MPOL_PREFERRED"), (2, "MPOL_BIND"), (3, "MPOL_INTERLEAVE"),
+                                 (4, "MPOL_LOCAL"), (5, "MPOL_PREFERRED_MANY")], unknown: "MPOL_???")
+        let flags = StraceTable(StraceXlat.mpolModeFlags, unknown: "MPOL_???")
+        let style = constantStyle
+        if v & flagsMask == 0 { return StraceLineStyles.styled(raw: xval(mode), name: modes.value(mode), style) }
+        guard let name = modes.pairs.first(where: { $0.0 == mode })?.1 else {
+            return StraceLineStyles.styled(raw: xval(v), name: flags.flags(v), style)
+        }
+        return StraceLineStyles.styled(raw: xval(v), name: name + "|" + flags.flags(v & flagsMask), style)
+    }
+
     /// print_clock_t: the ticks and their seconds as a comment, which -X raw leaves out.
     static func clockText(_ v: UInt64) -> String {
         constantStyle == .raw ? String(Int64(bitPattern: v)) : Signals.clockTicks(v)
@@ -270,7 +288,10 @@ extension SyscallDecoder.Context {
     mutating func renderProc(_ tag: String, _ i: Int) -> String {
         let v = raw(i)
         if tag.hasPrefix("sigset@") { return sigsetOfSize(tag, i) }
+        if tag.hasPrefix("nodemask@") { return nodemask(v, maxnodes: raw(Int(tag.dropFirst(9)) ?? 0)) }
         switch tag {
+        case "mpol64": return SyscallDecoder.mpolMode(v)
+        case "mpol32": return SyscallDecoder.mpolMode(v & 0xFFFF_FFFF)
         case "siginfo":
             guard v != 0 else { return "NULL" }
             guard let b = read(v, 128) else { return ptr(v) }
@@ -303,6 +324,8 @@ extension SyscallDecoder.Context {
 
     /// Outputs a failed call still fills in: nanosleep's remaining time when a signal interrupted it.
     mutating func renderProcExit(_ tag: String, _ i: Int, ret: Int64) -> String? {
+        // get_mempolicy's mask is read whatever the call returned (print_array fetches without checking).
+        if tag.hasPrefix("nodemask@") { return renderProc(tag, i) }
         if tag == "seccomp_arg" {
             guard int32(0) == 3 else { return renderProc(tag, i) }
             // SECCOMP_GET_NOTIF_SIZES: three sizes after a successful call.
@@ -413,6 +436,18 @@ extension SyscallDecoder.Context {
         default: d = ptr(data)
         }
         return [name, pid, a, d]
+    }
+
+    /// print_nodemask: the words of a mask of `maxnodes` bits, `%#018lx` each (zero as 16 zeros).
+    func nodemask(_ addr: UInt64, maxnodes: UInt64) -> String {
+        let nmemb = (maxnodes &+ 62) / 64
+        if nmemb < maxnodes / 64 || (maxnodes != 0 && nmemb == 0) { return ptr(addr) }
+        return array(addr, count: Int(clamping: nmemb), elemSize: 8) { b in
+            let v = le(b, 0, 8)
+            guard v != 0 else { return String(repeating: "0", count: 16) }
+            let h = String(v, radix: 16)
+            return "0x" + String(repeating: "0", count: max(0, 14 - h.count)) + h
+        }
     }
 
     /// PTRACE_GETREGSET/SETREGSET's struct iovec: the registers it points at, `iov_len=old => new` when the call changed it.

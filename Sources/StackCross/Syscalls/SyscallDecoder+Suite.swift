@@ -313,7 +313,8 @@ extension SyscallDecoder.Context {
             // move_pages' status: a negative errno by name (-EFAULT), else the node number.
             return array(v, count: Int(clamping: min(raw(c), 1 << 20)), elemSize: 4) { b in
                 let s = Int32(truncatingIfNeeded: le(b, 0, 4))
-                return s < 0 && s > -4096 ? Errno.name(-s).map { "-" + $0 } ?? String(s) : String(s)
+                guard s < 0, s > -4096, let e = Errno.name(-s) else { return String(s) }
+                return StraceLineStyles.styled(raw: String(s), name: "-" + e, SyscallDecoder.constantStyle)
             }
         default: return nil
         }
