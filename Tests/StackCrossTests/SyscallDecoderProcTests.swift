@@ -292,3 +292,17 @@ extension SyscallDecoderProcTests {
         XCTAssertEqual(args("set_mempolicy", [0x8002, 0, 0], ret: -22)[0], "0x8002")
     }
 }
+
+extension SyscallDecoderProcTests {
+    // tests/mbind.c, move_pages.c: without -X the names alone.
+    func testNumaNamesWithoutX() {
+        var m = PagedMemory()
+        m.regions[0x2000] = le(0x7000, 8)
+        m.regions[0x3000] = le(UInt64(UInt32(bitPattern: -14)), 4)
+        let saved = SyscallDecoder.constantStyle
+        defer { SyscallDecoder.constantStyle = saved }
+        SyscallDecoder.constantStyle = .abbrev
+        XCTAssertEqual(args("mbind", [0, 0, 1, 0, 0, 0], ret: 0)[2], "MPOL_PREFERRED")
+        XCTAssertEqual(args("move_pages", [1, 1, 0x2000, 0, 0x3000, 2], m, ret: 0)[4], "[-EFAULT]")
+    }
+}

@@ -191,6 +191,11 @@ extension SyscallDecoder {
         return "{" + f.joined(separator: ", ") + "}"
     }
 
+    /// A constant as -X shows it: the name (abbrev), the number (raw), both (verbose).
+    static func xstyled(raw: String, name: String, _ style: StraceLineStyles.Constants) -> String {
+        style == .abbrev ? name : StraceLineStyles.styled(raw: raw, name: name, style)
+    }
+
     /// print_mode (numa.c): the policy, or the policy and its flags, each following -X.
     static func mpolMode(_ v: UInt64) -> String {
         let flagsMask: UInt64 = 0xE000, mode = v & ~flagsMask
@@ -198,11 +203,11 @@ extension SyscallDecoder {
                                  (4, "MPOL_LOCAL"), (5, "MPOL_PREFERRED_MANY")], unknown: "MPOL_???")
         let flags = StraceTable(StraceXlat.mpolModeFlags, unknown: "MPOL_???")
         let style = constantStyle
-        if v & flagsMask == 0 { return StraceLineStyles.styled(raw: xval(mode), name: modes.value(mode), style) }
+        if v & flagsMask == 0 { return xstyled(raw: xval(mode), name: modes.value(mode), style) }
         guard let name = modes.pairs.first(where: { $0.0 == mode })?.1 else {
-            return StraceLineStyles.styled(raw: xval(v), name: flags.flags(v), style)
+            return xstyled(raw: xval(v), name: flags.flags(v), style)
         }
-        return StraceLineStyles.styled(raw: xval(v), name: name + "|" + flags.flags(v & flagsMask), style)
+        return xstyled(raw: xval(v), name: name + "|" + flags.flags(v & flagsMask), style)
     }
 
     /// print_clock_t: the ticks and their seconds as a comment, which -X raw leaves out.

@@ -314,7 +314,7 @@ extension SyscallDecoder.Context {
             return array(v, count: Int(clamping: min(raw(c), 1 << 20)), elemSize: 4) { b in
                 let s = Int32(truncatingIfNeeded: le(b, 0, 4))
                 guard s < 0, s > -4096, let e = Errno.name(-s) else { return String(s) }
-                return StraceLineStyles.styled(raw: String(s), name: "-" + e, SyscallDecoder.constantStyle)
+                return SyscallDecoder.xstyled(raw: String(s), name: "-" + e, SyscallDecoder.constantStyle)
             }
         default: return nil
         }
