@@ -329,8 +329,6 @@ extension SyscallDecoder.Context {
 
     /// Outputs a failed call still fills in: nanosleep's remaining time when a signal interrupted it.
     mutating func renderProcExit(_ tag: String, _ i: Int, ret: Int64) -> String? {
-        // get_mempolicy's mask is read whatever the call returned (print_array fetches without checking).
-        if tag.hasPrefix("nodemask@") { return renderProc(tag, i) }
         if tag == "seccomp_arg" {
             guard int32(0) == 3 else { return renderProc(tag, i) }
             // SECCOMP_GET_NOTIF_SIZES: three sizes after a successful call.
@@ -347,6 +345,8 @@ extension SyscallDecoder.Context {
     mutating func renderProcOutput(_ tag: String, _ i: Int, ret: Int64) -> String? {
         let v = raw(i)
         if tag.hasPrefix("sigset@") { return sigsetOfSize(tag, i) }
+        // get_mempolicy's mask, after a successful call.
+        if tag.hasPrefix("nodemask@") { return renderProc(tag, i) }
         switch tag {
         case "siginfo": return read(v, 128).map { SyscallDecoder.siginfoText($0, fd: fdText) }
         case "rusage":
