@@ -307,3 +307,30 @@ extension SyscallDecoderProcTests {
         XCTAssertEqual(args("move_pages", [1, 1, 0x2000, 0, 0x3000, 2], m, ret: 0)[4], "[-EFAULT]")
     }
 }
+
+extension SyscallDecoderProcTests {
+    // tests/mincore.c, kcmp.c, process_madvise.c, sched_xetattr.c
+    func testMincoreKcmpProcessMadviseSchedAttr() {
+        var m = PagedMemory()
+        m.regions[0x1000] = [1, 0, 1]
+        XCTAssertEqual(args("mincore", [0x7000, 8193, 0x1000], m, ret: 0), ["0x7000", "8193", "[1, 0, 1]"])
+        XCTAssertEqual(args("mincore", [0x7000, 1, 0x1000], m, ret: -12), ["0x7000", "1", "0x1000"])
+        XCTAssertEqual(args("kcmp", [0, 0, 8, 0, 0], ret: -3), ["0", "0", "0x8 /* KCMP_??? */", "0", "0"])
+        m.regions[0x2000] = le(0xdead_beef, 4) + le(42, 4) + le(7, 4)
+        XCTAssertEqual(args("kcmp", [5, UInt64(bitPattern: -1), 7, 23, 0x2000], m, ret: -3),
+                       ["5", "-1", "KCMP_EPOLL_TFD", "23", "{efd=-559038737, tfd=42, toff=7}"])
+        m.regions[0x3000] = le(0x8786, 8) + le(10, 8)
+        XCTAssertEqual(args("process_madvise", [0, 0x3000, 2, 0, 0], m, ret: -22)[1], "[{iov_base=0x8786, iov_len=10}, ... /* 0x3010 */]")
+        var attr = [UInt8](repeating: 0, count: 56)
+        attr.replaceSubrange(0 ..< 4, with: le(48, 4)); attr.replaceSubrange(24 ..< 32, with: le(1_400_000, 8))
+        m.regions[0x4000] = attr
+        XCTAssertEqual(args("sched_getattr", [0, 0x4000, 56, 0], m, ret: 0),
+                       ["0", "{size=48, sched_policy=SCHED_OTHER, sched_flags=0, sched_nice=0, sched_priority=0, sched_runtime=1400000, "
+                        + "sched_deadline=0, sched_period=0}", "56", "0"])
+        XCTAssertEqual(args("sched_getattr", [0, 0x4000, 56, 0], m, ret: -22)[1], "0x4000")
+        attr.replaceSubrange(0 ..< 4, with: le(56, 4)); attr.replaceSubrange(8 ..< 16, with: le(0x10, 8))
+        m.regions[0x4000] = attr
+        XCTAssertEqual(args("sched_setattr", [0, 0x4000, 0], m, ret: -22)[1],
+                       "{size=56, sched_policy=SCHED_OTHER, sched_flags=SCHED_FLAG_KEEP_PARAMS, sched_util_min=0, sched_util_max=0}")
+    }
+}

@@ -32,6 +32,11 @@ extension SyscallDecoder {
         "mbind": [.ptr, .ulong, .procIn("mpol64"), .procIn("nodemask@4"), .ulong, .flagsOf("mbind")],
         "set_mempolicy": [.procIn("mpol32"), .procIn("nodemask@2"), .ulong],
         "get_mempolicy": [.outMpol, .procOut("nodemask@2"), .ulong, .ptr, .flagsOf("get_mempolicy")],
+        "mincore": [.ptr, .ulong, .procOut("mincore")],
+        "kcmp": [.int, .int, .valueOf("kcmp"), .ulong, .procIn("kcmp_idx2")],
+        "process_madvise": [.fd, .procIn("iovaddr@2"), .ulong, .valueOf("madvise"), .hex],
+        "sched_getattr": [.int, .procOut("sched_attr_get"), .uint, .uint],
+        "sched_setattr": [.int, .procIn("sched_attr_set"), .uint],
         "seccomp": [.valueOf("seccomp_op"), .procIn("seccomp_flags"), .procOut("seccomp_arg")],
     ]
 
@@ -294,7 +299,20 @@ extension SyscallDecoder.Context {
         let v = raw(i)
         if tag.hasPrefix("sigset@") { return sigsetOfSize(tag, i) }
         if tag.hasPrefix("nodemask@") { return nodemask(v, maxnodes: raw(Int(tag.dropFirst(9)) ?? 0)) }
+        if tag.hasPrefix("iovaddr@") {
+            // An iovec array shown by address and length (process_madvise, process_vm_*'s remote side).
+            return array(v, count: Int(clamping: min(raw(Int(tag.dropFirst(8)) ?? 0), 1 << 20)), elemSize: 16) { b in
+                "{iov_base=\(ptr(le(b, 0, 8))), iov_len=\(le(b, 8, 8))}"
+            }
+        }
         switch tag {
+        case "kcmp_idx2":
+            // KCMP_EPOLL_TFD's struct kcmp_epoll_slot; the other types' idx2 (suiteArguments) by number.
+            guard UInt32(truncatingIfNeeded: raw(2)) == 7 else { return SyscallDecoder.xval(v) }
+            guard v != 0 else { return "NULL" }
+            guard let b = read(v, 12) else { return ptr(v) }
+            return "{efd=\(Int32(truncatingIfNeeded: le(b, 0, 4))), tfd=\(Int32(truncatingIfNeeded: le(b, 4, 4))), toff=\(le(b, 8, 4))}"
+        case "sched_attr_set": return schedAttr(v, getSize: 0)
         case "mpol64": return SyscallDecoder.mpolMode(v)
         case "mpol32": return SyscallDecoder.mpolMode(v & 0xFFFF_FFFF)
         case "siginfo":
@@ -365,6 +383,13 @@ extension SyscallDecoder.Context {
             guard let b = read(v, 8) else { return nil }
             return "[\(le(b, 0, 8))]"
         case "timex": return read(v, 208).map(SyscallDecoder.timexText)
+        case "mincore":
+            // One byte per page of the length asked about.
+            let pages = raw(1) / 4096 + (raw(1) & 4095 != 0 ? 1 : 0)
+            return array(v, count: Int(clamping: pages), elemSize: 1) { String($0[0]) }
+        case "sched_attr_get":
+            let size = UInt32(truncatingIfNeeded: raw(2))
+            return size == 0 ? ptr(v) : schedAttr(v, getSize: size)
         case "time":
             guard let b = read(v, 8) else { return nil }
             let t = Int64(bitPattern: le(b, 0, 8))
@@ -453,6 +478,45 @@ extension SyscallDecoder.Context {
             let h = String(v, radix: 16)
             return "0x" + String(repeating: "0", count: max(0, 14 - h.count)) + h
         }
+    }
+
+    /// print_sched_attr: sched_getattr's (`getSize` bytes asked) or sched_setattr's struct sched_attr.
+    func schedAttr(_ addr: UInt64, getSize: UInt32) -> String {
+        guard addr != 0 else { return "NULL" }
+        let isSet = getSize == 0
+        var usize = getSize, size: UInt32
+        var b: [UInt8]
+        if !isSet {
+            size = min(usize, 56)
+            guard let r = read(addr, Int(size)) else { return ptr(addr) }
+            b = r + [UInt8](repeating: 0, count: 56 - r.count)
+            size = UInt32(le(b, 0, 4))
+        } else {
+            guard let s = read(addr, 4) else { return ptr(addr) }
+            usize = UInt32(le(s, 0, 4))
+            if usize == 0 { usize = 48 }
+            size = min(usize, 56)
+            b = s + [UInt8](repeating: 0, count: 52)
+            if size >= 48 {
+                guard let r = read(addr, Int(size)) else { return ptr(addr) }
+                b = r + [UInt8](repeating: 0, count: 56 - r.count)
+            }
+        }
+        let attrSize = UInt32(le(b, 0, 4)), policy = UInt32(le(b, 4, 4)), flags = le(b, 8, 8)
+        var f = ["size=\(attrSize)"]
+        if size >= 48 {
+            if !isSet || Int32(bitPattern: policy) < 0 || flags & 0x18 == 0 {
+                f.append("sched_policy=" + StraceTable(StraceXlat.schedulers, unknown: "SCHED_???").value(UInt64(policy)))
+            }
+            f.append("sched_flags=" + StraceTable(StraceXlat.schedFlags, unknown: "SCHED_FLAG_???").flags(flags))
+            if !isSet || flags & 0x10 == 0 {
+                f += ["sched_nice=\(Int32(truncatingIfNeeded: le(b, 16, 4)))", "sched_priority=\(le(b, 20, 4))",
+                      "sched_runtime=\(le(b, 24, 8))", "sched_deadline=\(le(b, 32, 8))", "sched_period=\(le(b, 40, 8))"]
+            }
+            if size >= 56 { f += ["sched_util_min=\(le(b, 48, 4))", "sched_util_max=\(le(b, 52, 4))"] }
+        }
+        if (isSet ? usize : attrSize) > size { f.append("...") }
+        return "{" + f.joined(separator: ", ") + "}"
     }
 
     /// PTRACE_GETREGSET/SETREGSET's struct iovec: the registers it points at, `iov_len=old => new` when the call changed it.

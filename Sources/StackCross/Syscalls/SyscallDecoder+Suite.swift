@@ -187,8 +187,8 @@ extension SyscallDecoder {
             switch UInt32(truncatingIfNeeded: a(2)) {
             case 0: return Array(out.prefix(3)) + [String(Int32(truncatingIfNeeded: a(3))), String(Int32(truncatingIfNeeded: a(4)))]
             case 1 ... 6: return Array(out.prefix(3))
-            case 7: return Array(out.prefix(3)) + [String(Int32(truncatingIfNeeded: a(3))), a(4) == 0 ? "NULL" : "0x" + String(a(4), radix: 16)]
-            default: return Array(out.prefix(3)) + ["0x" + String(a(3), radix: 16), "0x" + String(a(4), radix: 16)]
+            case 7: return Array(out.prefix(3)) + [String(Int32(truncatingIfNeeded: a(3))), out.count > 4 ? out[4] : "NULL"]
+            default: return Array(out.prefix(3)) + [SyscallDecoder.xval(a(3)), SyscallDecoder.xval(a(4))]
             }
         default: return out
         }
