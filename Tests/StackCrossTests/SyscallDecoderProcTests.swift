@@ -334,3 +334,22 @@ extension SyscallDecoderProcTests {
                        "{size=56, sched_policy=SCHED_OTHER, sched_flags=SCHED_FLAG_KEEP_PARAMS, sched_util_min=0, sched_util_max=0}")
     }
 }
+
+extension SyscallDecoderProcTests {
+    // tests/sched_xetattr.c, process_vm_readv.c, process_vm_writev.c
+    func testSchedSetattrE2bigAndProcessVm() {
+        var m = PagedMemory()
+        m.regions[0x4000] = le(1, 4)
+        let entry = SyscallDecoder.decode(abi: .x86_64, nr: nr("sched_setattr"), args: [0, 0x4000, 0], memory: m, at: .entry)
+        XCTAssertEqual(entry.args, ["0", "{size=1}", "0"])
+        m.regions[0x4000] = le(56, 4)
+        XCTAssertEqual(SyscallDecoder.decode(abi: .x86_64, nr: nr("sched_setattr"), args: [0, 0x4000, 0], memory: m,
+                                             at: .exit(-7), entry: entry).args, ["0", "{size=1} => {size=56}", "0"])
+        m.regions[0x1000] = le(0x2000, 8) + le(3, 8)
+        m.regions[0x2000] = Array("abc".utf8)
+        XCTAssertEqual(args("process_vm_readv", [7, 0x1000, 1, 0x1000, 1, 0], m, ret: 3),
+                       ["7", "[{iov_base=\"abc\", iov_len=3}]", "1", "[{iov_base=0x2000, iov_len=3}]", "1", "0"])
+        XCTAssertEqual(args("process_vm_readv", [7, 0x1000, 1, 0x1000, 1, 0], m, ret: -14)[1], "[{iov_base=0x2000, iov_len=3}]")
+        XCTAssertEqual(args("process_vm_writev", [7, 0x1000, 0, 0, 0, 0xda7a_dead], m, ret: 0), ["7", "[]", "0", "NULL", "0", "3665481389"])
+    }
+}

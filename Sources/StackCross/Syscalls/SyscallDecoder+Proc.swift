@@ -36,7 +36,11 @@ extension SyscallDecoder {
         "kcmp": [.int, .int, .valueOf("kcmp"), .ulong, .procIn("kcmp_idx2")],
         "process_madvise": [.fd, .procIn("iovaddr@2"), .ulong, .valueOf("madvise"), .hex],
         "sched_getattr": [.int, .procOut("sched_attr_get"), .uint, .uint],
-        "sched_setattr": [.int, .procIn("sched_attr_set"), .uint],
+        // Read again after the call: E2BIG writes the size the kernel wants (`{size=1} => {size=56}`).
+        "sched_setattr": [.int, .procOut("sched_attr_set"), .uint],
+        // process_vm_*: the local iovecs with their data (readv's after the call), the remote ones by address.
+        "process_vm_readv": [.int, .procOut("lvec@2"), .ulong, .procIn("iovaddr@4"), .ulong, .ulong],
+        "process_vm_writev": [.int, .procIn("lvec@2"), .ulong, .procIn("iovaddr@4"), .ulong, .ulong],
         "seccomp": [.valueOf("seccomp_op"), .procIn("seccomp_flags"), .procOut("seccomp_arg")],
     ]
 
@@ -299,6 +303,11 @@ extension SyscallDecoder.Context {
         let v = raw(i)
         if tag.hasPrefix("sigset@") { return sigsetOfSize(tag, i) }
         if tag.hasPrefix("nodemask@") { return nodemask(v, maxnodes: raw(Int(tag.dropFirst(9)) ?? 0)) }
+        if tag.hasPrefix("lvec@") {
+            let n = Int(clamping: raw(Int(tag.dropFirst(5)) ?? 0))
+            guard v != 0 else { return "NULL" }
+            return n == 0 ? "[]" : iovec(v, count: n, total: nil)
+        }
         if tag.hasPrefix("iovaddr@") {
             // An iovec array shown by address and length (process_madvise, process_vm_*'s remote side).
             return array(v, count: Int(clamping: min(raw(Int(tag.dropFirst(8)) ?? 0), 1 << 20)), elemSize: 16) { b in
@@ -346,7 +355,25 @@ extension SyscallDecoder.Context {
     }
 
     /// Outputs a failed call still fills in: nanosleep's remaining time when a signal interrupted it.
+    /// Outputs shown at the entry stop too (the line's entry part, kept for the exit's `=>`).
+    mutating func renderProcEntry(_ tag: String, _ i: Int) -> String? {
+        tag == "sched_attr_set" ? renderProc(tag, i) : nil
+    }
+
     mutating func renderProcExit(_ tag: String, _ i: Int, ret: Int64) -> String? {
+        if tag == "sched_attr_set" {
+            let before = entryArgs.flatMap { i < $0.count ? $0[i] : nil } ?? renderProc(tag, i)
+            // E2BIG: the kernel wrote the size it supports.
+            guard ret == -7, let b = read(raw(i), 4) else { return before }
+            return before + " => {size=\(le(b, 0, 4))}"
+        }
+        if tag.hasPrefix("lvec@") {
+            let n = Int(clamping: raw(Int(tag.dropFirst(5)) ?? 0))
+            if raw(i) == 0 { return "NULL" }
+            if n == 0 { return "[]" }
+            if successfulReturn == nil { return renderProc("iovaddr@" + tag.dropFirst(5), i) }
+            return iovec(raw(i), count: n, total: Int(clamping: ret))
+        }
         if tag == "seccomp_arg" {
             guard int32(0) == 3 else { return renderProc(tag, i) }
             // SECCOMP_GET_NOTIF_SIZES: three sizes after a successful call.
