@@ -141,7 +141,8 @@ def parse_options(name, args, work="."):
     return plan
 
 
-PID_PREFIX = re.compile(r"^(?:\[pid\s+\d+\]|\d+)\s+")
+# -Y adds the comm to the prefix (`[pid 12<sh>]`, with -o `12<sh> `).
+PID_PREFIX = re.compile(r"^(?:\[pid\s+\d+(?:<[^>]*>)?\]|\d+(?:<[^>]*>)?)\s+")
 
 
 def normalise(line):

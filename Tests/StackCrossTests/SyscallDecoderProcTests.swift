@@ -188,3 +188,168 @@ extension SyscallDecoderProcTests {
                        "{op=0x1 /* PTRACE_SYSCALL_INFO_ENTRY */, arch=0xda7a1057 /* AUDIT_ARCH_??? */, instruction_pointer=0x10, stack_pointer=0x20, entry={nr=80}}")
     }
 }
+
+extension SyscallDecoderProcTests {
+    // tests/nanosleep.c, clock_nanosleep.c, rt_sigtimedwait.c, pidfd_send_signal.c, xet_robust_list.c, timer_create.c, adjtimex.c
+    func testTimesSignalsAndTimersOfTheFamily() {
+        var m = PagedMemory()
+        m.regions[0x1000] = le(0, 8) + le(888_922_455, 8)
+        XCTAssertEqual(args("nanosleep", [0x1000, 0x1000], m, ret: -516)[1], "{tv_sec=0, tv_nsec=888922455}")
+        XCTAssertEqual(args("nanosleep", [0x1000, 0x1000], m, ret: -22)[1], "0x1000")
+        XCTAssertEqual(args("clock_nanosleep", [0, 0, 0x1000, 0x1000], m, ret: -516)[3], "{tv_sec=0, tv_nsec=888922455}")
+        XCTAssertEqual(args("clock_nanosleep", [0, 1, 0x1000, 0x1000], m, ret: -516)[3], "0x1000")
+        m.regions[0x2000] = siginfo([(0, 14, 4), (8, UInt64(UInt32(bitPattern: -6)), 4), (16, 7, 4)])
+        m.regions[0x3000] = le(0x2001, 8)
+        XCTAssertEqual(args("rt_sigtimedwait", [0x3000, 0x2000, 0, 8], m, ret: 14),
+                       ["[HUP ALRM]", "{si_signo=SIGALRM, si_code=SI_TKILL, si_pid=7, si_uid=0}", "NULL", "8"])
+        XCTAssertEqual(SyscallDecoder.decodeReturn(abi: .x86_64, nr: nr("rt_sigtimedwait"), ret: 14, memory: nil), "14 (SIGALRM)")
+        m.regions[0x4000] = siginfo([(0, 10, 4), (4, 0xFFFF_FFFF, 4), (8, UInt64(UInt32.max), 4), (16, 5, 4), (20, 0xFFFF_FFFF, 4),
+                                     (24, UInt64.max, 8)])
+        XCTAssertEqual(args("pidfd_send_signal", [3, 12, 0x4000, 0xFFFF_FFFF], m, ret: -22),
+                       ["3", "SIGUSR2", "{si_signo=SIGUSR1, si_code=SI_QUEUE, si_errno=4294967295, si_pid=5, si_uid=-1, si_int=-1, si_ptr=0xffffffffffffffff}",
+                        "0xffffffff"])
+        m.regions[0x5000] = le(0x7fb7_e0fb_9a20, 8) + le(24, 8)
+        XCTAssertEqual(args("get_robust_list", [42, 0x5000, 0x5008], m, ret: 0), ["42", "[0x7fb7e0fb9a20]", "[24]"])
+        XCTAssertEqual(args("get_robust_list", [42, 0x5000, 0x5008], m, ret: -3), ["42", "0x5000", "0x5008"])
+        m.regions[0x6000] = le(0xdead_beef_badc_0ded, 8) + le(14, 4) + le(4, 4) + le(99, 4) + le(0, 12)
+        XCTAssertEqual(args("timer_create", [1, 0x6000, 0], m, ret: -22)[1],
+                       "{sigev_value={sival_int=-1159983635, sival_ptr=0xdeadbeefbadc0ded}, sigev_signo=SIGALRM, sigev_notify=SIGEV_THREAD_ID, sigev_notify_thread_id=99}")
+        m.regions[0x6000] = le(0, 8) + le(0xface_f00d, 4) + le(0xdefaced, 4) + le(0, 16)
+        XCTAssertEqual(args("timer_create", [0, 0x6000, 0], m, ret: -22)[1],
+                       "{sigev_signo=4207865869, sigev_notify=0xdefaced /* SIGEV_??? */}")
+        var tx = [UInt8](repeating: 0, count: 208)
+        tx.replaceSubrange(40 ..< 44, with: le(0x2040, 4)); tx.replaceSubrange(88 ..< 96, with: le(10000, 8))
+        m.regions[0x7000] = tx
+        XCTAssertEqual(args("adjtimex", [0x7000], m, ret: 5),
+                       ["{modes=0, offset=0, freq=0, maxerror=0, esterror=0, status=STA_UNSYNC|STA_NANO, constant=0, precision=0, tolerance=0, "
+                        + "time={tv_sec=0, tv_usec=0}, tick=10000, ppsfreq=0, jitter=0, shift=0, stabil=0, jitcnt=0, calcnt=0, errcnt=0, stbcnt=0, tai=0}"])
+        XCTAssertEqual(SyscallDecoder.decodeReturn(abi: .x86_64, nr: nr("adjtimex"), ret: 5, memory: nil), "5 (TIME_ERROR)")
+    }
+
+    // tests/rt_sigpending.c, rt_sigprocmask.c, rt_sigsuspend.c, seccomp_get_action_avail.c: sets of the size given.
+    func testSigsetsOfTheGivenSizeAndSeccompActions() {
+        var m = PagedMemory()
+        m.regions[0x1000] = le(0x3, 8)
+        XCTAssertEqual(args("rt_sigpending", [0x1000, 1], m, ret: 0), ["[HUP INT]", "1"])
+        XCTAssertEqual(args("rt_sigpending", [0x1000, 9], m, ret: -22), ["0x1000", "9"])
+        XCTAssertEqual(args("rt_sigprocmask", [1, 0x1000, 0x1000, 4], m, ret: -22), ["SIG_UNBLOCK", "0x1000", "0x1000", "4"])
+        XCTAssertEqual(args("rt_sigprocmask", [2, 0x1000, 0, 8], m, ret: 0), ["SIG_SETMASK", "[HUP INT]", "NULL", "8"])
+        XCTAssertEqual(args("rt_sigsuspend", [0x1000, 8], m, ret: -514), ["[HUP INT]", "8"])
+        m.regions[0x2000] = le(0x7ffc_0000, 4)
+        XCTAssertEqual(args("seccomp", [2, 0, 0x2000], m, ret: 0), ["SECCOMP_GET_ACTION_AVAIL", "0", "[SECCOMP_RET_LOG]"])
+        m.regions[0x2000] = le(0xFFFF_FFFF, 4)
+        XCTAssertEqual(args("seccomp", [2, 0, 0x2000], m, ret: -95)[2], "[0xffffffff /* SECCOMP_RET_??? */]")
+    }
+}
+
+extension SyscallDecoderProcTests {
+    // tests/seccomp_get_notif_sizes.c, seccomp_get_action_avail.c: the other operations' flags in hex, the sizes after the call.
+    func testSeccompOtherOperations() {
+        var m = PagedMemory()
+        m.regions[0x1000] = le(0x50, 2) + le(0x18, 2) + le(0x40, 2)
+        XCTAssertEqual(args("seccomp", [3, 0, 0x1000], m, ret: 0), ["SECCOMP_GET_NOTIF_SIZES", "0", "{seccomp_notif=80, seccomp_notif_resp=24, seccomp_data=64}"])
+        XCTAssertEqual(args("seccomp", [3, 0xdead_c0de, 0x1000], m, ret: -22), ["SECCOMP_GET_NOTIF_SIZES", "0xdeadc0de", "0x1000"])
+        XCTAssertEqual(args("seccomp", [2, 0xcafe_f00d, 0], m, ret: -22), ["SECCOMP_GET_ACTION_AVAIL", "0xcafef00d", "NULL"])
+    }
+}
+
+extension SyscallDecoderProcTests {
+    // tests/times-Xraw.c: clock_t without the seconds comment under -X raw.
+    func testClockTicksUnderXRaw() {
+        var m = PagedMemory()
+        m.regions[0x1000] = le(48, 8) + le(43, 8) + le(0, 8) + le(186, 8)
+        let saved = SyscallDecoder.constantStyle
+        defer { SyscallDecoder.constantStyle = saved }
+        SyscallDecoder.constantStyle = .raw
+        XCTAssertEqual(args("times", [0x1000], m, ret: 100), ["{tms_utime=48, tms_stime=43, tms_cutime=0, tms_cstime=186}"])
+    }
+}
+
+extension SyscallDecoderProcTests {
+    // tests/set_mempolicy.c, mbind.c, get_mempolicy.c, move_pages-Xraw.c: node masks, print_mode, statuses under -X.
+    func testNumaPoliciesAndNodeMasks() {
+        var m = PagedMemory()
+        m.regions[0x1000] = le(0, 8) + le(0xdead, 8)
+        XCTAssertEqual(args("set_mempolicy", [0, 0x1000, 65], m, ret: 0), ["MPOL_DEFAULT", "[0000000000000000]", "65"])
+        XCTAssertEqual(args("set_mempolicy", [0, 0x1000, 66], m, ret: 0), ["MPOL_DEFAULT", "[0000000000000000, 0x0000000000dead]", "66"])
+        XCTAssertEqual(args("set_mempolicy", [0, 0x1000, 200], m, ret: -22)[1], "[0000000000000000, 0x0000000000dead, ... /* 0x1010 */]")
+        XCTAssertEqual(args("set_mempolicy", [0, 0x1000, 0], m, ret: -22)[1], "[]")
+        XCTAssertEqual(args("set_mempolicy", [0, 0x1000, UInt64.max], m, ret: -22)[1], "0x1000")
+        XCTAssertEqual(args("get_mempolicy", [0, 0x1000, 66, 0, 0], m, ret: 0)[1], "[0000000000000000, 0x0000000000dead]")
+        XCTAssertEqual(args("get_mempolicy", [0, 0x1000, 66, 0, 0], m, ret: -22)[1], "0x1000")
+        XCTAssertEqual(args("mbind", [0, 0, 0xffff_ffff_0000_0000, 0, 0, 0], ret: 0)[2], "0xffffffff00000000 /* MPOL_??? */")
+        XCTAssertEqual(args("mbind", [0, 0, 0xffff_ffff_ffff_ffff, 0, 0, 0], ret: -22)[2],
+                       "MPOL_F_STATIC_NODES|MPOL_F_RELATIVE_NODES|MPOL_F_NUMA_BALANCING|0xffffffffffff1fff")
+        XCTAssertEqual(args("set_mempolicy", [0x8002, 0, 0], ret: -22)[0], "MPOL_BIND|MPOL_F_STATIC_NODES")
+        let saved = SyscallDecoder.constantStyle
+        defer { SyscallDecoder.constantStyle = saved }
+        SyscallDecoder.constantStyle = .verbose
+        XCTAssertEqual(args("set_mempolicy", [0x8002, 0, 0], ret: -22)[0], "0x8002 /* MPOL_BIND|MPOL_F_STATIC_NODES */")
+        m.regions[0x2000] = le(0x7000, 8)
+        m.regions[0x3000] = le(UInt64(UInt32(bitPattern: -14)), 4)
+        XCTAssertEqual(args("move_pages", [1, 1, 0x2000, 0, 0x3000, 2], m, ret: 0)[4], "[-14 /* -EFAULT */]")
+        SyscallDecoder.constantStyle = .raw
+        XCTAssertEqual(args("move_pages", [1, 1, 0x2000, 0, 0x3000, 2], m, ret: 0)[4], "[-14]")
+        XCTAssertEqual(args("set_mempolicy", [0x8002, 0, 0], ret: -22)[0], "0x8002")
+    }
+}
+
+extension SyscallDecoderProcTests {
+    // tests/mbind.c, move_pages.c: without -X the names alone.
+    func testNumaNamesWithoutX() {
+        var m = PagedMemory()
+        m.regions[0x2000] = le(0x7000, 8)
+        m.regions[0x3000] = le(UInt64(UInt32(bitPattern: -14)), 4)
+        let saved = SyscallDecoder.constantStyle
+        defer { SyscallDecoder.constantStyle = saved }
+        SyscallDecoder.constantStyle = .abbrev
+        XCTAssertEqual(args("mbind", [0, 0, 1, 0, 0, 0], ret: 0)[2], "MPOL_PREFERRED")
+        XCTAssertEqual(args("move_pages", [1, 1, 0x2000, 0, 0x3000, 2], m, ret: 0)[4], "[-EFAULT]")
+    }
+}
+
+extension SyscallDecoderProcTests {
+    // tests/mincore.c, kcmp.c, process_madvise.c, sched_xetattr.c
+    func testMincoreKcmpProcessMadviseSchedAttr() {
+        var m = PagedMemory()
+        m.regions[0x1000] = [1, 0, 1]
+        XCTAssertEqual(args("mincore", [0x7000, 8193, 0x1000], m, ret: 0), ["0x7000", "8193", "[1, 0, 1]"])
+        XCTAssertEqual(args("mincore", [0x7000, 1, 0x1000], m, ret: -12), ["0x7000", "1", "0x1000"])
+        XCTAssertEqual(args("kcmp", [0, 0, 8, 0, 0], ret: -3), ["0", "0", "0x8 /* KCMP_??? */", "0", "0"])
+        m.regions[0x2000] = le(0xdead_beef, 4) + le(42, 4) + le(7, 4)
+        XCTAssertEqual(args("kcmp", [5, UInt64(bitPattern: -1), 7, 23, 0x2000], m, ret: -3),
+                       ["5", "-1", "KCMP_EPOLL_TFD", "23", "{efd=-559038737, tfd=42, toff=7}"])
+        m.regions[0x3000] = le(0x8786, 8) + le(10, 8)
+        XCTAssertEqual(args("process_madvise", [0, 0x3000, 2, 0, 0], m, ret: -22)[1], "[{iov_base=0x8786, iov_len=10}, ... /* 0x3010 */]")
+        var attr = [UInt8](repeating: 0, count: 56)
+        attr.replaceSubrange(0 ..< 4, with: le(48, 4)); attr.replaceSubrange(24 ..< 32, with: le(1_400_000, 8))
+        m.regions[0x4000] = attr
+        XCTAssertEqual(args("sched_getattr", [0, 0x4000, 56, 0], m, ret: 0),
+                       ["0", "{size=48, sched_policy=SCHED_OTHER, sched_flags=0, sched_nice=0, sched_priority=0, sched_runtime=1400000, "
+                        + "sched_deadline=0, sched_period=0}", "56", "0"])
+        XCTAssertEqual(args("sched_getattr", [0, 0x4000, 56, 0], m, ret: -22)[1], "0x4000")
+        attr.replaceSubrange(0 ..< 4, with: le(56, 4)); attr.replaceSubrange(8 ..< 16, with: le(0x10, 8))
+        m.regions[0x4000] = attr
+        XCTAssertEqual(args("sched_setattr", [0, 0x4000, 0], m, ret: -22)[1],
+                       "{size=56, sched_flags=SCHED_FLAG_KEEP_PARAMS, sched_util_min=0, sched_util_max=0}")
+    }
+}
+
+extension SyscallDecoderProcTests {
+    // tests/sched_xetattr.c, process_vm_readv.c, process_vm_writev.c
+    func testSchedSetattrE2bigAndProcessVm() {
+        var m = PagedMemory()
+        m.regions[0x4000] = le(1, 4)
+        let entry = SyscallDecoder.decode(abi: .x86_64, nr: nr("sched_setattr"), args: [0, 0x4000, 0], memory: m, at: .entry)
+        XCTAssertEqual(entry.args, ["0", "{size=1}", "0"])
+        m.regions[0x4000] = le(56, 4)
+        XCTAssertEqual(SyscallDecoder.decode(abi: .x86_64, nr: nr("sched_setattr"), args: [0, 0x4000, 0], memory: m,
+                                             at: .exit(-7), entry: entry).args, ["0", "{size=1} => {size=56}", "0"])
+        m.regions[0x1000] = le(0x2000, 8) + le(3, 8)
+        m.regions[0x2000] = Array("abc".utf8)
+        XCTAssertEqual(args("process_vm_readv", [7, 0x1000, 1, 0x1000, 1, 0], m, ret: 3),
+                       ["7", "[{iov_base=\"abc\", iov_len=3}]", "1", "[{iov_base=0x2000, iov_len=3}]", "1", "0"])
+        XCTAssertEqual(args("process_vm_readv", [7, 0x1000, 1, 0x1000, 1, 0], m, ret: -14)[1], "[{iov_base=0x2000, iov_len=3}]")
+        XCTAssertEqual(args("process_vm_writev", [7, 0x1000, 0, 0, 0, 0xda7a_dead], m, ret: 0), ["7", "[]", "0", "NULL", "0", "3665485485"])
+    }
+}

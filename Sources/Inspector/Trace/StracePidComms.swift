@@ -53,8 +53,10 @@ struct StracePidComms {
     static func reaps(_ name: String) -> Bool { ["wait4", "waitpid"].contains(name) }
 
     /// The arguments of a call that are pids.
-    static func pidArguments(_ name: String) -> [Int] {
+    static func pidArguments(_ name: String, rawArgs: [UInt64] = []) -> [Int] {
         switch name {
+        // waitid's id is a pid for P_PID and P_PGID (a pidfd for P_PIDFD).
+        case "waitid": [1, 2].contains(rawArgs.first ?? 0) ? [1] : []
         case "kill", "tkill", "getpgid", "getsid", "sched_getaffinity", "sched_setaffinity", "sched_getparam",
              "sched_setparam", "sched_getscheduler", "sched_setscheduler", "sched_rr_get_interval", "prlimit64",
              "pidfd_open", "process_vm_readv", "process_vm_writev", "wait4", "waitpid", "rt_sigqueueinfo",

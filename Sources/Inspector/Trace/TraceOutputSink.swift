@@ -254,7 +254,7 @@ public final class TraceOutput: TraceSink {
     func displayed(_ r: SyscallRecord) -> SyscallRecord {
         var s = StraceLineStyles.constants(shownFds(r), textOptions.constants)
         if textOptions.decodePidComm {
-            for k in StracePidComms.pidArguments(s.name) where k < s.args.count && k < s.rawArgs.count {
+            for k in StracePidComms.pidArguments(s.name, rawArgs: s.rawArgs.map(\.rawValue)) where k < s.args.count && k < s.rawArgs.count {
                 let pid = Int32(truncatingIfNeeded: s.rawArgs[k].rawValue)
                 if pid > 0, s.args[k] == String(pid) { s.args[k] += comms.suffix(pid) }
             }

@@ -17,6 +17,8 @@ public enum ReturnRendering {
         case octal
         /// time: the seconds and their date (`1796514012 (2026-12-05T23:40:12+0000)`).
         case time
+        /// rt_sigtimedwait: the signal taken (`14 (SIGALRM)`); adjtimex: the clock state (`5 (TIME_ERROR)`).
+        case signal, clockState
         /// ioprio_get: the priority's class and data (`0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))`).
         case ioprio
     }
@@ -35,6 +37,8 @@ public enum ReturnRendering {
         for n in ["fcntl", "fcntl64"] { k[n] = .fcntl }
         k["umask"] = .octal
         k["time"] = .time
+        k["rt_sigtimedwait"] = .signal
+        k["adjtimex"] = .clockState
         k["ioprio_get"] = .ioprio
         return k
     }()
@@ -61,7 +65,7 @@ public enum ReturnRendering {
         switch kind(abi: abi, nr: nr) {
         case .fd: return true
         case .fcntl: return args.count > 1 && fcntlDupCommands.contains(abi.word(args[1]))
-        case .decimal, .address, .octal, .time, .ioprio: return false
+        case .decimal, .address, .octal, .time, .signal, .clockState, .ioprio: return false
         }
     }
 
@@ -95,6 +99,10 @@ public enum ReturnRendering {
         case .address: return SyscallDecoder.hex(UInt64(bitPattern: r), abi: abi)
         case .fd: return fd(r, path: retPath)
         case .octal: return Flags.octal(UInt64(bitPattern: r) & 0o7777)
+        case .signal: return r > 0 ? "\(r) (\(Signals.displayName(Int32(truncatingIfNeeded: r))))" : String(r)
+        case .clockState:
+            let states = ["TIME_OK", "TIME_INS", "TIME_DEL", "TIME_OOP", "TIME_WAIT", "TIME_ERROR"]
+            return r >= 0 && r < states.count ? "\(r) (\(states[Int(r)]))" : String(r)
         case .time: return "\(r) (\(SyscallDecoder.timeText(sec: r, nsec: 0)))"
         case .ioprio: return SyscallDecoder.ioprioReturn(r)
         case .fcntl:

@@ -59,6 +59,8 @@ extension SyscallDecoder {
             if case .io(let key) = kind { return renderIO(key, i) }
             if !kind.isOutput, let s = renderSuite(kind, i) { return s }
             if case .procIn(let tag) = kind { return renderProc(tag, i) }
+            if case .procOut(let tag) = kind, stop == .entry, let s = renderProcEntry(tag, i) { return s }
+            if case .procOut(let tag) = kind, case .exit(let r) = stop, let s = renderProcExit(tag, i, ret: r) { return s }
             if kind.isOutput {
                 guard let ret = successfulReturn, v != 0, memory != nil else { return ptr(v) }
                 if case .procOut(let tag) = kind { return renderProcOutput(tag, i, ret: ret) ?? ptr(v) }

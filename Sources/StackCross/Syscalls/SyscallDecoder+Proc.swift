@@ -16,7 +16,32 @@ extension SyscallDecoder {
         "rt_tgsigqueueinfo": [.int, .int, .signal, .procIn("siginfo")],
         // clone3's struct is read at entry and again after the call (`=> {parent_tid=[N]}`).
         "clone3": [.procOut("clone3"), .ulong],
-        "seccomp": [.valueOf("seccomp_op"), .procIn("seccomp_flags"), .procIn("seccomp_arg")],
+        "nanosleep": [.timespec, .procOut("rem")],
+        "clock_nanosleep": [.clockID, .timerFlags, .timespec, .procOut("rem")],
+        "rt_sigtimedwait": [.procIn("sigset@3"), .procOut("siginfo"), .timespec, .ulong],
+        // Sets of the size the call was given (print_sigset_addr_len): up to 8 bytes, at least a word (rt_sigpending: a byte).
+        "rt_sigprocmask": [.sigprocmaskHow, .procIn("sigset@3"), .procOut("sigset@3"), .ulong],
+        "rt_sigpending": [.procOut("sigset@1:1"), .ulong],
+        "rt_sigsuspend": [.procIn("sigset@1"), .ulong],
+        "pidfd_send_signal": [.fd, .signal, .procIn("siginfo"), .hex],
+        "get_robust_list": [.int, .procOut("ptrnum"), .procOut("ulongnum")],
+        "timer_create": [.valueOf("clock"), .procIn("sigevent"), .outInt],
+        "adjtimex": [.procOut("timex")],
+        // seccomp's third argument: read at exit (SECCOMP_GET_NOTIF_SIZES fills it in).
+        // NUMA policies: the mode with its flags (64 bits for mbind), node masks of maxnode bits.
+        "mbind": [.ptr, .ulong, .procIn("mpol64"), .procIn("nodemask@4"), .ulong, .flagsOf("mbind")],
+        "set_mempolicy": [.procIn("mpol32"), .procIn("nodemask@2"), .ulong],
+        "get_mempolicy": [.outMpol, .procOut("nodemask@2"), .ulong, .ptr, .flagsOf("get_mempolicy")],
+        "mincore": [.ptr, .ulong, .procOut("mincore")],
+        "kcmp": [.int, .int, .valueOf("kcmp"), .ulong, .procIn("kcmp_idx2")],
+        "process_madvise": [.fd, .procIn("iovaddr@2"), .ulong, .valueOf("madvise"), .hex],
+        "sched_getattr": [.int, .procOut("sched_attr_get"), .uint, .uint],
+        // Read again after the call: E2BIG writes the size the kernel wants (`{size=1} => {size=56}`).
+        "sched_setattr": [.int, .procOut("sched_attr_set"), .uint],
+        // process_vm_*: the local iovecs with their data (readv's after the call), the remote ones by address.
+        "process_vm_readv": [.int, .procOut("lvec@2"), .ulong, .procIn("iovaddr@4"), .ulong, .ulong],
+        "process_vm_writev": [.int, .procIn("lvec@2"), .ulong, .procIn("iovaddr@4"), .ulong, .ulong],
+        "seccomp": [.valueOf("seccomp_op"), .procIn("seccomp_flags"), .procOut("seccomp_arg")],
     ]
 
     static let procTables: [String: StraceTable] = [
@@ -88,7 +113,7 @@ extension SyscallDecoder {
     static func pval(_ v: UInt64) -> String { v == 0 ? "NULL" : "0x" + String(v, radix: 16) }
 
     /// printsiginfo: a 128-byte x86_64 siginfo_t, `{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=…}`.
-    static func siginfoText(_ b: [UInt8]) -> String {
+    static func siginfoText(_ b: [UInt8], fd: (Int32) -> String = { String($0) }) -> String {
         func u(_ off: Int, _ n: Int) -> UInt64 { littleEndian(b, at: off, count: n) }
         func i32(_ off: Int) -> Int32 { Int32(truncatingIfNeeded: u(off, 4)) }
         let signo = i32(0), errno = i32(4), code = i32(8)
@@ -99,13 +124,14 @@ extension SyscallDecoder {
         }
         var f = ["si_signo=" + Signals.displayName(signo), "si_code=" + (codeName ?? xval(UInt64(UInt32(bitPattern: code))))]
         if errno != 0 { f.append("si_errno=" + (Errno.name(errno) ?? String(UInt32(bitPattern: errno)))) }
-        let source = ["si_pid=\(i32(16))", "si_uid=\(u(20, 4))"]
+        // PRINT_FIELD_ID: (uid_t) -1 reads -1.
+        let source = ["si_pid=\(i32(16))", "si_uid=" + (u(20, 4) == 0xFFFF_FFFF ? "-1" : String(u(20, 4)))]
         let sigval = ["si_int=\(i32(24))", "si_ptr=\(pval(u(24, 8)))"]
         if code <= 0 {
             switch code {
             case 0, -6: f += source
             case -2: f += ["si_timerid=\(xval(u(16, 4)))", "si_overrun=\(i32(20))"] + sigval
-            case -5: f += ["si_band=\(Int64(bitPattern: u(16, 8)))", "si_fd=\(i32(24))"]
+            case -5: f += ["si_band=\(Int64(bitPattern: u(16, 8)))", "si_fd=" + fd(i32(24))]
             default: f += source + (u(24, 8) != 0 ? sigval : [])
             }
             return "{" + f.joined(separator: ", ") + "}"
@@ -113,7 +139,7 @@ extension SyscallDecoder {
         switch signo {
         case 17:
             f += source + ["si_status=" + (code == 1 ? String(i32(24)) : Signals.displayName(i32(24))),
-                           "si_utime=" + Signals.clockTicks(u(32, 8)), "si_stime=" + Signals.clockTicks(u(40, 8))]
+                           "si_utime=" + clockText(u(32, 8)), "si_stime=" + clockText(u(40, 8))]
         case 4, 8, 5: f.append("si_addr=" + pval(u(16, 8)))
         case 7:
             f.append("si_addr=" + pval(u(16, 8)))
@@ -123,7 +149,7 @@ extension SyscallDecoder {
             if code == 3 { f += ["si_lower=" + pval(u(32, 8)), "si_upper=" + pval(u(40, 8))] }
             if code == 4 { f.append("si_pkey=\(u(32, 4))") }
         case 29:
-            if (1 ... 6).contains(code) { f += ["si_band=\(Int64(bitPattern: u(16, 8)))", "si_fd=\(i32(24))"] }
+            if (1 ... 6).contains(code) { f += ["si_band=\(Int64(bitPattern: u(16, 8)))", "si_fd=" + fd(i32(24))] }
         case 31:
             let arch = UInt32(truncatingIfNeeded: u(28, 4)), nr = u(24, 4)
             let abi: SyscallABI? = arch == 0xC000_003E ? .x86_64 : arch == 0x4000_0003 ? .i386 : nil
@@ -136,6 +162,66 @@ extension SyscallDecoder {
             if u(24, 8) != 0 { f += sigval }
         }
         return "{" + f.joined(separator: ", ") + "}"
+    }
+
+    /// print_sigevent: the value when set, the signal (by name when one is delivered), how, and its target.
+    static func sigeventText(_ b: [UInt8]) -> String {
+        func u(_ off: Int, _ n: Int) -> UInt64 { littleEndian(b, at: off, count: n) }
+        let value = u(0, 8), signo = UInt32(truncatingIfNeeded: u(8, 4)), notify = UInt32(truncatingIfNeeded: u(12, 4))
+        var f = [String]()
+        if value != 0 { f.append("sigev_value={sival_int=\(Int32(truncatingIfNeeded: value)), sival_ptr=\(pval(value))}") }
+        // SIGEV_SIGNAL, SIGEV_THREAD, SIGEV_THREAD_ID deliver a signal.
+        f.append("sigev_signo=" + ([0, 2, 4].contains(notify) ? Signals.displayName(Int32(bitPattern: signo)) : String(signo)))
+        f.append("sigev_notify=" + StraceTable([(0, "SIGEV_SIGNAL"), (1, "SIGEV_NONE"), (2, "SIGEV_THREAD"), (4, "SIGEV_THREAD_ID")],
+                                               unknown: "SIGEV_???").value(UInt64(notify)))
+        if notify == 4 { f.append("sigev_notify_thread_id=\(Int32(truncatingIfNeeded: u(16, 4)))") }
+        if notify == 2 { f += ["sigev_notify_function=" + pval(u(16, 8)), "sigev_notify_attributes=" + pval(u(24, 8))] }
+        return "{" + f.joined(separator: ", ") + "}"
+    }
+
+    /// print_timex: x86_64 struct timex (208 bytes).
+    static func timexText(_ b: [UInt8]) -> String {
+        func d(_ off: Int) -> String { String(Int64(bitPattern: littleEndian(b, at: off, count: 8))) }
+        func i(_ off: Int) -> String { String(Int32(truncatingIfNeeded: littleEndian(b, at: off, count: 4))) }
+        let modes = StraceTable([(0xa001, "ADJ_OFFSET_SS_READ"), (0x8001, "ADJ_OFFSET_SINGLESHOT"), (1, "ADJ_OFFSET"), (2, "ADJ_FREQUENCY"),
+                                 (4, "ADJ_MAXERROR"), (8, "ADJ_ESTERROR"), (0x10, "ADJ_STATUS"), (0x20, "ADJ_TIMECONST"),
+                                 (0x80, "ADJ_TAI"), (0x100, "ADJ_SETOFFSET"), (0x1000, "ADJ_MICRO"), (0x2000, "ADJ_NANO"),
+                                 (0x4000, "ADJ_TICK")], unknown: "ADJ_???")
+        let status = StraceTable([(1, "STA_PLL"), (2, "STA_PPSFREQ"), (4, "STA_PPSTIME"), (8, "STA_FLL"), (0x10, "STA_INS"),
+                                  (0x20, "STA_DEL"), (0x40, "STA_UNSYNC"), (0x80, "STA_FREQHOLD"), (0x100, "STA_PPSSIGNAL"),
+                                  (0x200, "STA_PPSJITTER"), (0x400, "STA_PPSWANDER"), (0x800, "STA_PPSERROR"),
+                                  (0x1000, "STA_CLOCKERR"), (0x2000, "STA_NANO"), (0x4000, "STA_MODE"), (0x8000, "STA_CLK")],
+                                 unknown: "STA_???")
+        let f = ["modes=" + modes.flags(littleEndian(b, at: 0, count: 4)), "offset=" + d(8), "freq=" + d(16), "maxerror=" + d(24),
+                 "esterror=" + d(32), "status=" + status.flags(littleEndian(b, at: 40, count: 4)), "constant=" + d(48),
+                 "precision=" + d(56), "tolerance=" + d(64), "time={tv_sec=\(d(72)), tv_usec=\(littleEndian(b, at: 80, count: 8))}",
+                 "tick=" + d(88), "ppsfreq=" + d(96), "jitter=" + d(104), "shift=" + i(112), "stabil=" + d(120),
+                 "jitcnt=" + d(128), "calcnt=" + d(136), "errcnt=" + d(144), "stbcnt=" + d(152), "tai=" + i(160)]
+        return "{" + f.joined(separator: ", ") + "}"
+    }
+
+    /// A constant as -X shows it: the name (abbrev), the number (raw), both (verbose).
+    static func xstyled(raw: String, name: String, _ style: StraceLineStyles.Constants) -> String {
+        style == .abbrev ? name : StraceLineStyles.styled(raw: raw, name: name, style)
+    }
+
+    /// print_mode (numa.c): the policy, or the policy and its flags, each following -X.
+    static func mpolMode(_ v: UInt64) -> String {
+        let flagsMask: UInt64 = 0xE000, mode = v & ~flagsMask
+        let modes = StraceTable([(0, "MPOL_DEFAULT"), (1, "MPOL_PREFERRED"), (2, "MPOL_BIND"), (3, "MPOL_INTERLEAVE"),
+                                 (4, "MPOL_LOCAL"), (5, "MPOL_PREFERRED_MANY")], unknown: "MPOL_???")
+        let flags = StraceTable(StraceXlat.mpolModeFlags, unknown: "MPOL_???")
+        let style = constantStyle
+        if v & flagsMask == 0 { return xstyled(raw: xval(mode), name: modes.value(mode), style) }
+        guard let name = modes.pairs.first(where: { $0.0 == mode })?.1 else {
+            return xstyled(raw: xval(v), name: flags.flags(v), style)
+        }
+        return xstyled(raw: xval(v), name: name + "|" + flags.flags(v & flagsMask), style)
+    }
+
+    /// print_clock_t: the ticks and their seconds as a comment, which -X raw leaves out.
+    static func clockText(_ v: UInt64) -> String {
+        constantStyle == .raw ? String(Int64(bitPattern: v)) : Signals.clockTicks(v)
     }
 
     /// printrusage: x86_64 struct rusage (144 bytes); abbreviated to the two times unless -v.
@@ -199,18 +285,66 @@ extension SyscallDecoder {
 }
 
 extension SyscallDecoder.Context {
+    /// An fd inside a struct: bare, since --decode-fds none strips the paths of top-level fd arguments only.
+    func fdText(_ fd: Int32) -> String { String(fd) }
+
+    /// print_sigset_addr_len_limit: a set of `sigset@LENARG[:MIN]` bytes, by address when the size is off.
+    func sigsetOfSize(_ tag: String, _ i: Int) -> String {
+        let spec = tag.dropFirst("sigset@".count).split(separator: ":")
+        let len = raw(Int(spec.first ?? "") ?? 0), minLen = spec.count > 1 ? UInt64(spec[1]) ?? 8 : 8
+        let v = raw(i)
+        guard v != 0 else { return "NULL" }
+        guard len >= minLen, len <= 8, let b = read(v, Int(len)) else { return ptr(v) }
+        return SyscallDecoder.sigsetString(le(b + [UInt8](repeating: 0, count: 8 - b.count), 0, 8))
+    }
+
     /// The process family's input structs (shown at entry).
     mutating func renderProc(_ tag: String, _ i: Int) -> String {
         let v = raw(i)
+        if tag.hasPrefix("sigset@") { return sigsetOfSize(tag, i) }
+        if tag.hasPrefix("nodemask@") { return nodemask(v, maxnodes: raw(Int(tag.dropFirst(9)) ?? 0)) }
+        if tag.hasPrefix("lvec@") {
+            let n = Int(clamping: raw(Int(tag.dropFirst(5)) ?? 0))
+            guard v != 0 else { return "NULL" }
+            return n == 0 ? "[]" : iovec(v, count: n, total: nil)
+        }
+        if tag.hasPrefix("iovaddr@") {
+            // An iovec array shown by address and length (process_madvise, process_vm_*'s remote side).
+            return array(v, count: Int(clamping: min(raw(Int(tag.dropFirst(8)) ?? 0), 1 << 20)), elemSize: 16) { b in
+                "{iov_base=\(ptr(le(b, 0, 8))), iov_len=\(le(b, 8, 8))}"
+            }
+        }
         switch tag {
+        case "kcmp_idx2":
+            // KCMP_EPOLL_TFD's struct kcmp_epoll_slot; the other types' idx2 (suiteArguments) by number.
+            guard UInt32(truncatingIfNeeded: raw(2)) == 7 else { return SyscallDecoder.xval(v) }
+            guard v != 0 else { return "NULL" }
+            guard let b = read(v, 12) else { return ptr(v) }
+            return "{efd=\(Int32(truncatingIfNeeded: le(b, 0, 4))), tfd=\(Int32(truncatingIfNeeded: le(b, 4, 4))), toff=\(le(b, 8, 4))}"
+        case "sched_attr_set": return schedAttr(v, getSize: 0)
+        case "mpol64": return SyscallDecoder.mpolMode(v)
+        case "mpol32": return SyscallDecoder.mpolMode(v & 0xFFFF_FFFF)
         case "siginfo":
             guard v != 0 else { return "NULL" }
             guard let b = read(v, 128) else { return ptr(v) }
             return SyscallDecoder.siginfoText(b)
+        case "sigevent":
+            guard v != 0 else { return "NULL" }
+            guard let b = read(v, 32) else { return ptr(v) }
+            return SyscallDecoder.sigeventText(b)
         case "seccomp_flags":
             // SECCOMP_SET_MODE_FILTER takes filter flags; the other operations a plain number.
-            return int32(0) == 1 ? SyscallDecoder.procTable("seccomp_filter").flags(v & 0xFFFF_FFFF) : String(UInt32(truncatingIfNeeded: v))
+            return int32(0) == 1 ? SyscallDecoder.procTable("seccomp_filter").flags(v & 0xFFFF_FFFF) : SyscallDecoder.xval(v & 0xFFFF_FFFF)
         case "seccomp_arg":
+            if int32(0) == 2 {
+                // SECCOMP_GET_ACTION_AVAIL: the action asked about.
+                guard v != 0 else { return "NULL" }
+                guard let b = read(v, 4) else { return ptr(v) }
+                return "[" + StraceTable([(0x8000_0000, "SECCOMP_RET_KILL_PROCESS"), (0, "SECCOMP_RET_KILL_THREAD"), (0x30000, "SECCOMP_RET_TRAP"),
+                                          (0x50000, "SECCOMP_RET_ERRNO"), (0x7fc0_0000, "SECCOMP_RET_USER_NOTIF"),
+                                          (0x7ff0_0000, "SECCOMP_RET_TRACE"), (0x7ffc_0000, "SECCOMP_RET_LOG"),
+                                          (0x7fff_0000, "SECCOMP_RET_ALLOW")], unknown: "SECCOMP_RET_???").value(le(b, 0, 4)) + "]"
+            }
             guard int32(0) == 1 else { return ptr(v) }
             // struct sock_fprog: the filter's length and address (the instructions are shown with -v).
             guard v != 0 else { return "NULL" }
@@ -220,11 +354,46 @@ extension SyscallDecoder.Context {
         }
     }
 
+    /// Outputs a failed call still fills in: nanosleep's remaining time when a signal interrupted it.
+    /// Outputs shown at the entry stop too (the line's entry part, kept for the exit's `=>`).
+    mutating func renderProcEntry(_ tag: String, _ i: Int) -> String? {
+        tag == "sched_attr_set" ? renderProc(tag, i) : nil
+    }
+
+    mutating func renderProcExit(_ tag: String, _ i: Int, ret: Int64) -> String? {
+        if tag == "sched_attr_set" {
+            let before = entryArgs.flatMap { i < $0.count ? $0[i] : nil } ?? renderProc(tag, i)
+            // E2BIG: the kernel wrote the size it supports.
+            guard ret == -7, let b = read(raw(i), 4) else { return before }
+            return before + " => {size=\(le(b, 0, 4))}"
+        }
+        if tag.hasPrefix("lvec@") {
+            let n = Int(clamping: raw(Int(tag.dropFirst(5)) ?? 0))
+            if raw(i) == 0 { return "NULL" }
+            if n == 0 { return "[]" }
+            if successfulReturn == nil { return renderProc("iovaddr@" + tag.dropFirst(5), i) }
+            return iovec(raw(i), count: n, total: Int(clamping: ret))
+        }
+        if tag == "seccomp_arg" {
+            guard int32(0) == 3 else { return renderProc(tag, i) }
+            // SECCOMP_GET_NOTIF_SIZES: three sizes after a successful call.
+            guard successfulReturn != nil, let b = read(raw(i), 6) else { return ptr(raw(i)) }
+            return "{seccomp_notif=\(le(b, 0, 2)), seccomp_notif_resp=\(le(b, 2, 2)), seccomp_data=\(le(b, 4, 2))}"
+        }
+        guard tag == "rem", (-516 ... -512).contains(ret) else { return nil }
+        // clock_nanosleep with TIMER_ABSTIME leaves it alone.
+        if name == "clock_nanosleep", raw(1) != 0 { return nil }
+        return timespec(raw(i), time64: true)
+    }
+
     /// The process family's output structs, at a successful exit.
     mutating func renderProcOutput(_ tag: String, _ i: Int, ret: Int64) -> String? {
         let v = raw(i)
+        if tag.hasPrefix("sigset@") { return sigsetOfSize(tag, i) }
+        // get_mempolicy's mask, after a successful call.
+        if tag.hasPrefix("nodemask@") { return renderProc(tag, i) }
         switch tag {
-        case "siginfo": return read(v, 128).map(SyscallDecoder.siginfoText)
+        case "siginfo": return read(v, 128).map { SyscallDecoder.siginfoText($0, fd: fdText) }
         case "rusage":
             // wait4 shows the usage only when it returned a child.
             if name == "wait4", ret <= 0 { return nil }
@@ -232,8 +401,22 @@ extension SyscallDecoder.Context {
         case "tms":
             guard let b = read(v, 32) else { return nil }
             let f = ["tms_utime", "tms_stime", "tms_cutime", "tms_cstime"].enumerated()
-                .map { "\($1)=\(Signals.clockTicks(le(b, $0 * 8, 8)))" }
+                .map { "\($1)=\(SyscallDecoder.clockText(le(b, $0 * 8, 8)))" }
             return "{" + f.joined(separator: ", ") + "}"
+        case "ptrnum":
+            guard let b = read(v, 8) else { return nil }
+            return "[" + ptr(le(b, 0, 8)) + "]"
+        case "ulongnum":
+            guard let b = read(v, 8) else { return nil }
+            return "[\(le(b, 0, 8))]"
+        case "timex": return read(v, 208).map(SyscallDecoder.timexText)
+        case "mincore":
+            // One byte per page of the length asked about.
+            let pages = raw(1) / 4096 + (raw(1) & 4095 != 0 ? 1 : 0)
+            return array(v, count: Int(clamping: pages), elemSize: 1) { String($0[0]) }
+        case "sched_attr_get":
+            let size = UInt32(truncatingIfNeeded: raw(2))
+            return size == 0 ? ptr(v) : schedAttr(v, getSize: size)
         case "time":
             guard let b = read(v, 8) else { return nil }
             let t = Int64(bitPattern: le(b, 0, 8))
@@ -261,7 +444,7 @@ extension SyscallDecoder.Context {
         }
         func siginfoAt(_ p: UInt64) -> String {
             guard p != 0 else { return "NULL" }
-            return read(p, 128).map(SyscallDecoder.siginfoText) ?? ptr(p)
+            return read(p, 128).map { SyscallDecoder.siginfoText($0, fd: fdText) } ?? ptr(p)
         }
         func num(_ p: UInt64, hex: Bool) -> String {
             guard ok, p != 0, let w = word(p) else { return ptr(p) }
@@ -304,12 +487,63 @@ extension SyscallDecoder.Context {
             var items = [String]()
             for k in 0 ..< Int(min(r, 1024)) {
                 guard let b = read(data &+ UInt64(k * 128), 128) else { items.append("..."); break }
-                items.append(SyscallDecoder.siginfoText(b))
+                items.append(SyscallDecoder.siginfoText(b, fd: fdText))
             }
             d = "[" + items.joined(separator: ", ") + "]"
         default: d = ptr(data)
         }
         return [name, pid, a, d]
+    }
+
+    /// print_nodemask: the words of a mask of `maxnodes` bits, `%#018lx` each (zero as 16 zeros).
+    func nodemask(_ addr: UInt64, maxnodes: UInt64) -> String {
+        let nmemb = (maxnodes &+ 62) / 64
+        if nmemb < maxnodes / 64 || (maxnodes != 0 && nmemb == 0) { return ptr(addr) }
+        return array(addr, count: Int(clamping: nmemb), elemSize: 8) { b in
+            let v = le(b, 0, 8)
+            guard v != 0 else { return String(repeating: "0", count: 16) }
+            let h = String(v, radix: 16)
+            return "0x" + String(repeating: "0", count: max(0, 14 - h.count)) + h
+        }
+    }
+
+    /// print_sched_attr: sched_getattr's (`getSize` bytes asked) or sched_setattr's struct sched_attr.
+    func schedAttr(_ addr: UInt64, getSize: UInt32) -> String {
+        guard addr != 0 else { return "NULL" }
+        let isSet = getSize == 0
+        var usize = getSize, size: UInt32
+        var b: [UInt8]
+        if !isSet {
+            size = min(usize, 56)
+            guard let r = read(addr, Int(size)) else { return ptr(addr) }
+            b = r + [UInt8](repeating: 0, count: 56 - r.count)
+            size = UInt32(le(b, 0, 4))
+        } else {
+            guard let s = read(addr, 4) else { return ptr(addr) }
+            usize = UInt32(le(s, 0, 4))
+            if usize == 0 { usize = 48 }
+            size = min(usize, 56)
+            b = s + [UInt8](repeating: 0, count: 52)
+            if size >= 48 {
+                guard let r = read(addr, Int(size)) else { return ptr(addr) }
+                b = r + [UInt8](repeating: 0, count: 56 - r.count)
+            }
+        }
+        let attrSize = UInt32(le(b, 0, 4)), policy = UInt32(le(b, 4, 4)), flags = le(b, 8, 8)
+        var f = ["size=\(attrSize)"]
+        if size >= 48 {
+            if !isSet || Int32(bitPattern: policy) < 0 || flags & 0x18 == 0 {
+                f.append("sched_policy=" + StraceTable(StraceXlat.schedulers, unknown: "SCHED_???").value(UInt64(policy)))
+            }
+            f.append("sched_flags=" + StraceTable(StraceXlat.schedFlags, unknown: "SCHED_FLAG_???").flags(flags))
+            if !isSet || flags & 0x10 == 0 {
+                f += ["sched_nice=\(Int32(truncatingIfNeeded: le(b, 16, 4)))", "sched_priority=\(le(b, 20, 4))",
+                      "sched_runtime=\(le(b, 24, 8))", "sched_deadline=\(le(b, 32, 8))", "sched_period=\(le(b, 40, 8))"]
+            }
+            if size >= 56 { f += ["sched_util_min=\(le(b, 48, 4))", "sched_util_max=\(le(b, 52, 4))"] }
+        }
+        if (isSet ? usize : attrSize) > size { f.append("...") }
+        return "{" + f.joined(separator: ", ") + "}"
     }
 
     /// PTRACE_GETREGSET/SETREGSET's struct iovec: the registers it points at, `iov_len=old => new` when the call changed it.
@@ -460,7 +694,8 @@ extension SyscallDecoder.Context {
 
 extension StraceLineStyles {
     /// Calls whose structs carry named constants -X restyles (the rest of `constants` sees top-level arguments only).
-    static let procStyledCalls: Set<String> = ["ptrace", "waitid", "rt_sigqueueinfo", "rt_tgsigqueueinfo"]
+    static let procStyledCalls: Set<String> = ["ptrace", "waitid", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "clone3", "rt_sigtimedwait",
+                                               "pidfd_send_signal", "timer_create"]
 
     /// -X raw|verbose for the process family: ptrace's request (all 64 bits), register set type, signal
     /// and options, and the constants inside siginfo_t and ptrace_syscall_info (`si_signo=10 /* SIGUSR1 */`).
@@ -494,7 +729,8 @@ extension StraceLineStyles {
         return "[" + items.joined(separator: " ") + "]"
     }
 
-    static let nestedFields: Set<String> = ["si_signo", "si_status", "si_code", "si_errno", "si_arch", "arch", "si_syscall", "nr", "op", "flags"]
+    static let nestedFields: Set<String> = ["si_signo", "si_status", "si_code", "si_errno", "si_arch", "arch", "si_syscall", "nr", "op", "flags",
+                                            "exit_signal", "rval", "sigev_signo", "sigev_notify"]
 
     static let siCodeNumbers: [String: Int32] = {
         var m = [String: Int32]()
@@ -506,7 +742,9 @@ extension StraceLineStyles {
     /// The number a nested field's name stands for, as strace prints it raw.
     static func nestedRaw(field: String, name: String) -> String? {
         switch field {
-        case "si_signo", "si_status": return Signals.number(of: name).map { String($0) }
+        case "si_signo", "si_status", "exit_signal", "sigev_signo": return Signals.number(of: name).map { String($0) }
+        case "rval": return name.hasPrefix("-") ? Errno.number(of: String(name.dropFirst())).map { "-\($0)" } : nil
+        case "sigev_notify": return ["SIGEV_SIGNAL": "0", "SIGEV_NONE": "0x1", "SIGEV_THREAD": "0x2", "SIGEV_THREAD_ID": "0x4"][name]
         case "si_code": return siCodeNumbers[name].map { SyscallDecoder.xval(UInt64(UInt32(bitPattern: $0))) }
         case "si_errno": return Errno.number(of: name).map { String($0) }
         case "si_arch", "arch": return ["AUDIT_ARCH_X86_64": "0xc000003e", "AUDIT_ARCH_I386": "0x40000003"][name]
@@ -516,7 +754,16 @@ extension StraceLineStyles {
         case "op":
             let ops = ["PTRACE_SYSCALL_INFO_NONE", "PTRACE_SYSCALL_INFO_ENTRY", "PTRACE_SYSCALL_INFO_EXIT", "PTRACE_SYSCALL_INFO_SECCOMP"]
             return ops.firstIndex(of: name).map { SyscallDecoder.xval(UInt64($0)) }
-        case "flags": return name == "PTRACE_PEEKSIGINFO_SHARED" ? "0x1" : nil
+        case "flags":
+            if name == "PTRACE_PEEKSIGINFO_SHARED" { return "0x1" }
+            // clone3's flags: known names and a hex rest.
+            var v: UInt64 = 0
+            for part in name.split(separator: "|") {
+                if part.hasPrefix("0x"), let x = UInt64(part.dropFirst(2), radix: 16) { v |= x; continue }
+                guard let x = SyscallDecoder.clone3Flags.pairs.first(where: { $0.1 == part })?.0 else { return nil }
+                v |= x
+            }
+            return SyscallDecoder.xval(v)
         default: return nil
         }
     }
@@ -536,11 +783,13 @@ extension StraceLineStyles {
                 continue
             }
             guard b[i] == 61, let fieldStart = (0 ..< i).reversed().first(where: { !isWord(b[$0]) }).map({ $0 + 1 }) ?? (i > 0 ? 0 : nil),
-                  fieldStart < i, i + 1 < b.count, isWord(b[i + 1]), !(b[i + 1] >= 48 && b[i + 1] <= 57) else {
+                  fieldStart < i, i + 1 < b.count, isWord(b[i + 1]) || (b[i + 1] == 45 && i + 2 < b.count && isWord(b[i + 2])),
+                  !(b[i + 1] >= 48 && b[i + 1] <= 57), !(b[i + 1] == 45 && b[i + 2] >= 48 && b[i + 2] <= 57) else {
                 out.append(b[i]); i += 1; continue
             }
             let field = String(decoding: b[fieldStart ..< i], as: UTF8.self)
             var j = i + 1
+            if b[j] == 45 { j += 1 }
             while j < b.count, isWord(b[j]) || b[j] == 124 { j += 1 }
             let name = String(decoding: b[(i + 1) ..< j], as: UTF8.self)
             out.append(61)

@@ -187,8 +187,8 @@ extension SyscallDecoder {
             switch UInt32(truncatingIfNeeded: a(2)) {
             case 0: return Array(out.prefix(3)) + [String(Int32(truncatingIfNeeded: a(3))), String(Int32(truncatingIfNeeded: a(4)))]
             case 1 ... 6: return Array(out.prefix(3))
-            case 7: return Array(out.prefix(3)) + [String(Int32(truncatingIfNeeded: a(3))), a(4) == 0 ? "NULL" : "0x" + String(a(4), radix: 16)]
-            default: return Array(out.prefix(3)) + ["0x" + String(a(3), radix: 16), "0x" + String(a(4), radix: 16)]
+            case 7: return Array(out.prefix(3)) + [String(Int32(truncatingIfNeeded: a(3))), out.count > 4 ? out[4] : "NULL"]
+            default: return Array(out.prefix(3)) + [SyscallDecoder.xval(a(3)), SyscallDecoder.xval(a(4))]
             }
         default: return out
         }
@@ -313,7 +313,8 @@ extension SyscallDecoder.Context {
             // move_pages' status: a negative errno by name (-EFAULT), else the node number.
             return array(v, count: Int(clamping: min(raw(c), 1 << 20)), elemSize: 4) { b in
                 let s = Int32(truncatingIfNeeded: le(b, 0, 4))
-                return s < 0 && s > -4096 ? Errno.name(-s).map { "-" + $0 } ?? String(s) : String(s)
+                guard s < 0, s > -4096, let e = Errno.name(-s) else { return String(s) }
+                return SyscallDecoder.xstyled(raw: String(s), name: "-" + e, SyscallDecoder.constantStyle)
             }
         default: return nil
         }
