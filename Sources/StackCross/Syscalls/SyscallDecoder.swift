@@ -203,6 +203,7 @@ public enum SyscallDecoder {
         // fcntl's argument is absent for F_GETFD and friends.
         while out.last == "" { out.removeLast() }
         if name == "clone" { out = cloneArguments(abi: abi, args: args) }
+        if entry == nil, selectFamily.contains(name), let s = selectArguments(ctx) { out = s }
         if name == "rt_sigreturn", abi == .x86_64 {
             // At its entry rsp points at the rt_sigframe's ucontext (pretcode was popped); uc_sigmask is
             // after uc_flags, uc_link, uc_stack (24) and the 256-byte sigcontext.
