@@ -24,7 +24,7 @@ TABLES = ["sock_options", "getsock_options", "sock_ip_options", "getsock_ip_opti
           "ieee802154_addr_types", "ieee802154_pan_ids", "ieee802154_addrs", "alg_sockaddr_flags",
           "nfc_sockaddr_protocols", "nfc_saps", "vsock_cids", "vsock_ports", "vsock_flags", "qipcrtr_nodes",
           "qipcrtr_ports", "xdp_sockaddr_flags", "mctp_addrs", "mctp_nets", "hci_channels", "bdaddr_types",
-          "packet_mreq_type"]
+          "packet_mreq_type", "icmp_filter_flags"]
 # Headers that define the constants whose .in lines carry no value (read back through the C compiler).
 HEADERS = ["fcntl.h", "sched.h", "sys/mman.h", "sys/socket.h", "sys/quota.h", "sys/resource.h", "sys/timerfd.h",
            "sys/signalfd.h", "sys/epoll.h", "linux/netlink.h", "linux/icmp.h", "linux/kexec.h", "linux/falloc.h",

@@ -90,4 +90,5 @@ enum StraceXlat {
     static let hciChannels: [(UInt64, String)] = [(0x0, "HCI_CHANNEL_RAW"), (0x1, "HCI_CHANNEL_USER"), (0x2, "HCI_CHANNEL_MONITOR"), (0x3, "HCI_CHANNEL_CONTROL"), (0x4, "HCI_CHANNEL_LOGGING")]
     static let bdaddrTypes: [(UInt64, String)] = [(0x0, "BDADDR_BREDR"), (0x1, "BDADDR_LE_PUBLIC"), (0x2, "BDADDR_LE_RANDOM")]
     static let packetMreqType: [(UInt64, String)] = [(0x0, "PACKET_MR_MULTICAST"), (0x1, "PACKET_MR_PROMISC"), (0x2, "PACKET_MR_ALLMULTI"), (0x3, "PACKET_MR_UNICAST")]
+    static let icmpFilterFlags: [(UInt64, String)] = [(0x0, "ICMP_ECHOREPLY"), (0x3, "ICMP_DEST_UNREACH"), (0x4, "ICMP_SOURCE_QUENCH"), (0x5, "ICMP_REDIRECT"), (0x8, "ICMP_ECHO"), (0xb, "ICMP_TIME_EXCEEDED"), (0xc, "ICMP_PARAMETERPROB"), (0xd, "ICMP_TIMESTAMP"), (0xe, "ICMP_TIMESTAMPREPLY"), (0xf, "ICMP_INFO_REQUEST"), (0x10, "ICMP_INFO_REPLY"), (0x11, "ICMP_ADDRESS"), (0x12, "ICMP_ADDRESSREPLY")]
 }

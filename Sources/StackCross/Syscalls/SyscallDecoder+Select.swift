@@ -28,12 +28,13 @@ extension SyscallDecoder {
     /// strace's auxstr after a successful return: `Timeout`, the ready fds, the time left; nil: none.
     public static func returnNote(abi: SyscallABI, nr: Int64, args: [UInt64], ret: Int64, memory: TraceeMemory?,
                                   stringLimit: Int = 32) -> String? {
-        guard abi == .x86_64, let name = SyscallTable.for(abi: abi).name(nr), selectFamily.contains(name),
-              Errno.errno(forReturn: ret) == nil else { return nil }
+        guard abi == .x86_64, let name = SyscallTable.for(abi: abi).name(nr),
+              selectFamily.contains(name) || name == "recvmmsg", Errno.errno(forReturn: ret) == nil else { return nil }
         if ret == 0 { return "Timeout" }
         let ctx = Context(abi: abi, name: name, args: args, memory: memory, limit: max(0, stringLimit), stop: .exit(ret))
         switch name {
         case "poll", "ppoll": return ctx.pollNote(timeout: name == "ppoll" ? ctx.raw(2) : 0)
+        case "recvmmsg": return ctx.raw(4) == 0 ? nil : "left " + ctx.timespec(ctx.raw(4), time64: true)
         default: return ctx.selectNote(ready: Int(ret))
         }
     }

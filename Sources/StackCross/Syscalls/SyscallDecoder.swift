@@ -24,6 +24,8 @@ public enum ArgKind: Sendable, Equatable {
     case outCpuMask
     /// struct msghdr (sendmsg); `outMsghdr`: filled in by recvmsg, its iov data as long as the return.
     case msghdr, outMsghdr
+    /// struct mmsghdr array (sendmmsg, recvmmsg), read at the exit with each message's msg_len.
+    case outMmsgvec
     /// key_serial_t: KEY_SPEC_* names for the special keyrings (add_key, request_key, keyctl).
     case keySerial
     /// Bytes in tracee memory, as many as argument `lenArg` says (write, sendto).
@@ -59,7 +61,7 @@ public enum ArgKind: Sendable, Equatable {
         switch self {
         case .outBuffer, .outString, .outIovec, .outSigset, .outSigaction, .outStack, .outTimespec, .outTimeval,
              .outStat, .outStat64, .outStatx, .outFdPair, .outWaitStatus, .outDirents, .outUtsname, .outRlimit,
-             .outSysinfo, .outGroups, .outCpuMask, .outMsghdr,
+             .outSysinfo, .outGroups, .outCpuMask, .outMsghdr, .outMmsgvec,
              .outSockaddr, .inOutLen, .outInt, .outUint, .outUid, .outTimezone, .outItimerval, .outItimerspec, .outHexWord, .outMpol, .loffInOut, .outErrnoArray:
             true
         case .sockOptVal: true
@@ -166,6 +168,7 @@ public enum SyscallDecoder {
         // clone's five arguments have the same kinds on both ABIs; cloneArguments orders i386's tls/child_tid.
         if name == "clone" { return [.cloneFlags, .ptr, .ptr, .ptr, .ptr] }
         if let kinds = suiteSignatures[name] { return kinds }
+        if let kinds = socketSignatures[name] { return kinds }
         if let kinds = signatures[name] { return kinds }
         let generated = generatedArgKinds[name] ?? unknownKinds
         return uidCalls.contains(name) ? generated.map { $0 == .uint ? .uid : $0 } : generated
