@@ -30,6 +30,21 @@ final class SyscallDecoderSockOptTests: XCTestCase {
                        "[ICMP_ECHOREPLY ICMP_DEST_UNREACH ICMP_SOURCE_QUENCH ICMP_REDIRECT]")
     }
 
+    // tests/sockopt-sol_socket.c: int options, and any other value by its length.
+    func testSolSocketValuesByLength() {
+        var m = PagedMemory()
+        m.regions[0x1000] = [2, 0, 0, 0]
+        m.regions[0x2000] = [3, 0, 0, 0]
+        XCTAssertEqual(decode("getsockopt", [3, 1, 3, 0x1000, 0x2000], m, ret: 0)[3], "\"\\2\\0\\0\"")  // SO_TYPE, 3 bytes
+        XCTAssertEqual(decode("getsockopt", [3, 1, 2, 0x1000, 0x2000], m, ret: 0)[3], "\"\\x02\\x00\\x00\"")  // SO_REUSEADDR
+        m.regions[0x2000] = [4, 0, 0, 0]
+        XCTAssertEqual(decode("getsockopt", [3, 1, 20, 0x1000, 0x2000], m, ret: 0)[3], "[2]")  // SO_RCVTIMEO_OLD
+        XCTAssertEqual(decode("setsockopt", [3, 1, 3, 0x1000, 5], m)[3], "0x1000")  // 5 bytes not readable
+        XCTAssertEqual(decode("setsockopt", [3, 1, 3, 0x1000, 3], m)[3], "\"\\2\\0\\0\"")
+        XCTAssertEqual(decode("setsockopt", [3, 1, 2, 0x1000, 3], m)[3], "0x1000")
+        XCTAssertEqual(decode("setsockopt", [3, 1, 3, 0x1000, UInt64(UInt32.max)], m)[3], "0x1000")
+    }
+
     func testGroupReqHoldsASockaddr() {
         var m = PagedMemory()
         m.regions[0x1000] = [0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0xFF, 0xFF, 224, 0, 0, 3] + [UInt8](repeating: 0, count: 120)

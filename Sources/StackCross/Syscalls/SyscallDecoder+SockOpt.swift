@@ -52,8 +52,33 @@ extension SyscallDecoder.Context {
             case .raw: return "[\(err)]"
             case .verbose: return "[\(err)\(errName.map { " /* \($0) */" } ?? "")]"
             }
+        case (1, _, _) where ![13, 26, 51, 74].contains(opt):
+            return solSocketValue(addr, length: len, set: set)
         default: return nil
         }
+    }
+
+    /// SOL_SOCKET options strace reads as ints (print_getsockopt / print_setsockopt's list).
+    static let intSocketOptions: Set<Int32> = [
+        1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 18, 19, 27, 29, 30, 32, 33, 34, 35, 36, 37, 40, 41, 42, 43, 44, 45,
+        46, 49, 53, 56, 60, 63, 64, 65, 68, 69, 70, 73, 75,
+    ]
+
+    /// A SOL_SOCKET value: `[int]` for the int options (short: the address at the entry, hex bytes at the
+    /// exit); any other option an int when exactly 4 bytes long, else its bytes as a string.
+    func solSocketValue(_ addr: UInt64, length len: Int, set: Bool) -> String {
+        func int() -> String { read(addr, 4).map { "[\(Int32(truncatingIfNeeded: le($0, 0, 4)))]" } ?? ptr(addr) }
+        if Self.intSocketOptions.contains(int32(2)) {
+            if len >= 4 { return int() }
+            if set { return ptr(addr) }
+            return read(addr, len).map { SyscallDecoder.quote($0, hex: true) } ?? ptr(addr)
+        }
+        if len == 4 { return int() }
+        // printstrn: at most -s bytes, `...` past them; unreadable or a negative length: the address.
+        guard len >= 0 else { return ptr(addr) }
+        let n = min(len, limit)
+        guard let b = read(addr, n) else { return ptr(addr) }
+        return SyscallDecoder.quote(b, truncated: len > n)
     }
 
     /// MAYBE_PRINT_FIELD_LEN: each 32-bit field the length covers, a partly covered one as hex bytes.
