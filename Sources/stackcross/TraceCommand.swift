@@ -128,7 +128,7 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .customShort("i"), help: "Print the instruction pointer at each call: [00007f1c2a4b3c5d].")
     var instructionPointer = false
 
-    @Flag(name: .customShort("y"), help: "Show fd paths (the default); -yy: sockets by their endpoints, TCP:[127.0.0.1:41234->127.0.0.1:80].")
+    @Flag(name: .customShort("y"), help: "Show fd paths (the default); -yy: sockets by their endpoints, TCP:[127.0.0.1:41234->127.0.0.1:80], devices with their numbers, /dev/null<char 1:3>.")
     var decodeFdsFlag: Int
 
     @Flag(name: [.customShort("v"), .customLong("no-abbrev")], help: "Unabbreviated: execve's argv and environment whole, struct stat field by field.")
@@ -149,7 +149,7 @@ struct TraceCommand: ParsableCommand {
     @Option(name: [.customShort("X"), .customLong("const-print-style")], help: ArgumentHelp("Constants as names (abbrev, the default), as numbers (raw), or both (verbose: 0x1 /* MCL_CURRENT */).", valueName: "raw|abbrev|verbose"))
     var constStyle: String?
 
-    @Option(name: .customLong("decode-fds"), help: ArgumentHelp("none: bare fd numbers (as strace without -y); path: paths (the default); socket, all: paths and socket endpoints (-yy).", valueName: "none|path|socket|all"))
+    @Option(name: .customLong("decode-fds"), help: ArgumentHelp("none: bare fd numbers (as strace without -y); path: paths (the default); socket: socket endpoints; dev: devices with their numbers (/dev/null<char 1:3>); a comma list of these; all: every one (-yy).", valueName: "none|path|socket|dev|all"))
     var decodeFds: String?
 
     @Option(name: [.customShort("E"), .customLong("env")], help: ArgumentHelp("Run the program with VAR=VAL in its environment, or without VAR (repeatable; the bytes as given).", valueName: "var[=val]"))
@@ -291,8 +291,8 @@ struct TraceCommand: ParsableCommand {
         }
         if hexStrings > 0 && stringsInHex != nil { throw ValidationError("-x and --strings-in-hex cannot be given together") }
         if let x = constStyle, !["raw", "abbrev", "verbose"].contains(x) { throw ValidationError("-X: '\(x)' is not raw, abbrev or verbose") }
-        if let d = decodeFds, !["none", "path", "socket", "all"].contains(d) {
-            throw ValidationError("--decode-fds: '\(d)' is not supported (none, path, socket or all)")
+        if let d = decodeFds, Self.decodeFdKinds(d) == nil {
+            throw ValidationError("--decode-fds: '\(d)' is not supported (none, all, or a list of path, socket, dev)")
         }
         if successfulOnly && failedOnly { throw ValidationError("-z and -Z cannot be given together") }
         if stackBytes < 64 || stackBytes > 1 << 24 { throw ValidationError("--stack-bytes must be between 64 and 16777216") }
@@ -334,7 +334,9 @@ struct TraceCommand: ParsableCommand {
         o.linesAndSummary = summaryAndLines
         o.showSyscallNumber = syscallNumbers
         o.showInstructionPointer = instructionPointer
-        o.bareFds = decodeFds == "none"
+        let fdKinds = decodedFdKinds
+        o.bareFds = fdKinds.isEmpty
+        o.plainFdPaths = fdKinds.contains("path")
         o.decodePidComm = decodePidsFlag || decodePids == "comm"
         switch (hexStrings, stringsInHex) {
         case (1, _), (_, "non-ascii"): o.hexStrings = .nonASCII
@@ -415,6 +417,20 @@ struct TraceCommand: ParsableCommand {
         }
     }
 
+    /// strace's --decode-fds set: `none`, `all`, or a comma list of path, socket, dev; nil: not one of these.
+    static func decodeFdKinds(_ s: String) -> Set<String>? {
+        if s == "none" { return [] }
+        if s == "all" { return ["path", "socket", "dev"] }
+        let kinds = Set(s.split(separator: ",", omittingEmptySubsequences: false).map(String.init))
+        return kinds.isSubset(of: ["path", "socket", "dev"]) && !kinds.isEmpty ? kinds : nil
+    }
+
+    /// What fds show: paths by default (-y), everything with -yy, else --decode-fds's set.
+    var decodedFdKinds: Set<String> {
+        if let d = decodeFds, let kinds = Self.decodeFdKinds(d) { return kinds }
+        return decodeFdsFlag > 1 ? ["path", "socket", "dev"] : ["path"]
+    }
+
     func run() throws {
         let logger = global.makeLogger("stackcross.trace")
         var options = TraceOptions()
@@ -422,7 +438,8 @@ struct TraceCommand: ParsableCommand {
         options.stringLimit = stringLimit
         options.verbose = verbose
         options.constants = constStyle == "raw" ? .raw : constStyle == "verbose" ? .verbose : .abbrev
-        options.socketEndpoints = decodeFdsFlag > 1 || decodeFds == "socket" || decodeFds == "all"
+        options.socketEndpoints = decodedFdKinds.contains("socket")
+        options.deviceNumbers = decodedFdKinds.contains("dev")
         options.filter = try parsedFilter()
         options.injections = try parsedInjections()
         options.syscallLimit = syscallLimit

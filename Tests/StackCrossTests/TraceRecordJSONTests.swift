@@ -26,6 +26,7 @@ final class TraceRecordJSONTests: XCTestCase {
         retPath: TraceeString(bytes: [0x2F, 0x74, 0xFF, 0x0A, 0x3C]), injected: InjectedCall(ret: -13, signal: 10, delayEnterUs: 5, delayExitUs: 7),
         dump: TraceeString(bytes: [0x00, 0xFF, 0x76, 0x0A]))
         r.detached = true
+        r.retNote = "in [3 \"4\"], left {tv_sec=0, tv_usec=5}"
         return r
     }()
 

@@ -31,6 +31,8 @@ public struct StoppedTraceeMemory: TraceeMemory {
     let fds: FdPathCache?
     /// -yy: sockets shown by their endpoints (`TCP:[127.0.0.1:41234->127.0.0.1:80]`), read at each use.
     var socketEndpoints = false
+    /// -yy / --decode-fds=dev: device paths with their numbers (`/dev/null<char 1:3>`).
+    var deviceNumbers = false
 
     public var tid: Int32 { reader.tid }
 
@@ -62,7 +64,17 @@ public struct StoppedTraceeMemory: TraceeMemory {
         if socketEndpoints, let p = path, let inode = ProcNetSockets.inode(ofLink: p) {
             return Array(SocketEndpoints.describe(tid: tid, fd: fd, inode: inode).utf8)
         }
+        if deviceNumbers, let p = path, p.first == UInt8(ascii: "/"), let d = Self.deviceSuffix(p) { return p + d }
         return path
+    }
+
+    /// strace's printdev: stat the path (not the fd) and name a character or block device.
+    static func deviceSuffix(_ path: [UInt8]) -> [UInt8]? {
+        var st = stat()
+        let ok = (path + [0]).withUnsafeBufferPointer { buf in
+            buf.withMemoryRebound(to: CChar.self) { stat($0.baseAddress!, &st) == 0 }
+        }
+        return ok ? DeviceNumbers.suffix(mode: st.st_mode, rdev: UInt64(st.st_rdev)) : nil
     }
 }
 

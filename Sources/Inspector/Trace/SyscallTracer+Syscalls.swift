@@ -206,6 +206,8 @@ extension SyscallTracer {
                                                           stringLimit: options.stringLimit, at: .exit(ret))
             }
         }
+        call.record.retNote = SyscallDecoder.returnNote(abi: abi, nr: nr, args: call.record.rawArgs.map(\.rawValue), ret: ret,
+                                                        memory: mem, stringLimit: options.verbose ? Int.max : options.stringLimit)
         if f.contains(.changesFds), !Errno.isError(ret) { t.process.fds.invalidate() }
         if f.contains(.remapsCode), !Errno.isError(ret) { t.process.bytesBeforeIP.removeAll(keepingCapacity: true) }
         if observing { t.exitBytesBeforeIP = bytesBeforeIP(t, regs.rip) }
@@ -353,6 +355,8 @@ extension SyscallTracer {
             : d.args
         if !d.strings.isEmpty { rec.strings = d.strings }
         rec.retPath = Self.returnedPath(abi: abi, nr: nr, ret: ret, rawArgs: raw, memory: mem)
+        rec.retNote = SyscallDecoder.returnNote(abi: abi, nr: nr, args: raw.map(\.rawValue), ret: ret, memory: mem,
+                                                stringLimit: options.verbose ? Int.max : options.stringLimit)
         output.submit(.exited(ReportedCall(rec)))
     }
 
@@ -382,6 +386,7 @@ extension SyscallTracer {
     func memory(_ t: TracedTask) -> StoppedTraceeMemory {
         var m = StoppedTraceeMemory(tid: t.tid, ptrace: ptrace, fds: fdCacheIsComplete ? t.process.fds : nil)
         m.socketEndpoints = options.socketEndpoints
+        m.deviceNumbers = options.deviceNumbers
         return m
     }
 }

@@ -43,6 +43,8 @@ public struct TraceOptions {
     public var stringLimit = 32
     /// -yy: fd paths of sockets as their endpoints (strace's `TCP:[a:p->b:q]`).
     public var socketEndpoints = false
+    /// -yy / --decode-fds=dev: device fds as `/dev/null<char 1:3>`.
+    public var deviceNumbers = false
     /// -v: execve's arrays and stat structs unabbreviated.
     public var verbose = false
     /// -X: how constants inside decoded structs show (sockaddr fields…).

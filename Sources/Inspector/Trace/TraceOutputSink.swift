@@ -16,6 +16,8 @@ public struct TraceTextOptions {
     public var showInstructionPointer = false
     /// --decode-fds=none: bare fd numbers, no `<path>` (strace without -y).
     public var bareFds = false
+    /// --decode-fds=socket or dev without path: only socket endpoints and devices keep their `<…>`.
+    public var plainFdPaths = true
     /// Text to a file (-o): strace's `%-5d ` pid column instead of `[pid N] `, on every line with -f
     /// (true), or while more than one task is traced (false); nil: the `[pid N] ` prefix.
     public var pidColumn: Bool?
@@ -229,15 +231,22 @@ public final class TraceOutput: TraceSink {
 
     /// --decode-fds=none: the fd arguments and the returned fd without their `<path>`.
     func shownFds(_ r: SyscallRecord) -> SyscallRecord {
-        guard textOptions.bareFds else { return r }
+        guard textOptions.bareFds || !textOptions.plainFdPaths else { return r }
         var s = r
-        s.retPath = nil
+        if let p = s.retPath, textOptions.bareFds || !Self.isDetailed(p.bytes) { s.retPath = nil }
         let kinds = SyscallDecoder.argKinds(abi: r.abi, nr: r.nr)
         for (k, kind) in kinds.enumerated() where k < s.args.count && (kind == .fd || kind == .dirfd) {
-            if let lt = s.args[k].firstIndex(of: "<"), s.args[k].hasSuffix(">") { s.args[k] = String(s.args[k][..<lt]) }
+            guard let lt = s.args[k].firstIndex(of: "<"), s.args[k].hasSuffix(">") else { continue }
+            let inner = Array(s.args[k].utf8.dropFirst(s.args[k].utf8.distance(from: s.args[k].startIndex, to: lt) + 1).dropLast())
+            if textOptions.bareFds || !Self.isDetailed(inner) { s.args[k] = String(s.args[k][..<lt]) }
         }
+        // fds inside sets and structs (select's `[3 4]`, a sockaddr's sxdp_shared_umem_fd).
+        if textOptions.bareFds { s.args = s.args.map(DeviceNumbers.bareFds) }
         return s
     }
+
+    /// A socket's endpoints or a device's numbers (what --decode-fds=socket / dev show), not a plain path.
+    static func isDetailed(_ path: [UInt8]) -> Bool { ProcNetSockets.isEndpoint(path) || DeviceNumbers.suffixStart(path) != nil }
 
     /// The exit part of a call's line, ` = ` aligned at strace's column; the return value as -x/-Y show it.
     func exitPart(_ r: SyscallRecord, column: Int) -> String {

@@ -195,7 +195,7 @@ extension FastRecordDecoder.Cursor {
         var entryRegs: Registers?, exitRegs: Registers?, userStack: [Frame]?, kernelStack: [Frame]?, crossing: Crossing?
         var signo: Int32?, codeName: String?, codeNumber: Int32?, timeNs: UInt64?, formerTid: Int32?, path: TraceeString?
         var child: Int32?, kind: CloneRecord.Kind?, signal: String?, handlerStepped: Bool?, retPath: TraceeString?
-        var injected: InjectedCall?, dump: TraceeString?, detached: Bool?
+        var injected: InjectedCall?, dump: TraceeString?, detached: Bool?, retNote: String?
         var extras = RecordExtras()
         var v2 = false
         var seen: UInt64 = 0
@@ -249,6 +249,7 @@ extension FastRecordDecoder.Cursor {
             case "injected": try Self.first(&seen, 32); injected = try c.optional { try $0.injectedCall() }
             case "dump": try Self.first(&seen, 33); dump = try c.optional { try $0.traceeString() }
             case "detached": try Self.first(&seen, 34); detached = try c.optional { try $0.bool() }
+            case "retNote": try Self.first(&seen, 35); retNote = try c.optional { try $0.string() }
             default: try c.skip()
             }
         }
@@ -270,6 +271,7 @@ extension FastRecordDecoder.Cursor {
             r.injected = injected
             r.dump = dump
             r.detached = detached
+            r.retNote = retNote
             return .syscall(r)
         case "signal":
             guard let signo, let name, let timeNs, codeNumber == nil else { throw FastRecordDecoder.Unsupported() }

@@ -76,6 +76,7 @@ public enum TraceRecordJSON {
         if let j = r.injected { w.key("injected"); injected(j, &w) }
         if let d = r.dump { w.key("dump"); w.traceeString(d) }
         if r.detached == true { w.field("detached", bool: true) }
+        if let n = r.retNote { w.field("retNote", string: n) }
         w.field("entryNs", uint: r.entryNs)
         if let x = r.exitNs { w.field("exitNs", uint: x) }
         if let g = r.entryRegs { w.key("entryRegs"); registers(g, &w) }

@@ -112,6 +112,7 @@ public final class TraceWriter {
             if let j = r.injected { w.key("injected"); TraceRecordJSON.injected(j, &w) }
             if let d = r.dump { w.key("dump"); w.traceeString(d) }
             if r.detached == true { w.field("detached", bool: true) }
+            if let n = r.retNote { w.field("retNote", string: n) }
             w.field("entryNs", uint: r.entryNs)
             if let x = r.exitNs { w.field("exitNs", uint: x) }
             if key { w.field("key", bool: true) }

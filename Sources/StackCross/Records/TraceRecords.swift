@@ -34,6 +34,9 @@ public struct SyscallRecord: Codable, Hashable, Sendable {
     public var dump: TraceeString?
     /// true: the tracer let the task go (-p detach, --syscall-limit) while this call ran; `ret` is nil.
     public var detached: Bool?
+    /// strace's note after a successful return value (its auxstr), read at the exit: `Timeout`,
+    /// `in [3], left {tv_sec=0, tv_usec=5}`; shown `= 1 (in [3], …)`. nil: no note.
+    public var retNote: String?
 
     public init(pid: Int32, tid: Int32, abi: SyscallABI, nr: Int64, name: String, args: [String], rawArgs: [Address],
                 strings: [String: TraceeString]? = nil, ret: Int64? = nil, error: String? = nil,

@@ -72,7 +72,9 @@ public enum ReturnRendering {
     /// A record's return value text: `?` when the call never returned.
     public static func text(_ r: SyscallRecord) -> String {
         guard let ret = r.ret else { return "?" }
-        let t = text(abi: r.abi, nr: r.nr, ret: ret, args: r.rawArgs.map(\.rawValue), retPath: r.retPath?.bytes)
+        var t = text(abi: r.abi, nr: r.nr, ret: ret, args: r.rawArgs.map(\.rawValue), retPath: r.retPath?.bytes)
+        // strace's auxstr: `= 0 (Timeout)`, `= 1 (in [3])`.
+        if let n = r.retNote { t += " (\(n))" }
         // -e inject=: strace's ` (INJECTED)` / ` (DELAYED)` after the value.
         guard let j = r.injected else { return t }
         return t + j.note

@@ -17,6 +17,7 @@ extension SyscallDecoder {
     public static func escapePath(_ path: [UInt8]) -> String {
         // -yy's socket endpoints (`TCP:[a:p->b:q]`, `UNIX-STREAM:[1->2,"/x"]`) come already quoted.
         if ProcNetSockets.isEndpoint(path) { return String(decoding: path, as: UTF8.self) }
+        if let cut = DeviceNumbers.suffixStart(path) { return escapePath(Array(path[..<cut])) + String(decoding: path[cut...], as: UTF8.self) }
         if path.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C && $0 != 0x3C && $0 != 0x3E }) {
             return String(decoding: path, as: UTF8.self)
         }

@@ -53,6 +53,7 @@ extension SyscallDecoder {
         mutating func render(_ kind: ArgKind, _ i: Int) -> String {
             let v = raw(i)
             if case .fs(let k) = kind { return renderFs(k, i) }
+            if kind == .outMmsgvec, case .exit(let r) = stop { return mmsgvec(v, ret: r) }
             if kind.isOutput, stop == .entry, let s = renderSuite(kind, i) { return s }
             if kind.isOutput, successfulReturn == nil, let e = entryArgs, i < e.count, !e[i].isEmpty,
                [ArgKind.inOutLen, .sockOptVal, .loffInOut].contains(kind) { return e[i] }

@@ -77,7 +77,7 @@ extension SyscallDecoder.Context {
     func cmsgTypeData(level: Int32, type: Int32, _ data: [UInt8]) -> String {
         switch level {
         case 1:
-            let name = Flags.scmTypes.format(Int64(type))
+            let name = Flags.scmTypes.format(Int64(UInt32(bitPattern: type)), hex: true)
             switch type {
             case 1 where data.count >= 4:
                 let fds = (0 ..< data.count / 4).map { Int32(truncatingIfNeeded: le(data, $0 * 4, 4)) }
@@ -88,9 +88,12 @@ extension SyscallDecoder.Context {
                 return name + ", cmsg_data={pid=\(le(data, 0, 4)), uid=\(le(data, 4, 4)), gid=\(le(data, 8, 4))}"
             case 3 where !data.isEmpty:
                 return name + ", cmsg_data=" + SyscallDecoder.quote(data[...])
-            default: return name
+            default: return name + (cmsgData(level: level, type: type, data).map { ", cmsg_data=" + $0 } ?? "")
             }
-        case 0: return Flags.ipCmsgTypes.format(Int64(type))
+        case 0:
+            let name = Flags.ipCmsgTypes.format(Int64(UInt32(bitPattern: type)), hex: true)
+            if type == 3, !data.isEmpty { return name + ", cmsg_data=" + SyscallDecoder.quote(data[...]) }
+            return name + (cmsgData(level: level, type: type, data).map { ", cmsg_data=" + $0 } ?? "")
         default: return "0x" + String(UInt32(bitPattern: type), radix: 16)
         }
     }

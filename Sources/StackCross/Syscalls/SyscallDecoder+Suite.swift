@@ -282,6 +282,8 @@ extension SyscallDecoder.Context {
             }
             return "[\(now)]"
         case .sockOptVal:
+            // setsockopt's value was read at the entry.
+            if name == "setsockopt", let e = entryArgs, i < e.count, !e[i].isEmpty { return e[i] }
             // getsockopt: an int option the kernel filled as 4 bytes.
             if let lb = read(raw(4), 4), let st = sockOptStruct(v, length: Int(Int32(truncatingIfNeeded: le(lb, 0, 4)))) {
                 return st
@@ -328,6 +330,7 @@ extension SyscallDecoder.Context {
 
     /// SO_LINGER's struct linger and SO_PEERCRED's struct ucred, when the length covers them.
     func sockOptStruct(_ addr: UInt64, length: Int) -> String? {
+        if let s = netSockOpt(addr, length: length) { return s }
         guard int32(1) == 1 else { return nil }
         switch int32(2) {
         case 13:

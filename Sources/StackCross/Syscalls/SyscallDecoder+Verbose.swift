@@ -25,6 +25,11 @@ extension SyscallDecoder {
             default: break
             }
         }
+        // poll's array whole (strace abbreviates it at -s elements).
+        if stop == .entry, let name = SyscallTable.for(abi: abi).name(nr), name == "poll" || name == "ppoll", !out.isEmpty {
+            let ctx = Context(abi: abi, name: name, args: rawArgs, memory: memory, limit: Int.max, stop: stop)
+            out[0] = ctx.pollfds(ctx.raw(0), count: Int(UInt32(truncatingIfNeeded: ctx.raw(1))))
+        }
         return out
     }
 

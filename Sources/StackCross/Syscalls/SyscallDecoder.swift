@@ -24,6 +24,8 @@ public enum ArgKind: Sendable, Equatable {
     case outCpuMask
     /// struct msghdr (sendmsg); `outMsghdr`: filled in by recvmsg, its iov data as long as the return.
     case msghdr, outMsghdr
+    /// struct mmsghdr array (sendmmsg, recvmmsg), read at the exit with each message's msg_len.
+    case outMmsgvec
     /// key_serial_t: KEY_SPEC_* names for the special keyrings (add_key, request_key, keyctl).
     case keySerial
     /// Bytes in tracee memory, as many as argument `lenArg` says (write, sendto).
@@ -65,7 +67,7 @@ public enum ArgKind: Sendable, Equatable {
         switch self {
         case .outBuffer, .outString, .outIovec, .outSigset, .outSigaction, .outStack, .outTimespec, .outTimeval,
              .outStat, .outStat64, .outStatx, .outFdPair, .outWaitStatus, .outDirents, .outUtsname, .outRlimit,
-             .outSysinfo, .outGroups, .outCpuMask, .outMsghdr,
+             .outSysinfo, .outGroups, .outCpuMask, .outMsghdr, .outMmsgvec,
              .outSockaddr, .inOutLen, .outInt, .outUint, .outUid, .outTimezone, .outItimerval, .outItimerspec, .outHexWord, .outMpol, .loffInOut, .outErrnoArray:
             true
         case .sockOptVal, .procOut: true
@@ -176,6 +178,7 @@ public enum SyscallDecoder {
         if let kinds = ioSignatures[name] { return kinds }
         if let kinds = fsSignatures[name] { return kinds }
         if let kinds = suiteSignatures[name] { return kinds }
+        if let kinds = socketSignatures[name] { return kinds }
         if let kinds = signatures[name] { return kinds }
         let generated = generatedArgKinds[name] ?? unknownKinds
         return uidCalls.contains(name) ? generated.map { $0 == .uint ? .uid : $0 } : generated
@@ -213,6 +216,7 @@ public enum SyscallDecoder {
         // fcntl's argument is absent for F_GETFD and friends.
         while out.last == "" { out.removeLast() }
         if name == "clone" { out = cloneArguments(abi: abi, args: args) }
+        if entry == nil, selectFamily.contains(name), let s = selectArguments(ctx) { out = s }
         if name == "rt_sigreturn", abi == .x86_64 {
             // At its entry rsp points at the rt_sigframe's ucontext (pretcode was popped); uc_sigmask is
             // after uc_flags, uc_link, uc_stack (24) and the 256-byte sigcontext.

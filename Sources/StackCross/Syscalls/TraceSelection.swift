@@ -87,10 +87,14 @@ public struct TraceSelection: Sendable, Equatable {
         guard !paths.isEmpty else { return true }
         for p in paths {
             if r.strings?.values.contains(where: { $0.bytes == p }) == true { return true }
-            if r.retPath?.bytes == p { return true }
+            if let rp = r.retPath?.bytes, rp == p || DeviceNumbers.suffixStart(rp).map({ Array(rp[..<$0]) == p }) == true { return true }
             // An fd argument shows its path (`3</etc/passwd>`): the fd table resolved it at the stop.
             let shown = "<" + SyscallDecoder.escapePath(p) + ">"
-            if r.args.contains(where: { $0.hasSuffix(shown) && $0.first?.isNumber == true }) { return true }
+            if r.args.contains(where: { DeviceNumbers.withoutSuffix($0).hasSuffix(shown) && $0.first?.isNumber == true }) { return true }
+            // select's fd sets and poll's pollfds (strace's pathtrace looks at each fd in them).
+            if SyscallDecoder.selectFamily.contains(r.name), r.args.contains(where: { $0.contains(shown) || $0.contains(shown.dropLast() + "<") }) {
+                return true
+            }
         }
         return false
     }
