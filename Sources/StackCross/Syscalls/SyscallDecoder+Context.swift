@@ -54,6 +54,7 @@ extension SyscallDecoder {
             if kind.isOutput, successfulReturn == nil, let e = entryArgs, i < e.count, !e[i].isEmpty,
                [ArgKind.inOutLen, .sockOptVal, .loffInOut].contains(kind) { return e[i] }
             if case .io(let key) = kind { return renderIO(key, i) }
+            if case .ioOut(let key) = kind { return renderIO(key, i) }
             if !kind.isOutput, let s = renderSuite(kind, i) { return s }
             if kind.isOutput {
                 guard let ret = successfulReturn, v != 0, memory != nil else { return ptr(v) }

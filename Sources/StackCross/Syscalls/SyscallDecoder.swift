@@ -53,6 +53,8 @@ public enum ArgKind: Sendable, Equatable {
     case ptrArray(countArg: Int), intArray(countArg: Int), outErrnoArray(countArg: Int)
     /// The dec-io family's decodings (SyscallDecoder+IO.swift), by key; they follow -X themselves.
     case io(String)
+    /// A dec-io decoding that reads the tracee again at exit (io_uring_setup's params).
+    case ioOut(String)
     /// Argument not shown (clone's unused pointers on i386 are still shown; this is for ABI padding).
     case skip
 
@@ -64,7 +66,7 @@ public enum ArgKind: Sendable, Equatable {
              .outSysinfo, .outGroups, .outCpuMask, .outMsghdr,
              .outSockaddr, .inOutLen, .outInt, .outUint, .outUid, .outTimezone, .outItimerval, .outItimerspec, .outHexWord, .outMpol, .loffInOut, .outErrnoArray:
             true
-        case .sockOptVal: true
+        case .sockOptVal, .ioOut: true
         default: false
         }
     }
@@ -217,6 +219,7 @@ public enum SyscallDecoder {
         if name == "prctl", out.count == 5 { out = prctlArguments(out, args: args, abi: abi, ctx: &ctx, strings: &strings) }
         if name == "syslog" { out = syslogArguments(out, args: args, abi: abi) }
         out = suiteArguments(name, out, args: args)
+        out = ioArguments(name, out, args: args)
         if name.hasPrefix("futex"), out.count == 6, args.count >= 6 { out = futexArguments(out, args: args) }
         // open's mode is shown only with O_CREAT/O_TMPFILE, as strace does.
         if name == "open" || name == "openat", let fi = kinds.firstIndex(of: .openFlags), fi < args.count,
