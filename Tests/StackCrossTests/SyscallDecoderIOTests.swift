@@ -130,4 +130,28 @@ final class SyscallDecoderIOTests: XCTestCase {
         XCTAssertEqual(args("preadv2", [UInt64(bitPattern: -1), 0, 3, 0x7AC5_FEED_DEAD_BEEF, 5, 1]),
                        ["-1", "NULL", "3", String(0x7AC5_FEED_DEAD_BEEF), "RWF_HIPRI"])
     }
+
+    // tests/keyctl.c: each command's arguments, buffers read back at exit, -X on nested serials.
+    func testKeyctl() {
+        var m = PagedMemory()
+        m.regions[0x1000] = Array("keyring;0;0;3f010000;_tid".utf8) + [0]
+        XCTAssertEqual(args("keyctl", [0, UInt64(bitPattern: -1), UInt64(bitPattern: -1_153_374_643)]),
+                       ["KEYCTL_GET_KEYRING_ID", "KEY_SPEC_THREAD_KEYRING", "-1153374643"])
+        XCTAssertEqual(args("keyctl", [18, 1, 2, 3, 4]), ["KEYCTL_SESSION_TO_PARENT"])
+        XCTAssertEqual(args("keyctl", [6, UInt64(bitPattern: -1), 0x1000, 256], m, ret: 26),
+                       ["KEYCTL_DESCRIBE", "KEY_SPEC_THREAD_KEYRING", "\"keyring;0;0;3f010000;_tid\"", "256"])
+        XCTAssertEqual(args("keyctl", [11, 7, 0x1000, 9], m, ret: -22), ["KEYCTL_READ", "7", "0x1000", "9"])
+        XCTAssertEqual(args("keyctl", [5, UInt64(bitPattern: -7), 0xC0C0_C0C0]),
+                       ["KEYCTL_SETPERM", "KEY_SPEC_REQKEY_AUTH_KEY", "0xc0c0c0c0 /* KEY_??? */"])
+        XCTAssertEqual(args("keyctl", [0xFACE_FEED, 1, 2, 3, 4]), ["0xfacefeed /* KEYCTL_??? */", "0x1", "0x2", "0x3", "0x4"])
+        with(.verbose) {
+            XCTAssertEqual(args("keyctl", [19, 1, 2, 19, UInt64(bitPattern: -6)]),
+                           ["0x13 /* KEYCTL_REJECT */", "1", "2", "19 /* ENODEV */", "-6 /* KEY_SPEC_GROUP_KEYRING */"])
+        }
+        // struct keyctl_kdf_params is 56 bytes: 52 readable ones show the address.
+        m.regions[0x2000] = [UInt8](repeating: 0, count: 56)
+        m.regions[0x3000] = [UInt8](repeating: 0, count: 52)
+        XCTAssertEqual(args("keyctl", [23, 0, 0, 9, 0x2000], m, ret: -95).last, "{hashname=NULL, otherinfo=NULL, otherinfolen=0}")
+        XCTAssertEqual(args("keyctl", [23, 0, 0, 9, 0x3000], m, ret: -95).last, "0x3000")
+    }
 }

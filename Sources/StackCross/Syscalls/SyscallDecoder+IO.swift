@@ -25,6 +25,7 @@ extension SyscallDecoder {
         "landlock_create_ruleset": [.io("landlock_ruleset_attr"), .ulong, .io("landlock_create_flags")],
         "landlock_add_rule": [.fd, .io("landlock_rule_type"), .io("landlock_rule_attr"), .io("x32")],
         "landlock_restrict_self": [.fd, .io("x32")],
+        "keyctl": [.io("keyctl_cmd"), .ioOut("keyctl1"), .ioOut("keyctl2"), .ioOut("keyctl3"), .ioOut("keyctl4")],
     ]
 
     /// ioprio_get's return value: `0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))`, bare under -X raw.
@@ -125,6 +126,12 @@ extension SyscallDecoder.Context {
         case "uring_register_arg": return uringRegisterArg()
         case "uring_enter_flags": return xflags(StraceXlat.uringEnterFlags, v & 0xFFFF_FFFF, "IORING_ENTER_???")
         case "uring_params": return uringParams(v)
+        case "keyctl_cmd": return xval(StraceXlat.keyctlCommands, v & 0xFFFF_FFFF, "KEYCTL_???")
+        case "keyctl1", "keyctl2", "keyctl3", "keyctl4":
+            // The command says which arguments there are; absent ones are dropped as empty.
+            let k = Int(key.dropFirst(6))! - 1
+            let shown = keyctlArguments()
+            return k < shown.count ? shown[k] : ""
         case "u32": return String(v & 0xFFFF_FFFF)
         case "x32": return Self.hexOrZero(v & 0xFFFF_FFFF)
         case "close_range_flags": return xflags(StraceXlat.closeRangeFlags, v & 0xFFFF_FFFF, "CLOSE_RANGE_???")
