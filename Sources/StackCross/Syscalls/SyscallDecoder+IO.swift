@@ -25,6 +25,7 @@ extension SyscallDecoder {
         "landlock_create_ruleset": [.io("landlock_ruleset_attr"), .ulong, .io("landlock_create_flags")],
         "landlock_add_rule": [.fd, .io("landlock_rule_type"), .io("landlock_rule_attr"), .io("x32")],
         "landlock_restrict_self": [.fd, .io("x32")],
+        "bpf": [.io("bpf_cmd"), .ioOut("bpf_attr"), .uint],
         "keyctl": [.io("keyctl_cmd"), .ioOut("keyctl1"), .ioOut("keyctl2"), .ioOut("keyctl3"), .ioOut("keyctl4")],
     ]
 
@@ -126,6 +127,8 @@ extension SyscallDecoder.Context {
         case "uring_register_arg": return uringRegisterArg()
         case "uring_enter_flags": return xflags(StraceXlat.uringEnterFlags, v & 0xFFFF_FFFF, "IORING_ENTER_???")
         case "uring_params": return uringParams(v)
+        case "bpf_cmd": return xval(StraceXlat.bpfCommands, v & 0xFFFF_FFFF, "BPF_???")
+        case "bpf_attr": return bpfAttr()
         case "keyctl_cmd": return xval(StraceXlat.keyctlCommands, v & 0xFFFF_FFFF, "KEYCTL_???")
         case "keyctl1", "keyctl2", "keyctl3", "keyctl4":
             // The command says which arguments there are; absent ones are dropped as empty.
