@@ -154,4 +154,20 @@ final class SyscallDecoderIOTests: XCTestCase {
         XCTAssertEqual(args("keyctl", [23, 0, 0, 9, 0x2000], m, ret: -95).last, "{hashname=NULL, otherinfo=NULL, otherinfolen=0}")
         XCTAssertEqual(args("keyctl", [23, 0, 0, 9, 0x3000], m, ret: -95).last, "0x3000")
     }
+
+    // tests/bpf.c: the attr as far as size covers it, `...` for set bytes past it, next_id in/out.
+    func testBpf() {
+        var m = PagedMemory()
+        m.regions[0x1000] = u32([UInt32.max, 0]) + [UInt8](repeating: 0, count: 240) + [1, 0, 0, 0, 0, 0, 0, 0]
+        XCTAssertEqual(args("bpf", [22, 0x1000, 4], m), ["BPF_MAP_FREEZE", "{map_fd=-1}", "4"])
+        XCTAssertEqual(args("bpf", [22, 0x1000, 256], m), ["BPF_MAP_FREEZE", "{map_fd=-1, ...}", "256"])
+        XCTAssertEqual(args("bpf", [22, 0, 256], m)[1], "NULL")
+        XCTAssertEqual(args("bpf", [0xFF, 0x1000, 4], m)[0], "0xff /* BPF_??? */")
+        m.regions[0x2000] = u32([1, 2, 0])
+        let entry = SyscallDecoder.decode(abi: .x86_64, nr: nr("bpf"), args: [11, 0x2000, 12], memory: m, at: .entry)
+        XCTAssertEqual(entry.args[1], "{start_id=1, next_id=2, open_flags=0}")
+        m.regions[0x2000] = u32([1, 7, 0])
+        XCTAssertEqual(SyscallDecoder.decode(abi: .x86_64, nr: nr("bpf"), args: [11, 0x2000, 12], memory: m, at: .exit(0),
+                                             entry: entry).args[1], "{start_id=1, next_id=2 => 7, open_flags=0}")
+    }
 }
