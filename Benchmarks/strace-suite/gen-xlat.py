@@ -31,12 +31,17 @@ TABLES = ["sock_options", "getsock_options", "sock_ip_options", "getsock_ip_opti
           "open_resolve_flags", "quota_formats", "xfs_quota_flags", "xfs_dqblk_flags", "if_dqblk_valid",
           "if_dqinfo_flags", "if_dqinfo_valid", "fsconfig_cmds", "fsmount_attr_flags", "move_mount_flags",
           "open_tree_flags", "fspick_flags", "mount_setattr_flags", "mount_attr_propagation", "fsmagic",
-          "statfs_flags", "dirent_types", "icmp_filter_flags"]
+          "statfs_flags", "dirent_types", "icmp_filter_flags",
+          "rwf_flags", "close_range_flags",
+          "landlock_ruleset_access_fs", "key_perms", "key_reqkeys", "keyctl_commands", "keyctl_move_flags",
+          "keyctl_pkey_ops", "keyctl_caps0", "keyctl_caps1",
+          "bpf_commands", "bpf_map_types", "bpf_map_flags", "bpf_file_mode_flags", "bpf_map_lookup_elem_flags",
+          "bpf_map_update_elem_flags", "bpf_attach_type", "bpf_attach_flags"]
 # Headers that define the constants whose .in lines carry no value (read back through the C compiler).
 HEADERS = ["fcntl.h", "sched.h", "sys/mman.h", "sys/socket.h", "sys/quota.h", "sys/resource.h", "sys/timerfd.h",
            "sys/signalfd.h", "sys/epoll.h", "linux/netlink.h", "linux/icmp.h", "linux/kexec.h", "linux/falloc.h",
            "linux/mempolicy.h", "linux/kcmp.h", "linux/landlock.h", "linux/mount.h", "linux/memfd.h", "linux/sched.h",
-           "linux/qrtr.h", "linux/io_uring.h", "linux/openat2.h", "linux/dqblk_xfs.h", "dirent.h"]
+           "linux/qrtr.h", "linux/io_uring.h", "linux/openat2.h", "linux/dqblk_xfs.h", "dirent.h", "linux/close_range.h", "linux/keyctl.h", "linux/bpf.h"]
 ENUM_START = {"landlock_rule_types": 1}
 ALIASES = {"O_CLOEXEC": 0o2000000, "O_NONBLOCK": 0o4000}
 

@@ -58,6 +58,7 @@ extension SyscallDecoder {
             if kind.isOutput, successfulReturn == nil, let e = entryArgs, i < e.count, !e[i].isEmpty,
                [ArgKind.inOutLen, .sockOptVal, .loffInOut].contains(kind) { return e[i] }
             if case .io(let key) = kind { return renderIO(key, i) }
+            if case .ioOut(let key) = kind { return renderIO(key, i) }
             if !kind.isOutput, let s = renderSuite(kind, i) { return s }
             if case .procIn(let tag) = kind { return renderProc(tag, i) }
             if case .procOut(let tag) = kind, stop == .entry, let s = renderProcEntry(tag, i) { return s }

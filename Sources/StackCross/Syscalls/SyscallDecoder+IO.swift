@@ -8,12 +8,25 @@ extension SyscallDecoder {
 
     /// Signatures of the dec-io calls (consulted before the suite's and the hand-kept ones).
     static let ioSignatures: [String: [ArgKind]] = [
-        "fanotify_mark": [.fd, .io("fan_mark_flags"), .io("fan_mask"), .io("fan_dirfd"), .path],
+        // The dirfd is a .dirfd (its path goes with --decode-fds); ioArguments names FAN_NOFD.
+        "fanotify_mark": [.fd, .io("fan_mark_flags"), .io("fan_mask"), .dirfd, .path],
         "remap_file_pages": [.ptr, .ulong, .io("prot64"), .ulong, .io("mmap_flags")],
         "memfd_create": [.io("memfd_name"), .io("memfd_flags")],
         "ioprio_get": [.io("ioprio_which"), .io("ioprio_who")],
         "ioprio_set": [.io("ioprio_which"), .io("ioprio_who"), .io("ioprio")],
         "io_uring_register": [.fd, .io("uring_register_op"), .io("uring_register_arg"), .uint],
+        "io_uring_setup": [.uint, .ioOut("uring_params")],
+        "io_uring_enter": [.fd, .uint, .uint, .io("uring_enter_flags"), .sigset, .ulong],
+        "close_range": [.io("u32"), .io("u32"), .io("close_range_flags")],
+        // x86_64 passes the offset whole in pos_l; pos_h is not shown.
+        "preadv2": [.fd, .outIovec(countArg: 2), .ulong, .long, .skip, .io("rwf_flags")],
+        "pwritev2": [.fd, .inIovec(countArg: 2), .ulong, .long, .skip, .io("rwf_flags")],
+        "vmsplice": [.fd, .inIovec(countArg: 2), .ulong, .io("splice_flags")],
+        "landlock_create_ruleset": [.io("landlock_ruleset_attr"), .ulong, .io("landlock_create_flags")],
+        "landlock_add_rule": [.fd, .io("landlock_rule_type"), .io("landlock_rule_attr"), .io("x32")],
+        "landlock_restrict_self": [.fd, .io("x32")],
+        "bpf": [.io("bpf_cmd"), .ioOut("bpf_attr"), .uint],
+        "keyctl": [.io("keyctl_cmd"), .ioOut("keyctl1"), .ioOut("keyctl2"), .ioOut("keyctl3"), .ioOut("keyctl4")],
     ]
 
     /// ioprio_get's return value: `0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))`, bare under -X raw.
@@ -21,9 +34,23 @@ extension SyscallDecoder {
         constantStyle == .raw ? String(r) : "\(r) (\(ioprioValue(UInt32(truncatingIfNeeded: r))))"
     }
 
-    /// strace's sprint_ioprio: the class (13 bits up) and the data below it.
+    /// Arguments whose text depends on another's value, after the kinds rendered them.
+    static func ioArguments(_ name: String, _ out: [String], args: [UInt64]) -> [String] {
+        switch name {
+        case "fanotify_mark" where out.count > 3 && args.count > 3 && Int32(truncatingIfNeeded: args[3]) == -1:
+            // FAN_NOFD, where a dirfd would be.
+            var o = out
+            o[3] = constantStyle == .abbrev ? "FAN_NOFD" : constantStyle == .raw ? "-1" : "-1 /* FAN_NOFD */"
+            return o
+        default: return out
+        }
+    }
+
+    /// strace's sprint_ioprio: the class (13 bits up, named as -X says) and the data below it.
     static func ioprioValue(_ v: UInt32) -> String {
-        let cls = StraceTable(StraceXlat.ioprioClass, unknown: "IOPRIO_CLASS_???").value(UInt64(v >> 13))
+        let c = UInt64(v >> 13), raw = c == 0 ? "0" : "0x" + String(c, radix: 16)
+        var cls = StraceTable(StraceXlat.ioprioClass, unknown: "IOPRIO_CLASS_???").value(c)
+        if constantStyle == .verbose, cls != raw, !cls.hasPrefix(raw + " /* ") { cls = "\(raw) /* \(cls) */" }
         return "IOPRIO_PRIO_VALUE(\(cls), \(Int32(bitPattern: v & 0x1FFF)))"
     }
 }
@@ -79,12 +106,8 @@ extension SyscallDecoder.Context {
     mutating func renderIO(_ key: String, _ i: Int) -> String {
         let v = raw(i)
         switch key {
-        case "fan_mark_flags": return xflags(StraceXlat.fanMarkFlags, v, "FAN_MARK_???")
+        case "fan_mark_flags": return xflags(StraceXlat.fanMarkFlags, v & 0xFFFF_FFFF, "FAN_MARK_???")
         case "fan_mask": return xflags(StraceXlat.fanEventFlags, v, "FAN_???")
-        case "fan_dirfd":
-            // FAN_NOFD (-1) by name, else a dirfd (AT_FDCWD by name).
-            if int32(i) == -1 { return xvalSigned([(-1, "FAN_NOFD")], -1) }
-            return dirfd(i)
         case "prot64": return xflags(StraceXlat.mmapProt, v, "PROT_???")
         case "mmap_flags": return composite(v, { mmapFlags(v) })
         case "memfd_name": return cString(v, limit: min(limit, 250))  // MFD_NAME_MAX_LEN + 1
@@ -102,15 +125,37 @@ extension SyscallDecoder.Context {
         case "uring_register_op":
             return xval(StraceXlat.uringRegisterOpcodes, v & 0xFFFF_FFFF, "IORING_REGISTER_???")
         case "uring_register_arg": return uringRegisterArg()
+        case "uring_enter_flags": return xflags(StraceXlat.uringEnterFlags, v & 0xFFFF_FFFF, "IORING_ENTER_???")
+        case "uring_params": return uringParams(v)
+        case "bpf_cmd": return xval(StraceXlat.bpfCommands, v & 0xFFFF_FFFF, "BPF_???")
+        case "bpf_attr": return bpfAttr()
+        case "keyctl_cmd": return xval(StraceXlat.keyctlCommands, v & 0xFFFF_FFFF, "KEYCTL_???")
+        case "keyctl1", "keyctl2", "keyctl3", "keyctl4":
+            // The command says which arguments there are; absent ones are dropped as empty.
+            let k = Int(key.dropFirst(6))! - 1
+            let shown = keyctlArguments()
+            return k < shown.count ? shown[k] : ""
+        case "u32": return String(v & 0xFFFF_FFFF)
+        case "x32": return Self.hexOrZero(v & 0xFFFF_FFFF)
+        case "close_range_flags": return xflags(StraceXlat.closeRangeFlags, v & 0xFFFF_FFFF, "CLOSE_RANGE_???")
+        case "rwf_flags": return xflags(StraceXlat.rwfFlags, v & 0xFFFF_FFFF, "RWF_???")
+        case "splice_flags": return xflags(StraceXlat.spliceFlags, v & 0xFFFF_FFFF, "SPLICE_F_???")
+        case "landlock_create_flags":
+            return xflags(StraceXlat.landlockCreateRulesetFlags, v & 0xFFFF_FFFF, "LANDLOCK_CREATE_RULESET_???")
+        case "landlock_rule_type": return xval(StraceXlat.landlockRuleTypes, v & 0xFFFF_FFFF, "LANDLOCK_RULE_???")
+        case "landlock_ruleset_attr":
+            // struct landlock_ruleset_attr: its one field, `...` when the size says there is more.
+            let size = raw(1)
+            guard size >= 8, let b = read(v, 8) else { return ptr(v) }
+            let f = "handled_access_fs=" + xflags(StraceXlat.landlockRulesetAccessFs, le(b, 0, 8), "LANDLOCK_ACCESS_FS_???")
+            return "{" + f + (size > 8 ? ", ...}" : "}")
+        case "landlock_rule_attr":
+            // struct landlock_path_beneath_attr (packed: 8 + 4 bytes) for LANDLOCK_RULE_PATH_BENEATH.
+            guard raw(1) & 0xFFFF_FFFF == 1, let b = read(v, 12) else { return ptr(v) }
+            return "{allowed_access=" + xflags(StraceXlat.landlockRulesetAccessFs, le(b, 0, 8), "LANDLOCK_ACCESS_FS_???")
+                + ", parent_fd=" + SyscallDecoder.fdString(Int32(truncatingIfNeeded: le(b, 8, 4)), memory: memory) + "}"
         default: return ptr(v)
         }
-    }
-
-    /// print_dirfd: AT_FDCWD by name (with the cwd under -y), else an fd.
-    func dirfd(_ i: Int) -> String {
-        guard int32(i) == Flags.atFDCWD else { return SyscallDecoder.fdString(int32(i), memory: memory) }
-        let cwd = memory?.fdPathBytes(Flags.atFDCWD).map { "<\(SyscallDecoder.escapePath($0))>" } ?? ""
-        return styled(raw: "-100", name: "AT_FDCWD") + cwd
     }
 
     /// print_mmap_flags: the mapping type, the other flags, then `21<<MAP_HUGE_SHIFT`.

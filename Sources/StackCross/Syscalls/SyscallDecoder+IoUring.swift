@@ -23,6 +23,35 @@ extension SyscallDecoder.Context {
         }
     }
 
+    /// io_uring_setup's struct io_uring_params: what the caller set at entry; after a successful call
+    /// the sizes, features and ring offsets the kernel filled in are added.
+    func uringParams(_ addr: UInt64) -> String {
+        guard addr != 0 else { return "NULL" }
+        guard let b = read(addr, 120) else { return ptr(addr) }
+        let flags = le(b, 8, 4)
+        var f = ["flags=" + xflags(StraceXlat.uringSetupFlags, flags, "IORING_SETUP_???"),
+                 "sq_thread_cpu=\(Self.hexOrZero(le(b, 12, 4)))", "sq_thread_idle=\(le(b, 16, 4))"]
+        if flags & 0x20 != 0 {  // IORING_SETUP_ATTACH_WQ
+            f.append("wq_fd=" + SyscallDecoder.fdString(Int32(truncatingIfNeeded: le(b, 24, 4)), memory: memory))
+        }
+        if (0 ..< 3).contains(where: { le(b, 28 + 4 * $0, 4) != 0 }) {
+            f.append("resv=[" + (0 ..< 3).map { Self.hexOrZero(le(b, 28 + 4 * $0, 4)) }.joined(separator: ", ") + "]")
+        }
+        if successfulReturn != nil {
+            func offsets(_ at: Int, _ names: [String]) -> String {
+                var o = names.enumerated().map { "\($0.element)=\(le(b, at + 4 * $0.offset, 4))" }
+                if le(b, at + 28, 4) != 0 { o.append("resv1=\(Self.hexOrZero(le(b, at + 28, 4)))") }
+                if le(b, at + 32, 8) != 0 { o.append("resv2=\(Self.hexOrZero(le(b, at + 32, 8)))") }
+                return "{" + o.joined(separator: ", ") + "}"
+            }
+            f += ["sq_entries=\(le(b, 0, 4))", "cq_entries=\(le(b, 4, 4))",
+                  "features=" + xflags(StraceXlat.uringSetupFeatures, le(b, 20, 4), "IORING_FEAT_???"),
+                  "sq_off=" + offsets(40, ["head", "tail", "ring_mask", "ring_entries", "flags", "dropped", "array"]),
+                  "cq_off=" + offsets(80, ["head", "tail", "ring_mask", "ring_entries", "overflow", "cqes", "flags"])]
+        }
+        return "{" + f.joined(separator: ", ") + "}"
+    }
+
     /// tprint_iov with iov_decode_addr: each iov_base as an address.
     func iovAddresses(_ addr: UInt64, count: UInt64) -> String {
         straceArray(addr, count: count, elemSize: 16) { "{iov_base=\(ptr(le($0, 0, 8))), iov_len=\(le($0, 8, 8))}" }

@@ -59,6 +59,8 @@ public enum ArgKind: Sendable, Equatable {
     case io(String)
     /// The file-system family's own layouts (SyscallDecoder+Mount.swift).
     case fs(FsArg)
+    /// A dec-io decoding that reads the tracee again at exit (io_uring_setup's params).
+    case ioOut(String)
     /// Argument not shown (clone's unused pointers on i386 are still shown; this is for ABI padding).
     case skip
 
@@ -70,7 +72,7 @@ public enum ArgKind: Sendable, Equatable {
              .outSysinfo, .outGroups, .outCpuMask, .outMsghdr, .outMmsgvec,
              .outSockaddr, .inOutLen, .outInt, .outUint, .outUid, .outTimezone, .outItimerval, .outItimerspec, .outHexWord, .outMpol, .loffInOut, .outErrnoArray:
             true
-        case .sockOptVal, .procOut: true
+        case .sockOptVal, .procOut, .ioOut: true
         case .fs(let k): k.isOutput
         default: false
         }
@@ -232,6 +234,7 @@ public enum SyscallDecoder {
         if name == "ptrace", abi == .x86_64 { out = ctx.ptraceArguments(out) }
         if name == "clone3", abi == .x86_64 { out = ctx.clone3Arguments(out) }
         out = fsArguments(name, out, args: args)
+        out = ioArguments(name, out, args: args)
         if name.hasPrefix("futex"), out.count == 6, args.count >= 6 { out = futexArguments(out, args: args) }
         // open's mode is shown only with O_CREAT/O_TMPFILE, as strace does.
         if name == "open" || name == "openat", let fi = kinds.firstIndex(of: .openFlags), fi < args.count,
