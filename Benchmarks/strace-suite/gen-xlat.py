@@ -22,7 +22,7 @@ TABLES = ["sock_options", "getsock_options", "sock_ip_options", "getsock_ip_opti
           "open_resolve_flags", "quota_formats", "xfs_quota_flags", "xfs_dqblk_flags", "if_dqblk_valid",
           "if_dqinfo_flags", "if_dqinfo_valid", "fsconfig_cmds", "fsmount_attr_flags", "move_mount_flags",
           "open_tree_flags", "fspick_flags", "mount_setattr_flags", "mount_attr_propagation", "fsmagic",
-          "statfs_flags", "dirent_types"]
+          "statfs_flags", "dirent_types", "statx_masks", "statx_attrs"]
 # Headers that define the constants whose .in lines carry no value (read back through the C compiler).
 HEADERS = ["fcntl.h", "sched.h", "sys/mman.h", "sys/socket.h", "sys/quota.h", "sys/resource.h", "sys/timerfd.h",
            "sys/signalfd.h", "sys/epoll.h", "linux/netlink.h", "linux/icmp.h", "linux/kexec.h", "linux/falloc.h",
@@ -35,7 +35,7 @@ def value(expr):
     e = expr.strip()
     if e in ALIASES:
         return ALIASES[e]
-    e = re.sub(r"(?<=\d)[UL]+\b", "", e)
+    e = re.sub(r"(?<=[0-9a-fA-F])[UL]+\b", "", e)
     e = re.sub(r"\b0([0-7]+)\b", r"0o\1", e)
     if not re.fullmatch(r"[0-9a-fA-Fxo()<>|+\- ]+", e):
         return None
@@ -77,11 +77,14 @@ for f in TABLES:
     stack = []  # (this branch taken, some branch taken)
     for line in open(path):
         line = line.split("/*")[0].strip()
-        cond = re.match(r"#(if|elif|else|endif)\b(.*)", line)
+        cond = re.match(r"#\s*(ifndef|ifdef|if|elif|else|endif)\b(.*)", line)
         if cond:
             kind, expr = cond.group(1), cond.group(2).strip()
             holds = expr.startswith("!")
-            if kind == "if":
+            if kind in ("ifdef", "ifndef"):
+                # Header workarounds (statx_attrs' STATX_ATTR_DAX): the lines inside are defines.
+                stack.append((True, True))
+            elif kind == "if":
                 stack.append((holds, holds))
             elif kind == "elif":
                 taken = stack[-1][1]

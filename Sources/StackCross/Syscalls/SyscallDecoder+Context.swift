@@ -101,10 +101,11 @@ extension SyscallDecoder {
             case .atAccessFlags: return Flags.atAccess.format(v & 0xFFFF_FFFF)
             case .statxFlags:
                 // The sync type is a 2-bit value, always named; the other AT_* bits follow.
-                let sync = ["AT_STATX_SYNC_AS_STAT", "AT_STATX_FORCE_SYNC", "AT_STATX_DONT_SYNC", "0x6000"][Int(v >> 13 & 3)]
+                let sync = ["AT_STATX_SYNC_AS_STAT", "AT_STATX_FORCE_SYNC", "AT_STATX_DONT_SYNC", "AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC"][Int(v >> 13 & 3)]
                 let rest = v & 0xFFFF_FFFF & ~0x6000
                 return rest == 0 ? sync : sync + "|" + Flags.at.format(rest)
-            case .statxMask: return Flags.statxMask.format(v & 0xFFFF_FFFF)
+            // strace 6.1's statx_masks (newer STATX_* bits read as unknown, as it prints them).
+            case .statxMask: return StraceTable(StraceXlat.statxMasks, unknown: "STATX_???").flags(v & 0xFFFF_FFFF)
             case .futexOp: return Flags.futexOp(v)
             case .fcntlCmd: return Flags.fcntlCommands.format(Int64(int32(i)))
             case .fcntlArg:
@@ -336,7 +337,8 @@ extension SyscallDecoder {
             guard let b = read(addr, 2 * n) else { return ptr(addr) }
             func lim(_ v: UInt64) -> String {
                 if n == 8 ? v == UInt64.max : v == 0xFFFF_FFFF { return n == 8 ? "RLIM64_INFINITY" : "RLIM_INFINITY" }
-                return v != 0 && v % 1024 == 0 ? "\(v / 1024)*1024" : String(v)
+                // strace's print_rlim64_t: `N*1024` only past 1024.
+                return v > 1024 && v % 1024 == 0 ? "\(v / 1024)*1024" : String(v)
             }
             return "{rlim_cur=\(lim(le(b, 0, n))), rlim_max=\(lim(le(b, n, n)))}"
         }
@@ -358,7 +360,8 @@ extension SyscallDecoder {
 
         func statx(_ addr: UInt64) -> String? {
             guard let b = read(addr, 48) else { return nil }
-            return "{stx_mask=\(Flags.statxMask.format(le(b, 0, 4))), stx_attributes=\(le(b, 8, 8) == 0 ? "0" : SyscallDecoder.hex(le(b, 8, 8), abi: .x86_64)), "
+            return "{stx_mask=\(StraceTable(StraceXlat.statxMasks, unknown: "STATX_???").flags(le(b, 0, 4))), "
+                + "stx_attributes=\(StraceTable(StraceXlat.statxAttrs, unknown: "STATX_ATTR_???").flags(le(b, 8, 8))), "
                 + "stx_mode=\(Flags.fileMode(le(b, 28, 2))), stx_size=\(le(b, 40, 8)), ...}"
         }
 
