@@ -209,4 +209,20 @@ final class SyscallDecoderFsTests: XCTestCase {
         XCTAssertEqual(styled("fstat", [0, 0x3000], m, ret: 0, .verbose)[1], "{st_mode=0100640 /* S_IFREG|0640 */, st_size=5, ...}")
         XCTAssertEqual(styled("fstat", [0, 0x3000], m, ret: 0, .raw, verbose: true)[1].prefix(44), "{st_dev=0xfe00, st_ino=7, st_mode=0100640, s")
     }
+
+    // tests/faccessat.c, faccessat2.c, openat.c, execveat.c
+    func testUnknownAccessBitsOpenInternalsAndUnterminatedArrays() {
+        XCTAssertEqual(args("faccessat", [minus1, 0, 8]).last, "0x8 /* ?_OK */")
+        XCTAssertEqual(args("faccessat2", [minus1, 0, 0, 1]).last, "0x1 /* AT_??? */")
+        XCTAssertEqual(args("openat", [minus1, 0, 0x100000]).last, "O_RDONLY|__O_SYNC")
+        XCTAssertEqual(args("openat", [minus1, 0, 0x400000, 0]).suffix(2), ["O_RDONLY|__O_TMPFILE", "000"])
+        var m = PagedMemory()
+        m.regions[0x1000] = cstr("a")
+        m.regions[0x2000] = w64([0x1000, 0x1000])  // no NULL: the page ends
+        XCTAssertEqual(args("execveat", [UInt64(bitPattern: -100), 0x1000, 0x2000, 0x2000, 0], m)[2...3],
+                       ["[\"a\", \"a\", ... /* 0x2010 */]", "0x2000 /* 2 vars, unterminated */"])
+        XCTAssertEqual(SyscallDecoder.verbose(abi: .x86_64, nr: nr("execveat"), rawArgs: [0, 0x1000, 0x2000, 0x2000, 0],
+                                              args: ["", "", "", "", ""], memory: m, stringLimit: 32, at: .entry)[2],
+                       "[\"a\", \"a\", ... /* 0x2010 */]")
+    }
 }

@@ -271,7 +271,8 @@ extension SyscallDecoder {
             var items = [String]()
             var p = addr
             for _ in 0 ..< SyscallDecoder.maxArrayEntries + 1 {
-                guard let w = word(p) else { return items.isEmpty ? ptr(addr) : "[" + items.joined(separator: ", ") + ", ...]" }
+                // An unreadable entry ends the array with its address, as strace's printargv.
+                guard let w = word(p) else { return items.isEmpty ? ptr(addr) : "[" + items.joined(separator: ", ") + ", ... /* \(ptr(p)) */]" }
                 if w == 0 { return "[" + items.joined(separator: ", ") + "]" }
                 if items.count == SyscallDecoder.maxArrayEntries { break }
                 if let m = memory, let r = m.readCString(w, limit: limit) {
@@ -288,12 +289,15 @@ extension SyscallDecoder {
             guard addr != 0 else { return "NULL" }
             var n = 0
             var p = addr
-            while n < 100_000, let w = word(p), w != 0 {
+            var unterminated = false
+            while n < 100_000 {
+                guard let w = word(p) else { unterminated = true; break }
+                if w == 0 { break }
                 n += 1
                 p &+= UInt64(wordSize)
             }
             guard memory != nil, word(addr) != nil else { return ptr(addr) }
-            return ptr(addr) + " /* \(n) var\(n == 1 ? "" : "s") */"
+            return ptr(addr) + " /* \(n) var\(n == 1 ? "" : "s")\(unterminated ? ", unterminated" : "") */"
         }
 
         func sigset(_ addr: UInt64) -> String {
