@@ -189,6 +189,9 @@ final class SyscallDecoderFsTests: XCTestCase {
         // strace reads PATH_MAX bytes of a path: without a NUL in them, 4095 and `...`.
         m.regions[0x4000] = Array(repeating: 0x30, count: 4096) + [0]
         XCTAssertEqual(args("chdir", [0x4000], m)[0], "\"" + String(repeating: "0", count: 4095) + "\"...")
+        // 4095 bytes and then unmapped memory: strace's umovestr of PATH_MAX bytes fails, the address shows.
+        m.regions[0x8000] = Array(repeating: 0xFF, count: 4095)
+        XCTAssertEqual(args("chdir", [0x8000], m)[0], "0x8000")
         m.regions[0x6000] = Array(repeating: 0x30, count: 4095) + [0]
         XCTAssertEqual(args("chdir", [0x6000], m)[0], "\"" + String(repeating: "0", count: 4095) + "\"")
     }

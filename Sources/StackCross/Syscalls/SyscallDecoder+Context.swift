@@ -88,7 +88,14 @@ extension SyscallDecoder {
                 // strace -y shows the cwd after AT_FDCWD when the memory source knows it.
                 return memory?.fdPathBytes(Flags.atFDCWD).map { "AT_FDCWD<\(SyscallDecoder.escapePath($0))>" } ?? "AT_FDCWD"
             // strace reads PATH_MAX bytes: a path with no NUL in them shows its first 4095 and `...`.
-            case .path: return cString(v, limit: SyscallDecoder.pathLimit - 1)
+            case .path:
+                let s = cString(v, limit: SyscallDecoder.pathLimit - 1)
+                // Its PATH_MAX-th byte must be readable too (umovestr of PATH_MAX bytes), else EFAULT: the address.
+                if captured?.truncated == true, read(v &+ UInt64(SyscallDecoder.pathLimit - 1), 1) == nil {
+                    captured = nil
+                    return ptr(v)
+                }
+                return s
             case .str: return cString(v, limit: limit)
             case .mode: return Flags.octal(v & 0o177777)
             case .signal: return Signals.name(int32(i)) ?? String(int32(i))
