@@ -36,7 +36,7 @@ TABLES = ["sock_options", "getsock_options", "sock_ip_options", "getsock_ip_opti
           "landlock_ruleset_access_fs", "key_perms", "key_reqkeys", "keyctl_commands", "keyctl_move_flags",
           "keyctl_pkey_ops", "keyctl_caps0", "keyctl_caps1",
           "bpf_commands", "bpf_map_types", "bpf_map_flags", "bpf_file_mode_flags", "bpf_map_lookup_elem_flags",
-          "bpf_map_update_elem_flags", "bpf_attach_type", "bpf_attach_flags"]
+          "bpf_map_update_elem_flags", "bpf_attach_type", "bpf_attach_flags", "statx_masks", "statx_attrs"]
 # Headers that define the constants whose .in lines carry no value (read back through the C compiler).
 HEADERS = ["fcntl.h", "sched.h", "sys/mman.h", "sys/socket.h", "sys/quota.h", "sys/resource.h", "sys/timerfd.h",
            "sys/signalfd.h", "sys/epoll.h", "linux/netlink.h", "linux/icmp.h", "linux/kexec.h", "linux/falloc.h",
@@ -50,7 +50,7 @@ def value(expr):
     e = expr.strip()
     if e in ALIASES:
         return ALIASES[e]
-    e = re.sub(r"(?<=\d)[UL]+\b", "", e)
+    e = re.sub(r"(?<=[0-9a-fA-F])[UL]+\b", "", e)
     e = re.sub(r"\b0([0-7]+)\b", r"0o\1", e)
     if not re.fullmatch(r"[0-9a-fA-Fxo()<>|+\- ]+", e):
         return None

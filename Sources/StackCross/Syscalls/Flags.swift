@@ -53,9 +53,9 @@ public enum Flags {
     public static let openAccess = ValueNames([(0, "O_RDONLY"), (1, "O_WRONLY"), (2, "O_RDWR"), (3, "O_ACCMODE")])
     public static let openBits = FlagSet([
         (0o100, "O_CREAT"), (0o200, "O_EXCL"), (0o400, "O_NOCTTY"), (0o1000, "O_TRUNC"), (0o2000, "O_APPEND"),
-        (0o4000, "O_NONBLOCK"), (0o4010000, "O_SYNC"), (0o10000, "O_DSYNC"), (0o20000, "O_ASYNC"),
+        (0o4000, "O_NONBLOCK"), (0o4010000, "O_SYNC"), (0o4000000, "__O_SYNC"), (0o10000, "O_DSYNC"), (0o20000, "O_ASYNC"),
         (0o40000, "O_DIRECT"), (0o100000, "O_LARGEFILE"), (0o400000, "O_NOFOLLOW"), (0o1000000, "O_NOATIME"),
-        (0o2000000, "O_CLOEXEC"), (0o10000000, "O_PATH"), (0o20200000, "O_TMPFILE"), (0o200000, "O_DIRECTORY"),
+        (0o2000000, "O_CLOEXEC"), (0o10000000, "O_PATH"), (0o20200000, "O_TMPFILE"), (0o20000000, "__O_TMPFILE"), (0o200000, "O_DIRECTORY"),
     ])
     /// open(2) flags: the access mode by name, then the other bits (`O_RDONLY|O_CLOEXEC`).
     public static func open(_ v: UInt64) -> String {
@@ -113,7 +113,7 @@ public enum Flags {
     /// faccessat2's AT_EACCESS shares AT_REMOVEDIR's bit.
     public static let atAccess = FlagSet([
         (0x100, "AT_SYMLINK_NOFOLLOW"), (0x200, "AT_EACCESS"), (0x1000, "AT_EMPTY_PATH"),
-    ])
+    ], unknown: "AT_???")
     public static let atFDCWD: Int32 = -100
 
     public static let statxMask = FlagSet([
@@ -155,7 +155,7 @@ public enum Flags {
     public static let seekWhence = ValueNames([
         (0, "SEEK_SET"), (1, "SEEK_CUR"), (2, "SEEK_END"), (3, "SEEK_DATA"), (4, "SEEK_HOLE"),
     ])
-    public static let accessMode = FlagSet([(4, "R_OK"), (2, "W_OK"), (1, "X_OK")], zero: "F_OK")
+    public static let accessMode = FlagSet([(4, "R_OK"), (2, "W_OK"), (1, "X_OK")], zero: "F_OK", unknown: "?_OK")
     public static let sigprocmaskHow = ValueNames([(0, "SIG_BLOCK"), (1, "SIG_UNBLOCK"), (2, "SIG_SETMASK")])
     public static let saFlags = FlagSet([
         (1, "SA_NOCLDSTOP"), (2, "SA_NOCLDWAIT"), (4, "SA_SIGINFO"), (0x400_0000, "SA_RESTORER"),

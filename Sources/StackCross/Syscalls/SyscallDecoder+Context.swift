@@ -97,7 +97,14 @@ extension SyscallDecoder {
                 // strace -y shows the cwd after AT_FDCWD when the memory source knows it.
                 return memory?.fdPathBytes(Flags.atFDCWD).map { "AT_FDCWD<\(SyscallDecoder.escapePath($0))>" } ?? "AT_FDCWD"
             // strace reads PATH_MAX bytes: a path with no NUL in them shows its first 4095 and `...`.
-            case .path: return cString(v, limit: SyscallDecoder.pathLimit - 1)
+            case .path:
+                let s = cString(v, limit: SyscallDecoder.pathLimit - 1)
+                // Its PATH_MAX-th byte must be readable too (umovestr of PATH_MAX bytes), else EFAULT: the address.
+                if captured?.truncated == true, read(v &+ UInt64(SyscallDecoder.pathLimit - 1), 1) == nil {
+                    captured = nil
+                    return ptr(v)
+                }
+                return s
             case .str: return cString(v, limit: limit)
             case .mode: return Flags.octal(v & 0o177777)
             case .signal: return Signals.name(int32(i)) ?? String(int32(i))
@@ -110,10 +117,11 @@ extension SyscallDecoder {
             case .atAccessFlags: return Flags.atAccess.format(v & 0xFFFF_FFFF)
             case .statxFlags:
                 // The sync type is a 2-bit value, always named; the other AT_* bits follow.
-                let sync = ["AT_STATX_SYNC_AS_STAT", "AT_STATX_FORCE_SYNC", "AT_STATX_DONT_SYNC", "0x6000"][Int(v >> 13 & 3)]
+                let sync = ["AT_STATX_SYNC_AS_STAT", "AT_STATX_FORCE_SYNC", "AT_STATX_DONT_SYNC", "AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC"][Int(v >> 13 & 3)]
                 let rest = v & 0xFFFF_FFFF & ~0x6000
                 return rest == 0 ? sync : sync + "|" + Flags.at.format(rest)
-            case .statxMask: return Flags.statxMask.format(v & 0xFFFF_FFFF)
+            // strace 6.1's statx_masks (newer STATX_* bits read as unknown, as it prints them).
+            case .statxMask: return StraceTable(StraceXlat.statxMasks, unknown: "STATX_???").flags(v & 0xFFFF_FFFF)
             case .futexOp: return Flags.futexOp(v)
             case .fcntlCmd: return Flags.fcntlCommands.format(Int64(int32(i)))
             case .fcntlArg:
@@ -279,7 +287,8 @@ extension SyscallDecoder {
             var items = [String]()
             var p = addr
             for _ in 0 ..< SyscallDecoder.maxArrayEntries + 1 {
-                guard let w = word(p) else { return items.isEmpty ? ptr(addr) : "[" + items.joined(separator: ", ") + ", ...]" }
+                // An unreadable entry ends the array with its address, as strace's printargv.
+                guard let w = word(p) else { return items.isEmpty ? ptr(addr) : "[" + items.joined(separator: ", ") + ", ... /* \(ptr(p)) */]" }
                 if w == 0 { return "[" + items.joined(separator: ", ") + "]" }
                 if items.count == SyscallDecoder.maxArrayEntries { break }
                 if let m = memory, let r = m.readCString(w, limit: limit) {
@@ -296,12 +305,15 @@ extension SyscallDecoder {
             guard addr != 0 else { return "NULL" }
             var n = 0
             var p = addr
-            while n < 100_000, let w = word(p), w != 0 {
+            var unterminated = false
+            while n < 100_000 {
+                guard let w = word(p) else { unterminated = true; break }
+                if w == 0 { break }
                 n += 1
                 p &+= UInt64(wordSize)
             }
             guard memory != nil, word(addr) != nil else { return ptr(addr) }
-            return ptr(addr) + " /* \(n) var\(n == 1 ? "" : "s") */"
+            return ptr(addr) + " /* \(n) var\(n == 1 ? "" : "s")\(unterminated ? ", unterminated" : "") */"
         }
 
         func sigset(_ addr: UInt64) -> String {
@@ -345,7 +357,8 @@ extension SyscallDecoder {
             guard let b = read(addr, 2 * n) else { return ptr(addr) }
             func lim(_ v: UInt64) -> String {
                 if n == 8 ? v == UInt64.max : v == 0xFFFF_FFFF { return n == 8 ? "RLIM64_INFINITY" : "RLIM_INFINITY" }
-                return v != 0 && v % 1024 == 0 ? "\(v / 1024)*1024" : String(v)
+                // strace's print_rlim64_t: `N*1024` only past 1024.
+                return v > 1024 && v % 1024 == 0 ? "\(v / 1024)*1024" : String(v)
             }
             return "{rlim_cur=\(lim(le(b, 0, n))), rlim_max=\(lim(le(b, n, n)))}"
         }
@@ -367,7 +380,8 @@ extension SyscallDecoder {
 
         func statx(_ addr: UInt64) -> String? {
             guard let b = read(addr, 48) else { return nil }
-            return "{stx_mask=\(Flags.statxMask.format(le(b, 0, 4))), stx_attributes=\(le(b, 8, 8) == 0 ? "0" : SyscallDecoder.hex(le(b, 8, 8), abi: .x86_64)), "
+            return "{stx_mask=\(StraceTable(StraceXlat.statxMasks, unknown: "STATX_???").flags(le(b, 0, 4))), "
+                + "stx_attributes=\(StraceTable(StraceXlat.statxAttrs, unknown: "STATX_ATTR_???").flags(le(b, 8, 8))), "
                 + "stx_mode=\(Flags.fileMode(le(b, 28, 2))), stx_size=\(le(b, 40, 8)), ...}"
         }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The file-system family as strace 6.1 decodes it (src/quota.c, fsconfig.c, mount_setattr.c, open.c):
 /// quotactl's QCMD and per-command data, fsconfig's key/value/aux by command, struct mount_attr.
 public enum FsArg: Sendable, Equatable {
@@ -23,6 +25,8 @@ public enum FsArg: Sendable, Equatable {
     case xattrValue(sizeArg: Int), outXattrValue, outXattrList
     /// utimes/futimesat's timeval pair and utimensat's timespec pair, with their time comments.
     case utimeval, utimespec
+    /// utime's struct utimbuf: two times in seconds, with their comments.
+    case utimbuf
 
     /// Output-like: rendered again at exit (quotactl's gets fill their data then).
     var isOutput: Bool { true }
@@ -54,7 +58,7 @@ extension SyscallDecoder {
         "flistxattr": [.fd, .fs(.outXattrList), .ulong],
         "removexattr": [.path, .str], "lremovexattr": [.path, .str], "fremovexattr": [.fd, .str],
         "utimes": [.path, .fs(.utimeval)], "futimesat": [.dirfd, .path, .fs(.utimeval)],
-        "utimensat": [.dirfd, .path, .fs(.utimespec), .atFlags],
+        "utimensat": [.dirfd, .path, .fs(.utimespec), .atFlags], "utime": [.path, .fs(.utimbuf)],
     ]
 
     /// Tables by the name ArgKind.flagsOf/.valueOf carries (after the suite's).
@@ -132,6 +136,23 @@ extension SyscallDecoder {
             s.args[3] = magic ? (f == 0 ? m : m + "|" + flags) : flags
             return s
         }
+        if ["setrlimit", "getrlimit", "ugetrlimit", "prlimit64"].contains(r.name) {
+            // struct rlimit's limits: the number, the name or `N*1024` as its comment.
+            var s = StraceLineStyles.constants(r, mode, generic: true)
+            for k in s.args.indices where s.args[k].hasPrefix("{rlim_cur=") {
+                s.args[k] = restyleValues(s.args[k], ["rlim_cur", "rlim_max"], mode, parse: rlimValue)
+            }
+            return s
+        }
+        if ["stat", "lstat", "fstat", "newfstatat"].contains(r.name) {
+            // struct stat's device numbers (`0xfe00 /* makedev(0xfe, 0) */`) and modes (`0100640 /* S_IFREG|0640 */`).
+            var s = StraceLineStyles.constants(r, mode, generic: true)
+            for k in s.args.indices where s.args[k].hasPrefix("{st_") {
+                s.args[k] = restyleValues(s.args[k], ["st_dev", "st_rdev"], mode, parse: devValue)
+                s.args[k] = restyleValues(s.args[k], ["st_mode"], mode, parse: modeValue)
+            }
+            return s
+        }
         guard r.name == "quotactl" || r.name == "quotactl_fd" else { return nil }
         var s = r
         let at = r.name == "quotactl" ? 0 : 1
@@ -167,6 +188,62 @@ extension SyscallDecoder {
         return out
     }
 
+    /// `name=shown` fields whose shown text `parse` turns into the number -X prints (nil: left alone).
+    static func restyleValues(_ text: String, _ fields: [String], _ mode: StraceLineStyles.Constants,
+                              parse: (String) -> String?) -> String {
+        var out = text
+        for field in fields {
+            guard let r = out.range(of: field + "="), r.lowerBound == out.index(after: out.startIndex) || out[out.index(before: r.lowerBound)] == " " else { continue }
+            let start = r.upperBound
+            // makedev(…) holds a comma: its value ends at the closing parenthesis.
+            let stop: String.Index
+            if out[start...].hasPrefix("makedev("), let close = out[start...].firstIndex(of: ")") {
+                stop = out.index(after: close)
+            } else {
+                stop = out[start...].firstIndex { $0 == "," || $0 == "}" } ?? out.endIndex
+            }
+            let shown = String(out[start..<stop])
+            guard let raw = parse(shown) else { continue }
+            out.replaceSubrange(start..<stop, with: StraceLineStyles.styled(raw: raw, name: shown, mode))
+        }
+        return out
+    }
+
+    /// print_rlim64_t's number behind `RLIM64_INFINITY` / `8192*1024`.
+    static func rlimValue(_ shown: String) -> String? {
+        if shown == "RLIM64_INFINITY" { return String(UInt64.max) }
+        if shown == "RLIM_INFINITY" { return String(UInt32.max) }
+        if shown.hasSuffix("*1024"), let n = UInt64(shown.dropLast(5)) { return String(n &* 1024) }
+        return UInt64(shown) == nil ? nil : shown
+    }
+
+    /// The dev_t behind `makedev(0xfe, 0)`, in hex (glibc's makedev).
+    static func devValue(_ shown: String) -> String? {
+        guard shown.hasPrefix("makedev("), shown.hasSuffix(")") else { return nil }
+        let parts = shown.dropFirst(8).dropLast().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        func num(_ t: String) -> UInt64? { t.hasPrefix("0x") ? UInt64(t.dropFirst(2), radix: 16) : UInt64(t) }
+        guard parts.count == 2, let major = num(parts[0]), let minor = num(parts[1]) else { return nil }
+        let d = (minor & 0xFF) | (major & 0xFFF) << 8 | (minor & ~0xFF) << 12 | (major & ~0xFFF) << 32
+        return d == 0 ? "0" : "0x" + String(d, radix: 16)
+    }
+
+    /// The mode behind `S_IFREG|S_ISUID|0640`, in octal as strace prints it (`0104640`).
+    static func modeValue(_ shown: String) -> String? {
+        var v: UInt64 = 0
+        for part in shown.split(separator: "|") {
+            switch part {
+            case "S_ISUID": v |= 0o4000
+            case "S_ISGID": v |= 0o2000
+            case "S_ISVTX": v |= 0o1000
+            default:
+                if let t = Flags.fileTypes.names.first(where: { $0.value == part })?.key { v |= UInt64(t); continue }
+                guard let o = UInt64(part, radix: 8) else { return nil }
+                v |= o
+            }
+        }
+        return v == 0 ? "0" : "0" + String(v, radix: 8)
+    }
+
     /// The number behind `A|B|0x40` (or `0x7 /* X_??? */`); nil for a name not in `pairs`.
     static func flagValue(_ shown: String, _ pairs: [(UInt64, String)]) -> UInt64? {
         var v: UInt64 = 0
@@ -181,8 +258,10 @@ extension SyscallDecoder {
     }
 
     /// strace's sprinttime_ex: local time, then `.` and the fraction in `width` digits when there is one.
-    static func timeComment(sec: Int64, part: UInt64, width: Int) -> String {
+    static func timeComment(sec: Int64, part: UInt64, width: Int) -> String? {
         let full = timeText(sec: sec, nsec: 0)
+        // localtime fails for a year past int: strace prints no comment.
+        guard full != "?" else { return nil }
         guard part > 0, full.count > 5 else { return full }
         let digits = String(part), frac = String(repeating: "0", count: max(0, width - digits.count)) + digits
         return String(full.dropLast(5)) + "." + frac + String(full.suffix(5))
@@ -191,6 +270,11 @@ extension SyscallDecoder {
     /// -v: quotactl's structs whole (their times and valid bits, not `...`).
     static func fsVerbose(abi: SyscallABI, name: String, rawArgs: [UInt64], args: [String], memory: TraceeMemory?,
                           at stop: DecodeStop) -> [String]? {
+        if name == "statx", case .exit = stop, args.count == 5, args[4].hasPrefix("{"), rawArgs.count > 4 {
+            let ctx = Context(abi: abi, name: name, args: rawArgs, memory: memory, limit: 32, stop: stop)
+            guard let s = ctx.statxVerbose(rawArgs[4]) else { return nil }
+            return Array(args.prefix(4)) + [s]
+        }
         if name == "getdents" || name == "getdents64", abi == .x86_64, case .exit(let ret) = stop, args.count == 3, rawArgs.count > 2 {
             // The entries one by one (strace's decode_dents); a failed call keeps its address.
             guard ret >= 0, UInt64(ret) <= rawArgs[2] & 0xFFFF_FFFF else { return nil }
@@ -282,7 +366,42 @@ extension SyscallDecoder.Context {
             return SyscallDecoder.quote(b, truncated: Int(ret) > n)
         case .utimeval: return timePair(v, unit: 6)
         case .utimespec: return timePair(v, unit: 9)
+        case .utimbuf:
+            guard v != 0 else { return "NULL" }
+            guard let b = read(v, 16) else { return ptr(v) }
+            let f = [("actime", signed(b, 0, 8)), ("modtime", signed(b, 8, 8))].map { name, sec in
+                "\(name)=\(sec)" + (sec == 0 ? "" : SyscallDecoder.timeComment(sec: sec, part: 0, width: 0).map { " /* \($0) */" } ?? "")
+            }
+            return "{" + f.joined(separator: ", ") + "}"
         }
+    }
+
+    /// struct statx whole, as strace -v prints it (fields the mask does not say are filled left out).
+    func statxVerbose(_ addr: UInt64) -> String? {
+        guard let b = read(addr, 256) else { return nil }
+        let mask = le(b, 0, 4)
+        let attrs = StraceTable(StraceXlat.statxAttrs, unknown: "STATX_ATTR_???")
+        var f = ["stx_mask=\(StraceTable(StraceXlat.statxMasks, unknown: "STATX_???").flags(mask))",
+                 "stx_blksize=\(le(b, 4, 4))", "stx_attributes=\(attrs.flags(le(b, 8, 8)))"]
+        if mask & 0x4 != 0 { f.append("stx_nlink=\(le(b, 16, 4))") }
+        if mask & 0x8 != 0 { f.append("stx_uid=\(SyscallDecoder.uidString(UInt32(le(b, 20, 4))))") }
+        if mask & 0x10 != 0 { f.append("stx_gid=\(SyscallDecoder.uidString(UInt32(le(b, 24, 4))))") }
+        if mask & 0x3 != 0 { f.append("stx_mode=\(Flags.fileMode(le(b, 28, 2)))") }
+        if mask & 0x100 != 0 { f.append("stx_ino=\(le(b, 32, 8))") }
+        if mask & 0x200 != 0 { f.append("stx_size=\(le(b, 40, 8))") }
+        if mask & 0x400 != 0 { f.append("stx_blocks=\(le(b, 48, 8))") }
+        f.append("stx_attributes_mask=\(attrs.flags(le(b, 56, 8)))")
+        for (bit, name, off) in [(UInt64(0x20), "stx_atime", 64), (0x800, "stx_btime", 80), (0x80, "stx_ctime", 96), (0x40, "stx_mtime", 112)]
+        where mask & bit != 0 {
+            let sec = signed(b, off, 8), nsec = le(b, off + 8, 4)
+            let c = sec == 0 && nsec == 0 ? nil : SyscallDecoder.timeComment(sec: sec, part: nsec, width: 9)
+            f.append("\(name)={tv_sec=\(sec), tv_nsec=\(nsec)}" + (c.map { " /* \($0) */" } ?? ""))
+        }
+        f += ["stx_rdev_major=\(le(b, 128, 4))", "stx_rdev_minor=\(le(b, 132, 4))", "stx_dev_major=\(le(b, 136, 4))",
+              "stx_dev_minor=\(le(b, 140, 4))"]
+        if mask & 0x1000 != 0 { f.append("stx_mnt_id=\(hexOrZero(le(b, 144, 8)))") }
+        if mask & 0x2000 != 0 { f += ["stx_dio_mem_align=\(le(b, 152, 4))", "stx_dio_offset_align=\(le(b, 156, 4))"] }
+        return "{" + f.joined(separator: ", ") + "}"
     }
 
     /// getdents/getdents64 -v: `[{d_ino=…, d_off=…, d_reclen=…, d_name="…", d_type=DT_DIR}, …]` (64: d_type first).
@@ -356,8 +475,8 @@ extension SyscallDecoder.Context {
             if unit == 9, part == (1 << 30) - 1 { return "UTIME_NOW" }
             if unit == 9, part == (1 << 30) - 2 { return "UTIME_OMIT" }
             let t = "{tv_sec=\(sec), \(field)=\(part)}"
-            guard !(sec == 0 && part == 0), part <= max else { return t }
-            return t + " /* \(SyscallDecoder.timeComment(sec: sec, part: part, width: unit)) */"
+            guard !(sec == 0 && part == 0), part <= max, let c = SyscallDecoder.timeComment(sec: sec, part: part, width: unit) else { return t }
+            return t + " /* \(c) */"
         }
         return "[" + items.joined(separator: ", ") + "]"
     }

@@ -41,7 +41,9 @@ extension SyscallDecoder {
         var items = [String]()
         var p = addr
         while items.count < verboseArrayLimit {
-            guard let b = m.read(p, count: w), b.count == w else { return items.isEmpty ? nil : "[" + items.joined(separator: ", ") + ", ...]" }
+            guard let b = m.read(p, count: w), b.count == w else {
+                return items.isEmpty ? nil : "[" + items.joined(separator: ", ") + ", ... /* \(hex(p, abi: abi)) */]"
+            }
             let ptr = b.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
             if ptr == 0 { break }
             if let r = m.readCString(ptr, limit: stringLimit) { items.append(quote(r.bytes, truncated: r.truncated)) } else { items.append(hex(ptr, abi: abi)) }
