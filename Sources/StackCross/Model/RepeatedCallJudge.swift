@@ -28,7 +28,7 @@ public struct RepeatedCallJudge {
             return model.crossing(for: call, detail: .failures)
         }
         if let t = templates[e.tid], t.cloneChild == shape.cloneChild, t.stackMapping.contains(e.regs.rsp),
-           Self.relationsHold(entry: e, exit: x), e.maps! == t.maps {
+           Self.relationsHold(entry: e, exit: x), e.maps == t.maps {
             reused += 1
             var c = t.crossing
             c.userRsp = e.regs.rsp
