@@ -3,13 +3,7 @@ import XCTest
 
 /// The dec-io family (SyscallDecoder+IO.swift, +IoUring.swift); expected text from strace 6.1's own
 /// tests (tests/io_uring_register.c, fanotify_mark.c, memfd_create.c, ioprio.c, landlock_*.c…).
-final class SyscallDecoderIOTests: XCTestCase {
-    func nr(_ name: String) -> Int64 { Int64(SyscallTable.x86_64.number(of: name)!) }
-    func args(_ name: String, _ a: [UInt64], _ m: TraceeMemory? = nil, ret: Int64? = nil) -> [String] {
-        let entry = SyscallDecoder.decode(abi: .x86_64, nr: nr(name), args: a, memory: m, at: .entry)
-        guard let ret else { return entry.args }
-        return SyscallDecoder.decode(abi: .x86_64, nr: nr(name), args: a, memory: m, at: .exit(ret), entry: entry).args
-    }
+final class SyscallDecoderIOTests: XCTestCase, DecodesX86_64Calls {
     func u32(_ v: [UInt32]) -> [UInt8] { v.flatMap { x in (0 ..< 4).map { UInt8(truncatingIfNeeded: x >> ($0 * 8)) } } }
     func u64(_ v: [UInt64]) -> [UInt8] { v.flatMap { x in (0 ..< 8).map { UInt8(truncatingIfNeeded: x >> ($0 * 8)) } } }
     /// Runs `body` with -X `style`, restoring the default after.

@@ -3,13 +3,7 @@ import XCTest
 
 /// The process and signal calls of strace 6.1's tests (SyscallDecoder+Proc.swift); expected text
 /// from the tests' own .c expectations (tests/ptrace.c, waitid.c, wait4.c, times.c, time.c…).
-final class SyscallDecoderProcTests: XCTestCase {
-    func nr(_ name: String) -> Int64 { Int64(SyscallTable.x86_64.number(of: name)!) }
-    func args(_ name: String, _ a: [UInt64], _ m: TraceeMemory? = nil, ret: Int64? = nil) -> [String] {
-        let entry = SyscallDecoder.decode(abi: .x86_64, nr: nr(name), args: a, memory: m, at: .entry)
-        guard let ret else { return entry.args }
-        return SyscallDecoder.decode(abi: .x86_64, nr: nr(name), args: a, memory: m, at: .exit(ret), entry: entry).args
-    }
+final class SyscallDecoderProcTests: XCTestCase, DecodesX86_64Calls {
     func le(_ v: UInt64, _ n: Int) -> [UInt8] { (0 ..< n).map { UInt8(truncatingIfNeeded: v >> ($0 * 8)) } }
     /// A 128-byte siginfo_t from (offset, value, width) fields.
     func siginfo(_ fields: [(Int, UInt64, Int)]) -> [UInt8] {

@@ -27,13 +27,7 @@ struct PagedMemory: TraceeMemory {
 }
 
 /// Decodings strace 6.1's own tests check (Benchmarks/strace-suite.sh), one kind per test.
-final class SyscallDecoderStraceSuiteTests: XCTestCase {
-    func nr(_ name: String) -> Int64 { Int64(SyscallTable.x86_64.number(of: name)!) }
-    func args(_ name: String, _ a: [UInt64], _ m: TraceeMemory? = nil, ret: Int64? = nil) -> [String] {
-        let entry = SyscallDecoder.decode(abi: .x86_64, nr: nr(name), args: a, memory: m, at: .entry)
-        guard let ret else { return entry.args }
-        return SyscallDecoder.decode(abi: .x86_64, nr: nr(name), args: a, memory: m, at: .exit(ret), entry: entry).args
-    }
+final class SyscallDecoderStraceSuiteTests: XCTestCase, DecodesX86_64Calls {
 
     func testStringRunningIntoUnreadableMemoryShowsTheAddress() {
         var m = PagedMemory()

@@ -3,13 +3,7 @@ import XCTest
 
 /// The call families of strace 6.1's tests (SyscallDecoder+Suite.swift); expected text from the
 /// tests' own .c expectations (tests/NAME.c in strace's tree).
-final class SyscallDecoderSuiteFamiliesTests: XCTestCase {
-    func nr(_ name: String) -> Int64 { Int64(SyscallTable.x86_64.number(of: name)!) }
-    func args(_ name: String, _ a: [UInt64], _ m: TraceeMemory? = nil, ret: Int64? = nil) -> [String] {
-        let entry = SyscallDecoder.decode(abi: .x86_64, nr: nr(name), args: a, memory: m, at: .entry)
-        guard let ret else { return entry.args }
-        return SyscallDecoder.decode(abi: .x86_64, nr: nr(name), args: a, memory: m, at: .exit(ret), entry: entry).args
-    }
+final class SyscallDecoderSuiteFamiliesTests: XCTestCase, DecodesX86_64Calls {
     func words32(_ v: [Int32]) -> [UInt8] { v.flatMap { x in (0 ..< 4).map { UInt8(truncatingIfNeeded: UInt32(bitPattern: x) >> ($0 * 8)) } } }
     func words64(_ v: [UInt64]) -> [UInt8] { v.flatMap { x in (0 ..< 8).map { UInt8(truncatingIfNeeded: x >> ($0 * 8)) } } }
 
