@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The per-stop code's settings (StackCross and Inspector).
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "stackcross",
     products: [
@@ -34,7 +37,9 @@ let package = Package(
             name: "CZstd", path: "CShims/CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),
         // Pure Swift: records, model, checks, tables, exporters. No tracing syscalls.
-        .target(name: "StackCross", path: "Sources/StackCross"),
+        // Release builds check exclusive access at compile time only: the run-time check costs every
+        // class-property access on the per-stop path (3% of a traced write, measured with perf).
+        .target(name: "StackCross", path: "Sources/StackCross", swiftSettings: hotPath),
         // Exporters to other engines' wire formats (OTLP, Perfetto): swift-protobuf and its generated
         // code live here so the pure core does not pay for them.
         .target(
@@ -49,6 +54,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Inspector",
+            swiftSettings: hotPath,
             // Debian's libunwind-ptrace needs liblzma but does not declare it.
             linkerSettings: [.linkedLibrary("lzma")]),
         // pprof output: profile.proto (generated code committed, Tools/gen-protos.sh) gzipped with zlib.

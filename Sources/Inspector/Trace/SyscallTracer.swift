@@ -52,7 +52,7 @@ public final class SyscallTracer {
         self.sink = sink
         self.extensions = extensions
         self.logger = logger
-        self.output = TraceOutputThread(sink: sink, model: options.model)
+        self.output = TraceOutputThread(sink: sink, model: options.model, inline: Self.outputInline)
         self.wantsText = sink.wantsText
     }
 
@@ -169,6 +169,12 @@ public final class SyscallTracer {
     }
 
     /// How long `nextStop` polls before it blocks: 0 when the tracer has a single CPU to run on.
+    /// The output work is done by the tracer thread itself when it may run on one CPU only
+    /// (`SC_OUTPUT_THREAD=1` or `=0` overrides, for benchmarks and tests).
+    static var outputInline: Bool {
+        if let v = getenv("SC_OUTPUT_THREAD") { return String(cString: v) == "0" }
+        return sc_allowed_cpus() <= 1
+    }
     lazy var pollBeforeBlockingNs: UInt64 = sc_allowed_cpus() > 1 ? Self.pollNs : 0
     static let pollNs: UInt64 = 50_000
 

@@ -57,15 +57,22 @@ final class TraceOutputThread: @unchecked Sendable {
     static let batchSize = 256
     static let maxQueuedBatches = 8
 
-    init(sink: TraceSink, model: TraceModelLoader) {
+    /// No second thread: the tracer does the output work itself, at once. Chosen when the tracer may run
+    /// on one CPU only: there a second thread overlaps nothing, and handing each record over (a batch
+    /// queue, frees of memory another thread allocated, a record gone cold in the cache) only adds work.
+    let inline: Bool
+
+    init(sink: TraceSink, model: TraceModelLoader, inline: Bool = false) {
         self.sink = sink
         self.models = model
         self.judgeCrossings = sink.wantsCrossings
         self.crossingDetail = sink.crossingDetail
-        batch.reserveCapacity(Self.batchSize)
+        self.inline = inline
+        if !inline { batch.reserveCapacity(Self.batchSize) }
     }
 
     func start() {
+        if inline { return }
         let t = Thread { [self] in run() }
         t.name = "stackcross-output"
         t.start()
@@ -73,6 +80,13 @@ final class TraceOutputThread: @unchecked Sendable {
 
     /// Tracer thread: queue one piece of work.
     func submit(_ w: TraceWork) {
+        if inline {
+            // After a failed write the rest is dropped, as the thread does; the wait loop stops on `failure`.
+            guard failure == nil else { return }
+            process(w)
+            if let f = sink.writeFailure { failure = f }
+            return
+        }
         batch.append(w)
         if batch.count >= Self.batchSize { handOver() }
     }
@@ -86,6 +100,7 @@ final class TraceOutputThread: @unchecked Sendable {
     /// Tracer thread: drain, stop the output thread and wait for it.
     func finish() {
         flush()
+        if inline { return }
         cond.lock()
         closed = true
         cond.broadcast()
