@@ -26,13 +26,16 @@ final class FdPathCache {
 
 /// A stopped tracee's memory and fd paths, as the syscall decoder asks for them (`TraceeMemory`),
 /// read through the one `TraceeMemoryReader`.
+///
+/// At most 24 bytes (the field order matters), so that as a `TraceeMemory` it fits an existential's
+/// inline buffer: handing it to the decoder at every stop then allocates nothing.
 public struct StoppedTraceeMemory: TraceeMemory {
     let reader: TraceeMemoryReader
-    let fds: FdPathCache?
     /// -yy: sockets shown by their endpoints (`TCP:[127.0.0.1:41234->127.0.0.1:80]`), read at each use.
     var socketEndpoints = false
     /// -yy / --decode-fds=dev: device paths with their numbers (`/dev/null<char 1:3>`).
     var deviceNumbers = false
+    let fds: FdPathCache?
 
     public var tid: Int32 { reader.tid }
 

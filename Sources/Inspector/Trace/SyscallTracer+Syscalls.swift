@@ -111,8 +111,8 @@ extension SyscallTracer {
     }
 
     func flags(_ abi: SyscallABI, _ nr: Int64) -> SyscallFlags {
-        let table = abi == .i386 ? flagTables.i386 : flagTables.x86_64
-        if nr >= 0, nr < Int64(table.count) { return table[Int(nr)] }
+        let (start, end) = abi == .i386 ? (i386FlagsStart, flagsByNumber.count) : (0, i386FlagsStart)
+        if nr >= 0, nr < Int64(end - start) { return flagsByNumber[start + Int(nr)] }
         return options.filter.contains(abi: abi, nr: nr) ? .traced : []
     }
 

@@ -41,6 +41,9 @@ public final class SyscallTracer {
     static let sampledInfoInterval = 32
     /// Per-syscall flags by number, for the hot path (see `SyscallFlags`).
     lazy var flagTables = Self.flagTables(filter: options.filter)
+    /// `flagTables` laid end to end (x86_64, then i386 from `i386FlagsStart`): one array read per lookup.
+    lazy var flagsByNumber: [SyscallFlags] = flagTables.x86_64 + flagTables.i386
+    lazy var i386FlagsStart = flagTables.x86_64.count
     /// The fd-path cache is right only while every change to the fd table stops here: no seccomp
     /// filter hiding close/dup2, and every thread followed (-f). Otherwise read /proc each time, as strace -y does.
     lazy var fdCacheIsComplete: Bool = options.filter.tracesAll && options.followForks
