@@ -57,9 +57,9 @@ final class TraceOutputThread: @unchecked Sendable {
     static let batchSize = 256
     static let maxQueuedBatches = 8
 
-    /// No second thread: the tracer does the output work itself, at once. Chosen when the tracer may run
-    /// on one CPU only: there a second thread overlaps nothing, and handing each record over (a batch
-    /// queue, frees of memory another thread allocated, a record gone cold in the cache) only adds work.
+    /// No second thread: the tracer does the output work itself, a batch at a time. Chosen when the tracer
+    /// may run on one CPU only: there a second thread overlaps nothing, and handing batches over (the
+    /// queue's lock and wake-ups, frees of memory the other thread allocated) only adds work.
     let inline: Bool
 
     init(sink: TraceSink, model: TraceModelLoader, inline: Bool = false) {
@@ -68,7 +68,7 @@ final class TraceOutputThread: @unchecked Sendable {
         self.judgeCrossings = sink.wantsCrossings
         self.crossingDetail = sink.crossingDetail
         self.inline = inline
-        if !inline { batch.reserveCapacity(Self.batchSize) }
+        batch.reserveCapacity(Self.batchSize)
     }
 
     func start() {
@@ -80,13 +80,6 @@ final class TraceOutputThread: @unchecked Sendable {
 
     /// Tracer thread: queue one piece of work.
     func submit(_ w: TraceWork) {
-        if inline {
-            // After a failed write the rest is dropped, as the thread does; the wait loop stops on `failure`.
-            guard failure == nil else { return }
-            process(w)
-            if let f = sink.writeFailure { failure = f }
-            return
-        }
         batch.append(w)
         if batch.count >= Self.batchSize { handOver() }
     }
@@ -110,6 +103,10 @@ final class TraceOutputThread: @unchecked Sendable {
 
     private func handOver() {
         guard !batch.isEmpty else { return }
+        if inline {
+            processBatchHere()
+            return
+        }
         cond.lock()
         while queue.count >= Self.maxQueuedBatches { cond.wait() }
         queue.append(batch)
@@ -118,6 +115,23 @@ final class TraceOutputThread: @unchecked Sendable {
         cond.unlock()
         batch = []
         batch.reserveCapacity(Self.batchSize)
+    }
+
+    /// Without the thread: the batch is judged and written by the tracer, in one go as the thread would
+    /// (a batch at a time, not a record at each stop: the tracee then runs between bursts, as with the
+    /// thread, and a program racing its own fast timer is not slowed at every stop; see timer_fork).
+    private func processBatchHere() {
+        // After a failed write the rest is dropped, as the thread does; the wait loop stops on `failure`.
+        if failure == nil {
+            for w in batch {
+                process(w)
+                if let f = sink.writeFailure {
+                    failure = f
+                    break
+                }
+            }
+        }
+        batch.removeAll(keepingCapacity: true)
     }
 
     private func run() {
