@@ -128,28 +128,28 @@ extension SyscallTracer {
         if !options.injections.isEmpty { tamperAtEntry(t, abi: abi, nr: nr, regs: regs) }
         let now = sc_monotonic_ns()
         if observing { t.entryBytesBeforeIP = bytesBeforeIP(t, regs.rip) }
-        let raw = [Address(args.0), Address(args.1), Address(args.2), Address(args.3), Address(args.4), Address(args.5)]
-        var rec = SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi, nr: nr,
-                                name: TraceNames.syscallName(abi: abi, nr: nr), args: [], rawArgs: raw, entryNs: now)
-        let d = SyscallDecoder.decode(abi: abi, nr: nr, args: [args.0, args.1, args.2, args.3, args.4, args.5],
-                                      memory: memory(t), stringLimit: options.stringLimit, at: .entry,
-                                      stackPointer: regs.rsp, constants: options.constants)
-        rec.args = d.args
+        let words = [args.0, args.1, args.2, args.3, args.4, args.5]
+        let d = SyscallDecoder.decode(abi: abi, nr: nr, args: words, memory: memory(t), stringLimit: options.stringLimit,
+                                      at: .entry, stackPointer: regs.rsp, constants: options.constants)
         // -v: execve's arrays whole.
-        if options.verbose {
-            rec.args = SyscallDecoder.verbose(abi: abi, nr: nr, rawArgs: raw.map(\.rawValue), args: rec.args, memory: memory(t),
-                                              stringLimit: options.stringLimit, at: .entry)
-        }
-        if !d.strings.isEmpty { rec.strings = d.strings }
-        rec.entryRegs = Registers(regs)
+        let decoded = options.verbose
+            ? SyscallDecoder.verbose(abi: abi, nr: nr, rawArgs: words, args: d.args, memory: memory(t),
+                                     stringLimit: options.stringLimit, at: .entry)
+            : d.args
+        let entryRegs = Registers(regs)
+        // Made whole and boxed at once: the extensions change it in its box, nothing copies it.
+        let call = ReportedCall(SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi, nr: nr,
+                                              name: TraceNames.syscallName(abi: abi, nr: nr), args: decoded,
+                                              rawArgs: words.map { Address($0) }, strings: d.strings.isEmpty ? nil : d.strings,
+                                              entryNs: now, entryRegs: entryRegs))
         let at = stop(t)
         if extensionsObserve {
-            var obs = entryObservation(t, info: info, regs: rec.entryRegs!)
+            var obs = entryObservation(t, info: info, regs: entryRegs)
             for e in extensions { e.observe(&obs, at: at) }
             t.entryObservation = obs
         }
-        for e in extensions { e.syscallEntered(&rec, at: at) }
-        t.entry = ReportedCall(rec)
+        for e in extensions { e.syscallEntered(&call.record, at: at) }
+        t.entry = call
         return true
     }
 

@@ -40,10 +40,9 @@ public final class SyscallTracer {
     lazy var infoInterval = output.crossingDetail == .all ? 1 : Self.sampledInfoInterval
     static let sampledInfoInterval = 32
     /// Per-syscall flags by number, for the hot path (see `SyscallFlags`).
-    lazy var flagTables = Self.flagTables(filter: options.filter)
-    /// `flagTables` laid end to end (x86_64, then i386 from `i386FlagsStart`): one array read per lookup.
-    lazy var flagsByNumber: [SyscallFlags] = flagTables.x86_64 + flagTables.i386
-    lazy var i386FlagsStart = flagTables.x86_64.count
+    /// The x86_64 table, then the i386 one from `i386FlagsStart`: one array read per lookup, fixed at init.
+    let flagsByNumber: [SyscallFlags]
+    let i386FlagsStart: Int
     /// The fd-path cache is right only while every change to the fd table stops here: no seccomp
     /// filter hiding close/dup2, and every thread followed (-f). Otherwise read /proc each time, as strace -y does.
     lazy var fdCacheIsComplete: Bool = options.filter.tracesAll && options.followForks
@@ -56,6 +55,9 @@ public final class SyscallTracer {
         self.extensions = extensions
         self.logger = logger
         self.output = TraceOutputThread(sink: sink, model: options.model, inline: Self.outputInline)
+        let flags = Self.flagTables(filter: options.filter)
+        self.flagsByNumber = flags.x86_64 + flags.i386
+        self.i386FlagsStart = flags.x86_64.count
         self.wantsText = sink.wantsText
     }
 
