@@ -65,11 +65,7 @@ public enum TraceRecordJSON {
         w.key("rawArgs"); w.openArray()
         for a in r.rawArgs { w.hex(a.rawValue) }
         w.closeArray()
-        if let s = r.strings {
-            w.key("strings"); w.open()
-            for k in s.keys.sorted() { w.key(dynamic: k); w.traceeString(s[k]!) }
-            w.close()
-        }
+        if let s = r.strings { w.key("strings"); strings(s, &w) }
         if let v = r.ret { w.field("ret", int: v) }
         if let e = r.error { w.field("error", string: e) }
         if let p = r.retPath { w.key("retPath"); w.traceeString(p) }
@@ -84,6 +80,17 @@ public enum TraceRecordJSON {
         if let f = r.userStack { w.key("userStack"); frames(f, &w) }
         if let f = r.kernelStack { w.key("kernelStack"); frames(f, &w) }
         if let c = r.crossing { w.key("crossing"); crossing(c, &w) }
+    }
+
+    /// A record's `strings`, by key in order. One key (the common case) is in order as it is: no array is sorted.
+    static func strings(_ s: [String: TraceeString], _ w: inout JSONBytes) {
+        w.open()
+        if s.count == 1, let only = s.first {
+            w.key(dynamic: only.key); w.traceeString(only.value)
+        } else {
+            for (k, v) in s.sorted(by: { $0.key < $1.key }) { w.key(dynamic: k); w.traceeString(v) }
+        }
+        w.close()
     }
 
     /// `{"ret":-2,"signal":10,"delayEnterUs":5,"delayExitUs":7}`, each only when set.

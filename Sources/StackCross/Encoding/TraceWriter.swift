@@ -15,22 +15,26 @@
 public final class TraceWriter {
     public let options: TraceWriterOptions
 
-    struct Sticky: Equatable {
+    /// A thread's state between its stops. A class: `stop` changes it in place at every stop instead of
+    /// copying it (its registers) out and back.
+    final class ThreadView {
+        var regs: Registers?
+        /// Whether the sticky fields below are what the thread's last stop wrote. false at a key record, and
+        /// when the mapping ids start over: the next stop then writes every one of them.
+        var stickyKnown = false
         var insn: [UInt8]?
         var maps: [Int]?
         var elf32: Bool?
-        var altBase: UInt64?
-        var altSize: UInt64?
-    }
-
-    /// A class: `stop` changes it in place at every stop instead of copying it (its registers) out and back.
-    final class ThreadView {
-        var regs: Registers?
-        var sticky: Sticky?
+        var alt: SigaltstackValue?
         var sinceKey = 0
     }
 
+    /// `alt`: the sigaltstack's base and size.
+    struct SigaltstackValue: Equatable { var base: UInt64; var size: UInt64 }
+
     var threads: [Int32: ThreadView] = [:]
+    /// The view `view(_:)` gave last (a trace's records mostly come from one thread): no hashing per record.
+    private var lastView: (tid: Int32, view: ThreadView)?
     var stacks: [[Frame]: Int] = [:]
     /// Each distinct frame, written once as a `frame` record; stacks list frame ids (deep stacks share most frames).
     var frameIds: [Frame: Int] = [:]
@@ -87,7 +91,8 @@ public final class TraceWriter {
         let exitMaps = exitObs?.maps.map { internMaps($0, buffer) }
         let entryKstack = entryObs?.kernelStack.flatMap { $0 == r.kernelStack ? nil : intern($0, buffer) }
         let exitKstack = exitObs?.kernelStack.map { intern($0, buffer) }
-        let key = beginRecord(r.tid)
+        let view = view(r.tid)
+        let key = beginRecord(view)
         TraceRecordJSON.appending(to: buffer) { w in
             w.open()
             w.field("type", string: "syscall")
@@ -96,16 +101,12 @@ public final class TraceWriter {
             w.key("args"); w.openArray()
             for a in r.args { w.string(a) }
             w.closeArray()
-            if r.entryRegs.map({ StopDerivation.rawArgs($0, abi: r.abi) != r.rawArgs }) ?? true {
+            if !(r.entryRegs.map { StopDerivation.rawArgs($0, abi: r.abi, equal: r.rawArgs) } ?? false) {
                 w.key("rawArgs"); w.openArray()
                 for a in r.rawArgs { w.hex(a.rawValue) }
                 w.closeArray()
             }
-            if let s = r.strings {
-                w.key("strings"); w.open()
-                for k in s.keys.sorted() { w.key(dynamic: k); w.traceeString(s[k]!) }
-                w.close()
-            }
+            if let s = r.strings { w.key("strings"); TraceRecordJSON.strings(s, &w) }
             if let v = r.ret { w.field("ret", int: v) }
             if let e = r.error { w.field("error", string: e) }
             if let p = r.retPath { w.key("retPath"); w.traceeString(p) }
@@ -120,12 +121,12 @@ public final class TraceWriter {
             if let id = kernelStack { w.field("kernelStack", int: Int64(id)) }
             if let g = r.entryRegs {
                 w.key("entryStop")
-                stop(r.tid, regs: g, obs: entryObs, abi: r.abi, maps: entryMaps, kstack: entryKstack, derived: nil,
+                stop(view, regs: g, obs: entryObs, abi: r.abi, maps: entryMaps, kstack: entryKstack, derived: nil,
                      judged: r.crossing != nil, &w)
             }
             if let g = r.exitRegs {
                 w.key("exitStop")
-                stop(r.tid, regs: g, obs: exitObs, abi: r.abi, maps: exitMaps, kstack: exitKstack, derived: entryObs,
+                stop(view, regs: g, obs: exitObs, abi: r.abi, maps: exitMaps, kstack: exitKstack, derived: entryObs,
                      judged: r.crossing != nil, &w)
             }
             if let c = r.crossing { w.key("crossing"); crossing(c, &w) }
@@ -138,7 +139,7 @@ public final class TraceWriter {
         let d = observed?.delivery, h = observed?.handlerEntry
         let dMaps = d?.maps.map { internMaps($0, buffer) }, hMaps = h?.maps.map { internMaps($0, buffer) }
         let dKstack = d?.kernelStack.map { intern($0, buffer) }, hKstack = h?.kernelStack.map { intern($0, buffer) }
-        let key = d != nil && beginRecord(r.tid)
+        let key = d != nil && beginRecord(view(r.tid))
         TraceRecordJSON.appending(to: buffer) { w in
             w.open()
             w.field("type", string: "signal")
@@ -151,11 +152,11 @@ public final class TraceWriter {
             if key { w.field("key", bool: true) }
             if let d {
                 w.key("deliveryStop")
-                stop(r.tid, regs: d.regs, obs: d, abi: .x86_64, maps: dMaps, kstack: dKstack, derived: nil, signo: r.signo, judged: true, &w)
+                stop(view(r.tid), regs: d.regs, obs: d, abi: .x86_64, maps: dMaps, kstack: dKstack, derived: nil, signo: r.signo, judged: true, &w)
             }
             if let h {
                 w.key("handlerStop")
-                stop(r.tid, regs: h.regs, obs: h, abi: .x86_64, maps: hMaps, kstack: hKstack, derived: d, signo: r.signo, judged: true, &w)
+                stop(view(r.tid), regs: h.regs, obs: h, abi: .x86_64, maps: hMaps, kstack: hKstack, derived: d, signo: r.signo, judged: true, &w)
             }
             if let c = r.crossing { w.key("crossing"); crossing(c, &w) }
             TraceRecordJSON.endLine(&w)
@@ -168,12 +169,12 @@ public final class TraceWriter {
         case .syscall(let s): syscall(s, observed: nil, to: buffer)
         case .signal(let s): signal(s, observed: nil, to: buffer)
         case .exit(let e):
-            threads[e.tid] = nil
+            forget(e.tid)
             TraceRecordJSON.appendLine(r, to: buffer)
         case .exec(let e):
             // The new image: the thread (under the leader's tid) starts over with a key record.
-            threads[e.tid] = nil
-            if let f = e.formerTid { threads[f] = nil }
+            forget(e.tid)
+            if let f = e.formerTid { forget(f) }
             TraceRecordJSON.appendLine(r, to: buffer)
         default:
             TraceRecordJSON.appendLine(r, to: buffer)
@@ -182,26 +183,36 @@ public final class TraceWriter {
 
     // MARK: stops
 
-    /// Whether this record of `tid` is a key record (its first stop written in full), and counts it.
-    func beginRecord(_ tid: Int32) -> Bool {
-        let t = view(tid)
+    /// Whether this record of the thread is a key record (its first stop written in full), and counts it.
+    func beginRecord(_ t: ThreadView) -> Bool {
         let key = t.regs == nil || t.sinceKey + 1 >= options.keyInterval
-        if key { t.regs = nil; t.sticky = nil; t.sinceKey = 0 } else { t.sinceKey += 1 }
+        if key { t.regs = nil; t.stickyKnown = false; t.sinceKey = 0 } else { t.sinceKey += 1 }
         return key
     }
 
     func view(_ tid: Int32) -> ThreadView {
-        if let v = threads[tid] { return v }
-        let v = ThreadView()
-        threads[tid] = v
+        if let last = lastView, last.tid == tid { return last.view }
+        let v: ThreadView
+        if let known = threads[tid] {
+            v = known
+        } else {
+            v = ThreadView()
+            threads[tid] = v
+        }
+        lastView = (tid, v)
         return v
+    }
+
+    /// Ends a thread's state (its next record is a key record).
+    func forget(_ tid: Int32) {
+        threads[tid] = nil
+        if lastView?.tid == tid { lastView = nil }
     }
 
     /// One stop. `derived`: the stop its derived fields come from (the entry stop for an exit, the
     /// delivery for a handler entry).
-    func stop(_ tid: Int32, regs g: Registers, obs: StopObservation?, abi: SyscallABI, maps: [Int]?, kstack: Int?,
+    func stop(_ view: ThreadView, regs g: Registers, obs: StopObservation?, abi: SyscallABI, maps: [Int]?, kstack: Int?,
               derived: StopObservation?, signo: Int32? = nil, judged: Bool, _ w: inout JSONBytes) {
-        let view = view(tid)
         w.open()
         w.key("regs")
         if options.regsFull || view.regs == nil {
@@ -219,26 +230,33 @@ public final class TraceWriter {
                 // Not read at this stop (sampled): said without building the prediction it would differ from.
                 w.key("info"); w.null()
             }
-            let now = Sticky(insn: o.bytesBeforeIP, maps: maps, elf32: o.is32BitTask,
-                             altBase: o.sigaltstack?.base.rawValue, altSize: o.sigaltstack?.size)
-            let was = view.sticky
-            if was == nil || was!.insn != now.insn {
+            // The sticky fields, each written when it is not what the thread's last stop wrote (compared in
+            // place: a stop builds no copy of them, and an unchanged one is not stored again).
+            let known = view.stickyKnown
+            let insn = o.bytesBeforeIP
+            if !known || !Self.same(view.insn, insn) {
                 w.key("insn")
-                if let b = now.insn { w.string(hexDigits(b)) } else { w.null() }
+                if let b = insn { w.string(hexDigits(b)) } else { w.null() }
+                view.insn = insn
             }
-            if was == nil || was!.maps != now.maps {
+            if !known || !Self.same(view.maps, maps) {
                 w.key("maps")
-                if let m = now.maps { ints(m, &w) } else { w.null() }
+                if let m = maps { ints(m, &w) } else { w.null() }
+                view.maps = maps
             }
-            if was == nil || was!.elf32 != now.elf32 {
+            let elf32 = o.is32BitTask
+            if !known || view.elf32 != elf32 {
                 w.key("elf")
-                if let e = now.elf32 { w.int(e ? 32 : 64) } else { w.null() }
+                if let e = elf32 { w.int(e ? 32 : 64) } else { w.null() }
+                view.elf32 = elf32
             }
-            if was == nil || was!.altBase != now.altBase || was!.altSize != now.altSize {
+            let alt = o.sigaltstack.map { SigaltstackValue(base: $0.base.rawValue, size: $0.size) }
+            if !known || view.alt != alt {
                 w.key("alt")
-                if let b = now.altBase, let s = now.altSize { w.openArray(); w.hex(b); w.hex(s); w.closeArray() } else { w.null() }
+                if let a = alt { w.openArray(); w.hex(a.base); w.hex(a.size); w.closeArray() } else { w.null() }
+                view.alt = alt
             }
-            view.sticky = now
+            view.stickyKnown = true
             if let k = kstack { w.field("kstack", int: Int64(k)) }
             if !o.kernelStackReadAtStop { w.field("kstackBeforeStop", bool: true) }
             if let c = o.contextSwitches { w.key("ctxsw"); w.openArray(); w.uint(c.voluntary); w.uint(c.nonvoluntary); w.closeArray() }
@@ -286,7 +304,30 @@ public final class TraceWriter {
         }
     }
 
+    /// Two optional arrays equal (the same storage is equal at once: the writer's map ids, a cached insn).
+    @inline(__always)
+    static func same<T: Equatable>(_ a: [T]?, _ b: [T]?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        return a == b
+    }
+
+    /// The registers that differ from `a`, in user_regs_struct order (`registerKeys`), written field by
+    /// field: no index switch per register.
     func registerDelta(from a: Registers, to b: Registers, _ w: inout JSONBytes) {
+        w.open()
+        func d(_ k: StaticString, _ x: Address, _ y: Address) { if x != y { w.key(k); w.hex(y.rawValue) } }
+        d("r15", a.r15, b.r15); d("r14", a.r14, b.r14); d("r13", a.r13, b.r13); d("r12", a.r12, b.r12)
+        d("rbp", a.rbp, b.rbp); d("rbx", a.rbx, b.rbx); d("r11", a.r11, b.r11); d("r10", a.r10, b.r10)
+        d("r9", a.r9, b.r9); d("r8", a.r8, b.r8); d("rax", a.rax, b.rax); d("rcx", a.rcx, b.rcx)
+        d("rdx", a.rdx, b.rdx); d("rsi", a.rsi, b.rsi); d("rdi", a.rdi, b.rdi); d("origRax", a.origRax, b.origRax)
+        d("rip", a.rip, b.rip); d("cs", a.cs, b.cs); d("eflags", a.eflags, b.eflags); d("rsp", a.rsp, b.rsp)
+        d("ss", a.ss, b.ss); d("fsBase", a.fsBase, b.fsBase); d("gsBase", a.gsBase, b.gsBase)
+        d("ds", a.ds, b.ds); d("es", a.es, b.es); d("fs", a.fs, b.fs); d("gs", a.gs, b.gs)
+        w.close()
+    }
+
+    /// The delta by index and `registerKeys`: what `registerDelta` writes (the tests hold the two equal).
+    func registerDeltaByIndex(from a: Registers, to b: Registers, _ w: inout JSONBytes) {
         w.open()
         for i in 0..<27 {
             let v = b[index: i]
@@ -365,7 +406,7 @@ public final class TraceWriter {
             mappings.removeAll(keepingCapacity: true)
             (lastMaps, lastMapIds) = ([], [])
             // A thread's remembered `maps` ids may now name other mappings: each writes its maps again.
-            for v in threads.values { v.sticky = nil }
+            for v in threads.values { v.stickyKnown = false }
         }
     }
 
