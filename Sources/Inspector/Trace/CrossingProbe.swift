@@ -81,7 +81,9 @@ public final class CrossingProbe: TraceExtension {
     // MARK: observation
 
     func observe(pid: Int32, tid: Int32, memory: TraceeMemoryReader, _ obs: inout StopObservation) {
-        if obs.kind == .syscallExit, let e = obs.entryRegs, isExecve(e.origRax.signed, arch: entryArch[tid]) {
+        // GET_SYSCALL_INFO's arch at this exit's entry (looked up once: the execve test and the observation use it).
+        let arch = obs.kind == .syscallExit ? entryArch[tid] : nil
+        if obs.kind == .syscallExit, let e = obs.entryRegs, isExecve(e.origRax.signed, arch: arch) {
             // execve resets handlers to default and drops the sigaltstack.
             maps[pid] = nil; elf32[pid] = nil; actions[pid] = nil; altstacks[tid] = nil
             shapesStepped = shapesStepped.filter { $0.pid != pid }
@@ -104,7 +106,7 @@ public final class CrossingProbe: TraceExtension {
             entryArch[tid] = obs.syscallInfo?.arch
             entrySwitches[tid] = obs.contextSwitches
         case .syscallExit:
-            obs.entryAuditArch = entryArch[tid]
+            obs.entryAuditArch = arch
             obs.entryContextSwitches = entrySwitches.removeValue(forKey: tid) ?? nil
             obs.sigreturnFrameWords = sigreturnWords.removeValue(forKey: tid)
         case .signalDelivery where obs.bytesBeforeIP == nil:
@@ -145,12 +147,15 @@ public final class CrossingProbe: TraceExtension {
 
     deinit { closeStackFDs() }
 
-    static let execveNumbers: [SyscallABI: Set<Int64>] = Dictionary(uniqueKeysWithValues: SyscallABI.allCases.map { abi in
-        (abi, Set(["execve", "execveat"].compactMap { SyscallTable.for(abi: abi).number(of: $0).map(Int64.init) }))
-    })
+    /// execve's and execveat's numbers under each ABI (two each: looked through at every exit, no hashing).
+    static let execveNumbers: (x86_64: [Int64], i386: [Int64]) = (numbers(.x86_64), numbers(.i386))
+    static func numbers(_ abi: SyscallABI) -> [Int64] {
+        ["execve", "execveat"].compactMap { SyscallTable.for(abi: abi).number(of: $0).map(Int64.init) }
+    }
 
     func isExecve(_ nr: Int64, arch: UInt32?) -> Bool {
-        Self.execveNumbers[arch.flatMap(SyscallABI.init(auditArch:)) ?? .x86_64]?.contains(nr) ?? false
+        let abi = arch.flatMap(SyscallABI.init(auditArch:)) ?? .x86_64
+        return (abi == .i386 ? Self.execveNumbers.i386 : Self.execveNumbers.x86_64).contains(nr)
     }
 
     /// /proc/PID/maps, re-read only when the cached copy misses an address the checks need.

@@ -325,19 +325,24 @@ struct JSONBytes {
     /// A JSON string, escaped by `JSONEscape`.
     mutating func string(_ s: String) {
         var s = s
-        s.withUTF8 { bytes in
-            ensure(bytes.count * JSONEscape.maxExpansion + 3)
-            comma()
-            byte(UInt8(ascii: "\""))
-            n += JSONEscape.write(bytes, htmlSafe: false, to: p + n)
-            byte(UInt8(ascii: "\""))
-        }
+        s.withUTF8 { quoted($0) }
+    }
+
+    /// UTF-8 text (valid, as a String holds it) as a JSON string, escaped by `JSONEscape`.
+    mutating func quoted(_ bytes: UnsafeBufferPointer<UInt8>) {
+        ensure(bytes.count * JSONEscape.maxExpansion + 3)
+        comma()
+        byte(UInt8(ascii: "\""))
+        n += JSONEscape.write(bytes, htmlSafe: false, to: p + n)
+        byte(UInt8(ascii: "\""))
     }
 
     /// A `TraceeString` as it encodes itself: a plain string when valid UTF-8 and whole, else base64.
+    /// Valid UTF-8 is written as its bytes: `utf8` gives a String of exactly these bytes back, so only
+    /// whether it exists matters (ASCII, the common case, is valid without decoding it).
     mutating func traceeString(_ t: TraceeString) {
-        if !t.truncated, let s = t.utf8 {
-            string(s)
+        if !t.truncated, t.bytes.allSatisfy({ $0 < 0x80 }) || t.utf8 != nil {
+            t.bytes.withUnsafeBufferPointer { quoted($0) }
         } else {
             open()
             field("base64", string: Base64.encode(t.bytes))

@@ -129,7 +129,7 @@ public final class TraceWriter {
                 stop(view, regs: g, obs: exitObs, abi: r.abi, maps: exitMaps, kstack: exitKstack, derived: entryObs,
                      judged: r.crossing != nil, &w)
             }
-            if let c = r.crossing { w.key("crossing"); crossing(c, &w) }
+            if r.crossing != nil { w.key("crossing"); crossing(r.crossing, &w) }
             TraceRecordJSON.endLine(&w)
         }
     }
@@ -158,7 +158,7 @@ public final class TraceWriter {
                 w.key("handlerStop")
                 stop(view(r.tid), regs: h.regs, obs: h, abi: .x86_64, maps: hMaps, kstack: hKstack, derived: d, signo: r.signo, judged: true, &w)
             }
-            if let c = r.crossing { w.key("crossing"); crossing(c, &w) }
+            if r.crossing != nil { w.key("crossing"); crossing(r.crossing, &w) }
             TraceRecordJSON.endLine(&w)
         }
     }
@@ -373,7 +373,8 @@ public final class TraceWriter {
     // MARK: verdicts
 
     /// The compact verdict (entry, counts, the failures in full), or every check with `--checks all`.
-    func crossing(_ c: Crossing, _ w: inout JSONBytes) {
+    func crossing(_ c: Crossing?, _ w: inout JSONBytes) {
+        guard let c else { w.null(); return }
         if options.checksAll { TraceRecordJSON.crossing(c, &w); return }
         w.open()
         w.field("entry", string: c.entry.rawValue)
