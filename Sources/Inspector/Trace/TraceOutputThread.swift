@@ -10,14 +10,6 @@ final class ReportedCall: @unchecked Sendable {
     init(_ record: SyscallRecord, entry: StopObservation? = nil, exit: StopObservation? = nil) {
         self.record = record; self.entry = entry; self.exit = exit
     }
-
-    /// The record, moved out for its write (the box is done with then): handing `record` itself to the sink
-    /// would copy it, a retain and a release of each of its strings and arrays.
-    func takeRecord() -> SyscallRecord {
-        var r = SyscallRecord(pid: 0, tid: 0, abi: .x86_64, nr: 0, name: "", args: [], rawArgs: [], entryNs: 0)
-        swap(&r, &record)
-        return r
-    }
 }
 
 /// One piece of finished tracer work, handed to the output thread in order.
@@ -163,21 +155,22 @@ final class TraceOutputThread: @unchecked Sendable {
             sink.syscallEntered(rec)
         case .exited(let call):
             guard judgeCrossings else {
-                sink.syscallExited(call.takeRecord(), observed: nil)
+                sink.syscallExited(call.record, observed: nil)
                 return
             }
             // The model judges the observations as the record keeps them, so `stackcross check` judging the
-            // file sees the same input.
+            // file sees the same input. The crossing goes into the box for the write and out again right
+            // after: its checks are then freed while they are hot, and the record is not copied.
             // In place: the box holds the only reference to each observation, so nothing is copied.
             if call.entry != nil { recordedMaps.record(&call.entry!) }
             if call.exit != nil { recordedMaps.record(&call.exit!) }
             let observed = SyscallObservations(entry: call.entry, exit: call.exit)
-            var record = call.takeRecord()
             // The compact verdict of a call the thread makes again is the last one's (RepeatedCallJudge says when;
             // the model is fetched only for a call it judges in full).
-            record.crossing = crossingDetail == .failures ? repeatedCalls.crossing(for: observed, model: self.model)
+            call.record.crossing = crossingDetail == .failures ? repeatedCalls.crossing(for: observed, model: self.model)
                 : model.crossing(for: observed, detail: crossingDetail)
-            sink.syscallExited(record, observed: observed)
+            sink.syscallExited(call.record, observed: observed)
+            call.record.crossing = nil
         case .signal(var rec, let fields, let stops):
             var observed: SignalObservations?
             if let stops, judgeCrossings {

@@ -93,6 +93,8 @@ public final class TraceWriter {
         let exitKstack = exitObs?.kernelStack.map { intern($0, buffer) }
         let view = view(r.tid)
         let key = beginRecord(view)
+        // Asked once: each `crossing != nil` copies the verdict out of the record and destroys the copy.
+        let judged = r.crossing != nil
         TraceRecordJSON.appending(to: buffer) { w in
             w.open()
             w.field("type", string: "syscall")
@@ -122,14 +124,14 @@ public final class TraceWriter {
             if let g = r.entryRegs {
                 w.key("entryStop")
                 stop(view, regs: g, obs: entryObs, abi: r.abi, maps: entryMaps, kstack: entryKstack, derived: nil,
-                     judged: r.crossing != nil, &w)
+                     judged: judged, &w)
             }
             if let g = r.exitRegs {
                 w.key("exitStop")
                 stop(view, regs: g, obs: exitObs, abi: r.abi, maps: exitMaps, kstack: exitKstack, derived: entryObs,
-                     judged: r.crossing != nil, &w)
+                     judged: judged, &w)
             }
-            if r.crossing != nil { w.key("crossing"); crossing(r.crossing, &w) }
+            if judged { w.key("crossing"); crossing(r.crossing, &w) }
             TraceRecordJSON.endLine(&w)
         }
     }
