@@ -248,7 +248,9 @@ struct JSONBytes {
         }
     }
 
-    mutating func key(_ k: StaticString) {
+    /// Inlined, as the few writers below: at each call the key's length is a constant, so its bytes are a few
+    /// stores instead of a loop (a record has some 30 keys).
+    @inline(__always) mutating func key(_ k: StaticString) {
         ensure(k.utf8CodeUnitCount + 4)
         comma()
         byte(UInt8(ascii: "\""))
@@ -264,17 +266,17 @@ struct JSONBytes {
         byte(UInt8(ascii: ":"))
     }
 
-    mutating func field(_ k: StaticString, string v: String) { key(k); string(v) }
-    mutating func field(_ k: StaticString, int v: Int64) { key(k); int(v) }
-    mutating func field(_ k: StaticString, uint v: UInt64) { key(k); uint(v) }
-    mutating func field(_ k: StaticString, bool v: Bool) {
+    @inline(__always) mutating func field(_ k: StaticString, string v: String) { key(k); string(v) }
+    @inline(__always) mutating func field(_ k: StaticString, int v: Int64) { key(k); int(v) }
+    @inline(__always) mutating func field(_ k: StaticString, uint v: UInt64) { key(k); uint(v) }
+    @inline(__always) mutating func field(_ k: StaticString, bool v: Bool) {
         key(k)
         ensure(5)
         let lit: StaticString = v ? "true" : "false"
         (p + n).update(from: lit.utf8Start, count: lit.utf8CodeUnitCount)
         n += lit.utf8CodeUnitCount
     }
-    mutating func hexField(_ k: StaticString, _ v: Address) { key(k); hex(v.rawValue) }
+    @inline(__always) mutating func hexField(_ k: StaticString, _ v: Address) { key(k); hex(v.rawValue) }
     mutating func null() { literal("null") }
     mutating func bool(_ v: Bool) { literal(v ? "true" : "false") }
     mutating func literal(_ t: StaticString) {
@@ -312,7 +314,7 @@ struct JSONBytes {
 
     /// Literal JSON text; the caller has ensured room. Texts here are a few bytes: a plain loop beats
     /// a memmove call.
-    mutating func raw(_ t: StaticString) {
+    @inline(__always) mutating func raw(_ t: StaticString) {
         let src = t.utf8Start
         for i in 0..<t.utf8CodeUnitCount { p[n + i] = src[i] }
         n += t.utf8CodeUnitCount

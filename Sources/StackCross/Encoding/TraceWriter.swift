@@ -317,7 +317,7 @@ public final class TraceWriter {
     /// field: no index switch per register.
     func registerDelta(from a: Registers, to b: Registers, _ w: inout JSONBytes) {
         w.open()
-        func d(_ k: StaticString, _ x: Address, _ y: Address) { if x != y { w.key(k); w.hex(y.rawValue) } }
+        @inline(__always) func d(_ k: StaticString, _ x: Address, _ y: Address) { if x != y { w.key(k); w.hex(y.rawValue) } }
         d("r15", a.r15, b.r15); d("r14", a.r14, b.r14); d("r13", a.r13, b.r13); d("r12", a.r12, b.r12)
         d("rbp", a.rbp, b.rbp); d("rbx", a.rbx, b.rbx); d("r11", a.r11, b.r11); d("r10", a.r10, b.r10)
         d("r9", a.r9, b.r9); d("r8", a.r8, b.r8); d("rax", a.rax, b.rax); d("rcx", a.rcx, b.rcx)
