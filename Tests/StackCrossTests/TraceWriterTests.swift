@@ -169,7 +169,9 @@ final class TraceWriterTests: XCTestCase {
             (Registers(values: (0..<27).map { _ in UInt64(rng.below(3)) }), Registers(values: (0..<27).map { _ in UInt64(rng.below(3)) }))
         }
         for (a, b) in pairs {
-            XCTAssertEqual(Self.written { w.registerDelta(from: a, to: b, &$0) }, Self.written { w.registerDeltaByIndex(from: a, to: b, &$0) })
+            let view = TraceWriter.ThreadView()
+            view.regs = a
+            XCTAssertEqual(Self.written { w.registerDelta(from: view, to: b, &$0) }, Self.written { w.registerDeltaByIndex(from: a, to: b, &$0) })
         }
     }
 

@@ -18,7 +18,10 @@ public final class TraceWriter {
     /// A thread's state between its stops. A class: `stop` changes it in place at every stop instead of
     /// copying it (its registers) out and back.
     final class ThreadView {
-        var regs: Registers?
+        /// The registers of the thread's last stop, when `hasRegs` (else its next stop writes them whole). Not
+        /// optional: a delta reads them register by register where they are, no copy of the set per stop.
+        var regs = TraceWriter.noRegisters
+        var hasRegs = false
         /// Whether the sticky fields below are what the thread's last stop wrote. false at a key record, and
         /// when the mapping ids start over: the next stop then writes every one of them.
         var stickyKnown = false
@@ -31,6 +34,8 @@ public final class TraceWriter {
 
     /// `alt`: the sigaltstack's base and size.
     struct SigaltstackValue: Equatable { var base: UInt64; var size: UInt64 }
+
+    static let noRegisters = Registers(values: Array(repeating: 0, count: 27))
 
     var threads: [Int32: ThreadView] = [:]
     /// The view `view(_:)` gave last (a trace's records mostly come from one thread): no hashing per record.
@@ -187,8 +192,8 @@ public final class TraceWriter {
 
     /// Whether this record of the thread is a key record (its first stop written in full), and counts it.
     func beginRecord(_ t: ThreadView) -> Bool {
-        let key = t.regs == nil || t.sinceKey + 1 >= options.keyInterval
-        if key { t.regs = nil; t.stickyKnown = false; t.sinceKey = 0 } else { t.sinceKey += 1 }
+        let key = !t.hasRegs || t.sinceKey + 1 >= options.keyInterval
+        if key { t.hasRegs = false; t.stickyKnown = false; t.sinceKey = 0 } else { t.sinceKey += 1 }
         return key
     }
 
@@ -217,12 +222,13 @@ public final class TraceWriter {
               derived: StopObservation?, signo: Int32? = nil, judged: Bool, _ w: inout JSONBytes) {
         w.open()
         w.key("regs")
-        if options.regsFull || view.regs == nil {
+        if options.regsFull || !view.hasRegs {
             TraceRecordJSON.registers(g, &w)
         } else {
-            registerDelta(from: view.regs!, to: g, &w)
+            registerDelta(from: view, to: g, &w)
         }
         view.regs = g
+        view.hasRegs = true
         if obs == nil && judged { w.field("noObs", bool: true) }
         if let o = obs {
             if let si = o.syscallInfo {
@@ -313,18 +319,20 @@ public final class TraceWriter {
         return a == b
     }
 
-    /// The registers that differ from `a`, in user_regs_struct order (`registerKeys`), written field by
-    /// field: no index switch per register.
-    func registerDelta(from a: Registers, to b: Registers, _ w: inout JSONBytes) {
+    /// The registers that differ from the thread's last stop's, in user_regs_struct order (`registerKeys`),
+    /// written field by field: no index switch per register, and each read where it is held.
+    func registerDelta(from view: ThreadView, to b: Registers, _ w: inout JSONBytes) {
         w.open()
         @inline(__always) func d(_ k: StaticString, _ x: Address, _ y: Address) { if x != y { w.key(k); w.hex(y.rawValue) } }
-        d("r15", a.r15, b.r15); d("r14", a.r14, b.r14); d("r13", a.r13, b.r13); d("r12", a.r12, b.r12)
-        d("rbp", a.rbp, b.rbp); d("rbx", a.rbx, b.rbx); d("r11", a.r11, b.r11); d("r10", a.r10, b.r10)
-        d("r9", a.r9, b.r9); d("r8", a.r8, b.r8); d("rax", a.rax, b.rax); d("rcx", a.rcx, b.rcx)
-        d("rdx", a.rdx, b.rdx); d("rsi", a.rsi, b.rsi); d("rdi", a.rdi, b.rdi); d("origRax", a.origRax, b.origRax)
-        d("rip", a.rip, b.rip); d("cs", a.cs, b.cs); d("eflags", a.eflags, b.eflags); d("rsp", a.rsp, b.rsp)
-        d("ss", a.ss, b.ss); d("fsBase", a.fsBase, b.fsBase); d("gsBase", a.gsBase, b.gsBase)
-        d("ds", a.ds, b.ds); d("es", a.es, b.es); d("fs", a.fs, b.fs); d("gs", a.gs, b.gs)
+        // Each register read from the view where it is held (`view.regs.rax` loads one word, no copy of the set).
+        let a = view
+        d("r15", a.regs.r15, b.r15); d("r14", a.regs.r14, b.r14); d("r13", a.regs.r13, b.r13); d("r12", a.regs.r12, b.r12)
+        d("rbp", a.regs.rbp, b.rbp); d("rbx", a.regs.rbx, b.rbx); d("r11", a.regs.r11, b.r11); d("r10", a.regs.r10, b.r10)
+        d("r9", a.regs.r9, b.r9); d("r8", a.regs.r8, b.r8); d("rax", a.regs.rax, b.rax); d("rcx", a.regs.rcx, b.rcx); d("rdx", a.regs.rdx, b.rdx)
+        d("rsi", a.regs.rsi, b.rsi); d("rdi", a.regs.rdi, b.rdi); d("origRax", a.regs.origRax, b.origRax); d("rip", a.regs.rip, b.rip)
+        d("cs", a.regs.cs, b.cs); d("eflags", a.regs.eflags, b.eflags); d("rsp", a.regs.rsp, b.rsp); d("ss", a.regs.ss, b.ss)
+        d("fsBase", a.regs.fsBase, b.fsBase); d("gsBase", a.regs.gsBase, b.gsBase); d("ds", a.regs.ds, b.ds); d("es", a.regs.es, b.es)
+        d("fs", a.regs.fs, b.fs); d("gs", a.regs.gs, b.gs)
         w.close()
     }
 
