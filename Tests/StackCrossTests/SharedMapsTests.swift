@@ -43,6 +43,40 @@ final class SharedMapsTests: XCTestCase {
         }
     }
 
+    /// Stops whose sp and ip mostly stay in the mappings of the stop before, as a loop of calls makes them
+    /// (`RecordedMaps` then keeps the last list without a pass over the map), in maps whose mappings are
+    /// disjoint or (synthetic) overlap: still what `recorded()` keeps.
+    func testStopsThatStayInTheirMappingsKeepWhatRecordedKeeps() {
+        for seed in 1...30 as ClosedRange<UInt64> {
+            var rng = SplitMix64(seed: seed)
+            func map() -> [MemoryMapping] {
+                var m = Self.fullMap(&rng)
+                if rng.chance(30) {
+                    let s = m[rng.below(m.count)].start.rawValue + 0x4000
+                    m.insert(MemoryMapping(start: Address(s), end: Address(s + 0x10_000), perms: "rw-p", offset: 0, inode: 0, path: "/o"),
+                             at: rng.below(m.count + 1))
+                }
+                return m
+            }
+            var full = map()
+            func near(_ a: Address) -> Address { Address(a.rawValue &+ UInt64(rng.below(0x3000)) &- 0x1800) }
+            func anywhere() -> Address { Address(UInt64(rng.below(10 * 0x10_000))) }
+            var regs = Registers(values: (0..<27).map { _ in 0 })
+            regs.rsp = anywhere(); regs.rip = anywhere()
+            let cache = RecordedMaps()
+            for i in 0..<400 {
+                if rng.chance(3) { full = map() }
+                regs.rsp = rng.chance(8) ? anywhere() : near(regs.rsp)
+                regs.rip = rng.chance(8) ? anywhere() : near(regs.rip)
+                var o = StopObservation(kind: .syscallEntry, tid: 1, regs: regs, maps: full)
+                if rng.chance(5) { o.handlerStackWords = [anywhere().rawValue] }
+                var kept = o
+                cache.record(&kept)
+                XCTAssertEqual(kept.maps, o.recorded().maps, "seed \(seed) stop \(i)")
+            }
+        }
+    }
+
     func testKeptArrayIsSharedWhileTheSameMappingsAreKept() {
         var rng = SplitMix64(seed: 3)
         let full = Self.fullMap(&rng)

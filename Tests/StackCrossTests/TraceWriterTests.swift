@@ -152,6 +152,72 @@ final class TraceWriterTests: XCTestCase {
 
     // MARK: tests
 
+    /// What `body` writes, as text.
+    static func written(_ body: (inout JSONBytes) -> Void) -> String {
+        let b = JSONLineBuffer(capacity: 64)
+        TraceRecordJSON.appending(to: b, body)
+        return String(decoding: b.bytes, as: UTF8.self)
+    }
+
+    func testRegisterDeltaFieldByFieldIsTheDeltaByIndex() {
+        var rng = SplitMix64(seed: 14)
+        let w = TraceWriter()
+        let zero = Registers(values: Array(repeating: 0, count: 27))
+        // Each register alone, then random sets of changes.
+        var pairs = (0..<27).map { i -> (Registers, Registers) in var b = zero; b[index: i] = 0x1234; return (zero, b) }
+        pairs += (0..<400).map { _ in
+            (Registers(values: (0..<27).map { _ in UInt64(rng.below(3)) }), Registers(values: (0..<27).map { _ in UInt64(rng.below(3)) }))
+        }
+        for (a, b) in pairs {
+            let view = TraceWriter.ThreadView()
+            view.regs = a
+            XCTAssertEqual(Self.written { w.registerDelta(from: view, to: b, &$0) }, Self.written { w.registerDeltaByIndex(from: a, to: b, &$0) })
+        }
+    }
+
+    func testRawArgsComparedInPlaceAsTheArray() {
+        var rng = SplitMix64(seed: 15)
+        for _ in 0..<500 {
+            let regs = Registers(values: (0..<27).map { _ in rng.chance(50) ? UInt64(rng.below(4)) : rng.next() })
+            let abi: SyscallABI = rng.chance(50) ? .i386 : .x86_64
+            var args = StopDerivation.rawArgs(regs, abi: abi)
+            switch rng.below(4) {
+            case 0: args[rng.below(6)] = Address(rng.next())
+            case 1: args[rng.below(6)] = Address(UInt64(rng.below(4)))
+            case 2: args = rng.chance(50) ? Array(args.prefix(rng.below(6))) : args + [0]
+            default: break
+            }
+            XCTAssertEqual(StopDerivation.rawArgs(regs, abi: abi, equal: args), StopDerivation.rawArgs(regs, abi: abi) == args)
+        }
+    }
+
+    /// A tracee string is written as its text when it is valid UTF-8 and whole (as `utf8` decodes it), else as base64.
+    func testTraceeStringsAreWrittenAsTheirTextDecodes() {
+        var rng = SplitMix64(seed: 16)
+        let pieces: [[UInt8]] = [[0x61], [0x22], [0x5C], [0x0A], [0x00], [0x7F], [0xC3, 0xA9], [0xE2, 0x80, 0xA8], [0xE2, 0x82, 0xAC],
+                                 [0xF0, 0x9F, 0x98, 0x80], [0xFF], [0xC3], [0xED, 0xA0, 0x80], [0xC0, 0xAF]]
+        for _ in 0..<600 {
+            var bytes: [UInt8] = []
+            for _ in 0..<rng.below(6) { bytes += rng.chance(60) ? pieces[rng.below(6)] : rng.pick(pieces) }
+            let t = TraceeString(bytes: bytes, truncated: rng.chance(10))
+            let reference = Self.written { w in
+                if !t.truncated, let s = t.utf8 { w.string(s) } else {
+                    w.open(); w.field("base64", string: Base64.encode(t.bytes)); if t.truncated { w.field("truncated", bool: true) }; w.close()
+                }
+            }
+            XCTAssertEqual(Self.written { $0.traceeString(t) }, reference, "\(bytes)")
+        }
+    }
+
+    /// A record's strings by key in order, one key or several.
+    func testStringsAreWrittenByKeyInOrder() {
+        for keys in [["1"], ["0", "1"], ["2", "0", "10", "1"]] {
+            let s = Dictionary(uniqueKeysWithValues: keys.map { ($0, TraceeString(bytes: Array($0.utf8))) })
+            let reference = "{" + keys.sorted().map { "\"\($0)\":\"\($0)\"" }.joined(separator: ",") + "}"
+            XCTAssertEqual(Self.written { TraceRecordJSON.strings(s, &$0) }, reference)
+        }
+    }
+
     func testEverythingLeftOutComesBack() throws {
         for (seed, key, cap) in [(1 as UInt64, 64, 1 << 14), (2, 4, 3), (3, 1, 2), (4, 7, 1)] {
             var options = TraceWriterOptions()

@@ -20,7 +20,8 @@ public final class CrossingProbe: TraceExtension {
     private var entryArch: [Int32: UInt32] = [:]
     private var sigreturnWords: [Int32: [UInt64]] = [:]
     private var lastKernelStack: [Int32: [Frame]] = [:]
-    private var entrySwitches: [Int32: ContextSwitchCount?] = [:]
+    /// The counts at each task's entry stop, when read (--kernel-stack).
+    private var entrySwitches: [Int32: ContextSwitchCount] = [:]
 
     /// Needs no model: the tracer thread never waits for the kernel's config (the output thread reads it).
     public init(readKernelStack: Bool, stepIntoHandlers: Bool = true) {
@@ -81,7 +82,9 @@ public final class CrossingProbe: TraceExtension {
     // MARK: observation
 
     func observe(pid: Int32, tid: Int32, memory: TraceeMemoryReader, _ obs: inout StopObservation) {
-        if obs.kind == .syscallExit, let e = obs.entryRegs, isExecve(e.origRax.signed, arch: entryArch[tid]) {
+        // GET_SYSCALL_INFO's arch at this exit's entry (looked up once: the execve test and the observation use it).
+        let arch = obs.kind == .syscallExit ? entryArch[ifAny: tid] : nil
+        if obs.kind == .syscallExit, let e = obs.entryRegs, isExecve(e.origRax.signed, arch: arch) {
             // execve resets handlers to default and drops the sigaltstack.
             maps[pid] = nil; elf32[pid] = nil; actions[pid] = nil; altstacks[tid] = nil
             shapesStepped = shapesStepped.filter { $0.pid != pid }
@@ -98,15 +101,16 @@ public final class CrossingProbe: TraceExtension {
                 obs.contextSwitches = ProcFS.read(ProcFS.taskPath(pid, tid, "status")).flatMap { ContextSwitchCount.parse(status: $0) }
             }
         }
-        if let a = altstacks[tid] { obs.sigaltstack = a }
+        // These per-task tables are empty at most stops: `ifAny` and `update` then hash nothing.
+        if let a = altstacks[ifAny: tid] { obs.sigaltstack = a }
         switch obs.kind {
         case .syscallEntry:
-            entryArch[tid] = obs.syscallInfo?.arch
-            entrySwitches[tid] = obs.contextSwitches
+            entryArch.update(tid, obs.syscallInfo?.arch)
+            entrySwitches.update(tid, obs.contextSwitches)
         case .syscallExit:
-            obs.entryAuditArch = entryArch[tid]
-            obs.entryContextSwitches = entrySwitches.removeValue(forKey: tid) ?? nil
-            obs.sigreturnFrameWords = sigreturnWords.removeValue(forKey: tid)
+            obs.entryAuditArch = arch
+            obs.entryContextSwitches = entrySwitches.removeIfAny(tid)
+            obs.sigreturnFrameWords = sigreturnWords.removeIfAny(tid)
         case .signalDelivery where obs.bytesBeforeIP == nil:
             // The tracer fills them from its per-process cache; read here only for a tracer that did not.
             let rip = obs.regs.rip.rawValue
@@ -145,12 +149,15 @@ public final class CrossingProbe: TraceExtension {
 
     deinit { closeStackFDs() }
 
-    static let execveNumbers: [SyscallABI: Set<Int64>] = Dictionary(uniqueKeysWithValues: SyscallABI.allCases.map { abi in
-        (abi, Set(["execve", "execveat"].compactMap { SyscallTable.for(abi: abi).number(of: $0).map(Int64.init) }))
-    })
+    /// execve's and execveat's numbers under each ABI (two each: looked through at every exit, no hashing).
+    static let execveNumbers: (x86_64: [Int64], i386: [Int64]) = (numbers(.x86_64), numbers(.i386))
+    static func numbers(_ abi: SyscallABI) -> [Int64] {
+        ["execve", "execveat"].compactMap { SyscallTable.for(abi: abi).number(of: $0).map(Int64.init) }
+    }
 
     func isExecve(_ nr: Int64, arch: UInt32?) -> Bool {
-        Self.execveNumbers[arch.flatMap(SyscallABI.init(auditArch:)) ?? .x86_64]?.contains(nr) ?? false
+        let abi = arch.flatMap(SyscallABI.init(auditArch:)) ?? .x86_64
+        return (abi == .i386 ? Self.execveNumbers.i386 : Self.execveNumbers.x86_64).contains(nr)
     }
 
     /// /proc/PID/maps, re-read only when the cached copy misses an address the checks need.
@@ -310,5 +317,18 @@ public final class CrossingProbe: TraceExtension {
             }
         }
         return nil
+    }
+}
+
+fileprivate extension Dictionary {
+    /// `self[key]`, without hashing `key` when the dictionary is empty.
+    subscript(ifAny key: Key) -> Value? { isEmpty ? nil : self[key] }
+
+    /// `removeValue(forKey:)`, without hashing `key` when the dictionary is empty.
+    mutating func removeIfAny(_ key: Key) -> Value? { isEmpty ? nil : removeValue(forKey: key) }
+
+    /// `self[key] = value`, without hashing `key` when that changes nothing (nil into an empty dictionary).
+    mutating func update(_ key: Key, _ value: Value?) {
+        if value != nil || !isEmpty { self[key] = value }
     }
 }

@@ -327,7 +327,7 @@ extension SyscallTracer {
         var exitObs = t.exitObservation.take()
         if exitObs == nil, output.judgeCrossings { exitObs = exitObservation(t, call, info: info, regs: r) }
         call.entry = t.entryObservation.take()
-        call.exit = exitObs
+        call.exit = exitObs.take()  // moved: the box holds the only reference (the writer changes it in place)
         output.submit(.exited(call))
     }
 

@@ -179,8 +179,9 @@ final class TraceOutputThread: @unchecked Sendable {
             if call.entry != nil { recordedMaps.record(&call.entry!) }
             if call.exit != nil { recordedMaps.record(&call.exit!) }
             let observed = SyscallObservations(entry: call.entry, exit: call.exit)
-            // The compact verdict of a call the thread makes again is the last one's (RepeatedCallJudge says when).
-            call.record.crossing = crossingDetail == .failures ? repeatedCalls.crossing(for: observed, model: model)
+            // The compact verdict of a call the thread makes again is the last one's (RepeatedCallJudge says when;
+            // the model is fetched only for a call it judges in full).
+            call.record.crossing = crossingDetail == .failures ? repeatedCalls.crossing(for: observed, model: self.model)
                 : model.crossing(for: observed, detail: crossingDetail)
             sink.syscallExited(call.record, observed: observed)
             call.record.crossing = nil

@@ -65,11 +65,7 @@ public enum TraceRecordJSON {
         w.key("rawArgs"); w.openArray()
         for a in r.rawArgs { w.hex(a.rawValue) }
         w.closeArray()
-        if let s = r.strings {
-            w.key("strings"); w.open()
-            for k in s.keys.sorted() { w.key(dynamic: k); w.traceeString(s[k]!) }
-            w.close()
-        }
+        if let s = r.strings { w.key("strings"); strings(s, &w) }
         if let v = r.ret { w.field("ret", int: v) }
         if let e = r.error { w.field("error", string: e) }
         if let p = r.retPath { w.key("retPath"); w.traceeString(p) }
@@ -84,6 +80,17 @@ public enum TraceRecordJSON {
         if let f = r.userStack { w.key("userStack"); frames(f, &w) }
         if let f = r.kernelStack { w.key("kernelStack"); frames(f, &w) }
         if let c = r.crossing { w.key("crossing"); crossing(c, &w) }
+    }
+
+    /// A record's `strings`, by key in order. One key (the common case) is in order as it is: no array is sorted.
+    static func strings(_ s: [String: TraceeString], _ w: inout JSONBytes) {
+        w.open()
+        if s.count == 1, let only = s.first {
+            w.key(dynamic: only.key); w.traceeString(only.value)
+        } else {
+            for (k, v) in s.sorted(by: { $0.key < $1.key }) { w.key(dynamic: k); w.traceeString(v) }
+        }
+        w.close()
     }
 
     /// `{"ret":-2,"signal":10,"delayEnterUs":5,"delayExitUs":7}`, each only when set.
@@ -241,7 +248,9 @@ struct JSONBytes {
         }
     }
 
-    mutating func key(_ k: StaticString) {
+    /// Inlined, as the few writers below: at each call the key's length is a constant, so its bytes are a few
+    /// stores instead of a loop (a record has some 30 keys).
+    @inline(__always) mutating func key(_ k: StaticString) {
         ensure(k.utf8CodeUnitCount + 4)
         comma()
         byte(UInt8(ascii: "\""))
@@ -257,17 +266,17 @@ struct JSONBytes {
         byte(UInt8(ascii: ":"))
     }
 
-    mutating func field(_ k: StaticString, string v: String) { key(k); string(v) }
-    mutating func field(_ k: StaticString, int v: Int64) { key(k); int(v) }
-    mutating func field(_ k: StaticString, uint v: UInt64) { key(k); uint(v) }
-    mutating func field(_ k: StaticString, bool v: Bool) {
+    @inline(__always) mutating func field(_ k: StaticString, string v: String) { key(k); string(v) }
+    @inline(__always) mutating func field(_ k: StaticString, int v: Int64) { key(k); int(v) }
+    @inline(__always) mutating func field(_ k: StaticString, uint v: UInt64) { key(k); uint(v) }
+    @inline(__always) mutating func field(_ k: StaticString, bool v: Bool) {
         key(k)
         ensure(5)
         let lit: StaticString = v ? "true" : "false"
         (p + n).update(from: lit.utf8Start, count: lit.utf8CodeUnitCount)
         n += lit.utf8CodeUnitCount
     }
-    mutating func hexField(_ k: StaticString, _ v: Address) { key(k); hex(v.rawValue) }
+    @inline(__always) mutating func hexField(_ k: StaticString, _ v: Address) { key(k); hex(v.rawValue) }
     mutating func null() { literal("null") }
     mutating func bool(_ v: Bool) { literal(v ? "true" : "false") }
     mutating func literal(_ t: StaticString) {
@@ -305,7 +314,7 @@ struct JSONBytes {
 
     /// Literal JSON text; the caller has ensured room. Texts here are a few bytes: a plain loop beats
     /// a memmove call.
-    mutating func raw(_ t: StaticString) {
+    @inline(__always) mutating func raw(_ t: StaticString) {
         let src = t.utf8Start
         for i in 0..<t.utf8CodeUnitCount { p[n + i] = src[i] }
         n += t.utf8CodeUnitCount
@@ -318,19 +327,24 @@ struct JSONBytes {
     /// A JSON string, escaped by `JSONEscape`.
     mutating func string(_ s: String) {
         var s = s
-        s.withUTF8 { bytes in
-            ensure(bytes.count * JSONEscape.maxExpansion + 3)
-            comma()
-            byte(UInt8(ascii: "\""))
-            n += JSONEscape.write(bytes, htmlSafe: false, to: p + n)
-            byte(UInt8(ascii: "\""))
-        }
+        s.withUTF8 { quoted($0) }
+    }
+
+    /// UTF-8 text (valid, as a String holds it) as a JSON string, escaped by `JSONEscape`.
+    mutating func quoted(_ bytes: UnsafeBufferPointer<UInt8>) {
+        ensure(bytes.count * JSONEscape.maxExpansion + 3)
+        comma()
+        byte(UInt8(ascii: "\""))
+        n += JSONEscape.write(bytes, htmlSafe: false, to: p + n)
+        byte(UInt8(ascii: "\""))
     }
 
     /// A `TraceeString` as it encodes itself: a plain string when valid UTF-8 and whole, else base64.
+    /// Valid UTF-8 is written as its bytes: `utf8` gives a String of exactly these bytes back, so only
+    /// whether it exists matters (ASCII, the common case, is valid without decoding it).
     mutating func traceeString(_ t: TraceeString) {
-        if !t.truncated, let s = t.utf8 {
-            string(s)
+        if !t.truncated, t.bytes.allSatisfy({ $0 < 0x80 }) || t.utf8 != nil {
+            t.bytes.withUnsafeBufferPointer { quoted($0) }
         } else {
             open()
             field("base64", string: Base64.encode(t.bytes))

@@ -15,22 +15,31 @@
 public final class TraceWriter {
     public let options: TraceWriterOptions
 
-    struct Sticky: Equatable {
+    /// A thread's state between its stops. A class: `stop` changes it in place at every stop instead of
+    /// copying it (its registers) out and back.
+    final class ThreadView {
+        /// The registers of the thread's last stop, when `hasRegs` (else its next stop writes them whole). Not
+        /// optional: a delta reads them register by register where they are, no copy of the set per stop.
+        var regs = TraceWriter.noRegisters
+        var hasRegs = false
+        /// Whether the sticky fields below are what the thread's last stop wrote. false at a key record, and
+        /// when the mapping ids start over: the next stop then writes every one of them.
+        var stickyKnown = false
         var insn: [UInt8]?
         var maps: [Int]?
         var elf32: Bool?
-        var altBase: UInt64?
-        var altSize: UInt64?
-    }
-
-    /// A class: `stop` changes it in place at every stop instead of copying it (its registers) out and back.
-    final class ThreadView {
-        var regs: Registers?
-        var sticky: Sticky?
+        var alt: SigaltstackValue?
         var sinceKey = 0
     }
 
+    /// `alt`: the sigaltstack's base and size.
+    struct SigaltstackValue: Equatable { var base: UInt64; var size: UInt64 }
+
+    static let noRegisters = Registers(values: Array(repeating: 0, count: 27))
+
     var threads: [Int32: ThreadView] = [:]
+    /// The view `view(_:)` gave last (a trace's records mostly come from one thread): no hashing per record.
+    private var lastView: (tid: Int32, view: ThreadView)?
     var stacks: [[Frame]: Int] = [:]
     /// Each distinct frame, written once as a `frame` record; stacks list frame ids (deep stacks share most frames).
     var frameIds: [Frame: Int] = [:]
@@ -87,7 +96,10 @@ public final class TraceWriter {
         let exitMaps = exitObs?.maps.map { internMaps($0, buffer) }
         let entryKstack = entryObs?.kernelStack.flatMap { $0 == r.kernelStack ? nil : intern($0, buffer) }
         let exitKstack = exitObs?.kernelStack.map { intern($0, buffer) }
-        let key = beginRecord(r.tid)
+        let view = view(r.tid)
+        let key = beginRecord(view)
+        // Asked once: each `crossing != nil` copies the verdict out of the record and destroys the copy.
+        let judged = r.crossing != nil
         TraceRecordJSON.appending(to: buffer) { w in
             w.open()
             w.field("type", string: "syscall")
@@ -96,16 +108,12 @@ public final class TraceWriter {
             w.key("args"); w.openArray()
             for a in r.args { w.string(a) }
             w.closeArray()
-            if r.entryRegs.map({ StopDerivation.rawArgs($0, abi: r.abi) != r.rawArgs }) ?? true {
+            if !(r.entryRegs.map { StopDerivation.rawArgs($0, abi: r.abi, equal: r.rawArgs) } ?? false) {
                 w.key("rawArgs"); w.openArray()
                 for a in r.rawArgs { w.hex(a.rawValue) }
                 w.closeArray()
             }
-            if let s = r.strings {
-                w.key("strings"); w.open()
-                for k in s.keys.sorted() { w.key(dynamic: k); w.traceeString(s[k]!) }
-                w.close()
-            }
+            if let s = r.strings { w.key("strings"); TraceRecordJSON.strings(s, &w) }
             if let v = r.ret { w.field("ret", int: v) }
             if let e = r.error { w.field("error", string: e) }
             if let p = r.retPath { w.key("retPath"); w.traceeString(p) }
@@ -120,15 +128,15 @@ public final class TraceWriter {
             if let id = kernelStack { w.field("kernelStack", int: Int64(id)) }
             if let g = r.entryRegs {
                 w.key("entryStop")
-                stop(r.tid, regs: g, obs: entryObs, abi: r.abi, maps: entryMaps, kstack: entryKstack, derived: nil,
-                     judged: r.crossing != nil, &w)
+                stop(view, regs: g, obs: entryObs, abi: r.abi, maps: entryMaps, kstack: entryKstack, derived: nil,
+                     judged: judged, &w)
             }
             if let g = r.exitRegs {
                 w.key("exitStop")
-                stop(r.tid, regs: g, obs: exitObs, abi: r.abi, maps: exitMaps, kstack: exitKstack, derived: entryObs,
-                     judged: r.crossing != nil, &w)
+                stop(view, regs: g, obs: exitObs, abi: r.abi, maps: exitMaps, kstack: exitKstack, derived: entryObs,
+                     judged: judged, &w)
             }
-            if let c = r.crossing { w.key("crossing"); crossing(c, &w) }
+            if judged { w.key("crossing"); crossing(r.crossing, &w) }
             TraceRecordJSON.endLine(&w)
         }
     }
@@ -138,7 +146,7 @@ public final class TraceWriter {
         let d = observed?.delivery, h = observed?.handlerEntry
         let dMaps = d?.maps.map { internMaps($0, buffer) }, hMaps = h?.maps.map { internMaps($0, buffer) }
         let dKstack = d?.kernelStack.map { intern($0, buffer) }, hKstack = h?.kernelStack.map { intern($0, buffer) }
-        let key = d != nil && beginRecord(r.tid)
+        let key = d != nil && beginRecord(view(r.tid))
         TraceRecordJSON.appending(to: buffer) { w in
             w.open()
             w.field("type", string: "signal")
@@ -151,13 +159,13 @@ public final class TraceWriter {
             if key { w.field("key", bool: true) }
             if let d {
                 w.key("deliveryStop")
-                stop(r.tid, regs: d.regs, obs: d, abi: .x86_64, maps: dMaps, kstack: dKstack, derived: nil, signo: r.signo, judged: true, &w)
+                stop(view(r.tid), regs: d.regs, obs: d, abi: .x86_64, maps: dMaps, kstack: dKstack, derived: nil, signo: r.signo, judged: true, &w)
             }
             if let h {
                 w.key("handlerStop")
-                stop(r.tid, regs: h.regs, obs: h, abi: .x86_64, maps: hMaps, kstack: hKstack, derived: d, signo: r.signo, judged: true, &w)
+                stop(view(r.tid), regs: h.regs, obs: h, abi: .x86_64, maps: hMaps, kstack: hKstack, derived: d, signo: r.signo, judged: true, &w)
             }
-            if let c = r.crossing { w.key("crossing"); crossing(c, &w) }
+            if r.crossing != nil { w.key("crossing"); crossing(r.crossing, &w) }
             TraceRecordJSON.endLine(&w)
         }
     }
@@ -168,12 +176,12 @@ public final class TraceWriter {
         case .syscall(let s): syscall(s, observed: nil, to: buffer)
         case .signal(let s): signal(s, observed: nil, to: buffer)
         case .exit(let e):
-            threads[e.tid] = nil
+            forget(e.tid)
             TraceRecordJSON.appendLine(r, to: buffer)
         case .exec(let e):
             // The new image: the thread (under the leader's tid) starts over with a key record.
-            threads[e.tid] = nil
-            if let f = e.formerTid { threads[f] = nil }
+            forget(e.tid)
+            if let f = e.formerTid { forget(f) }
             TraceRecordJSON.appendLine(r, to: buffer)
         default:
             TraceRecordJSON.appendLine(r, to: buffer)
@@ -182,34 +190,45 @@ public final class TraceWriter {
 
     // MARK: stops
 
-    /// Whether this record of `tid` is a key record (its first stop written in full), and counts it.
-    func beginRecord(_ tid: Int32) -> Bool {
-        let t = view(tid)
-        let key = t.regs == nil || t.sinceKey + 1 >= options.keyInterval
-        if key { t.regs = nil; t.sticky = nil; t.sinceKey = 0 } else { t.sinceKey += 1 }
+    /// Whether this record of the thread is a key record (its first stop written in full), and counts it.
+    func beginRecord(_ t: ThreadView) -> Bool {
+        let key = !t.hasRegs || t.sinceKey + 1 >= options.keyInterval
+        if key { t.hasRegs = false; t.stickyKnown = false; t.sinceKey = 0 } else { t.sinceKey += 1 }
         return key
     }
 
     func view(_ tid: Int32) -> ThreadView {
-        if let v = threads[tid] { return v }
-        let v = ThreadView()
-        threads[tid] = v
+        if let last = lastView, last.tid == tid { return last.view }
+        let v: ThreadView
+        if let known = threads[tid] {
+            v = known
+        } else {
+            v = ThreadView()
+            threads[tid] = v
+        }
+        lastView = (tid, v)
         return v
+    }
+
+    /// Ends a thread's state (its next record is a key record).
+    func forget(_ tid: Int32) {
+        threads[tid] = nil
+        if lastView?.tid == tid { lastView = nil }
     }
 
     /// One stop. `derived`: the stop its derived fields come from (the entry stop for an exit, the
     /// delivery for a handler entry).
-    func stop(_ tid: Int32, regs g: Registers, obs: StopObservation?, abi: SyscallABI, maps: [Int]?, kstack: Int?,
+    func stop(_ view: ThreadView, regs g: Registers, obs: StopObservation?, abi: SyscallABI, maps: [Int]?, kstack: Int?,
               derived: StopObservation?, signo: Int32? = nil, judged: Bool, _ w: inout JSONBytes) {
-        let view = view(tid)
         w.open()
         w.key("regs")
-        if options.regsFull || view.regs == nil {
+        if options.regsFull || !view.hasRegs {
             TraceRecordJSON.registers(g, &w)
         } else {
-            registerDelta(from: view.regs!, to: g, &w)
+            registerDelta(from: view, to: g, &w)
         }
         view.regs = g
+        view.hasRegs = true
         if obs == nil && judged { w.field("noObs", bool: true) }
         if let o = obs {
             if let si = o.syscallInfo {
@@ -219,26 +238,33 @@ public final class TraceWriter {
                 // Not read at this stop (sampled): said without building the prediction it would differ from.
                 w.key("info"); w.null()
             }
-            let now = Sticky(insn: o.bytesBeforeIP, maps: maps, elf32: o.is32BitTask,
-                             altBase: o.sigaltstack?.base.rawValue, altSize: o.sigaltstack?.size)
-            let was = view.sticky
-            if was == nil || was!.insn != now.insn {
+            // The sticky fields, each written when it is not what the thread's last stop wrote (compared in
+            // place: a stop builds no copy of them, and an unchanged one is not stored again).
+            let known = view.stickyKnown
+            let insn = o.bytesBeforeIP
+            if !known || !Self.same(view.insn, insn) {
                 w.key("insn")
-                if let b = now.insn { w.string(hexDigits(b)) } else { w.null() }
+                if let b = insn { w.string(hexDigits(b)) } else { w.null() }
+                view.insn = insn
             }
-            if was == nil || was!.maps != now.maps {
+            if !known || !Self.same(view.maps, maps) {
                 w.key("maps")
-                if let m = now.maps { ints(m, &w) } else { w.null() }
+                if let m = maps { ints(m, &w) } else { w.null() }
+                view.maps = maps
             }
-            if was == nil || was!.elf32 != now.elf32 {
+            let elf32 = o.is32BitTask
+            if !known || view.elf32 != elf32 {
                 w.key("elf")
-                if let e = now.elf32 { w.int(e ? 32 : 64) } else { w.null() }
+                if let e = elf32 { w.int(e ? 32 : 64) } else { w.null() }
+                view.elf32 = elf32
             }
-            if was == nil || was!.altBase != now.altBase || was!.altSize != now.altSize {
+            let alt = o.sigaltstack.map { SigaltstackValue(base: $0.base.rawValue, size: $0.size) }
+            if !known || view.alt != alt {
                 w.key("alt")
-                if let b = now.altBase, let s = now.altSize { w.openArray(); w.hex(b); w.hex(s); w.closeArray() } else { w.null() }
+                if let a = alt { w.openArray(); w.hex(a.base); w.hex(a.size); w.closeArray() } else { w.null() }
+                view.alt = alt
             }
-            view.sticky = now
+            view.stickyKnown = true
             if let k = kstack { w.field("kstack", int: Int64(k)) }
             if !o.kernelStackReadAtStop { w.field("kstackBeforeStop", bool: true) }
             if let c = o.contextSwitches { w.key("ctxsw"); w.openArray(); w.uint(c.voluntary); w.uint(c.nonvoluntary); w.closeArray() }
@@ -286,7 +312,32 @@ public final class TraceWriter {
         }
     }
 
-    func registerDelta(from a: Registers, to b: Registers, _ w: inout JSONBytes) {
+    /// Two optional arrays equal (the same storage is equal at once: the writer's map ids, a cached insn).
+    @inline(__always)
+    static func same<T: Equatable>(_ a: [T]?, _ b: [T]?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        return a == b
+    }
+
+    /// The registers that differ from the thread's last stop's, in user_regs_struct order (`registerKeys`),
+    /// written field by field: no index switch per register, and each read where it is held.
+    func registerDelta(from view: ThreadView, to b: Registers, _ w: inout JSONBytes) {
+        w.open()
+        @inline(__always) func d(_ k: StaticString, _ x: Address, _ y: Address) { if x != y { w.key(k); w.hex(y.rawValue) } }
+        // Each register read from the view where it is held (`view.regs.rax` loads one word, no copy of the set).
+        let a = view
+        d("r15", a.regs.r15, b.r15); d("r14", a.regs.r14, b.r14); d("r13", a.regs.r13, b.r13); d("r12", a.regs.r12, b.r12)
+        d("rbp", a.regs.rbp, b.rbp); d("rbx", a.regs.rbx, b.rbx); d("r11", a.regs.r11, b.r11); d("r10", a.regs.r10, b.r10)
+        d("r9", a.regs.r9, b.r9); d("r8", a.regs.r8, b.r8); d("rax", a.regs.rax, b.rax); d("rcx", a.regs.rcx, b.rcx); d("rdx", a.regs.rdx, b.rdx)
+        d("rsi", a.regs.rsi, b.rsi); d("rdi", a.regs.rdi, b.rdi); d("origRax", a.regs.origRax, b.origRax); d("rip", a.regs.rip, b.rip)
+        d("cs", a.regs.cs, b.cs); d("eflags", a.regs.eflags, b.eflags); d("rsp", a.regs.rsp, b.rsp); d("ss", a.regs.ss, b.ss)
+        d("fsBase", a.regs.fsBase, b.fsBase); d("gsBase", a.regs.gsBase, b.gsBase); d("ds", a.regs.ds, b.ds); d("es", a.regs.es, b.es)
+        d("fs", a.regs.fs, b.fs); d("gs", a.regs.gs, b.gs)
+        w.close()
+    }
+
+    /// The delta by index and `registerKeys`: what `registerDelta` writes (the tests hold the two equal).
+    func registerDeltaByIndex(from a: Registers, to b: Registers, _ w: inout JSONBytes) {
         w.open()
         for i in 0..<27 {
             let v = b[index: i]
@@ -332,7 +383,8 @@ public final class TraceWriter {
     // MARK: verdicts
 
     /// The compact verdict (entry, counts, the failures in full), or every check with `--checks all`.
-    func crossing(_ c: Crossing, _ w: inout JSONBytes) {
+    func crossing(_ c: Crossing?, _ w: inout JSONBytes) {
+        guard let c else { w.null(); return }
         if options.checksAll { TraceRecordJSON.crossing(c, &w); return }
         w.open()
         w.field("entry", string: c.entry.rawValue)
@@ -365,7 +417,7 @@ public final class TraceWriter {
             mappings.removeAll(keepingCapacity: true)
             (lastMaps, lastMapIds) = ([], [])
             // A thread's remembered `maps` ids may now name other mappings: each writes its maps again.
-            for v in threads.values { v.sticky = nil }
+            for v in threads.values { v.stickyKnown = false }
         }
     }
 

@@ -8,7 +8,11 @@
 /// call's rsp): it is reused instead of judging. Any other call, and any relation that fails, goes to the full
 /// judge, which then speaks for the failure with its own texts. Only for the compact verdict (`.failures`).
 public struct RepeatedCallJudge {
-    struct Template {
+    /// A class: the lookup at every call hands out one reference, not a copy of each of its parts.
+    final class Template {
+        init(crossing: Crossing, maps: [MemoryMapping], stackMapping: MemoryMapping, cloneChild: Bool) {
+            self.crossing = crossing; self.maps = maps; self.stackMapping = stackMapping; self.cloneChild = cloneChild
+        }
         let crossing: Crossing
         /// The maps the template was judged with, and the one of them that held its rsp.
         let maps: [MemoryMapping]
@@ -22,10 +26,11 @@ public struct RepeatedCallJudge {
 
     public init() {}
 
-    /// The compact verdict of a call, as `model.crossing(for:detail: .failures)` gives it.
-    public mutating func crossing(for call: SyscallObservations, model: KernelStackModel) -> Crossing? {
+    /// The compact verdict of a call, as `model.crossing(for:detail: .failures)` gives it. The model is
+    /// fetched only for a call judged in full.
+    public mutating func crossing(for call: SyscallObservations, model: @autoclosure () -> KernelStackModel) -> Crossing? {
         guard let e = call.entry, let x = call.exit, let shape = Self.plainShape(entry: e, exit: x) else {
-            return model.crossing(for: call, detail: .failures)
+            return model().crossing(for: call, detail: .failures)
         }
         if let t = templates[e.tid], t.cloneChild == shape.cloneChild, t.stackMapping.contains(e.regs.rsp),
            Self.relationsHold(entry: e, exit: x), e.maps == t.maps {
@@ -34,7 +39,7 @@ public struct RepeatedCallJudge {
             c.userRsp = e.regs.rsp
             return c
         }
-        let c = model.crossing(for: call, detail: .failures)
+        let c = model().crossing(for: call, detail: .failures)
         remember(c, entry: e, exit: x, cloneChild: shape.cloneChild)
         return c
     }

@@ -48,6 +48,12 @@ public final class RecordedMaps {
     private var keptIndices: [Int] = []
     private var kept: [MemoryMapping] = []
     private var scratch: [Int] = []
+    /// Whether `full` is in address order with no two mappings overlapping (as /proc/PID/maps is): an address
+    /// is then in one of them at most.
+    private var disjoint = false
+    /// The indices in `full` of the mappings that held sp and ip at the last stop, when that stop had no third
+    /// probe and `full` is disjoint: a stop whose sp and ip are still in them keeps what that stop kept.
+    private var lastHit: (sp: Int, ip: Int)?
 
     public init() {}
 
@@ -57,18 +63,30 @@ public final class RecordedMaps {
         if !Self.sameStorage(maps, full) {
             full = maps
             isVdso = maps.map { $0.path == "[vdso]" }
+            disjoint = maps.allSatisfy { $0.start.rawValue <= $0.end.rawValue }
+                && zip(maps, maps.dropFirst()).allSatisfy { $0.end.rawValue <= $1.start.rawValue }
             keptIndices = []
             kept = []
+            lastHit = nil
         }
         let (sp, ip, ret) = obs.mappingProbes
+        // The pass below keeps the vDSO and the one mapping (in disjoint mappings) that holds sp and ip each:
+        // when those are the last stop's, it would keep what it kept then.
+        if ret == nil, let h = lastHit, Self.holds(full[h.sp], sp), Self.holds(full[h.ip], ip) {
+            obs.maps = kept
+            return
+        }
         scratch.removeAll(keepingCapacity: true)
+        var spAt: Int?, ipAt: Int?
         full.withUnsafeBufferPointer { m in
             for i in m.indices {
-                let s = m[i].start.rawValue, e = m[i].end.rawValue
-                var keep = isVdso[i] || (sp >= s && sp < e) || (ip >= s && ip < e)
+                let inSp = Self.holds(m[i], sp), inIp = Self.holds(m[i], ip)
+                if inSp { spAt = i }
+                if inIp { ipAt = i }
+                var keep = isVdso[i] || inSp || inIp
                 if !keep, let w = ret {
                     let lo = w & 0xFFFF_FFFF
-                    keep = (w >= s && w < e) || (lo >= s && lo < e)
+                    keep = Self.holds(m[i], w) || Self.holds(m[i], lo)
                 }
                 if keep { scratch.append(i) }
             }
@@ -77,8 +95,12 @@ public final class RecordedMaps {
             swap(&scratch, &keptIndices)
             kept = keptIndices.map { full[$0] }
         }
+        if ret == nil, disjoint, let s = spAt, let i = ipAt { lastHit = (s, i) } else { lastHit = nil }
         obs.maps = kept
     }
+
+    @inline(__always)
+    static func holds(_ m: MemoryMapping, _ a: UInt64) -> Bool { a >= m.start.rawValue && a < m.end.rawValue }
 
     static func sameStorage(_ a: [MemoryMapping], _ b: [MemoryMapping]) -> Bool {
         a.count == b.count && a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in pa.baseAddress == pb.baseAddress } }

@@ -24,4 +24,16 @@ public enum StopDerivation {
         let mask: UInt64 = abi == .i386 ? 0xFFFF_FFFF : .max
         return regs.syscallArguments(abi).map { Address($0.rawValue & mask) }
     }
+
+    /// Whether `args` are `rawArgs(regs, abi:)`, without building that array (the writer asks at every record).
+    public static func rawArgs(_ regs: Registers, abi: SyscallABI, equal args: [Address]) -> Bool {
+        guard args.count == 6 else { return false }
+        let mask: UInt64 = abi == .i386 ? 0xFFFF_FFFF : .max
+        // The registers `Registers.syscallArguments(abi)` lists, in its order.
+        let r = abi == .i386 ? (regs.rbx, regs.rcx, regs.rdx, regs.rsi, regs.rdi, regs.rbp)
+            : (regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9)
+        return args[0].rawValue == r.0.rawValue & mask && args[1].rawValue == r.1.rawValue & mask
+            && args[2].rawValue == r.2.rawValue & mask && args[3].rawValue == r.3.rawValue & mask
+            && args[4].rawValue == r.4.rawValue & mask && args[5].rawValue == r.5.rawValue & mask
+    }
 }
