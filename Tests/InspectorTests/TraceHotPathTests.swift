@@ -1,5 +1,7 @@
+import CStackCross
 import Foundation
 @testable import Inspector
+import StackCross
 import XCTest
 
 /// The per-stop path's shortcuts: each must give what the general path gives.
@@ -52,6 +54,18 @@ final class TraceHotPathTests: XCTestCase {
             }
             return s
         }
+    }
+
+    /// GETREGS's struct becomes a `Registers` by taking its bytes: every field must land where its name says.
+    func testRegistersTakeUserRegsFieldByField() throws {
+        var r = sc_user_regs()
+        withUnsafeMutableBytes(of: &r) { b in
+            for i in 0..<27 { b.storeBytes(of: UInt64(0x1000 + i), toByteOffset: i * 8, as: UInt64.self) }
+        }
+        let g = Registers(r)
+        XCTAssertEqual(g, withUnsafeBytes(of: &r) { Registers(userRegsStruct: $0.baseAddress!) })
+        XCTAssertEqual(g.values, (0..<27).map { UInt64(0x1000 + $0) })
+        XCTAssertEqual([g.r15, g.rax, g.origRax, g.rip, g.rsp, g.gs].map(\.rawValue), [r.r15, r.rax, r.orig_rax, r.rip, r.rsp, r.gs])
     }
 
     /// The decoder is handed the stopped tracee's memory as an existential at every stop; at 24 bytes

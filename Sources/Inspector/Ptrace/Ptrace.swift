@@ -220,9 +220,10 @@ extension Ptrace {
 }
 
 extension Registers {
+    /// The same 27 words in the same order (user_regs_struct's; `TraceHotPathTests` holds it field by field),
+    /// so the set is taken as it is: one 216-byte copy, at every stop.
     init(_ r: sc_user_regs) {
-        var r = r
-        self = withUnsafeBytes(of: &r) { Registers(userRegsStruct: $0.baseAddress!) }
+        self = unsafeBitCast(r, to: Registers.self)
     }
 
     /// The 17 registers libdw wants for x86_64, in DWARF order: rax, rdx, rcx, rbx, rsi, rdi,

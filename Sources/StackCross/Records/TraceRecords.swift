@@ -38,6 +38,9 @@ public struct SyscallRecord: Codable, Hashable, Sendable {
     /// `in [3], left {tv_sec=0, tv_usec=5}`; shown `= 1 (in [3], …)`. nil: no note.
     public var retNote: String?
 
+    /// Inlinable: the tracer makes one per call, and across the module boundary the record was built in a
+    /// temporary and copied out (a retain and release of each of its strings and arrays).
+    @inlinable
     public init(pid: Int32, tid: Int32, abi: SyscallABI, nr: Int64, name: String, args: [String], rawArgs: [Address],
                 strings: [String: TraceeString]? = nil, ret: Int64? = nil, error: String? = nil,
                 entryNs: UInt64, exitNs: UInt64? = nil, entryRegs: Registers? = nil, exitRegs: Registers? = nil,
