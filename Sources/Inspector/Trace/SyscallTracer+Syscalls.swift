@@ -206,7 +206,7 @@ extension SyscallTracer {
                                                           stringLimit: options.stringLimit, at: .exit(ret))
             }
         }
-        call.record.retNote = SyscallDecoder.returnNote(abi: abi, nr: nr, args: call.record.rawArgs.map(\.rawValue), ret: ret,
+        call.record.retNote = SyscallDecoder.returnNote(abi: abi, nr: nr, rawArgs: call.record.rawArgs, ret: ret,
                                                         memory: mem, stringLimit: options.verbose ? Int.max : options.stringLimit)
         if f.contains(.changesFds), !Errno.isError(ret) { t.process.fds.invalidate() }
         if f.contains(.remapsCode), !Errno.isError(ret) { t.process.bytesBeforeIP.removeAll(keepingCapacity: true) }

@@ -30,15 +30,21 @@ extension SyscallDecoder {
     /// strace's quoting: `"…"` with \t \n \v \f \r \" \\ escaped and other non-printable bytes in octal
     /// (three digits when a digit follows); `...` after the quote when `truncated`.
     public static func quote(_ bytes: some Collection<UInt8>, truncated: Bool = false, hex: Bool = false) -> String {
-        var out: [UInt8] = [UInt8(ascii: "\"")]
-        out.reserveCapacity(bytes.count + 8)
+        var out: [UInt8] = []
+        out.reserveCapacity((hex ? 4 * bytes.count : bytes.count) + 8)
+        out.append(UInt8(ascii: "\""))
         if hex {
-            for c in bytes { out += [92, UInt8(ascii: "x"), hexDigit(c >> 4), hexDigit(c & 15)] }
+            for c in bytes {
+                out.append(92)
+                out.append(UInt8(ascii: "x"))
+                out.append(hexDigit(c >> 4))
+                out.append(hexDigit(c & 15))
+            }
         } else {
             appendEscaped(bytes, quoted: true, to: &out)
         }
         out.append(UInt8(ascii: "\""))
-        if truncated { out += Array("...".utf8) }
+        if truncated { out.append(contentsOf: "...".utf8) }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -58,14 +64,15 @@ extension SyscallDecoder {
         var next = it.next()
         while let c = next {
             next = it.next()
+            // One append per byte written (an array literal per escape would be built and thrown away).
             switch c {
-            case UInt8(ascii: "\"") where quoted: out += [92, c]
-            case 92: out += [92, 92]
-            case 9: out += [92, UInt8(ascii: "t")]
-            case 10: out += [92, UInt8(ascii: "n")]
-            case 11: out += [92, UInt8(ascii: "v")]
-            case 12: out += [92, UInt8(ascii: "f")]
-            case 13: out += [92, UInt8(ascii: "r")]
+            case UInt8(ascii: "\"") where quoted: out.append(92); out.append(c)
+            case 92: out.append(92); out.append(92)
+            case 9: out.append(92); out.append(UInt8(ascii: "t"))
+            case 10: out.append(92); out.append(UInt8(ascii: "n"))
+            case 11: out.append(92); out.append(UInt8(ascii: "v"))
+            case 12: out.append(92); out.append(UInt8(ascii: "f"))
+            case 13: out.append(92); out.append(UInt8(ascii: "r"))
             case 0x3C where !angles, 0x3E where !angles: out.append(c)
             case 0x20 ..< 0x3C, 0x3D, 0x3F ..< 0x7F: out.append(c)
             default:
@@ -73,7 +80,8 @@ extension SyscallDecoder {
                 // Only an octal digit after the escape would be read as part of it (strace's test).
                 let nextIsDigit = next.map { (48 ... 55).contains($0) } ?? false
                 if nextIsDigit || c >> 6 != 0 {
-                    out += [48 + (c >> 6), 48 + ((c >> 3) & 7)]
+                    out.append(48 + (c >> 6))
+                    out.append(48 + ((c >> 3) & 7))
                 } else if c >> 3 != 0 {
                     out.append(48 + ((c >> 3) & 7))
                 }

@@ -48,7 +48,7 @@ extension SyscallDecoder {
 extension SyscallDecoder.Context {
     /// `[{msg_hdr={…}, msg_len=5}, …]`: sendmmsg's vector even when the call failed (no msg_len then),
     /// recvmmsg's first `ret` messages with their data cut at msg_len.
-    mutating func mmsgvec(_ addr: UInt64, ret: Int64) -> String {
+    func mmsgvec(_ addr: UInt64, ret: Int64) -> String {
         let failed = Errno.errno(forReturn: ret) != nil
         let received = name != "sendmmsg"
         if received, failed { return ptr(addr) }

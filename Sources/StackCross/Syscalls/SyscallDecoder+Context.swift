@@ -1,6 +1,8 @@
 /// One call being decoded: its arguments, the tracee's memory, and a renderer per argument kind.
+/// A class: the renderers call one another and set `captured`, and a struct holding an existential
+/// (the memory) was copied whole at each such call.
 extension SyscallDecoder {
-    struct Context {
+    final class Context {
         let abi: SyscallABI
         let name: String
         let args: [UInt64]
@@ -50,10 +52,13 @@ extension SyscallDecoder {
 
         func le(_ b: [UInt8], _ off: Int, _ n: Int) -> UInt64 { littleEndian(b, at: off, count: n) }
 
-        mutating func render(_ kind: ArgKind, _ i: Int) -> String {
+        func render(_ kind: ArgKind, _ i: Int) -> String {
+            // The plain kinds first (most arguments): none of them is an output, and no family below has a
+            // case for them, so that every test before the plain switch would fail (SyscallDecoderPlanTests).
+            if let s = renderPlain(kind, i) { return s }
             let v = raw(i)
             if case .fs(let k) = kind { return renderFs(k, i) }
-            if kind == .outMmsgvec, case .exit(let r) = stop { return mmsgvec(v, ret: r) }
+            if case .outMmsgvec = kind, case .exit(let r) = stop { return mmsgvec(v, ret: r) }
             if kind.isOutput, stop == .entry, let s = renderSuite(kind, i) { return s }
             if kind.isOutput, successfulReturn == nil, let e = entryArgs, i < e.count, !e[i].isEmpty,
                [ArgKind.inOutLen, .sockOptVal, .loffInOut].contains(kind) { return e[i] }
@@ -69,6 +74,12 @@ extension SyscallDecoder {
                 if let s = renderSuiteOutput(kind, i, ret: ret) { return s }
                 return renderOutput(kind, i, ret: ret) ?? ptr(v)
             }
+            return ptr(v)
+        }
+
+        /// The kinds of the hand-kept and generated signatures that render alone; nil for any other kind.
+        func renderPlain(_ kind: ArgKind, _ i: Int) -> String? {
+            let v = raw(i)
             switch kind {
             case .int: return String(int32(i))
             case .uint: return String(UInt32(truncatingIfNeeded: v))
@@ -169,11 +180,11 @@ extension SyscallDecoder {
             case .sockaddr(let lenArg): return sockaddr(v, length: Int(clamping: raw(lenArg)))
             case .openHow: return openHow(v, size: raw(i + 1))
             case .cloneArgs: return cloneArgs(v)
-            default: return ptr(v)
+            default: return nil
             }
         }
 
-        mutating func renderOutput(_ kind: ArgKind, _ i: Int, ret: Int64) -> String? {
+        func renderOutput(_ kind: ArgKind, _ i: Int, ret: Int64) -> String? {
             let v = raw(i)
             switch kind {
             case .outBuffer: return buffer(v, length: Int(clamping: ret))
@@ -239,7 +250,7 @@ extension SyscallDecoder {
             return n == 4 ? Int64(Int32(truncatingIfNeeded: u)) : Int64(bitPattern: u)
         }
 
-        mutating func cString(_ addr: UInt64, limit: Int) -> String {
+        func cString(_ addr: UInt64, limit: Int) -> String {
             guard addr != 0 else { return "NULL" }
             guard let m = memory, let r = m.readCString(addr, limit: limit) else { return ptr(addr) }
             // Cut short before the limit means the string ran into unreadable memory: strace shows the address.
@@ -248,7 +259,7 @@ extension SyscallDecoder {
             return SyscallDecoder.quote(r.bytes, truncated: r.truncated)
         }
 
-        mutating func buffer(_ addr: UInt64, length: Int) -> String {
+        func buffer(_ addr: UInt64, length: Int) -> String {
             guard addr != 0 || length == 0 else { return ptr(addr) }
             let n = min(max(length, 0), limit)
             guard let b = read(addr, n) else { return ptr(addr) }
@@ -257,7 +268,7 @@ extension SyscallDecoder {
             return SyscallDecoder.quote(b, truncated: length > n, hex: name == "getrandom")
         }
 
-        mutating func iovec(_ addr: UInt64, count: Int, total: Int?) -> String {
+        func iovec(_ addr: UInt64, count: Int, total: Int?) -> String {
             guard addr != 0 else { return "NULL" }
             let shown = min(max(count, 0), SyscallDecoder.maxArrayEntries)
             guard let b = read(addr, shown * 2 * wordSize) else { return ptr(addr) }
@@ -282,7 +293,7 @@ extension SyscallDecoder {
             return "[" + parts.joined(separator: ", ") + (count > shown ? ", ..." : "") + "]"
         }
 
-        mutating func argv(_ addr: UInt64) -> String {
+        func argv(_ addr: UInt64) -> String {
             guard addr != 0 else { return "NULL" }
             var items = [String]()
             var p = addr
@@ -399,7 +410,7 @@ extension SyscallDecoder {
             return ptr(addr) + " /* \(n) entr\(n == 1 ? "y" : "ies") */"
         }
 
-        mutating func sockaddr(_ addr: UInt64, length: Int) -> String {
+        func sockaddr(_ addr: UInt64, length: Int) -> String {
             guard addr != 0 else { return "NULL" }
             let n = min(max(length, 0), 128)
             guard n >= 2, let b = read(addr, n) else { return ptr(addr) }

@@ -34,6 +34,9 @@ extension SyscallDecoder {
         constantStyle == .raw ? String(r) : "\(r) (\(ioprioValue(UInt32(truncatingIfNeeded: r))))"
     }
 
+    /// The calls `ioArguments` changes (any other comes back as it was given).
+    static let ioArgumentCalls: Set<String> = ["fanotify_mark"]
+
     /// Arguments whose text depends on another's value, after the kinds rendered them.
     static func ioArguments(_ name: String, _ out: [String], args: [UInt64]) -> [String] {
         switch name {
@@ -103,7 +106,7 @@ extension SyscallDecoder.Context {
     }
 
     /// The dec-io argument kinds.
-    mutating func renderIO(_ key: String, _ i: Int) -> String {
+    func renderIO(_ key: String, _ i: Int) -> String {
         let v = raw(i)
         switch key {
         case "fan_mark_flags": return xflags(StraceXlat.fanMarkFlags, v & 0xFFFF_FFFF, "FAN_MARK_???")

@@ -15,7 +15,7 @@ extension SyscallDecoder.Context {
             return addr == 0 ? "NULL" : cpuMask(addr, bytes: Int(n))
         case 19:  // IORING_REGISTER_IOWQ_MAX_WORKERS: worker counts indexed by IO_WQ_*
             return straceArray(addr, count: UInt64(n), elemSize: 4,
-                               indices: { xval(StraceXlat.uringIowqAcct, $0, "IO_WQ_???", decimal: true) }) { String(le($0, 0, 4)) }
+                               indices: { self.xval(StraceXlat.uringIowqAcct, $0, "IO_WQ_???", decimal: true) }) { String(le($0, 0, 4)) }
         case 20: return straceArray(addr, count: UInt64(n), elemSize: 16) { uringRingFd($0) }
         case 21: return straceArray(addr, count: UInt64(n), elemSize: 16) { uringRingFdUnregister($0) }
         case 22, 23: return uringBufReg(addr)

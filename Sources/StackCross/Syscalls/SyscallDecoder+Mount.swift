@@ -103,6 +103,9 @@ extension SyscallDecoder {
         }
     }
 
+    /// The calls `fsArguments` changes (any other comes back as it was given).
+    static let fsArgumentCalls: Set<String> = ["quotactl", "quotactl_fd"]
+
     /// Calls of this family whose shown arguments depend on another argument.
     static func fsArguments(_ name: String, _ out: [String], args: [UInt64]) -> [String] {
         guard name == "quotactl" || name == "quotactl_fd", out.count == 4, args.count >= 2 else { return out }
@@ -283,7 +286,7 @@ extension SyscallDecoder {
             return [args[0], s, args[2]]
         }
         guard name == "quotactl" || name == "quotactl_fd", let last = args.last, last.hasPrefix("{") else { return nil }
-        var ctx = Context(abi: abi, name: name, args: rawArgs, memory: memory, limit: 32, stop: stop)
+        let ctx = Context(abi: abi, name: name, args: rawArgs, memory: memory, limit: 32, stop: stop)
         var out = args
         out[out.count - 1] = ctx.quotaData(3, verbose: true)
         return out
@@ -291,7 +294,7 @@ extension SyscallDecoder {
 }
 
 extension SyscallDecoder.Context {
-    mutating func renderFs(_ kind: FsArg, _ i: Int) -> String {
+    func renderFs(_ kind: FsArg, _ i: Int) -> String {
         let v = raw(i)
         switch kind {
         case .qcmd: return SyscallDecoder.qcmdText(UInt32(truncatingIfNeeded: v))
@@ -453,7 +456,7 @@ extension SyscallDecoder.Context {
     }
 
     /// print_xattr_val: the address past XATTR_SIZE_MAX, else the bytes (-s cut) without a trailing NUL.
-    mutating func xattrValue(_ addr: UInt64, size: UInt64) -> String {
+    func xattrValue(_ addr: UInt64, size: UInt64) -> String {
         guard size <= 65536 else { return ptr(addr) }
         guard addr != 0 else { return "NULL" }
         let n = min(Int(size), limit)
@@ -482,7 +485,7 @@ extension SyscallDecoder.Context {
     }
 
     /// printstr_ex(addr, max, QUOTE_0_TERMINATED): up to the NUL, at most `max` and -s bytes, `...` when cut.
-    mutating func boundedString(_ addr: UInt64, max: Int) -> String {
+    func boundedString(_ addr: UInt64, max: Int) -> String {
         guard addr != 0 else { return "NULL" }
         let n = min(max, limit)
         guard let m = memory, let r = m.readCString(addr, limit: n) else { return ptr(addr) }
@@ -494,7 +497,7 @@ extension SyscallDecoder.Context {
     }
 
     /// quotactl's addr for the command in its cmd argument, strace's decode_cmd_data.
-    mutating func quotaData(_ i: Int, verbose: Bool) -> String {
+    func quotaData(_ i: Int, verbose: Bool) -> String {
         let v = raw(i)
         let cmd = UInt32(truncatingIfNeeded: raw(name == "quotactl" ? 0 : 1)) >> 8
         let gets: Set<UInt32> = [0x800007, 0x800009, 0x5803, 0x5809, 0x800004, 0x800005, 0x5805, 0x5808]

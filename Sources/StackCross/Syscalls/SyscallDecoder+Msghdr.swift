@@ -30,7 +30,7 @@ extension Flags {
 extension SyscallDecoder.Context {
     /// `{msg_name=…, msg_namelen=…, msg_iov=[…], msg_iovlen=…, msg_control=[…], msg_controllen=…, msg_flags=…}`;
     /// `dataSize` is how many iov bytes carry data (recvmsg's return), nil for all.
-    mutating func msghdr(_ addr: UInt64, dataSize: Int?) -> String {
+    func msghdr(_ addr: UInt64, dataSize: Int?) -> String {
         guard addr != 0 else { return "NULL" }
         let w = wordSize
         guard let b = read(addr, 7 * w) else { return ptr(addr) }

@@ -299,7 +299,7 @@ extension SyscallDecoder.Context {
     }
 
     /// The process family's input structs (shown at entry).
-    mutating func renderProc(_ tag: String, _ i: Int) -> String {
+    func renderProc(_ tag: String, _ i: Int) -> String {
         let v = raw(i)
         if tag.hasPrefix("sigset@") { return sigsetOfSize(tag, i) }
         if tag.hasPrefix("nodemask@") { return nodemask(v, maxnodes: raw(Int(tag.dropFirst(9)) ?? 0)) }
@@ -356,11 +356,11 @@ extension SyscallDecoder.Context {
 
     /// Outputs a failed call still fills in: nanosleep's remaining time when a signal interrupted it.
     /// Outputs shown at the entry stop too (the line's entry part, kept for the exit's `=>`).
-    mutating func renderProcEntry(_ tag: String, _ i: Int) -> String? {
+    func renderProcEntry(_ tag: String, _ i: Int) -> String? {
         tag == "sched_attr_set" ? renderProc(tag, i) : nil
     }
 
-    mutating func renderProcExit(_ tag: String, _ i: Int, ret: Int64) -> String? {
+    func renderProcExit(_ tag: String, _ i: Int, ret: Int64) -> String? {
         if tag == "sched_attr_set" {
             let before = entryArgs.flatMap { i < $0.count ? $0[i] : nil } ?? renderProc(tag, i)
             // E2BIG: the kernel wrote the size it supports.
@@ -387,7 +387,7 @@ extension SyscallDecoder.Context {
     }
 
     /// The process family's output structs, at a successful exit.
-    mutating func renderProcOutput(_ tag: String, _ i: Int, ret: Int64) -> String? {
+    func renderProcOutput(_ tag: String, _ i: Int, ret: Int64) -> String? {
         let v = raw(i)
         if tag.hasPrefix("sigset@") { return sigsetOfSize(tag, i) }
         // get_mempolicy's mask, after a successful call.

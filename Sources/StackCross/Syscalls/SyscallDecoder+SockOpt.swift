@@ -22,6 +22,7 @@ extension SyscallDecoder.Context {
         case (0, 42, true), (0, 45, true), (41, 42, true), (41, 45, true):  // MCAST_JOIN/LEAVE_GROUP: struct group_req
             guard len >= 136 else { return ptr(addr) }
             guard let b = read(addr, 136) else { return ptr(addr) }
+            let memory = memory
             let group = SockaddrPrinter(bytes: Array(b[8 ..< 136]), mode: constants) { SyscallDecoder.fdString($0, memory: memory) }
             return "{gr_interface=\(group.ifindex(le(b, 0, 4))), gr_group=\(group.text())}"
         case (263, 5, true), (263, 13, true):  // PACKET_RX_RING, PACKET_TX_RING: struct tpacket_req

@@ -165,6 +165,9 @@ extension SyscallDecoder {
         }
     }
 
+    /// The calls `suiteArguments` changes (any other comes back as it was given).
+    static let suiteArgumentCalls: Set<String> = ["mknod", "mknodat", "mq_open", "rt_sigtimedwait", "reboot", "kcmp"]
+
     /// Calls whose shown arguments depend on another argument, strace style.
     static func suiteArguments(_ name: String, _ out: [String], args: [UInt64]) -> [String] {
         func a(_ i: Int) -> UInt64 { i < args.count ? args[i] : 0 }
@@ -201,7 +204,7 @@ extension SyscallDecoder.Context {
     }
 
     /// The suite's argument kinds at entry (and for inputs); nil for kinds handled elsewhere.
-    mutating func renderSuite(_ kind: ArgKind, _ i: Int) -> String? {
+    func renderSuite(_ kind: ArgKind, _ i: Int) -> String? {
         let v = raw(i)
         switch kind {
         case .flagsOf(let key):
@@ -271,7 +274,7 @@ extension SyscallDecoder.Context {
     }
 
     /// The suite's output kinds at a successful exit.
-    mutating func renderSuiteOutput(_ kind: ArgKind, _ i: Int, ret: Int64) -> String? {
+    func renderSuiteOutput(_ kind: ArgKind, _ i: Int, ret: Int64) -> String? {
         let v = raw(i)
         switch kind {
         case .inOutLen:

@@ -156,20 +156,90 @@ public enum SyscallDecoder {
         "sched_getaffinity": [.int, .uint, .outCpuMask], "sched_setaffinity": [.int, .uint, .cpuMask(sizeArg: 1)],
     ]
 
-    /// Kinds per number for each ABI, built once so the per-call lookup is an array index.
-    static let kindsByNumber: (x86_64: [[ArgKind]], i386: [[ArgKind]]) = {
-        func build(_ t: SyscallTable) -> [[ArgKind]] {
-            (0 ..< t.limit).map { nr in t.name(Int64(nr)).map { argKinds(abi: t.abi, name: $0) } ?? unknownKinds }
+    /// What decoding a syscall number needs that depends on the number alone, worked out once per number
+    /// (`plans`) so that a call pays an array index for it: its name, its argument kinds, and which of the
+    /// name-specific steps can apply to it (most calls: none).
+    struct CallPlan: Sendable {
+        let name: String
+        let kinds: [ArgKind]
+        let steps: Steps
+        /// Where `.openFlags` is among the kinds (open's mode is shown only with O_CREAT/O_TMPFILE).
+        let openFlagsIndex: Int?
+
+        init(abi: SyscallABI, name: String, kinds: [ArgKind]) {
+            self.name = name
+            self.kinds = kinds
+            steps = Steps.of(abi: abi, name: name)
+            openFlagsIndex = kinds.firstIndex(of: .openFlags)
+        }
+    }
+
+    /// The steps of `decode` and `returnNote` that look at the call's name, each of which changes the
+    /// result of a few calls only. `Steps.of` names those calls; the calls it leaves out skip the steps.
+    /// A step run for any other call returns what it was given (the steps keep their own name tests):
+    /// SyscallDecoderPlanTests proves it for every syscall of both ABIs.
+    struct Steps: OptionSet, Sendable {
+        let rawValue: UInt16
+        static let clone = Steps(rawValue: 1 << 0)
+        static let select = Steps(rawValue: 1 << 1)
+        static let rtSigreturn = Steps(rawValue: 1 << 2)
+        static let prctl = Steps(rawValue: 1 << 3)
+        static let syslog = Steps(rawValue: 1 << 4)
+        static let suite = Steps(rawValue: 1 << 5)
+        static let ptrace = Steps(rawValue: 1 << 6)
+        static let clone3 = Steps(rawValue: 1 << 7)
+        static let fs = Steps(rawValue: 1 << 8)
+        static let io = Steps(rawValue: 1 << 9)
+        static let futex = Steps(rawValue: 1 << 10)
+        static let openMode = Steps(rawValue: 1 << 11)
+        /// `returnNote` has something to say after the return value.
+        static let returnNote = Steps(rawValue: 1 << 12)
+        /// Every step: what decoding did before the plans (each step tests the name itself).
+        static let all = Steps(rawValue: 0x1FFF)
+
+        /// The steps that can apply to the call `name` of `abi`: the same tests as the steps make.
+        static func of(abi: SyscallABI, name: String) -> Steps {
+            var s: Steps = []
+            if name == "clone" { s.insert(.clone) }
+            if SyscallDecoder.selectFamily.contains(name) { s.insert(.select) }
+            if name == "rt_sigreturn", abi == .x86_64 { s.insert(.rtSigreturn) }
+            if name == "prctl" { s.insert(.prctl) }
+            if name == "syslog" { s.insert(.syslog) }
+            if SyscallDecoder.suiteArgumentCalls.contains(name) { s.insert(.suite) }
+            if name == "ptrace", abi == .x86_64 { s.insert(.ptrace) }
+            if name == "clone3", abi == .x86_64 { s.insert(.clone3) }
+            if SyscallDecoder.fsArgumentCalls.contains(name) { s.insert(.fs) }
+            if SyscallDecoder.ioArgumentCalls.contains(name) { s.insert(.io) }
+            if name.hasPrefix("futex") { s.insert(.futex) }
+            if name == "open" || name == "openat" { s.insert(.openMode) }
+            if abi == .x86_64, SyscallDecoder.selectFamily.contains(name) || name == "recvmmsg" { s.insert(.returnNote) }
+            return s
+        }
+    }
+
+    /// The plan of every number of each ABI; a number without a name has six hex arguments and no steps.
+    static let plans: (x86_64: [CallPlan], i386: [CallPlan]) = {
+        func build(_ t: SyscallTable) -> [CallPlan] {
+            (0 ..< t.limit).map { nr in
+                let name = t.name(Int64(nr)) ?? ""
+                return CallPlan(abi: t.abi, name: name, kinds: t.name(Int64(nr)).map { argKinds(abi: t.abi, name: $0) } ?? unknownKinds)
+            }
         }
         return (build(.x86_64), build(.i386))
     }()
     static let unknownKinds: [ArgKind] = [.hex, .hex, .hex, .hex, .hex, .hex]
+    static let unknownPlan = CallPlan(abi: .x86_64, name: "", kinds: unknownKinds)
+
+    /// The plan of syscall `nr` of `abi`.
+    static func plan(abi: SyscallABI, nr: Int64) -> CallPlan {
+        let table = abi == .i386 ? plans.i386 : plans.x86_64
+        guard nr >= 0, nr < Int64(table.count) else { return unknownPlan }
+        return table[Int(nr)]
+    }
 
     /// The kinds of syscall `nr`'s arguments; six hex values for a number the table does not know.
     public static func argKinds(abi: SyscallABI, nr: Int64) -> [ArgKind] {
-        let table = abi == .i386 ? kindsByNumber.i386 : kindsByNumber.x86_64
-        guard nr >= 0, nr < Int64(table.count) else { return unknownKinds }
-        return table[Int(nr)]
+        plan(abi: abi, nr: nr).kinds
     }
 
     /// The kinds of a syscall's arguments (its arity is the count), hand-kept or from its prototype.
@@ -197,29 +267,47 @@ public enum SyscallDecoder {
                               stackPointer: UInt64? = nil, constants: StraceLineStyles.Constants = .abbrev)
         -> (args: [String], strings: [String: TraceeString])
     {
-        let name = SyscallTable.for(abi: abi).name(nr) ?? ""
-        let kinds = argKinds(abi: abi, nr: nr)
-        var ctx = Context(abi: abi, name: name, args: args, memory: memory, limit: max(0, stringLimit), stop: stop)
+        decode(abi: abi, plan: plan(abi: abi, nr: nr), steps: nil, args: args, memory: memory, stringLimit: stringLimit,
+               at: stop, entry: entry, stackPointer: stackPointer, constants: constants)
+    }
+
+    /// `strings`' keys of the first arguments, made once.
+    static let argumentKeys = (0 ..< 6).map { String($0) }
+    static func argumentKey(_ i: Int) -> String { i < argumentKeys.count ? argumentKeys[i] : String(i) }
+
+    /// `decode` after the plan lookup. `steps` nil runs the steps the plan names; `.all` runs every step,
+    /// as decoding did before the plans (the tests hold the two equal).
+    static func decode(abi: SyscallABI, plan: CallPlan, steps: Steps?, args: [UInt64], memory: TraceeMemory?, stringLimit: Int,
+                       at stop: DecodeStop, entry: (args: [String], strings: [String: TraceeString])?,
+                       stackPointer: UInt64?, constants: StraceLineStyles.Constants)
+        -> (args: [String], strings: [String: TraceeString])
+    {
+        let name = plan.name, kinds = plan.kinds
+        let ctx = Context(abi: abi, name: name, args: args, memory: memory, limit: max(0, stringLimit), stop: stop)
         ctx.entryArgs = entry?.args
         ctx.constants = constants
         var out = [String]()
+        out.reserveCapacity(kinds.count)
         var strings = [String: TraceeString]()
-        for (i, kind) in kinds.enumerated() {
-            if kind == .skip { continue }
+        for i in kinds.indices {
+            let kind = kinds[i]
+            if case .skip = kind { continue }
             if let e = entry, !kind.isOutput, i < e.args.count {
                 out.append(e.args[i])
-                if let s = e.strings[String(i)] { strings[String(i)] = s }
+                if let s = e.strings[argumentKey(i)] { strings[argumentKey(i)] = s }
                 continue
             }
             ctx.captured = nil
             out.append(ctx.render(kind, i))
-            if let c = ctx.captured { strings[String(i)] = c }
+            if let c = ctx.captured { strings[argumentKey(i)] = c }
         }
         // fcntl's argument is absent for F_GETFD and friends.
-        while out.last == "" { out.removeLast() }
-        if name == "clone" { out = cloneArguments(abi: abi, args: args) }
-        if entry == nil, selectFamily.contains(name), let s = selectArguments(ctx) { out = s }
-        if name == "rt_sigreturn", abi == .x86_64 {
+        while out.last?.isEmpty == true { out.removeLast() }
+        let steps = steps ?? plan.steps
+        if steps.subtracting(.returnNote).isEmpty { return (out, strings) }
+        if steps.contains(.clone), name == "clone" { out = cloneArguments(abi: abi, args: args) }
+        if steps.contains(.select), entry == nil, selectFamily.contains(name), let s = selectArguments(ctx) { out = s }
+        if steps.contains(.rtSigreturn), name == "rt_sigreturn", abi == .x86_64 {
             // At its entry rsp points at the rt_sigframe's ucontext (pretcode was popped); uc_sigmask is
             // after uc_flags, uc_link, uc_stack (24) and the 256-byte sigcontext.
             if let e = entry, !e.args.isEmpty { return e }
@@ -228,16 +316,18 @@ public enum SyscallDecoder {
                 out = ["{mask=\(sigsetString(mask))}"]
             }
         }
-        if name == "prctl", out.count == 5 { out = prctlArguments(out, args: args, abi: abi, ctx: &ctx, strings: &strings) }
-        if name == "syslog" { out = syslogArguments(out, args: args, abi: abi) }
-        out = suiteArguments(name, out, args: args)
-        if name == "ptrace", abi == .x86_64 { out = ctx.ptraceArguments(out) }
-        if name == "clone3", abi == .x86_64 { out = ctx.clone3Arguments(out) }
-        out = fsArguments(name, out, args: args)
-        out = ioArguments(name, out, args: args)
-        if name.hasPrefix("futex"), out.count == 6, args.count >= 6 { out = futexArguments(out, args: args) }
+        if steps.contains(.prctl), name == "prctl", out.count == 5 {
+            out = prctlArguments(out, args: args, abi: abi, ctx: ctx, strings: &strings)
+        }
+        if steps.contains(.syslog), name == "syslog" { out = syslogArguments(out, args: args, abi: abi) }
+        if steps.contains(.suite) { out = suiteArguments(name, out, args: args) }
+        if steps.contains(.ptrace), name == "ptrace", abi == .x86_64 { out = ctx.ptraceArguments(out) }
+        if steps.contains(.clone3), name == "clone3", abi == .x86_64 { out = ctx.clone3Arguments(out) }
+        if steps.contains(.fs) { out = fsArguments(name, out, args: args) }
+        if steps.contains(.io) { out = ioArguments(name, out, args: args) }
+        if steps.contains(.futex), name.hasPrefix("futex"), out.count == 6, args.count >= 6 { out = futexArguments(out, args: args) }
         // open's mode is shown only with O_CREAT/O_TMPFILE, as strace does.
-        if name == "open" || name == "openat", let fi = kinds.firstIndex(of: .openFlags), fi < args.count,
+        if steps.contains(.openMode), name == "open" || name == "openat", let fi = plan.openFlagsIndex, fi < args.count,
            !Flags.openTakesMode(args[fi]), out.count == kinds.count {
             out.removeLast()
         }
@@ -279,7 +369,7 @@ public enum SyscallDecoder {
     }
 
     /// prctl shows the arguments its option uses: `prctl(PR_SET_NAME, "worker")`, `prctl(PR_GET_DUMPABLE)`.
-    static func prctlArguments(_ out: [String], args: [UInt64], abi: SyscallABI, ctx: inout Context,
+    static func prctlArguments(_ out: [String], args: [UInt64], abi: SyscallABI, ctx: Context,
                                strings: inout [String: TraceeString]) -> [String] {
         let v = args.count > 1 ? abi.word(args[1]) : 0
         func h(_ i: Int) -> String {
