@@ -31,11 +31,13 @@ public struct TraceeMemoryReader: Sendable {
     /// `count` bytes at `address`, fewer where the memory ends; nil when none can be read.
     public func read(_ address: UInt64, count: Int) -> [UInt8]? {
         guard count > 0 else { return [] }
-        var out = [UInt8](repeating: 0, count: count)
-        let n = out.withUnsafeMutableBytes { read(into: $0.baseAddress!, address, count: $0.count) }
-        guard n > 0 else { return nil }
-        if n < count { out.removeLast(count - n) }
-        return out
+        // Read straight into the array's storage (no zero fill first): every stop of a traced write reads its buffer.
+        var got = 0
+        let out = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            got = read(into: buffer.baseAddress!, address, count: count)
+            initialized = max(0, min(got, count))
+        }
+        return got > 0 ? out : nil
     }
 
     /// Exactly `count` bytes at `address`, or nil.
