@@ -209,7 +209,7 @@ extension SyscallTracer {
         call.record.retNote = SyscallDecoder.returnNote(abi: abi, nr: nr, rawArgs: call.record.rawArgs, ret: ret,
                                                         memory: mem, stringLimit: options.verbose ? Int.max : options.stringLimit)
         if f.contains(.changesFds), !Errno.isError(ret) { t.process.fds.invalidate() }
-        if f.contains(.remapsCode), !Errno.isError(ret) { t.process.bytesBeforeIP.removeAll(keepingCapacity: true) }
+        if f.contains(.remapsCode), !Errno.isError(ret) { t.process.forgetBytesBeforeIP() }
         if observing { t.exitBytesBeforeIP = bytesBeforeIP(t, regs.rip) }
         if extensionsObserve {
             var obs = exitObservation(t, call, info: info, regs: Registers(regs))
@@ -372,7 +372,13 @@ extension SyscallTracer {
     }
 
     func bytesBeforeIP(_ t: TracedTask, _ rip: UInt64) -> [UInt8]? {
-        if let b = t.process.bytesBeforeIP[rip] { return b }
+        // A loop's calls come back to one rip: that one is answered without hashing.
+        let p = t.process
+        if rip == p.lastRip, let b = p.lastBytesBeforeIP { return b }
+        if let b = p.bytesBeforeIP[rip] {
+            (p.lastRip, p.lastBytesBeforeIP) = (rip, b)
+            return b
+        }
         var two: (UInt8, UInt8) = (0, 0)
         let n = withUnsafeMutableBytes(of: &two) { memory(t).reader.read(into: $0.baseAddress!, rip &- 2, count: 2) }
         guard n == 2 else { return nil }
@@ -380,6 +386,7 @@ extension SyscallTracer {
         // Signals land anywhere in a busy loop: the cache stays small all the same.
         if t.process.bytesBeforeIP.count >= 4096 { t.process.bytesBeforeIP.removeAll(keepingCapacity: true) }
         t.process.bytesBeforeIP[rip] = b
+        (p.lastRip, p.lastBytesBeforeIP) = (rip, b)
         return b
     }
 

@@ -7,7 +7,8 @@ final class ReportedCall: @unchecked Sendable {
     var record: SyscallRecord
     var entry: StopObservation?
     var exit: StopObservation?
-    init(_ record: SyscallRecord, entry: StopObservation? = nil, exit: StopObservation? = nil) {
+    /// `consuming`: the record is moved into the box, not copied (a retain of each of its strings and arrays).
+    init(_ record: consuming SyscallRecord, entry: StopObservation? = nil, exit: StopObservation? = nil) {
         self.record = record; self.entry = entry; self.exit = exit
     }
 }

@@ -45,6 +45,15 @@ final class TracedProcess {
     let fds: FdPathCache
     /// The two bytes before each syscall return address seen: `0f 05` SYSCALL or `cd 80` int $0x80.
     var bytesBeforeIP: [UInt64: [UInt8]] = [:]
+    /// The last rip looked up and its bytes: a loop's calls come back to one rip.
+    var lastRip: UInt64 = 0
+    var lastBytesBeforeIP: [UInt8]?
+
+    /// Code may have been mapped where code was (mmap, execve…): every cached byte pair goes.
+    func forgetBytesBeforeIP() {
+        bytesBeforeIP.removeAll(keepingCapacity: true)
+        lastBytesBeforeIP = nil
+    }
     var tasks = 0
 
     init(pid: Int32) {
