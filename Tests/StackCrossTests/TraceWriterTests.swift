@@ -107,7 +107,10 @@ final class TraceWriterTests: XCTestCase {
                 let x = observation(.syscallExit, &rng, regs: xg, abi: abi, derived: e)
                 last[tid] = xg
                 let judged = rng.chance(85)
-                var rec = SyscallRecord(pid: 100, tid: tid, abi: abi, nr: 1, name: "write", args: ["1", "\"a\""],
+                // Mostly the same call again (the writer reuses a thread's record prefix), sometimes another,
+                // and now and then another pid (a thread that exec'd and took the leader's).
+                let (nr, name): (Int64, String) = rng.chance(75) ? (1, "write") : rng.chance(50) ? (0, "read") : (1, "exit")
+                var rec = SyscallRecord(pid: rng.chance(3) ? 101 : 100, tid: tid, abi: abi, nr: nr, name: name, args: ["1", "\"a\""],
                                         rawArgs: StopDerivation.rawArgs(eg, abi: abi), ret: 1, entryNs: UInt64(i), exitNs: UInt64(i + 1),
                                         entryRegs: eg, exitRegs: xg, userStack: rng.chance(40) ? frames(&rng) : nil,
                                         kernelStack: e.kernelStack,

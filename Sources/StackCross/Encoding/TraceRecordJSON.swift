@@ -320,6 +320,14 @@ struct JSONBytes {
         n += t.utf8CodeUnitCount
     }
 
+    /// Bytes written before by this writer (valid JSON text where they go).
+    mutating func bytes(_ b: [UInt8]) {
+        guard !b.isEmpty else { return }
+        ensure(b.count)
+        b.withUnsafeBufferPointer { (p + n).update(from: $0.baseAddress!, count: $0.count) }
+        n += b.count
+    }
+
     /// Lowercase hex digits of `v`, no prefix; the caller has ensured 16 bytes.
     mutating func hexRun(_ v: Address) { n += writeHexDigits(v.rawValue, to: p + n) }
 

@@ -30,6 +30,10 @@ public final class TraceWriter {
         var elf32: Bool?
         var alt: SigaltstackValue?
         var sinceKey = 0
+        /// The bytes of the thread's last syscall record from after its `{` to `"args"` (type, pid, tid, abi,
+        /// nr, name), and what they were written from: a thread calling the same syscall again copies them.
+        var prefix: [UInt8] = []
+        var prefixOf: (pid: Int32, abi: SyscallABI, nr: Int64, name: String)?
     }
 
     /// `alt`: the sigaltstack's base and size.
@@ -102,9 +106,16 @@ public final class TraceWriter {
         let judged = r.crossing != nil
         TraceRecordJSON.appending(to: buffer) { w in
             w.open()
-            w.field("type", string: "syscall")
-            w.field("pid", int: Int64(r.pid)); w.field("tid", int: Int64(r.tid))
-            w.field("abi", string: r.abi.rawValue); w.field("nr", int: r.nr); w.field("name", string: r.name)
+            if let o = view.prefixOf, o.nr == r.nr, o.pid == r.pid, o.abi == r.abi, o.name == r.name {
+                w.bytes(view.prefix)
+            } else {
+                let start = w.n
+                w.field("type", string: "syscall")
+                w.field("pid", int: Int64(r.pid)); w.field("tid", int: Int64(r.tid))
+                w.field("abi", string: r.abi.rawValue); w.field("nr", int: r.nr); w.field("name", string: r.name)
+                view.prefix = Array(UnsafeBufferPointer(start: w.p + start, count: w.n - start))
+                view.prefixOf = (r.pid, r.abi, r.nr, r.name)
+            }
             w.key("args"); w.openArray()
             for a in r.args { w.string(a) }
             w.closeArray()
