@@ -138,10 +138,9 @@ extension SyscallTracer {
             : d.args
         let entryRegs = Registers(regs)
         // Made whole and boxed at once: the extensions change it in its box, nothing copies it.
-        let call = ReportedCall(SyscallRecord(pid: t.process.pid, tid: t.tid, abi: abi, nr: nr,
-                                              name: TraceNames.syscallName(abi: abi, nr: nr), args: decoded,
-                                              rawArgs: words.map { Address($0) }, strings: d.strings.isEmpty ? nil : d.strings,
-                                              entryNs: now, entryRegs: entryRegs))
+        let call = ReportedCall(pid: t.process.pid, tid: t.tid, abi: abi, nr: nr, name: TraceNames.syscallName(abi: abi, nr: nr),
+                                args: decoded, rawArgs: words.map { Address($0) }, strings: d.strings.isEmpty ? nil : d.strings,
+                                entryNs: now, entryRegs: entryRegs)
         let at = stop(t)
         if extensionsObserve {
             var obs = entryObservation(t, info: info, regs: entryRegs)

@@ -7,10 +7,28 @@ final class ReportedCall: @unchecked Sendable {
     var record: SyscallRecord
     var entry: StopObservation?
     var exit: StopObservation?
-    /// `consuming`: the record is moved into the box, not copied (a retain of each of its strings and arrays).
-    init(_ record: consuming SyscallRecord, entry: StopObservation? = nil, exit: StopObservation? = nil) {
+    init(_ record: SyscallRecord, entry: StopObservation? = nil, exit: StopObservation? = nil) {
         self.record = record; self.entry = entry; self.exit = exit
     }
+
+    /// An entry stop's record, made in its box: a record made first and handed in was copied into it and
+    /// the original destroyed (a retain and a release of each of its strings and arrays, at every call).
+    init(pid: Int32, tid: Int32, abi: SyscallABI, nr: Int64, name: String, args: [String], rawArgs: [Address],
+         strings: [String: TraceeString]?, entryNs: UInt64, entryRegs: Registers) {
+        record = SyscallRecord(pid: pid, tid: tid, abi: abi, nr: nr, name: name, args: args, rawArgs: rawArgs,
+                               strings: strings, entryNs: entryNs, entryRegs: entryRegs)
+    }
+
+    /// Lends the record to `body` without copying it out of the box: it is swapped with an empty one for
+    /// the call and back after (reading `record` itself for a call copies it, retaining each of its parts).
+    func lendRecord(_ body: (SyscallRecord) -> Void) {
+        var r = Self.empty
+        swap(&r, &record)
+        body(r)
+        swap(&r, &record)
+    }
+
+    private static let empty = SyscallRecord(pid: 0, tid: 0, abi: .x86_64, nr: 0, name: "", args: [], rawArgs: [], entryNs: 0)
 }
 
 /// One piece of finished tracer work, handed to the output thread in order.
@@ -170,7 +188,7 @@ final class TraceOutputThread: @unchecked Sendable {
             sink.syscallEntered(rec)
         case .exited(let call):
             guard judgeCrossings else {
-                sink.syscallExited(call.record, observed: nil)
+                call.lendRecord { sink.syscallExited($0, observed: nil) }
                 return
             }
             // The model judges the observations as the record keeps them, so `stackcross check` judging the
@@ -184,7 +202,7 @@ final class TraceOutputThread: @unchecked Sendable {
             // the model is fetched only for a call it judges in full).
             call.record.crossing = crossingDetail == .failures ? repeatedCalls.crossing(for: observed, model: self.model)
                 : model.crossing(for: observed, detail: crossingDetail)
-            sink.syscallExited(call.record, observed: observed)
+            call.lendRecord { sink.syscallExited($0, observed: observed) }
             call.record.crossing = nil
         case .signal(var rec, let fields, let stops):
             var observed: SignalObservations?
