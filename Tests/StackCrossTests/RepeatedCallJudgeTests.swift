@@ -172,6 +172,30 @@ final class RepeatedCallJudgeTests: XCTestCase {
         XCTAssertGreaterThan(failing, 60, "most changes break a check")
     }
 
+    /// The in-place comparisons the judge and the writer use are `==` of the copies.
+    func testInPlaceRegisterComparisonsAreEquality() {
+        let base = Self.plainCall()
+        var cases: [(StopObservation, StopObservation)] = [(base.exit!, base.entry!)]
+        for i in 0..<27 {
+            var x = base.exit!
+            x.entryRegs = Sample.regs { $0 = (0..<27).map { base.entry!.regs[index: $0] }; $0[i] ^= 0x10 }
+            cases.append((x, base.entry!))
+        }
+        var none = base.exit!
+        none.entryRegs = nil
+        cases.append((none, base.entry!))
+        for (n, (x, e)) in cases.enumerated() {
+            XCTAssertEqual(x.entryRegsAreRegs(of: e), x.entryRegs == e.regs, "case \(n)")
+            XCTAssertEqual(x.hasEntryRegs, x.entryRegs != nil, "case \(n)")
+            var h = StopObservation(kind: .handlerEntry, tid: 1, regs: e.regs, interruptedRegs: x.entryRegs)
+            XCTAssertEqual(h.interruptedRegsAreRegs(of: e), h.interruptedRegs == e.regs, "case \(n)")
+            XCTAssertEqual(h.hasInterruptedRegs, h.interruptedRegs != nil, "case \(n)")
+            h.interruptedRegs = nil
+            XCTAssertFalse(h.interruptedRegsAreRegs(of: e))
+        }
+        XCTAssertTrue(cases[0].0.entryRegsAreRegs(of: cases[0].1))
+    }
+
     func testTemplatesAreKeptPerThread() {
         var judge = RepeatedCallJudge()
         _ = judge.crossing(for: Self.plainCall(tid: 1), model: model)

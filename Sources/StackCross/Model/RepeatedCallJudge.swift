@@ -104,7 +104,7 @@ public struct RepeatedCallJudge {
               e.entryAuditArch == nil, x.entryAuditArch == nil || x.entryAuditArch == SyscallInfo.auditArchX86_64,
               x.contextSwitches == nil || x.entryContextSwitches == nil,
               e.bytesBeforeIP == syscallBytes, x.bytesBeforeIP == nil || x.bytesBeforeIP == syscallBytes,
-              x.entryRegs == e.regs
+              x.entryRegsAreRegs(of: e)  // x.entryRegs == e.regs, compared in place
         else { return nil }
         let nr = e.regs.origRax.signed
         guard !SpecialSyscall.isExecve(nr, i386: false), !SpecialSyscall.isSigreturn(nr, i386: false) else { return nil }
