@@ -26,6 +26,45 @@ final class RepeatedCallJudgeTests: XCTestCase {
 
     func full(_ c: SyscallObservations) -> Crossing? { model.crossing(for: c, detail: .failures) }
 
+    /// The call with GET_SYSCALL_INFO read at the stops named, as the registers predict it (the sampled calls).
+    static func withPredictedInfo(_ call: SyscallObservations, entry: Bool = true, exit: Bool = true) -> SyscallObservations {
+        var c = call
+        if entry, let e = c.entry { c.entry?.syscallInfo = StopDerivation.predictedInfo(e.kind, regs: e.regs, abi: .x86_64) }
+        if exit, let x = c.exit {
+            c.exit?.syscallInfo = StopDerivation.predictedInfo(x.kind, regs: x.regs, abi: .x86_64)
+            // The probe hands the exit its entry's arch when the entry read the info.
+            if entry, c.entry?.syscallInfo != nil { c.exit?.entryAuditArch = SyscallInfo.auditArchX86_64 }
+        }
+        return c
+    }
+
+    /// Every 32nd call reads GET_SYSCALL_INFO: when it says what the registers say, its verdict is reused too
+    /// (its own template: it has more checks), and the plain calls around it keep theirs.
+    func testACallWithPredictedInfoReusesTheVerdictOfTheLastSuchCall() {
+        var judge = RepeatedCallJudge()
+        var fullyJudged = 0
+        for i in 0..<12 {
+            let plain = Self.plainCall(entry: { v in
+                v[Sample.idx("rbx")] = UInt64(i); v[Sample.idx("rdx")] = UInt64(i + 1); v[Sample.idx("rdi")] = UInt64(i % 3)
+                v[Sample.idx("rsp")] -= UInt64(i * 16)
+            })
+            let call = i % 3 == 0 ? Self.withPredictedInfo(plain) : plain
+            let before = judge.reused
+            let c = judge.crossing(for: call, model: model)
+            if judge.reused == before { fullyJudged += 1 }
+            XCTAssertEqual(c, full(call), "call \(i)")
+            XCTAssertEqual(c?.userRsp, call.entry!.regs.rsp)
+            XCTAssertEqual(c?.syscall, i % 3 == 0 ? full(call)?.syscall : nil, "call \(i)")
+            if i % 3 == 0 { XCTAssertNotNil(c?.syscall, "the entry's info names the call, with its own arguments") }
+        }
+        XCTAssertEqual(fullyJudged, 2, "the first plain call and the first call with info are judged in full")
+        // Info read at one stop only is another shape: judged in full the first time.
+        for (entry, exit) in [(true, false), (false, true)] {
+            let call = Self.withPredictedInfo(Self.plainCall(), entry: entry, exit: exit)
+            XCTAssertEqual(judge.crossing(for: call, model: model), full(call), "info at entry \(entry), exit \(exit)")
+        }
+    }
+
     func testARepeatedCallReusesTheVerdictAndItIsTheFullJudges() {
         var judge = RepeatedCallJudge()
         for i in 0..<5 {
@@ -101,15 +140,60 @@ final class RepeatedCallJudgeTests: XCTestCase {
             ("other maps, stack now anonymous", Self.plainCall(maps: [MemoryMapping(start: Sample.stackMap.start, end: Sample.stackMap.end,
                                                                                    perms: "rw-p", offset: 0, inode: 0, path: "")])),
         ]
+        // Info that is not what the registers say: each of its checks must fail as the full judge says.
+        let predicted = Self.withPredictedInfo(Self.plainCall())
+        let infoChanges: [(String, (inout SyscallInfo) -> Void, Bool)] = [
+            ("info nr", { $0.nr = 2 }, true), ("info arg", { $0.args?[2] = 6 }, true), ("info ip", { $0.instructionPointer = 0x1234 }, true),
+            ("info sp", { $0.stackPointer = 0x10 }, true), ("info arch i386", { $0.arch = SyscallInfo.auditArchI386 }, true),
+            ("info op none", { $0.op = .none }, true), ("info op exit at the entry", { $0.op = .exit }, true),
+            ("info rval", { $0.rval = 6 }, false), ("info is_error", { $0.isError = true }, false),
+            ("info op entry at the exit", { $0.op = .entry }, false), ("info exit sp", { $0.stackPointer = 0x10 }, false),
+        ]
+        for (name, change, atEntry) in infoChanges {
+            var c = predicted
+            if atEntry { change(&c.entry!.syscallInfo!) } else { change(&c.exit!.syscallInfo!) }
+            calls.append((name, c))
+        }
         var failing = 0
         for (name, call) in calls {
-            var judge = RepeatedCallJudge()
-            XCTAssertEqual(judge.crossing(for: Self.plainCall(), model: model)?.passed, 14)
-            let got = judge.crossing(for: call, model: model)
-            XCTAssertEqual(got, full(call), name)
-            if !(full(call)?.checks.isEmpty ?? true) { failing += 1 }
+            // Each change as a plain call and as a call that read the info the registers predict, after both
+            // kinds of template were primed.
+            for (kind, c) in [("", call), (" with info", Self.withPredictedInfo(call))] {
+                var judge = RepeatedCallJudge()
+                XCTAssertEqual(judge.crossing(for: Self.plainCall(), model: model)?.passed, 14)
+                XCTAssertEqual(judge.crossing(for: predicted, model: model), full(predicted))
+                XCTAssertEqual(judge.crossing(for: predicted, model: model), full(predicted))
+                XCTAssertEqual(judge.reused, 1, "the second call with info reuses the first's verdict")
+                let got = judge.crossing(for: c, model: model)
+                XCTAssertEqual(got, full(c), name + kind)
+                if !(full(c)?.checks.isEmpty ?? true) { failing += 1 }
+            }
         }
-        XCTAssertGreaterThan(failing, 25, "most changes break a check")
+        XCTAssertGreaterThan(failing, 60, "most changes break a check")
+    }
+
+    /// The in-place comparisons the judge and the writer use are `==` of the copies.
+    func testInPlaceRegisterComparisonsAreEquality() {
+        let base = Self.plainCall()
+        var cases: [(StopObservation, StopObservation)] = [(base.exit!, base.entry!)]
+        for i in 0..<27 {
+            var x = base.exit!
+            x.entryRegs = Sample.regs { $0 = (0..<27).map { base.entry!.regs[index: $0] }; $0[i] ^= 0x10 }
+            cases.append((x, base.entry!))
+        }
+        var none = base.exit!
+        none.entryRegs = nil
+        cases.append((none, base.entry!))
+        for (n, (x, e)) in cases.enumerated() {
+            XCTAssertEqual(x.entryRegsAreRegs(of: e), x.entryRegs == e.regs, "case \(n)")
+            XCTAssertEqual(x.hasEntryRegs, x.entryRegs != nil, "case \(n)")
+            var h = StopObservation(kind: .handlerEntry, tid: 1, regs: e.regs, interruptedRegs: x.entryRegs)
+            XCTAssertEqual(h.interruptedRegsAreRegs(of: e), h.interruptedRegs == e.regs, "case \(n)")
+            XCTAssertEqual(h.hasInterruptedRegs, h.interruptedRegs != nil, "case \(n)")
+            h.interruptedRegs = nil
+            XCTAssertFalse(h.interruptedRegsAreRegs(of: e))
+        }
+        XCTAssertTrue(cases[0].0.entryRegsAreRegs(of: cases[0].1))
     }
 
     func testTemplatesAreKeptPerThread() {

@@ -13,8 +13,31 @@ public final class CrossingProbe: TraceExtension {
     public let stepIntoHandlers: Bool
 
     struct Action { var handler: UInt64; var flags: UInt64; var restorer: UInt64 }
-    private var maps: [Int32: [MemoryMapping]] = [:]
-    private var elf32: [Int32: Bool] = [:]
+    /// What a process's tasks share: its maps and ELF class, with where its stops last found rsp and rip.
+    final class ProcessState {
+        /// The maps as last read (nil: not read, or dropped by an execve).
+        var maps: [MemoryMapping]? { didSet { spAt = 0; ipAt = 0 } }
+        var elf32: Bool?
+        /// Indices in `maps` of the mappings that last held rsp and rip, looked at first.
+        private var spAt = 0, ipAt = 0
+
+        /// Whether the maps hold both addresses (`contains(where:)` of each, starting where a loop's stops
+        /// last found them: a steady loop's stack and code stay in one mapping each, so no scan).
+        func covers(_ sp: Address, _ ip: Address) -> Bool {
+            guard let m = maps else { return false }
+            return Self.find(sp, in: m, at: &spAt) && Self.find(ip, in: m, at: &ipAt)
+        }
+
+        static func find(_ a: Address, in m: [MemoryMapping], at hint: inout Int) -> Bool {
+            if hint < m.count, m[hint].contains(a) { return true }
+            guard let i = m.firstIndex(where: { $0.contains(a) }) else { return false }
+            hint = i
+            return true
+        }
+    }
+    /// Per process; the last one looked up is held aside, so the stops of one process's loop hash nothing.
+    private var processes: [Int32: ProcessState] = [:]
+    private var lastProcess: (pid: Int32, state: ProcessState)?
     private var actions: [Int32: [Int32: Action]] = [:]
     private var altstacks: [Int32: (base: Address, size: UInt64)?] = [:]
     private var entryArch: [Int32: UInt32] = [:]
@@ -49,8 +72,10 @@ public final class CrossingProbe: TraceExtension {
     /// maps and ELF class are the parent's, so a short-lived child costs no /proc read (#12). Handlers are not
     /// copied (CLONE_CLEAR_SIGHAND resets them); a stop the child already made keeps what it read.
     public func processForked(parent: Int32, child: Int32) {
-        if maps[child] == nil, let m = maps[parent] { maps[child] = m }
-        if elf32[child] == nil, let e = elf32[parent] { elf32[child] = e }
+        guard let p = processes[parent], p.maps != nil || p.elf32 != nil else { return }
+        let c = process(child)
+        if c.maps == nil, let m = p.maps { c.maps = m }
+        if c.elf32 == nil, let e = p.elf32 { c.elf32 = e }
     }
 
     /// Forgets a task that is gone, and its process's state with its last task: a long trace of a
@@ -63,8 +88,8 @@ public final class CrossingProbe: TraceExtension {
         entrySwitches[tid] = nil
         if let fd = stackFDs.removeValue(forKey: tid) { close(fd) }
         if processGone {
-            maps[pid] = nil
-            elf32[pid] = nil
+            processes[pid] = nil
+            if lastProcess?.pid == pid { lastProcess = nil }
             actions[pid] = nil
             lastSampledStep[pid] = nil
             shapesStepped = shapesStepped.filter { $0.pid != pid }
@@ -75,7 +100,7 @@ public final class CrossingProbe: TraceExtension {
     /// Entries held for tasks and processes (tests check that it stays bounded).
     var stateCount: Int {
         altstacks.count + entryArch.count + sigreturnWords.count + lastKernelStack.count + entrySwitches.count
-            + stackFDs.count + maps.count + elf32.count + actions.count + shapesStepped.count + lastSampledStep.count
+            + stackFDs.count + processes.count + actions.count + shapesStepped.count + lastSampledStep.count
             + caughtMasks.count
     }
 
@@ -86,12 +111,14 @@ public final class CrossingProbe: TraceExtension {
         let arch = obs.kind == .syscallExit ? entryArch[ifAny: tid] : nil
         if obs.kind == .syscallExit, let e = obs.entryRegs, isExecve(e.origRax.signed, arch: arch) {
             // execve resets handlers to default and drops the sigaltstack.
-            maps[pid] = nil; elf32[pid] = nil; actions[pid] = nil; altstacks[tid] = nil
+            let p = process(pid)
+            p.maps = nil; p.elf32 = nil; actions[pid] = nil; altstacks[tid] = nil
             shapesStepped = shapesStepped.filter { $0.pid != pid }
             caughtMasks[pid] = nil
         }
-        obs.maps = mapsFor(pid, tid: tid, covering: obs.regs.rsp, obs.regs.rip)
-        obs.is32BitTask = is32(pid, tid: tid)
+        let process = process(pid)
+        obs.maps = mapsFor(process, tid: tid, covering: obs.regs.rsp, obs.regs.rip)
+        obs.is32BitTask = is32(process, tid: tid)
         if readKernelStack {
             let frames = kernelStackText(pid: pid, tid: tid).map(ProcKernelStack.parse) ?? []
             obs.kernelStack = frames
@@ -163,24 +190,38 @@ public final class CrossingProbe: TraceExtension {
     /// /proc/PID/maps, re-read only when the cached copy misses an address the checks need.
     /// The cached maps of `pid` while they cover the stack pointer and ip, else re-read (called at every stop)
     /// through the stopped task's /proc/TID: a zombie leader's /proc/PID/maps is empty.
-    func mapsFor(_ pid: Int32, tid: Int32, covering sp: Address, _ ip: Address) -> [MemoryMapping] {
-        if let m = maps[pid], m.contains(where: { $0.contains(sp) }), m.contains(where: { $0.contains(ip) }) { return m }
+    func mapsFor(_ p: ProcessState, tid: Int32, covering sp: Address, _ ip: Address) -> [MemoryMapping] {
+        if p.covers(sp, ip), let m = p.maps { return m }
         let m = ProcFS.maps(tid)
         mapsReads += 1
-        maps[pid] = m
+        p.maps = m
         return m
     }
 
+    /// The state of process `pid`, made when first asked for.
+    func process(_ pid: Int32) -> ProcessState {
+        if let last = lastProcess, last.pid == pid { return last.state }
+        let p: ProcessState
+        if let known = processes[pid] {
+            p = known
+        } else {
+            p = ProcessState()
+            processes[pid] = p
+        }
+        lastProcess = (pid, p)
+        return p
+    }
+
     /// The ELF class of the process's executable (byte 4: 1 = 32-bit, 2 = 64-bit), through /proc/TID/exe.
-    func is32(_ pid: Int32, tid: Int32) -> Bool? {
-        if let v = elf32[pid] { return v }
+    func is32(_ p: ProcessState, tid: Int32) -> Bool? {
+        if let v = p.elf32 { return v }
         let fd = open("/proc/\(tid)/exe", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var h = [UInt8](repeating: 0, count: 5)
         guard h.withUnsafeMutableBytes({ Glibc.read(fd, $0.baseAddress, 5) }) == 5, h[0] == 0x7F, h[1] == 0x45 else { return nil }
         let v = h[4] == 1
-        elf32[pid] = v
+        p.elf32 = v
         return v
     }
 
@@ -296,9 +337,9 @@ public final class CrossingProbe: TraceExtension {
         if let si = try? ptrace.siginfo(tid), Int32(truncatingIfNeeded: littleEndian(si, at: 8, count: 4)) != SIGTRAP {
             return .stepped(nil)
         }
-        var obs = StopObservation(kind: .handlerEntry, tid: tid, regs: regs, maps: mapsFor(pid, tid: tid, covering: regs.rsp, regs.rip),
+        var obs = StopObservation(kind: .handlerEntry, tid: tid, regs: regs, maps: mapsFor(process(pid), tid: tid, covering: regs.rsp, regs.rip),
                                   interruptedRegs: delivery.regs, signo: signo)
-        obs.is32BitTask = is32(pid, tid: tid)
+        obs.is32BitTask = is32(process(pid), tid: tid)
         obs.signalCode = delivery.signalCode
         if let a = altstacks[tid], let alt = a { obs.sigaltstack = alt }
         if let act = actions[pid]?[signo] {

@@ -300,12 +300,14 @@ public final class TraceWriter {
     /// The fields an exit (handler-entry) stop takes from its entry (delivery) stop, written only when they
     /// are not what that stop gives.
     func derivedFields(_ o: StopObservation, from d: StopObservation?, _ w: inout JSONBytes) {
-        let ruleEntryRegs = o.kind == .syscallExit ? d?.regs : nil
-        if o.entryRegs != ruleEntryRegs {
+        // The rule: an exit's entryRegs are its entry stop's regs, a handler entry's interruptedRegs the delivery's,
+        // none otherwise. Compared where the sets are held (`o.entryRegs != d?.regs` copied both out).
+        let entryRegsAsRule = if o.kind == .syscallExit, let d { o.entryRegsAreRegs(of: d) } else { !o.hasEntryRegs }
+        if !entryRegsAsRule {
             w.key("entryRegs"); if let g = o.entryRegs { TraceRecordJSON.registers(g, &w) } else { w.null() }
         }
-        let ruleInterrupted = o.kind == .handlerEntry ? d?.regs : nil
-        if o.interruptedRegs != ruleInterrupted {
+        let interruptedAsRule = if o.kind == .handlerEntry, let d { o.interruptedRegsAreRegs(of: d) } else { !o.hasInterruptedRegs }
+        if !interruptedAsRule {
             w.key("interruptedRegs"); if let g = o.interruptedRegs { TraceRecordJSON.registers(g, &w) } else { w.null() }
         }
         let ruleArch = o.kind == .syscallExit ? d?.syscallInfo?.arch : nil

@@ -212,6 +212,35 @@ public struct StopObservation: Sendable {
     }
 }
 
+extension StopObservation {
+    /// Whether `entryRegs` are `other.regs` (false when there are none), read register by register where the
+    /// two boxes hold them: the writer asks at every exit stop, and copying both 216-byte sets out of their
+    /// boxes to compare them cost more than the comparison. The same as `entryRegs == other.regs`.
+    @inlinable public func entryRegsAreRegs(of other: StopObservation) -> Bool {
+        Self.same(box.fields.entryRegs, other.box.fields.regs)
+    }
+
+    /// Whether `interruptedRegs` are `other.regs` (false when there are none): as `entryRegsAreRegs(of:)`.
+    @inlinable public func interruptedRegsAreRegs(of other: StopObservation) -> Bool {
+        Self.same(box.fields.interruptedRegs, other.box.fields.regs)
+    }
+
+    /// Whether the stop holds `entryRegs` / `interruptedRegs` (a test of the optional's tag, no copy of the set).
+    @inlinable public var hasEntryRegs: Bool { box.fields.entryRegs?.rip != nil }
+    @inlinable public var hasInterruptedRegs: Bool { box.fields.interruptedRegs?.rip != nil }
+
+    /// `a == b`, each register loaded where it is (inlined: the sets are not copied to pass them).
+    @inlinable @inline(__always)
+    static func same(_ a: Registers?, _ b: Registers) -> Bool {
+        guard let a else { return false }
+        return a.r15 == b.r15 && a.r14 == b.r14 && a.r13 == b.r13 && a.r12 == b.r12 && a.rbp == b.rbp && a.rbx == b.rbx
+            && a.r11 == b.r11 && a.r10 == b.r10 && a.r9 == b.r9 && a.r8 == b.r8 && a.rax == b.rax && a.rcx == b.rcx
+            && a.rdx == b.rdx && a.rsi == b.rsi && a.rdi == b.rdi && a.origRax == b.origRax && a.rip == b.rip
+            && a.cs == b.cs && a.eflags == b.eflags && a.rsp == b.rsp && a.ss == b.ss && a.fsBase == b.fsBase
+            && a.gsBase == b.gsBase && a.ds == b.ds && a.es == b.es && a.fs == b.fs && a.gs == b.gs
+    }
+}
+
 extension StopObservation: CustomReflectable {
     /// The fields, as a plain struct would show them (tests compare observations by their dump).
     public var customMirror: Mirror {
