@@ -10,7 +10,8 @@ export PATH="/opt/swift/usr/bin:$PATH"
 NAME=${1:?usage: Benchmarks/pure-bench.sh syscall-decoder|crossing-judge}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-swiftc -O -parse-as-library -module-name Bench $(find Sources/StackCross -name '*.swift') \
+# -wmo and unchecked exclusivity: what `swift build -c release` compiles StackCross with (Package.swift).
+swiftc -O -wmo -enforce-exclusivity=unchecked -parse-as-library -module-name Bench $(find Sources/StackCross -name '*.swift') \
     "Benchmarks/$NAME"/*.swift -o "$out/bench" -lm
 for i in 1 2 3 4 5; do "$out/bench"; done > "$out/runs.txt"
 cut -d: -f1 "$out/runs.txt" | awk '!seen[$0]++' | while read -r what; do
