@@ -36,8 +36,7 @@ public final class CrossingProbe: TraceExtension {
         }
     }
     /// Per process; the last one looked up is held aside, so the stops of one process's loop hash nothing.
-    private var processes: [Int32: ProcessState] = [:]
-    private var lastProcess: (pid: Int32, state: ProcessState)?
+    private var processes = PerIDTable<ProcessState>()
     private var actions: [Int32: [Int32: Action]] = [:]
     private var altstacks: [Int32: (base: Address, size: UInt64)?] = [:]
     private var entryArch: [Int32: UInt32] = [:]
@@ -72,7 +71,7 @@ public final class CrossingProbe: TraceExtension {
     /// maps and ELF class are the parent's, so a short-lived child costs no /proc read (#12). Handlers are not
     /// copied (CLONE_CLEAR_SIGHAND resets them); a stop the child already made keeps what it read.
     public func processForked(parent: Int32, child: Int32) {
-        guard let p = processes[parent], p.maps != nil || p.elf32 != nil else { return }
+        guard let p = processes[known: parent], p.maps != nil || p.elf32 != nil else { return }
         let c = process(child)
         if c.maps == nil, let m = p.maps { c.maps = m }
         if c.elf32 == nil, let e = p.elf32 { c.elf32 = e }
@@ -88,8 +87,7 @@ public final class CrossingProbe: TraceExtension {
         entrySwitches[tid] = nil
         if let fd = stackFDs.removeValue(forKey: tid) { close(fd) }
         if processGone {
-            processes[pid] = nil
-            if lastProcess?.pid == pid { lastProcess = nil }
+            processes.remove(pid)
             actions[pid] = nil
             lastSampledStep[pid] = nil
             shapesStepped = shapesStepped.filter { $0.pid != pid }
@@ -199,18 +197,7 @@ public final class CrossingProbe: TraceExtension {
     }
 
     /// The state of process `pid`, made when first asked for.
-    func process(_ pid: Int32) -> ProcessState {
-        if let last = lastProcess, last.pid == pid { return last.state }
-        let p: ProcessState
-        if let known = processes[pid] {
-            p = known
-        } else {
-            p = ProcessState()
-            processes[pid] = p
-        }
-        lastProcess = (pid, p)
-        return p
-    }
+    func process(_ pid: Int32) -> ProcessState { processes.state(pid) { ProcessState() } }
 
     /// The ELF class of the process's executable (byte 4: 1 = 32-bit, 2 = 64-bit), through /proc/TID/exe.
     func is32(_ p: ProcessState, tid: Int32) -> Bool? {

@@ -194,9 +194,9 @@ final class TraceOutputThread: @unchecked Sendable {
             // The model judges the observations as the record keeps them, so `stackcross check` judging the
             // file sees the same input. The crossing goes into the box for the write and out again right
             // after: its checks are then freed while they are hot, and the record is not copied.
-            // In place: the box holds the only reference to each observation, so nothing is copied.
-            if call.entry != nil { recordedMaps.record(&call.entry!) }
-            if call.exit != nil { recordedMaps.record(&call.exit!) }
+            // Taken out of the box and put back: the only reference to each observation, so nothing is copied.
+            if var e = call.entry.take() { recordedMaps.record(&e); call.entry = e }
+            if var x = call.exit.take() { recordedMaps.record(&x); call.exit = x }
             let observed = SyscallObservations(entry: call.entry, exit: call.exit)
             // The compact verdict of a call the thread makes again is the last one's (RepeatedCallJudge says when;
             // the model is fetched only for a call it judges in full).
@@ -209,7 +209,7 @@ final class TraceOutputThread: @unchecked Sendable {
             if let stops, judgeCrossings {
                 var o = stops
                 recordedMaps.record(&o.delivery)
-                if o.handlerEntry != nil { recordedMaps.record(&o.handlerEntry!) }
+                if var h = o.handlerEntry.take() { recordedMaps.record(&h); o.handlerEntry = h }
                 rec.crossing = model.crossing(for: o, detail: crossingDetail)
                 observed = o
             }

@@ -41,9 +41,8 @@ public final class TraceWriter {
 
     static let noRegisters = Registers(values: Array(repeating: 0, count: 27))
 
-    var threads: [Int32: ThreadView] = [:]
-    /// The view `view(_:)` gave last (a trace's records mostly come from one thread): no hashing per record.
-    private var lastView: (tid: Int32, view: ThreadView)?
+    /// Per thread; the view given last is held aside (a trace's records mostly come from one thread).
+    var threads = PerIDTable<ThreadView>()
     var stacks: [[Frame]: Int] = [:]
     /// Each distinct frame, written once as a `frame` record; stacks list frame ids (deep stacks share most frames).
     var frameIds: [Frame: Int] = [:]
@@ -208,23 +207,11 @@ public final class TraceWriter {
         return key
     }
 
-    func view(_ tid: Int32) -> ThreadView {
-        if let last = lastView, last.tid == tid { return last.view }
-        let v: ThreadView
-        if let known = threads[tid] {
-            v = known
-        } else {
-            v = ThreadView()
-            threads[tid] = v
-        }
-        lastView = (tid, v)
-        return v
-    }
+    func view(_ tid: Int32) -> ThreadView { threads.state(tid) { ThreadView() } }
 
     /// Ends a thread's state (its next record is a key record).
     func forget(_ tid: Int32) {
-        threads[tid] = nil
-        if lastView?.tid == tid { lastView = nil }
+        threads.remove(tid)
     }
 
     /// One stop. `derived`: the stop its derived fields come from (the entry stop for an exit, the
@@ -430,7 +417,7 @@ public final class TraceWriter {
             mappings.removeAll(keepingCapacity: true)
             (lastMaps, lastMapIds) = ([], [])
             // A thread's remembered `maps` ids may now name other mappings: each writes its maps again.
-            for v in threads.values { v.stickyKnown = false }
+            for v in threads.states { v.stickyKnown = false }
         }
     }
 
