@@ -470,7 +470,6 @@ struct TraceCommand: ParsableCommand {
         let facts = TraceHeaderFacts()
         let commandLine = CommandLine.arguments
         var text = try textOptions()
-        SyscallDecoder.constantStyle = text.constants
         // strace -o FILE: the pid column with -f (or while several tasks are traced); -ff files have none.
         if textFile, !perProcess { text.pidColumn = follow > 0 }
         let sink = TraceOutput(mode: mode, out: outFile ?? .standardError, quiet: false, crossings: crossings,

@@ -175,6 +175,23 @@ final class StraceFlagsTests: XCTestCase {
                 Self.normalized(l.replacingOccurrences(of: #"0x[0-9a-f]{6,}"#, with: "ADDR", options: .regularExpression))
             }
             XCTAssertEqual(b.ours.map(norm), b.strace.map(norm), "-X \(x)\nours:\n\(b.ours.joined(separator: "\n"))\nstrace:\n\(b.strace.joined(separator: "\n"))")
+            // Inside structures too: times(2)'s clock_t fields lose their seconds under raw, and a SIGCHLD's
+            // siginfo names its signal and code by number. The program spends ~100 ms of user time first, so
+            // tms_utime is never 0 (which has no seconds note); the notes of the other fields depend on the
+            // run's timing and are left out of the comparison.
+            let program = "import os; sum(range(3000000)); p = os.fork()\nif p == 0: os._exit(3)\nos.waitpid(p, 0); os.times()"
+            let t = try Self.both(["-X", x, "-e", "trace=times"], ["python3", "-c", program])
+            func times(_ l: String) -> String {
+                Self.normalized(l.replacingOccurrences(of: #" /\* [0-9]+\.[0-9]+ s \*/"#, with: "", options: .regularExpression),
+                                digitRuns: true)
+            }
+            XCTAssertEqual(t.ours.map(times), t.strace.map(times), "-X \(x)\nours:\n\(t.ours.joined(separator: "\n"))\nstrace:\n\(t.strace.joined(separator: "\n"))")
+            let ours = t.ours.joined(separator: "\n")
+            XCTAssertEqual(t.ours.filter { $0.hasPrefix("times({tms_utime=") }.count, 1, ours)
+            XCTAssertEqual(t.ours.contains { $0.hasPrefix("times({tms_utime=") && $0.contains(" s */") }, x != "raw", ours)
+            let sigchld = ["raw": "si_signo=17, si_code=0x1, ", "verbose": "si_signo=17 /* SIGCHLD */, si_code=0x1 /* CLD_EXITED */, ",
+                           "abbrev": "si_signo=SIGCHLD, si_code=CLD_EXITED, "][x] ?? ""
+            XCTAssertEqual(t.ours.filter { $0.hasPrefix("--- SIGCHLD {" + sigchld) && $0.contains("si_status=3,") }.count, 1, ours)
         }
         XCTAssertEqual(try stackcross(["trace", "-X", "loud", "--", "true"]).status, 64)
     }

@@ -8,9 +8,12 @@ protocol DecodesX86_64Calls {}
 extension DecodesX86_64Calls {
     func nr(_ name: String) -> Int64 { Int64(SyscallTable.x86_64.number(of: name)!) }
 
-    func args(_ name: String, _ a: [UInt64], _ m: TraceeMemory? = nil, ret: Int64? = nil) -> [String] {
-        let entry = SyscallDecoder.decode(abi: .x86_64, nr: nr(name), args: a, memory: m, at: .entry)
+    /// `constants`: -X (the tracer hands its style to every decode; nothing global holds it).
+    func args(_ name: String, _ a: [UInt64], _ m: TraceeMemory? = nil, ret: Int64? = nil,
+              constants: StraceLineStyles.Constants = .abbrev) -> [String] {
+        let entry = SyscallDecoder.decode(abi: .x86_64, nr: nr(name), args: a, memory: m, at: .entry, constants: constants)
         guard let ret else { return entry.args }
-        return SyscallDecoder.decode(abi: .x86_64, nr: nr(name), args: a, memory: m, at: .exit(ret), entry: entry).args
+        return SyscallDecoder.decode(abi: .x86_64, nr: nr(name), args: a, memory: m, at: .exit(ret), entry: entry,
+                                     constants: constants).args
     }
 }

@@ -6,13 +6,6 @@ import XCTest
 final class SyscallDecoderIOTests: XCTestCase, DecodesX86_64Calls {
     func u32(_ v: [UInt32]) -> [UInt8] { v.flatMap { x in (0 ..< 4).map { UInt8(truncatingIfNeeded: x >> ($0 * 8)) } } }
     func u64(_ v: [UInt64]) -> [UInt8] { v.flatMap { x in (0 ..< 8).map { UInt8(truncatingIfNeeded: x >> ($0 * 8)) } } }
-    /// Runs `body` with -X `style`, restoring the default after.
-    func with(_ style: StraceLineStyles.Constants, _ body: () -> Void) {
-        SyscallDecoder.constantStyle = style
-        defer { SyscallDecoder.constantStyle = .abbrev }
-        body()
-    }
-
     // tests/io_uring_register.c: IORING_REGISTER_FILES2 / BUFFERS_UPDATE structures, bytes past them.
     func testIoUringRegisterResources() {
         var m = PagedMemory()
@@ -31,13 +24,9 @@ final class SyscallDecoderIOTests: XCTestCase, DecodesX86_64Calls {
         XCTAssertEqual(args("io_uring_register", [0, 16, 0x2000, 32], m)[1 ... 2],
                        ["IORING_REGISTER_BUFFERS_UPDATE",
                         "{offset=0, resv=0xbadc0ded, data=[{iov_base=NULL, iov_len=0}, {iov_base=0xdead, iov_len=5}], tags=[0, 0x1], nr=2}"])
-        with(.raw) {
-            XCTAssertEqual(args("io_uring_register", [0, 13, 0x1000, 32], m)[1 ... 2],
-                           ["0xd", "{nr=3, flags=0xbadc0ded, resv2=0xfacecafebeeffeed, data=NULL, tags=NULL}"])
-        }
-        with(.verbose) {
-            XCTAssertEqual(args("io_uring_register", [0, 0x18, 0, 0])[1], "0x18 /* IORING_REGISTER_??? */")
-        }
+        XCTAssertEqual(args("io_uring_register", [0, 13, 0x1000, 32], m, constants: .raw)[1 ... 2],
+                       ["0xd", "{nr=3, flags=0xbadc0ded, resv2=0xfacecafebeeffeed, data=NULL, tags=NULL}"])
+        XCTAssertEqual(args("io_uring_register", [0, 0x18, 0, 0], constants: .verbose)[1], "0x18 /* IORING_REGISTER_??? */")
     }
 
     // tests/io_uring_register.c: restrictions, ring fds, buffer rings, files update.
@@ -86,19 +75,15 @@ final class SyscallDecoderIOTests: XCTestCase, DecodesX86_64Calls {
     func testFanotifyMarkRemapFilePagesMemfdCreate() {
         XCTAssertEqual(args("fanotify_mark", [3, 0xFFFF_FFFF_0000_0001, 0xFFFF_FFFF_A7F0_2000, 0xFFFF_FFFF, 0]),
                        ["3", "FAN_MARK_ADD", "0xffffffffa7f02000 /* FAN_??? */", "FAN_NOFD", "NULL"])
-        with(.verbose) {
-            XCTAssertEqual(args("fanotify_mark", [3, 0, 2, 0xFFFF_FFFF, 0])[1 ... 3], ["0", "0x2 /* FAN_MODIFY */", "-1 /* FAN_NOFD */"])
-        }
+        XCTAssertEqual(args("fanotify_mark", [3, 0, 2, 0xFFFF_FFFF, 0], constants: .verbose)[1 ... 3], ["0", "0x2 /* FAN_MODIFY */", "-1 /* FAN_NOFD */"])
         XCTAssertEqual(args("remap_file_pages", [0x1000, 10, 7, 3, 0x5404_401F]),
                        ["0x1000", "10", "PROT_READ|PROT_WRITE|PROT_EXEC", "3",
                         "0xf /* MAP_??? */|MAP_FIXED|MAP_NORESERVE|MAP_HUGETLB|21<<MAP_HUGE_SHIFT"])
-        with(.raw) { XCTAssertEqual(args("remap_file_pages", [0, 0, 7, 0, 0x22]).suffix(3), ["0x7", "0", "0x22"]) }
+        XCTAssertEqual(args("remap_file_pages", [0, 0, 7, 0, 0x22], constants: .raw).suffix(3), ["0x7", "0", "0x22"])
         XCTAssertEqual(args("memfd_create", [0, 0x7800_0000]), ["NULL", "30<<MFD_HUGE_SHIFT"])
-        with(.verbose) {
-            XCTAssertEqual(args("memfd_create", [0, 0xFFFF_FFFF])[1],
-                           "0xffffffff /* MFD_CLOEXEC|MFD_ALLOW_SEALING|MFD_HUGETLB|0x3fffff8|63<<MFD_HUGE_SHIFT */")
-            XCTAssertEqual(args("memfd_create", [0, 0])[1], "0")
-        }
+        XCTAssertEqual(args("memfd_create", [0, 0xFFFF_FFFF], constants: .verbose)[1],
+                       "0xffffffff /* MFD_CLOEXEC|MFD_ALLOW_SEALING|MFD_HUGETLB|0x3fffff8|63<<MFD_HUGE_SHIFT */")
+        XCTAssertEqual(args("memfd_create", [0, 0], constants: .verbose)[1], "0")
     }
 
     // tests/ioprio.c, landlock_*.c, close_range.c, preadv2-pwritev2.c
@@ -107,12 +92,8 @@ final class SyscallDecoderIOTests: XCTestCase, DecodesX86_64Calls {
         XCTAssertEqual(args("ioprio_get", [0xFA57_BEEF, 1])[0], "0xfa57beef /* IOPRIO_WHO_??? */")
         XCTAssertEqual(SyscallDecoder.decodeReturn(abi: .x86_64, nr: nr("ioprio_get"), ret: 0x4004, memory: nil),
                        "16388 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4))")
-        with(.verbose) {
-            XCTAssertEqual(args("ioprio_set", [1, 0, 0x2004])[2], "8196 /* IOPRIO_PRIO_VALUE(0x1 /* IOPRIO_CLASS_RT */, 4) */")
-        }
-        with(.raw) {
-            XCTAssertEqual(SyscallDecoder.decodeReturn(abi: .x86_64, nr: nr("ioprio_get"), ret: 0, memory: nil), "0")
-        }
+        XCTAssertEqual(args("ioprio_set", [1, 0, 0x2004], constants: .verbose)[2], "8196 /* IOPRIO_PRIO_VALUE(0x1 /* IOPRIO_CLASS_RT */, 4) */")
+        XCTAssertEqual(SyscallDecoder.decodeReturn(abi: .x86_64, nr: nr("ioprio_get"), ret: 0, memory: nil, constants: .raw), "0")
         var m = PagedMemory()
         m.regions[0x1000] = u64([1]) + u32([UInt32(bitPattern: -1)])
         XCTAssertEqual(args("landlock_create_ruleset", [0x1000, 12, 0], m), ["{handled_access_fs=LANDLOCK_ACCESS_FS_EXECUTE, ...}", "12", "0"])
@@ -138,10 +119,8 @@ final class SyscallDecoderIOTests: XCTestCase, DecodesX86_64Calls {
         XCTAssertEqual(args("keyctl", [5, UInt64(bitPattern: -7), 0xC0C0_C0C0]),
                        ["KEYCTL_SETPERM", "KEY_SPEC_REQKEY_AUTH_KEY", "0xc0c0c0c0 /* KEY_??? */"])
         XCTAssertEqual(args("keyctl", [0xFACE_FEED, 1, 2, 3, 4]), ["0xfacefeed /* KEYCTL_??? */", "0x1", "0x2", "0x3", "0x4"])
-        with(.verbose) {
-            XCTAssertEqual(args("keyctl", [19, 1, 2, 19, UInt64(bitPattern: -6)]),
-                           ["0x13 /* KEYCTL_REJECT */", "1", "2", "19 /* ENODEV */", "-6 /* KEY_SPEC_GROUP_KEYRING */"])
-        }
+        XCTAssertEqual(args("keyctl", [19, 1, 2, 19, UInt64(bitPattern: -6)], constants: .verbose),
+                       ["0x13 /* KEYCTL_REJECT */", "1", "2", "19 /* ENODEV */", "-6 /* KEY_SPEC_GROUP_KEYRING */"])
         // struct keyctl_kdf_params is 56 bytes: 52 readable ones show the address.
         m.regions[0x2000] = [UInt8](repeating: 0, count: 56)
         m.regions[0x3000] = [UInt8](repeating: 0, count: 52)

@@ -252,10 +252,8 @@ extension SyscallDecoderProcTests {
     func testClockTicksUnderXRaw() {
         var m = PagedMemory()
         m.regions[0x1000] = le(48, 8) + le(43, 8) + le(0, 8) + le(186, 8)
-        let saved = SyscallDecoder.constantStyle
-        defer { SyscallDecoder.constantStyle = saved }
-        SyscallDecoder.constantStyle = .raw
-        XCTAssertEqual(args("times", [0x1000], m, ret: 100), ["{tms_utime=48, tms_stime=43, tms_cutime=0, tms_cstime=186}"])
+        XCTAssertEqual(args("times", [0x1000], m, ret: 100, constants: .raw), ["{tms_utime=48, tms_stime=43, tms_cutime=0, tms_cstime=186}"])
+        XCTAssertEqual(args("times", [0x1000], m, ret: 100)[0].prefix(30), "{tms_utime=48 /* 0.48 s */, tm")
     }
 }
 
@@ -275,16 +273,12 @@ extension SyscallDecoderProcTests {
         XCTAssertEqual(args("mbind", [0, 0, 0xffff_ffff_ffff_ffff, 0, 0, 0], ret: -22)[2],
                        "MPOL_F_STATIC_NODES|MPOL_F_RELATIVE_NODES|MPOL_F_NUMA_BALANCING|0xffffffffffff1fff")
         XCTAssertEqual(args("set_mempolicy", [0x8002, 0, 0], ret: -22)[0], "MPOL_BIND|MPOL_F_STATIC_NODES")
-        let saved = SyscallDecoder.constantStyle
-        defer { SyscallDecoder.constantStyle = saved }
-        SyscallDecoder.constantStyle = .verbose
-        XCTAssertEqual(args("set_mempolicy", [0x8002, 0, 0], ret: -22)[0], "0x8002 /* MPOL_BIND|MPOL_F_STATIC_NODES */")
+        XCTAssertEqual(args("set_mempolicy", [0x8002, 0, 0], ret: -22, constants: .verbose)[0], "0x8002 /* MPOL_BIND|MPOL_F_STATIC_NODES */")
         m.regions[0x2000] = le(0x7000, 8)
         m.regions[0x3000] = le(UInt64(UInt32(bitPattern: -14)), 4)
-        XCTAssertEqual(args("move_pages", [1, 1, 0x2000, 0, 0x3000, 2], m, ret: 0)[4], "[-14 /* -EFAULT */]")
-        SyscallDecoder.constantStyle = .raw
-        XCTAssertEqual(args("move_pages", [1, 1, 0x2000, 0, 0x3000, 2], m, ret: 0)[4], "[-14]")
-        XCTAssertEqual(args("set_mempolicy", [0x8002, 0, 0], ret: -22)[0], "0x8002")
+        XCTAssertEqual(args("move_pages", [1, 1, 0x2000, 0, 0x3000, 2], m, ret: 0, constants: .verbose)[4], "[-14 /* -EFAULT */]")
+        XCTAssertEqual(args("move_pages", [1, 1, 0x2000, 0, 0x3000, 2], m, ret: 0, constants: .raw)[4], "[-14]")
+        XCTAssertEqual(args("set_mempolicy", [0x8002, 0, 0], ret: -22, constants: .raw)[0], "0x8002")
     }
 }
 
@@ -294,9 +288,6 @@ extension SyscallDecoderProcTests {
         var m = PagedMemory()
         m.regions[0x2000] = le(0x7000, 8)
         m.regions[0x3000] = le(UInt64(UInt32(bitPattern: -14)), 4)
-        let saved = SyscallDecoder.constantStyle
-        defer { SyscallDecoder.constantStyle = saved }
-        SyscallDecoder.constantStyle = .abbrev
         XCTAssertEqual(args("mbind", [0, 0, 1, 0, 0, 0], ret: 0)[2], "MPOL_PREFERRED")
         XCTAssertEqual(args("move_pages", [1, 1, 0x2000, 0, 0x3000, 2], m, ret: 0)[4], "[-EFAULT]")
     }

@@ -22,10 +22,10 @@ final class SyscallDecoderSelectTests: XCTestCase {
         let a: [UInt64] = [61, 0x1000, 0x2000, 0, 0x3000]
         XCTAssertEqual(SyscallDecoder.decode(abi: .x86_64, nr: nr("select"), args: a, memory: m, at: .entry).args,
                        ["61", "[3</dev/null> 4]", "[1 2 4]", "NULL", "{tv_sec=790149, tv_usec=789986}"])
-        XCTAssertEqual(SyscallDecoder.returnNote(abi: .x86_64, nr: nr("select"), args: a, ret: 3, memory: m),
+        XCTAssertEqual(SyscallDecoder.returnNote(abi: .x86_64, nr: nr("select"), rawArgs: a.map { Address($0) }, ret: 3, memory: m),
                        "in [3 4], out [1], left {tv_sec=790149, tv_usec=789986}")
-        XCTAssertEqual(SyscallDecoder.returnNote(abi: .x86_64, nr: nr("select"), args: a, ret: 0, memory: m), "Timeout")
-        XCTAssertNil(SyscallDecoder.returnNote(abi: .x86_64, nr: nr("select"), args: a, ret: -9, memory: m))
+        XCTAssertEqual(SyscallDecoder.returnNote(abi: .x86_64, nr: nr("select"), rawArgs: a.map { Address($0) }, ret: 0, memory: m), "Timeout")
+        XCTAssertNil(SyscallDecoder.returnNote(abi: .x86_64, nr: nr("select"), rawArgs: a.map { Address($0) }, ret: -9, memory: m))
         // No fds to look at: the address, as strace prints it.
         XCTAssertEqual(SyscallDecoder.decode(abi: .x86_64, nr: nr("select"), args: [0, 0x1000, 0, 0, 0], memory: m, at: .entry).args,
                        ["0", "0x1000", "NULL", "NULL", "NULL"])
@@ -50,7 +50,7 @@ final class SyscallDecoderSelectTests: XCTestCase {
         XCTAssertEqual(SyscallDecoder.verbose(abi: .x86_64, nr: nr("ppoll"), rawArgs: a, args: ["", "3"], memory: m,
                                               stringLimit: 2, at: .entry)[0],
                        "[{fd=3</dev/null>, events=POLLIN}, {fd=4, events=POLLOUT}, {fd=-1}]")
-        XCTAssertEqual(SyscallDecoder.returnNote(abi: .x86_64, nr: nr("ppoll"), args: a, ret: 1, memory: m),
+        XCTAssertEqual(SyscallDecoder.returnNote(abi: .x86_64, nr: nr("ppoll"), rawArgs: a.map { Address($0) }, ret: 1, memory: m),
                        "[{fd=4, revents=POLLOUT}]")
     }
 

@@ -104,7 +104,7 @@ final class SyscallDecoderSockOptTests: XCTestCase {
         XCTAssertEqual(decode("sendmmsg", [3, 0x1000, 2, 0], m, ret: -9)[1], "[{msg_hdr={\(msg)}}, {msg_hdr={\(msg)}}]")
         XCTAssertEqual(decode("recvmmsg", [3, 0x1000, 2, 0, 0], m, ret: -9)[1], "0x1000")
         XCTAssertEqual(decode("recvmmsg", [3, 0x1000, 2, 0, 0], m, ret: 2)[1].components(separatedBy: "msg_len=").count, 3)
-        XCTAssertEqual(SyscallDecoder.returnNote(abi: .x86_64, nr: nr("recvmmsg"), args: [3, 0x1000, 2, 0, 0], ret: 0, memory: m),
+        XCTAssertEqual(SyscallDecoder.returnNote(abi: .x86_64, nr: nr("recvmmsg"), rawArgs: [3, 0x1000, 2, 0, 0].map { Address($0) }, ret: 0, memory: m),
                        "Timeout")
     }
 }

@@ -56,6 +56,15 @@ final class SyscallLineTests: XCTestCase {
         let s = SignalRecord(pid: 5, tid: 5, signo: 17, name: "SIGCHLD", code: "CLD_EXITED", timeNs: 0)
         XCTAssertEqual(SyscallLine.formatSignal(record: s, showPid: false, fields: [("si_pid", "6"), ("si_status", "0")]),
                        "--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=6, si_status=0} ---")
+        // -X: the named values as numbers (strace's printsignal and print_si_code), clock ticks without their seconds.
+        let killed = SignalRecord(pid: 5, tid: 5, signo: 17, name: "SIGCHLD", code: "CLD_KILLED", timeNs: 0)
+        let fields = [("si_pid", "6"), ("si_status", "SIGKILL"), ("si_utime", "48 /* 0.48 s */")]
+        XCTAssertEqual(SyscallLine.formatSignal(record: killed, showPid: false, fields: fields, constants: .raw),
+                       "--- SIGCHLD {si_signo=17, si_code=0x2, si_pid=6, si_status=9, si_utime=48} ---")
+        XCTAssertEqual(SyscallLine.formatSignal(record: killed, showPid: false, fields: fields, constants: .verbose),
+                       "--- SIGCHLD {si_signo=17 /* SIGCHLD */, si_code=0x2 /* CLD_KILLED */, si_pid=6, si_status=9 /* SIGKILL */, si_utime=48 /* 0.48 s */} ---")
+        XCTAssertEqual(SyscallLine.formatSignal(record: killed, showPid: false, fields: fields),
+                       "--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=6, si_status=SIGKILL, si_utime=48 /* 0.48 s */} ---")
         XCTAssertEqual(SyscallLine.formatTermination(record: ExitRecord(pid: 5, tid: 5, code: 0, timeNs: 0), showPid: false),
                        "+++ exited with 0 +++")
         XCTAssertEqual(SyscallLine.formatTermination(record: ExitRecord(pid: 5, tid: 6, signal: "SIGKILL", timeNs: 0),

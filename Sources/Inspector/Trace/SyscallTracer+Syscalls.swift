@@ -134,7 +134,7 @@ extension SyscallTracer {
         // -v: execve's arrays whole.
         let decoded = options.verbose
             ? SyscallDecoder.verbose(abi: abi, nr: nr, rawArgs: words, args: d.args, memory: memory(t),
-                                     stringLimit: options.stringLimit, at: .entry)
+                                     stringLimit: options.stringLimit, at: .entry, constants: options.constants)
             : d.args
         let entryRegs = Registers(regs)
         // Made whole and boxed at once: the extensions change it in its box, nothing copies it.
@@ -202,11 +202,13 @@ extension SyscallTracer {
             // -v: structs in full.
             if options.verbose {
                 call.record.args = SyscallDecoder.verbose(abi: abi, nr: nr, rawArgs: rawArgs, args: d.args, memory: mem,
-                                                          stringLimit: options.stringLimit, at: .exit(ret))
+                                                          stringLimit: options.stringLimit, at: .exit(ret),
+                                                          constants: options.constants)
             }
         }
-        call.record.retNote = SyscallDecoder.returnNote(abi: abi, nr: nr, rawArgs: call.record.rawArgs, ret: ret,
-                                                        memory: mem, stringLimit: options.verbose ? Int.max : options.stringLimit)
+        call.record.retNote = SyscallDecoder.returnNote(abi: abi, nr: nr, rawArgs: call.record.rawArgs, ret: ret, memory: mem,
+                                                        stringLimit: options.verbose ? Int.max : options.stringLimit,
+                                                        constants: options.constants)
         if f.contains(.changesFds), !Errno.isError(ret) { t.process.fds.invalidate() }
         if f.contains(.remapsCode), !Errno.isError(ret) { t.process.forgetBytesBeforeIP() }
         if observing { t.exitBytesBeforeIP = bytesBeforeIP(t, regs.rip) }
@@ -350,12 +352,13 @@ extension SyscallTracer {
                                       stringLimit: options.stringLimit, at: .exit(ret), constants: options.constants)
         rec.args = options.verbose
             ? SyscallDecoder.verbose(abi: abi, nr: nr, rawArgs: raw.map(\.rawValue), args: d.args, memory: mem,
-                                     stringLimit: options.stringLimit, at: .exit(ret))
+                                     stringLimit: options.stringLimit, at: .exit(ret), constants: options.constants)
             : d.args
         if !d.strings.isEmpty { rec.strings = d.strings }
         rec.retPath = Self.returnedPath(abi: abi, nr: nr, ret: ret, rawArgs: raw, memory: mem)
-        rec.retNote = SyscallDecoder.returnNote(abi: abi, nr: nr, args: raw.map(\.rawValue), ret: ret, memory: mem,
-                                                stringLimit: options.verbose ? Int.max : options.stringLimit)
+        rec.retNote = SyscallDecoder.returnNote(abi: abi, nr: nr, rawArgs: raw, ret: ret, memory: mem,
+                                                stringLimit: options.verbose ? Int.max : options.stringLimit,
+                                                constants: options.constants)
         output.submit(.exited(ReportedCall(rec)))
     }
 

@@ -169,7 +169,8 @@ public final class TraceOutput: TraceSink {
                     if let pid = Int32(f.1) { siginfoFields[k].1 += comms.suffix(pid) }
                 }
             }
-            line(stamped(SyscallLine.formatSignal(record: record, showPid: showPid, fields: siginfoFields),
+            line(stamped(SyscallLine.formatSignal(record: record, showPid: showPid, fields: siginfoFields,
+                                                  constants: textOptions.constants),
                          tid: record.tid, at: record.timeNs))
         }
     }
@@ -250,7 +251,7 @@ public final class TraceOutput: TraceSink {
 
     /// The exit part of a call's line, ` = ` aligned at strace's column; the return value as -x/-Y show it.
     func exitPart(_ r: SyscallRecord, column: Int) -> String {
-        var ret = StraceLineStyles.hex(SyscallLine.returnText(record: r), textOptions.hexStrings)
+        var ret = StraceLineStyles.hex(SyscallLine.returnText(record: r, constants: textOptions.constants), textOptions.hexStrings)
         if textOptions.decodePidComm, let p = r.ret, p > 0, StracePidComms.returnsPid(r.name) {
             // A pid a wait returned is reaped: strace finds no comm for it.
             if StracePidComms.reaps(r.name) { comms.reaped(Int32(truncatingIfNeeded: p)) }

@@ -69,10 +69,12 @@ public enum ReturnRendering {
         }
     }
 
-    /// A record's return value text: `?` when the call never returned.
-    public static func text(_ r: SyscallRecord) -> String {
+    /// A record's return value text: `?` when the call never returned. `constants`: -X, for the values
+    /// that name constants (ioprio_get's).
+    public static func text(_ r: SyscallRecord, constants: StraceLineStyles.Constants = .abbrev) -> String {
         guard let ret = r.ret else { return "?" }
-        var t = text(abi: r.abi, nr: r.nr, ret: ret, args: r.rawArgs.map(\.rawValue), retPath: r.retPath?.bytes)
+        var t = text(abi: r.abi, nr: r.nr, ret: ret, args: r.rawArgs.map(\.rawValue), retPath: r.retPath?.bytes,
+                     constants: constants)
         // strace's auxstr: `= 0 (Timeout)`, `= 1 (in [3])`.
         if let n = r.retNote { t += " (\(n))" }
         // -e inject=: strace's ` (INJECTED)` / ` (DELAYED)` after the value.
@@ -83,10 +85,11 @@ public enum ReturnRendering {
     /// `3</etc/passwd>`, `0x7f…`, `-1 ENOENT (No such file or directory)`,
     /// `? ERESTARTSYS (To be restarted if SA_RESTART is set)`, `0x1 (flags FD_CLOEXEC)`.
     /// Tracee bytes (the path) come out escaped as strace escapes them: one line, no control bytes.
-    public static func text(abi: SyscallABI, nr: Int64, ret: Int64, args: [UInt64] = [], retPath: [UInt8]? = nil) -> String {
+    public static func text(abi: SyscallABI, nr: Int64, ret: Int64, args: [UInt64] = [], retPath: [UInt8]? = nil,
+                            constants: StraceLineStyles.Constants = .abbrev) -> String {
         let r = abi == .i386 ? Int64(Int32(truncatingIfNeeded: ret)) : ret
         if let err = Errno.name(forReturn: r) { return error(r, name: err) }
-        return render(kind(abi: abi, nr: nr), abi: abi, ret: r, args: args, retPath: retPath)
+        return render(kind(abi: abi, nr: nr), abi: abi, ret: r, args: args, retPath: retPath, constants: constants)
     }
 
     /// `-1 ENOENT (No such file or directory)`; `? ` for the restart codes, which never reach the program.
@@ -95,7 +98,8 @@ public enum ReturnRendering {
         return (Errno.isRestart(r) ? "? " : "-1 ") + "\(name) (\(text))"
     }
 
-    static func render(_ kind: Kind, abi: SyscallABI, ret r: Int64, args: [UInt64], retPath: [UInt8]?) -> String {
+    static func render(_ kind: Kind, abi: SyscallABI, ret r: Int64, args: [UInt64], retPath: [UInt8]?,
+                       constants: StraceLineStyles.Constants) -> String {
         switch kind {
         case .decimal: return String(r)
         case .address: return SyscallDecoder.hex(UInt64(bitPattern: r), abi: abi)
@@ -106,7 +110,7 @@ public enum ReturnRendering {
             let states = ["TIME_OK", "TIME_INS", "TIME_DEL", "TIME_OOP", "TIME_WAIT", "TIME_ERROR"]
             return r >= 0 && r < states.count ? "\(r) (\(states[Int(r)]))" : String(r)
         case .time: return "\(r) (\(SyscallDecoder.timeText(sec: r, nsec: 0)))"
-        case .ioprio: return SyscallDecoder.ioprioReturn(r)
+        case .ioprio: return SyscallDecoder.ioprioReturn(r, style: constants)
         case .fcntl:
             let cmd = args.count > 1 ? abi.word(args[1]) : UInt64.max
             if fcntlDupCommands.contains(cmd) { return fd(r, path: retPath) }

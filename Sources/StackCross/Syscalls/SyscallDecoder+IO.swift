@@ -2,10 +2,6 @@
 /// memfd_create, ioprio_get/set (and io_uring_register in +IoUring.swift). Their arguments are
 /// `ArgKind.io(key)`: each renders itself, -X included (StraceLineStyles leaves them alone).
 extension SyscallDecoder {
-    /// -X as given on the command line. Constants inside structures and composite arguments follow it
-    /// too, which a restyling of the top-level arguments cannot do.
-    nonisolated(unsafe) public static var constantStyle: StraceLineStyles.Constants = .abbrev
-
     /// Signatures of the dec-io calls (consulted before the suite's and the hand-kept ones).
     static let ioSignatures: [String: [ArgKind]] = [
         // The dirfd is a .dirfd (its path goes with --decode-fds); ioArguments names FAN_NOFD.
@@ -30,36 +26,38 @@ extension SyscallDecoder {
     ]
 
     /// ioprio_get's return value: `0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))`, bare under -X raw.
-    static func ioprioReturn(_ r: Int64) -> String {
-        constantStyle == .raw ? String(r) : "\(r) (\(ioprioValue(UInt32(truncatingIfNeeded: r))))"
+    static func ioprioReturn(_ r: Int64, style: StraceLineStyles.Constants) -> String {
+        style == .raw ? String(r) : "\(r) (\(ioprioValue(UInt32(truncatingIfNeeded: r), style: style)))"
     }
 
     /// The calls `ioArguments` changes (any other comes back as it was given).
     static let ioArgumentCalls: Set<String> = ["fanotify_mark"]
 
     /// Arguments whose text depends on another's value, after the kinds rendered them.
-    static func ioArguments(_ name: String, _ out: [String], args: [UInt64]) -> [String] {
+    static func ioArguments(_ name: String, _ out: [String], args: [UInt64], style: StraceLineStyles.Constants) -> [String] {
         switch name {
         case "fanotify_mark" where out.count > 3 && args.count > 3 && Int32(truncatingIfNeeded: args[3]) == -1:
             // FAN_NOFD, where a dirfd would be.
             var o = out
-            o[3] = constantStyle == .abbrev ? "FAN_NOFD" : constantStyle == .raw ? "-1" : "-1 /* FAN_NOFD */"
+            o[3] = style == .abbrev ? "FAN_NOFD" : style == .raw ? "-1" : "-1 /* FAN_NOFD */"
             return o
         default: return out
         }
     }
 
     /// strace's sprint_ioprio: the class (13 bits up, named as -X says) and the data below it.
-    static func ioprioValue(_ v: UInt32) -> String {
+    static func ioprioValue(_ v: UInt32, style: StraceLineStyles.Constants) -> String {
         let c = UInt64(v >> 13), raw = c == 0 ? "0" : "0x" + String(c, radix: 16)
         var cls = StraceTable(StraceXlat.ioprioClass, unknown: "IOPRIO_CLASS_???").value(c)
-        if constantStyle == .verbose, cls != raw, !cls.hasPrefix(raw + " /* ") { cls = "\(raw) /* \(cls) */" }
+        if style == .verbose, cls != raw, !cls.hasPrefix(raw + " /* ") { cls = "\(raw) /* \(cls) */" }
         return "IOPRIO_PRIO_VALUE(\(cls), \(Int32(bitPattern: v & 0x1FFF)))"
     }
 }
 
 extension SyscallDecoder.Context {
-    var style: StraceLineStyles.Constants { SyscallDecoder.constantStyle }
+    /// -X: constants inside structures and composite arguments follow it too, which a restyling of the
+    /// top-level arguments (StraceLineStyles) cannot do.
+    var style: StraceLineStyles.Constants { constants }
 
     static func hexOrZero(_ v: UInt64) -> String { v == 0 ? "0" : "0x" + String(v, radix: 16) }
 
@@ -122,8 +120,8 @@ extension SyscallDecoder.Context {
             let p = UInt32(truncatingIfNeeded: v)
             switch style {
             case .raw: return String(Int32(bitPattern: p))
-            case .abbrev: return SyscallDecoder.ioprioValue(p)
-            case .verbose: return "\(Int32(bitPattern: p)) /* \(SyscallDecoder.ioprioValue(p)) */"
+            case .abbrev: return SyscallDecoder.ioprioValue(p, style: style)
+            case .verbose: return "\(Int32(bitPattern: p)) /* \(SyscallDecoder.ioprioValue(p, style: style)) */"
             }
         case "uring_register_op":
             return xval(StraceXlat.uringRegisterOpcodes, v & 0xFFFF_FFFF, "IORING_REGISTER_???")

@@ -272,9 +272,10 @@ extension SyscallDecoder {
 
     /// -v: quotactl's structs whole (their times and valid bits, not `...`).
     static func fsVerbose(abi: SyscallABI, name: String, rawArgs: [UInt64], args: [String], memory: TraceeMemory?,
-                          at stop: DecodeStop) -> [String]? {
+                          at stop: DecodeStop, constants: StraceLineStyles.Constants) -> [String]? {
         if name == "statx", case .exit = stop, args.count == 5, args[4].hasPrefix("{"), rawArgs.count > 4 {
             let ctx = Context(abi: abi, name: name, args: rawArgs, memory: memory, limit: 32, stop: stop)
+            ctx.constants = constants
             guard let s = ctx.statxVerbose(rawArgs[4]) else { return nil }
             return Array(args.prefix(4)) + [s]
         }
@@ -282,11 +283,13 @@ extension SyscallDecoder {
             // The entries one by one (strace's decode_dents); a failed call keeps its address.
             guard ret >= 0, UInt64(ret) <= rawArgs[2] & 0xFFFF_FFFF else { return nil }
             let ctx = Context(abi: abi, name: name, args: rawArgs, memory: memory, limit: 32, stop: stop)
+            ctx.constants = constants
             guard let s = ctx.direntList(rawArgs[1], length: Int(ret), is64: name == "getdents64") else { return nil }
             return [args[0], s, args[2]]
         }
         guard name == "quotactl" || name == "quotactl_fd", let last = args.last, last.hasPrefix("{") else { return nil }
         let ctx = Context(abi: abi, name: name, args: rawArgs, memory: memory, limit: 32, stop: stop)
+        ctx.constants = constants
         var out = args
         out[out.count - 1] = ctx.quotaData(3, verbose: true)
         return out

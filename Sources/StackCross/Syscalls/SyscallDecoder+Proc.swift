@@ -113,7 +113,7 @@ extension SyscallDecoder {
     static func pval(_ v: UInt64) -> String { v == 0 ? "NULL" : "0x" + String(v, radix: 16) }
 
     /// printsiginfo: a 128-byte x86_64 siginfo_t, `{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=…}`.
-    static func siginfoText(_ b: [UInt8], fd: (Int32) -> String = { String($0) }) -> String {
+    static func siginfoText(_ b: [UInt8], fd: (Int32) -> String = { String($0) }, style: StraceLineStyles.Constants) -> String {
         func u(_ off: Int, _ n: Int) -> UInt64 { littleEndian(b, at: off, count: n) }
         func i32(_ off: Int) -> Int32 { Int32(truncatingIfNeeded: u(off, 4)) }
         let signo = i32(0), errno = i32(4), code = i32(8)
@@ -139,7 +139,7 @@ extension SyscallDecoder {
         switch signo {
         case 17:
             f += source + ["si_status=" + (code == 1 ? String(i32(24)) : Signals.displayName(i32(24))),
-                           "si_utime=" + clockText(u(32, 8)), "si_stime=" + clockText(u(40, 8))]
+                           "si_utime=" + clockText(u(32, 8), style: style), "si_stime=" + clockText(u(40, 8), style: style)]
         case 4, 8, 5: f.append("si_addr=" + pval(u(16, 8)))
         case 7:
             f.append("si_addr=" + pval(u(16, 8)))
@@ -206,12 +206,11 @@ extension SyscallDecoder {
     }
 
     /// print_mode (numa.c): the policy, or the policy and its flags, each following -X.
-    static func mpolMode(_ v: UInt64) -> String {
+    static func mpolMode(_ v: UInt64, style: StraceLineStyles.Constants) -> String {
         let flagsMask: UInt64 = 0xE000, mode = v & ~flagsMask
         let modes = StraceTable([(0, "MPOL_DEFAULT"), (1, "MPOL_PREFERRED"), (2, "MPOL_BIND"), (3, "MPOL_INTERLEAVE"),
                                  (4, "MPOL_LOCAL"), (5, "MPOL_PREFERRED_MANY")], unknown: "MPOL_???")
         let flags = StraceTable(StraceXlat.mpolModeFlags, unknown: "MPOL_???")
-        let style = constantStyle
         if v & flagsMask == 0 { return xstyled(raw: xval(mode), name: modes.value(mode), style) }
         guard let name = modes.pairs.first(where: { $0.0 == mode })?.1 else {
             return xstyled(raw: xval(v), name: flags.flags(v), style)
@@ -220,8 +219,8 @@ extension SyscallDecoder {
     }
 
     /// print_clock_t: the ticks and their seconds as a comment, which -X raw leaves out.
-    static func clockText(_ v: UInt64) -> String {
-        constantStyle == .raw ? String(Int64(bitPattern: v)) : Signals.clockTicks(v)
+    static func clockText(_ v: UInt64, style: StraceLineStyles.Constants) -> String {
+        style == .raw ? String(Int64(bitPattern: v)) : Signals.clockTicks(v)
     }
 
     /// printrusage: x86_64 struct rusage (144 bytes); abbreviated to the two times unless -v.
@@ -322,12 +321,12 @@ extension SyscallDecoder.Context {
             guard let b = read(v, 12) else { return ptr(v) }
             return "{efd=\(Int32(truncatingIfNeeded: le(b, 0, 4))), tfd=\(Int32(truncatingIfNeeded: le(b, 4, 4))), toff=\(le(b, 8, 4))}"
         case "sched_attr_set": return schedAttr(v, getSize: 0)
-        case "mpol64": return SyscallDecoder.mpolMode(v)
-        case "mpol32": return SyscallDecoder.mpolMode(v & 0xFFFF_FFFF)
+        case "mpol64": return SyscallDecoder.mpolMode(v, style: style)
+        case "mpol32": return SyscallDecoder.mpolMode(v & 0xFFFF_FFFF, style: style)
         case "siginfo":
             guard v != 0 else { return "NULL" }
             guard let b = read(v, 128) else { return ptr(v) }
-            return SyscallDecoder.siginfoText(b)
+            return SyscallDecoder.siginfoText(b, style: style)
         case "sigevent":
             guard v != 0 else { return "NULL" }
             guard let b = read(v, 32) else { return ptr(v) }
@@ -393,7 +392,7 @@ extension SyscallDecoder.Context {
         // get_mempolicy's mask, after a successful call.
         if tag.hasPrefix("nodemask@") { return renderProc(tag, i) }
         switch tag {
-        case "siginfo": return read(v, 128).map { SyscallDecoder.siginfoText($0, fd: fdText) }
+        case "siginfo": return read(v, 128).map { SyscallDecoder.siginfoText($0, fd: fdText, style: style) }
         case "rusage":
             // wait4 shows the usage only when it returned a child.
             if name == "wait4", ret <= 0 { return nil }
@@ -401,7 +400,7 @@ extension SyscallDecoder.Context {
         case "tms":
             guard let b = read(v, 32) else { return nil }
             let f = ["tms_utime", "tms_stime", "tms_cutime", "tms_cstime"].enumerated()
-                .map { "\($1)=\(SyscallDecoder.clockText(le(b, $0 * 8, 8)))" }
+                .map { "\($1)=\(SyscallDecoder.clockText(le(b, $0 * 8, 8), style: style))" }
             return "{" + f.joined(separator: ", ") + "}"
         case "ptrnum":
             guard let b = read(v, 8) else { return nil }
@@ -444,7 +443,7 @@ extension SyscallDecoder.Context {
         }
         func siginfoAt(_ p: UInt64) -> String {
             guard p != 0 else { return "NULL" }
-            return read(p, 128).map { SyscallDecoder.siginfoText($0, fd: fdText) } ?? ptr(p)
+            return read(p, 128).map { SyscallDecoder.siginfoText($0, fd: fdText, style: style) } ?? ptr(p)
         }
         func num(_ p: UInt64, hex: Bool) -> String {
             guard ok, p != 0, let w = word(p) else { return ptr(p) }
@@ -487,7 +486,7 @@ extension SyscallDecoder.Context {
             var items = [String]()
             for k in 0 ..< Int(min(r, 1024)) {
                 guard let b = read(data &+ UInt64(k * 128), 128) else { items.append("..."); break }
-                items.append(SyscallDecoder.siginfoText(b, fd: fdText))
+                items.append(SyscallDecoder.siginfoText(b, fd: fdText, style: style))
             }
             d = "[" + items.joined(separator: ", ") + "]"
         default: d = ptr(data)

@@ -26,29 +26,23 @@ extension SyscallDecoder {
     }
 
     /// strace's auxstr after a successful return: `Timeout`, the ready fds, the time left; nil: none.
-    /// Most calls have none, which their plan says without looking at the name.
-    public static func returnNote(abi: SyscallABI, nr: Int64, args: [UInt64], ret: Int64, memory: TraceeMemory?,
-                                  stringLimit: Int = 32) -> String? {
-        let plan = plan(abi: abi, nr: nr)
-        guard plan.steps.contains(.returnNote) else { return nil }
-        return returnNote(abi: abi, name: plan.name, args: args, ret: ret, memory: memory, stringLimit: stringLimit)
-    }
-
-    /// `returnNote` of a record's raw arguments (the tracer's exit stop): they are converted only for a call with a note.
+    /// Most calls have none, which their plan says without looking at the name (the record's raw arguments
+    /// are converted only for a call with a note: this runs at every exit stop).
     public static func returnNote(abi: SyscallABI, nr: Int64, rawArgs: [Address], ret: Int64, memory: TraceeMemory?,
-                                  stringLimit: Int = 32) -> String? {
+                                  stringLimit: Int = 32, constants: StraceLineStyles.Constants = .abbrev) -> String? {
         let plan = plan(abi: abi, nr: nr)
         guard plan.steps.contains(.returnNote) else { return nil }
         return returnNote(abi: abi, name: plan.name, args: rawArgs.map(\.rawValue), ret: ret, memory: memory,
-                          stringLimit: stringLimit)
+                          stringLimit: stringLimit, constants: constants)
     }
 
     /// `returnNote` of the call `name`, for any call (nil for those without a note).
     static func returnNote(abi: SyscallABI, name: String, args: [UInt64], ret: Int64, memory: TraceeMemory?,
-                           stringLimit: Int) -> String? {
+                           stringLimit: Int, constants: StraceLineStyles.Constants = .abbrev) -> String? {
         guard abi == .x86_64, selectFamily.contains(name) || name == "recvmmsg", Errno.errno(forReturn: ret) == nil else { return nil }
         if ret == 0 { return "Timeout" }
         let ctx = Context(abi: abi, name: name, args: args, memory: memory, limit: max(0, stringLimit), stop: .exit(ret))
+        ctx.constants = constants
         switch name {
         case "poll", "ppoll": return ctx.pollNote(timeout: name == "ppoll" ? ctx.raw(2) : 0)
         case "recvmmsg": return ctx.raw(4) == 0 ? nil : "left " + ctx.timespec(ctx.raw(4), time64: true)

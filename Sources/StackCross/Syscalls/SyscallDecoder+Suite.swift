@@ -22,13 +22,11 @@ public struct StraceTable: Sendable {
 extension SyscallDecoder {
     /// Tables by the name ArgKind.flagsOf/.valueOf carries.
     static let suiteTables: [String: StraceTable] = [
-        "fan_init": StraceTable(StraceXlat.fanInitFlags, unknown: "FAN_???"),
         "fan_class": StraceTable(StraceXlat.fanClasses, unknown: "FAN_CLASS_???"),
         "module_init": StraceTable(StraceXlat.moduleInitFlags, unknown: "MODULE_INIT_???"),
         "fsopen": StraceTable(StraceXlat.fsopenFlags, unknown: "FSOPEN_???"),
         "pidfd_open": StraceTable(StraceXlat.pidfdOpenFlags, unknown: "PIDFD_???"),
         "open_cloexec": StraceTable(StraceXlat.memfdSecretFlags, unknown: "O_???"),
-        "o_flags": StraceTable([(0o4000, "O_NONBLOCK"), (0o2000000, "O_CLOEXEC")], unknown: "O_???"),
         "mlock": StraceTable(StraceXlat.mlockFlags, unknown: "MLOCK_???"),
         "sync_file_range": StraceTable(StraceXlat.syncFileRangeFlags, unknown: "SYNC_FILE_RANGE_???"),
         "splice": StraceTable(StraceXlat.spliceFlags, unknown: "SPLICE_F_???"),
@@ -37,8 +35,6 @@ extension SyscallDecoder {
         "setns": StraceTable(StraceXlat.setnsTypes, unknown: "CLONE_NEW???"),
         "unshare": StraceTable(StraceXlat.unshareFlags, unknown: "CLONE_???"),
         "shm": StraceTable(StraceXlat.shmFlags, unknown: "SHM_???"),
-        "landlock_ruleset": StraceTable(StraceXlat.landlockCreateRulesetFlags, unknown: "LANDLOCK_CREATE_RULESET_???"),
-        "landlock_rule": StraceTable([(1, "LANDLOCK_RULE_PATH_BENEATH")], unknown: "LANDLOCK_RULE_???"),
         "kexec_file": StraceTable(StraceXlat.kexecFileLoadFlags, unknown: "KEXEC_FILE_???"),
         "kcmp": StraceTable([(0, "KCMP_FILE"), (1, "KCMP_VM"), (2, "KCMP_FILES"), (3, "KCMP_FS"), (4, "KCMP_SIGHAND"),
                              (5, "KCMP_IO"), (6, "KCMP_SYSVSEM"), (7, "KCMP_EPOLL_TFD")], unknown: "KCMP_???"),
@@ -79,10 +75,10 @@ extension SyscallDecoder {
         "mount": StraceTable(StraceXlat.mountFlags, unknown: "MS_???"),
     ]
 
-    /// Signatures of the calls the suite's families add (consulted after `signatures`).
+    /// Signatures of the calls the suite's families add (one of `signatureTables`).
     static let suiteSignatures: [String: [ArgKind]] = [
         "fanotify_init": [.fanInitFlags, .openFlags],
-        "delete_module": [.str, .flagsOf("o_flags")], "finit_module": [.fd, .str, .flagsOf("module_init")],
+        "finit_module": [.fd, .str, .flagsOf("module_init")],
         "fsopen": [.str, .flagsOf("fsopen")], "pidfd_open": [.int, .flagsOf("pidfd_open")],
         "userfaultfd": [.flagsOf("uffd")], "memfd_secret": [.flagsOf("open_cloexec")],
         "mlock2": [.ptr, .ulong, .flagsOf("mlock")],
@@ -93,56 +89,38 @@ extension SyscallDecoder {
         "fallocate": [.fd, .flagsOf("falloc"), .long, .long], "flock": [.fd, .flagsOf("flock")],
         "swapon": [.path, .swapFlags], "setns": [.fd, .flagsOf("setns")], "unshare": [.flagsOf("unshare")],
         "shmat": [.int, .ptr, .flagsOf("shm")],
-        "landlock_create_ruleset": [.ptr, .ulong, .flagsOf("landlock_ruleset")],
-        "landlock_add_rule": [.fd, .valueOf("landlock_rule"), .ptr, .hex],
-        "kexec_file_load": [.fd, .fd, .ulong, .str, .flagsOf("kexec_file")],
-        "reboot": [.valueOf("boot1"), .valueOf("boot2"), .valueOf("boot3"), .str],
-        "kcmp": [.int, .int, .valueOf("kcmp"), .ulong, .ulong],
-        "mbind": [.ptr, .ulong, .mpolMode, .ptr, .ulong, .flagsOf("mbind")],
-        "set_mempolicy": [.mpolMode, .ptr, .ulong],
         "membarrier": [.valueOf("membarrier_cmd"), .flagsOf("membarrier_flags"), .int],
         "perf_event_open": [.ptr, .int, .int, .int, .flagsOf("perf_event_open")],
         "pkey_alloc": [.hex, .flagsOf("pkey")],
         "getpriority": [.valueOf("priority"), .int], "setpriority": [.valueOf("priority"), .int, .int],
         "epoll_ctl": [.fd, .valueOf("epoll_ctl"), .fd, .ptr], "epoll_create1": [.flagsOf("epoll_flags")],
-        "memfd_create": [.str, .flagsOf("memfd_create")],
         "signalfd4": [.fd, .sigset, .ulong, .flagsOf("sfd")],
         "timerfd_create": [.valueOf("clock"), .flagsOf("tfd_create")],
         "timerfd_settime": [.fd, .flagsOf("tfd_settime"), .itimerspec, .outItimerspec],
         "timerfd_gettime": [.fd, .outItimerspec],
         "timer_settime": [.int, .flagsOf("timer_flags"), .itimerspec, .outItimerspec],
         "timer_gettime": [.int, .outItimerspec],
-        "timer_create": [.valueOf("clock"), .ptr, .outInt],
         "setitimer": [.valueOf("itimer"), .itimerval, .outItimerval], "getitimer": [.valueOf("itimer"), .outItimerval],
         "clock_settime": [.clockID, .timespec], "clock_adjtime": [.clockID, .ptr],
         "settimeofday": [.timeval, .timezone], "gettimeofday": [.outTimeval, .outTimezone],
         "getresuid": [.outUid, .outUid, .outUid], "getresgid": [.outUid, .outUid, .outUid],
         "getcpu": [.outUint, .outUint, .ptr],
-        "fsetxattr": [.fd, .str, .inBuffer(lenArg: 3), .ulong, .flagsOf("xattr")],
-        "setxattr": [.path, .str, .inBuffer(lenArg: 3), .ulong, .flagsOf("xattr")],
-        "lsetxattr": [.path, .str, .inBuffer(lenArg: 3), .ulong, .flagsOf("xattr")],
-        "process_madvise": [.fd, .inIovec(countArg: 2), .ulong, .valueOf("madvise"), .hex],
         "mknod": [.path, .fileMode, .dev], "mknodat": [.dirfd, .path, .fileMode, .dev], "ustat": [.dev, .ptr],
         "getsockopt": [.fd, .sockLevel, .sockOptName, .sockOptVal, .inOutLen],
         "setsockopt": [.fd, .sockLevel, .sockOptName, .sockOptVal, .int],
         "accept": [.fd, .outSockaddr, .inOutLen], "accept4": [.fd, .outSockaddr, .inOutLen, .flagsOf("sock_flags")],
         "getsockname": [.fd, .outSockaddr, .inOutLen], "getpeername": [.fd, .outSockaddr, .inOutLen],
-        "seccomp": [.valueOf("seccomp_op"), .hex, .ptr],
         "renameat2": [.dirfd, .path, .dirfd, .path, .flagsOf("rename")],
         "inotify_init1": [.flagsOf("inotify_init")],
-        "ioprio_get": [.valueOf("ioprio_who"), .int], "ioprio_set": [.valueOf("ioprio_who"), .int, .int],
         "sched_setscheduler": [.int, .valueOf("sched_policy"), .intPtr],
         "ioperm": [.hex, .hex, .int], "sendfile": [.fd, .fd, .loffInOut, .ulong],
         "sched_get_priority_min": [.valueOf("sched_policy")], "sched_get_priority_max": [.valueOf("sched_policy")],
         "sched_getparam": [.int, .outInt], "sched_setparam": [.int, .intPtr],
-        "get_mempolicy": [.outMpol, .ptr, .ulong, .ptr, .flagsOf("get_mempolicy")],
         "io_setup": [.uint, .outHexWord], "io_destroy": [.hex], "io_submit": [.hex, .long, .ptr],
         "io_cancel": [.hex, .ptr, .ptr], "io_getevents": [.hex, .long, .long, .ptr, .timespec],
         "io_pgetevents": [.hex, .long, .long, .ptr, .timespec, .ptr],
-        "rt_sigpending": [.outSigset, .ulong], "rt_sigtimedwait": [.sigset, .ptr, .timespec, .ulong],
         "ppoll": [.ptr, .uint, .timespec, .sigset, .ulong],
         "futex_waitv": [.ptr, .uint, .hex, .timespec, .valueOf("clock")],
-        "mount": [.path, .path, .str, .flagsOf("mount"), .ptr],
         "mq_open": [.str, .openFlags, .mode, .ptr],
         "kexec_load": [.ptr, .ulong, .ptr, .kexecFlags],
         "recvfrom": [.fd, .outBuffer, .ulong, .msgFlags, .outSockaddr, .inOutLen],
@@ -319,7 +297,7 @@ extension SyscallDecoder.Context {
             return array(v, count: Int(clamping: min(raw(c), 1 << 20)), elemSize: 4) { b in
                 let s = Int32(truncatingIfNeeded: le(b, 0, 4))
                 guard s < 0, s > -4096, let e = Errno.name(-s) else { return String(s) }
-                return SyscallDecoder.xstyled(raw: String(s), name: "-" + e, SyscallDecoder.constantStyle)
+                return SyscallDecoder.xstyled(raw: String(s), name: "-" + e, style)
             }
         default: return nil
         }

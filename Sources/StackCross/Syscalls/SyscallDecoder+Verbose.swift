@@ -9,9 +9,9 @@ extension SyscallDecoder {
     /// The arguments of a decoded call redone as -v shows them (others unchanged). `stop` is the
     /// stop the arguments were decoded at: arrays at the entry, stat structs at a successful exit.
     public static func verbose(abi: SyscallABI, nr: Int64, rawArgs: [UInt64], args: [String], memory: TraceeMemory?,
-                               stringLimit: Int, at stop: DecodeStop) -> [String] {
+                               stringLimit: Int, at stop: DecodeStop, constants: StraceLineStyles.Constants = .abbrev) -> [String] {
         if let s = fsVerbose(abi: abi, name: SyscallTable.for(abi: abi).name(nr) ?? "", rawArgs: rawArgs, args: args,
-                             memory: memory, at: stop) { return s }
+                             memory: memory, at: stop, constants: constants) { return s }
         var out = args
         let kinds = argKinds(abi: abi, nr: nr)
         for (k, kind) in kinds.enumerated() where k < out.count && k < rawArgs.count {
@@ -28,6 +28,7 @@ extension SyscallDecoder {
         // poll's array whole (strace abbreviates it at -s elements).
         if stop == .entry, let name = SyscallTable.for(abi: abi).name(nr), name == "poll" || name == "ppoll", !out.isEmpty {
             let ctx = Context(abi: abi, name: name, args: rawArgs, memory: memory, limit: Int.max, stop: stop)
+            ctx.constants = constants
             out[0] = ctx.pollfds(ctx.raw(0), count: Int(UInt32(truncatingIfNeeded: ctx.raw(1))))
         }
         return out

@@ -110,27 +110,22 @@ public enum SyscallDecoder {
         "mmap": [.ptr, .ulong, .prot, .mapFlags, .fd, .sizeHex], "mmap2": [.ptr, .ulong, .prot, .mapFlags, .fd, .sizeHex],
         "munmap": [.ptr, .ulong], "mprotect": [.ptr, .ulong, .prot], "pkey_mprotect": [.ptr, .ulong, .prot, .int],
         "mremap": [.ptr, .ulong, .ulong, .mremapFlags, .ptr], "brk": [.ptr], "madvise": [.ptr, .ulong, .madvise],
-        "clone3": [.cloneArgs, .ulong], "fork": [], "vfork": [],
+        "fork": [], "vfork": [],
         "execve": [.path, .argv, .envp], "execveat": [.dirfd, .path, .argv, .envp, .atFlags],
         "exit": [.int], "exit_group": [.int],
-        "wait4": [.int, .outWaitStatus, .waitOptions, .ptr], "waitpid": [.int, .outWaitStatus, .waitOptions],
+        "waitpid": [.int, .outWaitStatus, .waitOptions],
         "kill": [.int, .signal], "tkill": [.int, .signal], "tgkill": [.int, .int, .signal],
         "rt_sigaction": [.signal, .sigaction, .outSigaction, .ulong],
-        "rt_sigprocmask": [.sigprocmaskHow, .sigset, .outSigset, .ulong],
         "rt_sigreturn": [], "sigreturn": [], "sigaltstack": [.stack, .outStack],
-        "nanosleep": [.timespec, .ptr], "clock_nanosleep": [.clockID, .timerFlags, .timespec, .ptr],
         "clock_nanosleep_time64": [.clockID, .timerFlags, .timespec, .ptr],
         "clock_gettime": [.clockID, .outTimespec], "clock_gettime64": [.clockID, .outTimespec],
-        "clock_getres": [.clockID, .outTimespec], "gettimeofday": [.outTimeval, .ptr],
+        "clock_getres": [.clockID, .outTimespec],
         "futex": [.ptr, .futexOp, .uint, .ptr, .ptr, .uint], "futex_time64": [.ptr, .futexOp, .uint, .ptr, .ptr, .uint],
         "socket": [.socketFamily, .socketType, .socketProtocol],
         "socketpair": [.socketFamily, .socketType, .socketProtocol, .outFdPair],
         "connect": [.fd, .sockaddr(lenArg: 2), .uint], "bind": [.fd, .sockaddr(lenArg: 2), .uint],
-        "accept": [.fd, .outSockaddr, .ptr], "accept4": [.fd, .outSockaddr, .ptr, .socketType],
-        "getsockname": [.fd, .outSockaddr, .ptr], "getpeername": [.fd, .outSockaddr, .ptr],
         "listen": [.fd, .int], "shutdown": [.fd, .shutdownHow],
         "sendto": [.fd, .inBuffer(lenArg: 2), .ulong, .msgFlags, .sockaddr(lenArg: 5), .uint],
-        "recvfrom": [.fd, .outBuffer, .ulong, .msgFlags, .outSockaddr, .ptr],
         "sendmsg": [.fd, .msghdr, .msgFlags], "recvmsg": [.fd, .outMsghdr, .msgFlags],
         "pipe": [.outFdPair], "pipe2": [.outFdPair, .pipeFlags],
         "getdents64": [.fd, .outDirents, .uint], "getdents": [.fd, .outDirents, .uint],
@@ -141,12 +136,12 @@ public enum SyscallDecoder {
         "getrlimit": [.rlimitResource, .outRlimit], "ugetrlimit": [.rlimitResource, .outRlimit],
         "setrlimit": [.rlimitResource, .rlimit],
         "getrandom": [.outBuffer, .ulong, .getrandomFlags], "rseq": [.ptr, .hex, .hex, .hex],
-        "uname": [.outUtsname], "sysinfo": [.outSysinfo], "epoll_create1": [.cloexecFlags], "eventfd2": [.uint, .cloexecFlags],
-        "memfd_create": [.str, .hex], "unlinkat": [.dirfd, .path, .atFlags],
+        "uname": [.outUtsname], "sysinfo": [.outSysinfo], "eventfd2": [.uint, .cloexecFlags],
+        "unlinkat": [.dirfd, .path, .atFlags],
         "fchmodat": [.dirfd, .path, .mode], "mkdirat": [.dirfd, .path, .mode], "mkdir": [.path, .mode],
         "chmod": [.path, .mode], "fchmod": [.fd, .mode], "umask": [.mode],
         "fchownat": [.dirfd, .path, .int, .int, .atFlags], "linkat": [.dirfd, .path, .dirfd, .path, .atFlags],
-        "utimensat": [.dirfd, .path, .ptr, .atFlags], "ftruncate": [.fd, .long], "fsync": [.fd],
+        "ftruncate": [.fd, .long], "fsync": [.fd],
         "sched_yield": [], "getpid": [], "gettid": [],
         "mlockall": [.mlockallFlags], "syslog": [.syslogAction, .outBuffer, .int],
         "fadvise64": [.fd, .long, .long, .fadviseAdvice],
@@ -242,16 +237,18 @@ public enum SyscallDecoder {
         plan(abi: abi, nr: nr).kinds
     }
 
+    /// The hand-kept signature tables, by family. A name is in one of them only (a second entry would
+    /// never be read; `SyscallSignatureTablesTests` holds this), so their order does not matter.
+    static let signatureTables: [(family: String, kinds: [String: [ArgKind]])] = [
+        ("proc", procSignatures), ("io", ioSignatures), ("fs", fsSignatures), ("suite", suiteSignatures),
+        ("socket", socketSignatures), ("common", signatures),
+    ]
+
     /// The kinds of a syscall's arguments (its arity is the count), hand-kept or from its prototype.
     public static func argKinds(abi: SyscallABI, name: String) -> [ArgKind] {
         // clone's five arguments have the same kinds on both ABIs; cloneArguments orders i386's tls/child_tid.
         if name == "clone" { return [.cloneFlags, .ptr, .ptr, .ptr, .ptr] }
-        if let kinds = procSignatures[name] { return kinds }
-        if let kinds = ioSignatures[name] { return kinds }
-        if let kinds = fsSignatures[name] { return kinds }
-        if let kinds = suiteSignatures[name] { return kinds }
-        if let kinds = socketSignatures[name] { return kinds }
-        if let kinds = signatures[name] { return kinds }
+        for table in signatureTables { if let kinds = table.kinds[name] { return kinds } }
         let generated = generatedArgKinds[name] ?? unknownKinds
         return uidCalls.contains(name) ? generated.map { $0 == .uint ? .uid : $0 } : generated
     }
@@ -324,7 +321,7 @@ public enum SyscallDecoder {
         if steps.contains(.ptrace), name == "ptrace", abi == .x86_64 { out = ctx.ptraceArguments(out) }
         if steps.contains(.clone3), name == "clone3", abi == .x86_64 { out = ctx.clone3Arguments(out) }
         if steps.contains(.fs) { out = fsArguments(name, out, args: args) }
-        if steps.contains(.io) { out = ioArguments(name, out, args: args) }
+        if steps.contains(.io) { out = ioArguments(name, out, args: args, style: constants) }
         if steps.contains(.futex), name.hasPrefix("futex"), out.count == 6, args.count >= 6 { out = futexArguments(out, args: args) }
         // open's mode is shown only with O_CREAT/O_TMPFILE, as strace does.
         if steps.contains(.openMode), name == "open" || name == "openat", let fi = plan.openFlagsIndex, fi < args.count,
@@ -394,9 +391,9 @@ public enum SyscallDecoder {
     /// The return value as strace shows it after `= ` (ReturnRendering.text), with an fd's path read
     /// from the live tracee; a thin wrapper so that live decoding and the views share one rendering.
     public static func decodeReturn(abi: SyscallABI, nr: Int64, ret: Int64, args: [UInt64] = [],
-                                    memory: TraceeMemory?) -> String {
+                                    memory: TraceeMemory?, constants: StraceLineStyles.Constants = .abbrev) -> String {
         ReturnRendering.text(abi: abi, nr: nr, ret: ret, args: args,
-                             retPath: returnedFDPath(abi: abi, nr: nr, ret: ret, args: args, memory: memory))
+                             retPath: returnedFDPath(abi: abi, nr: nr, ret: ret, args: args, memory: memory), constants: constants)
     }
 
     /// The path of the fd a call returned (what `SyscallRecord.retPath` holds), when it returned one.

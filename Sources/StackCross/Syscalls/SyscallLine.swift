@@ -22,7 +22,9 @@ public enum SyscallLine {
     }
 
     /// The return value text after `= ` (ReturnRendering, from the record alone); `?` when the call never returned.
-    public static func returnText(record: SyscallRecord) -> String { ReturnRendering.text(record) }
+    public static func returnText(record: SyscallRecord, constants: StraceLineStyles.Constants = .abbrev) -> String {
+        ReturnRendering.text(record, constants: constants)
+    }
 
     /// The part strace prints at the entry stop: `[pid 12] read(3, ` (ends where the exit part starts).
     public static func formatEntry(record: SyscallRecord, showPid: Bool) -> String {
@@ -76,11 +78,24 @@ public enum SyscallLine {
 
     /// `--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=12, …} ---`; `fields` are the
     /// siginfo fields after si_code, in order (si_pid, si_uid, si_status, si_addr…), already formatted.
-    public static func formatSignal(record: SignalRecord, showPid: Bool, fields: [(String, String)] = []) -> String {
-        var info = ["si_signo=\(record.name)"]
-        if let code = record.code { info.append("si_code=\(code)") }
-        info += fields.map { "\($0.0)=\($0.1)" }
-        return prefix(tid: record.tid, showPid: showPid) + "--- \(record.name) {\(info.joined(separator: ", "))} ---"
+    /// `constants`: -X, which styles the siginfo's named values as strace does (`si_signo=17, si_code=0x1`
+    /// raw, `17 /* SIGCHLD */` verbose); the signal's name after `---` stays a name.
+    public static func formatSignal(record: SignalRecord, showPid: Bool, fields: [(String, String)] = [],
+                                    constants: StraceLineStyles.Constants = .abbrev) -> String {
+        var info = [("si_signo", record.name)]
+        if let code = record.code { info.append(("si_code", code)) }
+        let text = (info + fields).map { "\($0.0)=\(siginfoValue($0.0, $0.1, constants))" }
+        return prefix(tid: record.tid, showPid: showPid) + "--- \(record.name) {\(text.joined(separator: ", "))} ---"
+    }
+
+    /// One siginfo field's value under -X: names as numbers (or both), and clock ticks without their seconds when raw.
+    static func siginfoValue(_ field: String, _ value: String, _ mode: StraceLineStyles.Constants) -> String {
+        guard mode != .abbrev else { return value }
+        if mode == .raw, field == "si_utime" || field == "si_stime", let note = value.range(of: " /* ") {
+            return String(value[..<note.lowerBound])
+        }
+        guard StraceLineStyles.nestedFields.contains(field), let raw = StraceLineStyles.nestedRaw(field: field, name: value) else { return value }
+        return StraceLineStyles.styled(raw: raw, name: value, mode)
     }
 
     /// A group stop: `--- stopped by SIGSTOP ---`.
