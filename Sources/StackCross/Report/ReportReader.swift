@@ -27,7 +27,8 @@ extension ReportExporter {
     public func consume(_ record: TraceRecord, fullCrossing: () -> Crossing?) throws { try consume(record) }
 }
 
-/// Sees every crossing judged again next to its recorded verdict (`stackcross check`).
+/// Sees every crossing judged again next to its recorded verdict (`stackcross check`). The record it is
+/// handed already holds the judged crossing; `recorded` is the one its line held.
 public protocol CrossingAudit: AnyObject {
     func judged(line: Int, record: TraceRecord, recorded: Crossing?, judged: Crossing)
     /// How much of each verdict the audit needs (as `ReportExporter.judgedDetail`).
@@ -152,30 +153,34 @@ public final class ReportReader {
     // (512 measured 5 MB more peak RSS on a 100k-record trace, at the same speed).
     static let batchLines = 256
     static let batchBytes = 8 << 20
-    private var batch: [(line: Int, data: Data)] = []
-    private var batchBytes = 0
+    /// The batch's lines, end to end in one buffer (not one allocation per line), and where each is.
+    private var batchText: [UInt8] = []
+    private var batch: [(line: Int, start: Int, count: Int)] = []
     private let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
 
     private func flushBatch() throws {
         guard !batch.isEmpty else { return }
         let items = batch
         batch.removeAll(keepingCapacity: true)
-        batchBytes = 0
         var results = [Result<DecodedLine, Error>?](repeating: nil, count: items.count)
         let parts = items.count < 32 ? 1 : workers
         let per = (items.count + parts - 1) / parts
-        results.withUnsafeMutableBufferPointer { out in
-            DispatchQueue.concurrentPerform(iterations: parts) { p in
-                let decoder = JSONDecoder()
-                for i in p * per ..< min(items.count, (p + 1) * per) {
-                    if let fast = items[i].data.withUnsafeBytes({ FastRecordDecoder.decodeLine($0) }) {
-                        out[i] = .success(fast)
-                    } else {
-                        out[i] = Result { try Self.fallback(items[i].data, decoder) }
+        batchText.withUnsafeBytes { text in
+            results.withUnsafeMutableBufferPointer { out in
+                DispatchQueue.concurrentPerform(iterations: parts) { p in
+                    let decoder = JSONDecoder()
+                    for i in p * per ..< min(items.count, (p + 1) * per) {
+                        let bytes = UnsafeRawBufferPointer(rebasing: text[items[i].start ..< items[i].start + items[i].count])
+                        if let fast = FastRecordDecoder.decodeLine(bytes) {
+                            out[i] = .success(fast)
+                        } else {
+                            out[i] = Result { try Self.fallback(Data(bytes), decoder) }
+                        }
                     }
                 }
             }
         }
+        batchText.removeAll(keepingCapacity: batchText.count <= Self.batchBytes)
         // In order: deltas and ids refer to earlier lines.
         var resolved: [(line: Int, record: TraceResolver.Resolved)] = []
         resolved.reserveCapacity(items.count)
@@ -234,9 +239,11 @@ public final class ReportReader {
     }
 
     /// Judges each crossing again from its observations, on all cores; the audit sees them in order.
+    /// Each record takes its new crossing on the worker that judged it (a record is some hundred bytes that
+    /// the swap copies, and each `Resolved` is one worker's alone); the recorded crossing is kept aside for the audit.
     private func judgeAgain(_ resolved: [(line: Int, record: TraceResolver.Resolved)]) {
         guard let model else { return }
-        var judged = [Crossing?](repeating: nil, count: resolved.count)
+        var judged = [(recorded: Crossing?, judged: Crossing)?](repeating: nil, count: resolved.count)
         let parts = resolved.count < 32 ? 1 : workers
         let per = (resolved.count + parts - 1) / parts
         let detail = self.detail
@@ -245,11 +252,17 @@ public final class ReportReader {
                 DispatchQueue.concurrentPerform(iterations: parts) { p in
                     for i in p * per ..< min(input.count, (p + 1) * per) {
                         let x = input[i].record
+                        let c: Crossing?
                         if let o = x.syscall {
-                            out[i] = model.crossing(for: o, detail: detail)
+                            c = model.crossing(for: o, detail: detail)
                         } else if let o = x.signal {
-                            out[i] = model.crossing(for: o, detail: detail)
+                            c = model.crossing(for: o, detail: detail)
+                        } else {
+                            c = nil
                         }
+                        guard let c else { continue }
+                        out[i] = (x.record.crossing, c)
+                        x.record.crossing = c
                     }
                 }
             }
@@ -257,8 +270,7 @@ public final class ReportReader {
         for (i, (line, x)) in resolved.enumerated() {
             guard let c = judged[i] else { continue }
             judgedCount += 1
-            audit?.judged(line: line, record: x.record, recorded: x.record.crossing, judged: c)
-            x.record.crossing = c
+            audit?.judged(line: line, record: x.record, recorded: c.recorded, judged: c.judged)
         }
     }
 
@@ -294,9 +306,8 @@ public final class ReportReader {
 
         switch mode {
         case .trace:
-            batch.append((lineNumber, Data(bytes)))
-            batchBytes += bytes.count
-            if batch.count >= Self.batchLines || batchBytes >= Self.batchBytes { try flushBatch() }
+            append(bytes)
+            if batch.count >= Self.batchLines || batchText.count >= Self.batchBytes { try flushBatch() }
         case .snapshotDone:
             throw ReportInputError(file: file, line: lineNumber, message: "unexpected data after the snapshot object")
         case .undecided:
@@ -309,8 +320,7 @@ public final class ReportReader {
                     try exporter.consume(snapshot)
                 } else {
                     mode = .trace
-                    batch.append((lineNumber, Data(bytes)))
-                    batchBytes += bytes.count
+                    append(bytes)
                 }
             } else if bytes.count == 1 && bytes[0] == UInt8(ascii: "{") {
                 // A pretty-printed object opens with a lone brace: only a snapshot is written that way.
@@ -324,6 +334,12 @@ public final class ReportReader {
         case .snapshotLines:
             break
         }
+    }
+
+    /// Adds a trace line to the batch.
+    private func append(_ bytes: UnsafeRawBufferPointer) {
+        batch.append((lineNumber, batchText.count, bytes.count))
+        batchText.append(contentsOf: bytes)
     }
 
     private func checkSnapshotType(_ s: Snapshot, line: Int) throws {
