@@ -25,9 +25,13 @@ public final class TraceResolver {
         var alt: (Address, UInt64)?
     }
 
-    struct ThreadState {
+    /// A class: each stop updates its thread's state in place, instead of copying it out of the table and back.
+    final class ThreadState {
         var regs: Registers?
         var sticky = Sticky()
+        /// The mappings `sticky.maps` named when last looked up, while `mappingsDefined` was `mapsDefined`:
+        /// the ids change seldom, and a stop reuses the array instead of looking each id up again.
+        var maps: (ids: [Int], mappings: [MemoryMapping], mapsDefined: Int)?
     }
 
     public private(set) var header: TraceHeader?
@@ -36,6 +40,8 @@ public final class TraceResolver {
     var frames: [Int: Frame] = [:]
     var modules: [Int: (path: String, buildId: String?)] = [:]
     var mappings: [Int: MemoryMapping] = [:]
+    /// How many mapping records have been read: a new one may redefine an id a thread's cached maps used.
+    var mappingsDefined = 0
 
     public init() {}
 
@@ -73,6 +79,7 @@ public final class TraceResolver {
             return nil
         case .mapping(let id, let m):
             mappings[id] = m
+            mappingsDefined += 1
             return nil
         case .record(let r):
             return try record(r, line.extras)
@@ -135,7 +142,13 @@ public final class TraceResolver {
     /// One stop's registers, and (when the record was judged) its observation for the model.
     func stop(_ p: StopPatch, kind: StopObservation.Kind, tid: Int32, abi: SyscallABI, derived: StopObservation?,
               signo: Int32?, siCode: Int32?, recordKernelStack: [Frame]?, observed: Bool) throws -> (Registers?, StopObservation?) {
-        var t = threads[tid] ?? ThreadState()
+        let t: ThreadState
+        if let known = threads[tid] {
+            t = known
+        } else {
+            t = ThreadState()
+            threads[tid] = t
+        }
         var regs: Registers?
         if let g = t.regs {
             if p.regs.isEmpty {
@@ -152,7 +165,6 @@ public final class TraceResolver {
         }
         // A delta with no full set before it (a trace read from its middle): registers unknown from here.
         t.regs = regs
-        defer { threads[tid] = t }
         guard observed, !p.noObservation, let regs else { return (regs, nil) }
 
         t.sticky.insn = p.insn.applied(to: t.sticky.insn)
@@ -172,10 +184,16 @@ public final class TraceResolver {
         case .value(let d): o.syscallInfo = Self.apply(d, to: predicted)
         }
         o.bytesBeforeIP = t.sticky.insn
-        o.maps = try t.sticky.maps.map { ids in
-            try ids.map { id in
-                guard let m = mappings[id] else { throw Failure(message: "refers to mapping \(id), which no earlier line defines") }
-                return m
+        if let ids = t.sticky.maps {
+            if let known = t.maps, known.mapsDefined == mappingsDefined, known.ids == ids {
+                o.maps = known.mappings
+            } else {
+                let maps = try ids.map { id in
+                    guard let m = mappings[id] else { throw Failure(message: "refers to mapping \(id), which no earlier line defines") }
+                    return m
+                }
+                t.maps = (ids, maps, mappingsDefined)
+                o.maps = maps
             }
         }
         o.is32BitTask = t.sticky.elf32
