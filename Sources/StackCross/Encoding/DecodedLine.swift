@@ -5,13 +5,14 @@ public struct DecodedLine: Sendable {
         /// Boxed: a record takes ~770 bytes inline, and lines are moved between the decoding workers,
         /// the batch and the resolver.
         indirect case record(TraceRecord)
-        case header(TraceHeader)
+        /// Boxed too, as the frame: every line's value is as large as its largest case.
+        indirect case header(TraceHeader)
         /// A stack record: frames, and each frame's module id (resolved through module records).
         case stack(id: Int, frames: [Frame], moduleIds: [Int?])
         /// A stack record that lists frame ids (resolved through frame records).
         case stackOfFrames(id: Int, frameIds: [Int])
         /// A frame record: one frame, and its module id.
-        case frame(id: Int, frame: Frame, moduleId: Int?)
+        indirect case frame(id: Int, frame: Frame, moduleId: Int?)
         case module(id: Int, path: String, buildId: String?)
         case mapping(id: Int, MemoryMapping)
     }

@@ -52,7 +52,7 @@ public enum FastRecordDecoder {
         let p: UnsafePointer<UInt8>
         let n: Int
 
-        func equals(_ name: StaticString) -> Bool {
+        @inline(__always) func equals(_ name: StaticString) -> Bool {
             guard name.hasPointerRepresentation else {
                 return n == 1 && UInt32(p[0]) == name.unicodeScalar.value
             }
@@ -62,7 +62,7 @@ public enum FastRecordDecoder {
             return true
         }
 
-        static func ~= (name: StaticString, key: Key) -> Bool { key.equals(name) }
+        @inline(__always) static func ~= (name: StaticString, key: Key) -> Bool { key.equals(name) }
 
         var string: String { String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self) }
 

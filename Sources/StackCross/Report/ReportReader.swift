@@ -28,7 +28,8 @@ extension ReportExporter {
 }
 
 /// Sees every crossing judged again next to its recorded verdict (`stackcross check`). The record it is
-/// handed already holds the judged crossing; `recorded` is the one its line held.
+/// handed is the one the exporter gets (holding the judged crossing only when the exporter wants judged
+/// crossings); `recorded` is the crossing its line held.
 public protocol CrossingAudit: AnyObject {
     func judged(line: Int, record: TraceRecord, recorded: Crossing?, judged: Crossing)
     /// How much of each verdict the audit needs (as `ReportExporter.judgedDetail`).
@@ -70,6 +71,9 @@ public final class ReportReader {
     /// The model that judges crossings again (from the header's kernel facts), when anyone wants it.
     private var model: KernelStackModel?
     private let judge: Bool
+    /// Whether judged crossings replace the recorded ones in the records the exporter gets (an audit alone
+    /// needs none: `check`'s records are only counted, and each swap copies a record).
+    private let judgedIntoRecords: Bool
     /// What the exporter and the audit need of each verdict: when they differ, everything.
     private let detail: CrossingDetail
     public weak var audit: CrossingAudit?
@@ -81,6 +85,7 @@ public final class ReportReader {
         self.exporter = exporter
         self.audit = audit
         judge = exporter.wantsJudgedCrossings || audit != nil
+        judgedIntoRecords = exporter.wantsJudgedCrossings
         let wanted = (exporter.wantsJudgedCrossings ? [exporter.judgedDetail] : []) + (audit.map { [$0.judgedDetail] } ?? [])
         detail = wanted.dropFirst().allSatisfy { $0 == wanted.first } ? wanted.first ?? .all : .all
     }
@@ -239,14 +244,16 @@ public final class ReportReader {
     }
 
     /// Judges each crossing again from its observations, on all cores; the audit sees them in order.
-    /// Each record takes its new crossing on the worker that judged it (a record is some hundred bytes that
-    /// the swap copies, and each `Resolved` is one worker's alone); the recorded crossing is kept aside for the audit.
+    /// When the exporter wants them, each record takes its new crossing on the worker that judged it (a record
+    /// is some hundred bytes that the swap copies, and each `Resolved` is one worker's alone); the recorded
+    /// crossing is kept aside for the audit.
     private func judgeAgain(_ resolved: [(line: Int, record: TraceResolver.Resolved)]) {
         guard let model else { return }
         var judged = [(recorded: Crossing?, judged: Crossing)?](repeating: nil, count: resolved.count)
         let parts = resolved.count < 32 ? 1 : workers
         let per = (resolved.count + parts - 1) / parts
         let detail = self.detail
+        let swapIn = judgedIntoRecords
         resolved.withUnsafeBufferPointer { input in
             judged.withUnsafeMutableBufferPointer { out in
                 DispatchQueue.concurrentPerform(iterations: parts) { p in
@@ -262,7 +269,7 @@ public final class ReportReader {
                         }
                         guard let c else { continue }
                         out[i] = (x.record.crossing, c)
-                        x.record.crossing = c
+                        if swapIn { x.record.crossing = c }
                     }
                 }
             }
