@@ -266,7 +266,7 @@ extension FastRecordDecoder.Cursor {
         }
         guard let type, let pid, let tid else { throw FastRecordDecoder.Unsupported() }
         if crossing?.passed != nil { v2 = true; extras.passed = crossing?.passed }
-        return DecodedLine(.record(try make(type)), extras: v2 ? extras : nil)
+        return DecodedLine(.record(DecodedRecord(try make(type))), extras: v2 ? extras : nil)
 
         func make(_ type: String) throws -> TraceRecord {
         switch type {

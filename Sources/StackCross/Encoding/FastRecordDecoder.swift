@@ -4,8 +4,8 @@
 /// caller falls back to JSONDecoder, which then decides — and words the error for a corrupt line.
 public enum FastRecordDecoder {
     public static func decode(_ bytes: UnsafeRawBufferPointer) -> TraceRecord? {
-        guard let line = decodeLine(bytes), case .record(let r) = line.kind, line.extras == nil else { return nil }
-        return r
+        guard let line = decodeLine(bytes), case .record(let box) = line.kind, line.extras == nil else { return nil }
+        return box.record
     }
 
     /// Any line of a trace, schema 1 or 2. The header and the interned records are recognised by their

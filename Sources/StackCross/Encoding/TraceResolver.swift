@@ -9,12 +9,20 @@ public final class TraceResolver {
 
     /// A record with the stops its crossing can be judged from. A reference: the record and its stops
     /// take kilobytes inline, and the reader passes each through several steps (measured: 24% memmove).
+    /// Immutable: reading a `var` record out of a class copies it whole (it might change under the reader),
+    /// a `let` is lent in place.
     public final class Resolved: @unchecked Sendable {
-        public var record: TraceRecord
+        public let record: TraceRecord
         public let syscall: SyscallObservations?
         public let signal: SignalObservations?
         init(record: TraceRecord, syscall: SyscallObservations? = nil, signal: SignalObservations? = nil) {
             self.record = record; self.syscall = syscall; self.signal = signal
+        }
+        /// The same record with `crossing` instead of its own.
+        public func replacingCrossing(_ crossing: Crossing?) -> Resolved {
+            var r = record
+            r.crossing = crossing
+            return Resolved(record: r, syscall: syscall, signal: signal)
         }
     }
 
@@ -46,7 +54,13 @@ public final class TraceResolver {
     public init() {}
 
     /// The record of `line`, or nil for a line that only defines something (header, stack, module, mapping).
-    public func resolve(_ line: DecodedLine) throws -> Resolved? {
+    public func resolve(_ line: DecodedLine) throws -> Resolved? { try resolve(line, taking: false) }
+
+    /// As `resolve`, moving the record out of the line instead of copying it: the line is spent (its record
+    /// reads nil after). For the line's one owner (the reader's batch).
+    func resolve(taking line: DecodedLine) throws -> Resolved? { try resolve(line, taking: true) }
+
+    private func resolve(_ line: DecodedLine, taking: Bool) throws -> Resolved? {
         switch line.kind {
         case .header(let h):
             header = h
@@ -81,15 +95,16 @@ public final class TraceResolver {
             mappings[id] = m
             mappingsDefined += 1
             return nil
-        case .record(let r):
+        case .record(let box):
+            guard let r = taking ? box.take() : box.record else { throw Failure(message: "a record resolved twice") }
             return try record(r, line.extras)
         }
     }
 
-    func record(_ r: TraceRecord, _ extras: RecordExtras?) throws -> Resolved {
-        switch r {
+    func record(_ r: consuming TraceRecord, _ extras: RecordExtras?) throws -> Resolved {
+        switch consume r {
         case .syscall(var s):
-            guard let x = extras else { return Resolved(record: r) }
+            guard let x = extras else { return Resolved(record: .syscall(s)) }
             if let id = x.userStack { s.userStack = try stack(id) }
             if let id = x.kernelStack { s.kernelStack = try stack(id) }
             if x.key { threads[s.tid] = ThreadState() }
@@ -111,7 +126,7 @@ public final class TraceResolver {
             let observed = judged && (entry != nil || exit != nil) ? SyscallObservations(entry: entry, exit: exit) : nil
             return Resolved(record: .syscall(s), syscall: observed)
         case .signal(let g):
-            guard let x = extras else { return Resolved(record: r) }
+            guard let x = extras else { return Resolved(record: .signal(g)) }
             if x.key { threads[g.tid] = ThreadState() }
             var delivery: StopObservation?, handler: StopObservation?
             if let p = x.first {
@@ -122,16 +137,17 @@ public final class TraceResolver {
                 handler = try stop(p, kind: .handlerEntry, tid: g.tid, abi: .x86_64, derived: delivery, signo: g.signo,
                                    siCode: nil, recordKernelStack: nil, observed: true).1
             }
-            return Resolved(record: r, signal: delivery.map { SignalObservations(delivery: $0, handlerEntry: handler) })
+            return Resolved(record: .signal(g), signal: delivery.map { SignalObservations(delivery: $0, handlerEntry: handler) })
         case .exit(let e):
             threads[e.tid] = nil
+            return Resolved(record: .exit(e))
         case .exec(let e):
             threads[e.tid] = nil
             if let f = e.formerTid { threads[f] = nil }
-        default:
-            break
+            return Resolved(record: .exec(e))
+        case let other:
+            return Resolved(record: other)
         }
-        return Resolved(record: r)
     }
 
     func stack(_ id: Int) throws -> [Frame] {

@@ -199,12 +199,13 @@ public final class ReportReader {
                     try exporter.consume(header: h)
                     continue
                 }
-                if version == .two, decoded.viaFallback, case .record(let rec) = decoded.kind, rec.type == "syscall" || rec.type == "signal" {
+                if version == .two, decoded.viaFallback, case .record(let box) = decoded.kind, let rec = box.record,
+                   rec.type == "syscall" || rec.type == "signal" {
                     throw ReportInputError(file: file, line: line, message: "corrupt record: a \(rec.type) record this reader cannot parse")
                 }
                 if version == nil { version = .one }
                 do {
-                    if let x = try resolver.resolve(decoded) { resolved.append((line, x)) }
+                    if let x = try resolver.resolve(taking: decoded) { resolved.append((line, x)) }
                 } catch let e as TraceResolver.Failure {
                     throw ReportInputError(file: file, line: line, message: "corrupt record: " + e.message)
                 }
@@ -212,7 +213,7 @@ public final class ReportReader {
                 throw inputError(e, line: items[i].line)
             }
         }
-        if judge { judgeAgain(resolved) }
+        if judge { judgeAgain(&resolved) }
         for (_, x) in resolved {
             recordCount += 1
             try exporter.consume(x.record, fullCrossing: { fullCrossing(x) })
@@ -244,17 +245,17 @@ public final class ReportReader {
     }
 
     /// Judges each crossing again from its observations, on all cores; the audit sees them in order.
-    /// When the exporter wants them, each record takes its new crossing on the worker that judged it (a record
-    /// is some hundred bytes that the swap copies, and each `Resolved` is one worker's alone); the recorded
-    /// crossing is kept aside for the audit.
-    private func judgeAgain(_ resolved: [(line: Int, record: TraceResolver.Resolved)]) {
+    /// When the exporter wants them, each record is replaced by one holding its new crossing on the worker that
+    /// judged it (a record is some hundred bytes that the swap copies); the recorded crossing is kept aside for
+    /// the audit.
+    private func judgeAgain(_ resolved: inout [(line: Int, record: TraceResolver.Resolved)]) {
         guard let model else { return }
         var judged = [(recorded: Crossing?, judged: Crossing)?](repeating: nil, count: resolved.count)
         let parts = resolved.count < 32 ? 1 : workers
         let per = (resolved.count + parts - 1) / parts
         let detail = self.detail
         let swapIn = judgedIntoRecords
-        resolved.withUnsafeBufferPointer { input in
+        resolved.withUnsafeMutableBufferPointer { input in
             judged.withUnsafeMutableBufferPointer { out in
                 DispatchQueue.concurrentPerform(iterations: parts) { p in
                     for i in p * per ..< min(input.count, (p + 1) * per) {
@@ -269,7 +270,7 @@ public final class ReportReader {
                         }
                         guard let c else { continue }
                         out[i] = (x.record.crossing, c)
-                        if swapIn { x.record.crossing = c }
+                        if swapIn { input[i].record = x.replacingCrossing(c) }
                     }
                 }
             }
@@ -286,7 +287,7 @@ public final class ReportReader {
         if let probe = try? decoder.decode(TypeProbe.self, from: data), probe.type == "header" {
             return DecodedLine(.header(try decoder.decode(TraceHeader.self, from: data)))
         }
-        var line = DecodedLine(.record(try decoder.decode(TraceRecord.self, from: data)))
+        var line = DecodedLine(.record(DecodedRecord(try decoder.decode(TraceRecord.self, from: data))))
         line.viaFallback = true
         return line
     }
