@@ -66,11 +66,9 @@ extension FastRecordDecoder.Cursor {
     static let registerNames = ["r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8", "rax", "rcx", "rdx",
                                 "rsi", "rdi", "origRax", "rip", "cs", "eflags", "rsp", "ss", "fsBase", "gsBase", "ds", "es",
                                 "fs", "gs"]
-    /// Each register name packed as `Key.packed` packs a key (all are at most 8 bytes), in user_regs_struct order.
+    /// Each register name packed as `Key.packed` packs a key (all are at most 7 bytes), in user_regs_struct order.
     static let packedRegisterNames: [UInt64] = registerNames.map { name in
-        var v: UInt64 = 0
-        for (j, b) in name.utf8.enumerated() { v |= UInt64(b) << (8 * UInt64(j)) }
-        return v
+        Array(name.utf8).withUnsafeBufferPointer { FastRecordDecoder.Key.pack($0) } ?? 0
     }
 
     /// The user_regs_struct index of a register key, or nil for any other key.

@@ -66,11 +66,14 @@ public enum FastRecordDecoder {
 
         var string: String { String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self) }
 
-        /// Up to 8 bytes packed little-endian into one word (nil when longer): a register name's one compare.
-        var packed: UInt64? {
-            guard n <= 8 else { return nil }
-            var v: UInt64 = 0
-            for j in 0..<n { v |= UInt64(p[j]) << (8 * UInt64(j)) }
+        /// Up to 7 bytes packed little-endian into one word, with the length in the top byte (nil when
+        /// longer): a register name's one compare. The length keeps `"ss\u0000"` from packing as `"ss"`.
+        var packed: UInt64? { Self.pack(UnsafeBufferPointer(start: p, count: n)) }
+
+        static func pack(_ b: UnsafeBufferPointer<UInt8>) -> UInt64? {
+            guard b.count <= 7 else { return nil }
+            var v = UInt64(b.count) << 56
+            for (j, x) in b.enumerated() { v |= UInt64(x) << (8 * UInt64(j)) }
             return v
         }
     }

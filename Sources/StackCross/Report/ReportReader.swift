@@ -162,6 +162,9 @@ public final class ReportReader {
     private var batchText: [UInt8] = []
     private var batch: [(line: Int, start: Int, count: Int)] = []
     private let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+    /// One per judging worker: a thread's repeated plain call takes the verdict of its last one, exactly as the
+    /// full judge would give it (`RepeatedCallJudge`; at `.all`, every call is judged in full).
+    private lazy var repeatedCalls = [RepeatedCallJudge](repeating: RepeatedCallJudge(detail: detail), count: workers)
 
     private func flushBatch() throws {
         guard !batch.isEmpty else { return }
@@ -255,22 +258,27 @@ public final class ReportReader {
         let per = (resolved.count + parts - 1) / parts
         let detail = self.detail
         let swapIn = judgedIntoRecords
+        var repeated = repeatedCalls
+        repeatedCalls = []
+        defer { repeatedCalls = repeated }
         resolved.withUnsafeMutableBufferPointer { input in
             judged.withUnsafeMutableBufferPointer { out in
-                DispatchQueue.concurrentPerform(iterations: parts) { p in
-                    for i in p * per ..< min(input.count, (p + 1) * per) {
-                        let x = input[i].record
-                        let c: Crossing?
-                        if let o = x.syscall {
-                            c = model.crossing(for: o, detail: detail)
-                        } else if let o = x.signal {
-                            c = model.crossing(for: o, detail: detail)
-                        } else {
-                            c = nil
+                repeated.withUnsafeMutableBufferPointer { repeated in
+                    DispatchQueue.concurrentPerform(iterations: parts) { p in
+                        for i in p * per ..< min(input.count, (p + 1) * per) {
+                            let x = input[i].record
+                            let c: Crossing?
+                            if let o = x.syscall {
+                                c = repeated[p].crossing(for: o, model: model)
+                            } else if let o = x.signal {
+                                c = model.crossing(for: o, detail: detail)
+                            } else {
+                                c = nil
+                            }
+                            guard let c else { continue }
+                            out[i] = (x.record.crossing, c)
+                            if swapIn { input[i].record = x.replacingCrossing(c) }
                         }
-                        guard let c else { continue }
-                        out[i] = (x.record.crossing, c)
-                        if swapIn { input[i].record = x.replacingCrossing(c) }
                     }
                 }
             }
