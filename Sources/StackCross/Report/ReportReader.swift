@@ -103,6 +103,9 @@ public final class ReportReader {
             guard let hit = memchr(base + start, 0x0a, n - start) else {
                 pending.append(contentsOf: UnsafeRawBufferPointer(start: base + start, count: n - start))
                 if mode != .snapshotLines && pending.count > Self.maxLineBytes {
+                    // The lines before it first (one of them may be the first error).
+                    try flushBatch()
+                    try drainBatches()
                     throw ReportInputError(file: file, line: lineNumber + 1,
                                            message: "line longer than \(Self.maxLineBytes >> 20) MiB")
                 }
@@ -133,6 +136,7 @@ public final class ReportReader {
             try whole.withUnsafeBytes { try line($0) }
         }
         try flushBatch()
+        try drainBatches()
         switch mode {
         case .undecided:
             throw ReportInputError(file: file, line: max(lineNumber, 1), message: "no records: the input is empty")
@@ -151,9 +155,11 @@ public final class ReportReader {
 
     private var snapshotBuffer: [UInt8] = []
 
-    // Trace lines are decoded in batches on all cores (FastRecordDecoder, JSONDecoder for what it
-    // declines, which also words the errors), then
-    // handed to the exporter in order; a batch holds at most `batchLines` lines or `batchBytes`.
+    // Trace lines are decoded in batches (FastRecordDecoder, JSONDecoder for what it declines, which also
+    // words the errors), then handed to the exporter in order; a batch holds at most `batchLines` lines or
+    // `batchBytes`. A batch is decoded off this thread while this thread resolves, judges and hands over
+    // the batch before it: resolving is serial (deltas and ids refer to earlier lines) and was the longest
+    // step, so decoding the next batch beside it uses the other cores.
     // 256 lines: a schema 2 line resolves and is judged into ~20 KB of records, stops and verdicts in flight
     // (512 measured 5 MB more peak RSS on a 100k-record trace, at the same speed).
     static let batchLines = 256
@@ -166,36 +172,80 @@ public final class ReportReader {
     /// full judge would give it (`RepeatedCallJudge`; at `.all`, every call is judged in full).
     private lazy var repeatedCalls = [RepeatedCallJudge](repeating: RepeatedCallJudge(detail: detail), count: workers)
 
-    private func flushBatch() throws {
-        guard !batch.isEmpty else { return }
-        let items = batch
-        batch.removeAll(keepingCapacity: true)
-        var results = [Result<DecodedLine, Error>?](repeating: nil, count: items.count)
-        let parts = items.count < 32 ? 1 : workers
-        let per = (items.count + parts - 1) / parts
-        batchText.withUnsafeBytes { text in
-            results.withUnsafeMutableBufferPointer { out in
-                DispatchQueue.concurrentPerform(iterations: parts) { p in
-                    let decoder = JSONDecoder()
-                    for i in p * per ..< min(items.count, (p + 1) * per) {
-                        let bytes = UnsafeRawBufferPointer(rebasing: text[items[i].start ..< items[i].start + items[i].count])
-                        if let fast = FastRecordDecoder.decodeLine(bytes) {
-                            out[i] = .success(fast)
-                        } else {
-                            out[i] = Result { try Self.fallback(Data(bytes), decoder) }
+    /// A batch handed to a decoding thread: its text, where its lines are, and (once `done`) each line decoded.
+    private final class DecodeJob: @unchecked Sendable {
+        let text: [UInt8]
+        let items: [(line: Int, start: Int, count: Int)]
+        var results: [Result<DecodedLine, Error>?]
+        let done = DispatchGroup()
+
+        init(text: [UInt8], items: [(line: Int, start: Int, count: Int)]) {
+            self.text = text; self.items = items
+            results = Array(repeating: nil, count: items.count)
+        }
+
+        /// Decodes every line, in `parts` slices on as many threads.
+        func decode(parts: Int) {
+            let per = (items.count + parts - 1) / parts
+            let items = self.items
+            text.withUnsafeBytes { text in
+                results.withUnsafeMutableBufferPointer { out in
+                    DispatchQueue.concurrentPerform(iterations: parts) { p in
+                        let decoder = JSONDecoder()
+                        for i in p * per ..< min(items.count, (p + 1) * per) {
+                            let bytes = UnsafeRawBufferPointer(rebasing: text[items[i].start ..< items[i].start + items[i].count])
+                            if let fast = FastRecordDecoder.decodeLine(bytes) {
+                                out[i] = .success(fast)
+                            } else {
+                                out[i] = Result { try ReportReader.fallback(Data(bytes), decoder) }
+                            }
                         }
                     }
                 }
             }
         }
-        batchText.removeAll(keepingCapacity: batchText.count <= Self.batchBytes)
+    }
+
+    /// The batch being decoded, not yet handed over.
+    private var inFlight: DecodeJob?
+
+    /// Starts decoding the batch read so far, then hands over the one before it.
+    private func flushBatch() throws {
+        guard !batch.isEmpty else { return }
+        let job = DecodeJob(text: batchText, items: batch)
+        batch = []
+        batch.reserveCapacity(Self.batchLines)
+        batchText = []
+        // This thread resolves meanwhile: the decoding takes the other cores (one slice on one core).
+        let parts = job.items.count < 32 ? 1 : max(1, workers - 1)
+        job.done.enter()
+        DispatchQueue.global(qos: .userInitiated).async {
+            job.decode(parts: parts)
+            job.done.leave()
+        }
+        let previous = inFlight
+        inFlight = job
+        if let previous { try handOver(previous) }
+    }
+
+    /// Hands over the batch still being decoded, if any (the end of the input, or an error of a later line).
+    private func drainBatches() throws {
+        guard let job = inFlight else { return }
+        inFlight = nil
+        try handOver(job)
+    }
+
+    /// Waits for a batch's decoding, then resolves, judges and hands its records to the exporter in order.
+    private func handOver(_ job: DecodeJob) throws {
+        job.done.wait()
+        let items = job.items
         // In order: deltas and ids refer to earlier lines.
         var resolved: [(line: Int, record: TraceResolver.Resolved)] = []
         resolved.reserveCapacity(items.count)
-        for i in results.indices {
+        for i in job.results.indices {
             let line = items[i].line
             // Moved out, not copied: the line is not needed after it is resolved.
-            switch results[i].take()! {
+            switch job.results[i].take() {
             case .success(let decoded):
                 if case .header(let h) = decoded.kind {
                     try accept(h, line: line)
@@ -214,6 +264,8 @@ public final class ReportReader {
                 }
             case .failure(let e):
                 throw inputError(e, line: items[i].line)
+            case nil:
+                throw ReportInputError(file: file, line: line, message: "line not decoded")
             }
         }
         if judge { judgeAgain(&resolved) }
