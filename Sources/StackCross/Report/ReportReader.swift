@@ -160,9 +160,10 @@ public final class ReportReader {
     // `batchBytes`. A batch is decoded off this thread while this thread resolves, judges and hands over
     // the batch before it: resolving is serial (deltas and ids refer to earlier lines) and was the longest
     // step, so decoding the next batch beside it uses the other cores.
-    // 256 lines: a schema 2 line resolves and is judged into ~20 KB of records, stops and verdicts in flight
-    // (512 measured 5 MB more peak RSS on a 100k-record trace, at the same speed).
-    static let batchLines = 256
+    // 128 lines: a schema 2 line resolves and is judged into ~20 KB of records, stops and verdicts in flight,
+    // and two batches are in flight (256 with the decoding beside it measured 1 MB more peak RSS than one batch
+    // of 256 before, on a 100k-record trace; 128 the same RSS as before, at the same speed as 256).
+    static let batchLines = 128
     static let batchBytes = 8 << 20
     /// The batch's lines, end to end in one buffer (not one allocation per line), and where each is.
     private var batchText: [UInt8] = []
