@@ -24,7 +24,7 @@ final class RepeatedCallJudgeTests: XCTestCase {
         return SyscallObservations(entry: entry, exit: exit)
     }
 
-    func full(_ c: SyscallObservations) -> Crossing? { model.crossing(for: c, detail: .failures) }
+    func full(_ c: SyscallObservations, _ detail: CrossingDetail = .failures) -> Crossing? { model.crossing(for: c, detail: detail) }
 
     /// The call with GET_SYSCALL_INFO read at the stops named, as the registers predict it (the sampled calls).
     static func withPredictedInfo(_ call: SyscallObservations, entry: Bool = true, exit: Bool = true) -> SyscallObservations {
@@ -65,6 +65,25 @@ final class RepeatedCallJudgeTests: XCTestCase {
         }
     }
 
+    /// At `.names` (`stackcross check`, the views' tallies) the reused verdict lists every check by name, as the
+    /// full judge does; at `.all` (every check's values in words) nothing is reused.
+    func testARepeatedCallReusesTheNamesVerdictButNeverTheWordedOne() {
+        var names = RepeatedCallJudge(detail: .names), all = RepeatedCallJudge(detail: .all)
+        for i in 0..<5 {
+            let call = Self.plainCall(entry: { v in
+                v[Sample.idx("rbx")] = UInt64(i); v[Sample.idx("rsp")] -= UInt64(i * 16)
+            })
+            let c = names.crossing(for: call, model: model)
+            XCTAssertEqual(c, full(call, .names), "call \(i)")
+            XCTAssertEqual(c?.checks.count, 14)
+            XCTAssertEqual(c?.checks.allSatisfy(\.ok), true)
+            XCTAssertNil(c?.passed)
+            XCTAssertEqual(all.crossing(for: call, model: model), full(call, .all), "call \(i)")
+        }
+        XCTAssertEqual(names.reused, 4)
+        XCTAssertEqual(all.reused, 0)
+    }
+
     func testARepeatedCallReusesTheVerdictAndItIsTheFullJudges() {
         var judge = RepeatedCallJudge()
         for i in 0..<5 {
@@ -83,7 +102,11 @@ final class RepeatedCallJudgeTests: XCTestCase {
 
     /// After a plain call primed the thread's template, each change below must give the full judge's verdict:
     /// either the reuse declines or the verdict is the same. Most of them fail a check; the reuse must not hide it.
-    func testEveryChangeAChecksReadsGivesTheFullJudgesVerdict() {
+    func testEveryChangeAChecksReadsGivesTheFullJudgesVerdict() { sweepEveryChange(.failures) }
+
+    func testEveryChangeAChecksReadsGivesTheFullJudgesNamesVerdict() { sweepEveryChange(.names) }
+
+    func sweepEveryChange(_ detail: CrossingDetail) {
         typealias Regs = (inout [UInt64]) -> Void
         let r = Sample.idx
         let stackTop = Sample.stackMap.end.rawValue
@@ -159,13 +182,15 @@ final class RepeatedCallJudgeTests: XCTestCase {
             // Each change as a plain call and as a call that read the info the registers predict, after both
             // kinds of template were primed.
             for (kind, c) in [("", call), (" with info", Self.withPredictedInfo(call))] {
-                var judge = RepeatedCallJudge()
-                XCTAssertEqual(judge.crossing(for: Self.plainCall(), model: model)?.passed, 14)
-                XCTAssertEqual(judge.crossing(for: predicted, model: model), full(predicted))
-                XCTAssertEqual(judge.crossing(for: predicted, model: model), full(predicted))
+                var judge = RepeatedCallJudge(detail: detail)
+                let primer = judge.crossing(for: Self.plainCall(), model: model)
+                XCTAssertEqual(primer, full(Self.plainCall(), detail))
+                XCTAssertEqual((primer?.passed ?? 0) + (primer?.checks.filter(\.ok).count ?? 0), 14)
+                XCTAssertEqual(judge.crossing(for: predicted, model: model), full(predicted, detail))
+                XCTAssertEqual(judge.crossing(for: predicted, model: model), full(predicted, detail))
                 XCTAssertEqual(judge.reused, 1, "the second call with info reuses the first's verdict")
                 let got = judge.crossing(for: c, model: model)
-                XCTAssertEqual(got, full(c), name + kind)
+                XCTAssertEqual(got, full(c, detail), name + kind)
                 if !(full(c)?.checks.isEmpty ?? true) { failing += 1 }
             }
         }

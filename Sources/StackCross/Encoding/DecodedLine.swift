@@ -3,15 +3,17 @@
 public struct DecodedLine: Sendable {
     public enum Kind: Sendable {
         /// Boxed: a record takes ~770 bytes inline, and lines are moved between the decoding workers,
-        /// the batch and the resolver.
-        indirect case record(TraceRecord)
-        case header(TraceHeader)
+        /// the batch and the resolver. A class, not `indirect`, so that the reader's resolver can move
+        /// the record out of it instead of copying it.
+        case record(DecodedRecord)
+        /// Boxed too, as the frame: every line's value is as large as its largest case.
+        indirect case header(TraceHeader)
         /// A stack record: frames, and each frame's module id (resolved through module records).
         case stack(id: Int, frames: [Frame], moduleIds: [Int?])
         /// A stack record that lists frame ids (resolved through frame records).
         case stackOfFrames(id: Int, frameIds: [Int])
         /// A frame record: one frame, and its module id.
-        case frame(id: Int, frame: Frame, moduleId: Int?)
+        indirect case frame(id: Int, frame: Frame, moduleId: Int?)
         case module(id: Int, path: String, buildId: String?)
         case mapping(id: Int, MemoryMapping)
     }
@@ -23,6 +25,16 @@ public struct DecodedLine: Sendable {
     var viaFallback = false
 
     init(_ kind: Kind, extras: RecordExtras? = nil) { self.kind = kind; self.extras = extras }
+}
+
+/// A decoded record in a box of its own (see `DecodedLine.Kind.record`).
+public final class DecodedRecord: @unchecked Sendable {
+    private var stored: TraceRecord?
+    init(_ record: TraceRecord) { stored = record }
+    /// The record; nil only once `take` moved it out.
+    public var record: TraceRecord? { stored }
+    /// Moves the record out, copying nothing: only for the line's one owner, which does not read it again.
+    func take() -> TraceRecord? { stored.take() }
 }
 
 /// A field that may be absent (same as before), null, or a value.

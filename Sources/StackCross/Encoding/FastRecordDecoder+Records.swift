@@ -55,7 +55,7 @@ extension FastRecordDecoder.Cursor {
     mutating func registers() throws -> Registers {
         var v = [UInt64?](repeating: nil, count: 27)
         try object { c, k in
-            guard let idx = Self.registerKeys[k] else { return try c.skip() }
+            guard let idx = Self.registerIndex(k) else { return try c.skip() }
             guard v[idx] == nil else { throw FastRecordDecoder.Unsupported() }  // a repeated key: see `first`
             v[idx] = try c.address().rawValue
         }
@@ -63,11 +63,19 @@ extension FastRecordDecoder.Cursor {
         return Registers(values: v.map { $0! })
     }
 
-    static let registerKeys: [String: Int] = {
-        let keys = ["r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8", "rax", "rcx", "rdx", "rsi", "rdi",
-                    "origRax", "rip", "cs", "eflags", "rsp", "ss", "fsBase", "gsBase", "ds", "es", "fs", "gs"]
-        return Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($0.element, $0.offset) })
-    }()
+    static let registerNames = ["r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8", "rax", "rcx", "rdx",
+                                "rsi", "rdi", "origRax", "rip", "cs", "eflags", "rsp", "ss", "fsBase", "gsBase", "ds", "es",
+                                "fs", "gs"]
+    /// Each register name packed as `Key.packed` packs a key (all are at most 7 bytes), in user_regs_struct order.
+    static let packedRegisterNames: [UInt64] = registerNames.map { name in
+        Array(name.utf8).withUnsafeBufferPointer { FastRecordDecoder.Key.pack($0) } ?? 0
+    }
+
+    /// The user_regs_struct index of a register key, or nil for any other key.
+    static func registerIndex(_ k: FastRecordDecoder.Key) -> Int? {
+        guard let v = k.packed else { return nil }
+        return packedRegisterNames.firstIndex(of: v)
+    }
 
     mutating func frame() throws -> Frame {
         var pc: Address?
@@ -213,8 +221,9 @@ extension FastRecordDecoder.Cursor {
                 strings = try c.optional { c in
                     var m: [String: TraceeString] = [:]
                     try c.object { c, k in
-                        guard m[k] == nil else { throw FastRecordDecoder.Unsupported() }  // a repeated key: see `first`
-                        m[k] = try c.traceeString()
+                        let name = k.string
+                        guard m[name] == nil else { throw FastRecordDecoder.Unsupported() }  // a repeated key: see `first`
+                        m[name] = try c.traceeString()
                     }
                     return m
                 }
@@ -255,7 +264,7 @@ extension FastRecordDecoder.Cursor {
         }
         guard let type, let pid, let tid else { throw FastRecordDecoder.Unsupported() }
         if crossing?.passed != nil { v2 = true; extras.passed = crossing?.passed }
-        return DecodedLine(.record(try make(type)), extras: v2 ? extras : nil)
+        return DecodedLine(.record(DecodedRecord(try make(type))), extras: v2 ? extras : nil)
 
         func make(_ type: String) throws -> TraceRecord {
         switch type {

@@ -50,7 +50,7 @@ extension FastRecordDecoder.Cursor {
         var out: [(Int, UInt64)] = []
         var seen: UInt32 = 0
         try object { c, k in
-            guard let idx = Self.registerKeys[k] else { return try c.skip() }
+            guard let idx = Self.registerIndex(k) else { return try c.skip() }
             guard seen & (1 << UInt32(idx)) == 0 else { throw Unsupported() }
             seen |= 1 << UInt32(idx)
             out.append((idx, try c.address().rawValue))
@@ -217,7 +217,7 @@ extension FastRecordDecoder.Cursor {
     }
 
     /// One field of an interned frame (in a `frame` record, or a schema-2 stack record's `frames`).
-    mutating func frameField(_ k: String, _ f: inout Frame, _ pc: inout Address?, _ module: inout Int?) throws {
+    mutating func frameField(_ k: FastRecordDecoder.Key, _ f: inout Frame, _ pc: inout Address?, _ module: inout Int?) throws {
         switch k {
         case "pc": pc = try address()
         case "symbol": f.symbol = try optional { try $0.string() }

@@ -4,8 +4,8 @@
 /// caller falls back to JSONDecoder, which then decides — and words the error for a corrupt line.
 public enum FastRecordDecoder {
     public static func decode(_ bytes: UnsafeRawBufferPointer) -> TraceRecord? {
-        guard let line = decodeLine(bytes), case .record(let r) = line.kind, line.extras == nil else { return nil }
-        return r
+        guard let line = decodeLine(bytes), case .record(let box) = line.kind, line.extras == nil else { return nil }
+        return box.record
     }
 
     /// Any line of a trace, schema 1 or 2. The header and the interned records are recognised by their
@@ -15,7 +15,8 @@ public enum FastRecordDecoder {
         var c = Cursor(p: base, n: bytes.count)
         do {
             let r: DecodedLine
-            switch leadingType(bytes) {
+            // No leading type: an empty key, which names no record type.
+            switch leadingType(bytes) ?? Key(p: base, n: 0) {
             case "header": r = DecodedLine(.header(try c.header()))
             case "stack": r = try c.stackRecord()
             case "frame": r = try c.frameRecord()
@@ -33,13 +34,48 @@ public enum FastRecordDecoder {
     public static func decodeLine(_ bytes: [UInt8]) -> DecodedLine? { bytes.withUnsafeBytes { decodeLine($0) } }
 
     /// The value of a `"type"` that opens the object (`{"type":"stack",…`), without parsing the rest.
-    static func leadingType(_ b: UnsafeRawBufferPointer) -> Substring? {
-        let prefix = Array(#"{"type":""#.utf8)
-        guard b.count > prefix.count + 1, b.starts(with: prefix) else { return nil }
-        var end = prefix.count
-        while end < b.count, end < prefix.count + 16, b[end] != UInt8(ascii: "\"") { end += 1 }
-        guard end < b.count, b[end] == UInt8(ascii: "\"") else { return nil }
-        return Substring(decoding: b[prefix.count..<end], as: UTF8.self)
+    static func leadingType(_ b: UnsafeRawBufferPointer) -> Key? {
+        let prefix: StaticString = #"{"type":""#
+        let m = prefix.utf8CodeUnitCount
+        guard let base = b.baseAddress?.assumingMemoryBound(to: UInt8.self), b.count > m + 1,
+              Key(p: base, n: m).equals(prefix) else { return nil }
+        var end = m
+        while end < b.count, end < m + 16, base[end] != UInt8(ascii: "\"") { end += 1 }
+        guard end < b.count, base[end] == UInt8(ascii: "\"") else { return nil }
+        return Key(p: base + m, n: end - m)
+    }
+
+    /// An object key in place: the bytes between its quotes. Only keys without escapes and in ASCII are read
+    /// this way (`Cursor.key`); the decoder's switches compare them with their literal names byte by byte,
+    /// where building a String per key and comparing Strings cost a third of the decoding.
+    struct Key {
+        let p: UnsafePointer<UInt8>
+        let n: Int
+
+        @inline(__always) func equals(_ name: StaticString) -> Bool {
+            guard name.hasPointerRepresentation else {
+                return n == 1 && UInt32(p[0]) == name.unicodeScalar.value
+            }
+            guard name.utf8CodeUnitCount == n else { return false }
+            let q = name.utf8Start
+            for j in 0..<n where q[j] != p[j] { return false }
+            return true
+        }
+
+        @inline(__always) static func ~= (name: StaticString, key: Key) -> Bool { key.equals(name) }
+
+        var string: String { String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self) }
+
+        /// Up to 7 bytes packed little-endian into one word, with the length in the top byte (nil when
+        /// longer): a register name's one compare. The length keeps `"ss\u0000"` from packing as `"ss"`.
+        var packed: UInt64? { Self.pack(UnsafeBufferPointer(start: p, count: n)) }
+
+        static func pack(_ b: UnsafeBufferPointer<UInt8>) -> UInt64? {
+            guard b.count <= 7 else { return nil }
+            var v = UInt64(b.count) << 56
+            for (j, x) in b.enumerated() { v |= UInt64(x) << (8 * UInt64(j)) }
+            return v
+        }
     }
 
     public static func decode(_ bytes: [UInt8]) -> TraceRecord? { bytes.withUnsafeBytes { decode($0) } }
@@ -249,14 +285,40 @@ public enum FastRecordDecoder {
             seen |= 1 << UInt64(bit)
         }
 
+        /// A key read in place, or nil (nothing consumed) for one with escapes or bytes beyond ASCII, which
+        /// `object` reads as a String instead (validating its UTF-8 as `string` does).
+        mutating func key() throws -> Key? {
+            try expect(UInt8(ascii: "\""))
+            let start = i
+            while i < n {
+                let b = p[i]
+                if b == UInt8(ascii: "\"") {
+                    i += 1
+                    return Key(p: p + start, n: i - 1 - start)
+                }
+                if b == UInt8(ascii: "\\") || b >= 0x80 { i = start - 1; return nil }
+                if b < 0x20 { throw Unsupported() }
+                i += 1
+            }
+            throw Unsupported()
+        }
+
         /// Calls `field` with each key; the callee must consume the value (or call `skip`).
-        mutating func object(_ field: (inout Cursor, String) throws -> Void) throws {
+        mutating func object(_ field: (inout Cursor, Key) throws -> Void) throws {
             try expect(UInt8(ascii: "{"))
             if try peek() == UInt8(ascii: "}") { i += 1; return }
             while true {
-                let k = try string()
-                try expect(UInt8(ascii: ":"))
-                try field(&self, k)
+                if let k = try key() {
+                    try expect(UInt8(ascii: ":"))
+                    try field(&self, k)
+                } else {
+                    var k = try string()
+                    try expect(UInt8(ascii: ":"))
+                    try k.withUTF8 { u in
+                        guard let base = u.baseAddress else { throw Unsupported() }
+                        try field(&self, Key(p: base, n: u.count))
+                    }
+                }
                 let b = try peek()
                 i += 1
                 if b == UInt8(ascii: "}") { return }

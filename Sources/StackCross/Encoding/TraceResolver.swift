@@ -9,12 +9,20 @@ public final class TraceResolver {
 
     /// A record with the stops its crossing can be judged from. A reference: the record and its stops
     /// take kilobytes inline, and the reader passes each through several steps (measured: 24% memmove).
+    /// Immutable: reading a `var` record out of a class copies it whole (it might change under the reader),
+    /// a `let` is lent in place.
     public final class Resolved: @unchecked Sendable {
-        public var record: TraceRecord
+        public let record: TraceRecord
         public let syscall: SyscallObservations?
         public let signal: SignalObservations?
         init(record: TraceRecord, syscall: SyscallObservations? = nil, signal: SignalObservations? = nil) {
             self.record = record; self.syscall = syscall; self.signal = signal
+        }
+        /// The same record with `crossing` instead of its own.
+        public func replacingCrossing(_ crossing: Crossing?) -> Resolved {
+            var r = record
+            r.crossing = crossing
+            return Resolved(record: r, syscall: syscall, signal: signal)
         }
     }
 
@@ -25,9 +33,13 @@ public final class TraceResolver {
         var alt: (Address, UInt64)?
     }
 
-    struct ThreadState {
+    /// A class: each stop updates its thread's state in place, instead of copying it out of the table and back.
+    final class ThreadState {
         var regs: Registers?
         var sticky = Sticky()
+        /// The mappings `sticky.maps` named when last looked up, while `mappingsDefined` was `mapsDefined`:
+        /// the ids change seldom, and a stop reuses the array instead of looking each id up again.
+        var maps: (ids: [Int], mappings: [MemoryMapping], mapsDefined: Int)?
     }
 
     public private(set) var header: TraceHeader?
@@ -36,11 +48,19 @@ public final class TraceResolver {
     var frames: [Int: Frame] = [:]
     var modules: [Int: (path: String, buildId: String?)] = [:]
     var mappings: [Int: MemoryMapping] = [:]
+    /// How many mapping records have been read: a new one may redefine an id a thread's cached maps used.
+    var mappingsDefined = 0
 
     public init() {}
 
     /// The record of `line`, or nil for a line that only defines something (header, stack, module, mapping).
-    public func resolve(_ line: DecodedLine) throws -> Resolved? {
+    public func resolve(_ line: DecodedLine) throws -> Resolved? { try resolve(line, taking: false) }
+
+    /// As `resolve`, moving the record out of the line instead of copying it: the line is spent (its record
+    /// reads nil after). For the line's one owner (the reader's batch).
+    func resolve(taking line: DecodedLine) throws -> Resolved? { try resolve(line, taking: true) }
+
+    private func resolve(_ line: DecodedLine, taking: Bool) throws -> Resolved? {
         switch line.kind {
         case .header(let h):
             header = h
@@ -73,16 +93,18 @@ public final class TraceResolver {
             return nil
         case .mapping(let id, let m):
             mappings[id] = m
+            mappingsDefined += 1
             return nil
-        case .record(let r):
+        case .record(let box):
+            guard let r = taking ? box.take() : box.record else { throw Failure(message: "a record resolved twice") }
             return try record(r, line.extras)
         }
     }
 
-    func record(_ r: TraceRecord, _ extras: RecordExtras?) throws -> Resolved {
-        switch r {
+    func record(_ r: consuming TraceRecord, _ extras: RecordExtras?) throws -> Resolved {
+        switch consume r {
         case .syscall(var s):
-            guard let x = extras else { return Resolved(record: r) }
+            guard let x = extras else { return Resolved(record: .syscall(s)) }
             if let id = x.userStack { s.userStack = try stack(id) }
             if let id = x.kernelStack { s.kernelStack = try stack(id) }
             if x.key { threads[s.tid] = ThreadState() }
@@ -104,7 +126,7 @@ public final class TraceResolver {
             let observed = judged && (entry != nil || exit != nil) ? SyscallObservations(entry: entry, exit: exit) : nil
             return Resolved(record: .syscall(s), syscall: observed)
         case .signal(let g):
-            guard let x = extras else { return Resolved(record: r) }
+            guard let x = extras else { return Resolved(record: .signal(g)) }
             if x.key { threads[g.tid] = ThreadState() }
             var delivery: StopObservation?, handler: StopObservation?
             if let p = x.first {
@@ -115,16 +137,17 @@ public final class TraceResolver {
                 handler = try stop(p, kind: .handlerEntry, tid: g.tid, abi: .x86_64, derived: delivery, signo: g.signo,
                                    siCode: nil, recordKernelStack: nil, observed: true).1
             }
-            return Resolved(record: r, signal: delivery.map { SignalObservations(delivery: $0, handlerEntry: handler) })
+            return Resolved(record: .signal(g), signal: delivery.map { SignalObservations(delivery: $0, handlerEntry: handler) })
         case .exit(let e):
             threads[e.tid] = nil
+            return Resolved(record: .exit(e))
         case .exec(let e):
             threads[e.tid] = nil
             if let f = e.formerTid { threads[f] = nil }
-        default:
-            break
+            return Resolved(record: .exec(e))
+        case let other:
+            return Resolved(record: other)
         }
-        return Resolved(record: r)
     }
 
     func stack(_ id: Int) throws -> [Frame] {
@@ -135,7 +158,13 @@ public final class TraceResolver {
     /// One stop's registers, and (when the record was judged) its observation for the model.
     func stop(_ p: StopPatch, kind: StopObservation.Kind, tid: Int32, abi: SyscallABI, derived: StopObservation?,
               signo: Int32?, siCode: Int32?, recordKernelStack: [Frame]?, observed: Bool) throws -> (Registers?, StopObservation?) {
-        var t = threads[tid] ?? ThreadState()
+        let t: ThreadState
+        if let known = threads[tid] {
+            t = known
+        } else {
+            t = ThreadState()
+            threads[tid] = t
+        }
         var regs: Registers?
         if let g = t.regs {
             if p.regs.isEmpty {
@@ -152,7 +181,6 @@ public final class TraceResolver {
         }
         // A delta with no full set before it (a trace read from its middle): registers unknown from here.
         t.regs = regs
-        defer { threads[tid] = t }
         guard observed, !p.noObservation, let regs else { return (regs, nil) }
 
         t.sticky.insn = p.insn.applied(to: t.sticky.insn)
@@ -172,10 +200,16 @@ public final class TraceResolver {
         case .value(let d): o.syscallInfo = Self.apply(d, to: predicted)
         }
         o.bytesBeforeIP = t.sticky.insn
-        o.maps = try t.sticky.maps.map { ids in
-            try ids.map { id in
-                guard let m = mappings[id] else { throw Failure(message: "refers to mapping \(id), which no earlier line defines") }
-                return m
+        if let ids = t.sticky.maps {
+            if let known = t.maps, known.mapsDefined == mappingsDefined, known.ids == ids {
+                o.maps = known.mappings
+            } else {
+                let maps = try ids.map { id in
+                    guard let m = mappings[id] else { throw Failure(message: "refers to mapping \(id), which no earlier line defines") }
+                    return m
+                }
+                t.maps = (ids, maps, mappingsDefined)
+                o.maps = maps
             }
         }
         o.is32BitTask = t.sticky.elf32

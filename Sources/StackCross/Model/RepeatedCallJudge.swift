@@ -7,7 +7,10 @@
 /// pt_regs slot but ax as at the entry. When all of them hold and the call has the shape of the thread's last
 /// fully judged plain call, whose checks all passed, the full judge would give that verdict again (with this
 /// call's rsp): it is reused instead of judging. Any other call, and any relation that fails, goes to the full
-/// judge, which then speaks for the failure with its own texts. Only for the compact verdict (`.failures`).
+/// judge, which then speaks for the failure with its own texts. For the compact verdict (`.failures`, the live
+/// trace) and for check names with their results (`.names`, what `stackcross check` and the views' tallies judge
+/// again): neither holds a text that depends on a register's value when every check passes. `.all` spells each
+/// check's values out, so at that detail every call is judged in full.
 ///
 /// A call that read GET_SYSCALL_INFO (every `infoInterval`-th) has more checks, each comparing the info with
 /// the registers: when the info is what the registers predict (`StopDerivation.predictedInfo`) they all pass,
@@ -39,14 +42,16 @@ public struct RepeatedCallJudge {
     /// Calls whose verdict was reused, for tests and benchmarks.
     public private(set) var reused = 0
     static let maxThreads = 4096
+    /// The detail of the verdicts it gives.
+    public let detail: CrossingDetail
 
-    public init() {}
+    public init(detail: CrossingDetail = .failures) { self.detail = detail }
 
-    /// The compact verdict of a call, as `model.crossing(for:detail: .failures)` gives it. The model is
+    /// The verdict of a call at `detail`, as `model.crossing(for:detail:)` gives it. The model is
     /// fetched only for a call judged in full.
     public mutating func crossing(for call: SyscallObservations, model: @autoclosure () -> KernelStackModel) -> Crossing? {
-        guard let e = call.entry, let x = call.exit, let shape = Self.plainShape(entry: e, exit: x) else {
-            return model().crossing(for: call, detail: .failures)
+        guard detail != .all, let e = call.entry, let x = call.exit, let shape = Self.plainShape(entry: e, exit: x) else {
+            return model().crossing(for: call, detail: detail)
         }
         if let t = shape.info.isEmpty ? templates[e.tid] : infoTemplates[e.tid], t.info == shape.info,
            t.cloneChild == shape.cloneChild, t.stackMapping.contains(e.regs.rsp),
@@ -58,18 +63,29 @@ public struct RepeatedCallJudge {
             if !shape.info.isEmpty { c.syscall = Self.syscallCall(e.syscallInfo) }
             return c
         }
-        let c = model().crossing(for: call, detail: .failures)
+        let c = model().crossing(for: call, detail: detail)
+        let passed = c.map(allPassed) ?? false
         if shape.info.isEmpty {
-            Self.remember(c, entry: e, exit: x, shape: shape, in: &templates)
+            Self.remember(c, allPassed: passed, entry: e, exit: x, shape: shape, in: &templates)
         } else {
-            Self.remember(c, entry: e, exit: x, shape: shape, in: &infoTemplates)
+            Self.remember(c, allPassed: passed, entry: e, exit: x, shape: shape, in: &infoTemplates)
         }
         return c
     }
 
-    static func remember(_ c: Crossing?, entry e: StopObservation, exit x: StopObservation,
-                           shape: (nr: Int64, cloneChild: Bool, info: InfoRead), in templates: inout [Int32: Template]) {
-        guard let c, c.checks.isEmpty, c.passed != nil, Self.relationsHold(entry: e, exit: x),
+    /// Whether a verdict at this judge's detail says that every check passed.
+    func allPassed(_ c: Crossing) -> Bool {
+        switch detail {
+        case .failures: c.checks.isEmpty && c.passed != nil
+        case .names: c.passed == nil && !c.checks.isEmpty && c.checks.allSatisfy(\.ok)
+        case .all: false
+        }
+    }
+
+    /// Keeps `c` as the thread's template when every check passed (`allPassed`) and the relations hold.
+    static func remember(_ c: Crossing?, allPassed: Bool, entry e: StopObservation, exit x: StopObservation,
+                         shape: (nr: Int64, cloneChild: Bool, info: InfoRead), in templates: inout [Int32: Template]) {
+        guard let c, allPassed, Self.relationsHold(entry: e, exit: x),
               let maps = e.maps, let m = maps.first(where: { $0.contains(e.regs.rsp) }) else {
             templates[e.tid] = nil
             return

@@ -11,9 +11,13 @@ public final class CrossingCheckTally: CrossingAudit, ReportExporter {
 
     public private(set) var judgedCount = 0
     public private(set) var records = 0
-    /// Check name → (passed, failed), in the order first seen.
-    public private(set) var totals: [String: (passed: Int, failed: Int)] = [:]
-    public private(set) var order: [String] = []
+    private var checks = CheckNameTally()
+    /// Check name → (passed, failed).
+    public var totals: [String: (passed: Int, failed: Int)] {
+        Dictionary(uniqueKeysWithValues: checks.entries.map { ($0.name, ($0.counts.passed, $0.counts.failed)) })
+    }
+    /// The check names in the order first seen.
+    public var order: [String] { checks.entries.map(\.name) }
     public private(set) var differenceCount = 0
     /// The first few differences, in file order.
     public private(set) var differences: [Difference] = []
@@ -28,15 +32,12 @@ public final class CrossingCheckTally: CrossingAudit, ReportExporter {
 
     public func judged(line: Int, record: TraceRecord, recorded: Crossing?, judged: Crossing) {
         judgedCount += 1
-        for c in judged.checks {
-            if totals[c.name] == nil { order.append(c.name); totals[c.name] = (0, 0) }
-            if c.ok { totals[c.name]!.passed += 1 } else { totals[c.name]!.failed += 1 }
-        }
-        let now = Verdict(judged)
-        let was = recorded.map(Verdict.init)
-        guard was != now else { return }
+        checks.add(judged.checks)
+        if let recorded, Verdict.agree(recorded, judged) { return }
         differenceCount += 1
         guard differences.count < Self.differencesKept else { return }
+        let now = Verdict(judged)
+        let was = recorded.map(Verdict.init)
         let (name, tid): (String, Int32) = switch record {
         case .syscall(let s): (s.name, s.tid)
         case .signal(let s): (s.name, s.tid)
@@ -55,6 +56,15 @@ public final class CrossingCheckTally: CrossingAudit, ReportExporter {
             passed = (c.passed ?? 0) + c.checks.filter(\.ok).count
             failed = c.checks.filter { !$0.ok }.map(\.name).sorted()
         }
+        /// `Verdict(a) == Verdict(b)`, without building either when no check failed in both.
+        static func agree(_ a: Crossing, _ b: Crossing) -> Bool {
+            guard a.entry == b.entry else { return false }
+            var passedA = a.passed ?? 0, failedA = 0, passedB = b.passed ?? 0, failedB = 0
+            for c in a.checks { if c.ok { passedA += 1 } else { failedA += 1 } }
+            for c in b.checks { if c.ok { passedB += 1 } else { failedB += 1 } }
+            guard passedA == passedB, failedA == failedB else { return false }
+            return failedA == 0 || Verdict(a) == Verdict(b)
+        }
         var text: String {
             "\(entry.rawValue), \(passed) passed, \(failed.isEmpty ? "none failed" : "failed: " + failed.joined(separator: ", "))"
         }
@@ -71,10 +81,9 @@ public final class CrossingCheckTally: CrossingAudit, ReportExporter {
     /// The per-check table and the summary line.
     public func format(file: String) -> String {
         var out = ""
-        let width = max(24, order.map(\.count).max() ?? 0)
+        let width = max(24, checks.entries.map(\.name.count).max() ?? 0)
         out += "check".rightPadded(width) + "   passed   failed\n"
-        for name in order {
-            let t = totals[name]!
+        for (name, t) in checks.entries {
             out += name.rightPadded(width) + " " + String(t.passed).leftPadded(8) + " " + String(t.failed).leftPadded(8) + "\n"
         }
         out += "\(file): \(judgedCount) crossings judged again in \(records) records; "

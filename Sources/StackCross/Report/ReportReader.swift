@@ -27,7 +27,9 @@ extension ReportExporter {
     public func consume(_ record: TraceRecord, fullCrossing: () -> Crossing?) throws { try consume(record) }
 }
 
-/// Sees every crossing judged again next to its recorded verdict (`stackcross check`).
+/// Sees every crossing judged again next to its recorded verdict (`stackcross check`). The record it is
+/// handed is the one the exporter gets (holding the judged crossing only when the exporter wants judged
+/// crossings); `recorded` is the crossing its line held.
 public protocol CrossingAudit: AnyObject {
     func judged(line: Int, record: TraceRecord, recorded: Crossing?, judged: Crossing)
     /// How much of each verdict the audit needs (as `ReportExporter.judgedDetail`).
@@ -69,6 +71,9 @@ public final class ReportReader {
     /// The model that judges crossings again (from the header's kernel facts), when anyone wants it.
     private var model: KernelStackModel?
     private let judge: Bool
+    /// Whether judged crossings replace the recorded ones in the records the exporter gets (an audit alone
+    /// needs none: `check`'s records are only counted, and each swap copies a record).
+    private let judgedIntoRecords: Bool
     /// What the exporter and the audit need of each verdict: when they differ, everything.
     private let detail: CrossingDetail
     public weak var audit: CrossingAudit?
@@ -80,6 +85,7 @@ public final class ReportReader {
         self.exporter = exporter
         self.audit = audit
         judge = exporter.wantsJudgedCrossings || audit != nil
+        judgedIntoRecords = exporter.wantsJudgedCrossings
         let wanted = (exporter.wantsJudgedCrossings ? [exporter.judgedDetail] : []) + (audit.map { [$0.judgedDetail] } ?? [])
         detail = wanted.dropFirst().allSatisfy { $0 == wanted.first } ? wanted.first ?? .all : .all
     }
@@ -97,6 +103,9 @@ public final class ReportReader {
             guard let hit = memchr(base + start, 0x0a, n - start) else {
                 pending.append(contentsOf: UnsafeRawBufferPointer(start: base + start, count: n - start))
                 if mode != .snapshotLines && pending.count > Self.maxLineBytes {
+                    // The lines before it first (one of them may be the first error).
+                    try flushBatch()
+                    try drainBatches()
                     throw ReportInputError(file: file, line: lineNumber + 1,
                                            message: "line longer than \(Self.maxLineBytes >> 20) MiB")
                 }
@@ -127,6 +136,7 @@ public final class ReportReader {
             try whole.withUnsafeBytes { try line($0) }
         }
         try flushBatch()
+        try drainBatches()
         switch mode {
         case .undecided:
             throw ReportInputError(file: file, line: max(lineNumber, 1), message: "no records: the input is empty")
@@ -145,64 +155,121 @@ public final class ReportReader {
 
     private var snapshotBuffer: [UInt8] = []
 
-    // Trace lines are decoded in batches on all cores (FastRecordDecoder, JSONDecoder for what it
-    // declines, which also words the errors), then
-    // handed to the exporter in order; a batch holds at most `batchLines` lines or `batchBytes`.
-    // 256 lines: a schema 2 line resolves and is judged into ~20 KB of records, stops and verdicts in flight
-    // (512 measured 5 MB more peak RSS on a 100k-record trace, at the same speed).
-    static let batchLines = 256
+    // Trace lines are decoded in batches (FastRecordDecoder, JSONDecoder for what it declines, which also
+    // words the errors), then handed to the exporter in order; a batch holds at most `batchLines` lines or
+    // `batchBytes`. A batch is decoded off this thread while this thread resolves, judges and hands over
+    // the batch before it: resolving is serial (deltas and ids refer to earlier lines) and was the longest
+    // step, so decoding the next batch beside it uses the other cores.
+    // 128 lines: a schema 2 line resolves and is judged into ~20 KB of records, stops and verdicts in flight,
+    // and two batches are in flight (256 with the decoding beside it measured 1 MB more peak RSS than one batch
+    // of 256 before, on a 100k-record trace; 128 the same RSS as before, at the same speed as 256).
+    static let batchLines = 128
     static let batchBytes = 8 << 20
-    private var batch: [(line: Int, data: Data)] = []
-    private var batchBytes = 0
+    /// The batch's lines, end to end in one buffer (not one allocation per line), and where each is.
+    private var batchText: [UInt8] = []
+    private var batch: [(line: Int, start: Int, count: Int)] = []
     private let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+    /// One per judging worker: a thread's repeated plain call takes the verdict of its last one, exactly as the
+    /// full judge would give it (`RepeatedCallJudge`; at `.all`, every call is judged in full).
+    private lazy var repeatedCalls = [RepeatedCallJudge](repeating: RepeatedCallJudge(detail: detail), count: workers)
 
-    private func flushBatch() throws {
-        guard !batch.isEmpty else { return }
-        let items = batch
-        batch.removeAll(keepingCapacity: true)
-        batchBytes = 0
-        var results = [Result<DecodedLine, Error>?](repeating: nil, count: items.count)
-        let parts = items.count < 32 ? 1 : workers
-        let per = (items.count + parts - 1) / parts
-        results.withUnsafeMutableBufferPointer { out in
-            DispatchQueue.concurrentPerform(iterations: parts) { p in
-                let decoder = JSONDecoder()
-                for i in p * per ..< min(items.count, (p + 1) * per) {
-                    if let fast = items[i].data.withUnsafeBytes({ FastRecordDecoder.decodeLine($0) }) {
-                        out[i] = .success(fast)
-                    } else {
-                        out[i] = Result { try Self.fallback(items[i].data, decoder) }
+    /// A batch handed to a decoding thread: its text, where its lines are, and (once `done`) each line decoded.
+    private final class DecodeJob: @unchecked Sendable {
+        let text: [UInt8]
+        let items: [(line: Int, start: Int, count: Int)]
+        var results: [Result<DecodedLine, Error>?]
+        let done = DispatchGroup()
+
+        init(text: [UInt8], items: [(line: Int, start: Int, count: Int)]) {
+            self.text = text; self.items = items
+            results = Array(repeating: nil, count: items.count)
+        }
+
+        /// Decodes every line, in `parts` slices on as many threads.
+        func decode(parts: Int) {
+            let per = (items.count + parts - 1) / parts
+            let items = self.items
+            text.withUnsafeBytes { text in
+                results.withUnsafeMutableBufferPointer { out in
+                    DispatchQueue.concurrentPerform(iterations: parts) { p in
+                        let decoder = JSONDecoder()
+                        for i in p * per ..< min(items.count, (p + 1) * per) {
+                            let bytes = UnsafeRawBufferPointer(rebasing: text[items[i].start ..< items[i].start + items[i].count])
+                            if let fast = FastRecordDecoder.decodeLine(bytes) {
+                                out[i] = .success(fast)
+                            } else {
+                                out[i] = Result { try ReportReader.fallback(Data(bytes), decoder) }
+                            }
+                        }
                     }
                 }
             }
         }
+    }
+
+    /// The batch being decoded, not yet handed over.
+    private var inFlight: DecodeJob?
+
+    /// Starts decoding the batch read so far, then hands over the one before it.
+    private func flushBatch() throws {
+        guard !batch.isEmpty else { return }
+        let job = DecodeJob(text: batchText, items: batch)
+        batch = []
+        batch.reserveCapacity(Self.batchLines)
+        batchText = []
+        // This thread resolves meanwhile: the decoding takes the other cores (one slice on one core).
+        let parts = job.items.count < 32 ? 1 : max(1, workers - 1)
+        job.done.enter()
+        DispatchQueue.global(qos: .userInitiated).async {
+            job.decode(parts: parts)
+            job.done.leave()
+        }
+        let previous = inFlight
+        inFlight = job
+        if let previous { try handOver(previous) }
+    }
+
+    /// Hands over the batch still being decoded, if any (the end of the input, or an error of a later line).
+    private func drainBatches() throws {
+        guard let job = inFlight else { return }
+        inFlight = nil
+        try handOver(job)
+    }
+
+    /// Waits for a batch's decoding, then resolves, judges and hands its records to the exporter in order.
+    private func handOver(_ job: DecodeJob) throws {
+        job.done.wait()
+        let items = job.items
         // In order: deltas and ids refer to earlier lines.
         var resolved: [(line: Int, record: TraceResolver.Resolved)] = []
         resolved.reserveCapacity(items.count)
-        for i in results.indices {
+        for i in job.results.indices {
             let line = items[i].line
             // Moved out, not copied: the line is not needed after it is resolved.
-            switch results[i].take()! {
+            switch job.results[i].take() {
             case .success(let decoded):
                 if case .header(let h) = decoded.kind {
                     try accept(h, line: line)
                     try exporter.consume(header: h)
                     continue
                 }
-                if version == .two, decoded.viaFallback, case .record(let rec) = decoded.kind, rec.type == "syscall" || rec.type == "signal" {
+                if version == .two, decoded.viaFallback, case .record(let box) = decoded.kind, let rec = box.record,
+                   rec.type == "syscall" || rec.type == "signal" {
                     throw ReportInputError(file: file, line: line, message: "corrupt record: a \(rec.type) record this reader cannot parse")
                 }
                 if version == nil { version = .one }
                 do {
-                    if let x = try resolver.resolve(decoded) { resolved.append((line, x)) }
+                    if let x = try resolver.resolve(taking: decoded) { resolved.append((line, x)) }
                 } catch let e as TraceResolver.Failure {
                     throw ReportInputError(file: file, line: line, message: "corrupt record: " + e.message)
                 }
             case .failure(let e):
                 throw inputError(e, line: items[i].line)
+            case nil:
+                throw ReportInputError(file: file, line: line, message: "line not decoded")
             }
         }
-        if judge { judgeAgain(resolved) }
+        if judge { judgeAgain(&resolved) }
         for (_, x) in resolved {
             recordCount += 1
             try exporter.consume(x.record, fullCrossing: { fullCrossing(x) })
@@ -234,21 +301,36 @@ public final class ReportReader {
     }
 
     /// Judges each crossing again from its observations, on all cores; the audit sees them in order.
-    private func judgeAgain(_ resolved: [(line: Int, record: TraceResolver.Resolved)]) {
+    /// When the exporter wants them, each record is replaced by one holding its new crossing on the worker that
+    /// judged it (a record is some hundred bytes that the swap copies); the recorded crossing is kept aside for
+    /// the audit.
+    private func judgeAgain(_ resolved: inout [(line: Int, record: TraceResolver.Resolved)]) {
         guard let model else { return }
-        var judged = [Crossing?](repeating: nil, count: resolved.count)
+        var judged = [(recorded: Crossing?, judged: Crossing)?](repeating: nil, count: resolved.count)
         let parts = resolved.count < 32 ? 1 : workers
         let per = (resolved.count + parts - 1) / parts
         let detail = self.detail
-        resolved.withUnsafeBufferPointer { input in
+        let swapIn = judgedIntoRecords
+        var repeated = repeatedCalls
+        repeatedCalls = []
+        defer { repeatedCalls = repeated }
+        resolved.withUnsafeMutableBufferPointer { input in
             judged.withUnsafeMutableBufferPointer { out in
-                DispatchQueue.concurrentPerform(iterations: parts) { p in
-                    for i in p * per ..< min(input.count, (p + 1) * per) {
-                        let x = input[i].record
-                        if let o = x.syscall {
-                            out[i] = model.crossing(for: o, detail: detail)
-                        } else if let o = x.signal {
-                            out[i] = model.crossing(for: o, detail: detail)
+                repeated.withUnsafeMutableBufferPointer { repeated in
+                    DispatchQueue.concurrentPerform(iterations: parts) { p in
+                        for i in p * per ..< min(input.count, (p + 1) * per) {
+                            let x = input[i].record
+                            let c: Crossing?
+                            if let o = x.syscall {
+                                c = repeated[p].crossing(for: o, model: model)
+                            } else if let o = x.signal {
+                                c = model.crossing(for: o, detail: detail)
+                            } else {
+                                c = nil
+                            }
+                            guard let c else { continue }
+                            out[i] = (x.record.crossing, c)
+                            if swapIn { input[i].record = x.replacingCrossing(c) }
                         }
                     }
                 }
@@ -257,8 +339,7 @@ public final class ReportReader {
         for (i, (line, x)) in resolved.enumerated() {
             guard let c = judged[i] else { continue }
             judgedCount += 1
-            audit?.judged(line: line, record: x.record, recorded: x.record.crossing, judged: c)
-            x.record.crossing = c
+            audit?.judged(line: line, record: x.record, recorded: c.recorded, judged: c.judged)
         }
     }
 
@@ -267,7 +348,7 @@ public final class ReportReader {
         if let probe = try? decoder.decode(TypeProbe.self, from: data), probe.type == "header" {
             return DecodedLine(.header(try decoder.decode(TraceHeader.self, from: data)))
         }
-        var line = DecodedLine(.record(try decoder.decode(TraceRecord.self, from: data)))
+        var line = DecodedLine(.record(DecodedRecord(try decoder.decode(TraceRecord.self, from: data))))
         line.viaFallback = true
         return line
     }
@@ -294,9 +375,8 @@ public final class ReportReader {
 
         switch mode {
         case .trace:
-            batch.append((lineNumber, Data(bytes)))
-            batchBytes += bytes.count
-            if batch.count >= Self.batchLines || batchBytes >= Self.batchBytes { try flushBatch() }
+            append(bytes)
+            if batch.count >= Self.batchLines || batchText.count >= Self.batchBytes { try flushBatch() }
         case .snapshotDone:
             throw ReportInputError(file: file, line: lineNumber, message: "unexpected data after the snapshot object")
         case .undecided:
@@ -309,8 +389,7 @@ public final class ReportReader {
                     try exporter.consume(snapshot)
                 } else {
                     mode = .trace
-                    batch.append((lineNumber, Data(bytes)))
-                    batchBytes += bytes.count
+                    append(bytes)
                 }
             } else if bytes.count == 1 && bytes[0] == UInt8(ascii: "{") {
                 // A pretty-printed object opens with a lone brace: only a snapshot is written that way.
@@ -324,6 +403,12 @@ public final class ReportReader {
         case .snapshotLines:
             break
         }
+    }
+
+    /// Adds a trace line to the batch.
+    private func append(_ bytes: UnsafeRawBufferPointer) {
+        batch.append((lineNumber, batchText.count, bytes.count))
+        batchText.append(contentsOf: bytes)
     }
 
     private func checkSnapshotType(_ s: Snapshot, line: Int) throws {

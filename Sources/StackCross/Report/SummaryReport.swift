@@ -2,15 +2,10 @@
 /// per-syscall calls/errors/time of `SyscallSummary` (the strace -c accumulator). Memory grows
 /// with the number of distinct names, not with records.
 struct ReportTotals {
-    struct CheckTally { var passed = 0, failed = 0 }
+    typealias CheckTally = CheckNameTally.Counts
 
     private(set) var recordCounts: [String: Int] = [:]
-    /// Per check name, its slot in `tallies`.
-    private var checkSlots: [String: Int] = [:]
-    private var tallies: [(name: String, tally: CheckTally)] = []
-    /// The last crossing's check names and slots: crossings in a row mostly list the same checks in the same
-    /// order, and comparing a short name costs less than hashing it (this runs for every check of every record).
-    private var recent: [(name: String, slot: Int)] = []
+    private var checks = CheckNameTally()
     private(set) var syscalls = SyscallSummary()
     private(set) var crossings = 0, failedCrossings = 0
 
@@ -37,25 +32,7 @@ struct ReportTotals {
         guard let c else { return }
         crossings += 1
         if c.checks.contains(where: { !$0.ok }) { failedCrossings += 1 }
-        for (i, ch) in c.checks.enumerated() {
-            let k = slot(ch.name, at: i)
-            if ch.ok { tallies[k].tally.passed += 1 } else { tallies[k].tally.failed += 1 }
-        }
-    }
-
-    /// The tally slot of check `name`, listed `i`-th in its crossing.
-    private mutating func slot(_ name: String, at i: Int) -> Int {
-        if i < recent.count, recent[i].name == name { return recent[i].slot }
-        let k: Int
-        if let known = checkSlots[name] {
-            k = known
-        } else {
-            k = tallies.count
-            checkSlots[name] = k
-            tallies.append((name, CheckTally()))
-        }
-        if i < recent.count { recent[i] = (name, k) } else { recent.append((name, k)) }
-        return k
+        checks.add(c.checks)
     }
 
     static let typeOrder = ["snapshot", "thread", "syscall", "signal", "exec", "clone", "exit", "attach", "detach"]
@@ -64,7 +41,7 @@ struct ReportTotals {
         recordCounts.sorted { (Self.typeOrder.firstIndex(of: $0.key) ?? 99, $0.key) < (Self.typeOrder.firstIndex(of: $1.key) ?? 99, $1.key) }
     }
 
-    var orderedChecks: [(String, CheckTally)] { tallies.sorted { $0.name < $1.name }.map { ($0.name, $0.tally) } }
+    var orderedChecks: [(String, CheckTally)] { checks.entries.sorted { $0.name < $1.name }.map { ($0.name, $0.counts) } }
 }
 
 /// `summary`: per-syscall calls, errors and time like strace -c, then check totals (per check
