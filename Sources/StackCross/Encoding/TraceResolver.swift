@@ -43,7 +43,8 @@ public final class TraceResolver {
     }
 
     public private(set) var header: TraceHeader?
-    var threads: [Int32: ThreadState] = [:]
+    /// Per thread (PerIDTable: a trace's stops mostly come from one thread). A key record starts its thread over.
+    var threads = PerIDTable<ThreadState>()
     var stacks: [Int: [Frame]] = [:]
     var frames: [Int: Frame] = [:]
     var modules: [Int: (path: String, buildId: String?)] = [:]
@@ -107,7 +108,7 @@ public final class TraceResolver {
             guard let x = extras else { return Resolved(record: .syscall(s)) }
             if let id = x.userStack { s.userStack = try stack(id) }
             if let id = x.kernelStack { s.kernelStack = try stack(id) }
-            if x.key { threads[s.tid] = ThreadState() }
+            if x.key { threads.remove(s.tid) }
             let judged = s.crossing != nil
             var entry: StopObservation?, exit: StopObservation?
             if let p = x.first {
@@ -127,7 +128,7 @@ public final class TraceResolver {
             return Resolved(record: .syscall(s), syscall: observed)
         case .signal(let g):
             guard let x = extras else { return Resolved(record: .signal(g)) }
-            if x.key { threads[g.tid] = ThreadState() }
+            if x.key { threads.remove(g.tid) }
             var delivery: StopObservation?, handler: StopObservation?
             if let p = x.first {
                 delivery = try stop(p, kind: .signalDelivery, tid: g.tid, abi: .x86_64, derived: nil, signo: g.signo,
@@ -139,11 +140,11 @@ public final class TraceResolver {
             }
             return Resolved(record: .signal(g), signal: delivery.map { SignalObservations(delivery: $0, handlerEntry: handler) })
         case .exit(let e):
-            threads[e.tid] = nil
+            threads.remove(e.tid)
             return Resolved(record: .exit(e))
         case .exec(let e):
-            threads[e.tid] = nil
-            if let f = e.formerTid { threads[f] = nil }
+            threads.remove(e.tid)
+            if let f = e.formerTid { threads.remove(f) }
             return Resolved(record: .exec(e))
         case let other:
             return Resolved(record: other)
@@ -158,13 +159,7 @@ public final class TraceResolver {
     /// One stop's registers, and (when the record was judged) its observation for the model.
     func stop(_ p: StopPatch, kind: StopObservation.Kind, tid: Int32, abi: SyscallABI, derived: StopObservation?,
               signo: Int32?, siCode: Int32?, recordKernelStack: [Frame]?, observed: Bool) throws -> (Registers?, StopObservation?) {
-        let t: ThreadState
-        if let known = threads[tid] {
-            t = known
-        } else {
-            t = ThreadState()
-            threads[tid] = t
-        }
+        let t = threads.state(tid) { ThreadState() }
         var regs: Registers?
         if let g = t.regs {
             if p.regs.isEmpty {
